@@ -1,0 +1,52 @@
+//! Document metadata from the layout: kind (which template set's titles matched), year
+//! (预算年度 on the banner, else the document title), department (the page banner) and
+//! unit (the explicit unit lines, else the narrative's amounts).
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::label::nfkc;
+use crate::layout::Layout;
+use crate::model::Metadata;
+
+static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*年度?\s*(?:部门|单位)?\s*(?:预算|决算)").expect("title year")
+});
+static NARRATIVE_WAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d\s*万元").expect("wan yuan"));
+
+/// Reads the metadata the layout found.
+pub fn metadata(layout: &Layout) -> Metadata {
+    let year = layout.banner.as_ref().and_then(|b| b.year).or_else(|| {
+        layout.lines.iter().find_map(|l| {
+            let text = nfkc(&l.text());
+            TITLE_YEAR.captures(&text).and_then(|c| c[1].parse().ok())
+        })
+    });
+    Metadata {
+        kind: layout.kind,
+        year,
+        department_code: layout.banner.as_ref().map(|b| b.code.clone()),
+        department: layout.banner.as_ref().map(|b| b.name.clone()),
+        unit: unit(layout),
+    }
+}
+
+/// The most frequent explicit unit; else 万元 when the narrative states amounts in 万元.
+fn unit(layout: &Layout) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, u) in &layout.units {
+        *counts.entry(u.as_str()).or_default() += 1;
+    }
+    if let Some((u, _)) = counts.into_iter().max_by_key(|(u, n)| (*n, *u == "万元")) {
+        return Some(u.to_string());
+    }
+    let wan = layout
+        .lines
+        .iter()
+        .filter(|l| NARRATIVE_WAN.is_match(&l.text()))
+        .count();
+    (wan >= 3).then(|| "万元".to_string())
+}

@@ -1,0 +1,134 @@
+//! Stage 7, `emit`: the stages' outputs → the contract's document, facts and report, and
+//! the files of a batch (`<stem>.json`, `facts.ndjson`, `report.json`).
+//!
+//! Files are written to a temporary name in the output folder and renamed, so an
+//! interrupted run never leaves a half-written file. Output depends only on the inputs:
+//! documents and facts are sorted, and nothing but `millis` in the report is volatile.
+
+mod batch;
+mod metadata;
+pub mod schemas;
+
+use std::path::Path;
+
+pub use batch::{Batch, write};
+pub use metadata::metadata;
+
+use crate::model::{
+    CONTRACT, CellStatus, Document, Fact, Finding, Location, Metadata, Repair, Severity, Source,
+    Status, TextSource,
+};
+use crate::repair::Repaired;
+use crate::source::SourceError;
+use crate::tables::Rebuilt;
+use crate::validate::Validated;
+
+/// The document of an input that could not be read.
+pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Document {
+    let kind = match error {
+        SourceError::PdfNotYetSupported { .. } | SourceError::Unsupported { .. } => {
+            "unsupported_input"
+        }
+        SourceError::Empty { .. } => "empty_input",
+        SourceError::NotText { .. } => "not_text",
+        SourceError::TooLarge { .. } => "input_too_large",
+        SourceError::Io { .. } => "unreadable_input",
+    };
+    Document {
+        contract: CONTRACT,
+        doc: doc.to_string(),
+        source: Source {
+            path: path.display().to_string(),
+            sha256: sha256.to_string(),
+            pages: 0,
+            text_source: TextSource::OcrText,
+        },
+        status: Status::Failed,
+        metadata: Metadata::default(),
+        tables: Vec::new(),
+        repairs: Vec::new(),
+        findings: vec![Finding::new(Severity::Error, kind, error.to_string())],
+        checks: Default::default(),
+    }
+}
+
+/// Assembles a converted document and decides its status.
+pub fn document(
+    doc: &str,
+    source: Source,
+    metadata: Metadata,
+    rebuilt: Rebuilt,
+    repaired: Repaired,
+    validated: Validated,
+) -> Document {
+    let mut repairs = repaired.repairs;
+    repairs.extend(validated.inferred.iter().map(|i| Repair {
+        location: Location {
+            page: i.page,
+            line: i.line,
+            table: Some(i.table.clone()),
+            row: Some(i.row.clone()),
+            column: Some(i.column.clone()),
+        },
+        rule: format!("identity:{}", i.rule),
+        raw: String::new(),
+        repaired: i.value.to_string(),
+    }));
+    let mut findings = repaired.findings;
+    findings.extend(rebuilt.findings);
+    findings.extend(validated.findings);
+    if rebuilt.tables.is_empty() {
+        findings.push(Finding::new(
+            Severity::Error,
+            "not_a_disclosure",
+            "no standard budget or final-accounts table was found (no title matched the templates)",
+        ));
+    }
+    let status = if rebuilt.tables.is_empty() {
+        Status::Failed
+    } else if findings.iter().any(|f| f.severity == Severity::Error) {
+        Status::Flagged
+    } else if !repairs.is_empty() {
+        Status::Repaired
+    } else {
+        Status::Ok
+    };
+    Document {
+        contract: CONTRACT,
+        doc: doc.to_string(),
+        source,
+        status,
+        metadata,
+        tables: rebuilt.tables,
+        repairs,
+        findings,
+        checks: validated.checks,
+    }
+}
+
+/// The facts of a document: one per non-empty numeric cell of its tables, in order.
+pub fn facts(doc: &Document) -> Vec<Fact> {
+    let mut out = Vec::new();
+    for table in &doc.tables {
+        for row in &table.rows {
+            for cell in &row.cells {
+                let Some(value) = cell.value else { continue };
+                out.push(Fact {
+                    doc: doc.doc.clone(),
+                    table: table.id.clone(),
+                    row: row.key.clone(),
+                    column: cell.column.clone(),
+                    value,
+                    side: row.side,
+                    under: row.under.clone(),
+                    unit: table.unit.clone(),
+                    page: row.page,
+                    line: row.line,
+                    repaired: cell.status == CellStatus::Repaired,
+                    inferred: cell.status == CellStatus::Inferred,
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,71 @@
+//! Stage 2, `extract`: an [`Input`] → lines of cells, each with its source line and page.
+//!
+//! For OCR text (`.txt`) a line is one table row and its cells are the tab-separated
+//! fields, kept exactly as printed (no normalisation: repairs need the raw text). Pages
+//! come from form feeds; the layout stage refines them from page banners when the text
+//! has none. PDF text layers and OCR of scans will produce the same [`Line`]s from glyph
+//! positions. Never fails: whatever was read is passed on.
+
+use crate::source::Input;
+
+/// One line of the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// 1-based line number in the source text.
+    pub number: u32,
+    /// 1-based page (from form feeds; refined by layout).
+    pub page: u32,
+    /// Tab-separated fields as printed; an empty field is an empty cell.
+    pub cells: Vec<String>,
+}
+
+impl Line {
+    /// The cells that hold text, with their positions.
+    pub fn filled(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.trim()))
+            .filter(|(_, c)| !c.is_empty())
+    }
+
+    /// True when no cell holds text.
+    pub fn is_blank(&self) -> bool {
+        self.filled().next().is_none()
+    }
+
+    /// The line's text with cells joined by a single space.
+    pub fn text(&self) -> String {
+        self.filled().map(|(_, c)| c).collect::<Vec<_>>().join(" ")
+    }
+
+    /// The source line as printed, tabs and all.
+    pub fn raw(&self) -> String {
+        self.cells.join("\t")
+    }
+}
+
+/// Splits OCR text into lines of cells.
+pub fn lines(input: &Input) -> Vec<Line> {
+    let mut page = 1;
+    let mut out = Vec::new();
+    for (i, text) in input.text.split('\n').enumerate() {
+        let mut text = text;
+        while let Some(rest) = text.strip_prefix('\u{c}') {
+            page += 1;
+            text = rest;
+        }
+        let cells = text
+            .trim_end_matches('\r')
+            .split('\t')
+            .map(str::to_string)
+            .collect();
+        out.push(Line {
+            number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            page,
+            cells,
+        });
+        page += text.matches('\u{c}').count() as u32;
+    }
+    out
+}

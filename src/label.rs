@@ -1,0 +1,197 @@
+//! Label normalisation shared by every stage: the contract's `label_key`, CJK de-wrapping,
+//! and the similarity used to match garbled OCR words against template vocabulary.
+//!
+//! Everything here is pure string work on already-extracted text; nothing reads input.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// Unicode NFKC, plus the CJK Radicals Supplement look-alikes NFKC leaves alone (broken
+/// ToUnicode maps point at them).
+pub fn nfkc(s: &str) -> String {
+    s.nfkc()
+        .map(|c| match c {
+            '⺠' => '民',
+            '⻓' => '长',
+            '⻔' => '门',
+            '⻋' => '车',
+            '⻅' => '见',
+            '⻆' => '角',
+            '⻛' => '风',
+            _ => c,
+        })
+        .collect()
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」')
+}
+
+static CJK_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\))")
+        .expect("ordinal pattern")
+});
+
+/// Drops one leading ordinal: `一、`, `(三)`, `3、`, or `3.` not followed by a digit.
+fn strip_ordinal(s: &str) -> &str {
+    if let Some(m) = CJK_ORDINAL.find(s) {
+        return &s[m.end()..];
+    }
+    let digits = s.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        let rest = &s[digits..];
+        if let Some(r) = rest.strip_prefix('、') {
+            return r;
+        }
+        if let Some(r) = rest.strip_prefix('.')
+            && !r.is_empty()
+            && !r.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return r;
+        }
+    }
+    s
+}
+
+/// The contract's `label_key`: NFKC; drop white space and quotation marks; drop one
+/// leading ordinal (`一、`, `(三)`, `十二、`, `3、`, `3.`); drop a leading `其中:`.
+pub fn label_key(s: &str) -> String {
+    let compact: String = nfkc(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_quote(*c))
+        .collect();
+    let rest = strip_ordinal(&compact);
+    rest.strip_prefix("其中:").unwrap_or(rest).to_string()
+}
+
+/// True for a CJK ideograph or a parenthesis that belongs to a CJK label.
+fn joins_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '(' | ')' | '（' | '）' | '、')
+}
+
+/// Removes white space between two CJK characters (wrapped cell text: `一般公共服务 支出`),
+/// keeping spaces next to digits and Latin letters.
+pub fn dewrap(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let before = out.chars().last();
+            let after = chars.get(j).copied();
+            let join =
+                matches!((before, after), (Some(b), Some(a)) if joins_cjk(b) && joins_cjk(a));
+            if !join {
+                out.push(' ');
+            }
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Number of CJK ideographs in `s`.
+pub fn cjk_count(s: &str) -> usize {
+    s.chars()
+        .filter(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))
+        .count()
+}
+
+/// Length of the longest common subsequence of two strings, in characters.
+fn lcs(a: &[char], b: &[char]) -> usize {
+    let mut prev = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut cur = vec![0usize; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                prev[j + 1].max(cur[j])
+            };
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Similarity of two labels in [0, 1]: the longest common subsequence over the longer
+/// length. `尼分类科目` vs `功能分类科目` → 4/6; `项目又面` vs `项目支出` → 2/4.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let longer = a.len().max(b.len());
+    if longer == 0 {
+        return 0.0;
+    }
+    // A ratio of small integers, used only to rank label matches; never a figure.
+    lcs(&a, &b) as f32 / longer as f32
+}
+
+/// Levenshtein distance in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(x != y);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_key_follows_the_contract() {
+        assert_eq!(
+            label_key("一、一般公共预算拨款收入"),
+            "一般公共预算拨款收入"
+        );
+        assert_eq!(label_key("“三公”经费"), "三公经费");
+        assert_eq!(label_key("\"三公\"经费"), "三公经费");
+        assert_eq!(label_key("(三)机关运行经费"), "机关运行经费");
+        assert_eq!(label_key("（三）机关运行经费"), "机关运行经费");
+        assert_eq!(label_key("十二、城乡社区支出"), "城乡社区支出");
+        assert_eq!(label_key("3、差旅费"), "差旅费");
+        assert_eq!(label_key("3.差旅费"), "差旅费");
+        assert_eq!(label_key("其中:公务用车购置费"), "公务用车购置费");
+        assert_eq!(label_key("其中：公务用车购置费"), "公务用车购置费");
+        assert_eq!(label_key("财政拨款 收入"), "财政拨款收入");
+        assert_eq!(label_key("2010306"), "2010306");
+    }
+
+    #[test]
+    fn dewrap_joins_cjk_only() {
+        assert_eq!(dewrap("一般公共服务 支出"), "一般公共服务支出");
+        assert_eq!(
+            dewrap("政府办公厅 (室)及相关 机构事务"),
+            "政府办公厅(室)及相关机构事务"
+        );
+        assert_eq!(dewrap("31 本年支出合计"), "31 本年支出合计");
+        assert_eq!(dewrap("≥ 5 台"), "≥ 5 台");
+    }
+
+    #[test]
+    fn similarity_ranks_garbled_headers() {
+        assert!(similarity("尼分类科目", "功能分类科目") > 0.6);
+        assert!(similarity("项目又面", "项目支出") >= 0.5);
+        assert!(similarity("本平义山", "基本支出") < 0.5);
+        assert_eq!(edit_distance("政府基金预算", "政府性基金预算"), 1);
+    }
+}

@@ -1,0 +1,69 @@
+//! The page banner every table page repeats: `436 青龙满族自治县行政审批局` and
+//! `预算年度: 2023` (or `截止时间: 2022-12-31` on asset tables).
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::extract::Line;
+use crate::label::nfkc;
+
+static CODE_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{2,12})\s*([\p{Han}()]{4,40})$").expect("banner pattern"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:预算年度|年度|决算年度)\s*:\s*(\d{4})").expect("year pattern")
+});
+static AS_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^截[止至]时间\s*:").expect("as-of pattern"));
+
+/// The department's banner as repeated on the table pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Banner {
+    /// 单位编码.
+    pub code: String,
+    /// 单位名称.
+    pub name: String,
+    /// 预算年度, when printed with the banner.
+    pub year: Option<i32>,
+}
+
+impl Banner {
+    /// True for the `code name` line.
+    pub fn is_banner(&self, line: &Line) -> bool {
+        let text = nfkc(&line.text());
+        CODE_NAME
+            .captures(text.trim())
+            .is_some_and(|c| c[1] == self.code && c[2] == self.name)
+    }
+
+    /// True for the banner's companion lines (预算年度, 截止时间).
+    pub fn is_furniture(&self, line: &Line) -> bool {
+        let text = nfkc(&line.text());
+        YEAR.is_match(text.trim()) || AS_OF.is_match(text.trim())
+    }
+}
+
+/// The most repeated `code name` line (at least twice), with the fiscal year.
+pub fn find(lines: &[Line]) -> Option<Banner> {
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for line in lines {
+        let text = nfkc(&line.text());
+        if let Some(c) = CODE_NAME.captures(text.trim()) {
+            *seen
+                .entry((c[1].to_string(), c[2].to_string()))
+                .or_default() += 1;
+        }
+    }
+    let ((code, name), count) = seen
+        .into_iter()
+        .max_by_key(|(k, n)| (*n, std::cmp::Reverse(k.clone())))?;
+    if count < 2 {
+        return None;
+    }
+    let year = lines.iter().find_map(|l| {
+        let text = nfkc(&l.text());
+        YEAR.captures(text.trim()).and_then(|c| c[1].parse().ok())
+    });
+    Some(Banner { code, name, year })
+}

@@ -1,0 +1,262 @@
+//! Stage 3, `layout`: lines → the document's skeleton: pages, the page banner (单位编码 +
+//! 单位名称, 预算年度), unit lines, and one [`Block`] per standard table, split into
+//! per-page [`Segment`]s of header lines, the 栏次 line and body lines.
+//!
+//! It recognises tables by their titles (template data) and page furniture by repetition;
+//! it never reads figures or repairs text (that is `repair`'s job), and a line it cannot
+//! place is left to the narrative, not dropped from the tables silently: body lines are
+//! passed on whole, debris included, for `repair` to judge and record.
+
+mod banner;
+
+use crate::extract::Line;
+use crate::model::Kind;
+use crate::tables::template::{self, TableTemplate};
+
+pub use banner::Banner;
+
+/// The skeleton of a document.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// All lines, with pages refined from page banners.
+    pub lines: Vec<Line>,
+    pub pages: u32,
+    pub banner: Option<Banner>,
+    /// The disclosure kind the titles belong to.
+    pub kind: Option<Kind>,
+    /// Explicit unit lines (`单位: 万元`), by line number.
+    pub units: Vec<(u32, String)>,
+    pub blocks: Vec<Block>,
+}
+
+/// One standard table as laid out on the pages.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub template: &'static TableTemplate,
+    pub title: Line,
+    /// The template title a fuzzy-matched title was read as.
+    pub title_variant: Option<String>,
+    pub segments: Vec<Segment>,
+    /// `注: …` lines under the table.
+    pub notes: Vec<Line>,
+    /// The unit printed with the table, if any.
+    pub unit: Option<String>,
+}
+
+/// The part of a table on one page: its header, 栏次 line and body.
+#[derive(Debug, Clone, Default)]
+pub struct Segment {
+    pub page: u32,
+    pub header: Vec<Line>,
+    /// The 栏次 line (column numbers), which ends the header.
+    pub numbers: Option<Line>,
+    pub body: Vec<Line>,
+}
+
+/// Lays out the document.
+pub fn segment(mut lines: Vec<Line>) -> Layout {
+    let banner = banner::find(&lines);
+    refine_pages(&mut lines, banner.as_ref());
+    let pages = lines.iter().map(|l| l.page).max().unwrap_or(1);
+    let units = lines
+        .iter()
+        .filter_map(|l| unit_of(l).map(|u| (l.number, u)))
+        .collect();
+    let (blocks, kind) = blocks(&lines, banner.as_ref());
+    Layout {
+        lines,
+        pages,
+        banner,
+        kind,
+        units,
+        blocks,
+    }
+}
+
+/// The unit a `单位: 万元` line states.
+pub fn unit_of(line: &Line) -> Option<String> {
+    let text: String = crate::label::nfkc(&line.text())
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let at = text.find("单位:")?;
+    let rest = &text[at + "单位:".len()..];
+    ["万元", "元"]
+        .iter()
+        .find(|u| rest.starts_with(*u))
+        .map(|u| u.to_string())
+}
+
+/// Without form feeds, a page starts at each page banner (or at the table title just
+/// before it), so table pages can be told apart.
+fn refine_pages(lines: &mut [Line], banner: Option<&Banner>) {
+    if lines.iter().any(|l| l.page > 1) {
+        return;
+    }
+    let Some(banner) = banner else { return };
+    let mut page = 1;
+    let mut last_content: Option<usize> = None;
+    let mut starts = vec![false; lines.len()];
+    for i in 0..lines.len() {
+        if banner.is_banner(&lines[i]) {
+            let start = match last_content {
+                Some(j) if is_title(&lines[j]) => j,
+                _ => i,
+            };
+            starts[start] = true;
+        }
+        if !lines[i].is_blank() {
+            last_content = Some(i);
+        }
+    }
+    for (i, line) in lines.iter_mut().enumerate() {
+        if starts[i] && i > 0 {
+            page += 1;
+        }
+        line.page = page;
+    }
+}
+
+/// A line that is a standard table's title: one filled cell matching a template title.
+fn is_title(line: &Line) -> bool {
+    title_of(line).is_some()
+}
+
+fn title_of(line: &Line) -> Option<template::TitleMatch> {
+    let mut filled = line.filled();
+    let (_, text) = filled.next()?;
+    if filled.next().is_some() {
+        return None; // a table-of-contents entry carries its page number
+    }
+    template::match_title(text)
+}
+
+/// True for the 栏次 line (OCR also reads it as 兰次).
+pub fn is_numbers_line(line: &Line) -> bool {
+    line.filled().next().is_some_and(|(_, c)| {
+        c.starts_with("栏次") || c.starts_with("兰次") || c.starts_with("栏 次")
+    })
+}
+
+/// True for a line whose first cell is a 序号 (an integer): a body row.
+pub fn is_seq_row(line: &Line) -> bool {
+    line.cells.first().is_some_and(|c| {
+        let c = c.trim();
+        !c.is_empty() && c.len() <= 4 && c.chars().all(|ch| ch.is_ascii_digit())
+    })
+}
+
+fn is_note(line: &Line) -> bool {
+    line.filled().next().is_some_and(|(_, c)| {
+        let c = crate::label::nfkc(c);
+        c.starts_with("注:")
+            || c.starts_with("注 :")
+            || c.starts_with("说明:")
+            || c.starts_with("备注")
+    })
+}
+
+/// A line of running text: one filled cell, mostly CJK, that is not a note.
+fn is_prose(line: &Line) -> bool {
+    let filled: Vec<_> = line.filled().collect();
+    filled.len() == 1 && crate::label::cjk_count(filled[0].1) >= 4 && !is_note(line)
+}
+
+/// Walks the lines and cuts out the standard tables.
+fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>) {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut kind = None;
+    let mut current: Option<Block> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        i += 1;
+        if let Some(m) = title_of(line) {
+            blocks.extend(current.take());
+            kind.get_or_insert(m.kind);
+            current = Some(Block {
+                template: m.table,
+                title: line.clone(),
+                title_variant: m.fuzzy,
+                segments: vec![Segment {
+                    page: line.page,
+                    ..Segment::default()
+                }],
+                notes: Vec::new(),
+                unit: None,
+            });
+            continue;
+        }
+        let Some(block) = current.as_mut() else {
+            continue;
+        };
+        if line.is_blank() {
+            continue;
+        }
+        if banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line)) {
+            // Page furniture: a new page of the same table begins.
+            let seg = block.segments.last().expect("a block has a segment");
+            if seg.numbers.is_some() || !seg.body.is_empty() {
+                block.segments.push(Segment {
+                    page: line.page,
+                    ..Segment::default()
+                });
+            }
+            continue;
+        }
+        if let Some(unit) = unit_of(line) {
+            block.unit.get_or_insert(unit);
+            continue;
+        }
+        if is_note(line) {
+            block.notes.push(line.clone());
+            continue;
+        }
+        let seg = block.segments.last_mut().expect("a block has a segment");
+        let in_body = seg.numbers.is_some() || !seg.body.is_empty();
+        if !in_body {
+            if is_numbers_line(line) {
+                seg.numbers = Some(line.clone());
+            } else if is_seq_row(line) && !seg.header.is_empty() {
+                seg.body.push(line.clone()); // a table printed without a 栏次 line
+            } else if is_prose(line) && !seg.header.is_empty() {
+                blocks.extend(current.take());
+            } else {
+                seg.header.push(line.clone());
+            }
+            continue;
+        }
+        if is_seq_row(line) {
+            seg.body.push(line.clone());
+        } else if is_numbers_line(line) {
+            block.segments.push(Segment {
+                page: line.page,
+                numbers: Some(line.clone()),
+                ..Segment::default()
+            });
+        } else if header_repeats_at(lines, i - 1) {
+            // The header printed again without a banner: a new segment on the same page.
+            block.segments.push(Segment {
+                page: line.page,
+                header: vec![line.clone()],
+                ..Segment::default()
+            });
+        } else if is_prose(line) {
+            blocks.extend(current.take());
+        } else {
+            seg.body.push(line.clone());
+        }
+    }
+    blocks.extend(current);
+    (blocks, kind)
+}
+
+/// True when a 栏次 line follows within a few lines, before any body row.
+fn header_repeats_at(lines: &[Line], at: usize) -> bool {
+    lines[at..]
+        .iter()
+        .filter(|l| !l.is_blank())
+        .take(4)
+        .take_while(|l| !is_seq_row(l))
+        .any(is_numbers_line)
+}

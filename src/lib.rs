@@ -1,0 +1,50 @@
+//! gongkai (公开): budget disclosures of Chinese government departments (部门预算公开,
+//! 部门决算公开) → audited, structured data.
+//!
+//! The pipeline, one stage per module, each with a small typed input and output:
+//! `source` → `extract` → `layout` → `repair` → `tables` → `validate` → `emit`.
+//! Only `source` can fail a document; every later stage returns its output plus findings.
+
+pub mod batch;
+pub mod emit;
+pub mod extract;
+pub mod label;
+pub mod layout;
+pub mod model;
+pub mod repair;
+pub mod source;
+pub mod tables;
+pub mod validate;
+
+use std::path::Path;
+
+use model::{Document, Kind, Source, TextSource};
+
+/// Converts one input into a document. Never panics on bad input: an unreadable input is a
+/// failed document whose finding says why.
+pub fn convert(path: &Path, doc: &str) -> Document {
+    // Read the bytes; the only step that can fail a document.
+    let input = match source::read(path) {
+        Ok(input) => input,
+        Err((error, partial)) => return emit::failed(path, doc, &partial.sha256, &error),
+    };
+    // Text → lines of tab-separated cells, as printed.
+    let lines = extract::lines(&input);
+    // Pages, the page banner, and one block per standard table found by its title.
+    let layout = layout::segment(lines);
+    // Header words mapped onto template columns and cells repaired, every change logged.
+    let repaired = repair::apply(&layout);
+    // Metadata first: the document's unit decides which tables carry a unit of their own.
+    let metadata = emit::metadata(&layout);
+    // Typed rows keyed by code or label, figures as exact decimals.
+    let mut rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
+    // Every identity checked; a lost figure inferred where the identities pin it down.
+    let validated = validate::check(&mut rebuilt.tables, metadata.kind.unwrap_or(Kind::Budget));
+    let source = Source {
+        path: path.display().to_string(),
+        sha256: input.sha256.clone(),
+        pages: layout.pages,
+        text_source: TextSource::OcrText,
+    };
+    emit::document(doc, source, metadata, rebuilt, repaired, validated)
+}

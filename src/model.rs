@@ -1,0 +1,416 @@
+//! The output model: what a converted document, a fact and a batch report are.
+//!
+//! These types *are* the contract (`../shared/spec/output-contract.md`): `schemas/` is
+//! generated from them (`gongkai schemas schemas/`) and a test fails when the committed
+//! copy is stale. Money is `rust_decimal::Decimal`, serialised as a plain decimal string
+//! (`"198.30"`), never a float.
+
+use rust_decimal::Decimal;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+/// A figure: a plain decimal string, no exponent, no thousands separators.
+fn decimal(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"})
+}
+
+/// A figure, or `null` when the printed text is not a number.
+fn decimal_or_null(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": ["string", "null"], "pattern": "^-?[0-9]+(\\.[0-9]+)?$"})
+}
+
+/// Version of the output contract; bump when a change would break a consumer.
+pub const CONTRACT: u32 = 1;
+
+/// One converted input: `<stem>.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Document {
+    /// Contract version this document follows.
+    pub contract: u32,
+    /// The document's name: the input's file stem (made unique within a batch).
+    pub doc: String,
+    pub source: Source,
+    pub status: Status,
+    pub metadata: Metadata,
+    /// The standard tables found, in document order.
+    pub tables: Vec<Table>,
+    /// Every OCR repair and normalisation, in document order.
+    pub repairs: Vec<Repair>,
+    /// Everything a reader should know: identity results, missing tables, unreadable cells.
+    pub findings: Vec<Finding>,
+    /// How many identity instances were checked and how they came out.
+    pub checks: Checks,
+}
+
+/// Where the document came from.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Source {
+    /// The input path as given on the command line (or found under a given folder).
+    pub path: String,
+    /// SHA-256 of the input bytes, lowercase hex; empty when the file could not be read.
+    pub sha256: String,
+    /// Number of pages. For OCR text without form feeds, pages are inferred from the
+    /// repeated page banners (单位编码 + 单位名称) that start every table page.
+    pub pages: u32,
+    pub text_source: TextSource,
+}
+
+/// Where the text came from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TextSource {
+    /// The PDF's own text layer.
+    TextLayer,
+    /// OCR run by gongkai.
+    Ocr,
+    /// OCR text produced by an external tool and given as `.txt`.
+    OcrText,
+}
+
+/// The document's overall verdict.
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Nothing needed fixing and every identity holds.
+    Ok,
+    /// OCR artifacts were repaired (or a lost value inferred) and every identity holds.
+    Repaired,
+    /// At least one `error` finding.
+    Flagged,
+    /// No tables could be recovered; the reason is a finding.
+    Failed,
+}
+
+/// What the document is and who published it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Metadata {
+    pub kind: Option<Kind>,
+    /// The fiscal year (预算年度).
+    pub year: Option<i32>,
+    /// 单位编码 as printed on the page banner.
+    pub department_code: Option<String>,
+    /// 单位名称.
+    pub department: Option<String>,
+    /// The document's money unit (万元 or 元); a table printed in another unit says so itself.
+    pub unit: Option<String>,
+}
+
+/// Budget (部门预算) or final accounts (部门决算).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Budget,
+    FinalAccounts,
+}
+
+/// Which half of a two-sided table (收支总表) a row or column belongs to.
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Income,
+    Expense,
+}
+
+/// A rebuilt standard table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Table {
+    /// The table's role (`summary`, `income`, …), the same for budgets and final accounts.
+    pub id: String,
+    /// The title as printed (after repair).
+    pub title: String,
+    /// Pages the table spans.
+    pub pages: Vec<u32>,
+    /// The table's unit when it differs from the document's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// True when the table is printed empty with a statement (空表列示, 无数据).
+    pub empty: bool,
+    /// Notes printed under the table (`注: …`).
+    pub notes: Vec<String>,
+    /// Leaf columns, left to right.
+    pub columns: Vec<Column>,
+    /// Body rows in printed order; a two-sided table gives one row per side per line.
+    pub rows: Vec<Row>,
+}
+
+/// A leaf column of a table's header.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Column {
+    /// `label_key` of the leaf header: the `column` of facts.
+    pub key: String,
+    /// The leaf header as the template names it.
+    pub label: String,
+    /// The merged header cells above the leaf, outermost first.
+    pub path: Vec<String>,
+    /// 栏次 number, where printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    pub role: ColumnRole,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnRole {
+    /// 科目编码.
+    Code,
+    /// 科目名称 / 项目.
+    Label,
+    /// A money figure.
+    Value,
+}
+
+/// One body row (one side of a line, for two-sided tables).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Row {
+    /// The row's key in facts: the classification code, or `label_key(label)`.
+    pub key: String,
+    /// The row label (科目名称 or 项目) after repair.
+    pub label: String,
+    /// 科目编码, digits only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+    /// The heading this row is a sub-row of (e.g. 年初财政拨款结转和结余).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub under: Option<String>,
+    /// 序号 as printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u32>,
+    pub page: u32,
+    /// 1-based line of the source text.
+    pub line: u32,
+    /// Non-empty cells (and inferred ones), by column key.
+    pub cells: Vec<Cell>,
+}
+
+/// A figure in a row.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Cell {
+    /// The column's key.
+    pub column: String,
+    /// The text as read, before repair; empty for an inferred cell.
+    pub raw: String,
+    /// The figure; `null` when the text could not be read as a number.
+    #[schemars(schema_with = "decimal_or_null")]
+    pub value: Option<Decimal>,
+    pub status: CellStatus,
+    /// The identity that gave an inferred value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inferred_by: Option<String>,
+}
+
+/// How a cell's value was obtained.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CellStatus {
+    /// Read as printed.
+    Read,
+    /// Read after an OCR repair (see `repairs`).
+    Repaired,
+    /// Not printed (or lost); derived from an identity.
+    Inferred,
+    /// Printed but not readable as a number.
+    Unreadable,
+}
+
+/// One recorded repair: what was read, what it became, and which rule did it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Repair {
+    pub location: Location,
+    /// Rule name, kebab-case (`split-decimal`, `header-vocabulary`, …).
+    pub rule: String,
+    pub raw: String,
+    pub repaired: String,
+}
+
+/// Where something is in the document.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Location {
+    pub page: u32,
+    /// 1-based line of the source text.
+    pub line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+}
+
+/// Severity of a finding.
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// Something a reader should know about the document.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    /// `identity_violation`, `identity_rounding`, `value_inferred`, `missing_table`, …
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+    /// The identity rule, for identity findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "decimal")]
+    pub expected: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "decimal")]
+    pub actual: Option<Decimal>,
+    /// `actual − expected`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "decimal")]
+    pub difference: Option<Decimal>,
+    /// Allowed rounding difference for this identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "decimal")]
+    pub tolerance: Option<Decimal>,
+    /// Every cell involved, as `table/side/row/column` paths.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding with only a severity, kind and message; fill the rest with struct update.
+    pub fn new(severity: Severity, kind: &str, message: impl Into<String>) -> Self {
+        Finding {
+            severity,
+            kind: kind.to_string(),
+            table: None,
+            row: None,
+            column: None,
+            side: None,
+            rule: None,
+            expected: None,
+            actual: None,
+            difference: None,
+            tolerance: None,
+            cells: Vec::new(),
+            page: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// Counts of identity instances.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Checks {
+    /// Identity instances evaluated.
+    pub identities: u32,
+    /// Held with no difference.
+    pub exact: u32,
+    /// Held within the rounding tolerance.
+    pub rounding: u32,
+    /// Failed beyond rounding.
+    pub violated: u32,
+    /// Cells filled from an identity.
+    pub inferred: u32,
+}
+
+/// One line of `facts.ndjson`: one non-empty numeric cell of a standard table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Fact {
+    pub doc: String,
+    pub table: String,
+    /// Classification code, `合计`, or `label_key(row label)`.
+    pub row: String,
+    /// `label_key(leaf column header)`.
+    pub column: String,
+    /// The figure in the table's printed unit, as a plain decimal string.
+    #[schemars(schema_with = "decimal")]
+    pub value: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub under: Option<String>,
+    /// The table's unit when it differs from the document's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    pub page: u32,
+    pub line: u32,
+    /// The printed text needed an OCR repair.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub repaired: bool,
+    /// Not printed (or lost): derived from an identity.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub inferred: bool,
+}
+
+/// `report.json`: the batch summary.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Report {
+    pub contract: u32,
+    pub counts: Counts,
+    /// Every document, sorted by `doc`.
+    pub documents: Vec<ReportEntry>,
+    /// Failed documents with their reasons.
+    pub failures: Vec<Failure>,
+    /// Inputs that were not converted because of their file type.
+    pub skipped: Vec<Skipped>,
+    /// Total number of facts written.
+    pub facts: u64,
+}
+
+/// Documents by status.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Counts {
+    pub ok: u32,
+    pub repaired: u32,
+    pub flagged: u32,
+    pub failed: u32,
+}
+
+/// One document's line in the report.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ReportEntry {
+    pub doc: String,
+    pub path: String,
+    pub status: Status,
+    pub tables: u32,
+    pub facts: u32,
+    pub repairs: u32,
+    pub errors: u32,
+    pub warnings: u32,
+    /// Wall time of the conversion in milliseconds.
+    pub millis: u64,
+}
+
+/// A failed document and why.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Failure {
+    pub doc: String,
+    pub path: String,
+    pub reason: String,
+}
+
+/// An input left alone.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}

@@ -1,0 +1,176 @@
+//! Cell rules: each takes the text of one cell whose column role is known and returns the
+//! repaired text with the rules that fired. Pure functions, so each rule is tested alone.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::label::{dewrap, nfkc};
+
+/// A rule's result: the new text and the names of the rules that changed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fixed {
+    pub text: String,
+    pub rules: Vec<&'static str>,
+}
+
+static SPLIT_DECIMAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(-?\d+)\.\s+(\d{1,2})$").expect("split decimal"));
+static THOUSANDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$").expect("thousands"));
+static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-—–－]{1,3}$").expect("dash"));
+static LEADING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d+\s+(\p{Han})").expect("leading number"));
+static CODE_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{3}|\d{5}|\d{7})\s*(\p{Han}.*)$").expect("code name"));
+
+/// Repairs a money cell: full-width digits (`full-width`), a space after the decimal point
+/// (`split-decimal`: `198. 30` → `198.30`, never across cells), thousands separators
+/// (`thousands-separator`), and a dash printed for "none" (`dash-blank` → empty).
+pub fn value(raw: &str) -> Fixed {
+    let mut rules = Vec::new();
+    let mut text = raw.trim().to_string();
+    let normal = nfkc(&text);
+    if normal != text {
+        rules.push("full-width");
+        text = normal.trim().to_string();
+    }
+    if let Some(c) = SPLIT_DECIMAL.captures(&text) {
+        text = format!("{}.{}", &c[1], &c[2]);
+        rules.push("split-decimal");
+    }
+    if THOUSANDS.is_match(&text) {
+        text = text.replace(',', "");
+        rules.push("thousands-separator");
+    }
+    if DASH.is_match(&text) {
+        text.clear();
+        rules.push("dash-blank");
+    }
+    Fixed { text, rules }
+}
+
+/// Repairs a row label: NFKC, wrapped text joined (`label-dewrap`), and a stray number the
+/// OCR glued before the label of a row that already has its 序号 (`label-stray-number`:
+/// `31 本年支出合计` → `本年支出合计`).
+pub fn label(raw: &str) -> Fixed {
+    let mut rules = Vec::new();
+    let normal = nfkc(raw.trim());
+    let mut text = dewrap(&normal);
+    if text != normal.trim() {
+        rules.push("label-dewrap");
+    }
+    if let Some(c) = LEADING_NUMBER.captures(&text) {
+        let start = c.get(1).expect("group").start();
+        text = text[start..].to_string();
+        rules.push("label-stray-number");
+    }
+    Fixed { text, rules }
+}
+
+/// Splits a classification code glued to its name in one cell (`code-name-split`):
+/// `2120899 其他国有土地…` → (`2120899`, `其他国有土地…`).
+pub fn split_code_name(raw: &str) -> Option<(String, String)> {
+    let text = nfkc(raw.trim());
+    let c = CODE_NAME.captures(&text)?;
+    Some((c[1].to_string(), c[2].trim().to_string()))
+}
+
+/// Repairs a code cell: NFKC and no inner spaces (`201 03 01` as one cell → `2010301`).
+pub fn code(raw: &str) -> Fixed {
+    let text: String = nfkc(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    let rules = if text != raw.trim() && !raw.trim().is_empty() {
+        vec!["code-spaces"]
+    } else {
+        vec![]
+    };
+    Fixed { text, rules }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_decimal_joins_a_space_after_the_point() {
+        assert_eq!(
+            value("198. 30"),
+            Fixed {
+                text: "198.30".into(),
+                rules: vec!["split-decimal"]
+            }
+        );
+        assert_eq!(value("52. 27").text, "52.27");
+        assert_eq!(value("509.01").rules, Vec::<&str>::new());
+        // Integer fragments are not decimals: left for the reader.
+        assert_eq!(value("1 12.2").text, "1 12.2");
+        assert_eq!(value("37. 73.").text, "37. 73.");
+    }
+
+    #[test]
+    fn thousands_separator_and_full_width() {
+        assert_eq!(value("91,016,775.35").text, "91016775.35");
+        assert_eq!(value("91,016,775.35").rules, vec!["thousands-separator"]);
+        assert_eq!(
+            value("１２.５０"),
+            Fixed {
+                text: "12.50".into(),
+                rules: vec!["full-width"]
+            }
+        );
+    }
+
+    #[test]
+    fn dash_blank() {
+        assert_eq!(
+            value("—"),
+            Fixed {
+                text: String::new(),
+                rules: vec!["dash-blank"]
+            }
+        );
+        assert_eq!(value("-12.5").text, "-12.5");
+    }
+
+    #[test]
+    fn label_dewrap_and_stray_number() {
+        assert_eq!(
+            label("一般公共服务 支出"),
+            Fixed {
+                text: "一般公共服务支出".into(),
+                rules: vec!["label-dewrap"]
+            }
+        );
+        assert_eq!(
+            label("31 本年支出合计"),
+            Fixed {
+                text: "本年支出合计".into(),
+                rules: vec!["label-stray-number"]
+            }
+        );
+        assert_eq!(
+            label("其中:教育科研人员因公出国 (境)费").text,
+            "其中:教育科研人员因公出国(境)费"
+        );
+        assert_eq!(label("政务公开审批").rules, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn code_name_split() {
+        assert_eq!(
+            split_code_name("2120899 其他国有土地使用权出让收入安排的支出"),
+            Some((
+                "2120899".into(),
+                "其他国有土地使用权出让收入安排的支出".into()
+            ))
+        );
+        assert_eq!(split_code_name("2120899"), None);
+        assert_eq!(split_code_name("12345678 名称"), None);
+    }
+
+    #[test]
+    fn code_spaces() {
+        assert_eq!(code("201 03 01").text, "2010301");
+        assert_eq!(code("2010306").rules, Vec::<&str>::new());
+    }
+}

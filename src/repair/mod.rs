@@ -1,0 +1,119 @@
+//! Stage 4, `repair`: laid-out table blocks → [`Grid`]s: leaf columns mapped onto the
+//! printed positions (header words repaired from the template vocabulary) and body cells
+//! repaired by named rules, every change recorded as a [`Repair`].
+//!
+//! Rules (each has a test next to it): header (`header-vocabulary`, `header-garbled`,
+//! `header-fragment`, `header-garbage`, `header-debris`, `header-stray-number`,
+//! `column-numbers`, `unit-garbled`, `title-vocabulary`) in [`header`]; cells
+//! (`split-decimal`, `thousands-separator`, `full-width`, `dash-blank`, `label-dewrap`,
+//! `label-stray-number`, `code-name-split`) in [`cell`]; rows (`label-continuation`,
+//! `garbage-line`) in [`rows`]. It never invents a figure: a cell that no rule makes
+//! readable stays as read, and `tables` reports it.
+
+pub mod cell;
+pub mod header;
+pub mod rows;
+
+use crate::layout::{Block, Layout};
+use crate::model::{Column, Finding, Location, Repair};
+use crate::tables::template::TableTemplate;
+
+/// A table's cells aligned to its leaf columns, after repair.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub template: &'static TableTemplate,
+    pub title: String,
+    pub pages: Vec<u32>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<GridRow>,
+    pub notes: Vec<String>,
+    pub unit: Option<String>,
+}
+
+/// One printed body line, one cell per leaf column.
+#[derive(Debug, Clone)]
+pub struct GridRow {
+    pub line: u32,
+    pub page: u32,
+    pub seq: Option<u32>,
+    pub cells: Vec<GridCell>,
+}
+
+/// A cell's text as printed and after repair.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GridCell {
+    pub raw: String,
+    pub text: String,
+    pub repaired: bool,
+}
+
+/// The output of a stage that cannot fail: its value plus what it noticed.
+#[derive(Debug, Clone)]
+pub struct Repaired {
+    pub grids: Vec<Grid>,
+    pub repairs: Vec<Repair>,
+    pub findings: Vec<Finding>,
+}
+
+/// The repair log a rule writes to.
+#[derive(Debug, Default)]
+pub struct Log {
+    pub repairs: Vec<Repair>,
+    pub findings: Vec<Finding>,
+}
+
+impl Log {
+    /// Records one repair.
+    pub fn record(&mut self, location: Location, rule: &str, raw: &str, repaired: &str) {
+        self.repairs.push(Repair {
+            location,
+            rule: rule.to_string(),
+            raw: raw.to_string(),
+            repaired: repaired.to_string(),
+        });
+    }
+}
+
+/// Repairs every table block of the layout.
+pub fn apply(layout: &Layout) -> Repaired {
+    let mut log = Log::default();
+    let grids = layout.blocks.iter().map(|b| grid(b, &mut log)).collect();
+    Repaired {
+        grids,
+        repairs: log.repairs,
+        findings: log.findings,
+    }
+}
+
+fn grid(block: &Block, log: &mut Log) -> Grid {
+    let title = header::title(block, log);
+    let columns = header::columns(block, log);
+    let mut rows = Vec::new();
+    for segment in &block.segments {
+        rows::read(block.template, segment, &columns, &mut rows, log);
+    }
+    let mut pages: Vec<u32> = std::iter::once(block.title.page)
+        .chain(
+            block
+                .segments
+                .iter()
+                .filter(|s| s.numbers.is_some() || !s.body.is_empty())
+                .map(|s| s.page),
+        )
+        .collect();
+    pages.dedup();
+    let notes = block
+        .notes
+        .iter()
+        .map(|l| crate::label::nfkc(&l.text()))
+        .collect();
+    Grid {
+        template: block.template,
+        title,
+        pages,
+        columns,
+        rows,
+        notes,
+        unit: block.unit.clone(),
+    }
+}

@@ -1,0 +1,189 @@
+//! Body rules: each printed body line becomes a [`GridRow`] with one repaired cell per leaf
+//! column; a line holding only the wrapped end of the previous row's label is joined to it
+//! (`label-continuation`), and a line with no words and no figures is debris
+//! (`garbage-line`).
+
+use super::cell::{self, Fixed};
+use super::{GridCell, GridRow, Log};
+use crate::extract::Line;
+use crate::label::{cjk_count, label_key};
+use crate::layout::Segment;
+use crate::model::{Column, ColumnRole, Finding, Location, Severity};
+use crate::tables::template::TableTemplate;
+
+/// Reads the body lines of one segment into `rows`.
+pub fn read(
+    template: &TableTemplate,
+    segment: &Segment,
+    columns: &[Column],
+    rows: &mut Vec<GridRow>,
+    log: &mut Log,
+) {
+    let id = &template.id;
+    for line in &segment.body {
+        let first = template.first_column();
+        let seq = if first == 1 {
+            line.cells
+                .first()
+                .and_then(|c| c.trim().parse::<u32>().ok())
+        } else {
+            None
+        };
+        if seq.is_none() {
+            if first == 1 && continues_label(line, columns, rows, log, id) {
+                continue;
+            }
+            if line.filled().all(|(_, c)| {
+                cjk_count(c) == 0
+                    && cell::value(c)
+                        .text
+                        .parse::<rust_decimal::Decimal>()
+                        .is_err()
+            }) {
+                log.record(at(line, id, None, None), "garbage-line", &line.raw(), "");
+                continue;
+            }
+        }
+        let mut cells: Vec<GridCell> = Vec::with_capacity(columns.len());
+        let mut fired: Vec<(usize, &'static str, String)> = Vec::new();
+        for (i, column) in columns.iter().enumerate() {
+            let raw = line.cells.get(i + first).map(|c| c.trim()).unwrap_or("");
+            let Fixed { text, rules } = match column.role {
+                ColumnRole::Value => cell::value(raw),
+                ColumnRole::Label => cell::label(raw),
+                ColumnRole::Code => cell::code(raw),
+            };
+            for rule in &rules {
+                fired.push((i, rule, raw.to_string()));
+            }
+            cells.push(GridCell {
+                raw: raw.to_string(),
+                repaired: !rules.is_empty(),
+                text,
+            });
+        }
+        split_code_names(columns, &mut cells, &mut fired);
+        let key = row_key(columns, &cells);
+        for (i, rule, raw) in fired {
+            let repaired = if rule == "code-name-split" {
+                format!(
+                    "{}\t{}",
+                    cells[i].text,
+                    cells.get(i + 1).map_or("", |c| c.text.as_str())
+                )
+            } else {
+                cells[i].text.clone()
+            };
+            log.record(
+                at(line, id, Some(&key), Some(&columns[i].key)),
+                rule,
+                &raw,
+                &repaired,
+            );
+        }
+        for (pos, text) in line.filled().filter(|(p, _)| *p >= columns.len() + first) {
+            let mut f = Finding::new(
+                Severity::Warning,
+                "extra_cell",
+                format!(
+                    "line {} has text beyond the table's {} columns at field {pos}: {text:?}",
+                    line.number,
+                    columns.len()
+                ),
+            );
+            f.table = Some(id.clone());
+            f.page = Some(line.page);
+            log.findings.push(f);
+        }
+        rows.push(GridRow {
+            line: line.number,
+            page: line.page,
+            seq,
+            cells,
+        });
+    }
+}
+
+fn at(line: &Line, table: &str, row: Option<&str>, column: Option<&str>) -> Location {
+    Location {
+        page: line.page,
+        line: line.number,
+        table: Some(table.to_string()),
+        row: row.map(str::to_string),
+        column: column.map(str::to_string),
+    }
+}
+
+/// The row's key for locating repairs: its code, else its first label.
+fn row_key(columns: &[Column], cells: &[GridCell]) -> String {
+    let find = |role| {
+        columns
+            .iter()
+            .zip(cells)
+            .find(|(c, cell)| c.role == role && !cell.text.is_empty())
+            .map(|(_, cell)| cell.text.clone())
+    };
+    find(ColumnRole::Code)
+        .or_else(|| find(ColumnRole::Label).map(|l| label_key(&l)))
+        .unwrap_or_default()
+}
+
+/// A code glued to its name in the code cell moves its name into the empty name cell.
+fn split_code_names(
+    columns: &[Column],
+    cells: &mut [GridCell],
+    fired: &mut Vec<(usize, &'static str, String)>,
+) {
+    for i in 0..columns.len() {
+        if columns[i].role != ColumnRole::Code || cells[i].text.chars().all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let name_free = columns
+            .get(i + 1)
+            .is_some_and(|c| c.role == ColumnRole::Label)
+            && cells[i + 1].text.is_empty();
+        if let (Some((code, name)), true) = (cell::split_code_name(&cells[i].raw), name_free) {
+            fired.retain(|(j, _, _)| *j != i);
+            fired.push((i, "code-name-split", cells[i].raw.clone()));
+            cells[i].text = code;
+            cells[i].repaired = true;
+            cells[i + 1].text = name;
+            cells[i + 1].repaired = true;
+        }
+    }
+}
+
+/// Joins a line that holds only a wrapped label end to the previous row's label.
+fn continues_label(
+    line: &Line,
+    columns: &[Column],
+    rows: &mut [GridRow],
+    log: &mut Log,
+    id: &str,
+) -> bool {
+    let filled: Vec<(usize, &str)> = line.filled().collect();
+    let [(pos, text)] = filled[..] else {
+        return false;
+    };
+    let Some(column) = pos.checked_sub(1).and_then(|i| columns.get(i)) else {
+        return false;
+    };
+    if column.role != ColumnRole::Label || cjk_count(text) == 0 {
+        return false;
+    }
+    let Some(previous) = rows.last_mut() else {
+        return false;
+    };
+    let cell = &mut previous.cells[pos - 1];
+    let joined = format!("{}{}", cell.text, cell::label(text).text);
+    log.record(
+        at(line, id, None, Some(&column.key)),
+        "label-continuation",
+        text,
+        &joined,
+    );
+    cell.text = joined;
+    cell.repaired = true;
+    true
+}

@@ -1,0 +1,188 @@
+//! Stage 1, `source`: a path → an [`Input`] (its bytes decoded, its SHA-256, its format).
+//!
+//! The only stage that can fail a document: an unreadable, empty, binary, oversized or
+//! not-yet-supported input is a [`SourceError`], which the pipeline turns into a failed
+//! document with the reason as a finding. It never interprets content.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// Inputs larger than this are refused rather than read into memory (OCR text of even a
+/// 500-page disclosure is a few MiB).
+pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What kind of file an input is, by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// OCR text (`.txt`): tab-separated cells, one table row per line.
+    OcrText,
+    /// A PDF (`.pdf`).
+    Pdf,
+}
+
+impl Format {
+    /// The format an extension names, if gongkai reads it.
+    pub fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" => Some(Format::OcrText),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+}
+
+/// A read input, ready for extraction.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub format: Format,
+    /// The decoded text (for [`Format::OcrText`]).
+    pub text: String,
+}
+
+/// Why an input could not be read. Each is a failed document, never a stopped batch.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file has no content at all (or only white space).
+    #[error("{path} is empty")]
+    Empty { path: String },
+    /// The bytes are not UTF-8 text (a binary file named `.txt`).
+    #[error(
+        "{path} is not UTF-8 text (byte {offset} is not valid UTF-8 or is a NUL): not OCR text"
+    )]
+    NotText { path: String, offset: usize },
+    /// The file is larger than [`MAX_TEXT_BYTES`].
+    #[error("{path} is {bytes} bytes, over the {limit}-byte limit for OCR text")]
+    TooLarge {
+        path: String,
+        bytes: u64,
+        limit: u64,
+    },
+    /// PDF input is planned (text layer, then OCR) but not yet supported.
+    #[error(
+        "{path}: PDF input is not yet supported by this version; convert OCR text (.txt) for now"
+    )]
+    PdfNotYetSupported { path: String },
+    /// The extension is neither `.txt` nor `.pdf`.
+    #[error("{path}: unsupported file type (expected .txt or .pdf)")]
+    Unsupported { path: String },
+}
+
+/// What could be learned about an input even when it failed: the hash, for the report.
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    pub sha256: String,
+}
+
+/// Reads and decodes one input. On failure also returns whatever was learned (the hash).
+pub fn read(path: &Path) -> Result<Input, (SourceError, Partial)> {
+    let shown = path.display().to_string();
+    let fail = |e: SourceError, sha256: String| Err((e, Partial { sha256 }));
+    let Some(format) = Format::of(path) else {
+        return fail(SourceError::Unsupported { path: shown }, String::new());
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(source) => {
+            return fail(
+                SourceError::Io {
+                    path: shown,
+                    source,
+                },
+                String::new(),
+            );
+        }
+    };
+    if meta.len() > MAX_TEXT_BYTES {
+        return fail(
+            SourceError::TooLarge {
+                path: shown,
+                bytes: meta.len(),
+                limit: MAX_TEXT_BYTES,
+            },
+            String::new(),
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(source) => {
+            return fail(
+                SourceError::Io {
+                    path: shown,
+                    source,
+                },
+                String::new(),
+            );
+        }
+    };
+    let sha256 = hex(&Sha256::digest(&bytes));
+    if format == Format::Pdf {
+        return fail(SourceError::PdfNotYetSupported { path: shown }, sha256);
+    }
+    let text = match decode(&bytes) {
+        Ok(t) => t,
+        Err(offset) => {
+            return fail(
+                SourceError::NotText {
+                    path: shown,
+                    offset,
+                },
+                sha256,
+            );
+        }
+    };
+    if text.trim().is_empty() {
+        return fail(SourceError::Empty { path: shown }, sha256);
+    }
+    Ok(Input {
+        path: path.to_path_buf(),
+        sha256,
+        format,
+        text,
+    })
+}
+
+/// UTF-8 (with or without BOM) and no NUL bytes; the error is the offending offset.
+fn decode(bytes: &[u8]) -> Result<String, usize> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err(nul);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.replace("\r\n", "\n")),
+        Err(e) => Err(e.valid_up_to()),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_is_not_text() {
+        assert_eq!(decode(b"ab\x00cd"), Err(2));
+        assert_eq!(decode(b"\xff\xfe"), Err(0));
+        assert_eq!(decode("\u{feff}部门".as_bytes()).as_deref(), Ok("部门"));
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::of(Path::new("a/b.TXT")), Some(Format::OcrText));
+        assert_eq!(Format::of(Path::new("a/b.pdf")), Some(Format::Pdf));
+        assert_eq!(Format::of(Path::new("a/b.docx")), None);
+    }
+}

@@ -1,0 +1,184 @@
+//! Stage 5, `tables`: repaired [`Grid`]s → the standard [`Table`]s of the output: rows
+//! keyed by classification code or label, two-sided lines split into an income and an
+//! expense row, sub-rows placed `under` their heading, figures parsed as exact decimals.
+//!
+//! A cell that is printed but not a number is kept with its raw text, marked unreadable
+//! and reported; it never becomes a zero. Blank cells give no cell at all.
+
+pub mod render;
+pub mod template;
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::label::{label_key, nfkc};
+use crate::model::{Cell, CellStatus, ColumnRole, Finding, Row, Severity, Side, Table};
+use crate::repair::{Grid, GridRow};
+
+/// Tables plus what was noticed while building them.
+#[derive(Debug, Clone)]
+pub struct Rebuilt {
+    pub tables: Vec<Table>,
+    pub findings: Vec<Finding>,
+}
+
+/// Words in a note that declare the table empty on purpose.
+const EMPTY_WORDS: [&str; 5] = ["空表", "无数据", "无此项", "本表无数据", "无此类"];
+
+/// Builds the output tables; `unit` is the document's unit.
+pub fn rebuild(grids: &[Grid], unit: Option<&str>) -> Rebuilt {
+    let mut findings = Vec::new();
+    let tables = grids
+        .iter()
+        .map(|g| table(g, unit, &mut findings))
+        .collect();
+    Rebuilt { tables, findings }
+}
+
+fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table {
+    let id = &grid.template.id;
+    let sides: Vec<Option<Side>> = if grid.template.two_sided {
+        vec![Some(Side::Income), Some(Side::Expense)]
+    } else {
+        vec![None]
+    };
+    let mut rows = Vec::new();
+    let mut headings: Vec<Option<String>> = vec![None; sides.len()];
+    for printed in &grid.rows {
+        for (s, side) in sides.iter().enumerate() {
+            if let Some(row) = row(grid, printed, *side, &mut headings[s], findings) {
+                rows.push(row);
+            }
+        }
+    }
+    let declared_empty = grid
+        .notes
+        .iter()
+        .any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
+    let has_figures = rows.iter().any(|r| !r.cells.is_empty());
+    if declared_empty && has_figures {
+        let mut f = Finding::new(
+            Severity::Warning,
+            "empty_note_with_figures",
+            format!("{id}: a note declares the table empty, but it has figures"),
+        );
+        f.table = Some(id.clone());
+        findings.push(f);
+    }
+    Table {
+        id: id.clone(),
+        title: grid.title.clone(),
+        pages: grid.pages.clone(),
+        unit: grid.unit.clone().filter(|u| Some(u.as_str()) != unit),
+        empty: declared_empty && !has_figures,
+        notes: grid.notes.clone(),
+        columns: grid.columns.clone(),
+        rows,
+    }
+}
+
+/// One side of one printed line, or `None` when that side is blank.
+fn row(
+    grid: &Grid,
+    printed: &GridRow,
+    side: Option<Side>,
+    heading: &mut Option<String>,
+    findings: &mut Vec<Finding>,
+) -> Option<Row> {
+    let id = &grid.template.id;
+    let on_side = |i: usize| grid.columns[i].side == side;
+    let text_of = |role: ColumnRole| {
+        grid.columns
+            .iter()
+            .enumerate()
+            .find(|(i, c)| on_side(*i) && c.role == role)
+            .map(|(i, _)| printed.cells[i].text.clone())
+            .unwrap_or_default()
+    };
+    let label = text_of(ColumnRole::Label);
+    let code = Some(text_of(ColumnRole::Code))
+        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()));
+    let key = code.clone().unwrap_or_else(|| label_key(&label));
+    let mut cells = Vec::new();
+    for (i, column) in grid.columns.iter().enumerate() {
+        let cell = &printed.cells[i];
+        if !on_side(i) || column.role != ColumnRole::Value || cell.text.is_empty() {
+            continue;
+        }
+        let value = Decimal::from_str(&cell.text).ok();
+        let status = match (value, cell.repaired) {
+            (None, _) => CellStatus::Unreadable,
+            (Some(_), true) => CellStatus::Repaired,
+            (Some(_), false) => CellStatus::Read,
+        };
+        if value.is_none() {
+            let mut f = Finding::new(
+                Severity::Error,
+                "unreadable_cell",
+                format!(
+                    "{id} line {}: {:?} in column {} is not a number",
+                    printed.line, cell.raw, column.key
+                ),
+            );
+            (f.table, f.row, f.column, f.side, f.page) = (
+                Some(id.clone()),
+                Some(key.clone()),
+                Some(column.key.clone()),
+                side,
+                Some(printed.page),
+            );
+            findings.push(f);
+        }
+        cells.push(Cell {
+            column: column.key.clone(),
+            raw: cell.raw.clone(),
+            value,
+            status,
+            inferred_by: None,
+        });
+    }
+    if label.is_empty() && code.is_none() && cells.is_empty() {
+        return None;
+    }
+    let under = place_under(grid, side, &label, &key, heading);
+    Some(Row {
+        key,
+        label,
+        code,
+        side,
+        under,
+        seq: printed.seq,
+        page: printed.page,
+        line: printed.line,
+        cells,
+    })
+}
+
+/// Tracks the template's group headings: ordinal rows after a heading are its sub-rows.
+fn place_under(
+    grid: &Grid,
+    side: Option<Side>,
+    label: &str,
+    key: &str,
+    heading: &mut Option<String>,
+) -> Option<String> {
+    let groups = &grid.template.groups;
+    if let Some(g) = groups
+        .iter()
+        .find(|g| Some(g.side) == side && label_key(&g.heading) == key)
+    {
+        *heading = Some(g.heading.clone());
+        return None;
+    }
+    let ordinal = label_key(label)
+        != nfkc(label)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>();
+    if heading.is_some() && ordinal {
+        return heading.clone();
+    }
+    *heading = None;
+    None
+}

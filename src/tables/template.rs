@@ -1,0 +1,216 @@
+//! The standard table templates, read from `data/templates/*.toml`.
+//!
+//! Templates are data: titles and their variants, leaf columns with their header paths and
+//! aliases, two-sided layouts and sub-row groups. Adding a province's variant or the final
+//! accounts set is adding data here, not code.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::label;
+use crate::model::{ColumnRole, Kind, Side};
+
+/// All template sets gongkai knows, one per disclosure kind.
+pub static TEMPLATES: LazyLock<Vec<TemplateSet>> = LazyLock::new(|| {
+    [include_str!("../../data/templates/budget.toml")]
+        .iter()
+        .map(|text| toml::from_str(text).expect("data/templates/*.toml parse (tested)"))
+        .collect()
+});
+
+/// The templates of one disclosure kind.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateSet {
+    pub kind: Kind,
+    #[serde(rename = "table")]
+    pub tables: Vec<TableTemplate>,
+}
+
+/// One standard table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TableTemplate {
+    /// The role, which is the table id in the output.
+    pub id: String,
+    /// Required by the standard set: absent means a `missing_table` error.
+    pub required: bool,
+    /// Printed title variants.
+    pub titles: Vec<String>,
+    #[serde(default)]
+    pub two_sided: bool,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    /// Leaf columns after 序号, in printed order.
+    pub columns: Vec<ColumnTemplate>,
+    /// Other printed names of the merged header cells.
+    #[serde(default)]
+    pub group_aliases: Vec<String>,
+    /// Whether the first printed column is 序号 (row numbers); most tables have one.
+    #[serde(default = "yes")]
+    pub seq_column: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A heading whose following ordinal rows are its sub-rows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Group {
+    pub side: Side,
+    pub heading: String,
+}
+
+/// One leaf column.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ColumnTemplate {
+    pub label: String,
+    pub role: ColumnRole,
+    #[serde(default)]
+    pub side: Option<Side>,
+    #[serde(default)]
+    pub path: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl ColumnTemplate {
+    /// True when `key` (a label_key) names this column.
+    pub fn names(&self, key: &str) -> bool {
+        label::label_key(&self.label) == key
+            || self.aliases.iter().any(|a| label::label_key(a) == key)
+    }
+}
+
+impl TableTemplate {
+    /// The cell position of the first template column: 1 after a 序号 column, else 0.
+    pub fn first_column(&self) -> usize {
+        usize::from(self.seq_column)
+    }
+
+    /// Every merged-header name of this table (paths and aliases), as label keys.
+    pub fn group_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .columns
+            .iter()
+            .flat_map(|c| c.path.iter())
+            .chain(self.group_aliases.iter())
+            .map(|s| label::label_key(s))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
+/// The key a title is matched on: NFKC, no white space, quotes or brackets, no year prefix.
+pub fn title_key(s: &str) -> String {
+    let key: String = label::nfkc(s)
+        .chars()
+        .filter(|c| {
+            !c.is_whitespace() && !matches!(c, '"' | '“' | '”' | '\'' | '[' | ']' | '【' | '】')
+        })
+        .collect();
+    let digits = key.chars().take_while(char::is_ascii_digit).count();
+    let rest = &key[digits..];
+    if digits == 4 {
+        let rest = rest.strip_prefix('年').unwrap_or(rest);
+        return rest.strip_prefix('度').unwrap_or(rest).to_string();
+    }
+    key
+}
+
+/// A recognised title.
+#[derive(Debug, Clone)]
+pub struct TitleMatch {
+    pub kind: Kind,
+    pub table: &'static TableTemplate,
+    /// The variant matched, when the printed title differs from it (a fuzzy match).
+    pub fuzzy: Option<String>,
+}
+
+/// Recognises a line as a standard table's title: an exact variant, or one edit away
+/// from a variant of at least six characters (an OCR-dropped or -swapped character).
+pub fn match_title(text: &str) -> Option<TitleMatch> {
+    let key = title_key(text);
+    if key.chars().count() < 4 || key.chars().count() > 40 {
+        return None;
+    }
+    let mut fuzzy: Option<TitleMatch> = None;
+    for set in TEMPLATES.iter() {
+        for table in &set.tables {
+            for title in &table.titles {
+                let want = title_key(title);
+                if want == key {
+                    return Some(TitleMatch {
+                        kind: set.kind,
+                        table,
+                        fuzzy: None,
+                    });
+                }
+                if fuzzy.is_none()
+                    && want.chars().count() >= 6
+                    && label::edit_distance(&want, &key) <= 1
+                {
+                    fuzzy = Some(TitleMatch {
+                        kind: set.kind,
+                        table,
+                        fuzzy: Some(title.clone()),
+                    });
+                }
+            }
+        }
+    }
+    fuzzy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_load_and_are_consistent() {
+        for set in TEMPLATES.iter() {
+            assert!(set.tables.iter().filter(|t| t.required).count() >= 9);
+            for t in &set.tables {
+                assert!(!t.titles.is_empty(), "{} has titles", t.id);
+                assert!(
+                    t.columns.iter().any(|c| c.role == ColumnRole::Value),
+                    "{} has values",
+                    t.id
+                );
+                if t.two_sided {
+                    assert!(t.columns.iter().all(|c| c.side.is_some()), "{} sides", t.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn titles_match_by_role_across_variants() {
+        let id = |s: &str| match_title(s).map(|m| m.table.id.clone());
+        assert_eq!(id("部门预算收支总表").as_deref(), Some("summary"));
+        assert_eq!(id("2025年部门财务收支预算总表").as_deref(), Some("summary"));
+        assert_eq!(
+            id("部门预算政府基金预算财政拨款支出表").as_deref(),
+            Some("gov_fund_expense")
+        );
+        assert_eq!(
+            id("部门预算财政拨款\"三公\"经费支出表").as_deref(),
+            Some("three_public")
+        );
+        assert_eq!(
+            id("部门“三公”经费和机关运行经费预算表").as_deref(),
+            Some("three_public")
+        );
+        assert_eq!(
+            id("部门一般公共预算支出功能分类预算表").as_deref(),
+            Some("gpb_expense")
+        );
+        // One OCR-dropped character still matches, and is reported as fuzzy.
+        let m = match_title("部门预算一般公共预算财政拨款基本支表").expect("fuzzy");
+        assert_eq!(m.table.id, "gpb_basic_expense");
+        assert!(m.fuzzy.is_some());
+        assert_eq!(id("部门预算信息公开情况说明"), None);
+    }
+}

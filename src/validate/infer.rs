@@ -1,0 +1,203 @@
+//! Recovery: a cell the OCR lost (a blank total whose parts are not zero) or could not
+//! read is inferred when every identity it takes part in, with all its other cells known,
+//! agrees on one value within rounding. The tightest identity gives the value; the others
+//! must contain it. Nothing else is ever filled in.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::rules::{At, Instance};
+use super::{path, tolerance, value};
+use crate::model::{Cell, CellStatus, Finding, Severity, Side, Table};
+
+/// A filled cell, for the repair log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inferred {
+    pub table: String,
+    pub row: String,
+    pub side: Option<Side>,
+    pub column: String,
+    pub value: Decimal,
+    pub rule: String,
+    pub page: u32,
+    pub line: u32,
+}
+
+/// One identity's answer for the unknown cell.
+struct Candidate {
+    value: Decimal,
+    tolerance: Decimal,
+    rule: String,
+}
+
+/// Finds and fills inferable cells; returns what it filled.
+pub fn fill(
+    tables: &mut [Table],
+    instances: &[Instance],
+    findings: &mut Vec<Finding>,
+) -> Vec<Inferred> {
+    let suspects = suspects(tables, instances);
+    let mut filled = Vec::new();
+    for at in &suspects {
+        let candidates: Vec<Candidate> = instances
+            .iter()
+            .filter_map(|i| candidate(tables, i, at, &suspects))
+            .collect();
+        let Some(best) = candidates.iter().min_by_key(|c| c.tolerance) else {
+            continue;
+        };
+        let lo = candidates
+            .iter()
+            .map(|c| c.value - c.tolerance)
+            .max()
+            .unwrap_or(best.value);
+        let hi = candidates
+            .iter()
+            .map(|c| c.value + c.tolerance)
+            .min()
+            .unwrap_or(best.value);
+        let where_ = path(tables, at);
+        if best.value < lo || best.value > hi {
+            let mut f = Finding::new(
+                Severity::Warning,
+                "inference_conflict",
+                format!(
+                    "{where_} is missing and the identities disagree on its value ({} candidates)",
+                    candidates.len()
+                ),
+            );
+            f.table = Some(tables[at.table].id.clone());
+            findings.push(f);
+            continue;
+        }
+        let others: Vec<String> = candidates
+            .iter()
+            .filter(|c| c.rule != best.rule)
+            .map(|c| format!("{} gives {} ± {}", c.rule, c.value, c.tolerance))
+            .collect();
+        let Some(r) = at.row else { continue };
+        let table = &mut tables[at.table];
+        let row = &mut table.rows[r];
+        let was_unreadable = row.cells.iter().any(|c| c.column == at.column);
+        let cell = Cell {
+            column: at.column.clone(),
+            raw: row
+                .cells
+                .iter()
+                .find(|c| c.column == at.column)
+                .map(|c| c.raw.clone())
+                .unwrap_or_default(),
+            value: Some(best.value),
+            status: CellStatus::Inferred,
+            inferred_by: Some(best.rule.clone()),
+        };
+        row.cells.retain(|c| c.column != at.column);
+        row.cells.push(cell);
+        let order = |key: &str| table.columns.iter().position(|c| c.key == key);
+        row.cells.sort_by_key(|c| order(&c.column));
+        let what = if was_unreadable {
+            "could not be read"
+        } else {
+            "was not printed (lost)"
+        };
+        let mut f = Finding::new(
+            Severity::Warning,
+            "value_inferred",
+            format!(
+                "{where_} {what}; inferred {} from {}{}",
+                best.value,
+                best.rule,
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also consistent: {})", others.join("; "))
+                }
+            ),
+        );
+        (f.table, f.row, f.side, f.column, f.rule, f.expected, f.page) = (
+            Some(table.id.clone()),
+            Some(row.key.clone()),
+            row.side,
+            Some(at.column.clone()),
+            Some(best.rule.clone()),
+            Some(best.value),
+            Some(row.page),
+        );
+        findings.push(f);
+        filled.push(Inferred {
+            table: table.id.clone(),
+            row: row.key.clone(),
+            side: row.side,
+            column: at.column.clone(),
+            value: best.value,
+            rule: best.rule.clone(),
+            page: row.page,
+            line: row.line,
+        });
+    }
+    filled
+}
+
+/// Blank totals whose printed parts are not zero, and unreadable cells.
+fn suspects(tables: &[Table], instances: &[Instance]) -> BTreeSet<At> {
+    let mut out = BTreeSet::new();
+    for i in instances {
+        for at in i.lhs.iter().chain(&i.rhs) {
+            if at.row.is_some() && value(tables, at).is_err() {
+                out.insert(at.clone());
+            }
+        }
+        let [total] = &i.lhs[..] else { continue };
+        if total.row.is_none() || value(tables, total) != Ok(None) {
+            continue;
+        }
+        let parts: Result<Vec<Option<Decimal>>, ()> =
+            i.rhs.iter().map(|a| value(tables, a)).collect();
+        if parts.is_ok_and(|p| !p.iter().flatten().sum::<Decimal>().is_zero()) {
+            out.insert(total.clone());
+        }
+    }
+    out
+}
+
+/// What `instance` says the unknown cell `at` must be, when all its other cells are known.
+fn candidate(
+    tables: &[Table],
+    instance: &Instance,
+    at: &At,
+    suspects: &BTreeSet<At>,
+) -> Option<Candidate> {
+    let in_lhs = instance.lhs.contains(at);
+    if !in_lhs && !instance.rhs.contains(at) {
+        return None;
+    }
+    let mut lhs = Decimal::ZERO;
+    let mut rhs = Decimal::ZERO;
+    let mut figures = Vec::new();
+    for (side, ats) in [(true, &instance.lhs), (false, &instance.rhs)] {
+        for other in ats.iter().filter(|o| *o != at) {
+            if suspects.contains(other) {
+                return None;
+            }
+            let v = value(tables, other).ok()?;
+            if let Some(v) = v {
+                figures.push(v);
+                if side { lhs += v } else { rhs += v }
+            }
+        }
+    }
+    if figures.is_empty() {
+        return None;
+    }
+    let raw = if in_lhs { rhs - lhs } else { lhs - rhs };
+    let scale = figures.iter().map(Decimal::scale).max().unwrap_or(0);
+    let value = raw.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
+    // n = printed cells (the others plus the inferred one) − 1.
+    let tolerance = tolerance(&figures, figures.len());
+    Some(Candidate {
+        value,
+        tolerance,
+        rule: instance.rule.id.clone(),
+    })
+}

@@ -1,0 +1,373 @@
+//! The identity catalogue (`data/identities/*.toml`) and its expansion into instances over
+//! the tables of one document.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::label::label_key;
+use crate::model::{ColumnRole, Kind, Side, Table};
+
+/// Every identity catalogue, one per disclosure kind.
+pub static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
+    [include_str!("../../data/identities/budget.toml")]
+        .iter()
+        .map(|t| toml::from_str(t).expect("data/identities/*.toml parse (tested)"))
+        .collect()
+});
+
+/// The identities of one disclosure kind.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Catalogue {
+    pub kind: Kind,
+    #[serde(rename = "rule")]
+    pub rules: Vec<Rule>,
+}
+
+/// One identity rule.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub table: String,
+    pub kind: RuleKind,
+    /// Chinese description.
+    pub zh: String,
+    /// English description.
+    pub en: String,
+    #[serde(default)]
+    pub side: Option<Side>,
+    #[serde(default)]
+    pub column: Option<String>,
+    #[serde(default)]
+    pub total: Option<String>,
+    #[serde(default)]
+    pub addends: Vec<String>,
+    #[serde(default)]
+    pub addends_from: Option<AddendsFrom>,
+    #[serde(default)]
+    pub row: Option<String>,
+    #[serde(default)]
+    pub lhs: Vec<CellSpec>,
+    #[serde(default)]
+    pub rhs: Vec<CellSpec>,
+}
+
+/// How a rule expands.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    Columns,
+    Hierarchy,
+    TotalRow,
+    Rows,
+    Cells,
+}
+
+/// Where the addends of a `rows` rule come from.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AddendsFrom {
+    Preceding,
+    Children,
+}
+
+/// An explicit cell of a `cells` rule.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CellSpec {
+    /// Defaults to the rule's table.
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    pub side: Option<Side>,
+    pub row: String,
+    #[serde(default)]
+    pub under: Option<String>,
+    pub column: String,
+}
+
+/// A cell position: table index, row index (None: the row is not printed), column key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct At {
+    pub table: usize,
+    pub row: Option<usize>,
+    pub column: String,
+}
+
+/// One identity over concrete cells: Σ lhs = Σ rhs.
+#[derive(Debug, Clone)]
+pub struct Instance<'r> {
+    pub rule: &'r Rule,
+    pub lhs: Vec<At>,
+    pub rhs: Vec<At>,
+}
+
+/// Expands every rule of the catalogue over the tables.
+pub fn instances<'r>(catalogue: &'r Catalogue, tables: &[Table]) -> Vec<Instance<'r>> {
+    let mut out = Vec::new();
+    for rule in &catalogue.rules {
+        let Some(t) = tables.iter().position(|x| x.id == rule.table) else {
+            continue;
+        };
+        match rule.kind {
+            RuleKind::Columns => columns(rule, t, &tables[t], &mut out),
+            RuleKind::Hierarchy => hierarchy(rule, t, &tables[t], &mut out),
+            RuleKind::TotalRow => total_row(rule, t, &tables[t], &mut out),
+            RuleKind::Rows => rows(rule, t, &tables[t], &mut out),
+            RuleKind::Cells => cells(rule, t, tables, &mut out),
+        }
+    }
+    out
+}
+
+fn value_columns(table: &Table, side: Option<Side>, only: Option<&str>) -> Vec<String> {
+    table
+        .columns
+        .iter()
+        .filter(|c| c.role == ColumnRole::Value && (side.is_none() || c.side == side))
+        .filter(|c| only.is_none_or(|o| c.key == label_key(o)))
+        .map(|c| c.key.clone())
+        .collect()
+}
+
+fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
+    let Some(total) = rule.total.as_deref().map(label_key) else {
+        return;
+    };
+    let present = value_columns(table, rule.side, None);
+    if !present.contains(&total) {
+        return;
+    }
+    let addends: Vec<String> = rule
+        .addends
+        .iter()
+        .map(|a| label_key(a))
+        .filter(|a| present.contains(a))
+        .collect();
+    for (r, row) in table.rows.iter().enumerate() {
+        if rule.side.is_some() && row.side != rule.side {
+            continue;
+        }
+        out.push(Instance {
+            rule,
+            lhs: vec![At {
+                table: t,
+                row: Some(r),
+                column: total.clone(),
+            }],
+            rhs: addends
+                .iter()
+                .map(|a| At {
+                    table: t,
+                    row: Some(r),
+                    column: a.clone(),
+                })
+                .collect(),
+        });
+    }
+}
+
+fn hierarchy<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
+    let coded: Vec<(usize, &str)> = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.code.as_deref().map(|c| (i, c)))
+        .collect();
+    for &(p, parent) in &coded {
+        let children: Vec<usize> = coded
+            .iter()
+            .filter(|(_, c)| c.len() == parent.len() + 2 && c.starts_with(parent))
+            .map(|(i, _)| *i)
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        for column in value_columns(table, None, None) {
+            out.push(Instance {
+                rule,
+                lhs: vec![At {
+                    table: t,
+                    row: Some(p),
+                    column: column.clone(),
+                }],
+                rhs: children
+                    .iter()
+                    .map(|&c| At {
+                        table: t,
+                        row: Some(c),
+                        column: column.clone(),
+                    })
+                    .collect(),
+            });
+        }
+    }
+}
+
+fn total_row<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
+    let key = label_key(rule.row.as_deref().unwrap_or("合计"));
+    let Some(total) = table
+        .rows
+        .iter()
+        .position(|r| r.code.is_none() && r.key == key)
+    else {
+        return;
+    };
+    let classes: Vec<usize> = (0..table.rows.len())
+        .filter(|&i| table.rows[i].code.as_deref().is_some_and(|c| c.len() == 3))
+        .collect();
+    for column in value_columns(table, None, None) {
+        out.push(Instance {
+            rule,
+            lhs: vec![At {
+                table: t,
+                row: Some(total),
+                column: column.clone(),
+            }],
+            rhs: classes
+                .iter()
+                .map(|&c| At {
+                    table: t,
+                    row: Some(c),
+                    column: column.clone(),
+                })
+                .collect(),
+        });
+    }
+}
+
+/// The first row of `side` (and `under`) whose key is one of the `|`-separated names.
+pub fn find_row(
+    table: &Table,
+    side: Option<Side>,
+    names: &str,
+    under: Option<&str>,
+) -> Option<usize> {
+    let keys: Vec<String> = names.split('|').map(label_key).collect();
+    let under = under.map(label_key);
+    table.rows.iter().position(|r| {
+        (side.is_none() || r.side == side)
+            && keys.contains(&r.key)
+            && r.under.as_deref().map(label_key) == under
+    })
+}
+
+fn rows<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
+    let Some(total) = rule
+        .total
+        .as_deref()
+        .and_then(|n| find_row(table, rule.side, n, None))
+    else {
+        return;
+    };
+    let addends: Vec<Option<usize>> = match rule.addends_from {
+        Some(AddendsFrom::Preceding) => (0..total)
+            .filter(|&i| table.rows[i].side == rule.side && table.rows[i].under.is_none())
+            .map(Some)
+            .collect(),
+        Some(AddendsFrom::Children) => {
+            let heading = &table.rows[total].key;
+            (total + 1..table.rows.len())
+                .filter(|&i| {
+                    table.rows[i].side == rule.side
+                        && table.rows[i].under.as_deref() == Some(heading.as_str())
+                })
+                .map(Some)
+                .collect()
+        }
+        None => rule
+            .addends
+            .iter()
+            .map(|a| find_row(table, rule.side, a, None))
+            .collect(),
+    };
+    for column in value_columns(table, rule.side, rule.column.as_deref()) {
+        out.push(Instance {
+            rule,
+            lhs: vec![At {
+                table: t,
+                row: Some(total),
+                column: column.clone(),
+            }],
+            rhs: addends
+                .iter()
+                .map(|&r| At {
+                    table: t,
+                    row: r,
+                    column: column.clone(),
+                })
+                .collect(),
+        });
+    }
+}
+
+fn cells<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<'r>>) {
+    let resolve = |spec: &CellSpec| -> Option<At> {
+        let ti = match &spec.table {
+            Some(id) => tables.iter().position(|x| &x.id == id)?,
+            None => t,
+        };
+        let row = find_row(&tables[ti], spec.side, &spec.row, spec.under.as_deref());
+        Some(At {
+            table: ti,
+            row,
+            column: label_key(&spec.column),
+        })
+    };
+    let lhs: Option<Vec<At>> = rule.lhs.iter().map(resolve).collect();
+    let rhs: Option<Vec<At>> = rule.rhs.iter().map(resolve).collect();
+    if let (Some(lhs), Some(rhs)) = (lhs, rhs) {
+        out.push(Instance { rule, lhs, rhs });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::template::TEMPLATES;
+
+    #[test]
+    fn catalogues_load_and_name_template_tables_and_columns() {
+        for cat in CATALOGUES.iter() {
+            let set = TEMPLATES
+                .iter()
+                .find(|s| s.kind == cat.kind)
+                .expect("a template set per catalogue");
+            for rule in &cat.rules {
+                let table = set.tables.iter().find(|t| t.id == rule.table);
+                let table =
+                    table.unwrap_or_else(|| panic!("{}: unknown table {}", rule.id, rule.table));
+                let known = |c: &str| table.columns.iter().any(|col| col.names(&label_key(c)));
+                for c in rule
+                    .total
+                    .iter()
+                    .filter(|_| rule.kind == RuleKind::Columns)
+                    .chain(
+                        rule.addends
+                            .iter()
+                            .filter(|_| rule.kind == RuleKind::Columns),
+                    )
+                {
+                    assert!(
+                        known(c),
+                        "{}: column {c} not in template {}",
+                        rule.id,
+                        table.id
+                    );
+                }
+                for spec in rule.lhs.iter().chain(&rule.rhs) {
+                    assert!(
+                        known(&spec.column),
+                        "{}: column {} not in template",
+                        rule.id,
+                        spec.column
+                    );
+                }
+                assert!(
+                    !rule.zh.is_empty() && !rule.en.is_empty(),
+                    "{} is described",
+                    rule.id
+                );
+            }
+        }
+    }
+}

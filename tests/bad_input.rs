@@ -1,0 +1,130 @@
+//! Bad input gets a clear failed document and exit status 1; the other inputs still
+//! convert, and no half-written file is left behind.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{SAMPLES, convert, root};
+
+fn failed_with(doc: &Value, kind: &str) {
+    assert_eq!(doc["status"], "failed", "{doc}");
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["kind"] == kind && f["severity"] == "error"),
+        "{kind} in {findings:#?}"
+    );
+    assert!(doc["tables"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn each_bad_sample_is_a_failed_document_with_its_reason() {
+    let run = &*SAMPLES;
+    assert_eq!(
+        run.status, 1,
+        "a failed input makes exit status 1: {}",
+        run.stderr
+    );
+    failed_with(&run.json("empty.json"), "empty_input");
+    failed_with(&run.json("binary-named.json"), "not_text");
+    failed_with(&run.json("not-a-disclosure.json"), "not_a_disclosure");
+    failed_with(
+        &run.json("putuo-office-2025-budget.json"),
+        "unsupported_input",
+    );
+    // The good sample converted all the same.
+    assert_eq!(run.json("qinglong-2023-budget.json")["status"], "repaired");
+    let report = run.json("report.json");
+    assert_eq!(report["counts"]["failed"], 4);
+    assert_eq!(report["counts"]["repaired"], 1);
+    let reasons: Vec<&str> = report["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("is empty")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("not UTF-8 text")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("not yet supported")),
+        "{reasons:?}"
+    );
+    // Only finished files: no temporary names left behind.
+    assert!(
+        run.files()
+            .iter()
+            .all(|f| !f.starts_with('.') && !f.ends_with(".tmp")),
+        "{:?}",
+        run.files()
+    );
+}
+
+#[test]
+fn a_good_input_alone_exits_zero() {
+    let run = convert(&[Path::new("samples/ocr-text/qinglong-2023-budget.txt")]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.files(),
+        ["facts.ndjson", "qinglong-2023-budget.json", "report.json"]
+    );
+}
+
+#[test]
+fn a_missing_input_fails_and_the_batch_goes_on() {
+    let run = convert(&[
+        Path::new("samples/no-such-file.txt"),
+        Path::new("samples/ocr-text"),
+    ]);
+    assert_eq!(run.status, 1);
+    failed_with(&run.json("no-such-file.json"), "unreadable_input");
+    assert_eq!(run.json("qinglong-2023-budget.json")["status"], "repaired");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["convert", "samples"])
+        .current_dir(root())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "--out is required");
+}
+
+#[test]
+fn same_stems_get_distinct_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::copy(
+            root().join("samples/ocr-text/qinglong-2023-budget.txt"),
+            dir.path().join(sub).join("report.txt"),
+        )
+        .unwrap();
+    }
+    let run = convert(&[dir.path()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.files(),
+        [
+            "facts.ndjson",
+            "report-2.json",
+            "report-3.json",
+            "report.json"
+        ]
+    );
+    assert_eq!(
+        run.json("report.json")["documents"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

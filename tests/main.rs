@@ -1,0 +1,7 @@
+//! End-to-end tests: the real `gongkai` binary over every file in `samples/`.
+
+mod bad_input;
+mod common;
+mod schemas;
+mod snapshots;
+mod truth;

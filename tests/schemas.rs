@@ -1,0 +1,58 @@
+//! The committed schemas match the Rust types, and every emitted file validates.
+
+use serde_json::Value;
+
+use crate::common::{SAMPLES, root};
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let text =
+        std::fs::read_to_string(root().join("schemas").join(name)).expect("committed schema");
+    let schema: Value = serde_json::from_str(&text).expect("schema json");
+    jsonschema::validator_for(&schema).expect("valid schema")
+}
+
+#[test]
+fn committed_schemas_are_not_stale() {
+    for (name, text) in gongkai::emit::schemas::all() {
+        let committed =
+            std::fs::read_to_string(root().join("schemas").join(name)).unwrap_or_default();
+        assert!(
+            committed == text,
+            "schemas/{name} is stale: run `cargo run -- schemas schemas` and commit the result"
+        );
+    }
+}
+
+#[test]
+fn every_emitted_file_validates_against_its_schema() {
+    let run = &*SAMPLES;
+    let document = validator("document.schema.json");
+    let fact = validator("fact.schema.json");
+    let report = validator("report.schema.json");
+    let mut documents = 0;
+    for name in run.files() {
+        if name == "report.json" {
+            let value = run.json(&name);
+            let errors: Vec<String> = report.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "report.json: {errors:?}");
+        } else if name.ends_with(".json") {
+            let value = run.json(&name);
+            let errors: Vec<String> = document
+                .iter_errors(&value)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+            documents += 1;
+        }
+    }
+    assert!(
+        documents >= 4,
+        "one document per sample input, got {documents}"
+    );
+    let facts = run.facts();
+    assert!(!facts.is_empty());
+    for f in &facts {
+        let errors: Vec<String> = fact.iter_errors(f).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{f}: {errors:?}");
+    }
+}

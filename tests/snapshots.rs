@@ -1,0 +1,58 @@
+//! Snapshots a reviewer can read: every rebuilt table of every OCR-text sample as a text
+//! grid, and its repairs list (`tests/snapshots/*.snap`).
+
+use std::path::Path;
+
+use crate::common::root;
+
+fn ocr_samples() -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = std::fs::read_dir(root().join("samples/ocr-text"))
+        .expect("samples/ocr-text")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn tables_as_text_grids() {
+    for path in ocr_samples() {
+        let doc = gongkai::convert(&path, &stem(&path));
+        let grids: Vec<String> = doc
+            .tables
+            .iter()
+            .map(gongkai::tables::render::grid)
+            .collect();
+        insta::assert_snapshot!(format!("tables-{}", stem(&path)), grids.join("\n"));
+    }
+}
+
+#[test]
+fn repairs_list() {
+    for path in ocr_samples() {
+        let doc = gongkai::convert(&path, &stem(&path));
+        let lines: Vec<String> = doc
+            .repairs
+            .iter()
+            .map(|r| {
+                let l = &r.location;
+                let at = [l.table.as_deref(), l.row.as_deref(), l.column.as_deref()]
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("/");
+                format!(
+                    "p{} l{} {at} [{}] {:?} → {:?}",
+                    l.page, l.line, r.rule, r.raw, r.repaired
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(format!("repairs-{}", stem(&path)), lines.join("\n"));
+    }
+}

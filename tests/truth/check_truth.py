@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Check the within-table accounting identities of a hand-made truth TSV.
+
+Usage: python3 check_truth.py [path/to/truth.tsv]
+       (default: qinglong-2023-budget.tsv next to this script)
+
+Identities (domain.md §5.1 A-D):
+  A  row sums (T2, T3, T4 expense side, T5/T7/T8, T6, T9)
+  B  hierarchy: 类 = Σ 款, 款 = Σ 项 by code prefix (functional and economic),
+     and the fixed T9 item tree
+  C  合计 row = Σ 类 rows; T6 人员经费/公用经费 totals by economic 类
+  D  both sides of the two-sided summaries (T1, T4), incl. T4 per-type balance
+
+Blank cell = 0. Every identity is  Σ totals = Σ addends  (usually one total).
+expected = Σ addends (computed), actual = Σ totals (printed), diff = actual - expected.
+n = non-blank printed addends (+ extra non-blank totals beyond the first);
+tolerance = 0.005 * n, and 0 when n <= 1 (single-addend restatement).
+An identity whose terms are all blank is skipped (nothing printed to check).
+Exit status 1 if any identity FAILs or the file is malformed.
+Python 3 standard library only; Decimal throughout, no floats.
+"""
+
+import os
+import sys
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+HEADER = ["table", "row", "column", "side", "under", "value", "flag"]
+TABLES = ["summary", "income", "expense", "fiscal_summary", "gpb_expense",
+          "gpb_basic_expense", "gov_fund_expense", "soe_expense", "three_public"]
+CODED = ["income", "expense", "gpb_expense", "gpb_basic_expense",
+         "gov_fund_expense", "soe_expense"]
+ZERO = Decimal("0")
+UNIT_TOL = Decimal("0.005")
+
+# --- row-sum definitions (A) ------------------------------------------------
+INCOME_SOURCES = ["财政拨款收入", "财政专户收入", "事业收入", "经营收入",
+                  "上级补助收入", "附属单位上缴收入", "其他收入"]
+ROW_SUMS = {
+    "income": [("合计", ["小计", "上年结转"]), ("小计", INCOME_SOURCES)],
+    "expense": [("合计", ["基本支出", "项目支出", "经营支出", "上解上级支出",
+                        "对附属单位补助支出"])],
+    "gpb_expense": [("合计", ["基本支出", "项目支出"])],
+    "gov_fund_expense": [("合计", ["基本支出", "项目支出"])],
+    "soe_expense": [("合计", ["基本支出", "项目支出"])],
+    "gpb_basic_expense": [("合计", ["人员经费", "公用经费"])],
+    "three_public": [("合计", ["一般公共预算财政拨款", "政府性基金预算拨款",
+                             "国有资本经营预算财政拨款"])],
+}
+T4_TYPES = [  # (income-side label, expense-side column)
+    ("一般公共预算拨款", "一般公共预算财政拨款"),
+    ("政府性基金预算拨款", "政府性基金预算财政拨款"),
+    ("国有资本经营预算拨款", "国有资本经营预算财政拨款"),
+]
+T4_EXP_COLS = ["合计"] + [c for _, c in T4_TYPES]
+T9_TREE = [  # (parent, children)
+    ("三公经费", ["因公出国(境)费", "公务用车购置及运维费", "公务接待费"]),
+    ("因公出国(境)费", ["教育科研人员因公出国(境)费", "其他因公出国(境)费"]),
+    ("公务用车购置及运维费", ["公务用车购置费", "公务用车运行维护费"]),
+    ("合计", ["三公经费"]),
+]
+T9_COLS = ["合计", "一般公共预算财政拨款", "政府性基金预算拨款", "国有资本经营预算财政拨款"]
+PERSONNEL_CLASSES = {"301", "303"}  # economic 类 paid from 人员经费; the rest is 公用经费
+
+
+def load(path):
+    """Return (cells, rows, inferred, problems).
+
+    cells:    {(table, row, column, side, under): Decimal}
+    rows:     {table: [(row, side, under), ...]} in file order, unique
+    inferred: set of cell keys flagged 'inferred'
+    """
+    cells, rows, inferred, problems = {}, {t: [] for t in TABLES}, set(), []
+    with open(path, encoding="utf-8", newline="") as f:
+        lines = f.read().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines or lines[0].split("\t") != HEADER:
+        problems.append("header is not exactly: " + "\\t".join(HEADER))
+    for no, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != 7:
+            problems.append(f"line {no}: {len(fields)} fields, expected 7")
+            continue
+        table, row, column, side, under, value, flag = fields
+        if table not in TABLES:
+            problems.append(f"line {no}: unknown table {table!r}")
+        if unicodedata.normalize("NFKC", row + column + under) != row + column + under:
+            problems.append(f"line {no}: key is not NFKC-normalised")
+        if side not in ("", "income", "expense"):
+            problems.append(f"line {no}: bad side {side!r}")
+        if (side != "") != (table in ("summary", "fiscal_summary")):
+            problems.append(f"line {no}: side must be set exactly for two-sided tables")
+        if flag not in ("", "inferred"):
+            problems.append(f"line {no}: bad flag {flag!r}")
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            problems.append(f"line {no}: value {value!r} is not a decimal")
+            continue
+        if not value or value.strip() != value or "," in value:
+            problems.append(f"line {no}: value {value!r} is not a plain decimal")
+        key = (table, row, column, side, under)
+        if key in cells:
+            problems.append(f"line {no}: duplicate cell {key}")
+        cells[key] = amount
+        if flag == "inferred":
+            inferred.add(key)
+        rk = (row, side, under)
+        if table in rows and rk not in rows[table]:
+            rows[table].append(rk)
+    return cells, rows, inferred, problems
+
+
+class Checker:
+    def __init__(self, cells, inferred):
+        self.cells = cells
+        self.inferred = inferred
+        self.results = []  # (status, id, text)
+        self.skipped = 0
+
+    def get(self, key):
+        return self.cells.get(key)
+
+    def identity(self, ident, text, totals, addends):
+        """totals, addends: lists of cell keys. Blank (missing) cell = 0."""
+        tv = [self.get(k) for k in totals]
+        av = [self.get(k) for k in addends]
+        if all(v is None for v in tv + av):
+            self.skipped += 1
+            return
+        actual = sum((v for v in tv if v is not None), ZERO)
+        expected = sum((v for v in av if v is not None), ZERO)
+        n = sum(v is not None for v in av) + max(0, sum(v is not None for v in tv) - 1)
+        tol = ZERO if n <= 1 else UNIT_TOL * n
+        diff = actual - expected
+        if diff == 0:
+            status = "exact"
+        elif abs(diff) <= tol:
+            status = "rounding"
+        else:
+            status = "FAIL"
+        note = " (uses inferred value)" if any(k in self.inferred for k in totals + addends) else ""
+        self.results.append((status, ident,
+                             f"{text}: expected={expected} actual={actual} diff={diff:+} "
+                             f"n={n} tol={tol}{note}"))
+
+
+def codes(rows):
+    return [r for r, _, _ in rows if r.isdigit()]
+
+
+def run(cells, rows, inferred):
+    ck = Checker(cells, inferred)
+
+    # ---- A: row sums ----
+    for table, sums in ROW_SUMS.items():
+        for row, side, under in rows[table]:
+            for total, parts in sums:
+                ck.identity(f"A.{table}", f"{table}[{row}] {total} = " + " + ".join(parts),
+                            [(table, row, total, side, under)],
+                            [(table, row, c, side, under) for c in parts])
+    for row, side, under in rows["fiscal_summary"]:
+        if side == "expense":
+            ck.identity("A.fiscal_summary",
+                        f"fiscal_summary[expense {row}] 合计 = " + " + ".join(T4_EXP_COLS[1:]),
+                        [("fiscal_summary", row, "合计", side, under)],
+                        [("fiscal_summary", row, c, side, under) for c in T4_EXP_COLS[1:]])
+
+    # ---- B: hierarchy by code prefix (类 = Σ款, 款 = Σ项; economic 类 = Σ款) ----
+    for table in CODED:
+        cs = codes(rows[table])
+        cols = sorted({k[2] for k in cells if k[0] == table},
+                      key=lambda c: [k[2] for k in cells if k[0] == table].index(c))
+        for parent in cs:
+            kids = [c for c in cs if len(c) == len(parent) + 2 and c.startswith(parent)]
+            if not kids:
+                continue
+            for col in cols:
+                ck.identity(f"B.{table}", f"{table}[{parent}] {col} = Σ " + "+".join(kids),
+                            [(table, parent, col, "", "")],
+                            [(table, k, col, "", "") for k in kids])
+    for parent, kids in T9_TREE:
+        for col in T9_COLS:
+            ck.identity("B.three_public", f"three_public[{parent}] {col} = " + " + ".join(kids),
+                        [("three_public", parent, col, "", "")],
+                        [("three_public", k, col, "", "") for k in kids])
+
+    # ---- C: 合计 row = Σ 类 rows; T6 人员/公用 by 类 ----
+    for table in CODED:
+        classes = [c for c in codes(rows[table]) if len(c) == 3]
+        cols = []
+        for k in cells:
+            if k[0] == table and k[2] not in cols:
+                cols.append(k[2])
+        for col in cols:
+            ck.identity(f"C.{table}", f"{table}[合计] {col} = Σ类 " + "+".join(classes),
+                        [(table, "合计", col, "", "")],
+                        [(table, c, col, "", "") for c in classes])
+    classes = [c for c in codes(rows["gpb_basic_expense"]) if len(c) == 3]
+    pers = [c for c in classes if c in PERSONNEL_CLASSES]
+    publ = [c for c in classes if c not in PERSONNEL_CLASSES]
+    t = "gpb_basic_expense"
+    ck.identity(f"C.{t}", f"{t}[合计] 人员经费 = Σ 合计 of 类 " + "+".join(pers),
+                [(t, "合计", "人员经费", "", "")], [(t, c, "合计", "", "") for c in pers])
+    ck.identity(f"C.{t}", f"{t}[合计] 公用经费 = Σ 合计 of 类 " + "+".join(publ),
+                [(t, "合计", "公用经费", "", "")], [(t, c, "合计", "", "") for c in publ])
+    for c in classes:  # each 类 sits wholly in one column (restatement, tol 0)
+        col = "人员经费" if c in PERSONNEL_CLASSES else "公用经费"
+        ck.identity(f"C.{t}", f"{t}[{c}] {col} = 合计 (类 wholly in {col})",
+                    [(t, c, col, "", "")], [(t, c, "合计", "", "")])
+
+    # ---- D: two-sided summaries ----
+    s = "summary"
+    inc_struct = {"本年收入合计", "上年结转结余", "收入总计"}
+    exp_struct = {"本年支出合计", "年终结转结余", "支出总计"}
+    inc_items = [r for r, sd, u in rows[s] if sd == "income" and r not in inc_struct]
+    exp_items = [r for r, sd, u in rows[s] if sd == "expense" and r not in exp_struct]
+    col = "预算数"
+    I = lambda r: (s, r, col, "income", "")
+    E = lambda r: (s, r, col, "expense", "")
+    ck.identity("D.summary", "本年收入合计 = Σ income items " + "+".join(inc_items),
+                [I("本年收入合计")], [I(r) for r in inc_items])
+    ck.identity("D.summary", "收入总计 = 本年收入合计 + 上年结转结余",
+                [I("收入总计")], [I("本年收入合计"), I("上年结转结余")])
+    ck.identity("D.summary", "本年支出合计 = Σ expense 类 " + "+".join(exp_items),
+                [E("本年支出合计")], [E(r) for r in exp_items])
+    ck.identity("D.summary", "支出总计 = 本年支出合计 + 年终结转结余",
+                [E("支出总计")], [E("本年支出合计"), E("年终结转结余")])
+    ck.identity("D.summary", "收入总计 = 支出总计", [I("收入总计")], [E("支出总计")])
+
+    f = "fiscal_summary"
+    carry_in, carry_out = "年初财政拨款结转和结余", "年末财政拨款结转和结余"
+    inc_struct = {"本年收入合计", carry_in, "收入总计"}
+    exp_struct = {"本年支出合计", carry_out, "支出总计"}
+    inc_items = [r for r, sd, u in rows[f] if sd == "income" and u == "" and r not in inc_struct]
+    exp_items = [r for r, sd, u in rows[f] if sd == "expense" and u == "" and r not in exp_struct]
+    FI = lambda r, under="": (f, r, "金额", "income", under)
+    FE = lambda r, c, under="": (f, r, c, "expense", under)
+    ck.identity("D.fiscal_summary", "本年收入合计 = Σ income items " + "+".join(inc_items),
+                [FI("本年收入合计")], [FI(r) for r in inc_items])
+    subs_in = [r for r, sd, u in rows[f] if sd == "income" and u == carry_in]
+    ck.identity("D.fiscal_summary", f"{carry_in} = Σ sub-rows " + "+".join(subs_in),
+                [FI(carry_in)], [FI(r, carry_in) for r in subs_in])
+    ck.identity("D.fiscal_summary", f"收入总计 = 本年收入合计 + {carry_in}",
+                [FI("收入总计")], [FI("本年收入合计"), FI(carry_in)])
+    for c in T4_EXP_COLS:
+        ck.identity("D.fiscal_summary", f"本年支出合计 {c} = Σ expense 类 " + "+".join(exp_items),
+                    [FE("本年支出合计", c)], [FE(r, c) for r in exp_items])
+        subs_out = [r for r, sd, u in rows[f] if sd == "expense" and u == carry_out]
+        ck.identity("D.fiscal_summary", f"{carry_out} {c} = Σ sub-rows",
+                    [FE(carry_out, c)], [FE(r, c, carry_out) for r in subs_out])
+        ck.identity("D.fiscal_summary", f"支出总计 {c} = 本年支出合计 + {carry_out}",
+                    [FE("支出总计", c)], [FE("本年支出合计", c), FE(carry_out, c)])
+    ck.identity("D.fiscal_summary", "收入总计 金额 = 支出总计 合计",
+                [FI("收入总计")], [FE("支出总计", "合计")])
+    for inc_label, exp_col in T4_TYPES:
+        ck.identity("D.fiscal_summary",
+                    f"per type {inc_label}: 本年支出合计[{exp_col}] + 年末 = 本年收入 + 年初",
+                    [FE("本年支出合计", exp_col), FE(carry_out, exp_col)],
+                    [FI(inc_label), FI(inc_label, carry_in)])
+    return ck
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "qinglong-2023-budget.tsv")
+    cells, rows, inferred, problems = load(path)
+    for p in problems:
+        print("MALFORMED", p)
+    ck = run(cells, rows, inferred)
+    for status, ident, text in ck.results:
+        print(f"{status:8} {ident:22} {text}")
+    n = len(ck.results)
+    exact = sum(r[0] == "exact" for r in ck.results)
+    rounding = sum(r[0] == "rounding" for r in ck.results)
+    failed = sum(r[0] == "FAIL" for r in ck.results)
+    print(f"SUMMARY: {len(cells)} facts; {n} identities checked: {exact} exact, "
+          f"{rounding} rounding, {failed} FAIL; {ck.skipped} skipped (all terms blank); "
+          f"{len(problems)} format problems")
+    return 1 if failed or problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
