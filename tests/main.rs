@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod common;
+mod defects;
 mod schemas;
 mod snapshots;
 mod truth;

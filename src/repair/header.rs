@@ -391,4 +391,30 @@ mod tests {
         assert_eq!(log.repairs[0].rule, "column-numbers");
         assert_eq!(log.repairs[0].repaired, "1\t2\t3\t4\t5");
     }
+
+    #[test]
+    fn fragments_of_another_column_are_dropped() {
+        let got = rules("fiscal_summary", "基金\t国有资\t本经");
+        assert_eq!(
+            got[1],
+            ("header-fragment".into(), "国有资".into(), String::new())
+        );
+        assert_eq!(
+            got[2],
+            ("header-fragment".into(), "本经".into(), String::new())
+        );
+    }
+
+    #[test]
+    fn a_garbled_unit_line_is_recorded() {
+        let got = rules("gpb_basic_expense", "单位:\t$H\\pi$");
+        assert_eq!(
+            got,
+            vec![(
+                "unit-garbled".into(),
+                "单位:\t$H\\pi$".into(),
+                String::new()
+            )]
+        );
+    }
 }

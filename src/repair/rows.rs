@@ -187,3 +187,77 @@ fn continues_label(
     cell.repaired = true;
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::template::TEMPLATES;
+
+    fn line(number: u32, text: &str) -> Line {
+        Line {
+            number,
+            page: 1,
+            cells: text.split('\t').map(str::to_string).collect(),
+        }
+    }
+
+    fn read_body(id: &str, body: &[&str]) -> (Vec<GridRow>, Log) {
+        let template = TEMPLATES[0]
+            .tables
+            .iter()
+            .find(|t| t.id == id)
+            .expect("template");
+        let mut log = Log::default();
+        let columns = super::super::header::columns(
+            &crate::layout::Block {
+                template,
+                title: line(1, "title"),
+                title_variant: None,
+                segments: vec![],
+                notes: vec![],
+                unit: None,
+            },
+            &mut log,
+        );
+        let segment = Segment {
+            body: body
+                .iter()
+                .enumerate()
+                .map(|(i, t)| line(i as u32 + 2, t))
+                .collect(),
+            ..Segment::default()
+        };
+        let mut rows = Vec::new();
+        read(template, &segment, &columns, &mut rows, &mut log);
+        (rows, log)
+    }
+
+    #[test]
+    fn label_continuation_joins_the_wrapped_end() {
+        let (rows, log) = read_body(
+            "income",
+            &[
+                "13\t21208\t国有土地使用权出让收入安排的\t209.65",
+                "\t\t支出\t",
+            ],
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].cells[1].text, "国有土地使用权出让收入安排的支出");
+        assert_eq!(log.repairs[0].rule, "label-continuation");
+    }
+
+    #[test]
+    fn garbage_line_is_dropped_and_recorded() {
+        let (rows, log) = read_body("expense", &["\\ \\\\\\\t_\t→", "1\t\t合计\t738.05"]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(log.repairs[0].rule, "garbage-line");
+    }
+
+    #[test]
+    fn text_beyond_the_columns_is_reported_not_lost() {
+        let (rows, log) = read_body("gpb_expense", &["1\t\t合计\t528.41\t528.41\t\t\t99.99"]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(log.findings[0].kind, "extra_cell");
+        assert!(log.findings[0].message.contains("99.99"));
+    }
+}
