@@ -1,11 +1,14 @@
 //! Snapshots a reviewer can read: every rebuilt table of every OCR-text sample as a text
 //! grid, and its repairs list (`tests/snapshots/*.snap`).
 
-use std::path::Path;
+use std::sync::LazyLock;
+
+use gongkai::model::Document;
 
 use crate::common::root;
 
-fn ocr_samples() -> Vec<std::path::PathBuf> {
+/// Every OCR-text sample, converted once: (stem, document).
+static CONVERTED: LazyLock<Vec<(String, Document)>> = LazyLock::new(|| {
     let mut paths: Vec<_> = std::fs::read_dir(root().join("samples/ocr-text"))
         .expect("samples/ocr-text")
         .map(|e| e.expect("entry").path())
@@ -13,29 +16,30 @@ fn ocr_samples() -> Vec<std::path::PathBuf> {
         .collect();
     paths.sort();
     paths
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem().unwrap().to_string_lossy().into_owned()
-}
+        .iter()
+        .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let doc = gongkai::convert(p, &stem);
+            (stem, doc)
+        })
+        .collect()
+});
 
 #[test]
 fn tables_as_text_grids() {
-    for path in ocr_samples() {
-        let doc = gongkai::convert(&path, &stem(&path));
+    for (stem, doc) in CONVERTED.iter() {
         let grids: Vec<String> = doc
             .tables
             .iter()
             .map(gongkai::tables::render::grid)
             .collect();
-        insta::assert_snapshot!(format!("tables-{}", stem(&path)), grids.join("\n"));
+        insta::assert_snapshot!(format!("tables-{stem}"), grids.join("\n"));
     }
 }
 
 #[test]
 fn repairs_list() {
-    for path in ocr_samples() {
-        let doc = gongkai::convert(&path, &stem(&path));
+    for (stem, doc) in CONVERTED.iter() {
         let lines: Vec<String> = doc
             .repairs
             .iter()
@@ -53,6 +57,6 @@ fn repairs_list() {
                 )
             })
             .collect();
-        insta::assert_snapshot!(format!("repairs-{}", stem(&path)), lines.join("\n"));
+        insta::assert_snapshot!(format!("repairs-{stem}"), lines.join("\n"));
     }
 }
