@@ -3,19 +3,25 @@
 #
 #   scripts/setup.sh [OUT]      # OUT defaults to out/samples
 #
-# It installs what gongkai needs (nothing beyond Rust for OCR-text input yet; the PDF and
-# OCR engines will be installed here when they land), builds the release binary, converts
-# every file under samples/ and prints the batch summary.
+# It installs what gongkai needs (nothing beyond Rust for OCR text and text-layer PDFs; the
+# OCR engine will be installed here when scans land) and poppler for the benchmark, builds
+# the release binary, converts every file under samples/ and prints the batch summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# poppler-utils: pdftotext/pdfinfo for scripts/bench.py (gongkai itself needs no system
+# package for OCR text and text-layer PDFs).
+if ! command -v pdftotext >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
+fi
 
 cargo build --release --locked
 
 out="${1:-out/samples}"
 status=0
 ./target/release/gongkai convert samples --out "$out" || status=$?
-# samples/bad/ holds broken inputs on purpose (empty, binary, not a disclosure) and the PDF
-# path is not supported yet: exit status 1 ("some input failed") is the expected outcome.
+# samples/bad/ holds broken inputs on purpose (empty, binary, truncated, not a disclosure):
+# exit status 1 ("some input failed") is the expected outcome.
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
   echo "gongkai convert failed with exit status $status" >&2
   exit "$status"

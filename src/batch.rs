@@ -22,10 +22,7 @@ pub fn collect(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
         if input.is_dir() {
             walk(input, &mut files, &mut skipped);
         } else if input.exists() && Format::of(input).is_none() {
-            skipped.push(Skipped {
-                path: input.display().to_string(),
-                reason: "not a .txt or .pdf file".into(),
-            });
+            skipped.push(Skipped { path: input.display().to_string(), reason: "not a .txt or .pdf file".into() });
         } else {
             files.push(input.clone()); // a missing file becomes a failed document
         }
@@ -35,10 +32,7 @@ pub fn collect(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        skipped.push(Skipped {
-            path: dir.display().to_string(),
-            reason: "folder could not be read".into(),
-        });
+        skipped.push(Skipped { path: dir.display().to_string(), reason: "folder could not be read".into() });
         return;
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -49,10 +43,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
         } else if Format::of(&path).is_some() {
             files.push(path);
         } else {
-            skipped.push(Skipped {
-                path: path.display().to_string(),
-                reason: "not a .txt or .pdf file".into(),
-            });
+            skipped.push(Skipped { path: path.display().to_string(), reason: "not a .txt or .pdf file".into() });
         }
     }
 }
@@ -62,11 +53,7 @@ pub fn convert_all(files: &[PathBuf], skipped: Vec<Skipped>) -> Batch {
     let mut taken = BTreeSet::from(["facts".to_string(), "report".to_string()]);
     let mut documents = Vec::new();
     for path in files {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("document")
-            .to_string();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("document").to_string();
         let mut name = stem.clone();
         let mut n = 1;
         while taken.contains(&name) {
@@ -75,29 +62,23 @@ pub fn convert_all(files: &[PathBuf], skipped: Vec<Skipped>) -> Batch {
         }
         taken.insert(name.clone());
         let start = Instant::now();
-        let doc = panic::catch_unwind(AssertUnwindSafe(|| crate::convert(path, &name)))
-            .unwrap_or_else(|payload| {
-                let why = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                let mut doc = crate::emit::failed(
-                    path,
-                    &name,
-                    "",
-                    &crate::source::SourceError::Unsupported {
-                        path: path.display().to_string(),
-                    },
-                );
-                doc.findings = vec![Finding::new(
-                    Severity::Error,
-                    "internal_error",
-                    format!("gongkai bug while converting: {why}"),
-                )];
-                doc.status = Status::Failed;
-                doc
-            });
+        let doc = panic::catch_unwind(AssertUnwindSafe(|| crate::convert(path, &name))).unwrap_or_else(|payload| {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let mut doc = crate::emit::failed(
+                path,
+                &name,
+                "",
+                &crate::source::SourceError::Unsupported { path: path.display().to_string() },
+            );
+            doc.findings =
+                vec![Finding::new(Severity::Error, "internal_error", format!("gongkai bug while converting: {why}"))];
+            doc.status = Status::Failed;
+            doc
+        });
         let millis = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         documents.push((doc, millis));
     }

@@ -30,8 +30,7 @@ fn is_quote(c: char) -> bool {
 }
 
 static CJK_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\))")
-        .expect("ordinal pattern")
+    Regex::new(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\))").expect("ordinal pattern")
 });
 
 /// Drops one leading ordinal: `一、`, `(三)`, `3、`, or `3.` not followed by a digit.
@@ -58,10 +57,7 @@ fn strip_ordinal(s: &str) -> &str {
 /// The contract's `label_key`: NFKC; drop white space and quotation marks; drop one
 /// leading ordinal (`一、`, `(三)`, `十二、`, `3、`, `3.`); drop a leading `其中:`.
 pub fn label_key(s: &str) -> String {
-    let compact: String = nfkc(s)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !is_quote(*c))
-        .collect();
+    let compact: String = nfkc(s).chars().filter(|c| !c.is_whitespace() && !is_quote(*c)).collect();
     let rest = strip_ordinal(&compact);
     rest.strip_prefix("其中:").unwrap_or(rest).to_string()
 }
@@ -86,8 +82,7 @@ pub fn dewrap(s: &str) -> String {
             }
             let before = out.chars().last();
             let after = chars.get(j).copied();
-            let join =
-                matches!((before, after), (Some(b), Some(a)) if joins_cjk(b) && joins_cjk(a));
+            let join = matches!((before, after), (Some(b), Some(a)) if joins_cjk(b) && joins_cjk(a));
             if !join {
                 out.push(' ');
             }
@@ -102,9 +97,7 @@ pub fn dewrap(s: &str) -> String {
 
 /// Number of CJK ideographs in `s`.
 pub fn cjk_count(s: &str) -> usize {
-    s.chars()
-        .filter(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))
-        .count()
+    s.chars().filter(|c| matches!(c, '\u{4e00}'..='\u{9fff}')).count()
 }
 
 /// Length of the longest common subsequence of two strings, in characters.
@@ -113,11 +106,7 @@ fn lcs(a: &[char], b: &[char]) -> usize {
     for &x in a {
         let mut cur = vec![0usize; b.len() + 1];
         for (j, &y) in b.iter().enumerate() {
-            cur[j + 1] = if x == y {
-                prev[j] + 1
-            } else {
-                prev[j + 1].max(cur[j])
-            };
+            cur[j + 1] = if x == y { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
         }
         prev = cur;
     }
@@ -159,10 +148,7 @@ mod tests {
 
     #[test]
     fn label_key_follows_the_contract() {
-        assert_eq!(
-            label_key("一、一般公共预算拨款收入"),
-            "一般公共预算拨款收入"
-        );
+        assert_eq!(label_key("一、一般公共预算拨款收入"), "一般公共预算拨款收入");
         assert_eq!(label_key("“三公”经费"), "三公经费");
         assert_eq!(label_key("\"三公\"经费"), "三公经费");
         assert_eq!(label_key("(三)机关运行经费"), "机关运行经费");
@@ -179,10 +165,7 @@ mod tests {
     #[test]
     fn dewrap_joins_cjk_only() {
         assert_eq!(dewrap("一般公共服务 支出"), "一般公共服务支出");
-        assert_eq!(
-            dewrap("政府办公厅 (室)及相关 机构事务"),
-            "政府办公厅(室)及相关机构事务"
-        );
+        assert_eq!(dewrap("政府办公厅 (室)及相关 机构事务"), "政府办公厅(室)及相关机构事务");
         assert_eq!(dewrap("31 本年支出合计"), "31 本年支出合计");
         assert_eq!(dewrap("≥ 5 台"), "≥ 5 台");
     }

@@ -18,7 +18,7 @@ pub mod validate;
 
 use std::path::Path;
 
-use model::{Document, Kind, Source, TextSource};
+use model::{Document, Kind, Source};
 
 /// Converts one input into a document. Never panics on bad input: an unreadable input is a
 /// failed document whose finding says why.
@@ -28,10 +28,10 @@ pub fn convert(path: &Path, doc: &str) -> Document {
         Ok(input) => input,
         Err((error, partial)) => return emit::failed(path, doc, &partial.sha256, &error),
     };
-    // Text → lines of tab-separated cells, as printed.
-    let lines = extract::lines(&input);
-    // Pages, the page banner, and one block per standard table found by its title.
-    let layout = layout::segment(lines);
+    // Text as printed: OCR lines of cells, or a PDF's glyphs that pass the quality gate.
+    let extracted = extract::extract(&input);
+    // Lines of cells (from geometry for PDFs), pages, banner, one block per standard table.
+    let layout = layout::segment(&extracted);
     // Header words mapped onto template columns and cells repaired, every change logged.
     let repaired = repair::apply(&layout);
     // Metadata first: the document's unit decides which tables carry a unit of their own.
@@ -44,7 +44,7 @@ pub fn convert(path: &Path, doc: &str) -> Document {
         path: path.display().to_string(),
         sha256: input.sha256.clone(),
         pages: layout.pages,
-        text_source: TextSource::OcrText,
+        text_source: extracted.text_source,
     };
-    emit::document(doc, source, metadata, rebuilt, repaired, validated)
+    emit::document(doc, source, metadata, rebuilt, repaired, validated, extracted.findings)
 }

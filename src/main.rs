@@ -55,8 +55,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("gongkai: skipped {}: {}", s.path, s.reason);
             }
             let batch = gongkai::batch::convert_all(&files, skipped);
-            let report = gongkai::emit::write(&out, batch)
-                .with_context(|| format!("writing to {}", out.display()))?;
+            let report = gongkai::emit::write(&out, batch).with_context(|| format!("writing to {}", out.display()))?;
             for failure in &report.failures {
                 eprintln!("gongkai: failed {}: {}", failure.path, failure.reason);
             }
@@ -71,15 +70,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 report.facts,
                 out.display()
             );
-            Ok(if c.failed > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(if c.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Schemas { dir } => {
-            gongkai::emit::schemas::write(&dir)
-                .with_context(|| format!("writing schemas to {}", dir.display()))?;
+            gongkai::emit::schemas::write(&dir).with_context(|| format!("writing schemas to {}", dir.display()))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -68,9 +68,7 @@ pub enum TextSource {
 }
 
 /// The document's overall verdict.
-#[derive(
-    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord,
-)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Nothing needed fixing and every identity holds.
@@ -106,9 +104,7 @@ pub enum Kind {
 }
 
 /// Which half of a two-sided table (收支总表) a row or column belongs to.
-#[derive(
-    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
-)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Income,
@@ -120,6 +116,8 @@ pub enum Side {
 pub struct Table {
     /// The table's role (`summary`, `income`, …), the same for budgets and final accounts.
     pub id: String,
+    /// The template family it was read with (`national`, `shanghai`, …).
+    pub layout: String,
     /// The title as printed (after repair).
     pub title: String,
     /// Pages the table spans.
@@ -246,9 +244,7 @@ pub struct Location {
 }
 
 /// Severity of a finding.
-#[derive(
-    Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord,
-)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,

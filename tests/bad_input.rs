@@ -10,79 +10,51 @@ use crate::common::{SAMPLES, convert, root};
 fn failed_with(doc: &Value, kind: &str) {
     assert_eq!(doc["status"], "failed", "{doc}");
     let findings = doc["findings"].as_array().unwrap();
-    assert!(
-        findings
-            .iter()
-            .any(|f| f["kind"] == kind && f["severity"] == "error"),
-        "{kind} in {findings:#?}"
-    );
+    assert!(findings.iter().any(|f| f["kind"] == kind && f["severity"] == "error"), "{kind} in {findings:#?}");
     assert!(doc["tables"].as_array().unwrap().is_empty());
 }
 
 #[test]
 fn each_bad_sample_is_a_failed_document_with_its_reason() {
     let run = &*SAMPLES;
-    assert_eq!(
-        run.status, 1,
-        "a failed input makes exit status 1: {}",
-        run.stderr
-    );
+    assert_eq!(run.status, 1, "a failed input makes exit status 1: {}", run.stderr);
     failed_with(&run.json("empty.json"), "empty_input");
     failed_with(&run.json("binary-named.json"), "not_text");
     failed_with(&run.json("not-a-disclosure.json"), "not_a_disclosure");
-    failed_with(
-        &run.json("putuo-office-2025-budget.json"),
-        "unsupported_input",
-    );
-    // The good sample converted all the same.
+    failed_with(&run.json("not-a-pdf.json"), "unreadable_pdf");
+    // A truncated PDF whose fonts are lost: every page's text layer is reported unusable.
+    let truncated = run.json("truncated.json");
+    failed_with(&truncated, "not_a_disclosure");
+    assert!(truncated["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "unusable_text_layer"));
+    // The good samples converted all the same.
     assert_eq!(run.json("qinglong-2023-budget.json")["status"], "repaired");
+    assert_eq!(run.json("putuo-office-2025-budget.json")["status"], "ok");
     let report = run.json("report.json");
-    assert_eq!(report["counts"]["failed"], 4);
-    assert_eq!(report["counts"]["repaired"], 1);
-    let reasons: Vec<&str> = report["failures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["reason"].as_str().unwrap())
-        .collect();
-    assert!(
-        reasons.iter().any(|r| r.contains("is empty")),
-        "{reasons:?}"
-    );
-    assert!(
-        reasons.iter().any(|r| r.contains("not UTF-8 text")),
-        "{reasons:?}"
-    );
-    assert!(
-        reasons.iter().any(|r| r.contains("not yet supported")),
-        "{reasons:?}"
-    );
+    let bad = std::fs::read_dir(root().join("samples/bad")).unwrap().count();
+    assert_eq!(report["counts"]["failed"], bad, "every file in samples/bad fails, and only those");
+    let reasons: Vec<&str> =
+        report["failures"].as_array().unwrap().iter().map(|f| f["reason"].as_str().unwrap()).collect();
+    assert!(reasons.iter().any(|r| r.contains("is empty")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("not UTF-8 text")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("cannot be parsed")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("no usable text layer")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("no standard budget")), "{reasons:?}");
+    let not_disclosure = run.json("not-a-disclosure.json");
+    assert_eq!(not_disclosure["findings"].as_array().unwrap().len(), 1, "one clear reason, not nine missing tables");
     // Only finished files: no temporary names left behind.
-    assert!(
-        run.files()
-            .iter()
-            .all(|f| !f.starts_with('.') && !f.ends_with(".tmp")),
-        "{:?}",
-        run.files()
-    );
+    assert!(run.files().iter().all(|f| !f.starts_with('.') && !f.ends_with(".tmp")), "{:?}", run.files());
 }
 
 #[test]
 fn a_good_input_alone_exits_zero() {
     let run = convert(&[Path::new("samples/ocr-text/qinglong-2023-budget.txt")]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert_eq!(
-        run.files(),
-        ["facts.ndjson", "qinglong-2023-budget.json", "report.json"]
-    );
+    assert_eq!(run.files(), ["facts.ndjson", "qinglong-2023-budget.json", "report.json"]);
 }
 
 #[test]
 fn a_missing_input_fails_and_the_batch_goes_on() {
-    let run = convert(&[
-        Path::new("samples/no-such-file.txt"),
-        Path::new("samples/ocr-text"),
-    ]);
+    let run = convert(&[Path::new("samples/no-such-file.txt"), Path::new("samples/ocr-text")]);
     assert_eq!(run.status, 1);
     failed_with(&run.json("no-such-file.json"), "unreadable_input");
     assert_eq!(run.json("qinglong-2023-budget.json")["status"], "repaired");
@@ -111,20 +83,6 @@ fn same_stems_get_distinct_documents() {
     }
     let run = convert(&[dir.path()]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert_eq!(
-        run.files(),
-        [
-            "facts.ndjson",
-            "report-2.json",
-            "report-3.json",
-            "report.json"
-        ]
-    );
-    assert_eq!(
-        run.json("report.json")["documents"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(run.files(), ["facts.ndjson", "report-2.json", "report-3.json", "report.json"]);
+    assert_eq!(run.json("report.json")["documents"].as_array().unwrap().len(), 2);
 }

@@ -20,17 +20,13 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self, name: &str) -> Value {
-        let text = std::fs::read_to_string(self.out.path().join(name))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let text = std::fs::read_to_string(self.out.path().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     pub fn facts(&self) -> Vec<Value> {
-        let text =
-            std::fs::read_to_string(self.out.path().join("facts.ndjson")).expect("facts.ndjson");
-        text.lines()
-            .map(|l| serde_json::from_str(l).expect("fact line"))
-            .collect()
+        let text = std::fs::read_to_string(self.out.path().join("facts.ndjson")).expect("facts.ndjson");
+        text.lines().map(|l| serde_json::from_str(l).expect("fact line")).collect()
     }
 
     pub fn files(&self) -> Vec<String> {

@@ -5,8 +5,7 @@ use serde_json::Value;
 use crate::common::{SAMPLES, root};
 
 fn validator(name: &str) -> jsonschema::Validator {
-    let text =
-        std::fs::read_to_string(root().join("schemas").join(name)).expect("committed schema");
+    let text = std::fs::read_to_string(root().join("schemas").join(name)).expect("committed schema");
     let schema: Value = serde_json::from_str(&text).expect("schema json");
     jsonschema::validator_for(&schema).expect("valid schema")
 }
@@ -14,12 +13,8 @@ fn validator(name: &str) -> jsonschema::Validator {
 #[test]
 fn committed_schemas_are_not_stale() {
     for (name, text) in gongkai::emit::schemas::all() {
-        let committed =
-            std::fs::read_to_string(root().join("schemas").join(name)).unwrap_or_default();
-        assert!(
-            committed == text,
-            "schemas/{name} is stale: run `cargo run -- schemas schemas` and commit the result"
-        );
+        let committed = std::fs::read_to_string(root().join("schemas").join(name)).unwrap_or_default();
+        assert!(committed == text, "schemas/{name} is stale: run `cargo run -- schemas schemas` and commit the result");
     }
 }
 
@@ -37,18 +32,12 @@ fn every_emitted_file_validates_against_its_schema() {
             assert!(errors.is_empty(), "report.json: {errors:?}");
         } else if name.ends_with(".json") {
             let value = run.json(&name);
-            let errors: Vec<String> = document
-                .iter_errors(&value)
-                .map(|e| e.to_string())
-                .collect();
+            let errors: Vec<String> = document.iter_errors(&value).map(|e| e.to_string()).collect();
             assert!(errors.is_empty(), "{name}: {errors:?}");
             documents += 1;
         }
     }
-    assert!(
-        documents >= 4,
-        "one document per sample input, got {documents}"
-    );
+    assert!(documents >= 4, "one document per sample input, got {documents}");
     let facts = run.facts();
     assert!(!facts.is_empty());
     for f in &facts {

@@ -1,5 +1,5 @@
-//! Snapshots a reviewer can read: every rebuilt table of every OCR-text sample as a text
-//! grid, and its repairs list (`tests/snapshots/*.snap`).
+//! Snapshots a reviewer can read: every rebuilt table of every good sample (OCR text and
+//! text PDFs) as a text grid, and its repairs list (`tests/snapshots/*.snap`).
 
 use std::sync::LazyLock;
 
@@ -7,12 +7,13 @@ use gongkai::model::Document;
 
 use crate::common::root;
 
-/// Every OCR-text sample, converted once: (stem, document).
+/// Every good sample, converted once: (stem, document).
 static CONVERTED: LazyLock<Vec<(String, Document)>> = LazyLock::new(|| {
-    let mut paths: Vec<_> = std::fs::read_dir(root().join("samples/ocr-text"))
-        .expect("samples/ocr-text")
+    let mut paths: Vec<_> = ["samples/ocr-text", "samples/pdf"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root().join(dir)).expect("samples folder"))
         .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "pdf"))
         .collect();
     paths.sort();
     paths
@@ -28,11 +29,7 @@ static CONVERTED: LazyLock<Vec<(String, Document)>> = LazyLock::new(|| {
 #[test]
 fn tables_as_text_grids() {
     for (stem, doc) in CONVERTED.iter() {
-        let grids: Vec<String> = doc
-            .tables
-            .iter()
-            .map(gongkai::tables::render::grid)
-            .collect();
+        let grids: Vec<String> = doc.tables.iter().map(gongkai::tables::render::grid).collect();
         insta::assert_snapshot!(format!("tables-{stem}"), grids.join("\n"));
     }
 }
@@ -51,10 +48,7 @@ fn repairs_list() {
                     .copied()
                     .collect::<Vec<_>>()
                     .join("/");
-                format!(
-                    "p{} l{} {at} [{}] {:?} → {:?}",
-                    l.page, l.line, r.rule, r.raw, r.repaired
-                )
+                format!("p{} l{} {at} [{}] {:?} → {:?}", l.page, l.line, r.rule, r.raw, r.repaired)
             })
             .collect();
         insta::assert_snapshot!(format!("repairs-{stem}"), lines.join("\n"));

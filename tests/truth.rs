@@ -9,17 +9,16 @@ use serde_json::Value;
 
 use crate::common::{SAMPLES, root};
 
-/// (table, row, column, side, under, value, flag) → how many times it occurs.
-type Bag = BTreeMap<[String; 7], usize>;
+/// (table, row, column, side, under, value, flag, unit) → how many times it occurs.
+type Bag = BTreeMap<[String; 8], usize>;
 
 fn truth(doc: &str) -> Bag {
-    let text = std::fs::read_to_string(root().join("tests/truth").join(format!("{doc}.tsv")))
-        .expect("truth file");
+    let text = std::fs::read_to_string(root().join("tests/truth").join(format!("{doc}.tsv"))).expect("truth file");
     let mut bag = Bag::new();
     for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 7, "truth line {line:?}");
-        let key = [0, 1, 2, 3, 4, 5, 6].map(|i| f[i].to_string());
+        assert_eq!(f.len(), 8, "truth line {line:?}");
+        let key = [0, 1, 2, 3, 4, 5, 6, 7].map(|i| f[i].to_string());
         *bag.entry(key).or_default() += 1;
     }
     bag
@@ -29,11 +28,7 @@ fn emitted(doc: &str) -> Bag {
     let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let mut bag = Bag::new();
     for f in SAMPLES.facts().iter().filter(|f| f["doc"] == doc) {
-        let flag = if f.get("inferred") == Some(&Value::Bool(true)) {
-            "inferred"
-        } else {
-            ""
-        };
+        let flag = if f.get("inferred") == Some(&Value::Bool(true)) { "inferred" } else { "" };
         let key = [
             s(f, "table"),
             s(f, "row"),
@@ -42,6 +37,7 @@ fn emitted(doc: &str) -> Bag {
             s(f, "under"),
             s(f, "value"),
             flag.into(),
+            s(f, "unit"),
         ];
         *bag.entry(key).or_default() += 1;
     }
@@ -49,16 +45,25 @@ fn emitted(doc: &str) -> Bag {
 }
 
 fn assert_equal(doc: &str) {
-    let want = truth(doc);
+    assert_equal_to(doc, doc, false);
+}
+
+/// Compares `doc`'s facts with the truth `truth_of`; `printed` clears the `inferred` flags
+/// (a PDF made from the same tables prints the figure the OCR lost).
+fn assert_equal_to(doc: &str, truth_of: &str, printed: bool) {
+    let mut want = truth(truth_of);
+    if printed {
+        want = want
+            .into_iter()
+            .map(|(mut k, n)| {
+                k[6].clear();
+                (k, n)
+            })
+            .collect();
+    }
     let got = emitted(doc);
-    let missing: Vec<_> = want
-        .iter()
-        .filter(|(k, n)| got.get(*k) != Some(n))
-        .collect();
-    let extra: Vec<_> = got
-        .iter()
-        .filter(|(k, n)| want.get(*k) != Some(n))
-        .collect();
+    let missing: Vec<_> = want.iter().filter(|(k, n)| got.get(*k) != Some(n)).collect();
+    let extra: Vec<_> = got.iter().filter(|(k, n)| want.get(*k) != Some(n)).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "{doc}: facts differ from the truth\nmissing or miscounted: {missing:#?}\nextra: {extra:#?}"
@@ -84,20 +89,9 @@ fn qinglong_2023_budget_document() {
             m["department"].as_str(),
             m["unit"].as_str()
         ),
-        (
-            Some("budget"),
-            Some(2023),
-            Some("436"),
-            Some("青龙满族自治县行政审批局"),
-            Some("万元")
-        )
+        (Some("budget"), Some(2023), Some("436"), Some("青龙满族自治县行政审批局"), Some("万元"))
     );
-    let ids: Vec<&str> = doc["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = doc["tables"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
     for id in [
         "summary",
         "income",
@@ -111,19 +105,11 @@ fn qinglong_2023_budget_document() {
     ] {
         assert!(ids.contains(&id), "{id} recognised");
     }
-    let soe = doc["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == "soe_expense")
-        .unwrap();
+    let soe = doc["tables"].as_array().unwrap().iter().find(|t| t["id"] == "soe_expense").unwrap();
     assert_eq!(soe["empty"], true, "空表列示 makes a present, empty table");
     // No finding above info except the one inferred value; no identity fails.
     let findings = doc["findings"].as_array().unwrap();
-    let notable: Vec<&Value> = findings
-        .iter()
-        .filter(|f| f["severity"] != "info")
-        .collect();
+    let notable: Vec<&Value> = findings.iter().filter(|f| f["severity"] != "info").collect();
     assert_eq!(notable.len(), 1, "{notable:#?}");
     assert_eq!(notable[0]["kind"], "value_inferred");
     assert_eq!(doc["checks"]["violated"], 0);
@@ -133,24 +119,11 @@ fn qinglong_2023_budget_document() {
         assert_eq!(f["severity"], "info");
         let diff: Decimal = f["difference"].as_str().unwrap().parse().unwrap();
         let tolerance: Decimal = f["tolerance"].as_str().unwrap().parse().unwrap();
-        assert!(
-            diff.abs() <= tolerance && diff.abs() == Decimal::new(1, 2),
-            "{f}"
-        );
+        assert!(diff.abs() <= tolerance && diff.abs() == Decimal::new(1, 2), "{f}");
     }
     // The lost 本年支出合计 is inferred, marked, and attributed to its identity.
-    let summary = doc["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == "summary")
-        .unwrap();
-    let row = summary["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"] == "本年支出合计")
-        .unwrap();
+    let summary = doc["tables"].as_array().unwrap().iter().find(|t| t["id"] == "summary").unwrap();
+    let row = summary["rows"].as_array().unwrap().iter().find(|r| r["key"] == "本年支出合计").unwrap();
     assert_eq!(row["cells"][0]["value"], "738.05");
     assert_eq!(row["cells"][0]["status"], "inferred");
     assert_eq!(row["cells"][0]["inferred_by"], "summary.expense.total");
@@ -160,10 +133,7 @@ fn qinglong_2023_budget_document() {
 fn every_figure_repair_is_recorded_with_raw_text_and_rule() {
     let doc = SAMPLES.json("qinglong-2023-budget.json");
     let repairs = doc["repairs"].as_array().unwrap();
-    let split: Vec<&Value> = repairs
-        .iter()
-        .filter(|r| r["rule"] == "split-decimal")
-        .collect();
+    let split: Vec<&Value> = repairs.iter().filter(|r| r["rule"] == "split-decimal").collect();
     // 155 figures with a space after the point in the table region, one of them (`37. 73.`)
     // header debris that is dropped, not joined.
     assert_eq!(split.len(), 154);
@@ -173,12 +143,73 @@ fn every_figure_repair_is_recorded_with_raw_text_and_rule() {
         assert_eq!(raw.replace(". ", "."), r["repaired"].as_str().unwrap());
     }
     let facts = SAMPLES.facts();
-    let repaired = facts
-        .iter()
-        .filter(|f| f["doc"] == "qinglong-2023-budget" && f["repaired"] == true)
-        .count();
+    let repaired = facts.iter().filter(|f| f["doc"] == "qinglong-2023-budget" && f["repaired"] == true).count();
+    assert_eq!(repaired, 154, "each joined figure is a fact marked repaired");
+}
+
+#[test]
+fn putuo_office_2025_budget_facts_equal_the_hand_made_truth() {
+    assert_equal("putuo-office-2025-budget");
+}
+
+#[test]
+fn putuo_office_2025_budget_document() {
+    let doc = SAMPLES.json("putuo-office-2025-budget.json");
+    assert_eq!(doc["status"], "ok", "a clean text PDF needs only normalisations");
+    assert_eq!(doc["source"]["text_source"], "text_layer");
+    assert_eq!(doc["source"]["pages"], 22);
+    let m = &doc["metadata"];
     assert_eq!(
-        repaired, 154,
-        "each joined figure is a fact marked repaired"
+        (m["kind"].as_str(), m["year"].as_i64(), m["department"].as_str(), m["unit"].as_str()),
+        (Some("budget"), Some(2025), Some("上海市普陀区人民政府办公室"), Some("元"))
     );
+    let tables = doc["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 9);
+    assert!(tables.iter().all(|t| t["layout"] == "shanghai"), "read with the Shanghai templates");
+    let table = |id: &str| tables.iter().find(|t| t["id"] == id).unwrap();
+    assert_eq!(table("gov_fund_expense")["empty"], true);
+    assert_eq!(table("soe_expense")["empty"], true);
+    assert_eq!(table("three_public")["unit"], "万元", "the 三公 table is in 万元, the document in 元");
+    assert_eq!(table("income")["pages"], serde_json::json!([9, 10]), "continued on a second page");
+    assert_eq!(doc["checks"]["violated"], 0);
+    assert_eq!(doc["checks"]["rounding"], 0, "元 with 分 adds up exactly");
+    assert!(doc["checks"]["identities"].as_u64().unwrap() >= 150);
+    // Every thousands separator is a recorded normalisation, not a silent edit.
+    let repairs = doc["repairs"].as_array().unwrap();
+    assert!(repairs.iter().all(|r| r["rule"] == "thousands-separator"), "{repairs:#?}");
+    assert!(repairs.iter().any(|r| r["raw"] == "91,016,775.35" && r["repaired"] == "91016775.35"));
+}
+
+#[test]
+fn hebei_layout_pdf_gives_exactly_the_foundation_truth() {
+    // The nine tables of the 青龙 sample exported from a spreadsheet by LibreOffice:
+    // merged headers, wrapped labels, tables continued with their header repeated.
+    assert_equal_to("qinglong-2023-budget-hebei", "qinglong-2023-budget", true);
+    let doc = SAMPLES.json("qinglong-2023-budget-hebei.json");
+    assert_eq!(doc["status"], "ok");
+    assert_eq!(doc["metadata"]["department_code"], "436");
+    assert_eq!(doc["checks"]["violated"], 0);
+}
+
+#[test]
+fn predefined_cmap_without_to_unicode_is_read() {
+    // reportlab STSong-Light: UniGB-UCS2-H, no ToUnicode, no embedded font.
+    let doc = SAMPLES.json("cmap-stsong-gbk.json");
+    let tables = doc["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0]["id"], "three_public");
+    let facts: Vec<_> = SAMPLES.facts().into_iter().filter(|f| f["doc"] == "cmap-stsong-gbk").collect();
+    let value = |row: &str, column: &str| {
+        facts
+            .iter()
+            .find(|f| f["row"] == row && f["column"] == column)
+            .map(|f| f["value"].as_str().unwrap().to_string())
+    };
+    assert_eq!(value("三公经费", "合计").as_deref(), Some("4.40"));
+    assert_eq!(value("公务用车运行维护费", "一般公共预算财政拨款").as_deref(), Some("3.20"));
+    assert_eq!(value("公务接待费", "合计").as_deref(), Some("1.20"));
+    assert_eq!(doc["checks"]["violated"], 0);
+    // One table of nine: the other eight are reported missing, not invented.
+    let missing = doc["findings"].as_array().unwrap().iter().filter(|f| f["kind"] == "missing_table").count();
+    assert_eq!(missing, 8);
 }

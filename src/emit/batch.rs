@@ -3,9 +3,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::model::{
-    CONTRACT, Counts, Document, Failure, Report, ReportEntry, Severity, Skipped, Status,
-};
+use crate::model::{CONTRACT, Counts, Document, Failure, Report, ReportEntry, Severity, Skipped, Status};
 
 /// A converted batch, in any order; [`write`] sorts it.
 #[derive(Debug, Default)]
@@ -37,21 +35,15 @@ pub fn write(out: &Path, mut batch: Batch) -> io::Result<Report> {
             serde_json::to_writer(&mut facts, fact).map_err(io::Error::other)?;
             facts.push(b'\n');
         }
-        let count = |s: Severity| {
-            u32::try_from(doc.findings.iter().filter(|f| f.severity == s).count())
-                .unwrap_or(u32::MAX)
-        };
+        let count =
+            |s: Severity| u32::try_from(doc.findings.iter().filter(|f| f.severity == s).count()).unwrap_or(u32::MAX);
         match doc.status {
             Status::Ok => report.counts.ok += 1,
             Status::Repaired => report.counts.repaired += 1,
             Status::Flagged => report.counts.flagged += 1,
             Status::Failed => {
                 report.counts.failed += 1;
-                let reason = doc
-                    .findings
-                    .iter()
-                    .find(|f| f.severity == Severity::Error)
-                    .map(|f| f.message.clone());
+                let reason = doc.findings.iter().find(|f| f.severity == Severity::Error).map(|f| f.message.clone());
                 report.failures.push(Failure {
                     doc: doc.doc.clone(),
                     path: doc.source.path.clone(),

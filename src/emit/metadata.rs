@@ -11,11 +11,13 @@ use crate::label::nfkc;
 use crate::layout::Layout;
 use crate::model::Metadata;
 
-static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*年度?\s*(?:部门|单位)?\s*(?:预算|决算)").expect("title year")
+static TITLE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)").expect("title year"));
+static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称)\s*:\s*(\p{Han}[\p{Han}()]{2,40})")
+        .expect("compiler")
 });
-static NARRATIVE_WAN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\d\s*万元").expect("wan yuan"));
+static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*万元").expect("wan yuan"));
 
 /// Reads the metadata the layout found.
 pub fn metadata(layout: &Layout) -> Metadata {
@@ -29,7 +31,7 @@ pub fn metadata(layout: &Layout) -> Metadata {
         kind: layout.kind,
         year,
         department_code: layout.banner.as_ref().map(|b| b.code.clone()),
-        department: layout.banner.as_ref().map(|b| b.name.clone()),
+        department: layout.banner.as_ref().map(|b| b.name.clone()).or_else(|| compiler(layout)),
         unit: unit(layout),
     }
 }
@@ -43,10 +45,14 @@ fn unit(layout: &Layout) -> Option<String> {
     if let Some((u, _)) = counts.into_iter().max_by_key(|(u, n)| (*n, *u == "万元")) {
         return Some(u.to_string());
     }
-    let wan = layout
-        .lines
-        .iter()
-        .filter(|l| NARRATIVE_WAN.is_match(&l.text()))
-        .count();
+    let wan = layout.lines.iter().filter(|l| NARRATIVE_WAN.is_match(&l.text())).count();
     (wan >= 3).then(|| "万元".to_string())
+}
+
+/// The department named as the tables' compiler (`编制部门：…`), where no banner is printed.
+fn compiler(layout: &Layout) -> Option<String> {
+    layout.lines.iter().find_map(|l| {
+        let text = nfkc(&l.text());
+        COMPILER.captures(&text).map(|c| c[1].to_string())
+    })
 }

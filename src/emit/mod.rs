@@ -15,8 +15,7 @@ pub use batch::{Batch, write};
 pub use metadata::metadata;
 
 use crate::model::{
-    CONTRACT, CellStatus, Document, Fact, Finding, Location, Metadata, Repair, Severity, Source,
-    Status, TextSource,
+    CONTRACT, CellStatus, Document, Fact, Finding, Location, Metadata, Repair, Severity, Source, Status, TextSource,
 };
 use crate::repair::Repaired;
 use crate::source::SourceError;
@@ -26,13 +25,13 @@ use crate::validate::Validated;
 /// The document of an input that could not be read.
 pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Document {
     let kind = match error {
-        SourceError::PdfNotYetSupported { .. } | SourceError::Unsupported { .. } => {
-            "unsupported_input"
-        }
+        SourceError::Unsupported { .. } => "unsupported_input",
         SourceError::Empty { .. } => "empty_input",
         SourceError::NotText { .. } => "not_text",
         SourceError::TooLarge { .. } => "input_too_large",
         SourceError::Io { .. } => "unreadable_input",
+        SourceError::Pdf { source: crate::extract::pdf::PdfError::Encrypted, .. } => "encrypted_input",
+        SourceError::Pdf { .. } => "unreadable_pdf",
     };
     Document {
         contract: CONTRACT,
@@ -41,7 +40,10 @@ pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Docu
             path: path.display().to_string(),
             sha256: sha256.to_string(),
             pages: 0,
-            text_source: TextSource::OcrText,
+            text_source: match crate::source::Format::of(path) {
+                Some(crate::source::Format::Pdf) => TextSource::TextLayer,
+                _ => TextSource::OcrText,
+            },
         },
         status: Status::Failed,
         metadata: Metadata::default(),
@@ -60,6 +62,7 @@ pub fn document(
     rebuilt: Rebuilt,
     repaired: Repaired,
     validated: Validated,
+    noticed: Vec<Finding>,
 ) -> Document {
     let mut repairs = repaired.repairs;
     repairs.extend(validated.inferred.iter().map(|i| Repair {
@@ -74,21 +77,24 @@ pub fn document(
         raw: String::new(),
         repaired: i.value.to_string(),
     }));
-    let mut findings = repaired.findings;
+    let mut findings = noticed;
+    findings.extend(repaired.findings);
     findings.extend(rebuilt.findings);
     findings.extend(validated.findings);
     if rebuilt.tables.is_empty() {
-        findings.push(Finding::new(
-            Severity::Error,
-            "not_a_disclosure",
-            "no standard budget or final-accounts table was found (no title matched the templates)",
-        ));
+        let unusable = findings.iter().filter(|f| f.kind == "unusable_text_layer").count();
+        let why = if unusable > 0 {
+            format!("no standard table was found; {unusable} page(s) have no usable text layer (OCR needed)")
+        } else {
+            "no standard budget or final-accounts table was found (no title matched the templates)".to_string()
+        };
+        findings.push(Finding::new(Severity::Error, "not_a_disclosure", why));
     }
     let status = if rebuilt.tables.is_empty() {
         Status::Failed
     } else if findings.iter().any(|f| f.severity == Severity::Error) {
         Status::Flagged
-    } else if !repairs.is_empty() {
+    } else if repairs.iter().any(|r| !crate::repair::NORMALISATIONS.contains(&r.rule.as_str())) {
         Status::Repaired
     } else {
         Status::Ok

@@ -8,8 +8,7 @@ use crate::model::{Document, Fact, Report};
 
 /// The schema files: (file name, pretty JSON).
 pub fn all() -> Vec<(&'static str, String)> {
-    let pretty =
-        |v: schemars::Schema| serde_json::to_string_pretty(&v).expect("schema serialises") + "\n";
+    let pretty = |v: schemars::Schema| serde_json::to_string_pretty(&v).expect("schema serialises") + "\n";
     vec![
         ("document.schema.json", pretty(schema_for!(Document))),
         ("fact.schema.json", pretty(schema_for!(Fact))),

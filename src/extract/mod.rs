@@ -3,10 +3,15 @@
 //! For OCR text (`.txt`) a line is one table row and its cells are the tab-separated
 //! fields, kept exactly as printed (no normalisation: repairs need the raw text). Pages
 //! come from form feeds; the layout stage refines them from page banners when the text
-//! has none. PDF text layers and OCR of scans will produce the same [`Line`]s from glyph
-//! positions. Never fails: whatever was read is passed on.
+//! has none. For a PDF text layer it passes the positioned glyphs on (layout turns them
+//! into the same [`Line`]s) after a per-page quality gate: a page whose text cannot be
+//! trusted is reported and withheld, so nothing garbled reaches the facts. Never fails.
 
-use crate::source::Input;
+pub mod pdf;
+mod quality;
+
+use crate::model::{Finding, TextSource};
+use crate::source::{Content, Input};
 
 /// One line of the document.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,11 +27,7 @@ pub struct Line {
 impl Line {
     /// The cells that hold text, with their positions.
     pub fn filled(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (i, c.trim()))
-            .filter(|(_, c)| !c.is_empty())
+        self.cells.iter().enumerate().map(|(i, c)| (i, c.trim())).filter(|(_, c)| !c.is_empty())
     }
 
     /// True when no cell holds text.
@@ -45,26 +46,52 @@ impl Line {
     }
 }
 
+/// What extraction gives the layout stage: lines of cells (OCR text) or positioned glyphs
+/// (a PDF text layer), plus what it noticed.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    pub content: Text,
+    pub pages: u32,
+    pub text_source: TextSource,
+    pub findings: Vec<Finding>,
+}
+
+/// The two shapes of extracted text.
+#[derive(Debug, Clone)]
+pub enum Text {
+    Lines(Vec<Line>),
+    Glyphs(Vec<pdf::Page>),
+}
+
+/// Extracts an input's text.
+pub fn extract(input: &Input) -> Extracted {
+    match &input.content {
+        Content::Text(text) => {
+            let lines = lines(text);
+            let pages = lines.last().map_or(1, |l| l.page);
+            Extracted { content: Text::Lines(lines), pages, text_source: TextSource::OcrText, findings: vec![] }
+        }
+        Content::Pdf(pages) => {
+            let mut findings = Vec::new();
+            let pages: Vec<pdf::Page> = pages.iter().map(|p| quality::gate(p, &mut findings)).collect();
+            let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+            Extracted { content: Text::Glyphs(pages), pages: count, text_source: TextSource::TextLayer, findings }
+        }
+    }
+}
+
 /// Splits OCR text into lines of cells.
-pub fn lines(input: &Input) -> Vec<Line> {
+fn lines(text: &str) -> Vec<Line> {
     let mut page = 1;
     let mut out = Vec::new();
-    for (i, text) in input.text.split('\n').enumerate() {
+    for (i, text) in text.split('\n').enumerate() {
         let mut text = text;
         while let Some(rest) = text.strip_prefix('\u{c}') {
             page += 1;
             text = rest;
         }
-        let cells = text
-            .trim_end_matches('\r')
-            .split('\t')
-            .map(str::to_string)
-            .collect();
-        out.push(Line {
-            number: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            page,
-            cells,
-        });
+        let cells = text.trim_end_matches('\r').split('\t').map(str::to_string).collect();
+        out.push(Line { number: u32::try_from(i + 1).unwrap_or(u32::MAX), page, cells });
         page += text.matches('\u{c}').count() as u32;
     }
     out

@@ -11,11 +11,9 @@ use crate::label::nfkc;
 
 static CODE_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{2,12})\s*([\p{Han}()]{4,40})$").expect("banner pattern"));
-static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:预算年度|年度|决算年度)\s*:\s*(\d{4})").expect("year pattern")
-});
-static AS_OF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^截[止至]时间\s*:").expect("as-of pattern"));
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:预算年度|年度|决算年度)\s*:\s*(\d{4})").expect("year pattern"));
+static AS_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^截[止至]时间\s*:").expect("as-of pattern"));
 
 /// The department's banner as repeated on the table pages.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,9 +30,7 @@ impl Banner {
     /// True for the `code name` line.
     pub fn is_banner(&self, line: &Line) -> bool {
         let text = nfkc(&line.text());
-        CODE_NAME
-            .captures(text.trim())
-            .is_some_and(|c| c[1] == self.code && c[2] == self.name)
+        CODE_NAME.captures(text.trim()).is_some_and(|c| c[1] == self.code && c[2] == self.name)
     }
 
     /// True for the banner's companion lines (预算年度, 截止时间).
@@ -50,14 +46,10 @@ pub fn find(lines: &[Line]) -> Option<Banner> {
     for line in lines {
         let text = nfkc(&line.text());
         if let Some(c) = CODE_NAME.captures(text.trim()) {
-            *seen
-                .entry((c[1].to_string(), c[2].to_string()))
-                .or_default() += 1;
+            *seen.entry((c[1].to_string(), c[2].to_string())).or_default() += 1;
         }
     }
-    let ((code, name), count) = seen
-        .into_iter()
-        .max_by_key(|(k, n)| (*n, std::cmp::Reverse(k.clone())))?;
+    let ((code, name), count) = seen.into_iter().max_by_key(|(k, n)| (*n, std::cmp::Reverse(k.clone())))?;
     if count < 2 {
         return None;
     }

@@ -8,8 +8,9 @@
 //! passed on whole, debris included, for `repair` to judge and record.
 
 mod banner;
+pub mod geometry;
 
-use crate::extract::Line;
+use crate::extract::{Extracted, Line, Text};
 use crate::model::Kind;
 use crate::tables::template::{self, TableTemplate};
 
@@ -53,38 +54,26 @@ pub struct Segment {
     pub body: Vec<Line>,
 }
 
-/// Lays out the document.
-pub fn segment(mut lines: Vec<Line>) -> Layout {
+/// Lays out the document: PDF glyphs become lines of cells first (see [`geometry`]).
+pub fn segment(extracted: &Extracted) -> Layout {
+    let (mut lines, pages) = match &extracted.content {
+        Text::Lines(lines) => (lines.clone(), 0),
+        Text::Glyphs(pages) => (geometry::lines(pages), extracted.pages),
+    };
     let banner = banner::find(&lines);
     refine_pages(&mut lines, banner.as_ref());
-    let pages = lines.iter().map(|l| l.page).max().unwrap_or(1);
-    let units = lines
-        .iter()
-        .filter_map(|l| unit_of(l).map(|u| (l.number, u)))
-        .collect();
+    let pages = pages.max(lines.iter().map(|l| l.page).max().unwrap_or(1));
+    let units = lines.iter().filter_map(|l| unit_of(l).map(|u| (l.number, u))).collect();
     let (blocks, kind) = blocks(&lines, banner.as_ref());
-    Layout {
-        lines,
-        pages,
-        banner,
-        kind,
-        units,
-        blocks,
-    }
+    Layout { lines, pages, banner, kind, units, blocks }
 }
 
 /// The unit a `单位: 万元` line states.
 pub fn unit_of(line: &Line) -> Option<String> {
-    let text: String = crate::label::nfkc(&line.text())
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
     let at = text.find("单位:")?;
     let rest = &text[at + "单位:".len()..];
-    ["万元", "元"]
-        .iter()
-        .find(|u| rest.starts_with(*u))
-        .map(|u| u.to_string())
+    ["万元", "元"].iter().find(|u| rest.starts_with(*u)).map(|u| u.to_string())
 }
 
 /// Without form feeds, a page starts at each page banner (or at the table title just
@@ -133,9 +122,7 @@ fn title_of(line: &Line) -> Option<template::TitleMatch> {
 
 /// True for the 栏次 line (OCR also reads it as 兰次).
 pub fn is_numbers_line(line: &Line) -> bool {
-    line.filled().next().is_some_and(|(_, c)| {
-        c.starts_with("栏次") || c.starts_with("兰次") || c.starts_with("栏 次")
-    })
+    line.filled().next().is_some_and(|(_, c)| c.starts_with("栏次") || c.starts_with("兰次") || c.starts_with("栏 次"))
 }
 
 /// True for a line whose first cell is a 序号 (an integer): a body row.
@@ -149,17 +136,18 @@ pub fn is_seq_row(line: &Line) -> bool {
 fn is_note(line: &Line) -> bool {
     line.filled().next().is_some_and(|(_, c)| {
         let c = crate::label::nfkc(c);
-        c.starts_with("注:")
-            || c.starts_with("注 :")
-            || c.starts_with("说明:")
-            || c.starts_with("备注")
+        c.starts_with("注:") || c.starts_with("注 :") || c.starts_with("说明:") || c.starts_with("备注")
     })
 }
 
-/// A line of running text: one filled cell, mostly CJK, that is not a note.
+/// A line of running text or a section heading: one filled cell of words, long or with
+/// sentence punctuation (a header cell is short and bare), that is not a note.
 fn is_prose(line: &Line) -> bool {
     let filled: Vec<_> = line.filled().collect();
-    filled.len() == 1 && crate::label::cjk_count(filled[0].1) >= 4 && !is_note(line)
+    let [(_, text)] = filled[..] else { return false };
+    let text = crate::label::nfkc(text);
+    let sentence = text.contains(['。', ',', ';', '，', '；']) || text.chars().count() >= 15;
+    crate::label::cjk_count(&text) >= 4 && sentence && !is_note(line)
 }
 
 /// Walks the lines and cuts out the standard tables.
@@ -167,42 +155,44 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
     let mut blocks: Vec<Block> = Vec::new();
     let mut kind = None;
     let mut current: Option<Block> = None;
-    let mut i = 0;
-    while i < lines.len() {
-        let line = &lines[i];
-        i += 1;
+    let close = |block: Option<Block>, blocks: &mut Vec<Block>, kind: Option<Kind>| {
+        blocks.extend(block.map(|mut b| {
+            // A page begun after the table's last row (narrative follows) is not the table's.
+            while b.segments.len() > 1 && b.segments.last().is_some_and(|s| s.body.is_empty() && s.numbers.is_none()) {
+                b.segments.pop();
+            }
+            choose_template(b, kind.unwrap_or(Kind::Budget))
+        }));
+    };
+    for (i, line) in lines.iter().enumerate() {
         if let Some(m) = title_of(line) {
-            blocks.extend(current.take());
+            close(current.take(), &mut blocks, kind);
             kind.get_or_insert(m.kind);
             current = Some(Block {
                 template: m.table,
                 title: line.clone(),
                 title_variant: m.fuzzy,
-                segments: vec![Segment {
-                    page: line.page,
-                    ..Segment::default()
-                }],
+                segments: vec![Segment { page: line.page, ..Segment::default() }],
                 notes: Vec::new(),
                 unit: None,
             });
             continue;
         }
-        let Some(block) = current.as_mut() else {
-            continue;
-        };
+        let Some(block) = current.as_mut() else { continue };
         if line.is_blank() {
             continue;
         }
-        if banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line)) {
-            // Page furniture: a new page of the same table begins.
+        let last_page = block.segments.last().expect("a block has a segment").page;
+        let furniture = banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line));
+        if furniture || line.page != last_page {
+            // A new page of the same table begins (its header may be printed again).
             let seg = block.segments.last().expect("a block has a segment");
-            if seg.numbers.is_some() || !seg.body.is_empty() {
-                block.segments.push(Segment {
-                    page: line.page,
-                    ..Segment::default()
-                });
+            if seg.numbers.is_some() || !seg.body.is_empty() || line.page != seg.page {
+                block.segments.push(Segment { page: line.page, ..Segment::default() });
             }
-            continue;
+            if furniture {
+                continue;
+            }
         }
         if let Some(unit) = unit_of(line) {
             block.unit.get_or_insert(unit);
@@ -212,15 +202,19 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
             block.notes.push(line.clone());
             continue;
         }
+        let continued = block.segments.len() > 1;
         let seg = block.segments.last_mut().expect("a block has a segment");
         let in_body = seg.numbers.is_some() || !seg.body.is_empty();
         if !in_body {
             if is_numbers_line(line) {
                 seg.numbers = Some(line.clone());
-            } else if is_seq_row(line) && !seg.header.is_empty() {
+            } else if (continued || !seg.header.is_empty())
+                && (is_seq_row(line) || has_figure(line) || is_total_row(line))
+                && !header_repeats_at(lines, i)
+            {
                 seg.body.push(line.clone()); // a table printed without a 栏次 line
-            } else if is_prose(line) && !seg.header.is_empty() {
-                blocks.extend(current.take());
+            } else if (is_prose(line) || is_heading(line)) && (continued || !seg.header.is_empty()) {
+                close(current.take(), &mut blocks, kind);
             } else {
                 seg.header.push(line.clone());
             }
@@ -229,34 +223,64 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
         if is_seq_row(line) {
             seg.body.push(line.clone());
         } else if is_numbers_line(line) {
-            block.segments.push(Segment {
-                page: line.page,
-                numbers: Some(line.clone()),
-                ..Segment::default()
-            });
-        } else if header_repeats_at(lines, i - 1) {
+            block.segments.push(Segment { page: line.page, numbers: Some(line.clone()), ..Segment::default() });
+        } else if header_repeats_at(lines, i) {
             // The header printed again without a banner: a new segment on the same page.
-            block.segments.push(Segment {
-                page: line.page,
-                header: vec![line.clone()],
-                ..Segment::default()
-            });
+            block.segments.push(Segment { page: line.page, header: vec![line.clone()], ..Segment::default() });
         } else if is_prose(line) {
-            blocks.extend(current.take());
+            close(current.take(), &mut blocks, kind);
         } else {
             seg.body.push(line.clone());
         }
     }
-    blocks.extend(current);
+    close(current, &mut blocks, kind);
     (blocks, kind)
+}
+
+/// A numbered section heading (`七、国有资产信息`) alone on its line. Only meaningful
+/// before a table's body: inside a body, `二、事业收入` is a row.
+fn is_heading(line: &Line) -> bool {
+    let filled: Vec<_> = line.filled().collect();
+    let [(_, text)] = filled[..] else { return false };
+    let text = crate::label::nfkc(text);
+    let numbered = text.trim_start().starts_with(|c: char| "一二三四五六七八九十".contains(c)) && text.contains('、');
+    numbered && crate::label::label_key(&text) != text.replace(char::is_whitespace, "")
+}
+
+/// The 合计 row of a table printed empty: the one word 合计 (or 总计), nothing else.
+fn is_total_row(line: &Line) -> bool {
+    let filled: Vec<_> = line.filled().collect();
+    matches!(filled[..], [(_, t)] if matches!(crate::label::label_key(t).as_str(), "合计" | "总计"))
+}
+
+/// A line with a printed figure in it (`12,029,501.84`, `867.50`).
+fn has_figure(line: &Line) -> bool {
+    line.filled().any(|(_, c)| {
+        let c = c.replace(',', "");
+        c.contains('.') && c.parse::<rust_decimal::Decimal>().is_ok()
+    })
+}
+
+/// Reads the table with the template of its role whose vocabulary its header words match
+/// best (the Hebei and Shanghai layouts of one role differ in columns, not in titles).
+fn choose_template(mut block: Block, kind: Kind) -> Block {
+    let words: Vec<String> = block
+        .segments
+        .iter()
+        .flat_map(|s| s.header.iter())
+        .flat_map(|l| l.filled().map(|(_, c)| c.to_string()))
+        .collect();
+    let score = |t: &TableTemplate| t.vocabulary_score(words.iter().map(String::as_str));
+    let current = score(block.template);
+    if let Some(best) = template::variants(kind, &block.template.id).into_iter().max_by_key(|t| score(t))
+        && score(best) > current
+    {
+        block.template = best;
+    }
+    block
 }
 
 /// True when a 栏次 line follows within a few lines, before any body row.
 fn header_repeats_at(lines: &[Line], at: usize) -> bool {
-    lines[at..]
-        .iter()
-        .filter(|l| !l.is_blank())
-        .take(4)
-        .take_while(|l| !is_seq_row(l))
-        .any(is_numbers_line)
+    lines[at..].iter().filter(|l| !l.is_blank()).take(4).take_while(|l| !is_seq_row(l)).any(is_numbers_line)
 }

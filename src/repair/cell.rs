@@ -19,8 +19,7 @@ static SPLIT_DECIMAL: LazyLock<Regex> =
 static THOUSANDS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$").expect("thousands"));
 static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-—–－]{1,3}$").expect("dash"));
-static LEADING_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d+\s+(\p{Han})").expect("leading number"));
+static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+\s+(\p{Han})").expect("leading number"));
 static CODE_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{3}|\d{5}|\d{7})\s*(\p{Han}.*)$").expect("code name"));
 
@@ -79,11 +78,7 @@ pub fn split_code_name(raw: &str) -> Option<(String, String)> {
 /// Repairs a code cell: NFKC and no inner spaces (`201 03 01` as one cell → `2010301`).
 pub fn code(raw: &str) -> Fixed {
     let text: String = nfkc(raw).chars().filter(|c| !c.is_whitespace()).collect();
-    let rules = if text != raw.trim() && !raw.trim().is_empty() {
-        vec!["code-spaces"]
-    } else {
-        vec![]
-    };
+    let rules = if text != raw.trim() && !raw.trim().is_empty() { vec!["code-spaces"] } else { vec![] };
     Fixed { text, rules }
 }
 
@@ -93,13 +88,7 @@ mod tests {
 
     #[test]
     fn split_decimal_joins_a_space_after_the_point() {
-        assert_eq!(
-            value("198. 30"),
-            Fixed {
-                text: "198.30".into(),
-                rules: vec!["split-decimal"]
-            }
-        );
+        assert_eq!(value("198. 30"), Fixed { text: "198.30".into(), rules: vec!["split-decimal"] });
         assert_eq!(value("52. 27").text, "52.27");
         assert_eq!(value("509.01").rules, Vec::<&str>::new());
         // Integer fragments are not decimals: left for the reader.
@@ -111,47 +100,20 @@ mod tests {
     fn thousands_separator_and_full_width() {
         assert_eq!(value("91,016,775.35").text, "91016775.35");
         assert_eq!(value("91,016,775.35").rules, vec!["thousands-separator"]);
-        assert_eq!(
-            value("１２.５０"),
-            Fixed {
-                text: "12.50".into(),
-                rules: vec!["full-width"]
-            }
-        );
+        assert_eq!(value("１２.５０"), Fixed { text: "12.50".into(), rules: vec!["full-width"] });
     }
 
     #[test]
     fn dash_blank() {
-        assert_eq!(
-            value("—"),
-            Fixed {
-                text: String::new(),
-                rules: vec!["dash-blank"]
-            }
-        );
+        assert_eq!(value("—"), Fixed { text: String::new(), rules: vec!["dash-blank"] });
         assert_eq!(value("-12.5").text, "-12.5");
     }
 
     #[test]
     fn label_dewrap_and_stray_number() {
-        assert_eq!(
-            label("一般公共服务 支出"),
-            Fixed {
-                text: "一般公共服务支出".into(),
-                rules: vec!["label-dewrap"]
-            }
-        );
-        assert_eq!(
-            label("31 本年支出合计"),
-            Fixed {
-                text: "本年支出合计".into(),
-                rules: vec!["label-stray-number"]
-            }
-        );
-        assert_eq!(
-            label("其中:教育科研人员因公出国 (境)费").text,
-            "其中:教育科研人员因公出国(境)费"
-        );
+        assert_eq!(label("一般公共服务 支出"), Fixed { text: "一般公共服务支出".into(), rules: vec!["label-dewrap"] });
+        assert_eq!(label("31 本年支出合计"), Fixed { text: "本年支出合计".into(), rules: vec!["label-stray-number"] });
+        assert_eq!(label("其中:教育科研人员因公出国 (境)费").text, "其中:教育科研人员因公出国(境)费");
         assert_eq!(label("政务公开审批").rules, Vec::<&str>::new());
     }
 
@@ -159,10 +121,7 @@ mod tests {
     fn code_name_split() {
         assert_eq!(
             split_code_name("2120899 其他国有土地使用权出让收入安排的支出"),
-            Some((
-                "2120899".into(),
-                "其他国有土地使用权出让收入安排的支出".into()
-            ))
+            Some(("2120899".into(), "其他国有土地使用权出让收入安排的支出".into()))
         );
         assert_eq!(split_code_name("2120899"), None);
         assert_eq!(split_code_name("12345678 名称"), None);

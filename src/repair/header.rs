@@ -34,26 +34,13 @@ fn location(line: &Line, table: &str, column: Option<&str>) -> Location {
 /// The title as printed, repaired to its template variant when it matched fuzzily.
 pub fn title(block: &Block, log: &mut Log) -> String {
     let printed = nfkc(&block.title.text());
-    let cleaned: String = printed
-        .chars()
-        .filter(|c| !matches!(c, '[' | ']' | '【' | '】'))
-        .collect();
+    let cleaned: String = printed.chars().filter(|c| !matches!(c, '[' | ']' | '【' | '】')).collect();
     if cleaned != printed {
-        log.record(
-            location(&block.title, &block.template.id, None),
-            "stray-bracket",
-            &printed,
-            &cleaned,
-        );
+        log.record(location(&block.title, &block.template.id, None), "stray-bracket", &printed, &cleaned);
     }
     match &block.title_variant {
         Some(variant) => {
-            log.record(
-                location(&block.title, &block.template.id, None),
-                "title-vocabulary",
-                &cleaned,
-                variant,
-            );
+            log.record(location(&block.title, &block.template.id, None), "title-vocabulary", &cleaned, variant);
             variant.clone()
         }
         None => dewrap(&cleaned),
@@ -66,31 +53,15 @@ fn numbers(template: &TableTemplate, segment: &Segment, log: &mut Log) -> usize 
     let Some(line) = &segment.numbers else {
         return m;
     };
-    let printed: Vec<String> = line
-        .cells
-        .iter()
-        .skip(template.first_column())
-        .map(|c| c.trim().to_string())
-        .collect();
-    let last = printed
-        .iter()
-        .rposition(|c| !c.is_empty())
-        .map_or(0, |i| i + 1);
-    let in_order = printed[..last]
-        .iter()
-        .enumerate()
-        .all(|(i, c)| c.parse::<usize>() == Ok(i + 1));
+    let printed: Vec<String> = line.cells.iter().skip(template.first_column()).map(|c| c.trim().to_string()).collect();
+    let last = printed.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+    let in_order = printed[..last].iter().enumerate().all(|(i, c)| c.parse::<usize>() == Ok(i + 1));
     if in_order && last == m {
         return m;
     }
     // Split, shifted or merged numbers (`1\t1 2 3\t\t4\t5`): the template's count stands.
     let repaired: Vec<String> = (1..=m).map(|n| n.to_string()).collect();
-    log.record(
-        location(line, &template.id, None),
-        "column-numbers",
-        &printed[..last].join("\t"),
-        &repaired.join("\t"),
-    );
+    log.record(location(line, &template.id, None), "column-numbers", &printed[..last].join("\t"), &repaired.join("\t"));
     if in_order { last } else { m }
 }
 
@@ -138,17 +109,12 @@ fn pieces(line: &Line, template: &TableTemplate, log: &mut Log) -> Vec<(usize, S
         // A merged header read as fragments in neighbouring cells (`功能\t 定分类科目`).
         let mut joined = key.clone();
         let mut taken = 1;
-        let mut group: Option<(String, usize)> = groups
-            .iter()
-            .find(|g| key.chars().count() >= 3 && similarity(&key, g) >= 0.6)
-            .map(|g| (g.clone(), 1));
+        let mut group: Option<(String, usize)> =
+            groups.iter().find(|g| key.chars().count() >= 3 && similarity(&key, g) >= 0.6).map(|g| (g.clone(), 1));
         while group.is_none() && taken < 3 && i + taken < filled.len() {
             joined.push_str(&label_key(&filled[i + taken].1));
             taken += 1;
-            if let Some(g) = groups
-                .iter()
-                .find(|g| **g == joined || similarity(&joined, g) >= 0.75)
-            {
+            if let Some(g) = groups.iter().find(|g| **g == joined || similarity(&joined, g) >= 0.75) {
                 group = Some((g.clone(), taken));
             }
         }
@@ -156,12 +122,7 @@ fn pieces(line: &Line, template: &TableTemplate, log: &mut Log) -> Vec<(usize, S
             let raw_all: Vec<&str> = filled[i..i + n].iter().map(|(_, r)| r.trim()).collect();
             let printed: String = raw_all.iter().map(|r| label_key(r)).collect();
             if printed != g {
-                log.record(
-                    location(line, &template.id, None),
-                    "header-vocabulary",
-                    &raw_all.join("\t"),
-                    &g,
-                );
+                log.record(location(line, &template.id, None), "header-vocabulary", &raw_all.join("\t"), &g);
             }
             for (p, r) in &filled[i..i + n] {
                 out.push((*p, r.clone(), Piece::Group));
@@ -224,9 +185,7 @@ fn header_line(template: &TableTemplate, line: &Line, log: &mut Log) {
     let leaf_matches = cells
         .iter()
         .filter(|(p, _, piece)| match piece {
-            Piece::Leaf(t) => {
-                column_at(template, *p).is_some_and(|c| names(c, &label_key(t)).is_some())
-            }
+            Piece::Leaf(t) => column_at(template, *p).is_some_and(|c| names(c, &label_key(t)).is_some()),
             _ => false,
         })
         .count();
@@ -242,12 +201,9 @@ fn header_line(template: &TableTemplate, line: &Line, log: &mut Log) {
         let column = column_at(template, pos);
         match piece {
             Piece::Group => {}
-            Piece::Garbage => log.record(
-                location(line, id, column.map(|c| c.label.as_str())),
-                "header-garbage",
-                raw,
-                "",
-            ),
+            Piece::Garbage => {
+                log.record(location(line, id, column.map(|c| c.label.as_str())), "header-garbage", raw, "")
+            }
             Piece::Leaf(text) => {
                 let Some(column) = column else {
                     log.record(location(line, id, None), "header-fragment", raw, "");
@@ -264,12 +220,8 @@ fn header_line(template: &TableTemplate, line: &Line, log: &mut Log) {
                     Some(true) => {}
                     _ if vertical_part(column, &key) => {}
                     Some(false) => log.record(at, "header-vocabulary", raw, &column.label),
-                    None if is_fragment_of_other(template, pos, &key) => {
-                        log.record(at, "header-fragment", raw, "")
-                    }
-                    None if leaf_matches > 0 => {
-                        log.record(at, "header-garbled", raw, &column.label)
-                    }
+                    None if is_fragment_of_other(template, pos, &key) => log.record(at, "header-fragment", raw, ""),
+                    None if leaf_matches > 0 => log.record(at, "header-garbled", raw, &column.label),
                     None => log.record(at, "header-garbage", raw, ""),
                 }
             }
@@ -297,8 +249,7 @@ fn is_fragment_of_other(template: &TableTemplate, pos: usize, key: &str) -> bool
 
 /// The template column printed at a cell position (after the 序号 column, if any).
 fn column_at(template: &TableTemplate, pos: usize) -> Option<&ColumnTemplate> {
-    pos.checked_sub(template.first_column())
-        .and_then(|i| template.columns.get(i))
+    pos.checked_sub(template.first_column()).and_then(|i| template.columns.get(i))
 }
 
 #[cfg(test)]
@@ -307,65 +258,37 @@ mod tests {
     use crate::tables::template::TEMPLATES;
 
     fn table(id: &str) -> &'static TableTemplate {
-        TEMPLATES[0]
-            .tables
-            .iter()
-            .find(|t| t.id == id)
-            .expect("template")
+        TEMPLATES[0].tables.iter().find(|t| t.id == id).expect("template")
     }
 
     fn line(text: &str) -> Line {
-        Line {
-            number: 1,
-            page: 1,
-            cells: text.split('\t').map(str::to_string).collect(),
-        }
+        Line { number: 1, page: 1, cells: text.split('\t').map(str::to_string).collect() }
     }
 
     fn rules(id: &str, text: &str) -> Vec<(String, String, String)> {
         let mut log = Log::default();
         header_line(table(id), &line(text), &mut log);
-        log.repairs
-            .into_iter()
-            .map(|r| (r.rule, r.raw, r.repaired))
-            .collect()
+        log.repairs.into_iter().map(|r| (r.rule, r.raw, r.repaired)).collect()
     }
 
     #[test]
     fn garbled_second_header_line_takes_the_template_name() {
-        let got = rules(
-            "gpb_expense",
-            "\\ \\\\\\\\\t科目编码\t科目名称\tTH H\t本 平义山\t项目又 面",
-        );
+        let got = rules("gpb_expense", "\\ \\\\\\\\\t科目编码\t科目名称\tTH H\t本 平义山\t项目又 面");
         let want = [
             ("header-debris", "\\ \\\\\\\\", ""),
             ("header-garbage", "TH H", ""),
             ("header-garbled", "本 平义山", "基本支出"),
             ("header-vocabulary", "项目又 面", "项目支出"),
         ];
-        let want: Vec<_> = want
-            .iter()
-            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-            .collect();
+        let want: Vec<_> = want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
         assert_eq!(got, want);
     }
 
     #[test]
     fn group_fragments_are_joined_from_the_vocabulary() {
-        let got = rules(
-            "income",
-            "\t功能\t尼分类科目\t\t\t\t\t本年\t收入\t\t\t\t上年结转 12 30.74",
-        );
-        assert!(got.contains(&(
-            "header-vocabulary".into(),
-            "功能\t尼分类科目".into(),
-            "功能分类科目".into()
-        )));
-        assert!(got.contains(&(
-            "header-stray-number".into(),
-            "上年结转 12 30.74".into(),
-            "上年结转".into()
-        )));
+        let got = rules("income", "\t功能\t尼分类科目\t\t\t\t\t本年\t收入\t\t\t\t上年结转 12 30.74");
+        assert!(got.contains(&("header-vocabulary".into(), "功能\t尼分类科目".into(), "功能分类科目".into())));
+        assert!(got.contains(&("header-stray-number".into(), "上年结转 12 30.74".into(), "上年结转".into())));
         assert_eq!(got.len(), 2, "{got:?}");
     }
 
@@ -373,19 +296,13 @@ mod tests {
     fn clean_header_needs_no_repair() {
         let text = "序号\t科目编码\t科目名称\t合计\t小计\t财政拨款 收入\t财政专户 收入\t事业收入\t经营收入\t上级补助 收入\t附属单位 上缴收入\t其他收入\t上年结转";
         assert_eq!(rules("income", text), vec![]);
-        assert_eq!(
-            rules("expense", "\t\t功能分类科目\t\t\t\t\t上解上级\t对附属单位"),
-            vec![]
-        );
+        assert_eq!(rules("expense", "\t\t功能分类科目\t\t\t\t\t上解上级\t对附属单位"), vec![]);
     }
 
     #[test]
     fn column_numbers_are_repaired_to_the_template_count() {
         let template = table("gov_fund_expense");
-        let segment = Segment {
-            numbers: Some(line("栏次\t1\t1 2 3\t\t4\t5\t")),
-            ..Segment::default()
-        };
+        let segment = Segment { numbers: Some(line("栏次\t1\t1 2 3\t\t4\t5\t")), ..Segment::default() };
         let mut log = Log::default();
         assert_eq!(numbers(template, &segment, &mut log), 5);
         assert_eq!(log.repairs[0].rule, "column-numbers");
@@ -395,26 +312,13 @@ mod tests {
     #[test]
     fn fragments_of_another_column_are_dropped() {
         let got = rules("fiscal_summary", "基金\t国有资\t本经");
-        assert_eq!(
-            got[1],
-            ("header-fragment".into(), "国有资".into(), String::new())
-        );
-        assert_eq!(
-            got[2],
-            ("header-fragment".into(), "本经".into(), String::new())
-        );
+        assert_eq!(got[1], ("header-fragment".into(), "国有资".into(), String::new()));
+        assert_eq!(got[2], ("header-fragment".into(), "本经".into(), String::new()));
     }
 
     #[test]
     fn a_garbled_unit_line_is_recorded() {
         let got = rules("gpb_basic_expense", "单位:\t$H\\pi$");
-        assert_eq!(
-            got,
-            vec![(
-                "unit-garbled".into(),
-                "单位:\t$H\\pi$".into(),
-                String::new()
-            )]
-        );
+        assert_eq!(got, vec![("unit-garbled".into(), "单位:\t$H\\pi$".into(), String::new())]);
     }
 }

@@ -18,6 +18,10 @@ use crate::layout::{Block, Layout};
 use crate::model::{Column, Finding, Location, Repair};
 use crate::tables::template::TableTemplate;
 
+/// Rules that normalise how a figure is printed (not an OCR error): they are recorded like
+/// every repair but do not make a document `repaired`.
+pub const NORMALISATIONS: [&str; 4] = ["thousands-separator", "full-width", "dash-blank", "code-spaces"];
+
 /// A table's cells aligned to its leaf columns, after repair.
 #[derive(Debug, Clone)]
 pub struct Grid {
@@ -78,11 +82,7 @@ impl Log {
 pub fn apply(layout: &Layout) -> Repaired {
     let mut log = Log::default();
     let grids = layout.blocks.iter().map(|b| grid(b, &mut log)).collect();
-    Repaired {
-        grids,
-        repairs: log.repairs,
-        findings: log.findings,
-    }
+    Repaired { grids, repairs: log.repairs, findings: log.findings }
 }
 
 fn grid(block: &Block, log: &mut Log) -> Grid {
@@ -93,27 +93,9 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         rows::read(block.template, segment, &columns, &mut rows, log);
     }
     let mut pages: Vec<u32> = std::iter::once(block.title.page)
-        .chain(
-            block
-                .segments
-                .iter()
-                .filter(|s| s.numbers.is_some() || !s.body.is_empty())
-                .map(|s| s.page),
-        )
+        .chain(block.segments.iter().filter(|s| s.numbers.is_some() || !s.body.is_empty()).map(|s| s.page))
         .collect();
     pages.dedup();
-    let notes = block
-        .notes
-        .iter()
-        .map(|l| crate::label::nfkc(&l.text()))
-        .collect();
-    Grid {
-        template: block.template,
-        title,
-        pages,
-        columns,
-        rows,
-        notes,
-        unit: block.unit.clone(),
-    }
+    let notes = block.notes.iter().map(|l| crate::label::nfkc(&l.text())).collect();
+    Grid { template: block.template, title, pages, columns, rows, notes, unit: block.unit.clone() }
 }

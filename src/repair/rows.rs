@@ -12,34 +12,19 @@ use crate::model::{Column, ColumnRole, Finding, Location, Severity};
 use crate::tables::template::TableTemplate;
 
 /// Reads the body lines of one segment into `rows`.
-pub fn read(
-    template: &TableTemplate,
-    segment: &Segment,
-    columns: &[Column],
-    rows: &mut Vec<GridRow>,
-    log: &mut Log,
-) {
+pub fn read(template: &TableTemplate, segment: &Segment, columns: &[Column], rows: &mut Vec<GridRow>, log: &mut Log) {
     let id = &template.id;
     for line in &segment.body {
         let first = template.first_column();
-        let seq = if first == 1 {
-            line.cells
-                .first()
-                .and_then(|c| c.trim().parse::<u32>().ok())
-        } else {
-            None
-        };
+        let seq = if first == 1 { line.cells.first().and_then(|c| c.trim().parse::<u32>().ok()) } else { None };
         if seq.is_none() {
             if first == 1 && continues_label(line, columns, rows, log, id) {
                 continue;
             }
-            if line.filled().all(|(_, c)| {
-                cjk_count(c) == 0
-                    && cell::value(c)
-                        .text
-                        .parse::<rust_decimal::Decimal>()
-                        .is_err()
-            }) {
+            if line
+                .filled()
+                .all(|(_, c)| cjk_count(c) == 0 && cell::value(c).text.parse::<rust_decimal::Decimal>().is_err())
+            {
                 log.record(at(line, id, None, None), "garbage-line", &line.raw(), "");
                 continue;
             }
@@ -58,7 +43,7 @@ pub fn read(
             }
             cells.push(GridCell {
                 raw: raw.to_string(),
-                repaired: !rules.is_empty(),
+                repaired: rules.iter().any(|r| !super::NORMALISATIONS.contains(r)),
                 text,
             });
         }
@@ -66,20 +51,11 @@ pub fn read(
         let key = row_key(columns, &cells);
         for (i, rule, raw) in fired {
             let repaired = if rule == "code-name-split" {
-                format!(
-                    "{}\t{}",
-                    cells[i].text,
-                    cells.get(i + 1).map_or("", |c| c.text.as_str())
-                )
+                format!("{}\t{}", cells[i].text, cells.get(i + 1).map_or("", |c| c.text.as_str()))
             } else {
                 cells[i].text.clone()
             };
-            log.record(
-                at(line, id, Some(&key), Some(&columns[i].key)),
-                rule,
-                &raw,
-                &repaired,
-            );
+            log.record(at(line, id, Some(&key), Some(&columns[i].key)), rule, &raw, &repaired);
         }
         for (pos, text) in line.filled().filter(|(p, _)| *p >= columns.len() + first) {
             let mut f = Finding::new(
@@ -95,12 +71,7 @@ pub fn read(
             f.page = Some(line.page);
             log.findings.push(f);
         }
-        rows.push(GridRow {
-            line: line.number,
-            page: line.page,
-            seq,
-            cells,
-        });
+        rows.push(GridRow { line: line.number, page: line.page, seq, cells });
     }
 }
 
@@ -123,26 +94,16 @@ fn row_key(columns: &[Column], cells: &[GridCell]) -> String {
             .find(|(c, cell)| c.role == role && !cell.text.is_empty())
             .map(|(_, cell)| cell.text.clone())
     };
-    find(ColumnRole::Code)
-        .or_else(|| find(ColumnRole::Label).map(|l| label_key(&l)))
-        .unwrap_or_default()
+    find(ColumnRole::Code).or_else(|| find(ColumnRole::Label).map(|l| label_key(&l))).unwrap_or_default()
 }
 
 /// A code glued to its name in the code cell moves its name into the empty name cell.
-fn split_code_names(
-    columns: &[Column],
-    cells: &mut [GridCell],
-    fired: &mut Vec<(usize, &'static str, String)>,
-) {
+fn split_code_names(columns: &[Column], cells: &mut [GridCell], fired: &mut Vec<(usize, &'static str, String)>) {
     for i in 0..columns.len() {
-        if columns[i].role != ColumnRole::Code || cells[i].text.chars().all(|c| c.is_ascii_digit())
-        {
+        if columns[i].role != ColumnRole::Code || cells[i].text.chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
-        let name_free = columns
-            .get(i + 1)
-            .is_some_and(|c| c.role == ColumnRole::Label)
-            && cells[i + 1].text.is_empty();
+        let name_free = columns.get(i + 1).is_some_and(|c| c.role == ColumnRole::Label) && cells[i + 1].text.is_empty();
         if let (Some((code, name)), true) = (cell::split_code_name(&cells[i].raw), name_free) {
             fired.retain(|(j, _, _)| *j != i);
             fired.push((i, "code-name-split", cells[i].raw.clone()));
@@ -155,13 +116,7 @@ fn split_code_names(
 }
 
 /// Joins a line that holds only a wrapped label end to the previous row's label.
-fn continues_label(
-    line: &Line,
-    columns: &[Column],
-    rows: &mut [GridRow],
-    log: &mut Log,
-    id: &str,
-) -> bool {
+fn continues_label(line: &Line, columns: &[Column], rows: &mut [GridRow], log: &mut Log, id: &str) -> bool {
     let filled: Vec<(usize, &str)> = line.filled().collect();
     let [(pos, text)] = filled[..] else {
         return false;
@@ -177,12 +132,7 @@ fn continues_label(
     };
     let cell = &mut previous.cells[pos - 1];
     let joined = format!("{}{}", cell.text, cell::label(text).text);
-    log.record(
-        at(line, id, None, Some(&column.key)),
-        "label-continuation",
-        text,
-        &joined,
-    );
+    log.record(at(line, id, None, Some(&column.key)), "label-continuation", text, &joined);
     cell.text = joined;
     cell.repaired = true;
     true
@@ -194,19 +144,11 @@ mod tests {
     use crate::tables::template::TEMPLATES;
 
     fn line(number: u32, text: &str) -> Line {
-        Line {
-            number,
-            page: 1,
-            cells: text.split('\t').map(str::to_string).collect(),
-        }
+        Line { number, page: 1, cells: text.split('\t').map(str::to_string).collect() }
     }
 
     fn read_body(id: &str, body: &[&str]) -> (Vec<GridRow>, Log) {
-        let template = TEMPLATES[0]
-            .tables
-            .iter()
-            .find(|t| t.id == id)
-            .expect("template");
+        let template = TEMPLATES[0].tables.iter().find(|t| t.id == id).expect("template");
         let mut log = Log::default();
         let columns = super::super::header::columns(
             &crate::layout::Block {
@@ -220,11 +162,7 @@ mod tests {
             &mut log,
         );
         let segment = Segment {
-            body: body
-                .iter()
-                .enumerate()
-                .map(|(i, t)| line(i as u32 + 2, t))
-                .collect(),
+            body: body.iter().enumerate().map(|(i, t)| line(i as u32 + 2, t)).collect(),
             ..Segment::default()
         };
         let mut rows = Vec::new();
@@ -234,13 +172,7 @@ mod tests {
 
     #[test]
     fn label_continuation_joins_the_wrapped_end() {
-        let (rows, log) = read_body(
-            "income",
-            &[
-                "13\t21208\t国有土地使用权出让收入安排的\t209.65",
-                "\t\t支出\t",
-            ],
-        );
+        let (rows, log) = read_body("income", &["13\t21208\t国有土地使用权出让收入安排的\t209.65", "\t\t支出\t"]);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].cells[1].text, "国有土地使用权出让收入安排的支出");
         assert_eq!(log.repairs[0].rule, "label-continuation");

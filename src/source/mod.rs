@@ -1,16 +1,18 @@
 //! Stage 1, `source`: a path → an [`Input`] (its bytes decoded, its SHA-256, its format).
 //!
-//! The only stage that can fail a document: an unreadable, empty, binary, oversized or
-//! not-yet-supported input is a [`SourceError`], which the pipeline turns into a failed
-//! document with the reason as a finding. It never interprets content.
+//! The only stage that can fail a document: an unreadable, empty, binary, oversized,
+//! encrypted or damaged input is a [`SourceError`], which the pipeline turns into a failed
+//! document with the reason as a finding. For a PDF it opens the file through the engine
+//! adapter (`extract::pdf`), since that is where a PDF proves unreadable; it never
+//! interprets content.
 
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 /// Inputs larger than this are refused rather than read into memory (OCR text of even a
-/// 500-page disclosure is a few MiB).
-pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+/// 500-page disclosure is a few MiB; a scanned PDF of one is tens of MiB).
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// What kind of file an input is, by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,9 +40,16 @@ impl Format {
 pub struct Input {
     pub path: PathBuf,
     pub sha256: String,
-    pub format: Format,
-    /// The decoded text (for [`Format::OcrText`]).
-    pub text: String,
+    pub content: Content,
+}
+
+/// What was read.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Decoded OCR text.
+    Text(String),
+    /// The pages of a PDF, as the engine adapter read them.
+    Pdf(Vec<crate::extract::pdf::Page>),
 }
 
 /// Why an input could not be read. Each is a failed document, never a stopped batch.
@@ -57,22 +66,18 @@ pub enum SourceError {
     #[error("{path} is empty")]
     Empty { path: String },
     /// The bytes are not UTF-8 text (a binary file named `.txt`).
-    #[error(
-        "{path} is not UTF-8 text (byte {offset} is not valid UTF-8 or is a NUL): not OCR text"
-    )]
+    #[error("{path} is not UTF-8 text (byte {offset} is not valid UTF-8 or is a NUL): not OCR text")]
     NotText { path: String, offset: usize },
-    /// The file is larger than [`MAX_TEXT_BYTES`].
-    #[error("{path} is {bytes} bytes, over the {limit}-byte limit for OCR text")]
-    TooLarge {
+    /// The file is larger than [`MAX_INPUT_BYTES`].
+    #[error("{path} is {bytes} bytes, over the {limit}-byte input limit")]
+    TooLarge { path: String, bytes: u64, limit: u64 },
+    /// The PDF could not be opened (encrypted, damaged, no pages, too many pages).
+    #[error("{path}: {source}")]
+    Pdf {
         path: String,
-        bytes: u64,
-        limit: u64,
+        #[source]
+        source: crate::extract::pdf::PdfError,
     },
-    /// PDF input is planned (text layer, then OCR) but not yet supported.
-    #[error(
-        "{path}: PDF input is not yet supported by this version; convert OCR text (.txt) for now"
-    )]
-    PdfNotYetSupported { path: String },
     /// The extension is neither `.txt` nor `.pdf`.
     #[error("{path}: unsupported file type (expected .txt or .pdf)")]
     Unsupported { path: String },
@@ -94,62 +99,36 @@ pub fn read(path: &Path) -> Result<Input, (SourceError, Partial)> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(source) => {
-            return fail(
-                SourceError::Io {
-                    path: shown,
-                    source,
-                },
-                String::new(),
-            );
+            return fail(SourceError::Io { path: shown, source }, String::new());
         }
     };
-    if meta.len() > MAX_TEXT_BYTES {
-        return fail(
-            SourceError::TooLarge {
-                path: shown,
-                bytes: meta.len(),
-                limit: MAX_TEXT_BYTES,
-            },
-            String::new(),
-        );
+    if meta.len() > MAX_INPUT_BYTES {
+        return fail(SourceError::TooLarge { path: shown, bytes: meta.len(), limit: MAX_INPUT_BYTES }, String::new());
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(source) => {
-            return fail(
-                SourceError::Io {
-                    path: shown,
-                    source,
-                },
-                String::new(),
-            );
+            return fail(SourceError::Io { path: shown, source }, String::new());
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
+    if bytes.is_empty() {
+        return fail(SourceError::Empty { path: shown }, sha256);
+    }
     if format == Format::Pdf {
-        return fail(SourceError::PdfNotYetSupported { path: shown }, sha256);
+        return match crate::extract::pdf::pages(bytes) {
+            Ok(pages) => Ok(Input { path: path.to_path_buf(), sha256, content: Content::Pdf(pages) }),
+            Err(source) => fail(SourceError::Pdf { path: shown, source }, sha256),
+        };
     }
     let text = match decode(&bytes) {
         Ok(t) => t,
-        Err(offset) => {
-            return fail(
-                SourceError::NotText {
-                    path: shown,
-                    offset,
-                },
-                sha256,
-            );
-        }
+        Err(offset) => return fail(SourceError::NotText { path: shown, offset }, sha256),
     };
     if text.trim().is_empty() {
         return fail(SourceError::Empty { path: shown }, sha256);
     }
-    Ok(Input {
-        path: path.to_path_buf(),
-        sha256,
-        format,
-        text,
-    })
+    Ok(Input { path: path.to_path_buf(), sha256, content: Content::Text(text) })
 }
 
 /// UTF-8 (with or without BOM) and no NUL bytes; the error is the offending offset.

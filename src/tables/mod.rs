@@ -12,8 +12,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use crate::label::{label_key, nfkc};
-use crate::model::{Cell, CellStatus, ColumnRole, Finding, Row, Severity, Side, Table};
+use crate::label::{cjk_count, label_key, nfkc};
+use crate::model::{Cell, CellStatus, Column, ColumnRole, Finding, Row, Severity, Side, Table};
 use crate::repair::{Grid, GridRow};
 
 /// Tables plus what was noticed while building them.
@@ -29,22 +29,19 @@ const EMPTY_WORDS: [&str; 5] = ["空表", "无数据", "无此项", "本表无�
 /// Builds the output tables; `unit` is the document's unit.
 pub fn rebuild(grids: &[Grid], unit: Option<&str>) -> Rebuilt {
     let mut findings = Vec::new();
-    let tables = grids
-        .iter()
-        .map(|g| table(g, unit, &mut findings))
-        .collect();
+    let tables = grids.iter().map(|g| table(g, unit, &mut findings)).collect();
     Rebuilt { tables, findings }
 }
 
 fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table {
     let id = &grid.template.id;
-    let sides: Vec<Option<Side>> = if grid.template.two_sided {
-        vec![Some(Side::Income), Some(Side::Expense)]
-    } else {
-        vec![None]
-    };
+    let sides: Vec<Option<Side>> =
+        if grid.template.two_sided { vec![Some(Side::Income), Some(Side::Expense)] } else { vec![None] };
+    if grid.template.transposed {
+        return transposed(grid, unit, findings);
+    }
     let mut rows = Vec::new();
-    let mut headings: Vec<Option<String>> = vec![None; sides.len()];
+    let mut headings: Vec<Option<(String, Ordinal)>> = vec![None; sides.len()];
     for printed in &grid.rows {
         for (s, side) in sides.iter().enumerate() {
             if let Some(row) = row(grid, printed, *side, &mut headings[s], findings) {
@@ -52,10 +49,7 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
             }
         }
     }
-    let declared_empty = grid
-        .notes
-        .iter()
-        .any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
+    let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
     let has_figures = rows.iter().any(|r| !r.cells.is_empty());
     if declared_empty && has_figures {
         let mut f = Finding::new(
@@ -68,6 +62,7 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
     }
     Table {
         id: id.clone(),
+        layout: grid.template.layout.clone(),
         title: grid.title.clone(),
         pages: grid.pages.clone(),
         unit: grid.unit.clone().filter(|u| Some(u.as_str()) != unit),
@@ -78,12 +73,86 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
     }
 }
 
+/// A table whose items are column headers over a line of figures (the Shanghai “三公”
+/// table): each value column is an item's row, and the figure's kind is the one column.
+fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table {
+    let template = grid.template;
+    let figure = template.figure.clone().unwrap_or_else(|| "金额".to_string());
+    let figure_key = label_key(&figure);
+    let mut rows: Vec<Row> = Vec::new();
+    for printed in &grid.rows {
+        for (i, column) in grid.columns.iter().enumerate() {
+            let cell = &printed.cells[i];
+            let item = template.columns.get(i).and_then(|c| c.item.clone()).unwrap_or_else(|| column.label.clone());
+            let under = template.columns.get(i).and_then(|c| c.under.clone());
+            if column.role != ColumnRole::Value || cell.text.is_empty() {
+                continue;
+            }
+            let value = Decimal::from_str(&cell.text).ok();
+            if value.is_none() {
+                let mut f = Finding::new(
+                    Severity::Error,
+                    "unreadable_cell",
+                    format!(
+                        "{} line {}: {:?} under {} is not a number",
+                        template.id, printed.line, cell.raw, column.key
+                    ),
+                );
+                (f.table, f.row, f.column, f.page) =
+                    (Some(template.id.clone()), Some(label_key(&item)), Some(figure_key.clone()), Some(printed.page));
+                findings.push(f);
+            }
+            let status = match (value, cell.repaired) {
+                (None, _) => CellStatus::Unreadable,
+                (Some(_), true) => CellStatus::Repaired,
+                (Some(_), false) => CellStatus::Read,
+            };
+            rows.push(Row {
+                key: label_key(&item),
+                label: item,
+                code: None,
+                side: None,
+                under: under.map(|u| label_key(&u)),
+                seq: None,
+                page: printed.page,
+                line: printed.line,
+                cells: vec![Cell {
+                    column: figure_key.clone(),
+                    raw: cell.raw.clone(),
+                    value,
+                    status,
+                    inferred_by: None,
+                }],
+            });
+        }
+    }
+    let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
+    Table {
+        id: template.id.clone(),
+        layout: template.layout.clone(),
+        title: grid.title.clone(),
+        pages: grid.pages.clone(),
+        unit: grid.unit.clone().filter(|u| Some(u.as_str()) != unit),
+        empty: declared_empty && rows.is_empty(),
+        notes: grid.notes.clone(),
+        columns: vec![Column {
+            key: figure_key,
+            label: figure,
+            path: Vec::new(),
+            number: None,
+            role: ColumnRole::Value,
+            side: None,
+        }],
+        rows,
+    }
+}
+
 /// One side of one printed line, or `None` when that side is blank.
 fn row(
     grid: &Grid,
     printed: &GridRow,
     side: Option<Side>,
-    heading: &mut Option<String>,
+    heading: &mut Option<(String, Ordinal)>,
     findings: &mut Vec<Finding>,
 ) -> Option<Row> {
     let id = &grid.template.id;
@@ -96,9 +165,20 @@ fn row(
             .map(|(i, _)| printed.cells[i].text.clone())
             .unwrap_or_default()
     };
-    let label = text_of(ColumnRole::Label);
-    let code = Some(text_of(ColumnRole::Code))
-        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()));
+    let mut label = text_of(ColumnRole::Label);
+    // Codes printed in split 类 | 款 | 项 columns are joined (`201 03 01` → `2010301`).
+    let code: String = grid
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| on_side(*i) && c.role == ColumnRole::Code)
+        .map(|(i, _)| printed.cells[i].text.as_str())
+        .collect();
+    // A label printed across the merged code cells (the 合计 row) is the row's label.
+    if label.is_empty() && cjk_count(&code) > 0 {
+        label = code.clone();
+    }
+    let code = Some(code).filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()));
     let key = code.clone().unwrap_or_else(|| label_key(&label));
     let mut cells = Vec::new();
     for (i, column) in grid.columns.iter().enumerate() {
@@ -116,69 +196,65 @@ fn row(
             let mut f = Finding::new(
                 Severity::Error,
                 "unreadable_cell",
-                format!(
-                    "{id} line {}: {:?} in column {} is not a number",
-                    printed.line, cell.raw, column.key
-                ),
+                format!("{id} line {}: {:?} in column {} is not a number", printed.line, cell.raw, column.key),
             );
-            (f.table, f.row, f.column, f.side, f.page) = (
-                Some(id.clone()),
-                Some(key.clone()),
-                Some(column.key.clone()),
-                side,
-                Some(printed.page),
-            );
+            (f.table, f.row, f.column, f.side, f.page) =
+                (Some(id.clone()), Some(key.clone()), Some(column.key.clone()), side, Some(printed.page));
             findings.push(f);
         }
-        cells.push(Cell {
-            column: column.key.clone(),
-            raw: cell.raw.clone(),
-            value,
-            status,
-            inferred_by: None,
-        });
+        cells.push(Cell { column: column.key.clone(), raw: cell.raw.clone(), value, status, inferred_by: None });
     }
     if label.is_empty() && code.is_none() && cells.is_empty() {
         return None;
     }
     let under = place_under(grid, side, &label, &key, heading);
-    Some(Row {
-        key,
-        label,
-        code,
-        side,
-        under,
-        seq: printed.seq,
-        page: printed.page,
-        line: printed.line,
-        cells,
-    })
+    Some(Row { key, label, code, side, under, seq: printed.seq, page: printed.page, line: printed.line, cells })
 }
 
-/// Tracks the template's group headings: ordinal rows after a heading are its sub-rows.
+/// How a label is numbered: sub-rows are numbered in another style than their heading
+/// (年初结转和结余 → 一、二、; 一、财政拨款收入 → 1. 2.).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ordinal {
+    None,
+    Chinese,
+    Arabic,
+    Parenthesised,
+}
+
+fn ordinal(label: &str) -> Ordinal {
+    let t: String = nfkc(label).chars().filter(|c| !c.is_whitespace()).collect();
+    let first = t.chars().next().unwrap_or(' ');
+    if first == '(' {
+        Ordinal::Parenthesised
+    } else if first.is_ascii_digit() && t.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['.', '、']) {
+        Ordinal::Arabic
+    } else if "一二三四五六七八九十".contains(first) && t.contains('、') && label_key(label) != t {
+        Ordinal::Chinese
+    } else {
+        Ordinal::None
+    }
+}
+
+/// Tracks the template's group headings: the rows after a heading numbered in another
+/// style than it are its sub-rows.
 fn place_under(
     grid: &Grid,
     side: Option<Side>,
     label: &str,
     key: &str,
-    heading: &mut Option<String>,
+    heading: &mut Option<(String, Ordinal)>,
 ) -> Option<String> {
     let groups = &grid.template.groups;
-    if let Some(g) = groups
-        .iter()
-        .find(|g| Some(g.side) == side && label_key(&g.heading) == key)
-    {
-        *heading = Some(g.heading.clone());
+    if let Some(g) = groups.iter().find(|g| Some(g.side) == side && label_key(&g.heading) == key) {
+        *heading = Some((label_key(&g.heading), ordinal(label)));
         return None;
     }
-    let ordinal = label_key(label)
-        != nfkc(label)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>();
-    if heading.is_some() && ordinal {
-        return heading.clone();
+    let style = ordinal(label);
+    match heading {
+        Some((name, outer)) if style != Ordinal::None && style != *outer => Some(name.clone()),
+        _ => {
+            *heading = None;
+            None
+        }
     }
-    *heading = None;
-    None
 }

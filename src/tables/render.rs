@@ -7,10 +7,7 @@ use crate::model::{CellStatus, ColumnRole, Side, Table};
 
 /// Renders one table.
 pub fn grid(table: &Table) -> String {
-    let mut out = format!(
-        "== {} | {} | pages {:?}",
-        table.id, table.title, table.pages
-    );
+    let mut out = format!("== {} | {} | pages {:?}", table.id, table.title, table.pages);
     if let Some(unit) = &table.unit {
         out.push_str(&format!(" | unit {unit}"));
     }
@@ -24,53 +21,29 @@ pub fn grid(table: &Table) -> String {
         vec![None]
     };
     for side in sides {
-        let values: Vec<_> = table
-            .columns
-            .iter()
-            .filter(|c| c.side == side && c.role == ColumnRole::Value)
-            .collect();
+        let values: Vec<_> = table.columns.iter().filter(|c| c.side == side && c.role == ColumnRole::Value).collect();
         let head: Vec<String> = values
             .iter()
-            .map(|c| {
-                if c.path.is_empty() {
-                    c.key.clone()
-                } else {
-                    format!("{}/{}", c.path.join("/"), c.key)
-                }
-            })
+            .map(|c| if c.path.is_empty() { c.key.clone() } else { format!("{}/{}", c.path.join("/"), c.key) })
             .collect();
-        let side_name = side
-            .map(|s| format!("{s:?} ").to_lowercase())
-            .unwrap_or_default();
+        let side_name = side.map(|s| format!("{s:?} ").to_lowercase()).unwrap_or_default();
         out.push_str(&format!("{side_name}key | label | {}\n", head.join(" | ")));
         for row in table.rows.iter().filter(|r| r.side == side) {
             let cells: Vec<String> = values
                 .iter()
-                .map(
-                    |c| match row.cells.iter().find(|cell| cell.column == c.key) {
-                        None => String::from("."),
-                        Some(cell) => match (cell.status, &cell.value) {
-                            (CellStatus::Unreadable, _) => format!("{}!", cell.raw),
-                            (CellStatus::Inferred, Some(v)) => format!("{v}?"),
-                            (CellStatus::Repaired, Some(v)) => format!("{v}~"),
-                            (_, Some(v)) => v.to_string(),
-                            (_, None) => format!("{}!", cell.raw),
-                        },
+                .map(|c| match row.cells.iter().find(|cell| cell.column == c.key) {
+                    None => String::from("."),
+                    Some(cell) => match (cell.status, &cell.value) {
+                        (CellStatus::Unreadable, _) => format!("{}!", cell.raw),
+                        (CellStatus::Inferred, Some(v)) => format!("{v}?"),
+                        (CellStatus::Repaired, Some(v)) => format!("{v}~"),
+                        (_, Some(v)) => v.to_string(),
+                        (_, None) => format!("{}!", cell.raw),
                     },
-                )
+                })
                 .collect();
-            let under = row
-                .under
-                .as_ref()
-                .map(|u| format!(" <{u}>"))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "{}{} | {} | {}\n",
-                row.key,
-                under,
-                row.label,
-                cells.join(" | ")
-            ));
+            let under = row.under.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default();
+            out.push_str(&format!("{}{} | {} | {}\n", row.key, under, row.label, cells.join(" | ")));
         }
     }
     for note in &table.notes {

@@ -13,9 +13,15 @@ use crate::model::{ColumnRole, Kind, Side};
 
 /// All template sets gongkai knows, one per disclosure kind.
 pub static TEMPLATES: LazyLock<Vec<TemplateSet>> = LazyLock::new(|| {
-    [include_str!("../../data/templates/budget.toml")]
+    [include_str!("../../data/templates/budget.toml"), include_str!("../../data/templates/budget-shanghai.toml")]
         .iter()
-        .map(|text| toml::from_str(text).expect("data/templates/*.toml parse (tested)"))
+        .map(|text| {
+            let mut set: TemplateSet = toml::from_str(text).expect("data/templates/*.toml parse (tested)");
+            for table in &mut set.tables {
+                table.layout = set.layout.clone();
+            }
+            set
+        })
         .collect()
 });
 
@@ -23,6 +29,8 @@ pub static TEMPLATES: LazyLock<Vec<TemplateSet>> = LazyLock::new(|| {
 #[derive(Debug, Clone, Deserialize)]
 pub struct TemplateSet {
     pub kind: Kind,
+    /// The layout family (`national`, `shanghai`, …): which identity rules apply.
+    pub layout: String,
     #[serde(rename = "table")]
     pub tables: Vec<TableTemplate>,
 }
@@ -48,6 +56,16 @@ pub struct TableTemplate {
     /// Whether the first printed column is 序号 (row numbers); most tables have one.
     #[serde(default = "yes")]
     pub seq_column: bool,
+    /// Items printed as column headers over one line of figures: read transposed, each
+    /// value column an item (`ColumnTemplate::item`) and the figure's kind `figure`.
+    #[serde(default)]
+    pub transposed: bool,
+    /// The figure's kind of a transposed table (`预算数`, `决算数`).
+    #[serde(default)]
+    pub figure: Option<String>,
+    /// The layout family of the set this template belongs to (filled in on load).
+    #[serde(skip)]
+    pub layout: String,
 }
 
 fn yes() -> bool {
@@ -72,13 +90,18 @@ pub struct ColumnTemplate {
     pub path: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// In a transposed table: the row (item) this column's figure belongs to.
+    #[serde(default)]
+    pub item: Option<String>,
+    /// In a transposed table: the item's parent, for sub-items (购置费 under 公务用车…).
+    #[serde(default)]
+    pub under: Option<String>,
 }
 
 impl ColumnTemplate {
     /// True when `key` (a label_key) names this column.
     pub fn names(&self, key: &str) -> bool {
-        label::label_key(&self.label) == key
-            || self.aliases.iter().any(|a| label::label_key(a) == key)
+        label::label_key(&self.label) == key || self.aliases.iter().any(|a| label::label_key(a) == key)
     }
 }
 
@@ -107,9 +130,7 @@ impl TableTemplate {
 pub fn title_key(s: &str) -> String {
     let key: String = label::nfkc(s)
         .chars()
-        .filter(|c| {
-            !c.is_whitespace() && !matches!(c, '"' | '“' | '”' | '\'' | '[' | ']' | '【' | '】')
-        })
+        .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '“' | '”' | '\'' | '[' | ']' | '【' | '】'))
         .collect();
     let digits = key.chars().take_while(char::is_ascii_digit).count();
     let rest = &key[digits..];
@@ -118,6 +139,22 @@ pub fn title_key(s: &str) -> String {
         return rest.strip_prefix('度').unwrap_or(rest).to_string();
     }
     key
+}
+
+/// Every template of the role `id` for `kind`, across layout families.
+pub fn variants(kind: Kind, id: &str) -> Vec<&'static TableTemplate> {
+    TEMPLATES.iter().filter(|s| s.kind == kind).flat_map(|s| s.tables.iter()).filter(|t| t.id == id).collect()
+}
+
+impl TableTemplate {
+    /// How many of the header words name this template's columns or groups.
+    pub fn vocabulary_score<'w>(&self, words: impl Iterator<Item = &'w str>) -> usize {
+        let groups = self.group_keys();
+        words
+            .map(label::label_key)
+            .filter(|k| !k.is_empty() && (groups.contains(k) || self.columns.iter().any(|c| c.names(k))))
+            .count()
+    }
 }
 
 /// A recognised title.
@@ -142,21 +179,10 @@ pub fn match_title(text: &str) -> Option<TitleMatch> {
             for title in &table.titles {
                 let want = title_key(title);
                 if want == key {
-                    return Some(TitleMatch {
-                        kind: set.kind,
-                        table,
-                        fuzzy: None,
-                    });
+                    return Some(TitleMatch { kind: set.kind, table, fuzzy: None });
                 }
-                if fuzzy.is_none()
-                    && want.chars().count() >= 6
-                    && label::edit_distance(&want, &key) <= 1
-                {
-                    fuzzy = Some(TitleMatch {
-                        kind: set.kind,
-                        table,
-                        fuzzy: Some(title.clone()),
-                    });
+                if fuzzy.is_none() && want.chars().count() >= 6 && label::edit_distance(&want, &key) <= 1 {
+                    fuzzy = Some(TitleMatch { kind: set.kind, table, fuzzy: Some(title.clone()) });
                 }
             }
         }
@@ -174,11 +200,7 @@ mod tests {
             assert!(set.tables.iter().filter(|t| t.required).count() >= 9);
             for t in &set.tables {
                 assert!(!t.titles.is_empty(), "{} has titles", t.id);
-                assert!(
-                    t.columns.iter().any(|c| c.role == ColumnRole::Value),
-                    "{} has values",
-                    t.id
-                );
+                assert!(t.columns.iter().any(|c| c.role == ColumnRole::Value), "{} has values", t.id);
                 if t.two_sided {
                     assert!(t.columns.iter().all(|c| c.side.is_some()), "{} sides", t.id);
                 }
@@ -191,22 +213,10 @@ mod tests {
         let id = |s: &str| match_title(s).map(|m| m.table.id.clone());
         assert_eq!(id("部门预算收支总表").as_deref(), Some("summary"));
         assert_eq!(id("2025年部门财务收支预算总表").as_deref(), Some("summary"));
-        assert_eq!(
-            id("部门预算政府基金预算财政拨款支出表").as_deref(),
-            Some("gov_fund_expense")
-        );
-        assert_eq!(
-            id("部门预算财政拨款\"三公\"经费支出表").as_deref(),
-            Some("three_public")
-        );
-        assert_eq!(
-            id("部门“三公”经费和机关运行经费预算表").as_deref(),
-            Some("three_public")
-        );
-        assert_eq!(
-            id("部门一般公共预算支出功能分类预算表").as_deref(),
-            Some("gpb_expense")
-        );
+        assert_eq!(id("部门预算政府基金预算财政拨款支出表").as_deref(), Some("gov_fund_expense"));
+        assert_eq!(id("部门预算财政拨款\"三公\"经费支出表").as_deref(), Some("three_public"));
+        assert_eq!(id("部门“三公”经费和机关运行经费预算表").as_deref(), Some("three_public"));
+        assert_eq!(id("部门一般公共预算支出功能分类预算表").as_deref(), Some("gpb_expense"));
         // One OCR-dropped character still matches, and is reported as fuzzy.
         let m = match_title("部门预算一般公共预算财政拨款基本支表").expect("fuzzy");
         assert_eq!(m.table.id, "gpb_basic_expense");

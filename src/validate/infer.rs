@@ -32,31 +32,16 @@ struct Candidate {
 }
 
 /// Finds and fills inferable cells; returns what it filled.
-pub fn fill(
-    tables: &mut [Table],
-    instances: &[Instance],
-    findings: &mut Vec<Finding>,
-) -> Vec<Inferred> {
+pub fn fill(tables: &mut [Table], instances: &[Instance], findings: &mut Vec<Finding>) -> Vec<Inferred> {
     let suspects = suspects(tables, instances);
     let mut filled = Vec::new();
     for at in &suspects {
-        let candidates: Vec<Candidate> = instances
-            .iter()
-            .filter_map(|i| candidate(tables, i, at, &suspects))
-            .collect();
+        let candidates: Vec<Candidate> = instances.iter().filter_map(|i| candidate(tables, i, at, &suspects)).collect();
         let Some(best) = candidates.iter().min_by_key(|c| c.tolerance) else {
             continue;
         };
-        let lo = candidates
-            .iter()
-            .map(|c| c.value - c.tolerance)
-            .max()
-            .unwrap_or(best.value);
-        let hi = candidates
-            .iter()
-            .map(|c| c.value + c.tolerance)
-            .min()
-            .unwrap_or(best.value);
+        let lo = candidates.iter().map(|c| c.value - c.tolerance).max().unwrap_or(best.value);
+        let hi = candidates.iter().map(|c| c.value + c.tolerance).min().unwrap_or(best.value);
         let where_ = path(tables, at);
         if best.value < lo || best.value > hi {
             let mut f = Finding::new(
@@ -82,12 +67,7 @@ pub fn fill(
         let was_unreadable = row.cells.iter().any(|c| c.column == at.column);
         let cell = Cell {
             column: at.column.clone(),
-            raw: row
-                .cells
-                .iter()
-                .find(|c| c.column == at.column)
-                .map(|c| c.raw.clone())
-                .unwrap_or_default(),
+            raw: row.cells.iter().find(|c| c.column == at.column).map(|c| c.raw.clone()).unwrap_or_default(),
             value: Some(best.value),
             status: CellStatus::Inferred,
             inferred_by: Some(best.rule.clone()),
@@ -96,11 +76,7 @@ pub fn fill(
         row.cells.push(cell);
         let order = |key: &str| table.columns.iter().position(|c| c.key == key);
         row.cells.sort_by_key(|c| order(&c.column));
-        let what = if was_unreadable {
-            "could not be read"
-        } else {
-            "was not printed (lost)"
-        };
+        let what = if was_unreadable { "could not be read" } else { "was not printed (lost)" };
         let mut f = Finding::new(
             Severity::Warning,
             "value_inferred",
@@ -108,11 +84,7 @@ pub fn fill(
                 "{where_} {what}; inferred {} from {}{}",
                 best.value,
                 best.rule,
-                if others.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (also consistent: {})", others.join("; "))
-                }
+                if others.is_empty() { String::new() } else { format!(" (also consistent: {})", others.join("; ")) }
             ),
         );
         (f.table, f.row, f.side, f.column, f.rule, f.expected, f.page) = (
@@ -152,8 +124,7 @@ fn suspects(tables: &[Table], instances: &[Instance]) -> BTreeSet<At> {
         if total.row.is_none() || value(tables, total) != Ok(None) {
             continue;
         }
-        let parts: Result<Vec<Option<Decimal>>, ()> =
-            i.rhs.iter().map(|a| value(tables, a)).collect();
+        let parts: Result<Vec<Option<Decimal>>, ()> = i.rhs.iter().map(|a| value(tables, a)).collect();
         if parts.is_ok_and(|p| !p.iter().flatten().sum::<Decimal>().is_zero()) {
             out.insert(total.clone());
         }
@@ -162,12 +133,7 @@ fn suspects(tables: &[Table], instances: &[Instance]) -> BTreeSet<At> {
 }
 
 /// What `instance` says the unknown cell `at` must be, when all its other cells are known.
-fn candidate(
-    tables: &[Table],
-    instance: &Instance,
-    at: &At,
-    suspects: &BTreeSet<At>,
-) -> Option<Candidate> {
+fn candidate(tables: &[Table], instance: &Instance, at: &At, suspects: &BTreeSet<At>) -> Option<Candidate> {
     let in_lhs = instance.lhs.contains(at);
     if !in_lhs && !instance.rhs.contains(at) {
         return None;
@@ -195,9 +161,5 @@ fn candidate(
     let value = raw.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
     // n = printed cells (the others plus the inferred one) − 1.
     let tolerance = tolerance(&figures, figures.len());
-    Some(Candidate {
-        value,
-        tolerance,
-        rule: instance.rule.id.clone(),
-    })
+    Some(Candidate { value, tolerance, rule: instance.rule.id.clone() })
 }

@@ -47,11 +47,7 @@ pub fn check(tables: &mut [Table], kind: Kind) -> Validated {
 /// A cell's figure: `None` when blank or not printed; `Err` when unreadable.
 pub(crate) fn value(tables: &[Table], at: &At) -> Result<Option<Decimal>, ()> {
     let Some(row) = at.row else { return Ok(None) };
-    match tables[at.table].rows[row]
-        .cells
-        .iter()
-        .find(|c| c.column == at.column)
-    {
+    match tables[at.table].rows[row].cells.iter().find(|c| c.column == at.column) {
         None => Ok(None),
         Some(cell) => cell.value.map(Some).ok_or(()),
     }
@@ -70,15 +66,8 @@ pub(crate) fn path(tables: &[Table], at: &At) -> String {
     match at.row {
         Some(r) => {
             let row = &table.rows[r];
-            let side = row
-                .side
-                .map(|s| format!("{s:?}/").to_lowercase())
-                .unwrap_or_default();
-            let under = row
-                .under
-                .as_ref()
-                .map(|u| format!("{u}>"))
-                .unwrap_or_default();
+            let side = row.side.map(|s| format!("{s:?}/").to_lowercase()).unwrap_or_default();
+            let under = row.under.as_ref().map(|u| format!("{u}>")).unwrap_or_default();
             format!("{}/{side}{under}{}/{}", table.id, row.key, at.column)
         }
         None => format!("{}/(not printed)/{}", table.id, at.column),
@@ -86,9 +75,7 @@ pub(crate) fn path(tables: &[Table], at: &At) -> String {
 }
 
 fn evaluate(tables: &[Table], instance: &Instance, out: &mut Validated) {
-    let read = |ats: &[At]| -> Option<Vec<Option<Decimal>>> {
-        ats.iter().map(|a| value(tables, a).ok()).collect()
-    };
+    let read = |ats: &[At]| -> Option<Vec<Option<Decimal>>> { ats.iter().map(|a| value(tables, a).ok()).collect() };
     let (Some(lhs), Some(rhs)) = (read(&instance.lhs), read(&instance.rhs)) else {
         return; // an unreadable cell: reported by `tables`, not checkable
     };
@@ -113,23 +100,10 @@ fn evaluate(tables: &[Table], instance: &Instance, out: &mut Validated) {
     };
     let first = &instance.lhs[0];
     let row = first.row.map(|r| &tables[first.table].rows[r]);
-    let cells: Vec<String> = instance
-        .lhs
-        .iter()
-        .chain(&instance.rhs)
-        .map(|a| path(tables, a))
-        .collect();
+    let cells: Vec<String> = instance.lhs.iter().chain(&instance.rhs).map(|a| path(tables, a)).collect();
     let rule = instance.rule;
-    let kind = if severity == Severity::Info {
-        "identity_rounding"
-    } else {
-        "identity_violation"
-    };
-    let verdict = if severity == Severity::Info {
-        "holds within rounding"
-    } else {
-        "fails"
-    };
+    let kind = if severity == Severity::Info { "identity_rounding" } else { "identity_violation" };
+    let verdict = if severity == Severity::Info { "holds within rounding" } else { "fails" };
     let mut f = Finding::new(
         severity,
         kind,
@@ -166,10 +140,7 @@ fn missing_tables(tables: &[Table], kind: Kind, findings: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 Severity::Error,
                 "missing_table",
-                format!(
-                    "the standard table {} ({}) is not in the document",
-                    template.id, template.titles[0]
-                ),
+                format!("the standard table {} ({}) is not in the document", template.id, template.titles[0]),
             );
             f.table = Some(template.id.clone());
             findings.push(f);

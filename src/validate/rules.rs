@@ -46,6 +46,9 @@ pub struct Rule {
     pub addends_from: Option<AddendsFrom>,
     #[serde(default)]
     pub row: Option<String>,
+    /// The layout families (`national`, `shanghai`) the rule applies to; all when empty.
+    #[serde(default)]
+    pub layouts: Vec<String>,
     #[serde(default)]
     pub lhs: Vec<CellSpec>,
     #[serde(default)]
@@ -105,9 +108,10 @@ pub struct Instance<'r> {
 pub fn instances<'r>(catalogue: &'r Catalogue, tables: &[Table]) -> Vec<Instance<'r>> {
     let mut out = Vec::new();
     for rule in &catalogue.rules {
-        let Some(t) = tables.iter().position(|x| x.id == rule.table) else {
+        let Some(t) = tables.iter().position(|x| x.id == rule.table) else { continue };
+        if !rule.layouts.is_empty() && !rule.layouts.contains(&tables[t].layout) {
             continue;
-        };
+        }
         match rule.kind {
             RuleKind::Columns => columns(rule, t, &tables[t], &mut out),
             RuleKind::Hierarchy => hierarchy(rule, t, &tables[t], &mut out),
@@ -137,42 +141,22 @@ fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'
     if !present.contains(&total) {
         return;
     }
-    let addends: Vec<String> = rule
-        .addends
-        .iter()
-        .map(|a| label_key(a))
-        .filter(|a| present.contains(a))
-        .collect();
+    let addends: Vec<String> = rule.addends.iter().map(|a| label_key(a)).filter(|a| present.contains(a)).collect();
     for (r, row) in table.rows.iter().enumerate() {
         if rule.side.is_some() && row.side != rule.side {
             continue;
         }
         out.push(Instance {
             rule,
-            lhs: vec![At {
-                table: t,
-                row: Some(r),
-                column: total.clone(),
-            }],
-            rhs: addends
-                .iter()
-                .map(|a| At {
-                    table: t,
-                    row: Some(r),
-                    column: a.clone(),
-                })
-                .collect(),
+            lhs: vec![At { table: t, row: Some(r), column: total.clone() }],
+            rhs: addends.iter().map(|a| At { table: t, row: Some(r), column: a.clone() }).collect(),
         });
     }
 }
 
 fn hierarchy<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
-    let coded: Vec<(usize, &str)> = table
-        .rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| r.code.as_deref().map(|c| (i, c)))
-        .collect();
+    let coded: Vec<(usize, &str)> =
+        table.rows.iter().enumerate().filter_map(|(i, r)| r.code.as_deref().map(|c| (i, c))).collect();
     for &(p, parent) in &coded {
         let children: Vec<usize> = coded
             .iter()
@@ -185,19 +169,8 @@ fn hierarchy<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance
         for column in value_columns(table, None, None) {
             out.push(Instance {
                 rule,
-                lhs: vec![At {
-                    table: t,
-                    row: Some(p),
-                    column: column.clone(),
-                }],
-                rhs: children
-                    .iter()
-                    .map(|&c| At {
-                        table: t,
-                        row: Some(c),
-                        column: column.clone(),
-                    })
-                    .collect(),
+                lhs: vec![At { table: t, row: Some(p), column: column.clone() }],
+                rhs: children.iter().map(|&c| At { table: t, row: Some(c), column: column.clone() }).collect(),
             });
         }
     }
@@ -205,97 +178,60 @@ fn hierarchy<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance
 
 fn total_row<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
     let key = label_key(rule.row.as_deref().unwrap_or("合计"));
-    let Some(total) = table
-        .rows
-        .iter()
-        .position(|r| r.code.is_none() && r.key == key)
-    else {
+    let Some(total) = table.rows.iter().position(|r| r.code.is_none() && r.key == key) else {
         return;
     };
-    let classes: Vec<usize> = (0..table.rows.len())
-        .filter(|&i| table.rows[i].code.as_deref().is_some_and(|c| c.len() == 3))
-        .collect();
+    let classes: Vec<usize> =
+        (0..table.rows.len()).filter(|&i| table.rows[i].code.as_deref().is_some_and(|c| c.len() == 3)).collect();
     for column in value_columns(table, None, None) {
         out.push(Instance {
             rule,
-            lhs: vec![At {
-                table: t,
-                row: Some(total),
-                column: column.clone(),
-            }],
-            rhs: classes
-                .iter()
-                .map(|&c| At {
-                    table: t,
-                    row: Some(c),
-                    column: column.clone(),
-                })
-                .collect(),
+            lhs: vec![At { table: t, row: Some(total), column: column.clone() }],
+            rhs: classes.iter().map(|&c| At { table: t, row: Some(c), column: column.clone() }).collect(),
         });
     }
 }
 
-/// The first row of `side` (and `under`) whose key is one of the `|`-separated names.
-pub fn find_row(
-    table: &Table,
-    side: Option<Side>,
-    names: &str,
-    under: Option<&str>,
-) -> Option<usize> {
+/// The first row of `side` (and `under`) whose key is one of the `|`-separated names; a
+/// name given without `under` also finds a sub-row when no top-level row has it.
+pub fn find_row(table: &Table, side: Option<Side>, names: &str, under: Option<&str>) -> Option<usize> {
     let keys: Vec<String> = names.split('|').map(label_key).collect();
-    let under = under.map(label_key);
-    table.rows.iter().position(|r| {
-        (side.is_none() || r.side == side)
-            && keys.contains(&r.key)
-            && r.under.as_deref().map(label_key) == under
-    })
+    let wanted = under.map(label_key);
+    let named = |r: &crate::model::Row| (side.is_none() || r.side == side) && keys.contains(&r.key);
+    table
+        .rows
+        .iter()
+        .position(|r| named(r) && r.under == wanted)
+        .or_else(|| if wanted.is_some() { None } else { table.rows.iter().position(named) })
 }
 
 fn rows<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
-    let Some(total) = rule
-        .total
-        .as_deref()
-        .and_then(|n| find_row(table, rule.side, n, None))
-    else {
+    let Some(total) = rule.total.as_deref().and_then(|n| find_row(table, rule.side, n, None)) else {
         return;
     };
     let addends: Vec<Option<usize>> = match rule.addends_from {
-        Some(AddendsFrom::Preceding) => (0..total)
-            .filter(|&i| table.rows[i].side == rule.side && table.rows[i].under.is_none())
-            .map(Some)
-            .collect(),
+        Some(AddendsFrom::Preceding) => {
+            (0..total).filter(|&i| table.rows[i].side == rule.side && table.rows[i].under.is_none()).map(Some).collect()
+        }
         Some(AddendsFrom::Children) => {
             let heading = &table.rows[total].key;
             (total + 1..table.rows.len())
                 .filter(|&i| {
-                    table.rows[i].side == rule.side
-                        && table.rows[i].under.as_deref() == Some(heading.as_str())
+                    table.rows[i].side == rule.side && table.rows[i].under.as_deref() == Some(heading.as_str())
                 })
                 .map(Some)
                 .collect()
         }
-        None => rule
-            .addends
-            .iter()
-            .map(|a| find_row(table, rule.side, a, None))
-            .collect(),
+        None => rule.addends.iter().map(|a| find_row(table, rule.side, a, None)).collect(),
     };
+    if addends.iter().all(Option::is_none) {
+        return; // none of the parts is printed in this layout: nothing to check against
+    }
     for column in value_columns(table, rule.side, rule.column.as_deref()) {
         out.push(Instance {
             rule,
-            lhs: vec![At {
-                table: t,
-                row: Some(total),
-                column: column.clone(),
-            }],
-            rhs: addends
-                .iter()
-                .map(|&r| At {
-                    table: t,
-                    row: r,
-                    column: column.clone(),
-                })
-                .collect(),
+            lhs: vec![At { table: t, row: Some(total), column: column.clone() }],
+            rhs: addends.iter().map(|&r| At { table: t, row: r, column: column.clone() }).collect(),
         });
     }
 }
@@ -307,15 +243,16 @@ fn cells<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<
             None => t,
         };
         let row = find_row(&tables[ti], spec.side, &spec.row, spec.under.as_deref());
-        Some(At {
-            table: ti,
-            row,
-            column: label_key(&spec.column),
-        })
+        Some(At { table: ti, row, column: label_key(&spec.column) })
     };
     let lhs: Option<Vec<At>> = rule.lhs.iter().map(resolve).collect();
     let rhs: Option<Vec<At>> = rule.rhs.iter().map(resolve).collect();
-    if let (Some(lhs), Some(rhs)) = (lhs, rhs) {
+    // A side none of whose rows is printed cannot be checked (another layout's rows).
+    let printed = |ats: &[At]| ats.iter().any(|a| a.row.is_some());
+    if let (Some(lhs), Some(rhs)) = (lhs, rhs)
+        && printed(&lhs)
+        && printed(&rhs)
+    {
         out.push(Instance { rule, lhs, rhs });
     }
 }
@@ -328,45 +265,24 @@ mod tests {
     #[test]
     fn catalogues_load_and_name_template_tables_and_columns() {
         for cat in CATALOGUES.iter() {
-            let set = TEMPLATES
-                .iter()
-                .find(|s| s.kind == cat.kind)
-                .expect("a template set per catalogue");
             for rule in &cat.rules {
-                let table = set.tables.iter().find(|t| t.id == rule.table);
-                let table =
-                    table.unwrap_or_else(|| panic!("{}: unknown table {}", rule.id, rule.table));
-                let known = |c: &str| table.columns.iter().any(|col| col.names(&label_key(c)));
-                for c in rule
-                    .total
+                // The templates the rule can meet: its layouts', or every layout's.
+                let tables: Vec<_> = TEMPLATES
                     .iter()
-                    .filter(|_| rule.kind == RuleKind::Columns)
-                    .chain(
-                        rule.addends
-                            .iter()
-                            .filter(|_| rule.kind == RuleKind::Columns),
-                    )
-                {
-                    assert!(
-                        known(c),
-                        "{}: column {c} not in template {}",
-                        rule.id,
-                        table.id
-                    );
+                    .filter(|s| s.kind == cat.kind && (rule.layouts.is_empty() || rule.layouts.contains(&s.layout)))
+                    .flat_map(|s| s.tables.iter())
+                    .filter(|t| t.id == rule.table)
+                    .collect();
+                assert!(!tables.is_empty(), "{}: unknown table {} for its layouts", rule.id, rule.table);
+                let known = |c: &str| tables.iter().any(|t| t.columns.iter().any(|col| col.names(&label_key(c))));
+                let columns: Vec<&String> = match rule.kind {
+                    RuleKind::Columns => rule.total.iter().chain(&rule.addends).collect(),
+                    _ => rule.lhs.iter().chain(&rule.rhs).map(|c| &c.column).collect(),
+                };
+                for c in columns {
+                    assert!(known(c), "{}: column {c} not in any {} template", rule.id, rule.table);
                 }
-                for spec in rule.lhs.iter().chain(&rule.rhs) {
-                    assert!(
-                        known(&spec.column),
-                        "{}: column {} not in template",
-                        rule.id,
-                        spec.column
-                    );
-                }
-                assert!(
-                    !rule.zh.is_empty() && !rule.en.is_empty(),
-                    "{} is described",
-                    rule.id
-                );
+                assert!(!rule.zh.is_empty() && !rule.en.is_empty(), "{} is described", rule.id);
             }
         }
     }

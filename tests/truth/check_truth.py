@@ -4,6 +4,14 @@
 Usage: python3 check_truth.py [path/to/truth.tsv]
        (default: qinglong-2023-budget.tsv next to this script)
 
+Two layouts are known, detected from the file's content (the layout is reported on
+stderr, so stdout stays the identity report):
+  hebei     e.g. qinglong-2023-budget.tsv: 合计 row at the top, T1 with 本年收入合计 and
+            上年结转结余, T4 income column 金额, the 9-item "三公" tree.
+  shanghai  e.g. putuo-office-2025-budget.tsv: 合计 row at the bottom, codes 3/5/7
+            (economic 3/5), T1 income 财政拨款收入 with sub-rows (under 财政拨款收入),
+            T4 income column 预算数, three_public read transposed (column 预算数, unit 万元).
+
 Identities (domain.md §5.1 A-D):
   A  row sums (T2, T3, T4 expense side, T5/T7/T8, T6, T9)
   B  hierarchy: 类 = Σ 款, 款 = Σ 项 by code prefix (functional and economic),
@@ -25,7 +33,8 @@ import sys
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-HEADER = ["table", "row", "column", "side", "under", "value", "flag"]
+HEADER = ["table", "row", "column", "side", "under", "value", "flag", "unit"]
+UNITS = ("", "元", "万元")  # "" = the document's unit; otherwise the table's own unit
 TABLES = ["summary", "income", "expense", "fiscal_summary", "gpb_expense",
           "gpb_basic_expense", "gov_fund_expense", "soe_expense", "three_public"]
 CODED = ["income", "expense", "gpb_expense", "gpb_basic_expense",
@@ -64,13 +73,14 @@ PERSONNEL_CLASSES = {"301", "303"}  # economic 类 paid from 人员经费; the r
 
 
 def load(path):
-    """Return (cells, rows, inferred, problems).
+    """Return (cells, rows, inferred, units, problems).
 
     cells:    {(table, row, column, side, under): Decimal}
     rows:     {table: [(row, side, under), ...]} in file order, unique
     inferred: set of cell keys flagged 'inferred'
+    units:    {cell key: unit} ("" = the document's unit)
     """
-    cells, rows, inferred, problems = {}, {t: [] for t in TABLES}, set(), []
+    cells, rows, inferred, units, problems = {}, {t: [] for t in TABLES}, set(), {}, []
     with open(path, encoding="utf-8", newline="") as f:
         lines = f.read().split("\n")
     if lines and lines[-1] == "":
@@ -79,10 +89,10 @@ def load(path):
         problems.append("header is not exactly: " + "\\t".join(HEADER))
     for no, line in enumerate(lines[1:], start=2):
         fields = line.split("\t")
-        if len(fields) != 7:
-            problems.append(f"line {no}: {len(fields)} fields, expected 7")
+        if len(fields) != len(HEADER):
+            problems.append(f"line {no}: {len(fields)} fields, expected {len(HEADER)}")
             continue
-        table, row, column, side, under, value, flag = fields
+        table, row, column, side, under, value, flag, unit = fields
         if table not in TABLES:
             problems.append(f"line {no}: unknown table {table!r}")
         if unicodedata.normalize("NFKC", row + column + under) != row + column + under:
@@ -93,6 +103,8 @@ def load(path):
             problems.append(f"line {no}: side must be set exactly for two-sided tables")
         if flag not in ("", "inferred"):
             problems.append(f"line {no}: bad flag {flag!r}")
+        if unit not in UNITS:
+            problems.append(f"line {no}: bad unit {unit!r}")
         try:
             amount = Decimal(value)
         except InvalidOperation:
@@ -104,12 +116,13 @@ def load(path):
         if key in cells:
             problems.append(f"line {no}: duplicate cell {key}")
         cells[key] = amount
+        units[key] = unit
         if flag == "inferred":
             inferred.add(key)
         rk = (row, side, under)
         if table in rows and rk not in rows[table]:
             rows[table].append(rk)
-    return cells, rows, inferred, problems
+    return cells, rows, inferred, units, problems
 
 
 class Checker:
@@ -151,6 +164,7 @@ def codes(rows):
 
 
 def run(cells, rows, inferred):
+    """Hebei layout (qinglong)."""
     ck = Checker(cells, inferred)
 
     # ---- A: row sums ----
@@ -262,13 +276,179 @@ def run(cells, rows, inferred):
     return ck
 
 
+# --- Shanghai layout (putuo) --------------------------------------------------
+SH_ROW_SUMS = {
+    "income": [("合计", ["财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"])],
+    "expense": [("合计", ["基本支出", "项目支出"])],
+    "gpb_expense": [("合计", ["基本支出", "项目支出"])],
+    "gov_fund_expense": [("合计", ["基本支出", "项目支出"])],
+    "soe_expense": [("合计", ["基本支出", "项目支出"])],
+    "gpb_basic_expense": [("合计", ["人员经费", "公用经费"])],
+}
+SH_FUNCTIONAL = ["income", "expense", "gpb_expense", "gov_fund_expense", "soe_expense"]
+SH_T4_TYPES = [  # (income-side row, expense-side column)
+    ("一般公共预算资金", "一般公共预算"),
+    ("政府性基金", "政府性基金预算"),
+    ("国有资本经营预算", "国有资本经营预算"),
+]
+SH_T4_EXP_COLS = ["合计"] + [c for _, c in SH_T4_TYPES]
+SH_T9_CAR = "公务用车购置及运行费"
+SH_T9_TREE = [  # (parent, parent's under, children, children's under)
+    ("合计", "", ["因公出国(境)费", SH_T9_CAR, "公务接待费"], ""),
+    (SH_T9_CAR, "", ["购置费", "运行费"], SH_T9_CAR),
+]
+SH_T9_ROWS = {("合计", ""), ("因公出国(境)费", ""), (SH_T9_CAR, ""), ("购置费", SH_T9_CAR),
+              ("运行费", SH_T9_CAR), ("公务接待费", ""), ("机关运行经费", "")}
+SH_T1_UNDER = "财政拨款收入"
+
+
+def detect_layout(cells):
+    """'shanghai' if the content shows the Shanghai layout, else 'hebei'."""
+    for table, row, column, side, under in cells:
+        if table == "three_public" and column == "预算数":
+            return "shanghai"
+        if table == "fiscal_summary" and side == "income" and column == "预算数":
+            return "shanghai"
+        if table == "summary" and under == SH_T1_UNDER:
+            return "shanghai"
+    return "hebei"
+
+
+def shanghai_layout_problems(cells, rows, units):
+    """Structural rules of the Shanghai layout, reported as format problems."""
+    problems = []
+    for table in CODED:
+        if not rows[table]:
+            continue
+        lengths = (3, 5) if table == "gpb_basic_expense" else (3, 5, 7)
+        names = [r for r, _, _ in rows[table]]
+        for r in names:
+            if r != "合计" and not (r.isdigit() and len(r) in lengths):
+                problems.append(f"{table}: row {r!r} is neither 合计 nor a code of length "
+                                + "/".join(map(str, lengths)))
+        if names[-1] != "合计":
+            problems.append(f"{table}: the 合计 row is not at the bottom")
+        if any(sd or u for _, sd, u in rows[table]):
+            problems.append(f"{table}: side/under must be empty")
+    for r, sd, u in rows["summary"] + rows["fiscal_summary"]:
+        if u not in ("", SH_T1_UNDER):
+            problems.append(f"summary/fiscal_summary: unexpected under {u!r} on {r!r}")
+    for r, sd, u in rows["three_public"]:
+        if (r, u) not in SH_T9_ROWS:
+            problems.append(f"three_public: unknown item {r!r} under {u!r}")
+    for key, unit in units.items():
+        want = "万元" if key[0] == "three_public" else ""
+        if unit != want:
+            problems.append(f"{key}: unit {unit!r}, expected {want!r}")
+    return problems
+
+
+def run_shanghai(cells, rows, inferred):
+    """Shanghai layout (putuo)."""
+    ck = Checker(cells, inferred)
+
+    # ---- A: row sums ----
+    for table, sums in SH_ROW_SUMS.items():
+        for row, side, under in rows[table]:
+            for total, parts in sums:
+                ck.identity(f"A.{table}", f"{table}[{row}] {total} = " + " + ".join(parts),
+                            [(table, row, total, side, under)],
+                            [(table, row, c, side, under) for c in parts])
+    for row, side, under in rows["fiscal_summary"]:
+        if side == "expense":
+            ck.identity("A.fiscal_summary",
+                        f"fiscal_summary[expense {row}] 合计 = " + " + ".join(SH_T4_EXP_COLS[1:]),
+                        [("fiscal_summary", row, "合计", side, under)],
+                        [("fiscal_summary", row, c, side, under) for c in SH_T4_EXP_COLS[1:]])
+
+    # ---- B: hierarchy by code prefix; the three_public item tree ----
+    for table in CODED:
+        cs = codes(rows[table])
+        cols = []
+        for k in cells:
+            if k[0] == table and k[2] not in cols:
+                cols.append(k[2])
+        for parent in cs:
+            kids = [c for c in cs if len(c) == len(parent) + 2 and c.startswith(parent)]
+            if not kids:
+                continue
+            for col in cols:
+                ck.identity(f"B.{table}", f"{table}[{parent}] {col} = Σ " + "+".join(kids),
+                            [(table, parent, col, "", "")],
+                            [(table, k, col, "", "") for k in kids])
+    t = "three_public"
+    for parent, pu, kids, ku in SH_T9_TREE:
+        ck.identity(f"B.{t}", f"{t}[{parent}] 预算数 = " + " + ".join(kids),
+                    [(t, parent, "预算数", "", pu)], [(t, k, "预算数", "", ku) for k in kids])
+
+    # ---- C: 合计 row = Σ 类 rows; gpb_basic_expense 人员/公用 by 类 ----
+    for table in CODED:
+        classes = [c for c in codes(rows[table]) if len(c) == 3]
+        cols = []
+        for k in cells:
+            if k[0] == table and k[2] not in cols:
+                cols.append(k[2])
+        for col in cols:
+            ck.identity(f"C.{table}", f"{table}[合计] {col} = Σ类 " + "+".join(classes),
+                        [(table, "合计", col, "", "")],
+                        [(table, c, col, "", "") for c in classes])
+    t = "gpb_basic_expense"
+    classes = [c for c in codes(rows[t]) if len(c) == 3]
+    pers = [c for c in classes if c in PERSONNEL_CLASSES]
+    publ = [c for c in classes if c not in PERSONNEL_CLASSES]
+    ck.identity(f"C.{t}", f"{t}[合计] 人员经费 = Σ 合计 of 类 " + "+".join(pers),
+                [(t, "合计", "人员经费", "", "")], [(t, c, "合计", "", "") for c in pers])
+    ck.identity(f"C.{t}", f"{t}[合计] 公用经费 = Σ 合计 of 类 " + "+".join(publ),
+                [(t, "合计", "公用经费", "", "")], [(t, c, "合计", "", "") for c in publ])
+    for c in classes:
+        col = "人员经费" if c in PERSONNEL_CLASSES else "公用经费"
+        ck.identity(f"C.{t}", f"{t}[{c}] {col} = 合计 (类 wholly in {col})",
+                    [(t, c, col, "", "")], [(t, c, "合计", "", "")])
+
+    # ---- D: two-sided summaries ----
+    s = "summary"
+    inc_items = [r for r, sd, u in rows[s] if sd == "income" and u == "" and r != "收入总计"]
+    subs = [r for r, sd, u in rows[s] if sd == "income" and u == SH_T1_UNDER]
+    exp_items = [r for r, sd, u in rows[s] if sd == "expense" and r != "支出总计"]
+    I = lambda r, under="": (s, r, "预算数", "income", under)
+    E = lambda r: (s, r, "预算数", "expense", "")
+    ck.identity("D.summary", "收入总计 = Σ top-level income items " + "+".join(inc_items),
+                [I("收入总计")], [I(r) for r in inc_items])
+    ck.identity("D.summary", f"{SH_T1_UNDER} = Σ sub-rows " + "+".join(subs),
+                [I(SH_T1_UNDER)], [I(r, SH_T1_UNDER) for r in subs])
+    ck.identity("D.summary", "支出总计 = Σ expense 类 " + "+".join(exp_items),
+                [E("支出总计")], [E(r) for r in exp_items])
+    ck.identity("D.summary", "收入总计 = 支出总计", [I("收入总计")], [E("支出总计")])
+
+    f = "fiscal_summary"
+    inc_items = [r for r, sd, u in rows[f] if sd == "income" and r != "收入总计"]
+    exp_items = [r for r, sd, u in rows[f] if sd == "expense" and r != "支出总计"]
+    FI = lambda r: (f, r, "预算数", "income", "")
+    FE = lambda r, c: (f, r, c, "expense", "")
+    ck.identity("D.fiscal_summary", "收入总计 = Σ income items " + "+".join(inc_items),
+                [FI("收入总计")], [FI(r) for r in inc_items])
+    for c in SH_T4_EXP_COLS:
+        ck.identity("D.fiscal_summary", f"支出总计 {c} = Σ expense 类 " + "+".join(exp_items),
+                    [FE("支出总计", c)], [FE(r, c) for r in exp_items])
+    ck.identity("D.fiscal_summary", "收入总计 预算数 = 支出总计 合计",
+                [FI("收入总计")], [FE("支出总计", "合计")])
+    for inc_row, exp_col in SH_T4_TYPES:
+        ck.identity("D.fiscal_summary", f"per type: 支出总计[{exp_col}] = income {inc_row}",
+                    [FE("支出总计", exp_col)], [FI(inc_row)])
+    return ck
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "qinglong-2023-budget.tsv")
-    cells, rows, inferred, problems = load(path)
+    cells, rows, inferred, units, problems = load(path)
+    layout = detect_layout(cells)
+    print(f"layout: {layout} (detected from content)", file=sys.stderr)
+    if layout == "shanghai":
+        problems += shanghai_layout_problems(cells, rows, units)
     for p in problems:
         print("MALFORMED", p)
-    ck = run(cells, rows, inferred)
+    ck = (run_shanghai if layout == "shanghai" else run)(cells, rows, inferred)
     for status, ident, text in ck.results:
         print(f"{status:8} {ident:22} {text}")
     n = len(ck.results)

@@ -1,0 +1,25 @@
+//! Prints a document's lines of cells as the layout stage sees them (development aid).
+fn main() {
+    let path = std::env::args().nth(1).expect("input path");
+    let input = gongkai::source::read(std::path::Path::new(&path)).map_err(|e| e.0.to_string()).unwrap();
+    let extracted = gongkai::extract::extract(&input);
+    let layout = gongkai::layout::segment(&extracted);
+    if std::env::args().nth(2).as_deref() == Some("blocks") {
+        for b in &layout.blocks {
+            println!("== {} ({}) {}", b.template.id, b.template.layout, b.title.text());
+            for s in &b.segments {
+                println!(
+                    "  segment p{} header {} numbers {} body {}",
+                    s.page,
+                    s.header.len(),
+                    s.numbers.is_some(),
+                    s.body.len()
+                );
+            }
+        }
+        return;
+    }
+    for l in &layout.lines {
+        println!("p{} l{}: {}", l.page, l.number, l.cells.join(" | "));
+    }
+}

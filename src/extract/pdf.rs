@@ -1,0 +1,245 @@
+//! The PDF engine adapter: PDF bytes → pages of positioned glyphs and ruling lines.
+//!
+//! This is the only file that knows the PDF engine, so it can be swapped. The engine is
+//! `hayro-interpret` (with `hayro-syntax`), chosen on evidence (`../shared/spec/crates.md`):
+//! it decoded every Chinese font encoding measured here (Identity-H with ToUnicode, the
+//! predefined `UniGB-UCS2-H` / `GBK-EUC-H` CMaps, embedded subsets) with correct positions,
+//! reports a glyph without Unicode explicitly (`None`, counted here as unusable text) instead
+//! of guessing, hands over the vector paths (table rulings for free), and was the fastest,
+//! faster than poppler. pdf-extract panics on `UniGB-UCS2-H`/`GBK-EUC-H` and misplaces
+//! glyphs of Identity-H fonts whose `/W` uses the range form, so it is not used.
+//!
+//! Coordinates: PDF points, origin at the top-left of the rendered page (rotation and crop
+//! box applied), y grows downwards; a glyph's `y` is its baseline. The engine's panics are
+//! not trusted to be impossible: the batch runs every document under `catch_unwind`.
+
+use hayro_interpret::font::GlyphRun;
+use hayro_interpret::hayro_cmap::BfString;
+use hayro_interpret::hayro_syntax::Pdf;
+use hayro_interpret::kurbo::{Affine, BezPath, PathEl, Point, Rect};
+use hayro_interpret::{
+    BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps, InterpreterCache,
+    InterpreterSettings, SoftMask, TransformExt, interpret_page,
+};
+
+/// Pages beyond this are not read (a hostile or mistaken input, not a disclosure).
+pub const MAX_PAGES: usize = 2000;
+
+/// One glyph: its text and where it sits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// The Unicode text; `None` when the font gives no mapping.
+    pub text: Option<String>,
+    /// Left edge, points.
+    pub x: f32,
+    /// Baseline, points from the top.
+    pub y: f32,
+    /// Font size (em height), points.
+    pub size: f32,
+    /// Advance along the line, points (estimated from the next glyph of the run).
+    pub width: f32,
+}
+
+/// A straight ruling line: horizontal (`y0 == y1`) or vertical (`x0 == x1`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+/// One page of a PDF.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// 1-based.
+    pub number: u32,
+    pub width: f32,
+    pub height: f32,
+    /// Page rotation in degrees (already applied to the coordinates).
+    pub rotation: u16,
+    pub glyphs: Vec<Glyph>,
+    pub rules: Vec<Rule>,
+    /// Images drawn on the page (a scan has one covering the page).
+    pub images: u32,
+}
+
+/// Why a PDF could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// The file is encrypted and cannot be opened without a password.
+    #[error("the PDF is encrypted")]
+    Encrypted,
+    /// The file is not a PDF, or is damaged beyond repair.
+    #[error("the PDF cannot be parsed (damaged, truncated or not a PDF)")]
+    Invalid,
+    /// The PDF has no pages.
+    #[error("the PDF has no pages")]
+    NoPages,
+    /// The PDF has more pages than [`MAX_PAGES`].
+    #[error("the PDF has {0} pages, over the limit of {MAX_PAGES}")]
+    TooManyPages(usize),
+}
+
+/// Reads every page's glyphs and rulings.
+pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
+    let pdf = Pdf::new(bytes).map_err(|e| match e {
+        hayro_interpret::hayro_syntax::LoadPdfError::Decryption(_) => PdfError::Encrypted,
+        _ => PdfError::Invalid,
+    })?;
+    let pages = pdf.pages();
+    if pages.is_empty() {
+        return Err(PdfError::NoPages);
+    }
+    if pages.len() > MAX_PAGES {
+        return Err(PdfError::TooManyPages(pages.len()));
+    }
+    let cache = InterpreterCache::new();
+    let mut out = Vec::with_capacity(pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        let (width, height) = page.render_dimensions();
+        let initial = page.initial_transform(true).to_kurbo();
+        let mut context = Context::new(
+            initial,
+            Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
+            &cache,
+            pdf.xref(),
+            InterpreterSettings::default(),
+        );
+        let mut collector = Collector::default();
+        interpret_page(page, &mut context, &mut collector);
+        let rotation = match page.rotation() {
+            hayro_interpret::hayro_syntax::page::Rotation::None => 0,
+            hayro_interpret::hayro_syntax::page::Rotation::Horizontal => 90,
+            hayro_interpret::hayro_syntax::page::Rotation::Flipped => 180,
+            hayro_interpret::hayro_syntax::page::Rotation::FlippedHorizontal => 270,
+        };
+        out.push(Page {
+            number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            width,
+            height,
+            rotation,
+            glyphs: collector.glyphs,
+            rules: collector.rules,
+            images: collector.images,
+        });
+    }
+    Ok(out)
+}
+
+/// The device that records glyphs and straight path segments.
+#[derive(Default)]
+struct Collector {
+    glyphs: Vec<Glyph>,
+    rules: Vec<Rule>,
+    images: u32,
+}
+
+fn text_of(s: BfString) -> String {
+    match s {
+        BfString::Char(c) => c.to_string(),
+        BfString::String(s) => s,
+    }
+}
+
+impl<'a> Device<'a> for Collector {
+    fn draw_path(&mut self, path: &BezPath, props: DrawProps<'a>, _: &DrawMode) {
+        self.segments(path, props.transform);
+    }
+
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
+
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, mode: &DrawMode) {
+        let _ = mode; // invisible text (an OCR layer) is text all the same
+        let start = self.glyphs.len();
+        for glyph in run.glyphs() {
+            let t = props.transform * glyph.transform();
+            let origin = t * Point::ZERO;
+            let up = t * Point::new(0.0, 1000.0);
+            let size = (up - origin).hypot() as f32;
+            self.glyphs.push(Glyph {
+                text: glyph.as_unicode().map(text_of),
+                x: origin.x as f32,
+                y: origin.y as f32,
+                size,
+                width: size,
+            });
+        }
+        // Advances from the positions of the next glyph in the same run.
+        let run = &mut self.glyphs[start..];
+        for i in 0..run.len().saturating_sub(1) {
+            let dx = run[i + 1].x - run[i].x;
+            let same_line = (run[i + 1].y - run[i].y).abs() < run[i].size * 0.2;
+            if same_line && dx > 0.0 && dx < run[i].size * 1.5 {
+                run[i].width = dx;
+            } else if run[i].text.as_deref().is_some_and(|t| t.is_ascii()) {
+                run[i].width = run[i].size * 0.55;
+            }
+        }
+        if let Some(last) = run.last_mut()
+            && last.text.as_deref().is_some_and(|t| t.is_ascii())
+        {
+            last.width = last.size * 0.55;
+        }
+    }
+
+    fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {
+        self.images += 1;
+    }
+
+    fn pop_clip(&mut self) {}
+
+    fn pop_transparency_group(&mut self) {}
+}
+
+impl Collector {
+    /// Keeps the axis-aligned straight segments of a path (and thin filled rectangles,
+    /// which is how many exporters draw cell borders).
+    fn segments(&mut self, path: &BezPath, transform: Affine) {
+        let path = transform * path.clone();
+        let bbox = hayro_interpret::kurbo::Shape::bounding_box(&path);
+        if bbox.width() < 1.5 || bbox.height() < 1.5 {
+            let (x0, y0, x1, y1) = (bbox.x0 as f32, bbox.y0 as f32, bbox.x1 as f32, bbox.y1 as f32);
+            if bbox.width() >= bbox.height() && bbox.width() > 2.0 {
+                let y = (y0 + y1) / 2.0;
+                self.rules.push(Rule { x0, y0: y, x1, y1: y });
+            } else if bbox.height() > 2.0 {
+                let x = (x0 + x1) / 2.0;
+                self.rules.push(Rule { x0: x, y0, x1: x, y1 });
+            }
+            return;
+        }
+        let mut last = Point::ZERO;
+        let mut first = Point::ZERO;
+        for el in path.elements() {
+            match *el {
+                PathEl::MoveTo(p) => {
+                    last = p;
+                    first = p;
+                }
+                PathEl::LineTo(p) => {
+                    self.line(last, p);
+                    last = p;
+                }
+                PathEl::ClosePath => {
+                    self.line(last, first);
+                    last = first;
+                }
+                PathEl::QuadTo(_, p) | PathEl::CurveTo(_, _, p) => last = p,
+            }
+        }
+    }
+
+    fn line(&mut self, a: Point, b: Point) {
+        let (dx, dy) = ((b.x - a.x).abs(), (b.y - a.y).abs());
+        if dy < 0.5 && dx > 2.0 {
+            let y = ((a.y + b.y) / 2.0) as f32;
+            self.rules.push(Rule { x0: a.x.min(b.x) as f32, y0: y, x1: a.x.max(b.x) as f32, y1: y });
+        } else if dx < 0.5 && dy > 2.0 {
+            let x = ((a.x + b.x) / 2.0) as f32;
+            self.rules.push(Rule { x0: x, y0: a.y.min(b.y) as f32, x1: x, y1: a.y.max(b.y) as f32 });
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! Geometry: positioned glyphs and ruling lines of PDF pages → [`Line`]s of cells, the
+//! same shape the OCR-text path produces, so one layout and table code serves both.
+//!
+//! Rows come from baselines (glyphs within a quarter of their size share a line). Inside a
+//! ruled table, cell edges are the vertical rulings that cross the line's baseline, and a
+//! cell's position is the table's column where it starts, so position p is the same leaf
+//! column on every row (a merged header cell spanning columns sits at its first column).
+//! Outside tables, cells are split at gaps wider than one character. A right-aligned
+//! figure belongs to the column its glyphs fall in, however close it sits to the next
+//! ruling. Units are PDF points with y growing downwards.
+
+use crate::extract::Line;
+use crate::extract::pdf::{Glyph, Page, Rule};
+
+/// Rulings closer than this (points) are one edge.
+const SNAP: f32 = 2.0;
+
+/// A table's grid on a page: its column edges and vertical extent.
+#[derive(Debug, Clone, PartialEq)]
+struct Grid {
+    top: f32,
+    bottom: f32,
+    left: f32,
+    right: f32,
+    /// Every column edge, left to right.
+    edges: Vec<f32>,
+    /// The vertical rulings (x, top, bottom) of this grid.
+    verticals: Vec<(f32, f32, f32)>,
+}
+
+/// Converts pages into lines of cells, numbered on across pages.
+pub fn lines(pages: &[Page]) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    for page in pages {
+        let grids = grids(&page.rules);
+        let mut placed: Vec<(Option<usize>, f32, Vec<String>)> = Vec::new();
+        for row in rows(&page.glyphs) {
+            let baseline = row[0].y;
+            let size = row.iter().map(|g| g.size).fold(0.0, f32::max);
+            let grid = grids.iter().position(|g| baseline > g.top && baseline - size * 0.3 < g.bottom);
+            let cells = match grid {
+                Some(i) => grid_cells(&grids[i], &row, baseline, size),
+                None => gap_cells(&row),
+            };
+            placed.push((grid, baseline, cells));
+        }
+        for cells in join_wrapped(&grids, &page.rules, placed) {
+            let number = u32::try_from(out.len() + 1).unwrap_or(u32::MAX);
+            out.push(Line { number, page: page.number, cells });
+        }
+    }
+    out
+}
+
+/// Within a ruled body row (between two full-width horizontal rulings), a label wrapped
+/// over several lines and the figures centred beside it are one table row: their lines
+/// are joined column by column, top to bottom. Header bands (no figure) stay line by line.
+fn join_wrapped(grids: &[Grid], rules: &[Rule], placed: Vec<(Option<usize>, f32, Vec<String>)>) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut band: Vec<Vec<String>> = Vec::new();
+    let mut band_key: Option<(usize, usize)> = None;
+    let flush = |band: &mut Vec<Vec<String>>, out: &mut Vec<Vec<String>>| {
+        let has_figure = band.iter().flatten().any(|c| is_figure(c));
+        if band.len() > 1 && has_figure {
+            let width = band.iter().map(Vec::len).max().unwrap_or(0);
+            let mut joined = vec![String::new(); width];
+            for line in band.iter() {
+                for (i, c) in line.iter().enumerate() {
+                    joined[i].push_str(c);
+                }
+            }
+            out.push(joined);
+        } else {
+            out.append(band);
+        }
+        band.clear();
+    };
+    let full: Vec<Vec<f32>> = grids.iter().map(|g| full_width_rulings(g, rules)).collect();
+    for (grid, baseline, cells) in placed {
+        let key = grid.map(|g| (g, full[g].iter().filter(|&&y| y < baseline).count()));
+        if key.is_none() || key != band_key {
+            flush(&mut band, &mut out);
+        }
+        band_key = key;
+        if key.is_some() {
+            band.push(cells);
+        } else {
+            out.push(cells);
+        }
+    }
+    flush(&mut band, &mut out);
+    out
+}
+
+/// True for a figure as printed (`12,029,501.84`, `4.40`, `0`).
+fn is_figure(cell: &str) -> bool {
+    let t = cell.trim();
+    !t.is_empty()
+        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-'))
+        && t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The y of every horizontal ruling that crosses at least 90 % of the grid's width.
+fn full_width_rulings(grid: &Grid, rules: &[Rule]) -> Vec<f32> {
+    let mut by_y: Vec<(f32, Vec<(f32, f32)>)> = Vec::new();
+    for r in rules.iter().filter(|r| (r.y0 - r.y1).abs() < 0.5 && r.y0 >= grid.top - SNAP && r.y0 <= grid.bottom + SNAP)
+    {
+        let span = (r.x0.min(r.x1).max(grid.left), r.x0.max(r.x1).min(grid.right));
+        match by_y.iter_mut().find(|(y, _)| (y - r.y0).abs() < SNAP) {
+            Some((_, spans)) => spans.push(span),
+            None => by_y.push((r.y0, vec![span])),
+        }
+    }
+    let width = grid.right - grid.left;
+    let mut ys: Vec<f32> =
+        by_y.into_iter().filter(|(_, spans)| covered(spans) >= width * 0.9).map(|(y, _)| y).collect();
+    ys.sort_by(f32::total_cmp);
+    ys
+}
+
+/// Length of the union of intervals.
+fn covered(spans: &[(f32, f32)]) -> f32 {
+    let mut spans = spans.to_vec();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut total = 0.0;
+    let mut end = f32::MIN;
+    for (a, b) in spans {
+        let a = a.max(end);
+        if b > a {
+            total += b - a;
+            end = b;
+        }
+    }
+    total
+}
+
+/// Groups glyphs into lines by baseline, each sorted left to right; lines top to bottom.
+fn rows(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
+    let mut sorted: Vec<&Glyph> =
+        glyphs.iter().filter(|g| g.text.as_deref().is_some_and(|t| !t.trim().is_empty())).collect();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut rows: Vec<Vec<Glyph>> = Vec::new();
+    for g in sorted {
+        match rows.last_mut() {
+            Some(row) if (g.y - row[0].y).abs() <= row[0].size.max(g.size) * 0.25 => row.push(g.clone()),
+            _ => rows.push(vec![g.clone()]),
+        }
+    }
+    for row in &mut rows {
+        row.sort_by(|a, b| a.x.total_cmp(&b.x));
+        // Simulated bold prints each glyph twice, a hair apart: keep one.
+        row.dedup_by(|b, a| a.text == b.text && (b.x - a.x).abs() < a.size * 0.2);
+    }
+    rows
+}
+
+/// Splits a line at gaps wider than one character.
+fn gap_cells(row: &[Glyph]) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    for (i, g) in row.iter().enumerate() {
+        if i > 0 {
+            let prev = &row[i - 1];
+            if g.x - (prev.x + prev.width) > prev.size.max(g.size) * 0.9 {
+                cells.push(String::new());
+            }
+        }
+        cells.last_mut().expect("one cell").push_str(g.text.as_deref().unwrap_or(""));
+    }
+    cells
+}
+
+/// Places a line's glyphs in the grid's columns, split by the rulings crossing the line.
+fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> Vec<String> {
+    let (top, bottom) = (baseline - size * 0.8, baseline + size * 0.1);
+    let mut local: Vec<f32> = grid
+        .verticals
+        .iter()
+        .filter(|(_, t, b)| *t <= top + SNAP * 2.0 && *b >= bottom - SNAP * 2.0)
+        .map(|(x, _, _)| *x)
+        .collect();
+    local.extend([grid.left, grid.right]);
+    local.sort_by(f32::total_cmp);
+    local.dedup_by(|a, b| (*a - *b).abs() < SNAP);
+    let mut cells = vec![String::new(); grid.edges.len().saturating_sub(1).max(1)];
+    let mut outside: Vec<&Glyph> = Vec::new();
+    for g in row {
+        let centre = g.x + g.width / 2.0;
+        if centre < grid.left || centre > grid.right {
+            outside.push(g);
+            continue;
+        }
+        // The local cell the glyph is in, then the grid column where that cell starts.
+        let start = local.iter().rev().find(|&&x| x <= centre).copied().unwrap_or(grid.left);
+        let column = grid.edges.iter().rposition(|&x| x <= start + SNAP).unwrap_or(0);
+        let column = column.min(cells.len() - 1);
+        cells[column].push_str(g.text.as_deref().unwrap_or(""));
+    }
+    if !outside.is_empty() {
+        // Text beside the grid (a note, a unit) keeps its own cells after the columns.
+        let owned: Vec<Glyph> = outside.into_iter().cloned().collect();
+        cells.extend(gap_cells(&owned));
+    }
+    cells
+}
+
+/// Finds the ruled grids of a page: vertical rulings that overlap vertically form one grid.
+fn grids(rules: &[Rule]) -> Vec<Grid> {
+    let mut verticals: Vec<(f32, f32, f32)> =
+        rules.iter().filter(|r| (r.x0 - r.x1).abs() < 0.5).map(|r| (r.x0, r.y0.min(r.y1), r.y0.max(r.y1))).collect();
+    verticals.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut grids: Vec<Grid> = Vec::new();
+    for (x, top, bottom) in verticals {
+        match grids.iter_mut().find(|g| top <= g.bottom + SNAP && bottom >= g.top - SNAP) {
+            Some(g) => {
+                g.top = g.top.min(top);
+                g.bottom = g.bottom.max(bottom);
+                g.verticals.push((x, top, bottom));
+            }
+            None => {
+                grids.push(Grid { top, bottom, left: x, right: x, edges: vec![], verticals: vec![(x, top, bottom)] })
+            }
+        }
+    }
+    for g in &mut grids {
+        let mut xs: Vec<f32> = g.verticals.iter().map(|v| v.0).collect();
+        xs.sort_by(f32::total_cmp);
+        xs.dedup_by(|a, b| (*a - *b).abs() < SNAP);
+        g.left = xs.first().copied().unwrap_or(0.0);
+        g.right = xs.last().copied().unwrap_or(0.0);
+        g.edges = xs;
+    }
+    // A grid needs at least two columns to be a table.
+    grids.retain(|g| g.edges.len() >= 3);
+    grids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyphs(text: &str, x: f32, y: f32, w: f32) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph { text: Some(c.to_string()), x: x + w * i as f32, y, size: 12.0, width: w })
+            .collect()
+    }
+
+    fn vertical(x: f32, y0: f32, y1: f32) -> Rule {
+        Rule { x0: x, y0, x1: x, y1 }
+    }
+
+    fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
+        Page { number: 1, width: 600.0, height: 800.0, rotation: 0, glyphs, rules, images: 0 }
+    }
+
+    #[test]
+    fn a_merged_header_sits_at_its_first_column_and_leaves_split_below() {
+        // Columns 100|200|300|400; the header row 50–80 has no ruling at 200 or 300.
+        let rules = vec![
+            vertical(100.0, 50.0, 200.0),
+            vertical(400.0, 50.0, 200.0),
+            vertical(200.0, 80.0, 200.0),
+            vertical(300.0, 80.0, 200.0),
+        ];
+        let mut g = glyphs("本年收入", 220.0, 70.0, 12.0);
+        g.extend(glyphs("小计", 110.0, 95.0, 12.0));
+        g.extend(glyphs("财政拨款", 210.0, 95.0, 12.0));
+        g.extend(glyphs("上年结转", 310.0, 95.0, 12.0));
+        let lines = lines(&[page(g, rules)]);
+        assert_eq!(lines[0].cells, ["本年收入", "", ""]);
+        assert_eq!(lines[1].cells, ["小计", "财政拨款", "上年结转"]);
+    }
+
+    #[test]
+    fn a_right_aligned_figure_close_to_the_next_ruling_stays_in_its_column() {
+        let rules = vec![vertical(100.0, 50.0, 200.0), vertical(200.0, 50.0, 200.0), vertical(300.0, 50.0, 200.0)];
+        // `12,029,501.84` ends 0.5 pt before the ruling at 200; the next cell starts just after.
+        let mut g = glyphs("12,029,501.84", 109.0, 120.0, 7.0);
+        g.extend(glyphs("7.00", 201.0, 120.0, 7.0));
+        let lines = lines(&[page(g, rules)]);
+        assert_eq!(lines[0].cells, ["12,029,501.84", "7.00"]);
+    }
+
+    fn horizontal(y: f32, x0: f32, x1: f32) -> Rule {
+        Rule { x0, y0: y, x1, y1: y }
+    }
+
+    #[test]
+    fn a_wrapped_label_is_joined_to_the_figure_of_its_ruled_row() {
+        let mut rules = vec![vertical(100.0, 50.0, 200.0), vertical(200.0, 50.0, 200.0), vertical(300.0, 50.0, 200.0)];
+        // Row borders drawn per cell, as spreadsheet exports do.
+        for y in [50.0, 88.0, 125.0, 200.0] {
+            rules.extend([horizontal(y, 100.0, 200.0), horizontal(y, 200.0, 300.0)]);
+        }
+        let mut g = glyphs("合计", 105.0, 70.0, 12.0);
+        g.extend(glyphs("738.05", 250.0, 70.0, 7.0));
+        g.extend(glyphs("机关事业单位", 105.0, 100.0, 12.0));
+        g.extend(glyphs("52.27", 250.0, 108.0, 7.0));
+        g.extend(glyphs("缴费支出", 105.0, 116.0, 12.0));
+        let lines = lines(&[page(g, rules)]);
+        let cells: Vec<Vec<String>> = lines.iter().map(|l| l.cells.clone()).collect();
+        assert_eq!(cells, [vec!["合计", "738.05"], vec!["机关事业单位缴费支出", "52.27"]]);
+    }
+
+    #[test]
+    fn simulated_bold_double_glyphs_are_read_once() {
+        let mut g = glyphs("部门", 50.0, 30.0, 12.0);
+        g.extend(glyphs("部门", 50.4, 30.0, 12.0));
+        assert_eq!(lines(&[page(g, vec![])])[0].cells, ["部门"]);
+    }
+
+    #[test]
+    fn text_outside_a_grid_is_split_at_gaps() {
+        let mut g = glyphs("编制部门:某局", 50.0, 30.0, 12.0);
+        g.extend(glyphs("单位:元", 400.0, 30.0, 12.0));
+        let lines = lines(&[page(g, vec![])]);
+        assert_eq!(lines[0].cells, ["编制部门:某局", "单位:元"]);
+    }
+}
