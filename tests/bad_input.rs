@@ -26,6 +26,12 @@ fn each_bad_sample_is_a_failed_document_with_its_reason() {
     let truncated = run.json("truncated.json");
     failed_with(&truncated, "not_a_disclosure");
     assert!(truncated["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "unusable_text_layer"));
+    // Identity-H fonts without ToUnicode: every page withheld and said why; no facts.
+    let no_unicode = run.json("identity-h-no-tounicode.json");
+    failed_with(&no_unicode, "not_a_disclosure");
+    let unusable = no_unicode["findings"].as_array().unwrap().iter().filter(|f| f["kind"] == "unusable_text_layer");
+    assert_eq!(unusable.count(), 22, "each of the 22 pages is named");
+    assert!(!run.facts().iter().any(|f| f["doc"] == "identity-h-no-tounicode"));
     // The good samples converted all the same.
     assert_eq!(run.json("qinglong-2023-budget.json")["status"], "repaired");
     assert_eq!(run.json("putuo-office-2025-budget.json")["status"], "ok");

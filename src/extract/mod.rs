@@ -22,6 +22,9 @@ pub struct Line {
     pub page: u32,
     /// Tab-separated fields as printed; an empty field is an empty cell.
     pub cells: Vec<String>,
+    /// For PDF text split at gaps (no rulings): each cell's left and right x, in points,
+    /// so layout can align an unruled table's columns. Empty otherwise.
+    pub spans: Vec<(f32, f32)>,
 }
 
 impl Line {
@@ -91,7 +94,7 @@ fn lines(text: &str) -> Vec<Line> {
             text = rest;
         }
         let cells = text.trim_end_matches('\r').split('\t').map(str::to_string).collect();
-        out.push(Line { number: u32::try_from(i + 1).unwrap_or(u32::MAX), page, cells });
+        out.push(Line { number: u32::try_from(i + 1).unwrap_or(u32::MAX), page, cells, spans: Vec::new() });
         page += text.matches('\u{c}').count() as u32;
     }
     out

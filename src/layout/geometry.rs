@@ -33,59 +33,67 @@ pub fn lines(pages: &[Page]) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     for page in pages {
         let grids = grids(&page.rules);
-        let mut placed: Vec<(Option<usize>, f32, Vec<String>)> = Vec::new();
+        let mut placed: Vec<Placed> = Vec::new();
         for row in rows(&page.glyphs) {
             let baseline = row[0].y;
             let size = row.iter().map(|g| g.size).fold(0.0, f32::max);
             let grid = grids.iter().position(|g| baseline > g.top && baseline - size * 0.3 < g.bottom);
-            let cells = match grid {
-                Some(i) => grid_cells(&grids[i], &row, baseline, size),
+            let (cells, spans) = match grid {
+                Some(i) => (grid_cells(&grids[i], &row, baseline, size), Vec::new()),
                 None => gap_cells(&row),
             };
-            placed.push((grid, baseline, cells));
+            placed.push(Placed { grid, baseline, cells, spans });
         }
-        for cells in join_wrapped(&grids, &page.rules, placed) {
+        for p in join_wrapped(&grids, &page.rules, placed) {
             let number = u32::try_from(out.len() + 1).unwrap_or(u32::MAX);
-            out.push(Line { number, page: page.number, cells });
+            out.push(Line { number, page: page.number, cells: p.cells, spans: p.spans });
         }
     }
     out
 }
 
+/// A line placed on the page: its grid (if inside a ruled table), baseline and cells.
+struct Placed {
+    grid: Option<usize>,
+    baseline: f32,
+    cells: Vec<String>,
+    spans: Vec<(f32, f32)>,
+}
+
 /// Within a ruled body row (between two full-width horizontal rulings), a label wrapped
 /// over several lines and the figures centred beside it are one table row: their lines
 /// are joined column by column, top to bottom. Header bands (no figure) stay line by line.
-fn join_wrapped(grids: &[Grid], rules: &[Rule], placed: Vec<(Option<usize>, f32, Vec<String>)>) -> Vec<Vec<String>> {
-    let mut out: Vec<Vec<String>> = Vec::new();
-    let mut band: Vec<Vec<String>> = Vec::new();
+fn join_wrapped(grids: &[Grid], rules: &[Rule], placed: Vec<Placed>) -> Vec<Placed> {
+    let mut out: Vec<Placed> = Vec::new();
+    let mut band: Vec<Placed> = Vec::new();
     let mut band_key: Option<(usize, usize)> = None;
-    let flush = |band: &mut Vec<Vec<String>>, out: &mut Vec<Vec<String>>| {
-        let has_figure = band.iter().flatten().any(|c| is_figure(c));
+    let flush = |band: &mut Vec<Placed>, out: &mut Vec<Placed>| {
+        let has_figure = band.iter().flat_map(|p| &p.cells).any(|c| is_figure(c));
         if band.len() > 1 && has_figure {
-            let width = band.iter().map(Vec::len).max().unwrap_or(0);
+            let width = band.iter().map(|p| p.cells.len()).max().unwrap_or(0);
             let mut joined = vec![String::new(); width];
             for line in band.iter() {
-                for (i, c) in line.iter().enumerate() {
+                for (i, c) in line.cells.iter().enumerate() {
                     joined[i].push_str(c);
                 }
             }
-            out.push(joined);
+            out.push(Placed { grid: band[0].grid, baseline: band[0].baseline, cells: joined, spans: Vec::new() });
+            band.clear();
         } else {
             out.append(band);
         }
-        band.clear();
     };
     let full: Vec<Vec<f32>> = grids.iter().map(|g| full_width_rulings(g, rules)).collect();
-    for (grid, baseline, cells) in placed {
-        let key = grid.map(|g| (g, full[g].iter().filter(|&&y| y < baseline).count()));
+    for p in placed {
+        let key = p.grid.map(|g| (g, full[g].iter().filter(|&&y| y < p.baseline).count()));
         if key.is_none() || key != band_key {
             flush(&mut band, &mut out);
         }
         band_key = key;
         if key.is_some() {
-            band.push(cells);
+            band.push(p);
         } else {
-            out.push(cells);
+            out.push(p);
         }
     }
     flush(&mut band, &mut out);
@@ -154,9 +162,10 @@ fn rows(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
     rows
 }
 
-/// Splits a line at gaps wider than one character.
-fn gap_cells(row: &[Glyph]) -> Vec<String> {
+/// Splits a line at gaps wider than one character; returns the cells and their x-extents.
+fn gap_cells(row: &[Glyph]) -> (Vec<String>, Vec<(f32, f32)>) {
     let mut cells = vec![String::new()];
+    let mut spans: Vec<(f32, f32)> = Vec::new();
     for (i, g) in row.iter().enumerate() {
         if i > 0 {
             let prev = &row[i - 1];
@@ -164,9 +173,13 @@ fn gap_cells(row: &[Glyph]) -> Vec<String> {
                 cells.push(String::new());
             }
         }
+        if spans.len() < cells.len() {
+            spans.push((g.x, g.x + g.width));
+        }
         cells.last_mut().expect("one cell").push_str(g.text.as_deref().unwrap_or(""));
+        spans.last_mut().expect("one span").1 = g.x + g.width;
     }
-    cells
+    (cells, spans)
 }
 
 /// Places a line's glyphs in the grid's columns, split by the rulings crossing the line.
@@ -198,7 +211,7 @@ fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> Vec<Strin
     if !outside.is_empty() {
         // Text beside the grid (a note, a unit) keeps its own cells after the columns.
         let owned: Vec<Glyph> = outside.into_iter().cloned().collect();
-        cells.extend(gap_cells(&owned));
+        cells.extend(gap_cells(&owned).0);
     }
     cells
 }
@@ -232,6 +245,67 @@ fn grids(rules: &[Rule]) -> Vec<Grid> {
     // A grid needs at least two columns to be a table.
     grids.retain(|g| g.edges.len() >= 3);
     grids
+}
+
+/// Aligns an unruled table's columns from the x-alignment of its cells: the body's cells
+/// and the 栏次 numbers give the columns (overlapping extents are one column); a header
+/// word over a single column adds a column no figure fills; a header word over several
+/// columns is a merged header and adds none. Every line of the table is then re-cut into
+/// those columns, so position p is the same column on every row, as with rulings.
+pub fn align(block: &mut super::Block) {
+    let lines = || block.segments.iter().flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body));
+    let body: Vec<&Line> = block.segments.iter().flat_map(|s| s.numbers.iter().chain(&s.body)).collect();
+    if body.is_empty() || lines().any(|l| l.spans.len() != l.cells.len()) {
+        return; // ruled (cells already positioned) or OCR text
+    }
+    let mut columns: Vec<(f32, f32)> = Vec::new();
+    for span in body.iter().flat_map(|l| l.spans.iter()) {
+        add(&mut columns, *span);
+    }
+    for span in block.segments.iter().flat_map(|s| &s.header).flat_map(|l| l.spans.iter()) {
+        if !columns.iter().any(|c| overlap(*c, *span) > 0.0) {
+            add(&mut columns, *span);
+        }
+    }
+    columns.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for segment in &mut block.segments {
+        for line in segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut()) {
+            let mut cells = vec![String::new(); columns.len()];
+            for (text, span) in line.cells.iter().zip(&line.spans) {
+                let best = (0..columns.len()).max_by(|&a, &b| {
+                    let key = |i: usize| (overlap(columns[i], *span), -(centre(columns[i]) - centre(*span)).abs());
+                    key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
+                });
+                if let Some(i) = best {
+                    cells[i].push_str(text);
+                }
+            }
+            line.cells = cells;
+            line.spans.clear();
+        }
+    }
+}
+
+/// Adds an extent to the columns, merging every column it overlaps.
+fn add(columns: &mut Vec<(f32, f32)>, span: (f32, f32)) {
+    let mut merged = span;
+    columns.retain(|c| {
+        if overlap(*c, span) > -0.5 {
+            merged = (merged.0.min(c.0), merged.1.max(c.1));
+            false
+        } else {
+            true
+        }
+    });
+    columns.push(merged);
+}
+
+fn overlap(a: (f32, f32), b: (f32, f32)) -> f32 {
+    a.1.min(b.1) - a.0.max(b.0)
+}
+
+fn centre(a: (f32, f32)) -> f32 {
+    (a.0 + a.1) / 2.0
 }
 
 #[cfg(test)]
@@ -303,6 +377,40 @@ mod tests {
     }
 
     #[test]
+    fn an_unruled_table_is_aligned_from_its_cells() {
+        use crate::layout::{Block, Segment};
+        use crate::tables::template::TEMPLATES;
+        // Header: a merged 本年收入 over two columns, leaf words, then rows with
+        // left-aligned labels and right-aligned figures of different widths.
+        let mut g = glyphs("本年收入", 230.0, 50.0, 10.0);
+        g.extend(glyphs("项目", 100.0, 65.0, 10.0));
+        g.extend(glyphs("小计", 200.0, 65.0, 10.0));
+        g.extend(glyphs("上年结转", 290.0, 65.0, 10.0));
+        g.extend(glyphs("合计", 100.0, 80.0, 10.0));
+        g.extend(glyphs("738.05", 208.0, 80.0, 6.0));
+        g.extend(glyphs("30.74", 304.0, 80.0, 6.0));
+        g.extend(glyphs("一般公共服务支出", 100.0, 95.0, 10.0));
+        g.extend(glyphs("9.39", 214.0, 95.0, 6.0));
+        let mut lines = lines(&[page(g, vec![])]);
+        let template = &TEMPLATES[0].tables[1];
+        let mut block = Block {
+            template,
+            title: lines[0].clone(),
+            title_variant: None,
+            segments: vec![Segment { page: 1, header: lines.drain(..2).collect(), numbers: None, body: lines }],
+            notes: vec![],
+            unit: None,
+        };
+        align(&mut block);
+        let cells = |l: &Line| l.cells.clone();
+        let seg = &block.segments[0];
+        assert_eq!(cells(&seg.header[0]), ["", "本年收入", ""]);
+        assert_eq!(cells(&seg.header[1]), ["项目", "小计", "上年结转"]);
+        assert_eq!(cells(&seg.body[0]), ["合计", "738.05", "30.74"]);
+        assert_eq!(cells(&seg.body[1]), ["一般公共服务支出", "9.39", ""]);
+    }
+
+    #[test]
     fn simulated_bold_double_glyphs_are_read_once() {
         let mut g = glyphs("部门", 50.0, 30.0, 12.0);
         g.extend(glyphs("部门", 50.4, 30.0, 12.0));
@@ -315,5 +423,6 @@ mod tests {
         g.extend(glyphs("单位:元", 400.0, 30.0, 12.0));
         let lines = lines(&[page(g, vec![])]);
         assert_eq!(lines[0].cells, ["编制部门:某局", "单位:元"]);
+        assert_eq!(lines[0].spans, [(50.0, 134.0), (400.0, 448.0)]);
     }
 }

@@ -161,6 +161,7 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
             while b.segments.len() > 1 && b.segments.last().is_some_and(|s| s.body.is_empty() && s.numbers.is_none()) {
                 b.segments.pop();
             }
+            geometry::align(&mut b);
             choose_template(b, kind.unwrap_or(Kind::Budget))
         }));
     };

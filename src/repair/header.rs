@@ -262,7 +262,7 @@ mod tests {
     }
 
     fn line(text: &str) -> Line {
-        Line { number: 1, page: 1, cells: text.split('\t').map(str::to_string).collect() }
+        Line { number: 1, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![] }
     }
 
     fn rules(id: &str, text: &str) -> Vec<(String, String, String)> {

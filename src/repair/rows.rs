@@ -144,7 +144,7 @@ mod tests {
     use crate::tables::template::TEMPLATES;
 
     fn line(number: u32, text: &str) -> Line {
-        Line { number, page: 1, cells: text.split('\t').map(str::to_string).collect() }
+        Line { number, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![] }
     }
 
     fn read_body(id: &str, body: &[&str]) -> (Vec<GridRow>, Log) {
