@@ -20,6 +20,7 @@ fn main() {
         return;
     }
     for l in &layout.lines {
-        println!("p{} l{}: {}", l.page, l.number, l.cells.join(" | "));
+        let spans: Vec<String> = l.spans.iter().map(|(a, b)| format!("{a:.0}-{b:.0}")).collect();
+        println!("p{} l{}: {}   {}", l.page, l.number, l.cells.join(" | "), spans.join(" "));
     }
 }

@@ -213,3 +213,13 @@ fn predefined_cmap_without_to_unicode_is_read() {
     let missing = doc["findings"].as_array().unwrap().iter().filter(|f| f["kind"] == "missing_table").count();
     assert_eq!(missing, 8);
 }
+
+#[test]
+fn unruled_pdf_without_to_unicode_gives_exactly_the_foundation_truth() {
+    // The same nine tables drawn with no lines at all, in STSong-Light (predefined CMap
+    // UniGB-UCS2-H, no ToUnicode): columns come from x-alignment alone.
+    assert_equal_to("qinglong-2023-budget-unruled", "qinglong-2023-budget", true);
+    let doc = SAMPLES.json("qinglong-2023-budget-unruled.json");
+    assert_eq!(doc["status"], "ok");
+    assert_eq!(doc["checks"]["violated"], 0);
+}

@@ -162,6 +162,10 @@ fn rows(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
     rows
 }
 
+fn is_digit(g: &Glyph) -> bool {
+    g.text.as_deref().is_some_and(|t| t.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Splits a line at gaps wider than one character; returns the cells and their x-extents.
 fn gap_cells(row: &[Glyph]) -> (Vec<String>, Vec<(f32, f32)>) {
     let mut cells = vec![String::new()];
@@ -169,7 +173,11 @@ fn gap_cells(row: &[Glyph]) -> (Vec<String>, Vec<(f32, f32)>) {
     for (i, g) in row.iter().enumerate() {
         if i > 0 {
             let prev = &row[i - 1];
-            if g.x - (prev.x + prev.width) > prev.size.max(g.size) * 0.9 {
+            let gap = g.x - (prev.x + prev.width);
+            let size = prev.size.max(g.size);
+            // A figure and a label side by side are two cells even a little apart.
+            let switch = is_digit(prev) != is_digit(g);
+            if gap > size * 0.9 || (switch && gap > size * 0.25) {
                 cells.push(String::new());
             }
         }
@@ -247,38 +255,40 @@ fn grids(rules: &[Rule]) -> Vec<Grid> {
     grids
 }
 
-/// Aligns an unruled table's columns from the x-alignment of its cells: the body's cells
-/// and the 栏次 numbers give the columns (overlapping extents are one column); a header
-/// word over a single column adds a column no figure fills; a header word over several
-/// columns is a merged header and adds none. Every line of the table is then re-cut into
-/// those columns, so position p is the same column on every row, as with rulings.
+/// Aligns an unruled table's columns from the x-alignment of its cells. Column centres
+/// come from the 栏次 numbers (each centred in its column) or, without them, from the
+/// header line with the most words (the leaf headers); the edge between two columns is
+/// the emptiest x between their centres in the body (the white space between a column of
+/// right-aligned figures and one of left-aligned labels), nearest the midpoint; every cell
+/// of the table goes to the column its centre falls in. A centred
+/// header, a left-aligned label and a right-aligned figure of one column thus share a
+/// position, as rulings would give them, and a merged header word lands in one of its
+/// columns.
 pub fn align(block: &mut super::Block) {
-    let lines = || block.segments.iter().flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body));
-    let body: Vec<&Line> = block.segments.iter().flat_map(|s| s.numbers.iter().chain(&s.body)).collect();
-    if body.is_empty() || lines().any(|l| l.spans.len() != l.cells.len()) {
-        return; // ruled (cells already positioned) or OCR text
+    let all = || block.segments.iter().flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body));
+    let empty = block.segments.iter().all(|s| s.body.is_empty() && s.numbers.is_none());
+    if empty || all().any(|l| l.spans.len() != l.cells.len()) {
+        return; // ruled (cells already positioned), OCR text, or nothing to align
     }
-    let mut columns: Vec<(f32, f32)> = Vec::new();
-    for span in body.iter().flat_map(|l| l.spans.iter()) {
-        add(&mut columns, *span);
-    }
-    for span in block.segments.iter().flat_map(|s| &s.header).flat_map(|l| l.spans.iter()) {
-        if !columns.iter().any(|c| overlap(*c, *span) > 0.0) {
-            add(&mut columns, *span);
-        }
-    }
-    columns.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let numbers = block.segments.iter().filter_map(|s| s.numbers.as_ref()).max_by_key(|l| l.spans.len());
+    let leaf = block.segments.iter().flat_map(|s| &s.header).max_by_key(|l| l.spans.len());
+    let Some(anchor) = numbers.filter(|l| l.spans.len() >= 3).or(leaf) else { return };
+    let mut centres: Vec<f32> = anchor.spans.iter().map(|s| centre(*s)).collect();
+    centres.sort_by(f32::total_cmp);
+    centres.dedup_by(|a, b| (*a - *b).abs() < SNAP);
+    let body: Vec<(f32, f32)> = block
+        .segments
+        .iter()
+        .flat_map(|s| s.numbers.iter().chain(&s.body))
+        .flat_map(|l| l.spans.iter().copied())
+        .collect();
+    let edges: Vec<f32> = centres.windows(2).map(|w| valley(&body, w[0], w[1])).collect();
     for segment in &mut block.segments {
         for line in segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut()) {
-            let mut cells = vec![String::new(); columns.len()];
+            let mut cells = vec![String::new(); centres.len()];
             for (text, span) in line.cells.iter().zip(&line.spans) {
-                let best = (0..columns.len()).max_by(|&a, &b| {
-                    let key = |i: usize| (overlap(columns[i], *span), -(centre(columns[i]) - centre(*span)).abs());
-                    key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
-                });
-                if let Some(i) = best {
-                    cells[i].push_str(text);
-                }
+                let column = edges.iter().filter(|&&e| e < centre(*span)).count();
+                cells[column].push_str(text);
             }
             line.cells = cells;
             line.spans.clear();
@@ -286,22 +296,15 @@ pub fn align(block: &mut super::Block) {
     }
 }
 
-/// Adds an extent to the columns, merging every column it overlaps.
-fn add(columns: &mut Vec<(f32, f32)>, span: (f32, f32)) {
-    let mut merged = span;
-    columns.retain(|c| {
-        if overlap(*c, span) > -0.5 {
-            merged = (merged.0.min(c.0), merged.1.max(c.1));
-            false
-        } else {
-            true
-        }
-    });
-    columns.push(merged);
-}
-
-fn overlap(a: (f32, f32), b: (f32, f32)) -> f32 {
-    a.1.min(b.1) - a.0.max(b.0)
+/// The x between `a` and `b` covered by the fewest body cells, nearest their midpoint.
+fn valley(body: &[(f32, f32)], a: f32, b: f32) -> f32 {
+    let mid = (a + b) / 2.0;
+    let covered = |x: f32| body.iter().filter(|s| s.0 <= x && x <= s.1).count();
+    let steps = ((b - a).max(0.0) as usize).max(1);
+    (0..=steps)
+        .map(|i| a + (b - a) * i as f32 / steps as f32)
+        .min_by(|x, y| covered(*x).cmp(&covered(*y)).then((x - mid).abs().total_cmp(&(y - mid).abs())))
+        .unwrap_or(mid)
 }
 
 fn centre(a: (f32, f32)) -> f32 {

@@ -166,28 +166,38 @@ pub struct TitleMatch {
     pub fuzzy: Option<String>,
 }
 
+/// Every title variant's key, its length in characters, and where it comes from; built
+/// once, since every line of every document is checked against it.
+static TITLES: LazyLock<Vec<(String, usize, Kind, &'static TableTemplate, &'static str)>> = LazyLock::new(|| {
+    TEMPLATES
+        .iter()
+        .flat_map(|set| set.tables.iter().map(move |t| (set.kind, t)))
+        .flat_map(|(kind, t)| {
+            t.titles.iter().map(move |title| {
+                let key = title_key(title);
+                let len = key.chars().count();
+                (key, len, kind, t, title.as_str())
+            })
+        })
+        .collect()
+});
+
 /// Recognises a line as a standard table's title: an exact variant, or one edit away
 /// from a variant of at least six characters (an OCR-dropped or -swapped character).
 pub fn match_title(text: &str) -> Option<TitleMatch> {
     let key = title_key(text);
-    if key.chars().count() < 4 || key.chars().count() > 40 {
+    let len = key.chars().count();
+    if !(4..=40).contains(&len) {
         return None;
     }
-    let mut fuzzy: Option<TitleMatch> = None;
-    for set in TEMPLATES.iter() {
-        for table in &set.tables {
-            for title in &table.titles {
-                let want = title_key(title);
-                if want == key {
-                    return Some(TitleMatch { kind: set.kind, table, fuzzy: None });
-                }
-                if fuzzy.is_none() && want.chars().count() >= 6 && label::edit_distance(&want, &key) <= 1 {
-                    fuzzy = Some(TitleMatch { kind: set.kind, table, fuzzy: Some(title.clone()) });
-                }
-            }
-        }
+    if let Some((_, _, kind, table, _)) = TITLES.iter().find(|(want, ..)| *want == key) {
+        return Some(TitleMatch { kind: *kind, table, fuzzy: None });
     }
-    fuzzy
+    TITLES
+        .iter()
+        .filter(|(_, n, ..)| *n >= 6 && n.abs_diff(len) <= 1)
+        .find(|(want, ..)| label::edit_distance(want, &key) <= 1)
+        .map(|(_, _, kind, table, title)| TitleMatch { kind: *kind, table, fuzzy: Some(title.to_string()) })
 }
 
 #[cfg(test)]
