@@ -166,17 +166,25 @@ pub struct TitleMatch {
     pub fuzzy: Option<String>,
 }
 
-/// Every title variant's key, its length in characters, and where it comes from; built
-/// once, since every line of every document is checked against it.
-static TITLES: LazyLock<Vec<(String, usize, Kind, &'static TableTemplate, &'static str)>> = LazyLock::new(|| {
+/// A title variant, prepared for matching.
+struct TitleEntry {
+    key: String,
+    /// `key`'s length in characters.
+    len: usize,
+    kind: Kind,
+    table: &'static TableTemplate,
+    title: &'static str,
+}
+
+/// Every title variant's key, built once, since every line of every document is checked.
+static TITLES: LazyLock<Vec<TitleEntry>> = LazyLock::new(|| {
     TEMPLATES
         .iter()
         .flat_map(|set| set.tables.iter().map(move |t| (set.kind, t)))
-        .flat_map(|(kind, t)| {
-            t.titles.iter().map(move |title| {
+        .flat_map(|(kind, table)| {
+            table.titles.iter().map(move |title| {
                 let key = title_key(title);
-                let len = key.chars().count();
-                (key, len, kind, t, title.as_str())
+                TitleEntry { len: key.chars().count(), key, kind, table, title: title.as_str() }
             })
         })
         .collect()
@@ -190,14 +198,14 @@ pub fn match_title(text: &str) -> Option<TitleMatch> {
     if !(4..=40).contains(&len) {
         return None;
     }
-    if let Some((_, _, kind, table, _)) = TITLES.iter().find(|(want, ..)| *want == key) {
-        return Some(TitleMatch { kind: *kind, table, fuzzy: None });
+    if let Some(e) = TITLES.iter().find(|e| e.key == key) {
+        return Some(TitleMatch { kind: e.kind, table: e.table, fuzzy: None });
     }
     TITLES
         .iter()
-        .filter(|(_, n, ..)| *n >= 6 && n.abs_diff(len) <= 1)
-        .find(|(want, ..)| label::edit_distance(want, &key) <= 1)
-        .map(|(_, _, kind, table, title)| TitleMatch { kind: *kind, table, fuzzy: Some(title.to_string()) })
+        .filter(|e| e.len >= 6 && e.len.abs_diff(len) <= 1)
+        .find(|e| label::edit_distance(&e.key, &key) <= 1)
+        .map(|e| TitleMatch { kind: e.kind, table: e.table, fuzzy: Some(e.title.to_string()) })
 }
 
 #[cfg(test)]
