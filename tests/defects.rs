@@ -64,3 +64,22 @@ fn a_blanked_total_is_inferred_and_marked() {
     // 528.41 + 209.65 = 738.06; printed was 738.05, within the rounding of both identities.
     assert_eq!(f["expected"], "738.06");
 }
+
+#[test]
+fn a_figure_read_as_letters_is_unreadable_then_inferred_with_its_evidence() {
+    // 卫生健康支出 (210) in the expense table: `30. 61` read as `3O. 61` (line 135).
+    let doc = planted(|l| l[134] = l[134].replacen("30. 61", "3O. 61", 1));
+    assert_eq!(doc["status"], "flagged", "a cell that could not be read flags the document");
+    let unreadable = findings(&doc, "unreadable_cell");
+    assert_eq!(unreadable.len(), 1);
+    assert_eq!((&unreadable[0]["table"], &unreadable[0]["row"]), (&"expense".into(), &"210".into()));
+    let expense = doc["tables"].as_array().unwrap().iter().find(|t| t["id"] == "expense").unwrap();
+    let row = expense["rows"].as_array().unwrap().iter().find(|r| r["key"] == "210").unwrap();
+    let cell = row["cells"].as_array().unwrap().iter().find(|c| c["column"] == "合计").unwrap();
+    assert_eq!(cell["raw"], "3O. 61", "the raw text is kept");
+    assert_eq!(cell["value"], "30.61");
+    assert_eq!(cell["status"], "inferred");
+    assert!(
+        findings(&doc, "value_inferred").iter().any(|f| f["message"].as_str().unwrap().contains("could not be read"))
+    );
+}

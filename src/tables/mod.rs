@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::label::{cjk_count, label_key, nfkc};
 use crate::model::{Cell, CellStatus, Column, ColumnRole, Finding, Row, Severity, Side, Table};
-use crate::repair::{Grid, GridRow};
+use crate::repair::{Grid, GridCell, GridRow};
 
 /// Tables plus what was noticed while building them.
 #[derive(Debug, Clone)]
@@ -88,25 +88,8 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
             if column.role != ColumnRole::Value || cell.text.is_empty() {
                 continue;
             }
-            let value = Decimal::from_str(&cell.text).ok();
-            if value.is_none() {
-                let mut f = Finding::new(
-                    Severity::Error,
-                    "unreadable_cell",
-                    format!(
-                        "{} line {}: {:?} under {} is not a number",
-                        template.id, printed.line, cell.raw, column.key
-                    ),
-                );
-                (f.table, f.row, f.column, f.page) =
-                    (Some(template.id.clone()), Some(label_key(&item)), Some(figure_key.clone()), Some(printed.page));
-                findings.push(f);
-            }
-            let status = match (value, cell.repaired) {
-                (None, _) => CellStatus::Unreadable,
-                (Some(_), true) => CellStatus::Repaired,
-                (Some(_), false) => CellStatus::Read,
-            };
+            let at = At { table: &template.id, row: &label_key(&item), column: &figure_key, side: None };
+            let read = read(cell, &at, printed, findings);
             rows.push(Row {
                 key: label_key(&item),
                 label: item,
@@ -116,13 +99,7 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
                 seq: None,
                 page: printed.page,
                 line: printed.line,
-                cells: vec![Cell {
-                    column: figure_key.clone(),
-                    raw: cell.raw.clone(),
-                    value,
-                    status,
-                    inferred_by: None,
-                }],
+                cells: vec![read],
             });
         }
     }
@@ -186,29 +163,49 @@ fn row(
         if !on_side(i) || column.role != ColumnRole::Value || cell.text.is_empty() {
             continue;
         }
-        let value = Decimal::from_str(&cell.text).ok();
-        let status = match (value, cell.repaired) {
-            (None, _) => CellStatus::Unreadable,
-            (Some(_), true) => CellStatus::Repaired,
-            (Some(_), false) => CellStatus::Read,
-        };
-        if value.is_none() {
-            let mut f = Finding::new(
-                Severity::Error,
-                "unreadable_cell",
-                format!("{id} line {}: {:?} in column {} is not a number", printed.line, cell.raw, column.key),
-            );
-            (f.table, f.row, f.column, f.side, f.page) =
-                (Some(id.clone()), Some(key.clone()), Some(column.key.clone()), side, Some(printed.page));
-            findings.push(f);
-        }
-        cells.push(Cell { column: column.key.clone(), raw: cell.raw.clone(), value, status, inferred_by: None });
+        let at = At { table: id, row: &key, column: &column.key, side };
+        cells.push(read(cell, &at, printed, findings));
     }
     if label.is_empty() && code.is_none() && cells.is_empty() {
         return None;
     }
     let under = place_under(grid, side, &label, &key, heading);
     Some(Row { key, label, code, side, under, seq: printed.seq, page: printed.page, line: printed.line, cells })
+}
+
+/// Where a cell is, for findings.
+struct At<'a> {
+    table: &'a str,
+    row: &'a str,
+    column: &'a str,
+    side: Option<Side>,
+}
+
+/// A printed figure as an exact decimal; printed text that is not a number is kept raw,
+/// marked unreadable and reported (never a zero).
+fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>) -> Cell {
+    let value = Decimal::from_str(&cell.text).ok();
+    let status = match (value, cell.repaired) {
+        (None, _) => CellStatus::Unreadable,
+        (Some(_), true) => CellStatus::Repaired,
+        (Some(_), false) => CellStatus::Read,
+    };
+    if value.is_none() {
+        let mut f = Finding::new(
+            Severity::Error,
+            "unreadable_cell",
+            format!("{} line {}: {:?} in column {} is not a number", at.table, printed.line, cell.raw, at.column),
+        );
+        (f.table, f.row, f.column, f.side, f.page) = (
+            Some(at.table.to_string()),
+            Some(at.row.to_string()),
+            Some(at.column.to_string()),
+            at.side,
+            Some(printed.page),
+        );
+        findings.push(f);
+    }
+    Cell { column: at.column.to_string(), raw: cell.raw.clone(), value, status, inferred_by: None }
 }
 
 /// How a label is numbered: sub-rows are numbered in another style than their heading
