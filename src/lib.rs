@@ -39,7 +39,8 @@ pub fn convert(path: &Path, doc: &str) -> Document {
     // Typed rows keyed by code or label, figures as exact decimals.
     let mut rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
     // Every identity checked; a lost figure inferred where the identities pin it down.
-    let validated = validate::check(&mut rebuilt.tables, metadata.kind.unwrap_or(Kind::Budget));
+    let validated =
+        validate::check(&mut rebuilt.tables, metadata.kind.unwrap_or(Kind::Budget), metadata.unit.as_deref());
     let source = Source {
         path: path.display().to_string(),
         sha256: input.sha256.clone(),

@@ -61,8 +61,10 @@ fn a_blanked_total_is_inferred_and_marked() {
     let f = inferred.iter().find(|f| f["table"] == "expense").expect("expense 合计 inferred");
     assert_eq!(f["row"], "合计");
     assert_eq!(f["column"], "合计");
-    // 528.41 + 209.65 = 738.06; printed was 738.05, within the rounding of both identities.
-    assert_eq!(f["expected"], "738.06");
+    // 528.41 + 209.65 = 738.06 within rounding, but the summary restates the total: its
+    // 本年支出合计 (itself lost, inferred first from 支出总计) pins it to the printed 738.05.
+    assert_eq!(f["expected"], "738.05");
+    assert_eq!(f["rule"], "x.summary-expense.current");
 }
 
 #[test]

@@ -3,6 +3,8 @@
 mod bad_input;
 mod common;
 mod defects;
+mod planted;
+mod rules;
 mod schemas;
 mod snapshots;
 mod truth;

@@ -40,13 +40,16 @@ impl Banner {
     }
 }
 
-/// The most repeated `code name` line (at least twice), with the fiscal year.
-pub fn find(lines: &[Line]) -> Option<Banner> {
+/// The most repeated `code name` line (at least twice, or once right under a table
+/// title), with the fiscal year.
+pub fn find(lines: &[Line], is_title: impl Fn(&Line) -> bool) -> Option<Banner> {
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for line in lines {
+    for (i, line) in lines.iter().enumerate() {
         let text = nfkc(&line.text());
         if let Some(c) = CODE_NAME.captures(text.trim()) {
-            *seen.entry((c[1].to_string(), c[2].to_string())).or_default() += 1;
+            // Printed once, it is a banner only right under a table title (a one-page table).
+            let under_title = lines[i.saturating_sub(3)..i].iter().any(&is_title);
+            *seen.entry((c[1].to_string(), c[2].to_string())).or_default() += if under_title { 2 } else { 1 };
         }
     }
     let ((code, name), count) = seen.into_iter().max_by_key(|(k, n)| (*n, std::cmp::Reverse(k.clone())))?;

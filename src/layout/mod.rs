@@ -60,7 +60,7 @@ pub fn segment(extracted: &Extracted) -> Layout {
         Text::Lines(lines) => (lines.clone(), 0),
         Text::Glyphs(pages) => (geometry::lines(pages), extracted.pages),
     };
-    let banner = banner::find(&lines);
+    let banner = banner::find(&lines, is_title);
     refine_pages(&mut lines, banner.as_ref());
     let pages = pages.max(lines.iter().map(|l| l.page).max().unwrap_or(1));
     let units = lines.iter().filter_map(|l| unit_of(l).map(|u| (l.number, u))).collect();
@@ -192,6 +192,10 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
                 block.segments.push(Segment { page: line.page, ..Segment::default() });
             }
             if furniture {
+                // `预算年度: 2023  单位: 万元` on one line: keep the unit.
+                if let Some(unit) = unit_of(line) {
+                    block.unit.get_or_insert(unit);
+                }
                 continue;
             }
         }

@@ -85,11 +85,12 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
             let cell = &printed.cells[i];
             let item = template.columns.get(i).and_then(|c| c.item.clone()).unwrap_or_else(|| column.label.clone());
             let under = template.columns.get(i).and_then(|c| c.under.clone());
-            if column.role != ColumnRole::Value || cell.text.is_empty() {
+            if column.role != ColumnRole::Value {
                 continue;
             }
+            // Every item printed as a header is a row, its figure a cell when printed.
             let at = At { table: &template.id, row: &label_key(&item), column: &figure_key, side: None };
-            let read = read(cell, &at, printed, findings);
+            let cells = if cell.text.is_empty() { vec![] } else { vec![read(cell, &at, printed, findings)] };
             rows.push(Row {
                 key: label_key(&item),
                 label: item,
@@ -99,7 +100,7 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
                 seq: None,
                 page: printed.page,
                 line: printed.line,
-                cells: vec![read],
+                cells,
             });
         }
     }
@@ -110,7 +111,7 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
         title: grid.title.clone(),
         pages: grid.pages.clone(),
         unit: grid.unit.clone().filter(|u| Some(u.as_str()) != unit),
-        empty: declared_empty && rows.is_empty(),
+        empty: declared_empty && rows.iter().all(|r| r.cells.is_empty()),
         notes: grid.notes.clone(),
         columns: vec![Column {
             key: figure_key,

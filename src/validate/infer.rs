@@ -33,10 +33,22 @@ struct Candidate {
 
 /// Finds and fills inferable cells; returns what it filled.
 pub fn fill(tables: &mut [Table], instances: &[Instance], findings: &mut Vec<Finding>) -> Vec<Inferred> {
-    let suspects = suspects(tables, instances);
+    let mut suspects = suspects(tables, instances);
     let mut filled = Vec::new();
-    for at in &suspects {
-        let candidates: Vec<Candidate> = instances.iter().filter_map(|i| candidate(tables, i, at, &suspects)).collect();
+    // The cell the identities pin down most tightly goes first; once filled it is evidence
+    // for the next (a lost summary total, then a blank that total restates).
+    loop {
+        let ranked = suspects.iter().filter_map(|at| {
+            let candidates: Vec<Candidate> =
+                instances.iter().filter_map(|i| candidate(tables, i, at, &suspects)).collect();
+            let tightest = candidates.iter().map(|c| c.tolerance).min()?;
+            Some((tightest, at.clone(), candidates))
+        });
+        let Some((_, at, candidates)) = ranked.min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))) else {
+            break;
+        };
+        suspects.remove(&at);
+        let at = &at;
         let Some(best) = candidates.iter().min_by_key(|c| c.tolerance) else {
             continue;
         };
@@ -134,6 +146,11 @@ fn suspects(tables: &[Table], instances: &[Instance]) -> BTreeSet<At> {
 
 /// What `instance` says the unknown cell `at` must be, when all its other cells are known.
 fn candidate(tables: &[Table], instance: &Instance, at: &At, suspects: &BTreeSet<At>) -> Option<Candidate> {
+    let one_table_unit =
+        instance.lhs.iter().chain(&instance.rhs).all(|a| tables[a.table].unit == tables[at.table].unit);
+    if instance.rule.relation != super::rules::Relation::Equal || !one_table_unit {
+        return None; // an inequality or a comparison across units pins nothing down
+    }
     let in_lhs = instance.lhs.contains(at);
     if !in_lhs && !instance.rhs.contains(at) {
         return None;

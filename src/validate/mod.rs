@@ -29,17 +29,15 @@ pub struct Validated {
 pub use infer::Inferred;
 
 /// Runs every check; fills inferred cells into `tables`.
-pub fn check(tables: &mut [Table], kind: Kind) -> Validated {
+pub fn check(tables: &mut [Table], kind: Kind, unit: Option<&str>) -> Validated {
     let mut out = Validated::default();
     missing_tables(tables, kind, &mut out.findings);
-    let Some(catalogue) = rules::CATALOGUES.iter().find(|c| c.kind == kind) else {
-        return out;
-    };
-    let instances = rules::instances(catalogue, tables);
+    let instances: Vec<Instance> =
+        rules::CATALOGUES.iter().filter(|c| c.kind == kind).flat_map(|c| rules::instances(c, tables)).collect();
     out.inferred = infer::fill(tables, &instances, &mut out.findings);
     out.checks.inferred = u32::try_from(out.inferred.len()).unwrap_or(u32::MAX);
     for instance in &instances {
-        evaluate(tables, instance, &mut out);
+        evaluate(tables, instance, unit, &mut out);
     }
     out
 }
@@ -74,21 +72,48 @@ pub(crate) fn path(tables: &[Table], at: &At) -> String {
     }
 }
 
-fn evaluate(tables: &[Table], instance: &Instance, out: &mut Validated) {
-    let read = |ats: &[At]| -> Option<Vec<Option<Decimal>>> { ats.iter().map(|a| value(tables, a).ok()).collect() };
+/// Yuan per unit of a table's figures.
+fn factor(tables: &[Table], at: &At, unit: Option<&str>) -> Decimal {
+    match tables[at.table].unit.as_deref().or(unit) {
+        Some("万元") => Decimal::from(10_000),
+        _ => Decimal::ONE,
+    }
+}
+
+fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut Validated) {
+    let read = |ats: &[At]| -> Option<Vec<(Option<Decimal>, Decimal)>> {
+        ats.iter().map(|a| value(tables, a).ok().map(|v| (v, factor(tables, a, unit)))).collect()
+    };
     let (Some(lhs), Some(rhs)) = (read(&instance.lhs), read(&instance.rhs)) else {
         return; // an unreadable cell: reported by `tables`, not checkable
     };
-    let figures: Vec<Decimal> = lhs.iter().chain(&rhs).flatten().copied().collect();
-    if figures.is_empty() {
+    let printed: Vec<(Decimal, Decimal)> = lhs.iter().chain(&rhs).filter_map(|(v, f)| v.map(|v| (v, *f))).collect();
+    if printed.is_empty() {
         return; // every cell blank: nothing printed to check
     }
-    let actual: Decimal = lhs.iter().flatten().sum();
-    let expected: Decimal = rhs.iter().flatten().sum();
+    let mixed = printed.iter().any(|(_, f)| *f != printed[0].1);
+    // Figures printed in different units are compared in yuan, within one unit of the
+    // coarser printed place; otherwise in their own unit, within n half-units.
+    let (scale, tol) = if mixed {
+        let tol = printed.iter().map(|(v, f)| Decimal::new(1, v.scale()) * f).max().unwrap_or(Decimal::ONE);
+        (Decimal::ONE, tol)
+    } else {
+        let figures: Vec<Decimal> = printed.iter().map(|(v, _)| *v).collect();
+        (Decimal::ZERO, tolerance(&figures, figures.len().saturating_sub(1)))
+    };
+    let sum = |side: &[(Option<Decimal>, Decimal)]| -> Decimal {
+        side.iter().map(|(v, f)| v.unwrap_or_default() * if scale.is_zero() { Decimal::ONE } else { *f }).sum()
+    };
+    let actual = sum(&lhs);
+    let expected = sum(&rhs);
     let difference = actual - expected;
-    let tol = tolerance(&figures, figures.len().saturating_sub(1));
     out.checks.identities += 1;
-    let severity = if difference.is_zero() {
+    let rule = instance.rule;
+    let holds_exactly = match rule.relation {
+        rules::Relation::Equal => difference.is_zero(),
+        rules::Relation::AtLeast => difference >= Decimal::ZERO,
+    };
+    let severity = if holds_exactly {
         out.checks.exact += 1;
         return;
     } else if difference.abs() <= tol {
@@ -96,20 +121,28 @@ fn evaluate(tables: &[Table], instance: &Instance, out: &mut Validated) {
         Severity::Info
     } else {
         out.checks.violated += 1;
-        Severity::Error
+        rule.severity
     };
     let first = &instance.lhs[0];
     let row = first.row.map(|r| &tables[first.table].rows[r]);
     let cells: Vec<String> = instance.lhs.iter().chain(&instance.rhs).map(|a| path(tables, a)).collect();
-    let rule = instance.rule;
-    let kind = if severity == Severity::Info { "identity_rounding" } else { "identity_violation" };
+    let kind = match severity {
+        Severity::Info => "identity_rounding",
+        Severity::Warning => "identity_soft_violation",
+        Severity::Error => "identity_violation",
+    };
     let verdict = if severity == Severity::Info { "holds within rounding" } else { "fails" };
+    let relation = if rule.relation == rules::Relation::AtLeast { "at least " } else { "" };
+    let in_yuan = if mixed { " (in 元, the tables' units differ)" } else { "" };
     let mut f = Finding::new(
         severity,
         kind,
         format!(
-            "{} ({}) {verdict}: {} printed {actual}, the sum is {expected} (difference {difference}, tolerance {tol})",
-            rule.id, rule.zh, cells[0]
+            "{} ({}) {verdict}: {} printed {actual}, {relation}{expected} expected from {} (difference {difference}, tolerance {tol}){in_yuan}",
+            rule.id,
+            rule.zh,
+            cells[0],
+            cells[instance.lhs.len()..].join(" + ")
         ),
     );
     f.table = Some(tables[first.table].id.clone());

@@ -10,7 +10,7 @@ use crate::model::{ColumnRole, Kind, Side, Table};
 
 /// Every identity catalogue, one per disclosure kind.
 pub static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
-    [include_str!("../../data/identities/budget.toml")]
+    [include_str!("../../data/identities/budget.toml"), include_str!("../../data/identities/budget-cross-table.toml")]
         .iter()
         .map(|t| toml::from_str(t).expect("data/identities/*.toml parse (tested)"))
         .collect()
@@ -49,10 +49,37 @@ pub struct Rule {
     /// The layout families (`national`, `shanghai`) the rule applies to; all when empty.
     #[serde(default)]
     pub layouts: Vec<String>,
+    /// `=` (default) or `>=` (the left side at least the right: the 三公 table covers
+    /// project spending too, the basic-expense lines only basic).
+    #[serde(default)]
+    pub relation: Relation,
+    /// Severity of a violation: `error` (default) or `warning` for soft checks that hold
+    /// only for some departments.
+    #[serde(default = "error")]
+    pub severity: crate::model::Severity,
+    /// `classes` / `matching_rows`: the two sides compared row by row.
+    #[serde(default)]
+    pub left: Option<CellSpec>,
+    #[serde(default)]
+    pub right: Option<CellSpec>,
     #[serde(default)]
     pub lhs: Vec<CellSpec>,
     #[serde(default)]
     pub rhs: Vec<CellSpec>,
+}
+
+fn error() -> crate::model::Severity {
+    crate::model::Severity::Error
+}
+
+/// How the two sides of an identity compare.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+pub enum Relation {
+    #[default]
+    #[serde(rename = "=")]
+    Equal,
+    #[serde(rename = ">=")]
+    AtLeast,
 }
 
 /// How a rule expands.
@@ -64,6 +91,10 @@ pub enum RuleKind {
     TotalRow,
     Rows,
     Cells,
+    /// The two-sided summary's class rows (by name) vs a coded table's class rows.
+    Classes,
+    /// Rows with the same code in two tables.
+    MatchingRows,
 }
 
 /// Where the addends of a `rows` rule come from.
@@ -82,6 +113,7 @@ pub struct CellSpec {
     pub table: Option<String>,
     #[serde(default)]
     pub side: Option<Side>,
+    #[serde(default)]
     pub row: String,
     #[serde(default)]
     pub under: Option<String>,
@@ -118,6 +150,7 @@ pub fn instances<'r>(catalogue: &'r Catalogue, tables: &[Table]) -> Vec<Instance
             RuleKind::TotalRow => total_row(rule, t, &tables[t], &mut out),
             RuleKind::Rows => rows(rule, t, &tables[t], &mut out),
             RuleKind::Cells => cells(rule, t, tables, &mut out),
+            RuleKind::Classes | RuleKind::MatchingRows => row_pairs(rule, t, tables, &mut out),
         }
     }
     out
@@ -257,10 +290,55 @@ fn cells<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<
     }
 }
 
+/// Function-class names → codes (`data/codes/function-classes.toml`).
+static CLASSES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    struct File {
+        class: Vec<Class>,
+    }
+    #[derive(Deserialize)]
+    struct Class {
+        code: String,
+        names: Vec<String>,
+    }
+    let file: File = toml::from_str(include_str!("../../data/codes/function-classes.toml"))
+        .expect("function classes parse (tested)");
+    file.class.into_iter().flat_map(|c| c.names.into_iter().map(move |n| (label_key(&n), c.code.clone()))).collect()
+});
+
+/// The 类 code a summary row's label names.
+pub fn class_code(label_key: &str) -> Option<&'static str> {
+    CLASSES.iter().find(|(name, _)| name == label_key).map(|(_, code)| code.as_str())
+}
+
+/// Row-by-row comparisons of two tables: `classes` pairs a summary's class rows (named)
+/// with a coded table's rows by the class dictionary; `matching_rows` pairs rows by code.
+fn row_pairs<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<'r>>) {
+    let (Some(left), Some(right)) = (&rule.left, &rule.right) else { return };
+    let l = left.table.as_ref().and_then(|id| tables.iter().position(|x| &x.id == id)).unwrap_or(t);
+    let Some(r) = right.table.as_ref().and_then(|id| tables.iter().position(|x| &x.id == id)) else { return };
+    for (i, row) in tables[l].rows.iter().enumerate() {
+        if left.side.is_some() && row.side != left.side {
+            continue;
+        }
+        let code = match rule.kind {
+            RuleKind::Classes => class_code(&row.key).map(str::to_string),
+            _ => row.code.clone(),
+        };
+        let Some(code) = code else { continue };
+        let other = tables[r].rows.iter().position(|x| x.code.as_deref() == Some(code.as_str()));
+        out.push(Instance {
+            rule,
+            lhs: vec![At { table: l, row: Some(i), column: label_key(&left.column) }],
+            rhs: vec![At { table: r, row: other, column: label_key(&right.column) }],
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tables::template::TEMPLATES;
+    use crate::tables::template::{TEMPLATES, TableTemplate};
 
     #[test]
     fn catalogues_load_and_name_template_tables_and_columns() {
@@ -274,13 +352,30 @@ mod tests {
                     .filter(|t| t.id == rule.table)
                     .collect();
                 assert!(!tables.is_empty(), "{}: unknown table {} for its layouts", rule.id, rule.table);
-                let known = |c: &str| tables.iter().any(|t| t.columns.iter().any(|col| col.names(&label_key(c))));
-                let columns: Vec<&String> = match rule.kind {
-                    RuleKind::Columns => rule.total.iter().chain(&rule.addends).collect(),
-                    _ => rule.lhs.iter().chain(&rule.rhs).map(|c| &c.column).collect(),
+                // A transposed table's facts have one column: the figure's kind.
+                let names = |t: &TableTemplate, c: &str| {
+                    t.columns.iter().any(|col| col.names(&label_key(c)))
+                        || (t.transposed && t.figure.as_deref().map(label_key) == Some(label_key(c)))
                 };
-                for c in columns {
-                    assert!(known(c), "{}: column {c} not in any {} template", rule.id, rule.table);
+                let known = |c: &str| tables.iter().any(|t| names(t, c));
+                // Cells of other tables are checked against those tables' templates.
+                let known_in = |spec: &CellSpec| match &spec.table {
+                    None => known(&spec.column),
+                    Some(other) => {
+                        TEMPLATES.iter().filter(|s| s.kind == cat.kind).flat_map(|s| s.tables.iter()).any(|t| {
+                            &t.id == other
+                                && (rule.layouts.is_empty() || rule.layouts.contains(&t.layout))
+                                && names(t, &spec.column)
+                        })
+                    }
+                };
+                if rule.kind == RuleKind::Columns {
+                    for c in rule.total.iter().chain(&rule.addends) {
+                        assert!(known(c), "{}: column {c} not in any {} template", rule.id, rule.table);
+                    }
+                }
+                for spec in rule.lhs.iter().chain(&rule.rhs).chain(&rule.left).chain(&rule.right) {
+                    assert!(known_in(spec), "{}: column {} not in its table's template", rule.id, spec.column);
                 }
                 assert!(!rule.zh.is_empty() && !rule.en.is_empty(), "{} is described", rule.id);
             }

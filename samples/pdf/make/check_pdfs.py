@@ -7,6 +7,8 @@
   must equal the multiset of truth values, and every truth fact must have a text line with
   its row key (code or label) and its value.
 * cmap-stsong-gbk.pdf: the same for the three_public facts.
+* cmap-stsong-gbk-euc.pdf: the same, on the NFKC form of the text (poppler maps the
+  half-width CIDs of GBK-EUC-H's single bytes to full-width characters: ４．４０).
 
 Usage: python3 check_pdfs.py [SAMPLES_PDF_DIR] [TRUTH_TSV]
 """
@@ -15,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PDF_DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(HERE)
@@ -35,22 +38,23 @@ TITLES = [  # order matters: longer titles first
 NUM = re.compile(r"(?<![\d.])\d+\.\d{2}(?![\d.])")
 
 
-def pages(pdf):
+def pages(pdf, nfkc=False):
     n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
         ["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout).group(1))
     for i in range(1, n + 1):
-        yield subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), pdf, "-"],
-                             capture_output=True, text=True, check=True).stdout
+        page = subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), pdf, "-"],
+                              capture_output=True, text=True, check=True).stdout
+        yield unicodedata.normalize("NFKC", page) if nfkc else page
 
 
 def norm(s):
     return s.replace('"', "").replace("“", "").replace("”", "")
 
 
-def check(pdf, truth, only=None):
+def check(pdf, truth, only=None, nfkc=False):
     text = collections.defaultdict(list)
     current = None
-    for page in pages(pdf):
+    for page in pages(pdf, nfkc):
         head = page.strip().splitlines()[0].strip() if page.strip() else ""
         for key, title in TITLES:
             if head == title:
@@ -96,6 +100,8 @@ def main():
             errors += 1
             print(f"{hebei}: missing {must!r}")
     errors += check(os.path.join(PDF_DIR, "cmap-stsong-gbk.pdf"), truth, only={"three_public"})
+    errors += check(os.path.join(PDF_DIR, "cmap-stsong-gbk-euc.pdf"), truth,
+                    only={"three_public"}, nfkc=True)
     print("OK" if errors == 0 else f"{errors} problem(s)")
     sys.exit(1 if errors else 0)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerate samples/pdf/qinglong-2023-budget-hebei.pdf, samples/pdf/cmap-stsong-gbk.pdf and
-# samples/pdf/qinglong-2023-budget-unruled.pdf, then check them against
-# tests/truth/qinglong-2023-budget.tsv. See README.md for the tools.
+# Regenerate samples/pdf/qinglong-2023-budget-hebei.pdf, samples/pdf/cmap-stsong-gbk.pdf,
+# samples/pdf/cmap-stsong-gbk-euc.pdf and samples/pdf/qinglong-2023-budget-unruled.pdf, then
+# check them against tests/truth/qinglong-2023-budget.tsv. See README.md for the tools.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(dirname "$here")"
@@ -15,6 +15,7 @@ soffice -env:UserInstallation="file://$tmp/lo-profile" --headless \
 cp "$tmp/qinglong-2023-budget-hebei.pdf" "$out/qinglong-2023-budget-hebei.pdf"
 
 python3 "$here/make_cmap_pdf.py" "$out/cmap-stsong-gbk.pdf"
+python3 "$here/make_cmap_gbk_euc_pdf.py" "$out/cmap-stsong-gbk-euc.pdf"
 python3 "$here/make_unruled_pdf.py" "$out/qinglong-2023-budget-unruled.pdf"
 
 python3 "$here/check_pdfs.py" "$out"

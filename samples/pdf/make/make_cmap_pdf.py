@@ -36,24 +36,23 @@ ROWS = [
 COLS = [40, 216, 96, 130, 130, 150]  # points; sum 762 = landscape A4 minus 2 x 40
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "cmap-stsong-gbk.pdf"
-    font = UnicodeCIDFont(FONT)
-    assert font.encoding.name == "UniGB-UCS2-H", font.encoding.name
-    pdfmetrics.registerFont(font)
+def draw(out, font=FONT):
+    """Write the one-page PDF to OUT with all text in the registered font named `font` (its
+    stringWidth places the centred and right-aligned text). make_cmap_gbk_euc_pdf.py calls
+    this with a GBK-EUC-H font."""
     width, height = landscape(A4)
     # initialFontName: no unused Helvetica resource in the file
     c = canvas.Canvas(out, pagesize=(width, height), invariant=1, pageCompression=1,
-                      initialFontName=FONT, initialFontSize=10)
+                      initialFontName=font, initialFontSize=10)
     c.setTitle(TITLE)
     c.setAuthor("gongkai samples")
 
     left = 40
     right = left + sum(COLS)
     y = height - 60
-    c.setFont(FONT, 18)
+    c.setFont(font, 18)
     c.drawCentredString(width / 2, y, TITLE)
-    c.setFont(FONT, 10.5)
+    c.setFont(font, 10.5)
     y -= 30
     c.drawString(left, y, UNIT)
     y -= 18
@@ -84,7 +83,7 @@ def main():
 
     baseline = lambda upper, h: upper - h / 2 - 3.5  # noqa: E731
 
-    c.setFont(FONT, 10.5)
+    c.setFont(font, 10.5)
     for i, label in enumerate(HEADER):
         centre(i, baseline(lines_y[0], head_h), label)
     yy = baseline(lines_y[1], row_h)
@@ -92,7 +91,7 @@ def main():
     for i in range(1, len(HEADER)):
         centre(i, yy, str(i))
 
-    c.setFont(FONT, 10)
+    c.setFont(font, 10)
     for n, (label, *values) in enumerate(ROWS, start=1):
         yy = baseline(lines_y[n + 1], row_h)
         centre(0, yy, str(n))
@@ -103,6 +102,14 @@ def main():
 
     c.showPage()
     c.save()
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "cmap-stsong-gbk.pdf"
+    font = UnicodeCIDFont(FONT)
+    assert font.encoding.name == "UniGB-UCS2-H", font.encoding.name
+    pdfmetrics.registerFont(font)
+    draw(out, FONT)
 
 
 if __name__ == "__main__":
