@@ -18,7 +18,7 @@ pub mod validate;
 
 use std::path::Path;
 
-use model::{Document, Kind, Source};
+use model::{Document, Source};
 
 /// Converts one input into a document. Never panics on bad input: an unreadable input is a
 /// failed document whose finding says why.
@@ -38,9 +38,9 @@ pub fn convert(path: &Path, doc: &str) -> Document {
     let metadata = emit::metadata(&layout);
     // Typed rows keyed by code or label, figures as exact decimals.
     let mut rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
-    // Every identity checked; a lost figure inferred where the identities pin it down.
-    let validated =
-        validate::check(&mut rebuilt.tables, metadata.kind.unwrap_or(Kind::Budget), metadata.unit.as_deref());
+    // Every identity checked, across tables, against the narrative and the page metadata;
+    // a lost figure inferred where the identities pin it down.
+    let validated = validate::check(&mut rebuilt.tables, &layout, &metadata);
     let source = Source {
         path: path.display().to_string(),
         sha256: input.sha256.clone(),

@@ -326,6 +326,10 @@ pub struct Checks {
     pub violated: u32,
     /// Cells filled from an identity.
     pub inferred: u32,
+    /// Figures stated in the narrative and compared with the tables.
+    pub narrative: u32,
+    /// Of those, how many disagree with the tables.
+    pub narrative_mismatched: u32,
 }
 
 /// One line of `facts.ndjson`: one non-empty numeric cell of a standard table.

@@ -48,7 +48,8 @@ fn every_planted_defect_has_its_expected_outcome() {
             assert!(sample.findings.iter().any(|w| matches(f, w)), "{stem}: unexpected error {f:#}");
         }
         if let Some(truth) = &sample.truth {
-            crate::truth::assert_equal_to(stem, truth, true);
+            // A PDF prints what the OCR text lost: no `inferred` flags to compare there.
+            crate::truth::assert_equal_to(stem, truth, sample.file.ends_with(".pdf"));
         }
     }
 }

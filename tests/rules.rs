@@ -1,4 +1,4 @@
-//! Every identity rule file loads, and every rule is exercised by at least one sample.
+//! Every identity rule and narrative statement loads and is exercised by at least one sample.
 
 use std::collections::BTreeSet;
 
@@ -25,4 +25,29 @@ fn every_rule_is_exercised_by_a_sample() {
         gongkai::validate::rules::CATALOGUES.iter().flat_map(|c| c.rules.iter().map(|r| r.id.clone())).collect();
     let missing: Vec<&String> = all.difference(&exercised).collect();
     assert!(missing.is_empty(), "rules no sample exercises: {missing:#?}");
+}
+
+#[test]
+fn every_narrative_statement_is_found_in_a_sample() {
+    let mut found = BTreeSet::new();
+    for dir in ["samples/ocr-text", "samples/pdf", "samples/planted"] {
+        let Ok(entries) = std::fs::read_dir(root().join(dir)) else { continue };
+        for path in entries.map(|e| e.unwrap().path()) {
+            if !path.extension().is_some_and(|e| e == "txt" || e == "pdf") {
+                continue;
+            }
+            let Ok(input) = gongkai::source::read(&path) else { continue };
+            let layout = gongkai::layout::segment(&gongkai::extract::extract(&input));
+            let doc = gongkai::convert(&path, "statements");
+            let unit = doc.metadata.unit.as_deref();
+            let kind = doc.metadata.kind.unwrap_or(gongkai::model::Kind::Budget);
+            found.extend(gongkai::validate::narrative::compare(&doc.tables, &layout.narrative, kind, unit).found);
+        }
+    }
+    let all: BTreeSet<String> = gongkai::validate::narrative::STATEMENTS
+        .iter()
+        .flat_map(|s| s.statements.iter().map(|x| x.id.clone()))
+        .collect();
+    let missing: Vec<&String> = all.difference(&found).collect();
+    assert!(missing.is_empty(), "statements no sample states: {missing:#?}");
 }

@@ -25,6 +25,10 @@ EDITS = {
         (193, "11.35\t\t", "11.35\t二、政府性基金预算拨款\t0.00"),
         (194, "三、国有资本经营预算拨款\t\t", "三、国有资本经营预算拨款\t\t三、国有资本经营预算拨款\t0.00"),
     ],
+    # The narrative restates a figure wrongly: 一般公共预算收入 590.01 for the tables' 509.01.
+    "issue4-narrative-figure": [(364, "一般公共预算收入509.01万元", "一般公共预算收入590.01万元")],
+    # The 支出总表's page banner says 2022 in a 2023 budget.
+    "issue4-banner-year": [(122, "预算年度: 2023", "预算年度: 2022")],
 }
 
 

@@ -28,6 +28,41 @@ pub struct Layout {
     /// Explicit unit lines (`单位: 万元`), by line number.
     pub units: Vec<(u32, String)>,
     pub blocks: Vec<Block>,
+    /// The running text outside the tables (情况说明, 编制说明).
+    pub narrative: Narrative,
+}
+
+/// The document's running text: NFKC, white space removed, lines run together (a figure
+/// broken over two lines, `2,389.52万` / `元`, is whole again), with the page of each part.
+#[derive(Debug, Clone, Default)]
+pub struct Narrative {
+    pub text: String,
+    /// (byte offset where a line starts in `text`, its page), in order.
+    pub pages: Vec<(usize, u32)>,
+}
+
+impl Narrative {
+    /// The page the text at byte `offset` is on.
+    pub fn page_at(&self, offset: usize) -> Option<u32> {
+        self.pages.iter().take_while(|(start, _)| *start <= offset).last().map(|(_, p)| *p)
+    }
+}
+
+fn narrative(lines: &[Line], blocks: &[Block]) -> Narrative {
+    let mut in_tables = std::collections::BTreeSet::new();
+    for b in blocks {
+        in_tables.insert(b.title.number);
+        for s in &b.segments {
+            in_tables.extend(s.header.iter().chain(&s.numbers).chain(&s.body).map(|l| l.number));
+        }
+        in_tables.extend(b.notes.iter().map(|l| l.number));
+    }
+    let mut out = Narrative::default();
+    for line in lines.iter().filter(|l| !in_tables.contains(&l.number) && !l.is_blank()) {
+        out.pages.push((out.text.len(), line.page));
+        out.text.extend(crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()));
+    }
+    out
 }
 
 /// One standard table as laid out on the pages.
@@ -65,7 +100,8 @@ pub fn segment(extracted: &Extracted) -> Layout {
     let pages = pages.max(lines.iter().map(|l| l.page).max().unwrap_or(1));
     let units = lines.iter().filter_map(|l| unit_of(l).map(|u| (l.number, u))).collect();
     let (blocks, kind) = blocks(&lines, banner.as_ref());
-    Layout { lines, pages, banner, kind, units, blocks }
+    let narrative = narrative(&lines, &blocks);
+    Layout { lines, pages, banner, kind, units, blocks, narrative }
 }
 
 /// The unit a `单位: 万元` line states.

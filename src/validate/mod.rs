@@ -1,19 +1,23 @@
 //! Stage 6, `validate`: tables → findings. Checks every identity of the catalogue
-//! (`data/identities/*.toml`) with exact decimals, infers a lost cell where the identities
-//! pin it down (marked `inferred`, never passed off as read), and reports standard tables
-//! missing from the document.
+//! (`data/identities/*.toml`: within tables and across them) with exact decimals, infers a
+//! lost cell where the identities pin it down (marked `inferred`, never passed off as
+//! read), compares the figures the narrative states with the tables (`narrative`), and
+//! reports standard tables missing from the document.
 //!
 //! Rounding (output contract): an identity over n addends holds when |difference| ≤ n ×
 //! half a unit in the last printed place, with n = non-blank printed cells − 1. Within
 //! that it is an `info` finding; beyond it an `error` with expected, actual, difference and
 //! every cell involved. A blank cell is zero; an unreadable one is unknown.
 
+pub mod consistency;
 mod infer;
+pub mod narrative;
 pub mod rules;
 
 use rust_decimal::Decimal;
 
-use crate::model::{Checks, Finding, Kind, Severity, Table};
+use crate::layout::Layout;
+use crate::model::{Checks, Finding, Kind, Metadata, Severity, Table};
 use crate::tables::template::TEMPLATES;
 use rules::{At, Instance};
 
@@ -29,8 +33,11 @@ pub struct Validated {
 pub use infer::Inferred;
 
 /// Runs every check; fills inferred cells into `tables`.
-pub fn check(tables: &mut [Table], kind: Kind, unit: Option<&str>) -> Validated {
+pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata) -> Validated {
+    let kind = metadata.kind.unwrap_or(Kind::Budget);
+    let unit = metadata.unit.as_deref();
     let mut out = Validated::default();
+    out.findings.extend(consistency::check(layout, metadata));
     missing_tables(tables, kind, &mut out.findings);
     let instances: Vec<Instance> =
         rules::CATALOGUES.iter().filter(|c| c.kind == kind).flat_map(|c| rules::instances(c, tables)).collect();
@@ -39,6 +46,10 @@ pub fn check(tables: &mut [Table], kind: Kind, unit: Option<&str>) -> Validated 
     for instance in &instances {
         evaluate(tables, instance, unit, &mut out);
     }
+    let compared = narrative::compare(tables, &layout.narrative, kind, unit);
+    out.checks.narrative = compared.checked;
+    out.checks.narrative_mismatched = compared.mismatched;
+    out.findings.extend(compared.findings);
     out
 }
 

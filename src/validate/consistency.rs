@@ -1,0 +1,104 @@
+//! Metadata consistency: the year every table title and page banner states against the
+//! document's year (预算年度), the department named on every page against the document's,
+//! and placeholders left from a template (`XX局`, `××单位`) — each a finding at the page
+//! where it is printed.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::label::nfkc;
+use crate::layout::Layout;
+use crate::model::{Finding, Metadata, Severity};
+
+static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年度?").expect("year"));
+static BANNER_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:预算年度|决算年度|年度)\s*:\s*(\d{4})").expect("banner year"));
+static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:编制部门|预算主管部门|编制单位)\s*:\s*(\p{Han}[\p{Han}()]{2,40})").expect("department")
+});
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:XX|xx|××|ＸＸ)\p{Han}|\p{Han}(?:XX|xx|××)").expect("placeholder"));
+
+/// Checks the metadata against every page.
+pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let finding = |kind: &str, page: u32, message: String, table: Option<&str>| {
+        let mut f = Finding::new(Severity::Error, kind, message);
+        f.page = Some(page);
+        f.table = table.map(str::to_string);
+        f
+    };
+    if let Some(year) = metadata.year {
+        for block in &layout.blocks {
+            let title = nfkc(&block.title.text());
+            if let Some(c) = YEAR_IN_TITLE.captures(&title)
+                && c[1].parse::<i32>().ok() != Some(year)
+            {
+                out.push(finding(
+                    "year_mismatch",
+                    block.title.page,
+                    format!("the title «{title}» states {}, the document's year is {year}", &c[1]),
+                    Some(&block.template.id),
+                ));
+            }
+        }
+        for line in &layout.lines {
+            let text = nfkc(&line.text());
+            if let Some(c) = BANNER_YEAR.captures(text.trim())
+                && c[1].parse::<i32>().ok() != Some(year)
+            {
+                out.push(finding(
+                    "year_mismatch",
+                    line.page,
+                    format!("line {}: «{}» states {}, the document's year is {year}", line.number, text.trim(), &c[1]),
+                    None,
+                ));
+            }
+        }
+    }
+    if let Some(department) = &metadata.department {
+        for line in &layout.lines {
+            let text = nfkc(&line.text());
+            if let Some(c) = DEPARTMENT.captures(&text)
+                && &c[1] != department
+            {
+                out.push(finding(
+                    "department_mismatch",
+                    line.page,
+                    format!("line {}: names the department {}, the document's is {department}", line.number, &c[1]),
+                    None,
+                ));
+            }
+        }
+    }
+    for line in &layout.lines {
+        let text = nfkc(&line.text());
+        if let Some(m) = PLACEHOLDER.find(&text) {
+            out.push(finding(
+                "placeholder",
+                line.page,
+                format!(
+                    "line {}: «{}» is a template placeholder: a template, not a department's disclosure",
+                    line.number,
+                    m.as_str()
+                ),
+                None,
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_recognised() {
+        assert!(PLACEHOLDER.is_match("XX局2024年度部门决算"));
+        assert!(PLACEHOLDER.is_match("××单位"));
+        assert!(!PLACEHOLDER.is_match("青龙满族自治县行政审批局"));
+        assert!(!PLACEHOLDER.is_match("单价在 20 万元以上的设备"));
+    }
+}
