@@ -40,7 +40,8 @@ pub fn convert(path: &Path, doc: &str) -> Document {
     let mut rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
     // Every identity checked, across tables, against the narrative and the page metadata;
     // a lost figure inferred where the identities pin it down.
-    let validated = validate::check(&mut rebuilt.tables, &layout, &metadata);
+    let ocr = extracted.text_source != model::TextSource::TextLayer;
+    let validated = validate::check(&mut rebuilt.tables, &layout, &metadata, ocr);
     let source = Source {
         path: path.display().to_string(),
         sha256: input.sha256.clone(),

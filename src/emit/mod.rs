@@ -77,6 +77,7 @@ pub fn document(
         raw: String::new(),
         repaired: i.value.to_string(),
     }));
+    repairs.extend(validated.corrected.iter().cloned());
     let mut findings = noticed;
     findings.extend(repaired.findings);
     findings.extend(rebuilt.findings);

@@ -1,7 +1,8 @@
 //! Stage 6, `validate`: tables → findings. Checks every identity of the catalogue
 //! (`data/identities/*.toml`: within tables and across them) with exact decimals, infers a
 //! lost cell where the identities pin it down (marked `inferred`, never passed off as
-//! read), compares the figures the narrative states with the tables (`narrative`), and
+//! read), repairs an OCR misread that exactly one plausible reading explains (`misread`;
+//! never on a text layer), compares the figures the narrative states with the tables (`narrative`), and
 //! reports standard tables missing from the document.
 //!
 //! Rounding (output contract): an identity over n addends holds when |difference| ≤ n ×
@@ -11,6 +12,7 @@
 
 pub mod consistency;
 mod infer;
+pub mod misread;
 pub mod narrative;
 pub mod rules;
 
@@ -28,12 +30,14 @@ pub struct Validated {
     pub checks: Checks,
     /// Inferred cells, for the repair log: (table, row, column, value, rule).
     pub inferred: Vec<infer::Inferred>,
+    /// OCR misreads repaired by the identities, as repair records.
+    pub corrected: Vec<crate::model::Repair>,
 }
 
 pub use infer::Inferred;
 
 /// Runs every check; fills inferred cells into `tables`.
-pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata) -> Validated {
+pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata, ocr: bool) -> Validated {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
     let unit = metadata.unit.as_deref();
     let mut out = Validated::default();
@@ -43,6 +47,9 @@ pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata) -> Vali
         rules::CATALOGUES.iter().filter(|c| c.kind == kind).flat_map(|c| rules::instances(c, tables)).collect();
     out.inferred = infer::fill(tables, &instances, &mut out.findings);
     out.checks.inferred = u32::try_from(out.inferred.len()).unwrap_or(u32::MAX);
+    if ocr {
+        out.corrected = misread::repair(tables, &instances, unit, &mut out.findings);
+    }
     for instance in &instances {
         evaluate(tables, instance, unit, &mut out);
     }
@@ -91,39 +98,65 @@ fn factor(tables: &[Table], at: &At, unit: Option<&str>) -> Decimal {
     }
 }
 
-fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut Validated) {
+/// An identity instance measured: both sides, their difference and the tolerance.
+pub(crate) struct Measure {
+    pub actual: Decimal,
+    pub expected: Decimal,
+    pub difference: Decimal,
+    pub tolerance: Decimal,
+    /// Figures of different units were compared in 元.
+    pub mixed: bool,
+}
+
+impl Measure {
+    /// Exactly as printed (or, for `>=`, not below).
+    pub fn exact(&self, relation: rules::Relation) -> bool {
+        match relation {
+            rules::Relation::Equal => self.difference.is_zero(),
+            rules::Relation::AtLeast => self.difference >= Decimal::ZERO,
+        }
+    }
+
+    /// Within rounding.
+    pub fn holds(&self, relation: rules::Relation) -> bool {
+        self.exact(relation) || self.difference.abs() <= self.tolerance
+    }
+}
+
+/// Measures an instance; `None` when a cell is unreadable or every cell is blank.
+pub(crate) fn measure(tables: &[Table], instance: &Instance, unit: Option<&str>) -> Option<Measure> {
     let read = |ats: &[At]| -> Option<Vec<(Option<Decimal>, Decimal)>> {
         ats.iter().map(|a| value(tables, a).ok().map(|v| (v, factor(tables, a, unit)))).collect()
     };
-    let (Some(lhs), Some(rhs)) = (read(&instance.lhs), read(&instance.rhs)) else {
-        return; // an unreadable cell: reported by `tables`, not checkable
-    };
+    let (lhs, rhs) = (read(&instance.lhs)?, read(&instance.rhs)?);
     let printed: Vec<(Decimal, Decimal)> = lhs.iter().chain(&rhs).filter_map(|(v, f)| v.map(|v| (v, *f))).collect();
     if printed.is_empty() {
-        return; // every cell blank: nothing printed to check
+        return None;
     }
     let mixed = printed.iter().any(|(_, f)| *f != printed[0].1);
     // Figures printed in different units are compared in yuan, within one unit of the
     // coarser printed place; otherwise in their own unit, within n half-units.
-    let (scale, tol) = if mixed {
-        let tol = printed.iter().map(|(v, f)| Decimal::new(1, v.scale()) * f).max().unwrap_or(Decimal::ONE);
-        (Decimal::ONE, tol)
+    let tolerance = if mixed {
+        printed.iter().map(|(v, f)| Decimal::new(1, v.scale()) * f).max().unwrap_or(Decimal::ONE)
     } else {
         let figures: Vec<Decimal> = printed.iter().map(|(v, _)| *v).collect();
-        (Decimal::ZERO, tolerance(&figures, figures.len().saturating_sub(1)))
+        self::tolerance(&figures, figures.len().saturating_sub(1))
     };
     let sum = |side: &[(Option<Decimal>, Decimal)]| -> Decimal {
-        side.iter().map(|(v, f)| v.unwrap_or_default() * if scale.is_zero() { Decimal::ONE } else { *f }).sum()
+        side.iter().map(|(v, f)| v.unwrap_or_default() * if mixed { *f } else { Decimal::ONE }).sum()
     };
-    let actual = sum(&lhs);
-    let expected = sum(&rhs);
-    let difference = actual - expected;
+    let (actual, expected) = (sum(&lhs), sum(&rhs));
+    Some(Measure { actual, expected, difference: actual - expected, tolerance, mixed })
+}
+
+fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut Validated) {
+    // Unreadable (reported by `tables`) or all blank (nothing printed): nothing to check.
+    let Some(Measure { actual, expected, difference, tolerance: tol, mixed }) = measure(tables, instance, unit) else {
+        return;
+    };
     out.checks.identities += 1;
     let rule = instance.rule;
-    let holds_exactly = match rule.relation {
-        rules::Relation::Equal => difference.is_zero(),
-        rules::Relation::AtLeast => difference >= Decimal::ZERO,
-    };
+    let holds_exactly = Measure { actual, expected, difference, tolerance: tol, mixed }.exact(rule.relation);
     let severity = if holds_exactly {
         out.checks.exact += 1;
         return;
