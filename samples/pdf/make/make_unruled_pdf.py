@@ -22,6 +22,12 @@ one character width); the generator asserts that no text is wider than its colum
 
 The output is byte-for-byte reproducible (ReportLab `invariant=1`).
 
+Planted defects: `make(out, overrides)` takes an optional dict
+{(table title, row code, leaf header): printed text} that replaces the text drawn in those
+cells only (the column widths are still computed from the true figures, so nothing else on
+the page moves); every override must hit exactly one cell. samples/planted/make_pdf.py uses
+it. Without overrides the output is the committed qinglong-2023-budget-unruled.pdf.
+
 Usage: python3 make_unruled_pdf.py OUT.pdf
 """
 import sys
@@ -204,7 +210,14 @@ class Pager:
          "c": self.c.drawCentredString}[align](x, y, s)
 
 
-def draw_table(c, table, lay):
+def row_code(cells, kinds):
+    return next((str(v) for v, k in zip(cells, kinds) if k == "k" and v not in (None, "")),
+                None)
+
+
+def draw_table(c, table, lay, overrides=None, used=None):
+    """overrides: {(row code, leaf header): text} for this table; hits are added to used."""
+    overrides = overrides or {}
     p = Pager(c)
     n = len(lay.leaves)
     centre = [(a + b) / 2 for a, b in zip(lay.x0, lay.x1)]
@@ -245,6 +258,11 @@ def draw_table(c, table, lay):
         assert kinds == lay.kinds, (table.title, r)
         for i, (v, k) in enumerate(zip(cells, kinds)):
             s = cell_text(v, k)
+            key = (row_code(cells, kinds), lay.leaves[i])
+            if key in overrides:
+                assert key not in used, (table.title, key)
+                used.add(key)
+                s = overrides[key]
             if s is None:
                 continue
             if k == "c":
@@ -263,8 +281,9 @@ def draw_table(c, table, lay):
     c.showPage()
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "qinglong-2023-budget-unruled.pdf"
+def make(out, overrides=None):
+    """Write the PDF to out. overrides: {(table title, row code, leaf header): text}."""
+    overrides = dict(overrides or {})
     font = UnicodeCIDFont(FONT)
     assert font.encoding.name == "UniGB-UCS2-H", font.encoding.name
     pdfmetrics.registerFont(font)
@@ -278,8 +297,19 @@ def main():
         like = None
         if not t.rows:  # same header as an earlier table with rows: use its widths
             like = next(o for o in tables if o.rows and o.spec == t.spec)
-        draw_table(c, t, Layout(t, like))
+        mine = {(code, col): text for (title, code, col), text in overrides.items()
+                if title == t.title}
+        used = set()
+        draw_table(c, t, Layout(t, like), mine, used)
+        assert used == set(mine), (t.title, set(mine) - used)
+        for key in mine:
+            del overrides[(t.title,) + key]
+    assert not overrides, f"overrides for no table: {sorted(overrides)}"
     c.save()
+
+
+def main():
+    make(sys.argv[1] if len(sys.argv) > 1 else "qinglong-2023-budget-unruled.pdf")
 
 
 if __name__ == "__main__":
