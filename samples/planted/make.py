@@ -36,6 +36,8 @@ EDITS = {
     "issue4-ocr-blank-cell": [(93, "\t419. 39\t", "\t\t")],
     # The 财政拨款"三公"经费支出表 left out of the document (lines 304–321).
     "issue4-table-removed": [(304, 321, None)],
+    # The document's own heading says 2022 in a 2023 budget.
+    "issue4-heading-year": [(1, "2023 年部门预算信息公开目录", "2022 年部门预算信息公开目录")],
     # The 支出总表's page banner says 2022 in a 2023 budget.
     "issue4-banner-year": [(122, "预算年度: 2023", "预算年度: 2022")],
 }

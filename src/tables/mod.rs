@@ -52,8 +52,9 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
     let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
     let has_figures = rows.iter().any(|r| !r.cells.is_empty());
     if declared_empty && has_figures {
+        // The publication contradicts itself: which is right cannot be told from it.
         let mut f = Finding::new(
-            Severity::Warning,
+            Severity::Error,
             "empty_note_with_figures",
             format!("{id}: a note declares the table empty, but it has figures"),
         );

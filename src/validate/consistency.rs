@@ -1,5 +1,5 @@
-//! Metadata consistency: the year every table title and page banner states against the
-//! document's year (预算年度), the department named on every page against the document's,
+//! Metadata consistency: the year every table title, page banner and document heading
+//! states against the document's year (预算年度), the department named on every page against the document's,
 //! and placeholders left from a template (`XX局`, `××单位`) — each a finding at the page
 //! where it is printed.
 
@@ -14,6 +14,10 @@ use crate::model::{Finding, Metadata, Severity};
 static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年度?").expect("year"));
 static BANNER_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:预算年度|决算年度|年度)\s*:\s*(\d{4})").expect("banner year"));
+/// A document heading: `2023 年部门预算信息公开目录`, `…2023 年部门预算信息公开情况说明`.
+static HEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*年度?\s*(?:部门|单位|区级部门)?(?:预算|决算)(?:信息)?公开").expect("heading")
+});
 static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:编制部门|预算主管部门|编制单位)\s*:\s*(\p{Han}[\p{Han}()]{2,40})").expect("department")
 });
@@ -45,6 +49,21 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
         }
         for line in &layout.lines {
             let text = nfkc(&line.text());
+            if let Some(c) = HEADING_YEAR.captures(&text)
+                && c[1].parse::<i32>().ok() != Some(year)
+            {
+                out.push(finding(
+                    "year_mismatch",
+                    line.page,
+                    format!(
+                        "line {}: the heading «{}» states {}, the document's year is {year}",
+                        line.number,
+                        text.trim(),
+                        &c[1]
+                    ),
+                    None,
+                ));
+            }
             if let Some(c) = BANNER_YEAR.captures(text.trim())
                 && c[1].parse::<i32>().ok() != Some(year)
             {
