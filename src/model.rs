@@ -125,7 +125,8 @@ pub struct Table {
     /// The table's unit when it differs from the document's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// True when the table is printed empty with a statement (空表列示, 无数据).
+    /// True when the table is printed with no figure at all (空表列示, 无数据, a template); any
+    /// statement saying so is in `notes`.
     pub empty: bool,
     /// Notes printed under the table (`注: …`).
     pub notes: Vec<String>,
@@ -150,6 +151,9 @@ pub struct Column {
     pub role: ColumnRole,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub side: Option<Side>,
+    /// The side-by-side block the column belongs to (1, 2, …), where a table prints two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<u8>,
 }
 
 /// What a column holds.

@@ -236,3 +236,48 @@ fn unruled_pdf_without_to_unicode_gives_exactly_the_foundation_truth() {
     assert_eq!(doc["status"], "ok");
     assert_eq!(doc["checks"]["violated"], 0);
 }
+
+#[test]
+fn putuo_finance_2024_final_accounts_facts_equal_the_hand_made_truth() {
+    assert_equal("putuo-finance-2024-final");
+    let doc = SAMPLES.json("putuo-finance-2024-final.json");
+    let m = &doc["metadata"];
+    assert_eq!(
+        (m["kind"].as_str(), m["year"].as_i64(), m["department"].as_str(), m["unit"].as_str()),
+        (Some("final_accounts"), Some(2024), Some("上海市普陀区财政局"), Some("万元"))
+    );
+    assert_eq!(doc["tables"].as_array().unwrap().len(), 9);
+    // The publication prints class 208 as 326.71 in both summaries and 326.72 in the coded
+    // tables: the same quantity twice, one cent apart. That, and only that, is an error.
+    let errors: Vec<&Value> = doc["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    for e in errors {
+        assert_eq!(e["row"], "社会保障和就业支出");
+        assert_eq!((e["actual"].as_str(), e["expected"].as_str()), (Some("326.71"), Some("326.72")));
+    }
+    assert_eq!(doc["status"], "flagged");
+}
+
+#[test]
+fn the_final_accounts_template_is_nine_empty_tables_and_a_placeholder_finding() {
+    let doc = SAMPLES.json("final-accounts-template-2024.json");
+    assert_eq!(doc["metadata"]["kind"], "final_accounts");
+    let tables = doc["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 9, "all nine standard tables are present");
+    assert!(tables.iter().all(|t| t["empty"] == true && t["rows"].as_array().unwrap().is_empty()));
+    assert!(!SAMPLES.facts().iter().any(|f| f["doc"] == "final-accounts-template-2024"), "a template has no facts");
+    let findings = doc["findings"].as_array().unwrap();
+    let placeholder: Vec<_> = findings.iter().filter(|f| f["kind"] == "placeholder").collect();
+    assert_eq!(placeholder.len(), 1, "one clear finding: {findings:#?}");
+    assert!(placeholder[0]["message"].as_str().unwrap().contains("a template, not a department's disclosure"));
+    assert_eq!(doc["status"], "flagged");
+}
+
+#[test]
+fn synthetic_final_accounts_fund_tables_equal_their_specification() {
+    // The fund, state-capital and 三公 tables the real final account prints empty.
+    assert_equal("synthetic-2024-final-funds");
+    let doc = SAMPLES.json("synthetic-2024-final-funds.json");
+    assert_eq!(doc["checks"]["violated"], 0);
+    assert!(doc["checks"]["identities"].as_u64().unwrap() >= 18);
+}

@@ -17,6 +17,10 @@ static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称)\s*:\s*(\p{Han}[\p{Han}()]{2,40})")
         .expect("compiler")
 });
+/// A document heading naming the department: `上海市普陀区财政局2024年度部门决算`.
+static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,30}?)\d{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
+});
 static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*万元").expect("wan yuan"));
 
 /// Reads the metadata the layout found.
@@ -49,10 +53,14 @@ fn unit(layout: &Layout) -> Option<String> {
     (wan >= 3).then(|| "万元".to_string())
 }
 
-/// The department named as the tables' compiler (`编制部门：…`), where no banner is printed.
+/// The department named as the tables' compiler (`编制部门：…`) or in the document's
+/// heading, where no banner is printed.
 fn compiler(layout: &Layout) -> Option<String> {
-    layout.lines.iter().find_map(|l| {
-        let text = nfkc(&l.text());
-        COMPILER.captures(&text).map(|c| c[1].to_string())
-    })
+    let named = |re: &Regex| {
+        layout.lines.iter().find_map(|l| {
+            let text: String = nfkc(&l.text()).chars().filter(|c| !c.is_whitespace()).collect();
+            re.captures(&text).map(|c| c[1].to_string())
+        })
+    };
+    named(&COMPILER).or_else(|| named(&HEADING))
 }

@@ -199,6 +199,11 @@ fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> Vec<Strin
         .filter(|(_, t, b)| *t <= top + SNAP * 2.0 && *b >= bottom - SNAP * 2.0)
         .map(|(x, _, _)| *x)
         .collect();
+    if local.is_empty() {
+        // No ruling at all crosses this line (rulings drawn per cell, short of the text's
+        // height): the grid's column edges are the best evidence.
+        local = grid.edges.clone();
+    }
     local.extend([grid.left, grid.right]);
     local.sort_by(f32::total_cmp);
     local.dedup_by(|a, b| (*a - *b).abs() < SNAP);

@@ -180,9 +180,10 @@ fn is_note(line: &Line) -> bool {
 /// sentence punctuation (a header cell is short and bare), that is not a note.
 fn is_prose(line: &Line) -> bool {
     let filled: Vec<_> = line.filled().collect();
-    let [(_, text)] = filled[..] else { return false };
+    let [(position, text)] = filled[..] else { return false };
     let text = crate::label::nfkc(text);
-    let sentence = text.contains(['。', ',', ';', '，', '；']) || text.chars().count() >= 15;
+    // Running text starts at the left; a long label alone in a later column is a row.
+    let sentence = text.contains(['。', ',', ';', '，', '；']) || (position == 0 && text.chars().count() >= 15);
     crate::label::cjk_count(&text) >= 4 && sentence && !is_note(line)
 }
 
@@ -244,13 +245,22 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
             continue;
         }
         let continued = block.segments.len() > 1;
+        // A continued page's line that names none of the table's columns is a row, not its
+        // header printed again (`使用非财政拨款结余` at the top of the summary's second page).
+        let names_columns = template::variants(kind.unwrap_or(Kind::Budget), &block.template.id)
+            .iter()
+            .any(|t| t.vocabulary_score(line.filled().map(|(_, c)| c)) > 0);
+        let lone_words = matches!(line.filled().collect::<Vec<_>>()[..], [(0, _)]);
         let seg = block.segments.last_mut().expect("a block has a segment");
         let in_body = seg.numbers.is_some() || !seg.body.is_empty();
         if !in_body {
             if is_numbers_line(line) {
                 seg.numbers = Some(line.clone());
+            } else if continued && seg.header.is_empty() && lone_words && !names_columns && !has_figure(line) {
+                // A new page that opens with a heading of its own: the table has ended.
+                close(current.take(), &mut blocks, kind);
             } else if (continued || !seg.header.is_empty())
-                && (is_seq_row(line) || has_figure(line) || is_total_row(line))
+                && (is_seq_row(line) || has_figure(line) || is_total_row(line) || (continued && !names_columns))
                 && !header_repeats_at(lines, i)
             {
                 seg.body.push(line.clone()); // a table printed without a 栏次 line
@@ -321,7 +331,8 @@ fn choose_template(mut block: Block, kind: Kind) -> Block {
     block
 }
 
-/// True when a 栏次 line follows within a few lines, before any body row.
+/// True when a 栏次 line follows within a few lines (six: a continued page may open with
+/// debris, a garbled unit line and two header lines), before any body row.
 fn header_repeats_at(lines: &[Line], at: usize) -> bool {
-    lines[at..].iter().filter(|l| !l.is_blank()).take(4).take_while(|l| !is_seq_row(l)).any(is_numbers_line)
+    lines[at..].iter().filter(|l| !l.is_blank()).take(6).take_while(|l| !is_seq_row(l)).any(is_numbers_line)
 }

@@ -169,6 +169,7 @@ pub fn columns(block: &Block, log: &mut Log) -> Vec<Column> {
             number: numbered.then(|| u32::try_from(i + 1).unwrap_or(u32::MAX)),
             role: c.role,
             side: c.side,
+            block: c.block,
         })
         .collect()
 }

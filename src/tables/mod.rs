@@ -35,8 +35,9 @@ pub fn rebuild(grids: &[Grid], unit: Option<&str>) -> Rebuilt {
 
 fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table {
     let id = &grid.template.id;
-    let sides: Vec<Option<Side>> =
-        if grid.template.two_sided { vec![Some(Side::Income), Some(Side::Expense)] } else { vec![None] };
+    // Each side of a two-sided table, or each side-by-side block, makes its own rows.
+    let mut sides: Vec<(Option<Side>, Option<u8>)> = grid.columns.iter().map(|c| (c.side, c.block)).collect();
+    sides.dedup();
     if grid.template.transposed {
         return transposed(grid, unit, findings);
     }
@@ -51,6 +52,9 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
     }
     let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
     let has_figures = rows.iter().any(|r| !r.cells.is_empty());
+    if !has_figures {
+        rows.clear(); // printed empty: a 合计 row with no figure is no row
+    }
     if declared_empty && has_figures {
         // The publication contradicts itself: which is right cannot be told from it.
         let mut f = Finding::new(
@@ -67,7 +71,7 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
         title: grid.title.clone(),
         pages: grid.pages.clone(),
         unit: grid.unit.clone().filter(|u| Some(u.as_str()) != unit),
-        empty: declared_empty && !has_figures,
+        empty: !has_figures,
         notes: grid.notes.clone(),
         columns: grid.columns.clone(),
         rows,
@@ -90,6 +94,8 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
                 continue;
             }
             // Every item printed as a header is a row, its figure a cell when printed.
+            let figure_key =
+                template.columns.get(i).and_then(|c| c.figure.as_deref()).map_or_else(|| figure_key.clone(), label_key);
             let at = At { table: &template.id, row: &label_key(&item), column: &figure_key, side: None };
             let cells = if cell.text.is_empty() { vec![] } else { vec![read(cell, &at, printed, findings)] };
             rows.push(Row {
@@ -105,23 +111,36 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
             });
         }
     }
-    let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
+    if rows.iter().all(|r| r.cells.is_empty()) {
+        rows.clear(); // printed empty: its items name no figure
+    }
+    // The figure kinds, in printed order: the table's columns once read transposed.
+    let mut figures: Vec<String> = Vec::new();
+    for f in template.columns.iter().map(|c| c.figure.clone().unwrap_or_else(|| figure.clone())) {
+        if !figures.contains(&f) {
+            figures.push(f);
+        }
+    }
     Table {
         id: template.id.clone(),
         layout: template.layout.clone(),
         title: grid.title.clone(),
         pages: grid.pages.clone(),
         unit: grid.unit.clone().filter(|u| Some(u.as_str()) != unit),
-        empty: declared_empty && rows.iter().all(|r| r.cells.is_empty()),
+        empty: rows.iter().all(|r| r.cells.is_empty()),
         notes: grid.notes.clone(),
-        columns: vec![Column {
-            key: figure_key,
-            label: figure,
-            path: Vec::new(),
-            number: None,
-            role: ColumnRole::Value,
-            side: None,
-        }],
+        columns: figures
+            .into_iter()
+            .map(|label| Column {
+                key: label_key(&label),
+                label,
+                path: Vec::new(),
+                number: None,
+                role: ColumnRole::Value,
+                side: None,
+                block: None,
+            })
+            .collect(),
         rows,
     }
 }
@@ -130,12 +149,12 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
 fn row(
     grid: &Grid,
     printed: &GridRow,
-    side: Option<Side>,
+    (side, block): (Option<Side>, Option<u8>),
     heading: &mut Option<(String, Ordinal)>,
     findings: &mut Vec<Finding>,
 ) -> Option<Row> {
     let id = &grid.template.id;
-    let on_side = |i: usize| grid.columns[i].side == side;
+    let on_side = |i: usize| grid.columns[i].side == side && grid.columns[i].block == block;
     let text_of = |role: ColumnRole| {
         grid.columns
             .iter()

@@ -13,16 +13,20 @@ use crate::model::{ColumnRole, Kind, Side};
 
 /// All template sets gongkai knows, one per disclosure kind.
 pub static TEMPLATES: LazyLock<Vec<TemplateSet>> = LazyLock::new(|| {
-    [include_str!("../../data/templates/budget.toml"), include_str!("../../data/templates/budget-shanghai.toml")]
-        .iter()
-        .map(|text| {
-            let mut set: TemplateSet = toml::from_str(text).expect("data/templates/*.toml parse (tested)");
-            for table in &mut set.tables {
-                table.layout = set.layout.clone();
-            }
-            set
-        })
-        .collect()
+    [
+        include_str!("../../data/templates/budget.toml"),
+        include_str!("../../data/templates/budget-shanghai.toml"),
+        include_str!("../../data/templates/final-accounts.toml"),
+    ]
+    .iter()
+    .map(|text| {
+        let mut set: TemplateSet = toml::from_str(text).expect("data/templates/*.toml parse (tested)");
+        for table in &mut set.tables {
+            table.layout = set.layout.clone();
+        }
+        set
+    })
+    .collect()
 });
 
 /// The templates of one disclosure kind.
@@ -96,6 +100,14 @@ pub struct ColumnTemplate {
     /// In a transposed table: the item's parent, for sub-items (购置费 under 公务用车…).
     #[serde(default)]
     pub under: Option<String>,
+    /// In a transposed table: this column's figure kind (`预算数`, `决算数`), when the
+    /// table prints more than one.
+    #[serde(default)]
+    pub figure: Option<String>,
+    /// Side-by-side blocks of one table (the final accounts' basic-expense table prints
+    /// 人员经费 and 公用经费 classes next to each other): each block's columns make rows.
+    #[serde(default)]
+    pub block: Option<u8>,
 }
 
 impl ColumnTemplate {

@@ -22,7 +22,7 @@ static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:编制部门|预算主管部门|编制单位)\s*:\s*(\p{Han}[\p{Han}()]{2,40})").expect("department")
 });
 static PLACEHOLDER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:XX|xx|××|ＸＸ)\p{Han}|\p{Han}(?:XX|xx|××)").expect("placeholder"));
+    LazyLock::new(|| Regex::new(r"(?:XX|xx|××|ＸＸ)\s?\p{Han}|\p{Han}\s?(?:XX|xx|××)").expect("placeholder"));
 
 /// Checks the metadata against every page.
 pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
@@ -91,20 +91,24 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
             }
         }
     }
-    for line in &layout.lines {
-        let text = nfkc(&line.text());
-        if let Some(m) = PLACEHOLDER.find(&text) {
-            out.push(finding(
-                "placeholder",
-                line.page,
-                format!(
-                    "line {}: «{}» is a template placeholder: a template, not a department's disclosure",
-                    line.number,
-                    m.as_str()
-                ),
-                None,
-            ));
-        }
+    // Placeholders: one finding for the document, with where they are.
+    let placeholders: Vec<(u32, String)> = layout
+        .lines
+        .iter()
+        .filter_map(|l| PLACEHOLDER.find(&nfkc(&l.text())).map(|m| (l.page, m.as_str().to_string())))
+        .collect();
+    if let Some((page, example)) = placeholders.first() {
+        let mut pages: Vec<u32> = placeholders.iter().map(|(p, _)| *p).collect();
+        pages.dedup();
+        out.push(finding(
+            "placeholder",
+            *page,
+            format!(
+                "{} lines on pages {pages:?} hold template placeholders (e.g. «{example}»): a template, not a department's disclosure",
+                placeholders.len()
+            ),
+            None,
+        ));
     }
     out
 }

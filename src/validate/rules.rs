@@ -10,10 +10,14 @@ use crate::model::{ColumnRole, Kind, Side, Table};
 
 /// Every identity catalogue, one per disclosure kind.
 pub static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
-    [include_str!("../../data/identities/budget.toml"), include_str!("../../data/identities/budget-cross-table.toml")]
-        .iter()
-        .map(|t| toml::from_str(t).expect("data/identities/*.toml parse (tested)"))
-        .collect()
+    [
+        include_str!("../../data/identities/budget.toml"),
+        include_str!("../../data/identities/budget-cross-table.toml"),
+        include_str!("../../data/identities/final-accounts.toml"),
+    ]
+    .iter()
+    .map(|t| toml::from_str(t).expect("data/identities/*.toml parse (tested)"))
+    .collect()
 });
 
 /// The identities of one disclosure kind.
@@ -42,6 +46,9 @@ pub struct Rule {
     pub total: Option<String>,
     #[serde(default)]
     pub addends: Vec<String>,
+    /// `columns`: more columns on the total's side (年末结转和结余 + 本年支出 = 年初 + 本年收入).
+    #[serde(default)]
+    pub also: Vec<String>,
     #[serde(default)]
     pub addends_from: Option<AddendsFrom>,
     #[serde(default)]
@@ -163,7 +170,13 @@ fn value_columns(table: &Table, side: Option<Side>, only: Option<&str>) -> Vec<S
         .filter(|c| c.role == ColumnRole::Value && (side.is_none() || c.side == side))
         .filter(|c| only.is_none_or(|o| c.key == label_key(o)))
         .map(|c| c.key.clone())
-        .collect()
+        .fold(Vec::new(), |mut keys, k| {
+            // Side-by-side blocks repeat a column (决算数 | 决算数): one key.
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+            keys
+        })
 }
 
 fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
@@ -179,9 +192,10 @@ fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'
         if rule.side.is_some() && row.side != rule.side {
             continue;
         }
+        let also = rule.also.iter().map(|a| label_key(a)).filter(|a| present.contains(a));
         out.push(Instance {
             rule,
-            lhs: vec![At { table: t, row: Some(r), column: total.clone() }],
+            lhs: std::iter::once(total.clone()).chain(also).map(|c| At { table: t, row: Some(r), column: c }).collect(),
             rhs: addends.iter().map(|a| At { table: t, row: Some(r), column: a.clone() }).collect(),
         });
     }

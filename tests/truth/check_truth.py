@@ -12,6 +12,14 @@ stderr, so stdout stays the identity report):
             (economic 3/5), T1 income 财政拨款收入 with sub-rows (under 财政拨款收入),
             T4 income column 预算数, three_public read transposed (column 预算数, unit 万元).
 
+A third layout, final accounts (部门决算, domain.md §5.2), is selected by file name, not by
+content: a file whose name contains "-final" (e.g. putuo-finance-2024-final.tsv):
+  final     columns 决算数 / 本年收入合计 / 本年支出合计, 合计 row at the top or the bottom,
+            T1 with 使用非财政拨款结余 / 年初结转和结余 and 结余分配 / 年末结转和结余, T4 with
+            年初/年末财政拨款结转和结余 (sub-rows under them), T6 as two economic blocks with
+            the footer rows 人员经费合计 / 公用经费合计 (column 决算数), three_public read
+            transposed with columns 预算数 and 决算数 (unit: the document's).
+
 Identities (domain.md §5.1 A-D):
   A  row sums (T2, T3, T4 expense side, T5/T7/T8, T6, T9)
   B  hierarchy: 类 = Σ 款, 款 = Σ 项 by code prefix (functional and economic),
@@ -438,17 +446,209 @@ def run_shanghai(cells, rows, inferred):
     return ck
 
 
+# --- final-accounts layout (部门决算; domain.md §5.2) -----------------------------
+FA_ROW_SUMS = {
+    "income": [("本年收入合计", ["财政拨款收入", "上级补助收入", "事业收入", "经营收入",
+                             "附属单位上缴收入", "其他收入"])],
+    "expense": [("本年支出合计", ["基本支出", "项目支出", "上缴上级支出", "经营支出",
+                             "对附属单位补助支出"])],
+    "gpb_expense": [("合计", ["基本支出", "项目支出"])],
+    "gov_fund_expense": [("小计", ["基本支出", "项目支出"])],
+    "soe_expense": [("小计", ["基本支出", "项目支出"])],
+}
+FA_TYPES = ["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
+FA_T4_EXP_COLS = ["合计"] + FA_TYPES  # fiscal_summary expense columns; income column 决算数
+FA_CARRY_IN, FA_CARRY_OUT = "年初财政拨款结转和结余", "年末财政拨款结转和结余"
+FA_T1_NONFISCAL = ("使用非财政拨款结余(含专用结余)", "使用非财政拨款结余")  # either key
+FA_T6_FOOTERS = ("人员经费合计", "公用经费合计")
+FA_T9_CAR = "公务用车购置及运行费"
+FA_T9_TREE = [  # (parent, parent's under, children, children's under)
+    ("合计", "", ["因公出国(境)费", FA_T9_CAR, "公务接待费"], ""),
+    (FA_T9_CAR, "", ["公务用车购置费", "公务用车运行费"], FA_T9_CAR),
+]
+FA_T9_ROWS = {("合计", ""), ("因公出国(境)费", ""), (FA_T9_CAR, ""),
+              ("公务用车购置费", FA_T9_CAR), ("公务用车运行费", FA_T9_CAR), ("公务接待费", "")}
+
+
+def final_layout_problems(cells, rows, units):
+    """Structural rules of the final-accounts layout, reported as format problems."""
+    problems = []
+    for table in CODED:
+        if not rows[table]:
+            continue
+        basic = table == "gpb_basic_expense"
+        lengths = (3, 5) if basic else (3, 5, 7)
+        names = [r for r, _, _ in rows[table]]
+        totals = FA_T6_FOOTERS if basic else ("合计",)
+        for r in names:
+            if r not in totals and not (r.isdigit() and len(r) in lengths):
+                problems.append(f"{table}: row {r!r} is neither "
+                                + "/".join(totals) + " nor a code of length "
+                                + "/".join(map(str, lengths)))
+        if basic:
+            if names[-len(FA_T6_FOOTERS):] != [f for f in FA_T6_FOOTERS if f in names]:
+                problems.append(f"{table}: the footer rows are not at the bottom")
+        elif "合计" in names and names[0] != "合计" and names[-1] != "合计":
+            problems.append(f"{table}: the 合计 row is neither at the top nor at the bottom")
+        if any(sd or u for _, sd, u in rows[table]):
+            problems.append(f"{table}: side/under must be empty")
+    for r, sd, u in rows["summary"]:
+        if u:
+            problems.append(f"summary: unexpected under {u!r} on {r!r}")
+    for r, sd, u in rows["fiscal_summary"]:
+        if u not in ("", FA_CARRY_IN, FA_CARRY_OUT):
+            problems.append(f"fiscal_summary: unexpected under {u!r} on {r!r}")
+        if u == FA_CARRY_IN and sd != "income" or u == FA_CARRY_OUT and sd != "expense":
+            problems.append(f"fiscal_summary: under {u!r} on the {sd} side")
+    for r, sd, u in rows["three_public"]:
+        if (r, u) not in FA_T9_ROWS:
+            problems.append(f"three_public: unknown item {r!r} under {u!r}")
+    for k in cells:
+        if k[0] == "three_public" and k[2] not in ("预算数", "决算数"):
+            problems.append(f"three_public: unknown column {k[2]!r}")
+    for key, unit in units.items():
+        if unit != "":
+            problems.append(f"{key}: unit {unit!r}, expected '' (the document's unit)")
+    return problems
+
+
+def run_final(cells, rows, inferred):
+    """Final-accounts layout (部门决算, e.g. putuo-finance-2024-final)."""
+    ck = Checker(cells, inferred)
+
+    def columns(table):
+        cols = []
+        for k in cells:
+            if k[0] == table and k[2] not in cols:
+                cols.append(k[2])
+        return cols
+
+    # ---- A: row sums ----
+    for table, sums in FA_ROW_SUMS.items():
+        for row, side, under in rows[table]:
+            for total, parts in sums:
+                ck.identity(f"A.{table}", f"{table}[{row}] {total} = " + " + ".join(parts),
+                            [(table, row, total, side, under)],
+                            [(table, row, c, side, under) for c in parts])
+    for table in ("gov_fund_expense", "soe_expense"):  # 年初 + 本年收入 = 小计 + 年末
+        for row, side, under in rows[table]:
+            K = lambda c: (table, row, c, side, under)
+            ck.identity(f"A.{table}", f"{table}[{row}] 年初结转和结余 + 本年收入 = 小计 + 年末结转和结余",
+                        [K("年初结转和结余"), K("本年收入")], [K("小计"), K("年末结转和结余")])
+    for row, side, under in rows["fiscal_summary"]:
+        if side == "expense":
+            ck.identity("A.fiscal_summary",
+                        f"fiscal_summary[expense {row}] 合计 = " + " + ".join(FA_TYPES),
+                        [("fiscal_summary", row, "合计", side, under)],
+                        [("fiscal_summary", row, c, side, under) for c in FA_TYPES])
+
+    # ---- B: hierarchy by code prefix (functional, and economic in T6); "三公" tree ----
+    for table in CODED:
+        cs = codes(rows[table])
+        for parent in cs:
+            kids = [c for c in cs if len(c) == len(parent) + 2 and c.startswith(parent)]
+            if not kids:
+                continue
+            for col in columns(table):
+                ck.identity(f"B.{table}", f"{table}[{parent}] {col} = Σ " + "+".join(kids),
+                            [(table, parent, col, "", "")],
+                            [(table, k, col, "", "") for k in kids])
+    t = "three_public"
+    for col in ("预算数", "决算数"):
+        for parent, pu, kids, ku in FA_T9_TREE:
+            ck.identity(f"B.{t}", f"{t}[{parent}] {col} = " + " + ".join(kids),
+                        [(t, parent, col, "", pu)], [(t, k, col, "", ku) for k in kids])
+
+    # ---- C: 合计 row = Σ 类 rows; T6 footers by economic 类 ----
+    for table in CODED:
+        if table == "gpb_basic_expense":
+            continue
+        classes = [c for c in codes(rows[table]) if len(c) == 3]
+        for col in columns(table):
+            ck.identity(f"C.{table}", f"{table}[合计] {col} = Σ类 " + "+".join(classes),
+                        [(table, "合计", col, "", "")],
+                        [(table, c, col, "", "") for c in classes])
+    t = "gpb_basic_expense"
+    classes = [c for c in codes(rows[t]) if len(c) == 3]
+    pers = [c for c in classes if c in PERSONNEL_CLASSES]
+    publ = [c for c in classes if c not in PERSONNEL_CLASSES]
+    ck.identity(f"C.{t}", "人员经费合计 = Σ 类 " + "+".join(pers),
+                [(t, "人员经费合计", "决算数", "", "")], [(t, c, "决算数", "", "") for c in pers])
+    ck.identity(f"C.{t}", "公用经费合计 = Σ 类 " + "+".join(publ),
+                [(t, "公用经费合计", "决算数", "", "")], [(t, c, "决算数", "", "") for c in publ])
+
+    # ---- D: two-sided summaries ----
+    s = "summary"
+    nonfiscal = next((r for r in FA_T1_NONFISCAL
+                      if (s, r, "决算数", "income", "") in cells), FA_T1_NONFISCAL[0])
+    inc_struct = {"本年收入合计", nonfiscal, "年初结转和结余", "总计"}
+    exp_struct = {"本年支出合计", "结余分配", "年末结转和结余", "总计"}
+    inc_items = [r for r, sd, u in rows[s] if sd == "income" and r not in inc_struct]
+    exp_items = [r for r, sd, u in rows[s] if sd == "expense" and r not in exp_struct]
+    I = lambda r: (s, r, "决算数", "income", "")
+    E = lambda r: (s, r, "决算数", "expense", "")
+    ck.identity("D.summary", "本年收入合计 = Σ income items " + "+".join(inc_items),
+                [I("本年收入合计")], [I(r) for r in inc_items])
+    ck.identity("D.summary", f"收入总计 = 本年收入合计 + {nonfiscal} + 年初结转和结余",
+                [I("总计")], [I("本年收入合计"), I(nonfiscal), I("年初结转和结余")])
+    ck.identity("D.summary", "本年支出合计 = Σ expense 类 " + "+".join(exp_items),
+                [E("本年支出合计")], [E(r) for r in exp_items])
+    ck.identity("D.summary", "支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余",
+                [E("总计")], [E("本年支出合计"), E("结余分配"), E("年末结转和结余")])
+    ck.identity("D.summary", "收入总计 = 支出总计", [I("总计")], [E("总计")])
+
+    f = "fiscal_summary"
+    inc_struct = {"本年收入合计", FA_CARRY_IN, "总计"}
+    exp_struct = {"本年支出合计", FA_CARRY_OUT, "总计"}
+    inc_items = [r for r, sd, u in rows[f] if sd == "income" and u == "" and r not in inc_struct]
+    exp_items = [r for r, sd, u in rows[f] if sd == "expense" and u == "" and r not in exp_struct]
+    FI = lambda r, under="": (f, r, "决算数", "income", under)
+    FE = lambda r, c, under="": (f, r, c, "expense", under)
+    ck.identity("D.fiscal_summary", "本年收入合计 = Σ income items " + "+".join(inc_items),
+                [FI("本年收入合计")], [FI(r) for r in inc_items])
+    subs_in = [r for r, sd, u in rows[f] if sd == "income" and u == FA_CARRY_IN]
+    if subs_in:  # only where the sub-rows are printed
+        ck.identity("D.fiscal_summary", f"{FA_CARRY_IN} = Σ sub-rows " + "+".join(subs_in),
+                    [FI(FA_CARRY_IN)], [FI(r, FA_CARRY_IN) for r in subs_in])
+    ck.identity("D.fiscal_summary", f"收入总计 = 本年收入合计 + {FA_CARRY_IN}",
+                [FI("总计")], [FI("本年收入合计"), FI(FA_CARRY_IN)])
+    subs_out = [r for r, sd, u in rows[f] if sd == "expense" and u == FA_CARRY_OUT]
+    for c in FA_T4_EXP_COLS:
+        ck.identity("D.fiscal_summary", f"本年支出合计 {c} = Σ expense 类 " + "+".join(exp_items),
+                    [FE("本年支出合计", c)], [FE(r, c) for r in exp_items])
+        if subs_out:  # only where the sub-rows are printed
+            ck.identity("D.fiscal_summary",
+                        f"{FA_CARRY_OUT} {c} = Σ sub-rows " + "+".join(subs_out),
+                        [FE(FA_CARRY_OUT, c)], [FE(r, c, FA_CARRY_OUT) for r in subs_out])
+        ck.identity("D.fiscal_summary", f"支出总计 {c} = 本年支出合计 + {FA_CARRY_OUT}",
+                    [FE("总计", c)], [FE("本年支出合计", c), FE(FA_CARRY_OUT, c)])
+    ck.identity("D.fiscal_summary", "收入总计 决算数 = 支出总计 合计",
+                [FI("总计")], [FE("总计", "合计")])
+    for typ in FA_TYPES:
+        ck.identity("D.fiscal_summary",
+                    f"per type {typ}: 本年支出合计 + 年末 = 本年收入 + 年初",
+                    [FE("本年支出合计", typ), FE(FA_CARRY_OUT, typ)],
+                    [FI(typ), FI(typ, FA_CARRY_IN)])
+    return ck
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "qinglong-2023-budget.tsv")
     cells, rows, inferred, units, problems = load(path)
-    layout = detect_layout(cells)
-    print(f"layout: {layout} (detected from content)", file=sys.stderr)
-    if layout == "shanghai":
-        problems += shanghai_layout_problems(cells, rows, units)
+    if "-final" in os.path.basename(path):
+        layout = "final"
+        print(f"layout: {layout} (selected by file name)", file=sys.stderr)
+        problems += final_layout_problems(cells, rows, units)
+    else:
+        layout = detect_layout(cells)
+        print(f"layout: {layout} (detected from content)", file=sys.stderr)
+        if layout == "shanghai":
+            problems += shanghai_layout_problems(cells, rows, units)
     for p in problems:
         print("MALFORMED", p)
-    ck = (run_shanghai if layout == "shanghai" else run)(cells, rows, inferred)
+    runner = {"final": run_final, "shanghai": run_shanghai}.get(layout, run)
+    ck = runner(cells, rows, inferred)
     for status, ident, text in ck.results:
         print(f"{status:8} {ident:22} {text}")
     n = len(ck.results)
