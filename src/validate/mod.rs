@@ -10,6 +10,7 @@
 //! that it is an `info` finding; beyond it an `error` with expected, actual, difference and
 //! every cell involved. A blank cell is zero; an unreadable one is unknown.
 
+mod comparisons;
 pub mod consistency;
 mod infer;
 pub mod misread;

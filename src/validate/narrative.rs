@@ -18,7 +18,7 @@ use crate::model::{Finding, Kind, Severity, Table};
 
 /// Every statement catalogue, one per disclosure kind.
 pub static STATEMENTS: LazyLock<Vec<Statements>> = LazyLock::new(|| {
-    [include_str!("../../data/narrative/budget.toml")]
+    [include_str!("../../data/narrative/budget.toml"), include_str!("../../data/narrative/final-accounts.toml")]
         .iter()
         .map(|t| toml::from_str(t).expect("data/narrative/*.toml parse (tested)"))
         .collect()
@@ -30,6 +30,9 @@ pub struct Statements {
     pub kind: Kind,
     #[serde(rename = "statement")]
     pub statements: Vec<Statement>,
+    /// Patterns of the 决算数 vs 预算数 / last-year comparisons (final accounts).
+    #[serde(default)]
+    pub comparisons: Option<super::comparisons::Patterns>,
 }
 
 /// One kind of figure the narrative states.
@@ -71,6 +74,8 @@ pub enum StatementKind {
     Amount,
     /// `“类-款-项”科目` followed by an amount.
     Subject,
+    /// `一般公共服务支出（类）` followed by an amount.
+    Class,
 }
 
 const AMOUNT: &str = r"(?:预算数|预算)?(?:为|共计安排|安排|是|共计|合计)?(?P<v>\d[\d,]*(?:\.\d+)?)(?P<u>万元|元)";
@@ -83,6 +88,7 @@ impl Statement {
         match self.kind {
             StatementKind::Amount => Regex::new(&format!("(?:{}){AMOUNT}", self.label)).ok(),
             StatementKind::Subject => Some(SUBJECT.clone()),
+            StatementKind::Class => Regex::new(&format!(r"(?P<name>\p{{Han}}+)\(类\){AMOUNT}")).ok(),
         }
     }
 }
@@ -106,6 +112,9 @@ fn factor(unit: Option<&str>) -> Decimal {
 pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option<&str>) -> Compared {
     let mut out = Compared::default();
     let text = &narrative.text;
+    for patterns in STATEMENTS.iter().filter(|s| s.kind == kind).filter_map(|s| s.comparisons.as_ref()) {
+        super::comparisons::check(patterns, tables, narrative, &mut out);
+    }
     for statement in STATEMENTS.iter().filter(|s| s.kind == kind).flat_map(|s| &s.statements) {
         let Some(pattern) = statement.pattern() else { continue };
         for caps in pattern.captures_iter(text) {
@@ -173,6 +182,15 @@ fn locate(tables: &[Table], statement: &Statement, caps: &regex::Captures) -> Op
             let column = label_key(&spec.column);
             tables[t].columns.iter().any(|c| c.key == column).then_some((t, Some(row), column))
         }),
+        StatementKind::Class => {
+            let code = super::rules::class_code(&label_key(&caps["name"]))?;
+            let column = label_key(statement.column.as_deref().unwrap_or("合计"));
+            statement.tables.iter().find_map(|id| {
+                let t = tables.iter().position(|x| &x.id == id)?;
+                let row = tables[t].rows.iter().position(|r| r.code.as_deref() == Some(code))?;
+                Some((t, Some(row), column.clone()))
+            })
+        }
         StatementKind::Subject => {
             let names: Vec<String> = caps["path"].split(['-', '—', '－']).map(label_key).collect();
             let column = label_key(statement.column.as_deref().unwrap_or("合计"));
@@ -187,7 +205,7 @@ fn locate(tables: &[Table], statement: &Statement, caps: &regex::Captures) -> Op
 
 /// The coded row named by a `类-款-项` path: its label is the last name and each ancestor's
 /// label (by code prefix) the name before.
-fn subject_row(table: &Table, names: &[String]) -> Option<usize> {
+pub(crate) fn subject_row(table: &Table, names: &[String]) -> Option<usize> {
     let last = names.last()?;
     table.rows.iter().position(|r| {
         let Some(code) = r.code.as_deref() else { return false };
@@ -199,7 +217,7 @@ fn subject_row(table: &Table, names: &[String]) -> Option<usize> {
 }
 
 /// A few characters around a match, for the message.
-fn excerpt(text: &str, start: usize, end: usize) -> String {
+pub(crate) fn excerpt(text: &str, start: usize, end: usize) -> String {
     let from = text[..start].char_indices().rev().nth(11).map_or(0, |(i, _)| i);
     let to = text[end..].char_indices().nth(4).map_or(text.len(), |(i, _)| end + i);
     text[from..to].to_string()
@@ -214,7 +232,7 @@ mod tests {
         for s in STATEMENTS.iter().flat_map(|s| &s.statements) {
             assert!(s.pattern().is_some(), "{} compiles", s.id);
             assert!(!s.zh.is_empty() && !s.en.is_empty());
-            assert!(s.kind == StatementKind::Subject || !s.cells.is_empty(), "{} names its cells", s.id);
+            assert!(s.kind != StatementKind::Amount || !s.cells.is_empty(), "{} names its cells", s.id);
         }
     }
 
