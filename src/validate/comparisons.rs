@@ -28,6 +28,33 @@ pub struct Patterns {
 static ITEM: std::sync::LazyLock<Regex> =
     std::sync::LazyLock::new(|| Regex::new(r"(?:^|[^\d.])\d{1,2}、").expect("item"));
 
+/// The patterns compiled.
+pub struct Compiled {
+    bva: Regex,
+    direction: Regex,
+    yoy: Regex,
+    subject: Regex,
+}
+
+/// Every catalogue's comparison patterns, compiled once, by disclosure kind.
+pub static COMPILED: std::sync::LazyLock<Vec<(crate::model::Kind, Compiled)>> = std::sync::LazyLock::new(|| {
+    super::narrative::STATEMENTS
+        .iter()
+        .filter_map(|s| {
+            let p = s.comparisons.as_ref()?;
+            Some((
+                s.kind,
+                Compiled {
+                    bva: Regex::new(&p.budget_vs_actual).ok()?,
+                    direction: Regex::new(&p.direction).ok()?,
+                    yoy: Regex::new(&p.year_on_year).ok()?,
+                    subject: Regex::new(&p.subject).ok()?,
+                },
+            ))
+        })
+        .collect()
+});
+
 fn number(s: &str) -> Option<Decimal> {
     Decimal::from_str(&s.replace(',', "")).ok()
 }
@@ -40,15 +67,8 @@ fn percent(part: Decimal, whole: Decimal, like: Decimal) -> Option<Decimal> {
 }
 
 /// Checks every comparison found in the narrative.
-pub fn check(patterns: &Patterns, tables: &[Table], narrative: &Narrative, out: &mut Compared) {
-    let (Ok(bva), Ok(direction), Ok(yoy), Ok(subject)) = (
-        Regex::new(&patterns.budget_vs_actual),
-        Regex::new(&patterns.direction),
-        Regex::new(&patterns.year_on_year),
-        Regex::new(&patterns.subject),
-    ) else {
-        return;
-    };
+pub fn check(patterns: &Compiled, tables: &[Table], narrative: &Narrative, out: &mut Compared) {
+    let Compiled { bva, direction, yoy, subject } = patterns;
     let text = &narrative.text;
     let mut report = |start: usize, end: usize, message: String, table: Option<(&Table, usize)>| {
         out.mismatched += 1;

@@ -24,6 +24,11 @@ pub static STATEMENTS: LazyLock<Vec<Statements>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every statement's pattern, compiled once (every document runs them all).
+static COMPILED: LazyLock<std::collections::HashMap<String, Regex>> = LazyLock::new(|| {
+    STATEMENTS.iter().flat_map(|s| &s.statements).filter_map(|st| Some((st.id.clone(), st.pattern()?))).collect()
+});
+
 /// The statements of one disclosure kind.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Statements {
@@ -112,11 +117,11 @@ fn factor(unit: Option<&str>) -> Decimal {
 pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option<&str>) -> Compared {
     let mut out = Compared::default();
     let text = &narrative.text;
-    for patterns in STATEMENTS.iter().filter(|s| s.kind == kind).filter_map(|s| s.comparisons.as_ref()) {
+    for (_, patterns) in super::comparisons::COMPILED.iter().filter(|(k, _)| *k == kind) {
         super::comparisons::check(patterns, tables, narrative, &mut out);
     }
     for statement in STATEMENTS.iter().filter(|s| s.kind == kind).flat_map(|s| &s.statements) {
-        let Some(pattern) = statement.pattern() else { continue };
+        let Some(pattern) = COMPILED.get(&statement.id) else { continue };
         for caps in pattern.captures_iter(text) {
             let whole = caps.get(0).expect("match");
             let before = &text[..whole.start()];
