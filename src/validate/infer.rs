@@ -1,5 +1,5 @@
-//! Recovery: a cell the OCR lost (a blank total whose parts are not zero) or could not
-//! read is inferred when every identity it takes part in, with all its other cells known,
+//! Recovery: a cell the OCR lost (a blank total whose parts are not zero; OCR input only)
+//! or could not read is inferred when every identity it takes part in, with all its other cells known,
 //! agrees on one value within rounding. The tightest identity gives the value; the others
 //! must contain it. Nothing else is ever filled in.
 
@@ -32,8 +32,8 @@ struct Candidate {
 }
 
 /// Finds and fills inferable cells; returns what it filled.
-pub fn fill(tables: &mut [Table], instances: &[Instance], findings: &mut Vec<Finding>) -> Vec<Inferred> {
-    let mut suspects = suspects(tables, instances);
+pub fn fill(tables: &mut [Table], instances: &[Instance], ocr: bool, findings: &mut Vec<Finding>) -> Vec<Inferred> {
+    let mut suspects = suspects(tables, instances, ocr);
     let mut filled = Vec::new();
     // The cell the identities pin down most tightly goes first; once filled it is evidence
     // for the next (a lost summary total, then a blank that total restates).
@@ -124,7 +124,9 @@ pub fn fill(tables: &mut [Table], instances: &[Instance], findings: &mut Vec<Fin
 }
 
 /// Blank totals whose printed parts are not zero, and unreadable cells.
-fn suspects(tables: &[Table], instances: &[Instance]) -> BTreeSet<At> {
+/// Blank totals count only for OCR input: a text layer that leaves a total blank is the
+/// publication's omission, reported by the identity, not filled in.
+fn suspects(tables: &[Table], instances: &[Instance], ocr: bool) -> BTreeSet<At> {
     let mut out = BTreeSet::new();
     for i in instances {
         for at in i.lhs.iter().chain(&i.rhs) {
@@ -133,6 +135,9 @@ fn suspects(tables: &[Table], instances: &[Instance]) -> BTreeSet<At> {
             }
         }
         let [total] = &i.lhs[..] else { continue };
+        if !ocr {
+            continue;
+        }
         if total.row.is_none() || value(tables, total) != Ok(None) {
             continue;
         }

@@ -46,7 +46,7 @@ pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata, ocr: bo
     missing_tables(tables, kind, &mut out.findings);
     let instances: Vec<Instance> =
         rules::CATALOGUES.iter().filter(|c| c.kind == kind).flat_map(|c| rules::instances(c, tables)).collect();
-    out.inferred = infer::fill(tables, &instances, &mut out.findings);
+    out.inferred = infer::fill(tables, &instances, ocr, &mut out.findings);
     out.checks.inferred = u32::try_from(out.inferred.len()).unwrap_or(u32::MAX);
     if ocr {
         out.corrected = misread::repair(tables, &instances, unit, &mut out.findings);
