@@ -95,6 +95,11 @@ pub fn dewrap(s: &str) -> String {
     out
 }
 
+/// True for a CJK ideograph.
+pub fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
 /// Number of CJK ideographs in `s`.
 pub fn cjk_count(s: &str) -> usize {
     s.chars().filter(|c| matches!(c, '\u{4e00}'..='\u{9fff}')).count()

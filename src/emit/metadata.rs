@@ -12,16 +12,16 @@ use crate::layout::Layout;
 use crate::model::Metadata;
 
 static TITLE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)").expect("title year"));
+    LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)").expect("title year"));
 static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称)\s*:\s*(\p{Han}[\p{Han}()]{2,40})")
         .expect("compiler")
 });
 /// A document heading naming the department: `上海市普陀区财政局2024年度部门决算`.
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,30}?)\d{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
+    Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,30}?)[0-9]{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
 });
-static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d\s*万元").expect("wan yuan"));
+static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]\s*万元").expect("wan yuan"));
 
 /// Reads the metadata the layout found.
 pub fn metadata(layout: &Layout) -> Metadata {

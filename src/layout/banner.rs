@@ -10,9 +10,9 @@ use crate::extract::Line;
 use crate::label::nfkc;
 
 static CODE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{2,12})\s*([\p{Han}()]{4,40})$").expect("banner pattern"));
+    LazyLock::new(|| Regex::new(r"^([0-9]{2,12})\s*([\p{Han}()]{4,40})$").expect("banner pattern"));
 static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:预算年度|年度|决算年度)\s*:\s*(\d{4})").expect("year pattern"));
+    LazyLock::new(|| Regex::new(r"^(?:预算年度|年度|决算年度)\s*:\s*([0-9]{4})").expect("year pattern"));
 static AS_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^截[止至]时间\s*:").expect("as-of pattern"));
 
 /// The department's banner as repeated on the table pages.

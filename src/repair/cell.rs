@@ -15,13 +15,13 @@ pub struct Fixed {
 }
 
 static SPLIT_DECIMAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(-?\d+)\.\s+(\d{1,2})$").expect("split decimal"));
+    LazyLock::new(|| Regex::new(r"^(-?[0-9]+)\.\s+([0-9]{1,2})$").expect("split decimal"));
 static THOUSANDS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$").expect("thousands"));
+    LazyLock::new(|| Regex::new(r"^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$").expect("thousands"));
 static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-—–－]{1,3}$").expect("dash"));
-static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+\s+(\p{Han})").expect("leading number"));
+static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+\s+(\p{Han})").expect("leading number"));
 static CODE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{3}|\d{5}|\d{7})\s*(\p{Han}.*)$").expect("code name"));
+    LazyLock::new(|| Regex::new(r"^([0-9]{3}|[0-9]{5}|[0-9]{7})\s*(\p{Han}.*)$").expect("code name"));
 
 /// Repairs a money cell: full-width digits (`full-width`), a space after the decimal point
 /// (`split-decimal`: `198. 30` → `198.30`, never across cells), thousands separators

@@ -19,7 +19,7 @@ use crate::model::{Column, Location};
 use crate::tables::template::{ColumnTemplate, TableTemplate};
 
 static STRAY_NUMBERS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\p{Han}.*?\p{Han})\s+[\d.\s]+$").expect("stray numbers"));
+    LazyLock::new(|| Regex::new(r"^(\p{Han}.*?\p{Han})\s+[[0-9].\s]+$").expect("stray numbers"));
 
 fn location(line: &Line, table: &str, column: Option<&str>) -> Location {
     Location {

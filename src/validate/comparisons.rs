@@ -26,7 +26,7 @@ pub struct Patterns {
 
 /// The start of a numbered item: `1、`, `11、`.
 static ITEM: std::sync::LazyLock<Regex> =
-    std::sync::LazyLock::new(|| Regex::new(r"(?:^|[^\d.])\d{1,2}、").expect("item"));
+    std::sync::LazyLock::new(|| Regex::new(r"(?:^|[^[0-9].])[0-9]{1,2}、").expect("item"));
 
 /// The patterns compiled.
 pub struct Compiled {

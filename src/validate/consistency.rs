@@ -11,12 +11,12 @@ use crate::label::nfkc;
 use crate::layout::Layout;
 use crate::model::{Finding, Metadata, Severity};
 
-static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年度?").expect("year"));
+static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年度?").expect("year"));
 static BANNER_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:预算年度|决算年度|年度)\s*:\s*(\d{4})").expect("banner year"));
+    LazyLock::new(|| Regex::new(r"^(?:预算年度|决算年度|年度)\s*:\s*([0-9]{4})").expect("banner year"));
 /// A document heading: `2023 年部门预算信息公开目录`, `…2023 年部门预算信息公开情况说明`.
 static HEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*年度?\s*(?:部门|单位|区级部门)?(?:预算|决算)(?:信息)?公开").expect("heading")
+    Regex::new(r"([0-9]{4})\s*年度?\s*(?:部门|单位|区级部门)?(?:预算|决算)(?:信息)?公开").expect("heading")
 });
 static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:编制部门|预算主管部门|编制单位)\s*:\s*(\p{Han}[\p{Han}()]{2,40})").expect("department")

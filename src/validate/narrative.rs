@@ -25,9 +25,36 @@ pub static STATEMENTS: LazyLock<Vec<Statements>> = LazyLock::new(|| {
 });
 
 /// Every statement's pattern, compiled once (every document runs them all).
-static COMPILED: LazyLock<std::collections::HashMap<String, Regex>> = LazyLock::new(|| {
-    STATEMENTS.iter().flat_map(|s| &s.statements).filter_map(|st| Some((st.id.clone(), st.pattern()?))).collect()
-});
+/// Compiled on first use: most documents state only some of the figures, and compiling
+/// every pattern up front dominated a one-page conversion.
+static COMPILED: LazyLock<std::collections::HashMap<String, std::sync::OnceLock<Option<Regex>>>> =
+    LazyLock::new(|| {
+        STATEMENTS.iter().flat_map(|s| &s.statements).map(|st| (st.id.clone(), std::sync::OnceLock::new())).collect()
+    });
+
+impl Statement {
+    /// Words of the label that must occur in the text for it to match at all: the longest
+    /// run of ideographs of each alternative (`[“"]?三公[”"]?经费` → 经费).
+    fn keywords(&self) -> Vec<String> {
+        self.label
+            .split('|')
+            .filter_map(|alt| {
+                alt.split(|c: char| !crate::label::is_ideograph(c))
+                    .max_by_key(|w| w.chars().count())
+                    .map(str::to_string)
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    /// The compiled pattern, when the text can contain a match.
+    fn pattern_for(&self, text: &str) -> Option<&'static Regex> {
+        if self.kind == StatementKind::Amount && !self.keywords().iter().any(|k| text.contains(k.as_str())) {
+            return None;
+        }
+        COMPILED.get(&self.id)?.get_or_init(|| self.pattern()).as_ref()
+    }
+}
 
 /// The statements of one disclosure kind.
 #[derive(Debug, Clone, Deserialize)]
@@ -83,7 +110,8 @@ pub enum StatementKind {
     Class,
 }
 
-const AMOUNT: &str = r"(?:预算数|预算)?(?:为|共计安排|安排|是|共计|合计)?(?P<v>\d[\d,]*(?:\.\d+)?)(?P<u>万元|元)";
+const AMOUNT: &str =
+    r"(?:预算数|预算)?(?:为|共计安排|安排|是|共计|合计)?(?P<v>[0-9][[0-9],]*(?:\.[0-9]+)?)(?P<u>万元|元)";
 
 static SUBJECT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r#"[“"](?P<path>[^”"]+)[”"]科目{AMOUNT}"#)).expect("subject pattern"));
@@ -121,7 +149,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
         super::comparisons::check(patterns, tables, narrative, &mut out);
     }
     for statement in STATEMENTS.iter().filter(|s| s.kind == kind).flat_map(|s| &s.statements) {
-        let Some(pattern) = COMPILED.get(&statement.id) else { continue };
+        let Some(pattern) = statement.pattern_for(text) else { continue };
         for caps in pattern.captures_iter(text) {
             let whole = caps.get(0).expect("match");
             let before = &text[..whole.start()];
