@@ -91,12 +91,14 @@ pub(crate) fn path(tables: &[Table], at: &At) -> String {
     }
 }
 
-/// Yuan per unit of a table's figures.
+/// Yuan per unit (万元 or 元).
+pub(crate) fn yuan_per(unit: Option<&str>) -> Decimal {
+    if unit == Some("万元") { Decimal::from(10_000) } else { Decimal::ONE }
+}
+
+/// Yuan per unit of a table's figures (its own unit, else the document's).
 fn factor(tables: &[Table], at: &At, unit: Option<&str>) -> Decimal {
-    match tables[at.table].unit.as_deref().or(unit) {
-        Some("万元") => Decimal::from(10_000),
-        _ => Decimal::ONE,
-    }
+    yuan_per(tables[at.table].unit.as_deref().or(unit))
 }
 
 /// An identity instance measured: both sides, their difference and the tolerance.

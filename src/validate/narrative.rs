@@ -12,6 +12,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
 use super::rules::{CellSpec, find_row};
+use super::yuan_per;
 use crate::label::label_key;
 use crate::layout::Narrative;
 use crate::model::{Finding, Kind, Severity, Table};
@@ -136,11 +137,6 @@ pub struct Compared {
     pub findings: Vec<Finding>,
 }
 
-/// Yuan per unit.
-fn factor(unit: Option<&str>) -> Decimal {
-    if unit == Some("万元") { Decimal::from(10_000) } else { Decimal::ONE }
-}
-
 /// Compares every statement found in the narrative with its table cell.
 pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option<&str>) -> Compared {
     let mut out = Compared::default();
@@ -166,7 +162,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
                 .and_then(|r| table.rows[r].cells.iter().find(|c| c.column == column))
                 .and_then(|c| c.value)
                 .unwrap_or_default();
-            let in_stated_unit = printed * factor(table.unit.as_deref().or(unit)) / factor(Some(u.as_str()));
+            let in_stated_unit = printed * yuan_per(table.unit.as_deref().or(unit)) / yuan_per(Some(u.as_str()));
             let expected =
                 in_stated_unit.round_dp_with_strategy(stated.scale(), RoundingStrategy::MidpointAwayFromZero);
             out.checked += 1;
