@@ -3,16 +3,24 @@
 #
 #   scripts/setup.sh [OUT]      # OUT defaults to out/samples
 #
-# It installs what gongkai needs (nothing beyond Rust for OCR text and text-layer PDFs; the
-# OCR engine will be installed here when scans land) and poppler for the benchmark, builds
-# the release binary, converts every file under samples/ and prints the batch summary.
+# It installs what gongkai needs (the OCR engine for scans; nothing beyond Rust for OCR text
+# and text-layer PDFs) and poppler, builds the release binary, converts every file under
+# samples/ and prints the batch summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# poppler-utils: pdftotext/pdfinfo for scripts/bench.py (gongkai itself needs no system
-# package for OCR text and text-layer PDFs).
-if ! command -v pdftotext >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
+# System packages: tesseract with its Chinese model and poppler's pdftoppm for OCR of
+# scanned pages (`gongkai convert --ocr`), pdftotext/pdfinfo for scripts/bench.py. OCR text
+# and text-layer PDFs need none of them.
+need=""
+command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need="$need tesseract-ocr tesseract-ocr-chi-sim"
+command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+if [ -n "$need" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq $need >/dev/null
+  else
+    echo "setup: please install:$need (Debian/Ubuntu package names)" >&2
+  fi
 fi
 
 cargo build --release --locked

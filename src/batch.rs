@@ -49,7 +49,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
 }
 
 /// Converts every file; names documents uniquely in input order.
-pub fn convert_all(files: &[PathBuf], skipped: Vec<Skipped>) -> Batch {
+pub fn convert_all(files: &[PathBuf], skipped: Vec<Skipped>, options: &crate::extract::Options) -> Batch {
     let mut taken = BTreeSet::from(["facts".to_string(), "report".to_string()]);
     let mut documents = Vec::new();
     for path in files {
@@ -62,23 +62,28 @@ pub fn convert_all(files: &[PathBuf], skipped: Vec<Skipped>) -> Batch {
         }
         taken.insert(name.clone());
         let start = Instant::now();
-        let doc = panic::catch_unwind(AssertUnwindSafe(|| crate::convert(path, &name))).unwrap_or_else(|payload| {
-            let why = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            let mut doc = crate::emit::failed(
-                path,
-                &name,
-                "",
-                &crate::source::SourceError::Unsupported { path: path.display().to_string() },
-            );
-            doc.findings =
-                vec![Finding::new(Severity::Error, "internal_error", format!("gongkai bug while converting: {why}"))];
-            doc.status = Status::Failed;
-            doc
-        });
+        let doc = panic::catch_unwind(AssertUnwindSafe(|| crate::convert_with(path, &name, options))).unwrap_or_else(
+            |payload| {
+                let why = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                let mut doc = crate::emit::failed(
+                    path,
+                    &name,
+                    "",
+                    &crate::source::SourceError::Unsupported { path: path.display().to_string() },
+                );
+                doc.findings = vec![Finding::new(
+                    Severity::Error,
+                    "internal_error",
+                    format!("gongkai bug while converting: {why}"),
+                )];
+                doc.status = Status::Failed;
+                doc
+            },
+        );
         let millis = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         documents.push((doc, millis));
     }

@@ -23,13 +23,18 @@ use model::{Document, Source};
 /// Converts one input into a document. Never panics on bad input: an unreadable input is a
 /// failed document whose finding says why.
 pub fn convert(path: &Path, doc: &str) -> Document {
+    convert_with(path, doc, &extract::Options::default())
+}
+
+/// [`convert`] with extraction options (OCR of pages without a usable text layer).
+pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Document {
     // Read the bytes; the only step that can fail a document.
     let input = match source::read(path) {
         Ok(input) => input,
         Err((error, partial)) => return emit::failed(path, doc, &partial.sha256, &error),
     };
     // Text as printed: OCR lines of cells, or a PDF's glyphs that pass the quality gate.
-    let extracted = extract::extract(&input);
+    let extracted = extract::extract(&input, options);
     // Lines of cells (from geometry for PDFs), pages, banner, one block per standard table.
     let layout = layout::segment(&extracted);
     // Header words mapped onto template columns and cells repaired, every change logged.

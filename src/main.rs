@@ -30,6 +30,10 @@ enum Command {
         /// Output folder: <doc>.json per input, facts.ndjson and report.json.
         #[arg(long, short)]
         out: PathBuf,
+        /// OCR pages without a usable text layer (scans) with tesseract chi_sim
+        /// (experimental; needs tesseract and pdftoppm, installed by scripts/setup.sh).
+        #[arg(long)]
+        ocr: bool,
     },
     /// Write the JSON Schemas of the output contract into DIR.
     #[command(hide = true)]
@@ -49,12 +53,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Convert { inputs, out } => {
+        Command::Convert { inputs, out, ocr } => {
             let (files, skipped) = gongkai::batch::collect(&inputs);
             for s in &skipped {
                 eprintln!("gongkai: skipped {}: {}", s.path, s.reason);
             }
-            let batch = gongkai::batch::convert_all(&files, skipped);
+            let batch = gongkai::batch::convert_all(&files, skipped, &gongkai::extract::Options { ocr });
             let report = gongkai::emit::write(&out, batch).with_context(|| format!("writing to {}", out.display()))?;
             for failure in &report.failures {
                 eprintln!("gongkai: failed {}: {}", failure.path, failure.reason);

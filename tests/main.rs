@@ -3,6 +3,7 @@
 mod bad_input;
 mod common;
 mod defects;
+mod ocr;
 mod planted;
 mod rules;
 mod schemas;

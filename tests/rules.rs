@@ -19,7 +19,7 @@ static EXERCISED: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new
                 continue;
             }
             let Ok(input) = gongkai::source::read(&path) else { continue };
-            let layout = gongkai::layout::segment(&gongkai::extract::extract(&input));
+            let layout = gongkai::layout::segment(&gongkai::extract::extract(&input, &Default::default()));
             let doc = gongkai::convert(&path, "rules");
             for catalogue in gongkai::validate::rules::CATALOGUES.iter() {
                 rules.extend(

@@ -7,10 +7,11 @@
 //! into the same [`Line`]s) after a per-page quality gate: a page whose text cannot be
 //! trusted is reported and withheld, so nothing garbled reaches the facts. Never fails.
 
+pub mod ocr;
 pub mod pdf;
 mod quality;
 
-use crate::model::{Finding, TextSource};
+use crate::model::{Finding, Severity, TextSource};
 use crate::source::{Content, Input};
 
 /// One line of the document.
@@ -67,7 +68,7 @@ pub enum Text {
 }
 
 /// Extracts an input's text.
-pub fn extract(input: &Input) -> Extracted {
+pub fn extract(input: &Input, options: &Options) -> Extracted {
     match &input.content {
         Content::Text(text) => {
             let lines = lines(text);
@@ -76,11 +77,55 @@ pub fn extract(input: &Input) -> Extracted {
         }
         Content::Pdf(pages) => {
             let mut findings = Vec::new();
-            let pages: Vec<pdf::Page> = pages.iter().map(|p| quality::gate(p, &mut findings)).collect();
+            let mut ocred = 0;
+            let pages: Vec<pdf::Page> = pages
+                .iter()
+                .map(|p| {
+                    let gated = quality::gate(p, &mut findings);
+                    let unusable = gated.glyphs.is_empty() && (!p.glyphs.is_empty() || p.images > 0);
+                    if !(options.ocr && unusable) {
+                        return gated;
+                    }
+                    match ocr::page(&input.path, p.number) {
+                        Ok(words) => {
+                            ocred += 1;
+                            let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
+                            let mut f = Finding::new(
+                                Severity::Info,
+                                "ocr_page",
+                                format!(
+                                    "page {}: read by OCR (tesseract chi_sim, {} dpi): {} words, mean confidence {confidence:.0}",
+                                    p.number,
+                                    ocr::DPI,
+                                    words.len()
+                                ),
+                            );
+                            f.page = Some(p.number);
+                            findings.push(f);
+                            pdf::Page { glyphs: words.iter().map(ocr::Word::glyph).collect(), rules: Vec::new(), ..gated }
+                        }
+                        Err(e) => {
+                            let mut f = Finding::new(Severity::Warning, "ocr_failed", format!("page {}: {e}", p.number));
+                            f.page = Some(p.number);
+                            findings.push(f);
+                            gated
+                        }
+                    }
+                })
+                .collect();
             let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
-            Extracted { content: Text::Glyphs(pages), pages: count, text_source: TextSource::TextLayer, findings }
+            let text_source = if ocred > 0 { TextSource::Ocr } else { TextSource::TextLayer };
+            Extracted { content: Text::Glyphs(pages), pages: count, text_source, findings }
         }
     }
+}
+
+/// How to extract.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// OCR the pages whose text layer is missing or unusable (tesseract; experimental,
+    /// off by default until scans reach the text-layer accuracy).
+    pub ocr: bool,
 }
 
 /// Splits OCR text into lines of cells.

@@ -1,0 +1,145 @@
+//! The OCR engine adapter: a PDF page without a usable text layer → positioned words, as
+//! glyphs of the same page model the text layer gives, so one layout serves both.
+//!
+//! The engine is tesseract 5 with `chi_sim` through its command line, as measured here
+//! (`../shared/spec/crates.md`): `--psm 3` with TSV word boxes read every figure of a 300 dpi
+//! table page, while `--psm 6` (the C API's default) lost most of them. Pages are rendered
+//! by poppler's `pdftoppm` at 300 dpi in greyscale. Both are system packages the project's
+//! set-up installs (`scripts/setup.sh`); when they are missing the page is reported, not
+//! guessed. One process per page, `OMP_THREAD_LIMIT=1`, a temporary folder per call.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::pdf::Glyph;
+
+/// Resolution pages are rendered at for OCR.
+pub const DPI: u32 = 300;
+
+/// Why a page could not be OCR'd.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    /// `pdftoppm` or `tesseract` is not installed.
+    #[error("{0} is not installed (run scripts/setup.sh)")]
+    Missing(&'static str),
+    /// The renderer or the engine failed on this page.
+    #[error("{tool} failed: {message}")]
+    Failed { tool: &'static str, message: String },
+    /// A temporary file could not be written or read.
+    #[error("temporary file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// An OCR'd word: its text, box in points (top-left origin) and confidence (0–100).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub left: f32,
+    pub top: f32,
+    pub width: f32,
+    pub height: f32,
+    pub confidence: f32,
+}
+
+impl Word {
+    /// The word as one glyph run of the page model: baseline at the box's bottom.
+    pub fn glyph(&self) -> Glyph {
+        Glyph {
+            text: Some(self.text.clone()),
+            x: self.left,
+            y: self.top + self.height,
+            size: self.height,
+            width: self.width,
+        }
+    }
+}
+
+fn run(tool: &'static str, command: &mut Command) -> Result<Vec<u8>, OcrError> {
+    let output = command.output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => OcrError::Missing(tool),
+        _ => OcrError::Io(e),
+    })?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("").to_string();
+        return Err(OcrError::Failed { tool, message });
+    }
+    Ok(output.stdout)
+}
+
+/// OCRs page `number` (1-based) of the PDF at `path`.
+pub fn page(path: &Path, number: u32) -> Result<Vec<Word>, OcrError> {
+    let dir = tempfile_dir()?;
+    let prefix = dir.join("page");
+    let n = number.to_string();
+    run(
+        "pdftoppm",
+        Command::new("pdftoppm")
+            .args(["-r", &DPI.to_string(), "-gray", "-png", "-singlefile", "-f", &n, "-l", &n])
+            .arg(path)
+            .arg(&prefix),
+    )?;
+    let image = prefix.with_extension("png");
+    let tsv = run(
+        "tesseract",
+        Command::new("tesseract")
+            .arg(&image)
+            .args(["stdout", "-l", "chi_sim", "--psm", "3", "tsv"])
+            .env("OMP_THREAD_LIMIT", "1"),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(words(&String::from_utf8_lossy(&tsv?), DPI))
+}
+
+/// A fresh temporary folder (the process id and a counter keep parallel calls apart).
+fn tempfile_dir() -> Result<std::path::PathBuf, OcrError> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "gongkai-ocr-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// Parses tesseract's TSV: the level-5 rows are words with boxes in pixels at `dpi`.
+pub fn words(tsv: &str, dpi: u32) -> Vec<Word> {
+    let scale = 72.0 / dpi as f32;
+    tsv.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
+                return None;
+            }
+            let num = |i: usize| f[i].trim().parse::<f32>().ok();
+            Some(Word {
+                text: f[11].trim().to_string(),
+                left: num(6)? * scale,
+                top: num(7)? * scale,
+                width: num(8)? * scale,
+                height: num(9)? * scale,
+                confidence: num(10)?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_words_become_boxes_in_points() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t300\t600\t150\t50\t96.5\t509.01\n\
+                   5\t1\t1\t1\t1\t2\t500\t600\t50\t50\t91\t\n";
+        let w = words(tsv, 300);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].text, "509.01");
+        assert_eq!((w[0].left, w[0].top, w[0].width, w[0].height), (72.0, 144.0, 36.0, 12.0));
+        assert_eq!(w[0].glyph().y, 156.0);
+    }
+}
