@@ -2,7 +2,8 @@
 fn main() {
     let path = std::env::args().nth(1).expect("input path");
     let input = gongkai::source::read(std::path::Path::new(&path)).map_err(|e| e.0.to_string()).unwrap();
-    let extracted = gongkai::extract::extract(&input, &Default::default());
+    let ocr = std::env::args().any(|a| a == "--ocr");
+    let extracted = gongkai::extract::extract(&input, &gongkai::extract::Options { ocr });
     let layout = gongkai::layout::segment(&extracted);
     if std::env::args().nth(2).as_deref() == Some("blocks") {
         for b in &layout.blocks {

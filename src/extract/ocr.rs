@@ -103,27 +103,53 @@ fn tempfile_dir() -> Result<std::path::PathBuf, OcrError> {
     Ok(dir)
 }
 
-/// Parses tesseract's TSV: the level-5 rows are words with boxes in pixels at `dpi`.
+/// Parses tesseract's TSV: the level-5 rows are words with boxes in pixels at `dpi`. The
+/// words of one tesseract line share that line's baseline and height (their median), so a
+/// skewed scan, a small `、` or a tall bracket does not break a table row apart.
 pub fn words(tsv: &str, dpi: u32) -> Vec<Word> {
     let scale = 72.0 / dpi as f32;
-    tsv.lines()
-        .skip(1)
-        .filter_map(|line| {
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
-                return None;
-            }
-            let num = |i: usize| f[i].trim().parse::<f32>().ok();
-            Some(Word {
-                text: f[11].trim().to_string(),
-                left: num(6)? * scale,
-                top: num(7)? * scale,
-                width: num(8)? * scale,
-                height: num(9)? * scale,
-                confidence: num(10)?,
-            })
-        })
-        .collect()
+    let mut lines: Vec<((u32, u32, u32), Vec<Word>)> = Vec::new();
+    for line in tsv.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
+            continue;
+        }
+        let num = |i: usize| f[i].trim().parse::<f32>().ok();
+        let id = |i: usize| f[i].trim().parse::<u32>().unwrap_or(0);
+        let (Some(left), Some(top), Some(width), Some(height), Some(confidence)) =
+            (num(6), num(7), num(8), num(9), num(10))
+        else {
+            continue;
+        };
+        let word = Word {
+            text: f[11].trim().to_string(),
+            left: left * scale,
+            top: top * scale,
+            width: width * scale,
+            height: height * scale,
+            confidence,
+        };
+        let key = (id(2), id(3), id(4));
+        match lines.last_mut() {
+            Some((k, words)) if *k == key => words.push(word),
+            _ => lines.push((key, vec![word])),
+        }
+    }
+    let median = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut out = Vec::new();
+    for (_, mut words) in lines {
+        let bottom = median(words.iter().map(|w| w.top + w.height).collect());
+        let height = median(words.iter().map(|w| w.height).collect());
+        for w in &mut words {
+            w.top = bottom - height;
+            w.height = height;
+        }
+        out.extend(words);
+    }
+    out
 }
 
 #[cfg(test)]

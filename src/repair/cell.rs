@@ -23,7 +23,8 @@ static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+\s
 static CODE_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{3}|[0-9]{5}|[0-9]{7})\s*(\p{Han}.*)$").expect("code name"));
 
-/// Repairs a money cell: full-width digits (`full-width`), a space after the decimal point
+/// Repairs a money cell: full-width digits (`full-width`), a ruling or quote glued to the
+/// figure by OCR (`ocr-debris`: `509.01|` → `509.01`), a space after the decimal point
 /// (`split-decimal`: `198. 30` → `198.30`, never across cells), thousands separators
 /// (`thousands-separator`), and a dash printed for "none" (`dash-blank` → empty).
 pub fn value(raw: &str) -> Fixed {
@@ -33,6 +34,16 @@ pub fn value(raw: &str) -> Fixed {
     if normal != text {
         rules.push("full-width");
         text = normal.trim().to_string();
+    }
+    // A ruling or quote read into the figure's box (`509.01|`, `”198.30`).
+    let trimmed =
+        text.trim_matches(|c: char| matches!(c, '|' | '丨' | '”' | '“' | '"' | '\'' | '‘' | '’' | '[' | ']' | ' '));
+    if trimmed != text
+        && trimmed.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+        && trimmed.ends_with(|c: char| c.is_ascii_digit())
+    {
+        text = trimmed.to_string();
+        rules.push("ocr-debris");
     }
     if let Some(c) = SPLIT_DECIMAL.captures(&text) {
         text = format!("{}.{}", &c[1], &c[2]);
@@ -101,6 +112,13 @@ mod tests {
         assert_eq!(value("91,016,775.35").text, "91016775.35");
         assert_eq!(value("91,016,775.35").rules, vec!["thousands-separator"]);
         assert_eq!(value("１２.５０"), Fixed { text: "12.50".into(), rules: vec!["full-width"] });
+    }
+
+    #[test]
+    fn ocr_debris_around_a_figure() {
+        assert_eq!(value("509.01| |"), Fixed { text: "509.01".into(), rules: vec!["ocr-debris"] });
+        assert_eq!(value("”198.30").text, "198.30");
+        assert_eq!(value("|").text, "|", "debris alone is not a figure: left for the reader");
     }
 
     #[test]
