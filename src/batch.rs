@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::emit::Batch;
-use crate::model::{Finding, Severity, Skipped, Status};
+use crate::model::{Finding, Severity, Skipped};
 use crate::source::Format;
 
 /// Expands the command line's inputs into files to convert and files to skip.
@@ -69,19 +69,9 @@ pub fn convert_all(files: &[PathBuf], skipped: Vec<Skipped>, options: &crate::ex
                     .map(|s| s.to_string())
                     .or_else(|| payload.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
-                let mut doc = crate::emit::failed(
-                    path,
-                    &name,
-                    "",
-                    &crate::source::SourceError::Unsupported { path: path.display().to_string() },
-                );
-                doc.findings = vec![Finding::new(
-                    Severity::Error,
-                    "internal_error",
-                    format!("gongkai bug while converting: {why}"),
-                )];
-                doc.status = Status::Failed;
-                doc
+                let bug =
+                    Finding::new(Severity::Error, "internal_error", format!("gongkai bug while converting: {why}"));
+                crate::emit::failed_with(path, &name, "", bug)
             },
         );
         let millis = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -33,6 +33,11 @@ pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Docu
         SourceError::Pdf { source: crate::extract::pdf::PdfError::Encrypted, .. } => "encrypted_input",
         SourceError::Pdf { .. } => "unreadable_pdf",
     };
+    failed_with(path, doc, sha256, Finding::new(Severity::Error, kind, error.to_string()))
+}
+
+/// A failed document whose reason is `finding` (an unreadable input, a converter bug).
+pub fn failed_with(path: &Path, doc: &str, sha256: &str, finding: Finding) -> Document {
     Document {
         contract: CONTRACT,
         doc: doc.to_string(),
@@ -49,7 +54,7 @@ pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Docu
         metadata: Metadata::default(),
         tables: Vec::new(),
         repairs: Vec::new(),
-        findings: vec![Finding::new(Severity::Error, kind, error.to_string())],
+        findings: vec![finding],
         checks: Default::default(),
     }
 }

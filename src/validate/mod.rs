@@ -154,13 +154,13 @@ pub(crate) fn measure(tables: &[Table], instance: &Instance, unit: Option<&str>)
 
 fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut Validated) {
     // Unreadable (reported by `tables`) or all blank (nothing printed): nothing to check.
-    let Some(Measure { actual, expected, difference, tolerance: tol, mixed }) = measure(tables, instance, unit) else {
+    let Some(measured) = measure(tables, instance, unit) else {
         return;
     };
     out.checks.identities += 1;
     let rule = instance.rule;
-    let holds_exactly = Measure { actual, expected, difference, tolerance: tol, mixed }.exact(rule.relation);
-    let severity = if holds_exactly {
+    let Measure { actual, expected, difference, tolerance: tol, mixed } = measured;
+    let severity = if measured.exact(rule.relation) {
         out.checks.exact += 1;
         return;
     } else if difference.abs() <= tol {
