@@ -3,6 +3,22 @@ fn main() {
     let path = std::env::args().nth(1).expect("input path");
     let input = gongkai::source::read(std::path::Path::new(&path)).map_err(|e| e.0.to_string()).unwrap();
     let ocr = std::env::args().any(|a| a == "--ocr");
+    if std::env::args().any(|a| a == "--pages") {
+        if let gongkai::source::Content::Pdf(pages) = &input.content {
+            for p in pages {
+                println!(
+                    "page {}: {} glyphs ({} invisible), {} images covering {:.2}, {} rulings",
+                    p.number,
+                    p.glyphs.len(),
+                    p.invisible,
+                    p.images,
+                    p.image_cover,
+                    p.rules.len()
+                );
+            }
+        }
+        return;
+    }
     let extracted = gongkai::extract::extract(&input, &gongkai::extract::Options { ocr });
     let layout = gongkai::layout::segment(&extracted);
     if std::env::args().nth(2).as_deref() == Some("blocks") {

@@ -30,9 +30,12 @@ enum Command {
         /// Output folder: <doc>.json per input, facts.ndjson and report.json.
         #[arg(long, short)]
         out: PathBuf,
-        /// OCR pages without a usable text layer (scans) with tesseract chi_sim
-        /// (experimental; needs tesseract and pdftoppm, installed by scripts/setup.sh).
+        /// Do not OCR pages without a usable text layer (scans); report them instead. By
+        /// default they are OCR'd with tesseract chi_sim (installed by scripts/setup.sh).
         #[arg(long)]
+        no_ocr: bool,
+        /// OCR is on by default; kept so older command lines still work.
+        #[arg(long, hide = true, conflicts_with = "no_ocr")]
         ocr: bool,
     },
     /// Write the JSON Schemas of the output contract into DIR.
@@ -53,12 +56,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Convert { inputs, out, ocr } => {
+        Command::Convert { inputs, out, no_ocr, ocr: _ } => {
             let (files, skipped) = gongkai::batch::collect(&inputs);
             for s in &skipped {
                 eprintln!("gongkai: skipped {}: {}", s.path, s.reason);
             }
-            let batch = gongkai::batch::convert_all(&files, skipped, &gongkai::extract::Options { ocr });
+            let batch = gongkai::batch::convert_all(&files, skipped, &gongkai::extract::Options { ocr: !no_ocr });
             let report = gongkai::emit::write(&out, batch).with_context(|| format!("writing to {}", out.display()))?;
             for failure in &report.failures {
                 eprintln!("gongkai: failed {}: {}", failure.path, failure.reason);

@@ -56,10 +56,11 @@ pub struct Source {
 }
 
 /// Where the text came from.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum TextSource {
     /// The PDF's own text layer.
+    #[default]
     TextLayer,
     /// OCR run by gongkai.
     Ocr,

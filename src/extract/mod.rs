@@ -12,6 +12,8 @@ pub mod pdf;
 mod quality;
 
 use crate::model::{Finding, Severity, TextSource};
+use rayon::prelude::*;
+
 use crate::source::{Content, Input};
 
 /// One line of the document.
@@ -77,55 +79,67 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
         }
         Content::Pdf(pages) => {
             let mut findings = Vec::new();
-            let mut ocred = 0;
-            let pages: Vec<pdf::Page> = pages
-                .iter()
-                .map(|p| {
-                    let gated = quality::gate(p, &mut findings);
-                    let unusable = gated.glyphs.is_empty() && (!p.glyphs.is_empty() || p.images > 0);
-                    if !(options.ocr && unusable) {
-                        return gated;
-                    }
-                    match ocr::page(&input.path, p.number) {
-                        Ok(words) => {
-                            ocred += 1;
-                            let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
-                            let mut f = Finding::new(
-                                Severity::Info,
-                                "ocr_page",
-                                format!(
-                                    "page {}: read by OCR (tesseract chi_sim, {} dpi): {} words, mean confidence {confidence:.0}",
-                                    p.number,
-                                    ocr::DPI,
-                                    words.len()
-                                ),
-                            );
-                            f.page = Some(p.number);
-                            findings.push(f);
-                            pdf::Page { glyphs: words.iter().map(ocr::Word::glyph).collect(), rules: Vec::new(), ..gated }
-                        }
-                        Err(e) => {
-                            let mut f = Finding::new(Severity::Warning, "ocr_failed", format!("page {}: {e}", p.number));
-                            f.page = Some(p.number);
-                            findings.push(f);
-                            gated
-                        }
-                    }
+            let gated: Vec<pdf::Page> = pages.iter().map(|p| quality::gate(p, &mut findings)).collect();
+            // OCR the pages that need it, in parallel (one engine process per page).
+            let read: Vec<(pdf::Page, Option<Finding>)> = gated
+                .into_par_iter()
+                .zip(pages.par_iter())
+                .map(|(gated, printed)| {
+                    let unusable = gated.glyphs.is_empty() && (!printed.glyphs.is_empty() || printed.images > 0);
+                    if options.ocr && unusable { ocr_page(&input.path, gated) } else { (gated, None) }
                 })
                 .collect();
-            let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
-            let text_source = if ocred > 0 { TextSource::Ocr } else { TextSource::TextLayer };
-            Extracted { content: Text::Glyphs(pages), pages: count, text_source, findings }
+            let mut out = Vec::with_capacity(read.len());
+            for (page, finding) in read {
+                findings.extend(finding);
+                out.push(page);
+            }
+            let count = u32::try_from(out.len()).unwrap_or(u32::MAX);
+            let text_source = out.iter().map(|p| p.source).max().unwrap_or_default();
+            Extracted { content: Text::Glyphs(out), pages: count, text_source, findings }
+        }
+    }
+}
+
+/// OCRs one page; on failure the page stays as it was (without text) and says why.
+fn ocr_page(path: &std::path::Path, page: pdf::Page) -> (pdf::Page, Option<Finding>) {
+    match ocr::page(path, page.number) {
+        Ok(words) => {
+            let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
+            let mut f = Finding::new(
+                Severity::Info,
+                "ocr_page",
+                format!(
+                    "page {}: read by OCR (tesseract chi_sim, {} dpi): {} words, mean confidence {confidence:.0}",
+                    page.number,
+                    ocr::DPI,
+                    words.len()
+                ),
+            );
+            f.page = Some(page.number);
+            let glyphs = words.iter().map(ocr::Word::glyph).collect();
+            (pdf::Page { glyphs, rules: Vec::new(), source: TextSource::Ocr, ..page }, Some(f))
+        }
+        Err(e) => {
+            let mut f = Finding::new(Severity::Warning, "ocr_failed", format!("page {}: {e}", page.number));
+            f.page = Some(page.number);
+            (page, Some(f))
         }
     }
 }
 
 /// How to extract.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// OCR the pages whose text layer is missing or unusable (tesseract; experimental,
-    /// off by default until scans reach the text-layer accuracy).
+    /// OCR the pages whose text layer is missing, unusable or a hidden OCR layer that fails
+    /// the quality checks (tesseract). On by default; off, such pages are reported only.
     pub ocr: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { ocr: true }
+    }
 }
 
 /// Splits OCR text into lines of cells.

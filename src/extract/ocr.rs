@@ -50,6 +50,7 @@ impl Word {
             y: self.top + self.height,
             size: self.height,
             width: self.width,
+            confidence: Some(self.confidence),
         }
     }
 }

@@ -38,6 +38,8 @@ pub struct Glyph {
     pub size: f32,
     /// Advance along the line, points (estimated from the next glyph of the run).
     pub width: f32,
+    /// The OCR engine's confidence (0–100) for an OCR'd word; `None` for a text layer.
+    pub confidence: Option<f32>,
 }
 
 /// A straight ruling line: horizontal (`y0 == y1`) or vertical (`x0 == x1`).
@@ -62,6 +64,13 @@ pub struct Page {
     pub rules: Vec<Rule>,
     /// Images drawn on the page (a scan has one covering the page).
     pub images: u32,
+    /// Share of the page the largest image covers (0–1): about 1 for a scan.
+    pub image_cover: f32,
+    /// Glyphs drawn invisibly (text render mode 3): an OCR layer hidden under a scan.
+    pub invisible: u32,
+    /// Where the page's glyphs come from: the text layer, or OCR (gongkai's own, or a
+    /// hidden OCR layer that passed the quality checks).
+    pub source: crate::model::TextSource,
 }
 
 /// Why a PDF could not be opened.
@@ -122,6 +131,9 @@ pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
             glyphs: collector.glyphs,
             rules: collector.rules,
             images: collector.images,
+            image_cover: (collector.largest_image / (f64::from(width) * f64::from(height)).max(1.0)).min(1.0) as f32,
+            invisible: collector.invisible,
+            source: crate::model::TextSource::TextLayer,
         });
     }
     Ok(out)
@@ -133,6 +145,8 @@ struct Collector {
     glyphs: Vec<Glyph>,
     rules: Vec<Rule>,
     images: u32,
+    largest_image: f64,
+    invisible: u32,
 }
 
 fn text_of(s: BfString) -> String {
@@ -152,7 +166,9 @@ impl<'a> Device<'a> for Collector {
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
 
     fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, mode: &DrawMode) {
-        let _ = mode; // invisible text (an OCR layer) is text all the same
+        // Invisible text (an OCR layer under a scan) is text all the same; it is counted so
+        // the quality gate can hold it to an OCR layer's checks.
+        let invisible = matches!(mode, DrawMode::Invisible);
         let start = self.glyphs.len();
         for glyph in run.glyphs() {
             let t = props.transform * glyph.transform();
@@ -165,7 +181,9 @@ impl<'a> Device<'a> for Collector {
                 y: origin.y as f32,
                 size,
                 width: size,
+                confidence: None,
             });
+            self.invisible += u32::from(invisible);
         }
         // Advances from the positions of the next glyph in the same run.
         let run = &mut self.glyphs[start..];
@@ -185,8 +203,16 @@ impl<'a> Device<'a> for Collector {
         }
     }
 
-    fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {
+    fn draw_image(&mut self, image: Image<'a, '_>, props: ImageDrawProps<'a>) {
         self.images += 1;
+        // The transform maps the image's pixel grid onto the page.
+        let (w, h) = (f64::from(image.width()), f64::from(image.height()));
+        let corners = [(0.0, 0.0), (w, 0.0), (0.0, h), (w, h)].map(|(x, y)| props.transform * Point::new(x, y));
+        let xs = corners.map(|p| p.x);
+        let ys = corners.map(|p| p.y);
+        let span =
+            |v: [f64; 4]| v.iter().copied().fold(f64::MIN, f64::max) - v.iter().copied().fold(f64::MAX, f64::min);
+        self.largest_image = self.largest_image.max(span(xs) * span(ys));
     }
 
     fn pop_clip(&mut self) {}

@@ -323,7 +323,14 @@ mod tests {
     fn glyphs(text: &str, x: f32, y: f32, w: f32) -> Vec<Glyph> {
         text.chars()
             .enumerate()
-            .map(|(i, c)| Glyph { text: Some(c.to_string()), x: x + w * i as f32, y, size: 12.0, width: w })
+            .map(|(i, c)| Glyph {
+                text: Some(c.to_string()),
+                x: x + w * i as f32,
+                y,
+                size: 12.0,
+                width: w,
+                confidence: None,
+            })
             .collect()
     }
 
@@ -332,7 +339,7 @@ mod tests {
     }
 
     fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
-        Page { number: 1, width: 600.0, height: 800.0, rotation: 0, glyphs, rules, images: 0 }
+        Page { number: 1, width: 600.0, height: 800.0, glyphs, rules, ..Page::default() }
     }
 
     #[test]
