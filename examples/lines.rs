@@ -7,19 +7,35 @@ fn main() {
         if let gongkai::source::Content::Pdf(pages) = &input.content {
             for p in pages {
                 println!(
-                    "page {}: {} glyphs ({} invisible), {} images covering {:.2}, {} rulings",
+                    "page {}: {} glyphs ({} invisible), {} images covering {:.2}, {} rulings, skew {:.2}",
                     p.number,
                     p.glyphs.len(),
                     p.invisible,
                     p.images,
                     p.image_cover,
-                    p.rules.len()
+                    p.rules.len(),
+                    p.skew
                 );
             }
         }
         return;
     }
     let extracted = gongkai::extract::extract(&input, &gongkai::extract::Options { ocr });
+    if std::env::args().any(|a| a == "--rules")
+        && let gongkai::extract::Text::Glyphs(pages) = &extracted.content
+    {
+        for p in pages {
+            for r in &p.rules {
+                println!("page {} rule ({:.0},{:.0})-({:.0},{:.0})", p.number, r.x0, r.y0, r.x1, r.y1);
+            }
+            for g in &p.glyphs {
+                println!(
+                    "page {} glyph {:?} x {:.0} y {:.0} w {:.0} conf {:?}",
+                    p.number, g.text, g.x, g.y, g.width, g.confidence
+                );
+            }
+        }
+    }
     let layout = gongkai::layout::segment(&extracted);
     if std::env::args().nth(2).as_deref() == Some("blocks") {
         for b in &layout.blocks {

@@ -54,6 +54,13 @@ fn strip_ordinal(s: &str) -> &str {
     s
 }
 
+/// True when the label starts with an ordinal (`一、`, `(三)`, `3、`, `3.`): the start of an
+/// item, never the wrapped end of another.
+pub fn has_ordinal(s: &str) -> bool {
+    let t = nfkc(s.trim());
+    strip_ordinal(&t).len() < t.len()
+}
+
 /// The contract's `label_key`: NFKC; drop white space and quotation marks; drop one
 /// leading ordinal (`一、`, `(三)`, `十二、`, `3、`, `3.`); drop a leading `其中:`.
 pub fn label_key(s: &str) -> String {

@@ -43,15 +43,15 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     let metadata = emit::metadata(&layout);
     // Typed rows keyed by code or label, figures as exact decimals.
     let mut rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
-    // Every identity checked, across tables, against the narrative and the page metadata;
-    // a lost figure inferred where the identities pin it down.
-    let ocr = extracted.text_source != model::TextSource::TextLayer;
-    let validated = validate::check(&mut rebuilt.tables, &layout, &metadata, ocr);
     let source = Source {
         path: path.display().to_string(),
         sha256: input.sha256.clone(),
         pages: layout.pages,
         text_source: extracted.text_source,
+        ocr_pages: extracted.ocr_pages.clone(),
     };
+    // Every identity checked, across tables, against the narrative and the page metadata;
+    // a lost figure inferred where the identities pin it down, an OCR misread repaired.
+    let validated = validate::check(&mut rebuilt.tables, &layout, &metadata, &source);
     emit::document(doc, source, metadata, rebuilt, repaired, validated, extracted.findings)
 }

@@ -52,8 +52,28 @@ pub struct Source {
     /// Number of pages. For OCR text without form feeds, pages are inferred from the
     /// repeated page banners (单位编码 + 单位名称) that start every table page.
     pub pages: u32,
+    /// `ocr` when any page was read by OCR (gongkai's own, or a hidden OCR layer that
+    /// passed the quality checks); the pages in `ocr_pages`.
     pub text_source: TextSource,
+    /// The pages read by OCR, for a PDF (empty when none were).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ocr_pages: Vec<u32>,
 }
+
+impl Source {
+    /// Where the text of `page` came from.
+    pub fn page_source(&self, page: u32) -> TextSource {
+        match self.text_source {
+            TextSource::OcrText => TextSource::OcrText,
+            _ if self.ocr_pages.contains(&page) => TextSource::Ocr,
+            _ => TextSource::TextLayer,
+        }
+    }
+}
+
+/// A box on a page: left, top, right, bottom in PDF points from the page's top-left corner
+/// (the page as displayed, rotation applied; for OCR'd pages, the straightened scan).
+pub type BBox = [f32; 4];
 
 /// Where the text came from.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
@@ -208,6 +228,12 @@ pub struct Cell {
     /// The identity that gave an inferred value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inferred_by: Option<String>,
+    /// Where the printed text sits on the row's page (PDF input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<BBox>,
+    /// The OCR engine's lowest word confidence (0–100) in the cell (OCR'd pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
 }
 
 /// How a cell's value was obtained.
@@ -358,6 +384,14 @@ pub struct Fact {
     pub unit: Option<String>,
     pub page: u32,
     pub line: u32,
+    /// Where the figure's text came from: `text_layer`, `ocr` or `ocr_text`.
+    pub source: TextSource,
+    /// Where the figure sits on its page (PDF input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<BBox>,
+    /// The OCR engine's confidence (0–100) in the figure (OCR'd pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
     /// The printed text needed an OCR repair.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub repaired: bool,

@@ -49,6 +49,7 @@ pub fn failed_with(path: &Path, doc: &str, sha256: &str, finding: Finding) -> Do
                 Some(crate::source::Format::Pdf) => TextSource::TextLayer,
                 _ => TextSource::OcrText,
             },
+            ocr_pages: Vec::new(),
         },
         status: Status::Failed,
         metadata: Metadata::default(),
@@ -136,6 +137,9 @@ pub fn facts(doc: &Document) -> Vec<Fact> {
                     unit: table.unit.clone(),
                     page: row.page,
                     line: row.line,
+                    source: doc.source.page_source(row.page),
+                    bbox: cell.bbox,
+                    confidence: cell.confidence,
                     repaired: cell.status == CellStatus::Repaired,
                     inferred: cell.status == CellStatus::Inferred,
                 });

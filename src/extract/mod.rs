@@ -7,6 +7,7 @@
 //! into the same [`Line`]s) after a per-page quality gate: a page whose text cannot be
 //! trusted is reported and withheld, so nothing garbled reaches the facts. Never fails.
 
+pub mod image;
 pub mod ocr;
 pub mod pdf;
 mod quality;
@@ -28,6 +29,45 @@ pub struct Line {
     /// For PDF text split at gaps (no rulings): each cell's left and right x, in points,
     /// so layout can align an unruled table's columns. Empty otherwise.
     pub spans: Vec<(f32, f32)>,
+    /// For PDF pages: where each cell's text sits (one per cell; `None` for an empty one).
+    /// Empty for OCR text.
+    pub boxes: Vec<Option<CellBox>>,
+}
+
+/// Where a cell's text sits on its page (PDF points from the top-left; a glyph's box runs
+/// from one em above its baseline to the baseline), and how sure OCR was of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellBox {
+    pub x0: f32,
+    pub top: f32,
+    pub x1: f32,
+    pub bottom: f32,
+    /// The lowest OCR confidence (0–100) of its words; `None` for a text layer.
+    pub confidence: Option<f32>,
+}
+
+impl CellBox {
+    /// A glyph's box.
+    pub fn of(g: &pdf::Glyph) -> CellBox {
+        CellBox { x0: g.x, top: g.y - g.size, x1: g.x + g.width, bottom: g.y, confidence: g.confidence }
+    }
+
+    /// The box around both (either may be absent); the lower confidence.
+    pub fn union(a: Option<CellBox>, b: Option<CellBox>) -> Option<CellBox> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(CellBox {
+                x0: a.x0.min(b.x0),
+                top: a.top.min(b.top),
+                x1: a.x1.max(b.x1),
+                bottom: a.bottom.max(b.bottom),
+                confidence: match (a.confidence, b.confidence) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                },
+            }),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 impl Line {
@@ -59,6 +99,8 @@ pub struct Extracted {
     pub content: Text,
     pub pages: u32,
     pub text_source: TextSource,
+    /// The PDF pages read by OCR.
+    pub ocr_pages: Vec<u32>,
     pub findings: Vec<Finding>,
 }
 
@@ -75,11 +117,17 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
         Content::Text(text) => {
             let lines = lines(text);
             let pages = lines.last().map_or(1, |l| l.page);
-            Extracted { content: Text::Lines(lines), pages, text_source: TextSource::OcrText, findings: vec![] }
+            Extracted {
+                content: Text::Lines(lines),
+                pages,
+                text_source: TextSource::OcrText,
+                ocr_pages: Vec::new(),
+                findings: vec![],
+            }
         }
         Content::Pdf(pages) => {
             let mut findings = Vec::new();
-            let gated: Vec<pdf::Page> = pages.iter().map(|p| quality::gate(p, &mut findings)).collect();
+            let gated: Vec<pdf::Page> = pages.iter().map(|p| straighten(quality::gate(p, &mut findings))).collect();
             // OCR the pages that need it, in parallel (one engine process per page).
             let read: Vec<(pdf::Page, Option<Finding>)> = gated
                 .into_par_iter()
@@ -96,29 +144,51 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
             }
             let count = u32::try_from(out.len()).unwrap_or(u32::MAX);
             let text_source = out.iter().map(|p| p.source).max().unwrap_or_default();
-            Extracted { content: Text::Glyphs(out), pages: count, text_source, findings }
+            let ocr_pages = out.iter().filter(|p| p.source == TextSource::Ocr).map(|p| p.number).collect();
+            Extracted { content: Text::Glyphs(out), pages: count, text_source, ocr_pages, findings }
         }
     }
+}
+
+/// Skews smaller than this (degrees) are left alone.
+const MIN_SKEW: f32 = 0.05;
+
+/// A page whose text runs along a slope (a hidden OCR layer laid on a skewed scan) has its
+/// glyphs turned level about the page centre, so its rows and columns line up as on a
+/// straight page.
+fn straighten(mut page: pdf::Page) -> pdf::Page {
+    if page.skew.abs() < MIN_SKEW || page.skew.abs() > 5.0 {
+        return page;
+    }
+    let (sin, cos) = page.skew.to_radians().sin_cos();
+    let (cx, cy) = (page.width / 2.0, page.height / 2.0);
+    for g in &mut page.glyphs {
+        let (dx, dy) = (g.x - cx, g.y - cy);
+        g.x = cx + dx * cos + dy * sin;
+        g.y = cy - dx * sin + dy * cos;
+    }
+    page
 }
 
 /// OCRs one page; on failure the page stays as it was (without text) and says why.
 fn ocr_page(path: &std::path::Path, page: pdf::Page) -> (pdf::Page, Option<Finding>) {
     match ocr::page(path, page.number) {
-        Ok(words) => {
+        Ok(ocr::OcrPage { words, rules, skew }) => {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
             let mut f = Finding::new(
                 Severity::Info,
                 "ocr_page",
                 format!(
-                    "page {}: read by OCR (tesseract chi_sim, {} dpi): {} words, mean confidence {confidence:.0}",
+                    "page {}: read by OCR (tesseract chi_sim, {} dpi, straightened by {skew:.2}°, {} rulings found): {} words, mean confidence {confidence:.0}",
                     page.number,
                     ocr::DPI,
+                    rules.len(),
                     words.len()
                 ),
             );
             f.page = Some(page.number);
             let glyphs = words.iter().map(ocr::Word::glyph).collect();
-            (pdf::Page { glyphs, rules: Vec::new(), source: TextSource::Ocr, ..page }, Some(f))
+            (pdf::Page { glyphs, rules, source: TextSource::Ocr, ..page }, Some(f))
         }
         Err(e) => {
             let mut f = Finding::new(Severity::Warning, "ocr_failed", format!("page {}: {e}", page.number));
@@ -153,7 +223,13 @@ fn lines(text: &str) -> Vec<Line> {
             text = rest;
         }
         let cells = text.trim_end_matches('\r').split('\t').map(str::to_string).collect();
-        out.push(Line { number: u32::try_from(i + 1).unwrap_or(u32::MAX), page, cells, spans: Vec::new() });
+        out.push(Line {
+            number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            page,
+            cells,
+            spans: Vec::new(),
+            boxes: Vec::new(),
+        });
         page += text.matches('\u{c}').count() as u32;
     }
     out

@@ -11,7 +11,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::pdf::Glyph;
+use super::image::Gray;
+use super::pdf::{Glyph, Rule};
 
 /// Resolution pages are rendered at for OCR.
 pub const DPI: u32 = 300;
@@ -67,28 +68,108 @@ fn run(tool: &'static str, command: &mut Command) -> Result<Vec<u8>, OcrError> {
     Ok(output.stdout)
 }
 
-/// OCRs page `number` (1-based) of the PDF at `path`.
-pub fn page(path: &Path, number: u32) -> Result<Vec<Word>, OcrError> {
+/// A page as OCR read it: its words, the rulings found in its image (points, in the
+/// deskewed frame the words are in), and the skew that was straightened, in degrees.
+#[derive(Debug, Clone, Default)]
+pub struct OcrPage {
+    pub words: Vec<Word>,
+    pub rules: Vec<Rule>,
+    pub skew: f32,
+}
+
+/// Skews smaller than this (degrees) are left alone.
+const MIN_SKEW: f32 = 0.05;
+
+/// OCRs page `number` (1-based) of the PDF at `path`: renders it in greyscale, straightens
+/// it, finds its rulings, and reads it.
+pub fn page(path: &Path, number: u32) -> Result<OcrPage, OcrError> {
     let dir = tempfile_dir()?;
+    let result = read_page(path, number, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> {
     let prefix = dir.join("page");
     let n = number.to_string();
     run(
         "pdftoppm",
         Command::new("pdftoppm")
-            .args(["-r", &DPI.to_string(), "-gray", "-png", "-singlefile", "-f", &n, "-l", &n])
+            .args(["-r", &DPI.to_string(), "-gray", "-singlefile", "-f", &n, "-l", &n])
             .arg(path)
             .arg(&prefix),
     )?;
-    let image = prefix.with_extension("png");
+    let image = prefix.with_extension("pgm");
+    let gray = Gray::from_pgm(&std::fs::read(&image)?)
+        .map_err(|e| OcrError::Failed { tool: "pdftoppm", message: e.to_string() })?;
+    let skew = gray.skew();
+    let gray = if skew.abs() >= MIN_SKEW {
+        let straight = gray.rotated(skew);
+        std::fs::write(&image, straight.to_pgm())?;
+        straight
+    } else {
+        gray
+    };
+    let scale = 72.0 / DPI as f32;
+    let min = (super::image::MIN_RULING_PT / scale) as usize;
+    let rules: Vec<Rule> = gray
+        .rulings(min)
+        .into_iter()
+        .map(|r| Rule { x0: r.x0 * scale, y0: r.y0 * scale, x1: r.x1 * scale, y1: r.y1 * scale })
+        .collect();
     let tsv = run(
         "tesseract",
         Command::new("tesseract")
             .arg(&image)
-            .args(["stdout", "-l", "chi_sim", "--psm", "3", "tsv"])
+            .args(["stdout", "-l", "chi_sim", "--psm", "3", "--dpi", &DPI.to_string(), "tsv"])
             .env("OMP_THREAD_LIMIT", "1"),
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(words(&String::from_utf8_lossy(&tsv?), DPI))
+    )?;
+    let words = split_at_rulings(words(&String::from_utf8_lossy(&tsv), DPI), &rules);
+    Ok(OcrPage { words, rules, skew })
+}
+
+/// Splits words that straddle a table's vertical ruling, or hold the `|` the engine makes
+/// of one, into one word per cell. Characters are placed by estimated advance (a CJK
+/// character one em, others a little over half), and the `|` themselves are dropped.
+pub fn split_at_rulings(words: Vec<Word>, rules: &[Rule]) -> Vec<Word> {
+    let mut out = Vec::with_capacity(words.len());
+    for word in words {
+        let chars: Vec<char> = word.text.chars().collect();
+        let advance = |c: char| if c.is_ascii() { 0.55 } else { 1.0 };
+        let total: f32 = chars.iter().map(|&c| advance(c)).sum();
+        let unit = word.width / total.max(0.01);
+        let (top, bottom) = (word.top, word.top + word.height);
+        let cuts: Vec<f32> = rules
+            .iter()
+            .filter(|r| (r.x0 - r.x1).abs() < 0.5 && r.y0.min(r.y1) <= top + 2.0 && r.y0.max(r.y1) >= bottom - 2.0)
+            .map(|r| r.x0)
+            .filter(|&x| x > word.left + unit * 0.3 && x < word.left + word.width - unit * 0.3)
+            .collect();
+        if cuts.is_empty() && !word.text.contains('|') {
+            out.push(word);
+            continue;
+        }
+        let mut x = word.left;
+        let mut piece: Option<Word> = None;
+        let mut previous = word.left;
+        for c in chars {
+            let w = advance(c) * unit;
+            let centre = x + w / 2.0;
+            let cut_before = piece.is_some() && cuts.iter().any(|&k| k > previous && k <= centre);
+            previous = centre;
+            if c == '|' || cut_before {
+                out.extend(piece.take());
+            }
+            if c != '|' {
+                let p = piece.get_or_insert_with(|| Word { text: String::new(), left: x, width: 0.0, ..word.clone() });
+                p.text.push(c);
+                p.width = x + w - p.left;
+            }
+            x += w;
+        }
+        out.extend(piece);
+    }
+    out
 }
 
 /// A fresh temporary folder (the process id and a counter keep parallel calls apart).
@@ -168,5 +249,20 @@ mod tests {
         assert_eq!(w[0].text, "509.01");
         assert_eq!((w[0].left, w[0].top, w[0].width, w[0].height), (72.0, 144.0, 36.0, 12.0));
         assert_eq!(w[0].glyph().y, 156.0);
+    }
+
+    #[test]
+    fn a_word_across_rulings_is_split_into_cells() {
+        let word =
+            Word { text: "|合计|1.00".into(), left: 100.0, top: 50.0, width: 60.0, height: 10.0, confidence: 90.0 };
+        let split = split_at_rulings(vec![word.clone()], &[]);
+        let texts: Vec<&str> = split.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["合计", "1.00"]);
+        assert!(split[0].left < split[1].left && split[1].left + split[1].width <= 160.01);
+        // No bar, but a ruling through the word's middle.
+        let word = Word { text: "合计1.00".into(), ..word };
+        let ruling = Rule { x0: 129.0, y0: 0.0, x1: 129.0, y1: 100.0 };
+        let texts: Vec<String> = split_at_rulings(vec![word], &[ruling]).into_iter().map(|w| w.text).collect();
+        assert_eq!(texts, ["合计", "1.00"]);
     }
 }

@@ -9,8 +9,11 @@
 //! figure belongs to the column its glyphs fall in, however close it sits to the next
 //! ruling. Units are PDF points with y growing downwards.
 
-use crate::extract::Line;
 use crate::extract::pdf::{Glyph, Page, Rule};
+use crate::extract::{CellBox, Line};
+
+/// A cell's left and right x, points.
+type Span = (f32, f32);
 
 /// Rulings closer than this (points) are one edge.
 const SNAP: f32 = 2.0;
@@ -38,15 +41,18 @@ pub fn lines(pages: &[Page]) -> Vec<Line> {
             let baseline = row[0].y;
             let size = row.iter().map(|g| g.size).fold(0.0, f32::max);
             let grid = grids.iter().position(|g| baseline > g.top && baseline - size * 0.3 < g.bottom);
-            let (cells, spans) = match grid {
-                Some(i) => (grid_cells(&grids[i], &row, baseline, size), Vec::new()),
+            let (cells, spans, boxes) = match grid {
+                Some(i) => {
+                    let (cells, boxes) = grid_cells(&grids[i], &row, baseline, size);
+                    (cells, Vec::new(), boxes)
+                }
                 None => gap_cells(&row),
             };
-            placed.push(Placed { grid, baseline, cells, spans });
+            placed.push(Placed { grid, baseline, size, cells, spans, boxes });
         }
         for p in join_wrapped(&grids, &page.rules, placed) {
             let number = u32::try_from(out.len() + 1).unwrap_or(u32::MAX);
-            out.push(Line { number, page: page.number, cells: p.cells, spans: p.spans });
+            out.push(Line { number, page: page.number, cells: p.cells, spans: p.spans, boxes: p.boxes });
         }
     }
     out
@@ -56,8 +62,10 @@ pub fn lines(pages: &[Page]) -> Vec<Line> {
 struct Placed {
     grid: Option<usize>,
     baseline: f32,
+    size: f32,
     cells: Vec<String>,
     spans: Vec<(f32, f32)>,
+    boxes: Vec<Option<CellBox>>,
 }
 
 /// Within a ruled body row (between two full-width horizontal rulings), a label wrapped
@@ -72,12 +80,21 @@ fn join_wrapped(grids: &[Grid], rules: &[Rule], placed: Vec<Placed>) -> Vec<Plac
         if band.len() > 1 && has_figure {
             let width = band.iter().map(|p| p.cells.len()).max().unwrap_or(0);
             let mut joined = vec![String::new(); width];
+            let mut boxes = vec![None; width];
             for line in band.iter() {
                 for (i, c) in line.cells.iter().enumerate() {
                     joined[i].push_str(c);
+                    boxes[i] = CellBox::union(boxes[i], line.boxes.get(i).copied().flatten());
                 }
             }
-            out.push(Placed { grid: band[0].grid, baseline: band[0].baseline, cells: joined, spans: Vec::new() });
+            out.push(Placed {
+                grid: band[0].grid,
+                baseline: band[0].baseline,
+                size: band[0].size,
+                cells: joined,
+                spans: Vec::new(),
+                boxes,
+            });
             band.clear();
         } else {
             out.append(band);
@@ -85,7 +102,10 @@ fn join_wrapped(grids: &[Grid], rules: &[Rule], placed: Vec<Placed>) -> Vec<Plac
     };
     let full: Vec<Vec<f32>> = grids.iter().map(|g| full_width_rulings(g, rules)).collect();
     for p in placed {
-        let key = p.grid.map(|g| (g, full[g].iter().filter(|&&y| y < p.baseline).count()));
+        // A line's band is where its glyphs' middle is: an OCR box may end a hair below the
+        // ruling under it.
+        let middle = p.baseline - p.size * 0.4;
+        let key = p.grid.map(|g| (g, full[g].iter().filter(|&&y| y < middle).count()));
         if key.is_none() || key != band_key {
             flush(&mut band, &mut out);
         }
@@ -166,10 +186,12 @@ fn is_digit(g: &Glyph) -> bool {
     g.text.as_deref().is_some_and(|t| t.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Splits a line at gaps wider than one character; returns the cells and their x-extents.
-fn gap_cells(row: &[Glyph]) -> (Vec<String>, Vec<(f32, f32)>) {
+/// Splits a line at gaps wider than one character; returns the cells, their x-extents and
+/// boxes.
+fn gap_cells(row: &[Glyph]) -> (Vec<String>, Vec<Span>, Vec<Option<CellBox>>) {
     let mut cells = vec![String::new()];
     let mut spans: Vec<(f32, f32)> = Vec::new();
+    let mut boxes: Vec<Option<CellBox>> = Vec::new();
     for (i, g) in row.iter().enumerate() {
         if i > 0 {
             let prev = &row[i - 1];
@@ -183,15 +205,18 @@ fn gap_cells(row: &[Glyph]) -> (Vec<String>, Vec<(f32, f32)>) {
         }
         if spans.len() < cells.len() {
             spans.push((g.x, g.x + g.width));
+            boxes.push(None);
         }
         cells.last_mut().expect("one cell").push_str(g.text.as_deref().unwrap_or(""));
         spans.last_mut().expect("one span").1 = g.x + g.width;
+        let last = boxes.last_mut().expect("one box");
+        *last = CellBox::union(*last, Some(CellBox::of(g)));
     }
-    (cells, spans)
+    (cells, spans, boxes)
 }
 
 /// Places a line's glyphs in the grid's columns, split by the rulings crossing the line.
-fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> Vec<String> {
+fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> (Vec<String>, Vec<Option<CellBox>>) {
     let (top, bottom) = (baseline - size * 0.8, baseline + size * 0.1);
     let mut local: Vec<f32> = grid
         .verticals
@@ -208,6 +233,7 @@ fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> Vec<Strin
     local.sort_by(f32::total_cmp);
     local.dedup_by(|a, b| (*a - *b).abs() < SNAP);
     let mut cells = vec![String::new(); grid.edges.len().saturating_sub(1).max(1)];
+    let mut boxes: Vec<Option<CellBox>> = vec![None; cells.len()];
     let mut outside: Vec<&Glyph> = Vec::new();
     for g in row {
         let centre = g.x + g.width / 2.0;
@@ -220,13 +246,16 @@ fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> Vec<Strin
         let column = grid.edges.iter().rposition(|&x| x <= start + SNAP).unwrap_or(0);
         let column = column.min(cells.len() - 1);
         cells[column].push_str(g.text.as_deref().unwrap_or(""));
+        boxes[column] = CellBox::union(boxes[column], Some(CellBox::of(g)));
     }
     if !outside.is_empty() {
         // Text beside the grid (a note, a unit) keeps its own cells after the columns.
         let owned: Vec<Glyph> = outside.into_iter().cloned().collect();
-        cells.extend(gap_cells(&owned).0);
+        let (more, _, more_boxes) = gap_cells(&owned);
+        cells.extend(more);
+        boxes.extend(more_boxes);
     }
-    cells
+    (cells, boxes)
 }
 
 /// Finds the ruled grids of a page: vertical rulings that overlap vertically form one grid.
@@ -291,11 +320,14 @@ pub fn align(block: &mut super::Block) {
     for segment in &mut block.segments {
         for line in segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut()) {
             let mut cells = vec![String::new(); centres.len()];
-            for (text, span) in line.cells.iter().zip(&line.spans) {
+            let mut boxes = vec![None; centres.len()];
+            for (i, (text, span)) in line.cells.iter().zip(&line.spans).enumerate() {
                 let column = edges.iter().filter(|&&e| e < centre(*span)).count();
                 cells[column].push_str(text);
+                boxes[column] = CellBox::union(boxes[column], line.boxes.get(i).copied().flatten());
             }
             line.cells = cells;
+            line.boxes = boxes;
             line.spans.clear();
         }
     }

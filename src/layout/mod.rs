@@ -148,12 +148,15 @@ fn is_title(line: &Line) -> bool {
 }
 
 fn title_of(line: &Line) -> Option<template::TitleMatch> {
-    let mut filled = line.filled();
-    let (_, text) = filled.next()?;
-    if filled.next().is_some() {
-        return None; // a table-of-contents entry carries its page number
+    let filled: Vec<&str> = line.filled().map(|(_, c)| c).collect();
+    match filled[..] {
+        [text] => template::match_title(text),
+        // A year set apart from the title (`2025 | 年部门收入预算总表`, as OCR splits it).
+        [year, text] if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) && text.starts_with('年') => {
+            template::match_title(&format!("{year}{text}"))
+        }
+        _ => None, // a table-of-contents entry carries its page number
     }
-    template::match_title(text)
 }
 
 /// True for the 栏次 line (OCR also reads it as 兰次).

@@ -263,7 +263,7 @@ mod tests {
     }
 
     fn line(text: &str) -> Line {
-        Line { number: 1, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![] }
+        Line { number: 1, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![], boxes: vec![] }
     }
 
     fn rules(id: &str, text: &str) -> Vec<(String, String, String)> {

@@ -49,6 +49,8 @@ pub struct GridCell {
     pub raw: String,
     pub text: String,
     pub repaired: bool,
+    /// Where it sits and how sure OCR was (PDF input).
+    pub bbox: Option<crate::extract::CellBox>,
 }
 
 /// The output of a stage that cannot fail: its value plus what it noticed.

@@ -6,7 +6,7 @@
 use super::cell::{self, Fixed};
 use super::{GridCell, GridRow, Log};
 use crate::extract::Line;
-use crate::label::{cjk_count, label_key};
+use crate::label::{cjk_count, has_ordinal, label_key};
 use crate::layout::Segment;
 use crate::model::{Column, ColumnRole, Finding, Location, Severity};
 use crate::tables::template::TableTemplate;
@@ -45,6 +45,7 @@ pub fn read(template: &TableTemplate, segment: &Segment, columns: &[Column], row
                 raw: raw.to_string(),
                 repaired: rules.iter().any(|r| !super::NORMALISATIONS.contains(r)),
                 text,
+                bbox: line.boxes.get(i + first).copied().flatten(),
             });
         }
         split_code_names(columns, &mut cells, &mut fired);
@@ -124,7 +125,8 @@ fn continues_label(line: &Line, columns: &[Column], rows: &mut [GridRow], log: &
     let Some(column) = pos.checked_sub(1).and_then(|i| columns.get(i)) else {
         return false;
     };
-    if column.role != ColumnRole::Label || cjk_count(text) == 0 {
+    // A label that starts with an ordinal is an item of its own whose number was lost.
+    if column.role != ColumnRole::Label || cjk_count(text) == 0 || has_ordinal(text) {
         return false;
     }
     let Some(previous) = rows.last_mut() else {
@@ -144,7 +146,7 @@ mod tests {
     use crate::tables::template::TEMPLATES;
 
     fn line(number: u32, text: &str) -> Line {
-        Line { number, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![] }
+        Line { number, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![], boxes: vec![] }
     }
 
     fn read_body(id: &str, body: &[&str]) -> (Vec<GridRow>, Log) {

@@ -226,7 +226,17 @@ fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>
         );
         findings.push(f);
     }
-    Cell { column: at.column.to_string(), raw: cell.raw.clone(), value, status, inferred_by: None }
+    // Provenance rounded to a tenth: finer is noise, and the output stays byte-stable.
+    let tenth = |x: f32| (x * 10.0).round() / 10.0;
+    Cell {
+        column: at.column.to_string(),
+        raw: cell.raw.clone(),
+        value,
+        status,
+        inferred_by: None,
+        bbox: cell.bbox.map(|b| [b.x0, b.top, b.x1, b.bottom].map(tenth)),
+        confidence: cell.bbox.and_then(|b| b.confidence).map(tenth),
+    }
 }
 
 /// How a label is numbered: sub-rows are numbered in another style than their heading

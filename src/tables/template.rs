@@ -202,10 +202,14 @@ static TITLES: LazyLock<Vec<TitleEntry>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Recognises a line as a standard table's title: an exact variant, or one edit away
-/// from a variant of at least six characters (an OCR-dropped or -swapped character).
+/// Recognises a line as a standard table's title: an exact variant (after undoing the
+/// known OCR confusions of `data/ocr/confusions.toml`), or one edit away from a variant of
+/// at least six characters (an OCR-dropped or -swapped character). More edits would take
+/// the 决算 set's other tables, whose titles differ from the standard ones by two or three
+/// characters, for standard ones.
 pub fn match_title(text: &str) -> Option<TitleMatch> {
     let key = title_key(text);
+    let key = crate::repair::cell::unconfuse(&key).unwrap_or(key);
     let len = key.chars().count();
     if !(4..=40).contains(&len) {
         return None;

@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::rules::{At, Instance};
 use super::{path, tolerance, value};
-use crate::model::{Cell, CellStatus, Finding, Severity, Side, Table};
+use crate::model::{Cell, CellStatus, Finding, Severity, Side, Source, Table, TextSource};
 
 /// A filled cell, for the repair log.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,8 +32,13 @@ struct Candidate {
 }
 
 /// Finds and fills inferable cells; returns what it filled.
-pub fn fill(tables: &mut [Table], instances: &[Instance], ocr: bool, findings: &mut Vec<Finding>) -> Vec<Inferred> {
-    let mut suspects = suspects(tables, instances, ocr);
+pub fn fill(
+    tables: &mut [Table],
+    instances: &[Instance],
+    source: &Source,
+    findings: &mut Vec<Finding>,
+) -> Vec<Inferred> {
+    let mut suspects = suspects(tables, instances, source);
     let mut filled = Vec::new();
     // The cell the identities pin down most tightly goes first; once filled it is evidence
     // for the next (a lost summary total, then a blank that total restates).
@@ -83,6 +88,8 @@ pub fn fill(tables: &mut [Table], instances: &[Instance], ocr: bool, findings: &
             value: Some(best.value),
             status: CellStatus::Inferred,
             inferred_by: Some(best.rule.clone()),
+            bbox: None,
+            confidence: None,
         };
         row.cells.retain(|c| c.column != at.column);
         row.cells.push(cell);
@@ -124,9 +131,9 @@ pub fn fill(tables: &mut [Table], instances: &[Instance], ocr: bool, findings: &
 }
 
 /// Blank totals whose printed parts are not zero, and unreadable cells.
-/// Blank totals count only for OCR input: a text layer that leaves a total blank is the
+/// Blank totals count only on OCR'd pages: a text layer that leaves a total blank is the
 /// publication's omission, reported by the identity, not filled in.
-fn suspects(tables: &[Table], instances: &[Instance], ocr: bool) -> BTreeSet<At> {
+fn suspects(tables: &[Table], instances: &[Instance], source: &Source) -> BTreeSet<At> {
     let mut out = BTreeSet::new();
     for i in instances {
         for at in i.lhs.iter().chain(&i.rhs) {
@@ -135,10 +142,11 @@ fn suspects(tables: &[Table], instances: &[Instance], ocr: bool) -> BTreeSet<At>
             }
         }
         let [total] = &i.lhs[..] else { continue };
-        if !ocr {
+        let Some(row) = total.row else { continue };
+        if source.page_source(tables[total.table].rows[row].page) == TextSource::TextLayer {
             continue;
         }
-        if total.row.is_none() || value(tables, total) != Ok(None) {
+        if value(tables, total) != Ok(None) {
             continue;
         }
         let parts: Result<Vec<Option<Decimal>>, ()> = i.rhs.iter().map(|a| value(tables, a)).collect();

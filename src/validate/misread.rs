@@ -1,6 +1,6 @@
 //! OCR misreads repaired by the identities. A figure read by OCR that breaks two or more
 //! identities is tried with every OCR-plausible change of its text — a confusable digit
-//! (3/8, 1/7, 0/6/9, 5/6), a lost or moved decimal point, a dropped digit. When exactly one
+//! (3/8, 1/7, 0/6/9, 5/6, 3/5), a lost, moved or digit-read decimal point, a dropped digit. When exactly one
 //! change makes every identity it takes part in hold, the figure is repaired and the
 //! identities are recorded as the evidence; when none or several do, it is left as read
 //! and its violations stand. Never applied to a text layer: there a broken identity is the
@@ -13,10 +13,10 @@ use rust_decimal::Decimal;
 
 use super::rules::{At, Instance};
 use super::{measure, path};
-use crate::model::{CellStatus, Finding, Location, Repair, Severity, Table};
+use crate::model::{CellStatus, Finding, Location, Repair, Severity, Source, Table, TextSource};
 
 /// Digits OCR confuses with each other.
-const CONFUSABLE: [&[char]; 4] = [&['3', '8'], &['1', '7'], &['0', '6', '9'], &['5', '6']];
+const CONFUSABLE: [&[char]; 5] = [&['3', '8'], &['1', '7'], &['0', '6', '9'], &['5', '6'], &['3', '5']];
 
 /// Every OCR-plausible reading of a figure's text other than itself.
 pub fn candidates(text: &str) -> Vec<String> {
@@ -35,6 +35,14 @@ pub fn candidates(text: &str) -> Vec<String> {
                 t[i] = *other;
                 push(t.into_iter().collect());
             }
+        }
+    }
+    // A decimal point read as a digit (a speck on a scan): `52527` for `52.27`.
+    if !chars.contains(&'.') {
+        for i in 1..chars.len().saturating_sub(1) {
+            let mut t = chars.clone();
+            t[i] = '.';
+            push(t.into_iter().collect());
         }
     }
     let digits: String = chars.iter().filter(|c| **c != '.').collect();
@@ -56,43 +64,45 @@ pub fn candidates(text: &str) -> Vec<String> {
     out
 }
 
-/// Repairs misread figures in place; returns the repair records.
+/// OCR confidence (0–100) below which a figure is a suspect on its own: measured on the
+/// scans in `samples/scan`, correctly read figures score 80–97, misread ones 40–50.
+pub const LOW_CONFIDENCE: f32 = 70.0;
+
+/// Repairs misread figures in place; returns the repair records. Two rules, both needing
+/// exactly one OCR-plausible reading to fit:
+/// - a figure in two or more broken identities is changed when one reading makes all of
+///   them hold (the identities locate it);
+/// - a figure OCR read with low confidence ([`LOW_CONFIDENCE`]) in a broken identity is
+///   changed when, of all the identity's figures, it alone has a reading that makes the
+///   identity hold without breaking one that holds (the confidence locates it). Repeated,
+///   so a second misread in the same sum is found once the first is repaired.
 pub fn repair(
     tables: &mut [Table],
     instances: &[Instance],
     unit: Option<&str>,
+    source: &Source,
     findings: &mut Vec<Finding>,
 ) -> Vec<Repair> {
+    let ocr = |tables: &[Table], at: &At| {
+        at.row.is_some_and(|r| source.page_source(tables[at.table].rows[r].page) != TextSource::TextLayer)
+    };
+    let holds = |tables: &[Table], i: &Instance| measure(tables, i, unit).is_none_or(|m| m.holds(i.rule.relation));
+    let mut repairs = Vec::new();
     // Cells in two or more broken identities.
     let mut broken: BTreeMap<At, Vec<usize>> = BTreeMap::new();
     for (i, instance) in instances.iter().enumerate() {
-        if measure(tables, instance, unit).is_some_and(|m| !m.holds(instance.rule.relation)) {
-            for at in instance.lhs.iter().chain(&instance.rhs).filter(|a| a.row.is_some()) {
+        if !holds(tables, instance) {
+            for at in instance.lhs.iter().chain(&instance.rhs).filter(|a| ocr(tables, a)) {
                 broken.entry(at.clone()).or_default().push(i);
             }
         }
     }
-    let mut repairs = Vec::new();
     for (at, failing) in broken.into_iter().filter(|(_, f)| f.len() >= 2) {
-        let Some(r) = at.row else { continue };
-        let Some(cell) = tables[at.table].rows[r].cells.iter().find(|c| c.column == at.column) else { continue };
-        if cell.status != CellStatus::Read && cell.status != CellStatus::Repaired {
-            continue;
-        }
-        let Some(read) = cell.value else { continue };
+        let Some(read) = readable(tables, &at) else { continue };
         let involved: Vec<&Instance> =
             instances.iter().filter(|i| i.lhs.contains(&at) || i.rhs.contains(&at)).collect();
-        let fits: Vec<Decimal> = candidates(&read.to_string())
-            .iter()
-            .filter_map(|t| Decimal::from_str(t).ok())
-            .filter(|v| {
-                set(tables, &at, *v);
-                let ok = involved.iter().all(|i| measure(tables, i, unit).is_none_or(|m| m.holds(i.rule.relation)));
-                set(tables, &at, read);
-                ok
-            })
-            .collect();
-        let where_ = path(tables, &at);
+        let fits: Vec<Decimal> =
+            readings(read).filter(|v| with(tables, &at, *v, |t| involved.iter().all(|i| holds(t, i)))).collect();
         let evidence: Vec<String> = failing.iter().map(|&i| instances[i].rule.id.clone()).collect();
         let [fixed] = fits[..] else {
             if fits.len() > 1 {
@@ -100,7 +110,8 @@ pub fn repair(
                     Severity::Warning,
                     "misread_ambiguous",
                     format!(
-                        "{where_} = {read} breaks {}; {} different OCR-plausible readings would fit, so it is left as read",
+                        "{} = {read} breaks {}; {} different OCR-plausible readings would fit, so it is left as read",
+                        path(tables, &at),
                         evidence.join(", "),
                         fits.len()
                     ),
@@ -110,43 +121,108 @@ pub fn repair(
             }
             continue;
         };
-        set(tables, &at, fixed);
-        let row = &mut tables[at.table].rows[r];
-        let cell = row.cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
-        cell.status = CellStatus::Repaired;
-        let (page, line, key, side) = (row.page, row.line, row.key.clone(), row.side);
-        let mut f = Finding::new(
-            Severity::Warning,
-            "value_repaired",
-            format!(
-                "{where_} was read as {read}, which breaks {}; the one OCR-plausible reading that makes all of them hold is {fixed}",
-                evidence.join(", ")
-            ),
+        let why = format!("breaks {}; the one OCR-plausible reading that makes all of them hold", evidence.join(", "));
+        repairs.push(apply(tables, &at, read, fixed, &why, findings));
+    }
+    // Low-confidence figures, each located by one broken identity.
+    loop {
+        let mut found = None;
+        let failing: Vec<&Instance> = instances.iter().filter(|i| !holds(tables, i)).collect();
+        for instance in failing {
+            let mut fits: Vec<(At, Decimal, Decimal)> = Vec::new();
+            let cells: Vec<&At> = instance.lhs.iter().chain(&instance.rhs).filter(|a| ocr(tables, a)).collect();
+            for at in cells {
+                let Some(read) = readable(tables, at) else { continue };
+                let held: Vec<&Instance> = instances
+                    .iter()
+                    .filter(|i| (i.lhs.contains(at) || i.rhs.contains(at)) && holds(tables, i))
+                    .collect();
+                for v in readings(read) {
+                    if with(tables, at, v, |t| holds(t, instance) && held.iter().all(|i| holds(t, i))) {
+                        fits.push((at.clone(), read, v));
+                    }
+                }
+            }
+            if let [(at, read, fixed)] = &fits[..]
+                && confidence(tables, at).is_some_and(|c| c < LOW_CONFIDENCE)
+            {
+                found = Some((at.clone(), *read, *fixed, instance.rule.id.clone()));
+                break;
+            }
+        }
+        let Some((at, read, fixed, rule)) = found else { break };
+        let c = confidence(tables, &at).unwrap_or_default();
+        let why = format!(
+            "was read with OCR confidence {c:.0} and breaks {rule}; of that identity's figures it alone has an OCR-plausible reading that makes it hold without breaking another"
         );
-        (f.table, f.row, f.side, f.column, f.expected, f.actual, f.page) = (
-            Some(tables[at.table].id.clone()),
-            Some(key.clone()),
-            side,
-            Some(at.column.clone()),
-            Some(fixed),
-            Some(read),
-            Some(page),
-        );
-        findings.push(f);
-        repairs.push(Repair {
-            location: Location {
-                page,
-                line,
-                table: Some(tables[at.table].id.clone()),
-                row: Some(key),
-                column: Some(at.column.clone()),
-            },
-            rule: "identity-misread".to_string(),
-            raw: read.to_string(),
-            repaired: fixed.to_string(),
-        });
+        repairs.push(apply(tables, &at, read, fixed, &why, findings));
     }
     repairs
+}
+
+/// A read (or already repaired) figure's value.
+fn readable(tables: &[Table], at: &At) -> Option<Decimal> {
+    let cell = tables[at.table].rows[at.row?].cells.iter().find(|c| c.column == at.column)?;
+    matches!(cell.status, CellStatus::Read | CellStatus::Repaired).then_some(cell.value).flatten()
+}
+
+fn confidence(tables: &[Table], at: &At) -> Option<f32> {
+    tables[at.table].rows[at.row?].cells.iter().find(|c| c.column == at.column)?.confidence
+}
+
+/// The OCR-plausible readings of a figure, as values.
+fn readings(read: Decimal) -> impl Iterator<Item = Decimal> {
+    candidates(&read.to_string()).into_iter().filter_map(|t| Decimal::from_str(&t).ok())
+}
+
+/// Whether `test` passes with the figure at `at` set to `value` (then set back).
+fn with(tables: &mut [Table], at: &At, value: Decimal, test: impl Fn(&[Table]) -> bool) -> bool {
+    let Some(read) = readable(tables, at) else { return false };
+    set(tables, at, value);
+    let ok = test(tables);
+    set(tables, at, read);
+    ok
+}
+
+/// Sets the repaired figure, records the finding and returns the repair.
+fn apply(
+    tables: &mut [Table],
+    at: &At,
+    read: Decimal,
+    fixed: Decimal,
+    why: &str,
+    findings: &mut Vec<Finding>,
+) -> Repair {
+    let where_ = path(tables, at);
+    set(tables, at, fixed);
+    let row = &mut tables[at.table].rows[at.row.expect("a cell in a row")];
+    let cell = row.cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
+    cell.status = CellStatus::Repaired;
+    let (page, line, key, side) = (row.page, row.line, row.key.clone(), row.side);
+    let mut f =
+        Finding::new(Severity::Warning, "value_repaired", format!("{where_} was read as {read}, which {why}: {fixed}"));
+    (f.table, f.row, f.side, f.column, f.expected, f.actual, f.page) = (
+        Some(tables[at.table].id.clone()),
+        Some(key.clone()),
+        side,
+        Some(at.column.clone()),
+        Some(fixed),
+        Some(read),
+        Some(page),
+    );
+    findings.push(f);
+    Repair {
+        location: Location {
+            page,
+            line,
+            table: Some(tables[at.table].id.clone()),
+            row: Some(key),
+            column: Some(at.column.clone()),
+        },
+        rule: "identity-misread".to_string(),
+        raw: read.to_string(),
+        repaired: fixed.to_string(),
+    }
 }
 
 fn set(tables: &mut [Table], at: &At, value: Decimal) {
@@ -169,5 +245,6 @@ mod tests {
         assert!(candidates("5227").contains(&"52.27".to_string()), "a lost decimal point");
         assert!(candidates("52.7").contains(&"52.27".to_string()), "a dropped digit");
         assert!(candidates("1.20").contains(&"7.20".to_string()), "1 → 7");
+        assert!(candidates("52527").contains(&"52.27".to_string()), "a point read as a digit");
     }
 }

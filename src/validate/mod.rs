@@ -20,7 +20,7 @@ pub mod rules;
 use rust_decimal::Decimal;
 
 use crate::layout::Layout;
-use crate::model::{Checks, Finding, Kind, Metadata, Severity, Table};
+use crate::model::{Checks, Finding, Kind, Metadata, Severity, Source, Table};
 use crate::tables::template::TEMPLATES;
 use rules::{At, Instance};
 
@@ -38,7 +38,7 @@ pub struct Validated {
 pub use infer::Inferred;
 
 /// Runs every check; fills inferred cells into `tables`.
-pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata, ocr: bool) -> Validated {
+pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata, source: &Source) -> Validated {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
     let unit = metadata.unit.as_deref();
     let mut out = Validated::default();
@@ -46,11 +46,9 @@ pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata, ocr: bo
     missing_tables(tables, kind, &mut out.findings);
     let instances: Vec<Instance> =
         rules::CATALOGUES.iter().filter(|c| c.kind == kind).flat_map(|c| rules::instances(c, tables)).collect();
-    out.inferred = infer::fill(tables, &instances, ocr, &mut out.findings);
+    out.inferred = infer::fill(tables, &instances, source, &mut out.findings);
     out.checks.inferred = u32::try_from(out.inferred.len()).unwrap_or(u32::MAX);
-    if ocr {
-        out.corrected = misread::repair(tables, &instances, unit, &mut out.findings);
-    }
+    out.corrected = misread::repair(tables, &instances, unit, source, &mut out.findings);
     for instance in &instances {
         evaluate(tables, instance, unit, &mut out);
     }

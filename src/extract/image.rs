@@ -1,0 +1,294 @@
+//! Page images for OCR: greyscale pixels (PGM, as `pdftoppm -gray` writes and tesseract
+//! reads), deskewing, and the table rulings found in the image.
+//!
+//! A scan is rarely straight. Its skew is measured by the projection profile (text lines
+//! and rulings make the sharpest row histogram when the rows are level), the image is
+//! rotated back before OCR, and the rulings are then long straight runs of dark pixels:
+//! horizontal or vertical, at least [`MIN_RULING_PT`] long, which no character stroke is.
+//! They become the page model's [`Rule`]s, so a scanned ruled table is split into cells by
+//! its own lines, as a text-layer table is.
+
+use super::pdf::Rule;
+
+/// A greyscale image, one byte per pixel, 0 black.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gray {
+    pub width: usize,
+    pub height: usize,
+    pub pixels: Vec<u8>,
+}
+
+/// Why an image could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// Not a binary 8-bit PGM (`P5`, maxval 255).
+    #[error("not an 8-bit binary PGM image")]
+    NotPgm,
+}
+
+/// Pixels darker than this are ink.
+const INK: u8 = 160;
+
+/// The shortest ruling, in points (about 1 cm): longer than any character stroke.
+pub const MIN_RULING_PT: f32 = 24.0;
+
+/// Skews measured, in degrees either way; scans beyond are not straightened.
+const MAX_SKEW: f32 = 3.0;
+
+impl Gray {
+    /// Reads a binary PGM (`P5`).
+    pub fn from_pgm(bytes: &[u8]) -> Result<Gray, ImageError> {
+        let mut fields = Vec::new();
+        let mut i = 0;
+        while fields.len() < 4 {
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if bytes.get(i) == Some(&b'#') {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if start == i {
+                return Err(ImageError::NotPgm);
+            }
+            fields.push(std::str::from_utf8(&bytes[start..i]).map_err(|_| ImageError::NotPgm)?);
+        }
+        let number = |s: &str| s.parse::<usize>().map_err(|_| ImageError::NotPgm);
+        let (width, height) = (number(fields[1])?, number(fields[2])?);
+        if fields[0] != "P5" || number(fields[3])? != 255 {
+            return Err(ImageError::NotPgm);
+        }
+        let data = bytes.get(i + 1..).ok_or(ImageError::NotPgm)?;
+        let size = width.checked_mul(height).ok_or(ImageError::NotPgm)?;
+        if data.len() < size {
+            return Err(ImageError::NotPgm);
+        }
+        Ok(Gray { width, height, pixels: data[..size].to_vec() })
+    }
+
+    /// The image as a binary PGM.
+    pub fn to_pgm(&self) -> Vec<u8> {
+        let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
+        out.extend_from_slice(&self.pixels);
+        out
+    }
+
+    fn ink(&self, x: usize, y: usize) -> bool {
+        self.pixels[y * self.width + x] < INK
+    }
+
+    /// The skew of the page's rows, in degrees (positive: rows fall to the right).
+    pub fn skew(&self) -> f32 {
+        // Ink on a quarter-resolution grid is plenty to level rows by.
+        let step = 4;
+        let mut ink: Vec<(f32, f32)> = Vec::new();
+        for y in (0..self.height).step_by(step) {
+            for x in (0..self.width).step_by(step) {
+                if self.ink(x, y) {
+                    ink.push((x as f32, y as f32));
+                }
+            }
+        }
+        if ink.len() < 100 {
+            return 0.0;
+        }
+        let score = |degrees: f32| {
+            let slope = degrees.to_radians().tan();
+            let mut bins = vec![0u32; self.height / step + self.width / step + 2];
+            let offset = (self.width as f32 * MAX_SKEW.to_radians().tan()) as isize;
+            for (x, y) in &ink {
+                let row = ((y - x * slope) as isize + offset) / step as isize;
+                if let Some(b) = usize::try_from(row).ok().and_then(|r| bins.get_mut(r)) {
+                    *b += 1;
+                }
+            }
+            bins.iter().map(|&b| u64::from(b) * u64::from(b)).sum::<u64>()
+        };
+        let best = |from: f32, to: f32, by: f32| {
+            let steps = ((to - from) / by).round() as i32;
+            (0..=steps).map(|i| from + i as f32 * by).max_by_key(|d| score(*d)).unwrap_or(0.0)
+        };
+        let coarse = best(-MAX_SKEW, MAX_SKEW, 0.1);
+        best(coarse - 0.1, coarse + 0.1, 0.01)
+    }
+
+    /// The image rotated by `-degrees` about its centre (undoing a skew of `degrees`),
+    /// bilinear, white outside.
+    pub fn rotated(&self, degrees: f32) -> Gray {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let (cx, cy) = (self.width as f32 / 2.0, self.height as f32 / 2.0);
+        let mut pixels = vec![255u8; self.pixels.len()];
+        for y in 0..self.height {
+            for x in 0..self.width {
+                // The source of output pixel (x, y): rotate it forward by the skew.
+                let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+                let sx = cx + dx * cos - dy * sin;
+                let sy = cy + dx * sin + dy * cos;
+                if sx < 0.0 || sy < 0.0 || sx >= (self.width - 1) as f32 || sy >= (self.height - 1) as f32 {
+                    continue;
+                }
+                let (x0, y0) = (sx as usize, sy as usize);
+                let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+                let p = |x: usize, y: usize| f32::from(self.pixels[y * self.width + x]);
+                let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
+                let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
+                pixels[y * self.width + x] = (top * (1.0 - fy) + bottom * fy).round() as u8;
+            }
+        }
+        Gray { width: self.width, height: self.height, pixels }
+    }
+
+    /// The rulings: horizontal and vertical runs of ink at least `min` pixels long (gaps of
+    /// a few pixels, from noise or a light scan, bridged), a thick line reported once. In
+    /// pixels.
+    pub fn rulings(&self, min: usize) -> Vec<Rule> {
+        let mut out = Vec::new();
+        let horizontal = runs(self.height, self.width, min, |line, at| self.ink(at, line));
+        for (y, x0, x1) in horizontal {
+            out.push(Rule { x0: x0 as f32, y0: y, x1: x1 as f32, y1: y });
+        }
+        let vertical = runs(self.width, self.height, min, |line, at| self.ink(line, at));
+        for (x, y0, y1) in vertical {
+            out.push(Rule { x0: x, y0: y0 as f32, x1: x, y1: y1 as f32 });
+        }
+        out
+    }
+}
+
+/// Gaps bridged within one run, pixels.
+const GAP: usize = 4;
+
+/// Runs of ink along each of `lines` lines of `length` pixels; runs on neighbouring lines
+/// that overlap are one line (thick, or stepping from pixel row to row where a little skew
+/// is left), reported at its middle when it is at least `min` long in all.
+fn runs(lines: usize, length: usize, min: usize, ink: impl Fn(usize, usize) -> bool) -> Vec<(f32, usize, usize)> {
+    let piece = min / 4;
+    // (first line, last line, start, end) of the lines being merged.
+    let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut done: Vec<(f32, usize, usize)> = Vec::new();
+    for line in 0..lines {
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut start: Option<usize> = None;
+        let mut last = 0;
+        for at in 0..length {
+            if !ink(line, at) {
+                continue;
+            }
+            match start {
+                Some(_) if at - last <= GAP => {}
+                Some(s) => {
+                    if last - s >= piece {
+                        found.push((s, last));
+                    }
+                    start = Some(at);
+                }
+                None => start = Some(at),
+            }
+            last = at;
+        }
+        if let Some(s) = start
+            && last - s >= piece
+        {
+            found.push((s, last));
+        }
+        let mut next: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (s, e) in found {
+            match open.iter().position(|o| o.1 + 1 >= line && s <= o.3 && e >= o.2) {
+                Some(i) => {
+                    let o = open.swap_remove(i);
+                    next.push((o.0, line, o.2.min(s), o.3.max(e)));
+                }
+                None => next.push((line, line, s, e)),
+            }
+        }
+        for o in open.drain(..) {
+            done.push(((o.0 + o.1) as f32 / 2.0, o.2, o.3));
+        }
+        open = next;
+    }
+    done.extend(open.into_iter().map(|o| ((o.0 + o.1) as f32 / 2.0, o.2, o.3)));
+    // Pieces of one line that stepped apart (a line a few pixels thick, a little skew left)
+    // are joined: near the same position and touching or overlapping along it.
+    done.sort_by_key(|d| d.1);
+    let mut lines: Vec<(f32, usize, usize)> = Vec::new();
+    for (at, start, end) in done {
+        let near = |l: &(f32, usize, usize)| (l.0 - at).abs() <= 3.0 && start <= l.2 + GAP * 2 && end + GAP * 2 >= l.1;
+        match lines.iter_mut().find(|l| near(l)) {
+            Some(l) => {
+                let (a, b) = ((l.2 - l.1) as f32, (end - start) as f32);
+                l.0 = (l.0 * a + at * b) / (a + b).max(1.0);
+                (l.1, l.2) = (l.1.min(start), l.2.max(end));
+            }
+            None => lines.push((at, start, end)),
+        }
+    }
+    lines.retain(|&(_, start, end)| end - start >= min);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blank(width: usize, height: usize) -> Gray {
+        Gray { width, height, pixels: vec![255; width * height] }
+    }
+
+    #[test]
+    fn pgm_round_trips() {
+        let mut g = blank(3, 2);
+        g.pixels[4] = 0;
+        assert_eq!(Gray::from_pgm(&g.to_pgm()).unwrap(), g);
+        assert!(Gray::from_pgm(b"P6\n1 1\n255\n\0\0\0").is_err());
+        assert!(Gray::from_pgm(b"P5\n100000 100000\n255\n").is_err(), "declared larger than its data");
+    }
+
+    #[test]
+    fn a_ruled_grid_is_found_once_per_line_and_text_is_not_a_ruling() {
+        let mut g = blank(400, 300);
+        for x in 20..380 {
+            for y in [50, 51, 52, 250] {
+                g.pixels[y * 400 + x] = 0;
+            }
+        }
+        for y in 50..251 {
+            for x in [20, 200, 379] {
+                g.pixels[y * 400 + x] = 0;
+            }
+        }
+        // A character-sized stroke.
+        for y in 100..130 {
+            g.pixels[y * 400 + 100] = 0;
+        }
+        let rules = g.rulings(100);
+        let horizontal = rules.iter().filter(|r| r.y0 == r.y1).count();
+        let vertical = rules.iter().filter(|r| r.x0 == r.x1).count();
+        assert_eq!((horizontal, vertical), (2, 3), "{rules:?}");
+        assert!(rules.iter().any(|r| r.y0 == 51.0), "a 3-pixel line at its middle");
+    }
+
+    #[test]
+    fn a_skewed_page_is_measured_and_straightened() {
+        let mut g = blank(800, 600);
+        for row in 0..10 {
+            for x in 50..750 {
+                // Rulings of a 300 dpi scan are two or three pixels thick.
+                let y = 60.0 + row as f32 * 50.0 + x as f32 * 0.7f32.to_radians().tan();
+                g.pixels[y as usize * 800 + x] = 0;
+                g.pixels[(y as usize + 1) * 800 + x] = 0;
+            }
+        }
+        let skew = g.skew();
+        assert!((skew - 0.7).abs() < 0.05, "{skew}");
+        let straight = g.rotated(skew);
+        assert!(straight.skew().abs() < 0.1, "{}", straight.skew());
+        let rules = straight.rulings(400);
+        assert!(rules.iter().filter(|r| r.y0 == r.y1).count() >= 8, "{rules:?}");
+    }
+}
