@@ -22,7 +22,10 @@ pub fn collect(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
         if input.is_dir() {
             walk(input, &mut files, &mut skipped);
         } else if input.exists() && Format::of(input).is_none() {
-            skipped.push(Skipped { path: input.display().to_string(), reason: "not a .txt or .pdf file".into() });
+            skipped.push(Skipped {
+                path: input.display().to_string(),
+                reason: "not a .pdf, .txt, .tsv or .hocr file".into(),
+            });
         } else {
             files.push(input.clone()); // a missing file becomes a failed document
         }
@@ -43,7 +46,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
         } else if Format::of(&path).is_some() {
             files.push(path);
         } else {
-            skipped.push(Skipped { path: path.display().to_string(), reason: "not a .txt or .pdf file".into() });
+            skipped.push(Skipped {
+                path: path.display().to_string(),
+                reason: "not a .pdf, .txt, .tsv or .hocr file".into(),
+            });
         }
     }
 }

@@ -113,6 +113,18 @@ fn a_ruled_real_document_without_unicode_is_read_by_ocr() {
 }
 
 #[test]
+fn another_tools_tesseract_tsv_and_hocr_convert_like_a_scan() {
+    for stem in ["qinglong-2023-budget-tesseract-tsv", "qinglong-2023-budget-tesseract-hocr"] {
+        let (doc, tp, got, want) = read(stem, QINGLONG.0, QINGLONG.1);
+        assert_eq!(doc.source.text_source, TextSource::OcrText);
+        assert_eq!((tp, got), (want, want), "{stem}: precision and recall 1.0");
+    }
+    let bad = SAMPLES.json("not-tesseract.json");
+    assert_eq!(bad["status"], "failed");
+    assert_eq!(bad["findings"][0]["kind"], "not_ocr_output");
+}
+
+#[test]
 fn without_ocr_a_scan_is_a_failed_document_that_says_why() {
     let path = root().join("samples/scan/qinglong-2023-budget-scan-200dpi.pdf");
     let doc = gongkai::convert_with(Path::new(&path), "scan", &gongkai::extract::Options { ocr: false });

@@ -28,6 +28,7 @@ pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Docu
         SourceError::Unsupported { .. } => "unsupported_input",
         SourceError::Empty { .. } => "empty_input",
         SourceError::NotText { .. } => "not_text",
+        SourceError::NotOcrOutput { .. } => "not_ocr_output",
         SourceError::TooLarge { .. } => "input_too_large",
         SourceError::Io { .. } => "unreadable_input",
         SourceError::Pdf { source: crate::extract::pdf::PdfError::Encrypted, .. } => "encrypted_input",

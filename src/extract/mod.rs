@@ -125,6 +125,13 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
                 findings: vec![],
             }
         }
+        Content::Words(pages) => Extracted {
+            content: Text::Glyphs(pages.clone()),
+            pages: u32::try_from(pages.len()).unwrap_or(u32::MAX),
+            text_source: TextSource::OcrText,
+            ocr_pages: Vec::new(),
+            findings: Vec::new(),
+        },
         Content::Pdf(pages) => {
             let mut findings = Vec::new();
             let gated: Vec<pdf::Page> = pages.iter().map(|p| straighten(quality::gate(p, &mut findings))).collect();

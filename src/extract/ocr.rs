@@ -189,8 +189,16 @@ fn tempfile_dir() -> Result<std::path::PathBuf, OcrError> {
 /// words of one tesseract line share that line's baseline and height (their median), so a
 /// skewed scan, a small `、` or a tall bracket does not break a table row apart.
 pub fn words(tsv: &str, dpi: u32) -> Vec<Word> {
-    let scale = 72.0 / dpi as f32;
-    let mut lines: Vec<((u32, u32, u32), Vec<Word>)> = Vec::new();
+    level(tsv_lines(tsv, 72.0 / dpi as f32).into_iter().map(|(_, words)| words).collect())
+}
+
+/// A tesseract line: (page, block, paragraph, line).
+pub type LineId = (u32, u32, u32, u32);
+
+/// The level-5 (word) rows of tesseract TSV, grouped by (page, block, paragraph, line),
+/// boxes scaled by `scale` (points per pixel).
+pub fn tsv_lines(tsv: &str, scale: f32) -> Vec<(LineId, Vec<Word>)> {
+    let mut lines: Vec<(LineId, Vec<Word>)> = Vec::new();
     for line in tsv.lines().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
@@ -211,18 +219,23 @@ pub fn words(tsv: &str, dpi: u32) -> Vec<Word> {
             height: height * scale,
             confidence,
         };
-        let key = (id(2), id(3), id(4));
+        let key = (id(1), id(2), id(3), id(4));
         match lines.last_mut() {
             Some((k, words)) if *k == key => words.push(word),
             _ => lines.push((key, vec![word])),
         }
     }
+    lines
+}
+
+/// The words of each engine line share that line's baseline and height (their median).
+pub fn level(lines: Vec<Vec<Word>>) -> Vec<Word> {
     let median = |mut v: Vec<f32>| {
         v.sort_by(f32::total_cmp);
-        v[v.len() / 2]
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
     };
     let mut out = Vec::new();
-    for (_, mut words) in lines {
+    for mut words in lines {
         let bottom = median(words.iter().map(|w| w.top + w.height).collect());
         let height = median(words.iter().map(|w| w.height).collect());
         for w in &mut words {

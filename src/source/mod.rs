@@ -6,6 +6,8 @@
 //! adapter (`extract::pdf`), since that is where a PDF proves unreadable; it never
 //! interprets content.
 
+mod ocr_output;
+
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -21,6 +23,10 @@ pub enum Format {
     OcrText,
     /// A PDF (`.pdf`).
     Pdf,
+    /// Another tool's OCR output with word boxes: tesseract TSV (`.tsv`).
+    Tsv,
+    /// Another tool's OCR output with word boxes: hOCR (`.hocr`).
+    Hocr,
 }
 
 impl Format {
@@ -30,6 +36,8 @@ impl Format {
         match ext.as_str() {
             "txt" => Some(Format::OcrText),
             "pdf" => Some(Format::Pdf),
+            "tsv" => Some(Format::Tsv),
+            "hocr" => Some(Format::Hocr),
             _ => None,
         }
     }
@@ -50,6 +58,8 @@ pub enum Content {
     Text(String),
     /// The pages of a PDF, as the engine adapter read them.
     Pdf(Vec<crate::extract::pdf::Page>),
+    /// Pages of OCR words with boxes (TSV or hOCR from another tool).
+    Words(Vec<crate::extract::pdf::Page>),
 }
 
 /// Why an input could not be read. Each is a failed document, never a stopped batch.
@@ -78,8 +88,11 @@ pub enum SourceError {
         #[source]
         source: crate::extract::pdf::PdfError,
     },
-    /// The extension is neither `.txt` nor `.pdf`.
-    #[error("{path}: unsupported file type (expected .txt or .pdf)")]
+    /// A `.tsv` or `.hocr` file that is not tesseract TSV or hOCR.
+    #[error("{path}: {reason}")]
+    NotOcrOutput { path: String, reason: String },
+    /// The extension is not one gongkai reads.
+    #[error("{path}: unsupported file type (expected .pdf, .txt, .tsv or .hocr)")]
     Unsupported { path: String },
 }
 
@@ -128,7 +141,15 @@ pub fn read(path: &Path) -> Result<Input, (SourceError, Partial)> {
     if text.trim().is_empty() {
         return fail(SourceError::Empty { path: shown }, sha256);
     }
-    Ok(Input { path: path.to_path_buf(), sha256, content: Content::Text(text) })
+    let content = match format {
+        Format::Tsv => ocr_output::tsv(&text).map(Content::Words),
+        Format::Hocr => ocr_output::hocr(&text).map(Content::Words),
+        _ => Ok(Content::Text(text)),
+    };
+    match content {
+        Ok(content) => Ok(Input { path: path.to_path_buf(), sha256, content }),
+        Err(reason) => fail(SourceError::NotOcrOutput { path: shown, reason }, sha256),
+    }
 }
 
 /// UTF-8 (with or without BOM) and no NUL bytes; the error is the offending offset.

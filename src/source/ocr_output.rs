@@ -1,0 +1,165 @@
+//! Reading the OCR output of other tools — tesseract TSV (`.tsv`) and hOCR (`.hocr`) — into
+//! the page model, so an archive someone already OCR'd converts without OCR'ing it again,
+//! through the same layout as a PDF. Words keep their boxes and confidences; the words of
+//! one engine line share its baseline.
+//!
+//! Both formats give boxes in pixels of an image whose resolution they do not say; the
+//! page is taken to be A4 (595 points across, or 842 when landscape), which is what
+//! disclosures are printed on and all layout needs (its thresholds are relative to the
+//! text size).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::extract::ocr::{self, Word};
+use crate::extract::pdf::Page;
+use crate::model::TextSource;
+
+/// Points per pixel for a page `width` × `height` pixels, taken to be A4.
+fn scale(width: f32, height: f32) -> f32 {
+    let points = if width > height { 842.0 } else { 595.0 };
+    if width > 0.0 { points / width } else { 72.0 / ocr::DPI as f32 }
+}
+
+fn page(number: u32, width: f32, height: f32, scale: f32, words: Vec<Word>) -> Page {
+    let words = ocr::split_at_rulings(words, &[]);
+    Page {
+        number,
+        width: width * scale,
+        height: height * scale,
+        glyphs: words.iter().map(Word::glyph).collect(),
+        source: TextSource::OcrText,
+        ..Page::default()
+    }
+}
+
+/// Pages of tesseract TSV; `Err` says why the text is not TSV.
+pub fn tsv(text: &str) -> Result<Vec<Page>, String> {
+    let header = text.lines().next().unwrap_or("");
+    if !header.starts_with("level\tpage_num\tblock_num") {
+        return Err("not tesseract TSV (no `level page_num block_num …` header)".to_string());
+    }
+    // Level-1 rows give each page's size in pixels.
+    let mut sizes: Vec<(u32, f32, f32)> = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() >= 10 && f[0] == "1" {
+            let n = |i: usize| f[i].trim().parse::<f32>().unwrap_or(0.0);
+            sizes.push((f[1].trim().parse().unwrap_or(0), n(8), n(9)));
+        }
+    }
+    let mut pages = Vec::new();
+    for (number, width, height) in sizes {
+        let scale = scale(width, height);
+        let lines = ocr::tsv_lines(text, scale).into_iter().filter(|(k, _)| k.0 == number).map(|(_, w)| w).collect();
+        pages.push(page(number, width, height, scale, ocr::level(lines)));
+    }
+    if pages.is_empty() {
+        return Err("tesseract TSV without a page (no level-1 row)".to_string());
+    }
+    Ok(pages)
+}
+
+static ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)<(?:div|span|p)\b[^>]*?class=['"](ocr_page|ocr_line|ocr_textfloat|ocr_header|ocr_caption|ocrx_word)['"][^>]*?title=(?:'([^']*)'|"([^"]*)")[^>]*>"#)
+        .expect("hOCR element")
+});
+static BBOX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)").expect("hOCR bbox"));
+static CONFIDENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"x_wconf (\d+(?:\.\d+)?)").expect("hOCR x_wconf"));
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("tag"));
+
+/// Pages of hOCR; `Err` says why the text is not hOCR.
+pub fn hocr(text: &str) -> Result<Vec<Page>, String> {
+    let mut pages: Vec<(f32, f32, Vec<Vec<Word>>)> = Vec::new();
+    for m in ELEMENT.captures_iter(text) {
+        let title = m.get(2).or(m.get(3)).map_or("", |t| t.as_str());
+        let Some(b) = BBOX.captures(title) else { continue };
+        let n = |i: usize| b[i].parse::<f32>().unwrap_or(0.0);
+        let (x0, y0, x1, y1) = (n(1), n(2), n(3), n(4));
+        match &m[1] {
+            "ocr_page" => pages.push((x1 - x0, y1 - y0, Vec::new())),
+            "ocrx_word" => {
+                let Some((width, height, lines)) = pages.last_mut() else { continue };
+                let end = m.get(0).map_or(0, |g| g.end());
+                let inner = text[end..].split("</span>").next().unwrap_or("");
+                let word = unescape(TAG.replace_all(inner, "").trim());
+                if word.is_empty() {
+                    continue;
+                }
+                let scale = scale(*width, *height);
+                let confidence = CONFIDENCE.captures(title).and_then(|c| c[1].parse().ok()).unwrap_or(0.0);
+                if lines.is_empty() {
+                    lines.push(Vec::new());
+                }
+                lines.last_mut().expect("a line").push(Word {
+                    text: word,
+                    left: x0 * scale,
+                    top: y0 * scale,
+                    width: (x1 - x0) * scale,
+                    height: (y1 - y0) * scale,
+                    confidence,
+                });
+            }
+            _ => {
+                if let Some((_, _, lines)) = pages.last_mut() {
+                    lines.push(Vec::new());
+                }
+            }
+        }
+    }
+    if pages.is_empty() {
+        return Err("not hOCR (no element of class ocr_page)".to_string());
+    }
+    Ok(pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, (width, height, lines))| {
+            let scale = scale(width, height);
+            let lines = lines.into_iter().filter(|l| !l.is_empty()).collect();
+            page(u32::try_from(i + 1).unwrap_or(u32::MAX), width, height, scale, ocr::level(lines))
+        })
+        .collect())
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_pages_and_words() {
+        let text = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                    1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t\n\
+                    5\t1\t1\t1\t1\t1\t300\t600\t150\t50\t96.5\t509.01|\n";
+        let pages = tsv(text).unwrap();
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].glyphs[0].text.as_deref(), Some("509.01"), "the bar split off");
+        assert!((pages[0].width - 595.0).abs() < 0.01);
+        assert!(tsv("a\tb\n").is_err());
+    }
+
+    #[test]
+    fn hocr_pages_and_words() {
+        let text = r#"<div class='ocr_page' id='page_1' title='image "/tmp/p.png"; bbox 0 0 2480 3508; ppageno 0'>
+            <span class='ocr_line' id='line_1_1' title="bbox 300 600 700 650; baseline 0 -5">
+            <span class='ocrx_word' id='word_1_1' title='bbox 300 600 450 650; x_wconf 91'>合计</span>
+            <span class='ocrx_word' id='word_1_2' title='bbox 500 602 700 650; x_wconf 88'><strong>1&amp;2</strong></span>
+            </span></div>"#;
+        let pages = hocr(text).unwrap();
+        let texts: Vec<_> = pages[0].glyphs.iter().map(|g| g.text.clone().unwrap()).collect();
+        assert_eq!(texts, ["合计", "1&2"]);
+        assert_eq!(pages[0].glyphs[0].y, pages[0].glyphs[1].y, "one line, one baseline");
+        assert_eq!(pages[0].glyphs[1].confidence, Some(88.0));
+        assert!(hocr("<html></html>").is_err());
+    }
+}
