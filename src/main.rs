@@ -3,11 +3,14 @@
 //! Exit status (output contract): 0 when every input produced a document (flagged ones
 //! included); 1 when any input failed outright; 2 for a usage error.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use gongkai::batch::{self, Shard, worker::Isolation};
 
 #[derive(Parser)]
 #[command(
@@ -24,12 +27,33 @@ struct Cli {
 enum Command {
     /// Convert disclosures (files or folders, searched recursively) into DIR.
     Convert {
-        /// Input files (.txt OCR text, .pdf) or folders.
-        #[arg(required = true)]
+        /// Input files (.pdf, .txt OCR text, .tsv / .hocr OCR output) or folders.
+        #[arg(required_unless_present = "files_from")]
         inputs: Vec<PathBuf>,
-        /// Output folder: <doc>.json per input, facts.ndjson and report.json.
+        /// Output folder: <doc>.json per input, facts.ndjson, report.json, timing.json.
         #[arg(long, short)]
         out: PathBuf,
+        /// Also convert the paths listed in FILE, one per line (`-` reads standard input).
+        #[arg(long, value_name = "FILE")]
+        files_from: Option<PathBuf>,
+        /// Documents converted at once (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Convert only shard K of N (1-based), chosen by a hash of each path: N workers of a
+        /// scheduler split one archive with no coordination.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+        /// Convert inputs again even when DIR already holds their document (same content
+        /// hash and contract version).
+        #[arg(long)]
+        force: bool,
+        /// Time limit per document, seconds.
+        #[arg(long, default_value_t = 1800, value_name = "SECS")]
+        timeout: u64,
+        /// Memory (address space) limit per document, MiB: a stream that inflates beyond it
+        /// (a decompression bomb) fails its document.
+        #[arg(long, default_value_t = 1024, value_name = "MIB")]
+        max_memory: u64,
         /// Do not OCR pages without a usable text layer (scans); report them instead. By
         /// default they are OCR'd with tesseract chi_sim (installed by scripts/setup.sh).
         #[arg(long)]
@@ -38,12 +62,25 @@ enum Command {
         #[arg(long, hide = true, conflicts_with = "no_ocr")]
         ocr: bool,
     },
+    /// Convert one input and print its document as JSON (the batch's worker process).
+    #[command(hide = true)]
+    Worker {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        no_ocr: bool,
+        input: PathBuf,
+    },
     /// Write the JSON Schemas of the output contract into DIR.
     #[command(hide = true)]
     Schemas { dir: PathBuf },
 }
 
 fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -56,13 +93,50 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Convert { inputs, out, no_ocr, ocr: _ } => {
-            let (files, skipped) = gongkai::batch::collect(&inputs);
+        Command::Convert { inputs, out, files_from, jobs, shard, force, timeout, max_memory, no_ocr, ocr: _ } => {
+            let mut inputs = inputs;
+            if let Some(list) = files_from {
+                let listed = if list.as_os_str() == "-" {
+                    batch::read_list(std::io::stdin().lock())
+                } else {
+                    std::fs::File::open(&list).and_then(|f| batch::read_list(std::io::BufReader::new(f)))
+                };
+                inputs.extend(listed.with_context(|| format!("reading the list {}", list.display()))?);
+            }
+            let (mut files, skipped) = batch::collect(&inputs);
+            if let Some(shard) = shard {
+                files.retain(|f| shard.holds(f));
+            }
             for s in &skipped {
                 eprintln!("gongkai: skipped {}: {}", s.path, s.reason);
             }
-            let batch = gongkai::batch::convert_all(&files, skipped, &gongkai::extract::Options { ocr: !no_ocr });
-            let report = gongkai::emit::write(&out, batch).with_context(|| format!("writing to {}", out.display()))?;
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            let jobs = jobs.unwrap_or(cores).max(1);
+            let options = batch::Options {
+                extract: gongkai::extract::Options { ocr: !no_ocr },
+                jobs,
+                isolation: Some(Isolation {
+                    exe: std::env::current_exe().context("finding this program for its workers")?,
+                    timeout: Duration::from_secs(timeout),
+                    max_memory_mb: max_memory,
+                    threads: (cores / jobs).max(1),
+                }),
+                force,
+            };
+            let bar = if std::io::stderr().is_terminal() {
+                indicatif::ProgressBar::new(files.len() as u64).with_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed_precise} eta {eta} {msg}")
+                        .expect("progress template"),
+                )
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let report = batch::run(&files, skipped, &out, &options, &|entry| {
+                bar.set_message(entry.doc.clone());
+                bar.inc(1);
+            })
+            .with_context(|| format!("writing to {}", out.display()))?;
+            bar.finish_and_clear();
             for failure in &report.failures {
                 eprintln!("gongkai: failed {}: {}", failure.path, failure.reason);
             }
@@ -78,6 +152,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.display()
             );
             Ok(if c.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Worker { name, no_ocr, input } => {
+            let doc = batch::in_process(&input, &name, &gongkai::extract::Options { ocr: !no_ocr });
+            let stdout = std::io::stdout().lock();
+            serde_json::to_writer(std::io::BufWriter::new(stdout), &doc).context("writing the document")?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Schemas { dir } => {
             gongkai::emit::schemas::write(&dir).with_context(|| format!("writing schemas to {}", dir.display()))?;

@@ -435,8 +435,6 @@ pub struct ReportEntry {
     pub repairs: u32,
     pub errors: u32,
     pub warnings: u32,
-    /// Wall time of the conversion in milliseconds.
-    pub millis: u64,
 }
 
 /// A failed document and why.

@@ -1,8 +1,10 @@
 //! End-to-end tests: the real `gongkai` binary over every file in `samples/`.
 
 mod bad_input;
+mod batch;
 mod common;
 mod defects;
+mod hostile;
 mod ocr;
 mod planted;
 mod rules;

@@ -24,12 +24,14 @@ fn every_emitted_file_validates_against_its_schema() {
     let document = validator("document.schema.json");
     let fact = validator("fact.schema.json");
     let report = validator("report.schema.json");
+    let timing = validator("timing.schema.json");
     let mut documents = 0;
     for name in run.files() {
-        if name == "report.json" {
+        if name == "report.json" || name == "timing.json" {
             let value = run.json(&name);
-            let errors: Vec<String> = report.iter_errors(&value).map(|e| e.to_string()).collect();
-            assert!(errors.is_empty(), "report.json: {errors:?}");
+            let schema = if name == "report.json" { &report } else { &timing };
+            let errors: Vec<String> = schema.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}");
         } else if name.ends_with(".json") {
             let value = run.json(&name);
             let errors: Vec<String> = document.iter_errors(&value).map(|e| e.to_string()).collect();

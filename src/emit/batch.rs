@@ -1,79 +1,150 @@
-//! Writing a batch: one `<doc>.json` per document, then `facts.ndjson` and `report.json`.
+//! Writing a batch as it converts: each `<doc>.json` as soon as its document is done, its
+//! facts into a hidden part file, and at the end `facts.ndjson` (the parts concatenated in
+//! document order), `report.json` and `timing.json`. Memory stays flat however large the
+//! archive: only one small report entry per document is kept.
+//!
+//! The data files are byte-identical for the same inputs, whatever the number of jobs or
+//! the order the inputs were given or finished in: everything is sorted by document name and
+//! nothing varies between runs in them. Wall times vary, so they are kept out of
+//! `report.json` and written to `timing.json`.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Serialize;
 
 use crate::model::{CONTRACT, Counts, Document, Failure, Report, ReportEntry, Severity, Skipped, Status};
 
-/// A converted batch, in any order; [`write`] sorts it.
-#[derive(Debug, Default)]
-pub struct Batch {
-    /// Each document with its conversion time in milliseconds.
-    pub documents: Vec<(Document, u64)>,
-    pub skipped: Vec<Skipped>,
+/// Where the facts of each document wait until the batch is written.
+const PARTS: &str = ".gongkai-parts";
+
+/// One document's wall time.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct DocumentTiming {
+    pub doc: String,
+    pub millis: u64,
 }
 
-/// Writes every file of the batch into `out` and returns the report.
-pub fn write(out: &Path, mut batch: Batch) -> io::Result<Report> {
-    std::fs::create_dir_all(out)?;
-    batch.documents.sort_by(|a, b| a.0.doc.cmp(&b.0.doc));
-    batch.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut facts = Vec::new();
-    let mut report = Report {
-        contract: CONTRACT,
-        counts: Counts::default(),
-        documents: Vec::new(),
-        failures: Vec::new(),
-        skipped: batch.skipped,
-        facts: 0,
-    };
-    for (doc, millis) in &batch.documents {
-        let json = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
-        write_atomic(&out.join(format!("{}.json", doc.doc)), &json)?;
-        let doc_facts = super::facts(doc);
-        for fact in &doc_facts {
-            serde_json::to_writer(&mut facts, fact).map_err(io::Error::other)?;
-            facts.push(b'\n');
+/// A batch being written into one folder.
+pub struct Writer {
+    out: PathBuf,
+    entries: Mutex<Vec<(ReportEntry, Option<Failure>, u64)>>,
+}
+
+/// Per-document wall times, `timing.json`: they differ from run to run, so they are kept
+/// apart from the data files.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Timing {
+    /// Milliseconds per document, sorted by document name; 0 for one reused from an
+    /// earlier run.
+    pub documents: Vec<DocumentTiming>,
+    /// Documents reused from an earlier run (same content hash and contract version).
+    pub reused: u32,
+}
+
+impl Writer {
+    /// Prepares `out` (created when missing).
+    pub fn new(out: &Path) -> io::Result<Writer> {
+        std::fs::create_dir_all(out.join(PARTS))?;
+        Ok(Writer { out: out.to_path_buf(), entries: Mutex::new(Vec::new()) })
+    }
+
+    /// Writes one document (unless `reused`, when its file is already there) and keeps its
+    /// report entry; returns the entry.
+    pub fn add(&self, doc: &Document, millis: u64, reused: bool) -> io::Result<ReportEntry> {
+        if !reused {
+            let json = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
+            write_atomic(&self.out.join(format!("{}.json", doc.doc)), &json)?;
         }
+        let facts = super::facts(doc);
+        let mut lines = Vec::new();
+        for fact in &facts {
+            serde_json::to_writer(&mut lines, fact).map_err(io::Error::other)?;
+            lines.push(b'\n');
+        }
+        // A part is only read by this run: renamed into place, not synced.
+        let part = self.out.join(PARTS).join(format!("{}.ndjson", doc.doc));
+        let tmp = temporary(&part);
+        std::fs::write(&tmp, &lines)?;
+        std::fs::rename(&tmp, &part)?;
         let count =
             |s: Severity| u32::try_from(doc.findings.iter().filter(|f| f.severity == s).count()).unwrap_or(u32::MAX);
-        match doc.status {
-            Status::Ok => report.counts.ok += 1,
-            Status::Repaired => report.counts.repaired += 1,
-            Status::Flagged => report.counts.flagged += 1,
-            Status::Failed => {
-                report.counts.failed += 1;
-                let reason = doc.findings.iter().find(|f| f.severity == Severity::Error).map(|f| f.message.clone());
-                report.failures.push(Failure {
-                    doc: doc.doc.clone(),
-                    path: doc.source.path.clone(),
-                    reason: reason.unwrap_or_else(|| "failed".to_string()),
-                });
-            }
-        }
-        report.facts += doc_facts.len() as u64;
-        report.documents.push(ReportEntry {
+        let entry = ReportEntry {
             doc: doc.doc.clone(),
             path: doc.source.path.clone(),
             status: doc.status,
             tables: u32::try_from(doc.tables.len()).unwrap_or(u32::MAX),
-            facts: u32::try_from(doc_facts.len()).unwrap_or(u32::MAX),
+            facts: u32::try_from(facts.len()).unwrap_or(u32::MAX),
             repairs: u32::try_from(doc.repairs.len()).unwrap_or(u32::MAX),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
-            millis: *millis,
+        };
+        let failure = (doc.status == Status::Failed).then(|| Failure {
+            doc: doc.doc.clone(),
+            path: doc.source.path.clone(),
+            reason: doc
+                .findings
+                .iter()
+                .find(|f| f.severity == Severity::Error)
+                .map_or_else(|| "failed".to_string(), |f| f.message.clone()),
         });
+        let kept = if reused { 0 } else { millis.max(1) };
+        self.entries.lock().expect("report entries").push((entry.clone(), failure, kept));
+        Ok(entry)
     }
-    write_atomic(&out.join("facts.ndjson"), &facts)?;
-    let json = serde_json::to_vec_pretty(&report).map_err(io::Error::other)?;
-    write_atomic(&out.join("report.json"), &json)?;
-    Ok(report)
+
+    /// Writes `facts.ndjson`, `report.json` and `timing.json`, and removes the parts.
+    pub fn finish(self, mut skipped: Vec<Skipped>) -> io::Result<Report> {
+        let mut entries = self.entries.into_inner().expect("report entries");
+        entries.sort_by(|a, b| a.0.doc.cmp(&b.0.doc));
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut report = Report {
+            contract: CONTRACT,
+            counts: Counts::default(),
+            documents: Vec::new(),
+            failures: Vec::new(),
+            skipped,
+            facts: 0,
+        };
+        let mut timing = Timing { documents: Vec::new(), reused: 0 };
+        let parts = self.out.join(PARTS);
+        let facts_tmp = temporary(&self.out.join("facts.ndjson"));
+        let mut facts = io::BufWriter::new(std::fs::File::create(&facts_tmp)?);
+        for (entry, failure, millis) in entries {
+            let part = parts.join(format!("{}.ndjson", entry.doc));
+            io::copy(&mut std::fs::File::open(&part)?, &mut facts)?;
+            match entry.status {
+                Status::Ok => report.counts.ok += 1,
+                Status::Repaired => report.counts.repaired += 1,
+                Status::Flagged => report.counts.flagged += 1,
+                Status::Failed => report.counts.failed += 1,
+            }
+            report.failures.extend(failure);
+            report.facts += u64::from(entry.facts);
+            timing.reused += u32::from(millis == 0);
+            timing.documents.push(DocumentTiming { doc: entry.doc.clone(), millis });
+            report.documents.push(entry);
+        }
+        let file = facts.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&facts_tmp, self.out.join("facts.ndjson"))?;
+        let _ = std::fs::remove_dir_all(&parts);
+        write_atomic(&self.out.join("report.json"), &serde_json::to_vec_pretty(&report).map_err(io::Error::other)?)?;
+        write_atomic(&self.out.join("timing.json"), &serde_json::to_vec_pretty(&timing).map_err(io::Error::other)?)?;
+        Ok(report)
+    }
+}
+
+fn temporary(path: &Path) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 /// Writes to a temporary file beside `path`, then renames it into place.
 fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = temporary(path);
     let mut file = std::fs::File::create(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;

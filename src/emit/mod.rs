@@ -1,9 +1,9 @@
 //! Stage 7, `emit`: the stages' outputs → the contract's document, facts and report, and
-//! the files of a batch (`<stem>.json`, `facts.ndjson`, `report.json`).
+//! the files of a batch (`<stem>.json`, `facts.ndjson`, `report.json`, `timing.json`).
 //!
 //! Files are written to a temporary name in the output folder and renamed, so an
-//! interrupted run never leaves a half-written file. Output depends only on the inputs:
-//! documents and facts are sorted, and nothing but `millis` in the report is volatile.
+//! interrupted run never leaves a half-written file. The data files depend only on the
+//! inputs: documents and facts are sorted, and wall times are in `timing.json` alone.
 
 mod batch;
 mod metadata;
@@ -11,7 +11,7 @@ pub mod schemas;
 
 use std::path::Path;
 
-pub use batch::{Batch, write};
+pub use batch::{Timing, Writer};
 pub use metadata::metadata;
 
 use crate::model::{
@@ -91,7 +91,14 @@ pub fn document(
     findings.extend(validated.findings);
     if rebuilt.tables.is_empty() {
         let unusable = findings.iter().filter(|f| f.kind == "unusable_text_layer").count();
-        let why = if unusable > 0 {
+        let ocr_failed: Vec<&Finding> = findings.iter().filter(|f| f.kind == "ocr_failed").collect();
+        let why = if let Some(first) = ocr_failed.first() {
+            format!(
+                "no standard table was found; {unusable} page(s) have no usable text layer and OCR failed on {}: {}",
+                ocr_failed.len(),
+                first.message
+            )
+        } else if unusable > 0 {
             format!("no standard table was found; {unusable} page(s) have no usable text layer (OCR needed)")
         } else {
             "no standard budget or final-accounts table was found (no title matched the templates)".to_string()

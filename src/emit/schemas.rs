@@ -4,6 +4,7 @@ use std::path::Path;
 
 use schemars::schema_for;
 
+use super::Timing;
 use crate::model::{Document, Fact, Report};
 
 /// The schema files: (file name, pretty JSON).
@@ -13,6 +14,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("document.schema.json", pretty(schema_for!(Document))),
         ("fact.schema.json", pretty(schema_for!(Fact))),
         ("report.schema.json", pretty(schema_for!(Report))),
+        ("timing.schema.json", pretty(schema_for!(Timing))),
     ]
 }
 

@@ -177,9 +177,18 @@ fn straighten(mut page: pdf::Page) -> pdf::Page {
     page
 }
 
+/// Pages whose image declares more pixels than this are not OCR'd: rendering them would
+/// take minutes and gigabytes (an A4 page at 600 dpi is 35 million).
+pub const MAX_OCR_PIXELS: u64 = 150_000_000;
+
 /// OCRs one page; on failure the page stays as it was (without text) and says why.
 fn ocr_page(path: &std::path::Path, page: pdf::Page) -> (pdf::Page, Option<Finding>) {
-    match ocr::page(path, page.number) {
+    let result = if page.image_pixels > MAX_OCR_PIXELS {
+        Err(ocr::OcrError::TooLarge(page.image_pixels))
+    } else {
+        ocr::page(path, page.number)
+    };
+    match result {
         Ok(ocr::OcrPage { words, rules, skew }) => {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
             let mut f = Finding::new(

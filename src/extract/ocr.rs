@@ -26,6 +26,9 @@ pub enum OcrError {
     /// The renderer or the engine failed on this page.
     #[error("{tool} failed: {message}")]
     Failed { tool: &'static str, message: String },
+    /// The page's image declares more pixels than OCR is allowed to render.
+    #[error("its image declares {0} pixels, over the limit of {limit} for OCR", limit = super::MAX_OCR_PIXELS)]
+    TooLarge(u64),
     /// A temporary file could not be written or read.
     #[error("temporary file: {0}")]
     Io(#[from] std::io::Error),

@@ -66,6 +66,8 @@ pub struct Page {
     pub images: u32,
     /// Share of the page the largest image covers (0–1): about 1 for a scan.
     pub image_cover: f32,
+    /// Pixels of the largest image, as declared (width × height).
+    pub image_pixels: u64,
     /// Glyphs drawn invisibly (text render mode 3): an OCR layer hidden under a scan.
     pub invisible: u32,
     /// The angle (degrees; positive falls to the right) the page's text runs along: about 0
@@ -134,6 +136,7 @@ pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
             glyphs: collector.glyphs,
             rules: collector.rules,
             images: collector.images,
+            image_pixels: collector.image_pixels,
             image_cover: (collector.largest_image / (f64::from(width) * f64::from(height)).max(1.0)).min(1.0) as f32,
             invisible: collector.invisible,
             skew: median(collector.slopes),
@@ -150,6 +153,7 @@ struct Collector {
     rules: Vec<Rule>,
     images: u32,
     largest_image: f64,
+    image_pixels: u64,
     invisible: u32,
     /// The angle of each run of glyphs long enough to tell.
     slopes: Vec<f32>,
@@ -226,6 +230,7 @@ impl<'a> Device<'a> for Collector {
     fn draw_image(&mut self, image: Image<'a, '_>, props: ImageDrawProps<'a>) {
         self.images += 1;
         // The transform maps the image's pixel grid onto the page.
+        self.image_pixels = self.image_pixels.max(u64::from(image.width()) * u64::from(image.height()));
         let (w, h) = (f64::from(image.width()), f64::from(image.height()));
         let corners = [(0.0, 0.0), (w, 0.0), (0.0, h), (w, h)].map(|(x, y)| props.transform * Point::new(x, y));
         let xs = corners.map(|p| p.x);

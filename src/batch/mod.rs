@@ -1,0 +1,231 @@
+//! A batch run over an archive: inputs (files, folders, a list of paths) → documents,
+//! converted in parallel, each in isolation, written as they finish.
+//!
+//! - Inputs: folders are searched recursively; `--files-from` lists paths one per line.
+//!   Files of other types are reported as skipped. The files are sorted and named by their
+//!   stems made unique (`name`, `name-2`, …, never `facts`, `report` or `timing`), so the
+//!   names, and the output, do not depend on the order the inputs were given in.
+//! - Sharding: [`Shard`] selects a stable subset by a hash of each path, so N workers of a
+//!   scheduler split an archive with no coordination.
+//! - Resuming: an input whose `<doc>.json` already holds a document of the same content
+//!   hash and contract version is not converted again ([`resume`]).
+//! - Isolation: with [`Isolation`], each document runs in a worker process of this program
+//!   under a time limit and a memory limit, so a stream bomb, a stack overflow or a hang in
+//!   a PDF library is one failed document, never a stopped batch ([`worker`]). Without it
+//!   (the library default), each document runs under `catch_unwind` in this process.
+
+pub mod resume;
+pub mod worker;
+
+use std::collections::BTreeSet;
+use std::io::{self, BufRead};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::emit::Writer;
+use crate::model::{Document, Finding, Report, ReportEntry, Severity, Skipped};
+use crate::source::Format;
+
+/// How to run a batch.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub extract: crate::extract::Options,
+    /// Documents converted at once.
+    pub jobs: usize,
+    /// Run each document in a worker process with limits (`None`: in this process).
+    pub isolation: Option<worker::Isolation>,
+    /// Convert every input even when its output is already there.
+    pub force: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            extract: crate::extract::Options::default(),
+            jobs: std::thread::available_parallelism().map_or(1, usize::from),
+            isolation: None,
+            force: false,
+        }
+    }
+}
+
+/// One of N stable parts of an archive: `--shard K/N`, K from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 3/8")?;
+        let (index, count): (u64, u64) =
+            (k.trim().parse().map_err(|_| "K is not a number")?, n.trim().parse().map_err(|_| "N is not a number")?);
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("shard {index}/{count}: K must be 1…N"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether `path` belongs to this shard: FNV-1a of the path as listed, modulo N, so the
+    /// same manifest splits the same way on every machine.
+    pub fn holds(&self, path: &Path) -> bool {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in path.to_string_lossy().as_bytes() {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        hash % self.count == self.index - 1
+    }
+}
+
+/// Expands the command line's inputs (and the lines of `--files-from`) into files to
+/// convert, sorted, and files to skip.
+pub fn collect(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            walk(input, &mut files, &mut skipped);
+        } else if input.exists() && Format::of(input).is_none() {
+            skipped.push(Skipped { path: input.display().to_string(), reason: not_read() });
+        } else {
+            files.push(input.clone()); // a missing file becomes a failed document
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, skipped)
+}
+
+/// The paths listed one per line in `reader` (blank lines and `#` comments ignored).
+pub fn read_list(reader: impl BufRead) -> io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for line in reader.lines() {
+        let line = line?;
+        let line = line.trim_end_matches('\r');
+        if !line.trim().is_empty() && !line.starts_with('#') {
+            out.push(PathBuf::from(line));
+        }
+    }
+    Ok(out)
+}
+
+fn not_read() -> String {
+    "not a .pdf, .txt, .tsv or .hocr file".to_string()
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        skipped.push(Skipped { path: dir.display().to_string(), reason: "folder could not be read".into() });
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, files, skipped);
+        } else if Format::of(&path).is_some() {
+            files.push(path);
+        } else {
+            skipped.push(Skipped { path: path.display().to_string(), reason: not_read() });
+        }
+    }
+}
+
+/// Unique document names for sorted files, in their order.
+pub fn names(files: &[PathBuf]) -> Vec<String> {
+    let mut taken = BTreeSet::from(["facts".to_string(), "report".to_string(), "timing".to_string()]);
+    files
+        .iter()
+        .map(|path| {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("document").to_string();
+            let mut name = stem.clone();
+            let mut n = 1;
+            while taken.contains(&name) {
+                n += 1;
+                name = format!("{stem}-{n}");
+            }
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
+/// Converts `files` into `out`, `options.jobs` at a time, calling `progress` as each
+/// document is written; returns the report.
+pub fn run(
+    files: &[PathBuf],
+    skipped: Vec<Skipped>,
+    out: &Path,
+    options: &Options,
+    progress: &(dyn Fn(&ReportEntry) + Sync),
+) -> io::Result<Report> {
+    let writer = Writer::new(out)?;
+    let names = names(files);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.max(1)).build().map_err(io::Error::other)?;
+    pool.install(|| {
+        files.par_iter().zip(names.par_iter()).try_for_each(|(path, name)| {
+            let existing = if options.force { None } else { resume::existing(out, name, path) };
+            let reused = existing.is_some();
+            let start = Instant::now();
+            let doc = existing.unwrap_or_else(|| convert(path, name, options));
+            let millis = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+            tracing::info!(doc = %doc.doc, status = ?doc.status, millis, reused, "converted {}", path.display());
+            let entry = writer.add(&doc, millis, reused)?;
+            progress(&entry);
+            Ok::<(), io::Error>(())
+        })
+    })?;
+    writer.finish(skipped)
+}
+
+/// Converts one document, isolated as the options say.
+fn convert(path: &Path, name: &str, options: &Options) -> Document {
+    match &options.isolation {
+        Some(isolation) => worker::convert(isolation, path, name, &options.extract),
+        None => in_process(path, name, &options.extract),
+    }
+}
+
+/// Converts one document in this process under `catch_unwind`: a bug on one input is a
+/// failed document with its reason.
+pub fn in_process(path: &Path, name: &str, options: &crate::extract::Options) -> Document {
+    panic::catch_unwind(AssertUnwindSafe(|| crate::convert_with(path, name, options))).unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let bug = Finding::new(Severity::Error, "internal_error", format!("gongkai bug while converting: {why}"));
+        crate::emit::failed_with(path, name, "", bug)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_an_archive_into_disjoint_parts() {
+        let paths: Vec<PathBuf> = (0..200).map(|i| PathBuf::from(format!("county/{i}.pdf"))).collect();
+        let shards: Vec<Shard> = (1..=4).map(|k| format!("{k}/4").parse().unwrap()).collect();
+        for p in &paths {
+            assert_eq!(shards.iter().filter(|s| s.holds(p)).count(), 1);
+        }
+        assert!(shards.iter().all(|s| paths.iter().filter(|p| s.holds(p)).count() > 20), "roughly even");
+        assert!("0/4".parse::<Shard>().is_err() && "5/4".parse::<Shard>().is_err() && "x".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn names_are_unique_and_never_the_batch_files() {
+        let files = [PathBuf::from("a/report.pdf"), PathBuf::from("a/x.pdf"), PathBuf::from("b/x.txt")];
+        assert_eq!(names(&files), ["report-2", "x", "x-2"]);
+    }
+}
