@@ -15,7 +15,7 @@ use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::model::{Document, Finding, Severity};
 
@@ -88,27 +88,25 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
         let _ = stderr.read_to_end(&mut buf);
         buf
     });
-    let start = Instant::now();
-    let mut pause = Duration::from_millis(1);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > isolation.timeout => {
-                // The whole process group: the worker and any OCR engine it started.
-                let pid = i32::try_from(child.id()).unwrap_or(0);
-                // SAFETY: sends a signal; no memory is touched.
-                unsafe { libc::kill(-pid, libc::SIGKILL) };
-                let _ = child.wait();
-                return Err((
-                    "time_limit",
-                    format!("stopped after the time limit of {} s per document", isolation.timeout.as_secs()),
-                ));
-            }
-            Ok(None) => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(50));
-            }
-            Err(e) => return Err(("worker_failed", format!("lost the worker: {e}"))),
+    // Wait in a thread, so the document's end is seen at once, and the time limit by a
+    // timed receive.
+    let pid = i32::try_from(child.id()).unwrap_or(0);
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait());
+    });
+    let status = match finished.recv_timeout(isolation.timeout) {
+        Ok(Ok(status)) => status,
+        Ok(Err(e)) => return Err(("worker_failed", format!("lost the worker: {e}"))),
+        Err(_) => {
+            // The whole process group: the worker and any OCR engine it started.
+            // SAFETY: sends a signal; no memory is touched.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
+            let _ = finished.recv();
+            return Err((
+                "time_limit",
+                format!("stopped after the time limit of {} s per document", isolation.timeout.as_secs()),
+            ));
         }
     };
     let stdout = out.join().unwrap_or_default();
