@@ -16,6 +16,7 @@
 use hayro_interpret::font::GlyphRun;
 use hayro_interpret::hayro_cmap::BfString;
 use hayro_interpret::hayro_syntax::Pdf;
+use hayro_interpret::hayro_syntax::object::{Array, Dict, Name, Stream};
 use hayro_interpret::kurbo::{Affine, BezPath, PathEl, Point, Rect};
 use hayro_interpret::{
     BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps, InterpreterCache,
@@ -24,6 +25,11 @@ use hayro_interpret::{
 
 /// Pages beyond this are not read (a hostile or mistaken input, not a disclosure).
 pub const MAX_PAGES: usize = 2000;
+
+/// The most a page's content streams (and the form XObjects it draws) may inflate to. A
+/// dense disclosure page is under 1 MiB; a stream past this is a decompression bomb and is
+/// refused before the engine decodes it whole.
+pub const MAX_CONTENT_BYTES: u64 = 256 << 20;
 
 /// One glyph: its text and where it sits.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +96,9 @@ pub enum PdfError {
     /// The PDF has no pages.
     #[error("the PDF has no pages")]
     NoPages,
+    /// A page's content inflates beyond [`MAX_CONTENT_BYTES`]: a decompression bomb.
+    #[error("page {0}: its content inflates to over the limit of {limit} MiB (a decompression bomb)", limit = MAX_CONTENT_BYTES >> 20)]
+    Bomb(usize),
     /// The PDF has more pages than [`MAX_PAGES`].
     #[error("the PDF has {0} pages, over the limit of {MAX_PAGES}")]
     TooManyPages(usize),
@@ -107,6 +116,11 @@ pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
     }
     if pages.len() > MAX_PAGES {
         return Err(PdfError::TooManyPages(pages.len()));
+    }
+    for (i, page) in pages.iter().enumerate() {
+        if content_streams(page).iter().any(|s| inflates_beyond(s, MAX_CONTENT_BYTES)) {
+            return Err(PdfError::Bomb(i + 1));
+        }
     }
     let cache = InterpreterCache::new();
     let mut out = Vec::with_capacity(pages.len());
@@ -144,6 +158,53 @@ pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
         });
     }
     Ok(out)
+}
+
+/// A page's content streams and the form XObjects among its resources.
+fn content_streams<'a>(page: &hayro_interpret::hayro_syntax::page::Page<'a>) -> Vec<Stream<'a>> {
+    let raw = page.raw();
+    let mut out: Vec<Stream<'a>> = Vec::new();
+    if let Some(stream) = raw.get::<Stream<'a>>(b"Contents") {
+        out.push(stream);
+    } else if let Some(array) = raw.get::<Array<'a>>(b"Contents") {
+        out.extend(array.iter::<Stream<'a>>());
+    }
+    if let Some(xobjects) = raw.get::<Dict<'a>>(b"Resources").and_then(|r| r.get::<Dict<'a>>(b"XObject")) {
+        for name in xobjects.keys() {
+            if let Some(stream) = xobjects.get::<Stream<'a>>(name.as_ref()) {
+                let form = stream.dict().get::<Name<'_>>(b"Subtype").is_some_and(|n| n.as_ref() == b"Form");
+                if form {
+                    out.push(stream);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a Flate-compressed stream inflates to more than `limit` bytes, counted as it
+/// inflates (nothing is kept), so a bomb costs at most `limit` bytes of work.
+fn inflates_beyond(stream: &Stream<'_>, limit: u64) -> bool {
+    use std::io::Read;
+    let dict = stream.dict();
+    let names: Vec<Vec<u8>> = match dict.get::<Name<'_>>(b"Filter") {
+        Some(name) => vec![name.as_ref().to_vec()],
+        None => dict
+            .get::<Array<'_>>(b"Filter")
+            .map(|a| a.iter::<Name<'_>>().map(|n| n.as_ref().to_vec()).collect())
+            .unwrap_or_default(),
+    };
+    let flate = |n: &Vec<u8>| n.as_slice() == b"FlateDecode" || n.as_slice() == b"Fl";
+    if names.is_empty() || !names.iter().all(flate) {
+        return false; // stored as is, or filters that do not multiply (the engine bounds them)
+    }
+    let raw = stream.raw_data();
+    let mut reader: Box<dyn Read + '_> = Box::new(&raw[..]);
+    for _ in 0..names.len() {
+        reader = Box::new(flate2::read::ZlibDecoder::new(reader));
+    }
+    let inflated = std::io::copy(&mut reader.take(limit + 1), &mut std::io::sink()).unwrap_or(0);
+    inflated > limit
 }
 
 /// The device that records glyphs and straight path segments.
