@@ -23,6 +23,10 @@ if [ -n "$need" ]; then
   fi
 fi
 
+# DuckDB's Python package, for the warehouse tests (tests/warehouse.rs) and for loading the
+# output (README).
+python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check duckdb
+
 cargo build --release --locked
 
 out="${1:-out/samples}"

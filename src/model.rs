@@ -363,6 +363,35 @@ pub struct Checks {
     pub narrative_mismatched: u32,
 }
 
+/// One line of `findings.ndjson`: one finding of one document, for a warehouse (join it to
+/// the facts on `doc`, `table` and `row`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct FindingRow {
+    pub doc: String,
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
+/// One line of `documents.ndjson`: one document of the batch, its metadata, status and
+/// counts, for a warehouse.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct DocumentRow {
+    pub doc: String,
+    pub path: String,
+    pub sha256: String,
+    pub pages: u32,
+    pub text_source: TextSource,
+    pub status: Status,
+    #[serde(flatten)]
+    pub metadata: Metadata,
+    pub tables: u32,
+    pub facts: u32,
+    pub repairs: u32,
+    pub errors: u32,
+    pub warnings: u32,
+    pub infos: u32,
+}
+
 /// One line of `facts.ndjson`: one non-empty numeric cell of a standard table.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Fact {

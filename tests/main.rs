@@ -11,3 +11,4 @@ mod rules;
 mod schemas;
 mod snapshots;
 mod truth;
+mod warehouse;

@@ -40,6 +40,18 @@ fn every_emitted_file_validates_against_its_schema() {
         }
     }
     assert!(documents >= 4, "one document per sample input, got {documents}");
+    for (file, schema) in
+        [("findings.ndjson", "finding-row.schema.json"), ("documents.ndjson", "document-row.schema.json")]
+    {
+        let schema = validator(schema);
+        let text = std::fs::read_to_string(run.out.path().join(file)).expect(file);
+        assert!(text.lines().count() > 10, "{file}");
+        for line in text.lines() {
+            let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            let errors: Vec<String> = schema.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{file}: {line}: {errors:?}");
+        }
+    }
     let facts = run.facts();
     assert!(!facts.is_empty());
     for f in &facts {

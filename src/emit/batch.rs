@@ -1,7 +1,8 @@
 //! Writing a batch as it converts: each `<doc>.json` as soon as its document is done, its
-//! facts into a hidden part file, and at the end `facts.ndjson` (the parts concatenated in
-//! document order), `report.json` and `timing.json`. Memory stays flat however large the
-//! archive: only one small report entry per document is kept.
+//! facts, findings and summary row into hidden part files, and at the end `facts.ndjson`,
+//! `findings.ndjson` and `documents.ndjson` (the parts concatenated in document order),
+//! `report.json` and `timing.json`. Memory stays flat however large the archive: only one
+//! small report entry per document is kept.
 //!
 //! The data files are byte-identical for the same inputs, whatever the number of jobs or
 //! the order the inputs were given or finished in: everything is sorted by document name and
@@ -14,10 +15,16 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
-use crate::model::{CONTRACT, Counts, Document, Failure, Report, ReportEntry, Severity, Skipped, Status};
+use crate::model::{
+    CONTRACT, Counts, Document, DocumentRow, Failure, FindingRow, Report, ReportEntry, Severity, Skipped, Status,
+};
 
-/// Where the facts of each document wait until the batch is written.
+/// Where the lines of each document wait until the batch is written.
 const PARTS: &str = ".gongkai-parts";
+
+/// The warehouse tables, one NDJSON file each: `facts` (the contract's), `findings` (one
+/// line per finding) and `documents` (one line per document).
+const TABLES: [&str; 3] = ["facts", "findings", "documents"];
 
 /// One document's wall time.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -58,18 +65,28 @@ impl Writer {
             write_atomic(&self.out.join(format!("{}.json", doc.doc)), &json)?;
         }
         let facts = super::facts(doc);
-        let mut lines = Vec::new();
-        for fact in &facts {
-            serde_json::to_writer(&mut lines, fact).map_err(io::Error::other)?;
-            lines.push(b'\n');
-        }
-        // A part is only read by this run: renamed into place, not synced.
-        let part = self.out.join(PARTS).join(format!("{}.ndjson", doc.doc));
-        let tmp = temporary(&part);
-        std::fs::write(&tmp, &lines)?;
-        std::fs::rename(&tmp, &part)?;
         let count =
             |s: Severity| u32::try_from(doc.findings.iter().filter(|f| f.severity == s).count()).unwrap_or(u32::MAX);
+        let findings: Vec<FindingRow> =
+            doc.findings.iter().map(|f| FindingRow { doc: doc.doc.clone(), finding: f.clone() }).collect();
+        let row = DocumentRow {
+            doc: doc.doc.clone(),
+            path: doc.source.path.clone(),
+            sha256: doc.source.sha256.clone(),
+            pages: doc.source.pages,
+            text_source: doc.source.text_source,
+            status: doc.status,
+            metadata: doc.metadata.clone(),
+            tables: u32::try_from(doc.tables.len()).unwrap_or(u32::MAX),
+            facts: u32::try_from(facts.len()).unwrap_or(u32::MAX),
+            repairs: u32::try_from(doc.repairs.len()).unwrap_or(u32::MAX),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        };
+        self.part(&doc.doc, "facts", &facts)?;
+        self.part(&doc.doc, "findings", &findings)?;
+        self.part(&doc.doc, "documents", &[row])?;
         let entry = ReportEntry {
             doc: doc.doc.clone(),
             path: doc.source.path.clone(),
@@ -94,7 +111,22 @@ impl Writer {
         Ok(entry)
     }
 
-    /// Writes `facts.ndjson`, `report.json` and `timing.json`, and removes the parts.
+    /// Writes one document's lines of one table into its part file (only read by this run:
+    /// renamed into place, not synced).
+    fn part<T: Serialize>(&self, doc: &str, table: &str, rows: &[T]) -> io::Result<()> {
+        let mut lines = Vec::new();
+        for row in rows {
+            serde_json::to_writer(&mut lines, row).map_err(io::Error::other)?;
+            lines.push(b'\n');
+        }
+        let part = self.out.join(PARTS).join(format!("{doc}.{table}.ndjson"));
+        let tmp = temporary(&part);
+        std::fs::write(&tmp, &lines)?;
+        std::fs::rename(&tmp, &part)
+    }
+
+    /// Writes `facts.ndjson`, `findings.ndjson`, `documents.ndjson`, `report.json` and
+    /// `timing.json`, and removes the parts.
     pub fn finish(self, mut skipped: Vec<Skipped>) -> io::Result<Report> {
         let mut entries = self.entries.into_inner().expect("report entries");
         entries.sort_by(|a, b| a.0.doc.cmp(&b.0.doc));
@@ -109,11 +141,16 @@ impl Writer {
         };
         let mut timing = Timing { documents: Vec::new(), reused: 0 };
         let parts = self.out.join(PARTS);
-        let facts_tmp = temporary(&self.out.join("facts.ndjson"));
-        let mut facts = io::BufWriter::new(std::fs::File::create(&facts_tmp)?);
+        let mut tables = Vec::new();
+        for table in TABLES {
+            let tmp = temporary(&self.out.join(format!("{table}.ndjson")));
+            tables.push((table, tmp.clone(), io::BufWriter::new(std::fs::File::create(&tmp)?)));
+        }
         for (entry, failure, millis) in entries {
-            let part = parts.join(format!("{}.ndjson", entry.doc));
-            io::copy(&mut std::fs::File::open(&part)?, &mut facts)?;
+            for (table, _, writer) in &mut tables {
+                let part = parts.join(format!("{}.{table}.ndjson", entry.doc));
+                io::copy(&mut std::fs::File::open(&part)?, writer)?;
+            }
             match entry.status {
                 Status::Ok => report.counts.ok += 1,
                 Status::Repaired => report.counts.repaired += 1,
@@ -126,8 +163,10 @@ impl Writer {
             timing.documents.push(DocumentTiming { doc: entry.doc.clone(), millis });
             report.documents.push(entry);
         }
-        drop(facts.into_inner().map_err(io::IntoInnerError::into_error)?);
-        std::fs::rename(&facts_tmp, self.out.join("facts.ndjson"))?;
+        for (table, tmp, writer) in tables {
+            drop(writer.into_inner().map_err(io::IntoInnerError::into_error)?);
+            std::fs::rename(&tmp, self.out.join(format!("{table}.ndjson")))?;
+        }
         let _ = std::fs::remove_dir_all(&parts);
         write_atomic(&self.out.join("report.json"), &serde_json::to_vec_pretty(&report).map_err(io::Error::other)?)?;
         write_atomic(&self.out.join("timing.json"), &serde_json::to_vec_pretty(&timing).map_err(io::Error::other)?)?;

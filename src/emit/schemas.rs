@@ -5,7 +5,7 @@ use std::path::Path;
 use schemars::schema_for;
 
 use super::Timing;
-use crate::model::{Document, Fact, Report};
+use crate::model::{Document, DocumentRow, Fact, FindingRow, Report};
 
 /// The schema files: (file name, pretty JSON).
 pub fn all() -> Vec<(&'static str, String)> {
@@ -15,6 +15,8 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("fact.schema.json", pretty(schema_for!(Fact))),
         ("report.schema.json", pretty(schema_for!(Report))),
         ("timing.schema.json", pretty(schema_for!(Timing))),
+        ("finding-row.schema.json", pretty(schema_for!(FindingRow))),
+        ("document-row.schema.json", pretty(schema_for!(DocumentRow))),
     ]
 }
 
