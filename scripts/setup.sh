@@ -27,6 +27,9 @@ fi
 # output (README).
 python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check duckdb
 
+# A PostgreSQL server on loopback for the warehouse tests (as root; see the script).
+scripts/postgres.sh
+
 cargo build --release --locked
 
 out="${1:-out/samples}"

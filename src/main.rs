@@ -23,6 +23,13 @@ struct Cli {
     command: Command,
 }
 
+/// Output formats of the warehouse tables.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Ndjson,
+    Parquet,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Convert disclosures (files or folders, searched recursively) into DIR.
@@ -43,6 +50,10 @@ enum Command {
         /// scheduler split one archive with no coordination.
         #[arg(long, value_name = "K/N")]
         shard: Option<Shard>,
+        /// `parquet` also writes facts, findings and documents as Parquet (NDJSON is always
+        /// written).
+        #[arg(long, value_enum, default_value_t = Format::Ndjson)]
+        format: Format,
         /// Convert inputs again even when DIR already holds their document (same content
         /// hash and contract version).
         #[arg(long)]
@@ -93,7 +104,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Convert { inputs, out, files_from, jobs, shard, force, timeout, max_memory, no_ocr, ocr: _ } => {
+        Command::Convert {
+            inputs,
+            out,
+            files_from,
+            jobs,
+            shard,
+            format,
+            force,
+            timeout,
+            max_memory,
+            no_ocr,
+            ocr: _,
+        } => {
             let mut inputs = inputs;
             if let Some(list) = files_from {
                 let listed = if list.as_os_str() == "-" {
@@ -122,6 +145,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     threads: (cores / jobs).max(1),
                 }),
                 force,
+                parquet: format == Format::Parquet,
             };
             let bar = if std::io::stderr().is_terminal() {
                 indicatif::ProgressBar::new(files.len() as u64).with_style(

@@ -39,6 +39,8 @@ pub struct Options {
     pub isolation: Option<worker::Isolation>,
     /// Convert every input even when its output is already there.
     pub force: bool,
+    /// Also write the warehouse tables as Parquet.
+    pub parquet: bool,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             jobs: std::thread::available_parallelism().map_or(1, usize::from),
             isolation: None,
             force: false,
+            parquet: false,
         }
     }
 }
@@ -167,7 +170,8 @@ pub fn run(
     options: &Options,
     progress: &(dyn Fn(&ReportEntry) + Sync),
 ) -> io::Result<Report> {
-    let writer = Writer::new(out)?;
+    let mut writer = Writer::new(out)?;
+    writer.parquet = options.parquet;
     let names = names(files);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.max(1)).build().map_err(io::Error::other)?;
     pool.install(|| {

@@ -36,6 +36,8 @@ pub struct DocumentTiming {
 /// A batch being written into one folder.
 pub struct Writer {
     out: PathBuf,
+    /// Also write the warehouse tables as Parquet.
+    pub parquet: bool,
     entries: Mutex<Vec<(ReportEntry, Option<Failure>, u64)>>,
 }
 
@@ -54,7 +56,7 @@ impl Writer {
     /// Prepares `out` (created when missing).
     pub fn new(out: &Path) -> io::Result<Writer> {
         std::fs::create_dir_all(out.join(PARTS))?;
-        Ok(Writer { out: out.to_path_buf(), entries: Mutex::new(Vec::new()) })
+        Ok(Writer { out: out.to_path_buf(), parquet: false, entries: Mutex::new(Vec::new()) })
     }
 
     /// Writes one document (unless `reused`, when its file is already there) and keeps its
@@ -168,6 +170,9 @@ impl Writer {
             std::fs::rename(&tmp, self.out.join(format!("{table}.ndjson")))?;
         }
         let _ = std::fs::remove_dir_all(&parts);
+        if self.parquet {
+            super::parquet::write_all(&self.out, temporary)?;
+        }
         write_atomic(&self.out.join("report.json"), &serde_json::to_vec_pretty(&report).map_err(io::Error::other)?)?;
         write_atomic(&self.out.join("timing.json"), &serde_json::to_vec_pretty(&timing).map_err(io::Error::other)?)?;
         Ok(report)

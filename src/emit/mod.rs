@@ -7,6 +7,7 @@
 
 mod batch;
 mod metadata;
+mod parquet;
 pub mod schemas;
 
 use std::path::Path;
