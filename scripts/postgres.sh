@@ -8,7 +8,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 0
 fi
 if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-  apt-get install -y -qq postgresql >/dev/null
+  apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
 fi
 if [ -z "$(pg_lsclusters -h)" ]; then
   pg_createcluster "$(ls /usr/lib/postgresql | sort -n | tail -1)" main >/dev/null

@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 need=""
 command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need="$need tesseract-ocr tesseract-ocr-chi-sim"
 command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+# Chromium, headless, for the audit view's browser test (tests/html.rs).
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 if [ -n "$need" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq $need >/dev/null

@@ -54,6 +54,10 @@ enum Command {
         /// written).
         #[arg(long, value_enum, default_value_t = Format::Ndjson)]
         format: Format,
+        /// Also write the audit view: DIR/<doc>.html per document (findings, tables with
+        /// repaired, inferred and failing cells marked, beside the page) and DIR/index.html.
+        #[arg(long)]
+        html: bool,
         /// Convert inputs again even when DIR already holds their document (same content
         /// hash and contract version).
         #[arg(long)]
@@ -111,6 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             jobs,
             shard,
             format,
+            html,
             force,
             timeout,
             max_memory,
@@ -146,6 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }),
                 force,
                 parquet: format == Format::Parquet,
+                html,
             };
             let bar = if std::io::stderr().is_terminal() {
                 indicatif::ProgressBar::new(files.len() as u64).with_style(

@@ -5,6 +5,7 @@ mod batch;
 mod common;
 mod defects;
 mod hostile;
+mod html;
 mod ocr;
 mod planted;
 mod rules;

@@ -41,6 +41,8 @@ pub struct Options {
     pub force: bool,
     /// Also write the warehouse tables as Parquet.
     pub parquet: bool,
+    /// Also write the audit view (HTML).
+    pub html: bool,
 }
 
 impl Default for Options {
@@ -51,6 +53,7 @@ impl Default for Options {
             isolation: None,
             force: false,
             parquet: false,
+            html: false,
         }
     }
 }
@@ -172,6 +175,7 @@ pub fn run(
 ) -> io::Result<Report> {
     let mut writer = Writer::new(out)?;
     writer.parquet = options.parquet;
+    writer.html = options.html;
     let names = names(files);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.max(1)).build().map_err(io::Error::other)?;
     pool.install(|| {

@@ -38,6 +38,8 @@ pub struct Writer {
     out: PathBuf,
     /// Also write the warehouse tables as Parquet.
     pub parquet: bool,
+    /// Also write the audit view: `<doc>.html` per document and `index.html`.
+    pub html: bool,
     entries: Mutex<Vec<(ReportEntry, Option<Failure>, u64)>>,
 }
 
@@ -56,7 +58,7 @@ impl Writer {
     /// Prepares `out` (created when missing).
     pub fn new(out: &Path) -> io::Result<Writer> {
         std::fs::create_dir_all(out.join(PARTS))?;
-        Ok(Writer { out: out.to_path_buf(), parquet: false, entries: Mutex::new(Vec::new()) })
+        Ok(Writer { out: out.to_path_buf(), parquet: false, html: false, entries: Mutex::new(Vec::new()) })
     }
 
     /// Writes one document (unless `reused`, when its file is already there) and keeps its
@@ -86,6 +88,9 @@ impl Writer {
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
         };
+        if self.html {
+            write_atomic(&self.out.join(format!("{}.html", doc.doc)), super::html::document(doc).as_bytes())?;
+        }
         self.part(&doc.doc, "facts", &facts)?;
         self.part(&doc.doc, "findings", &findings)?;
         self.part(&doc.doc, "documents", &[row])?;
@@ -172,6 +177,9 @@ impl Writer {
         let _ = std::fs::remove_dir_all(&parts);
         if self.parquet {
             super::parquet::write_all(&self.out, temporary)?;
+        }
+        if self.html {
+            write_atomic(&self.out.join("index.html"), super::html::index(&report.documents).as_bytes())?;
         }
         write_atomic(&self.out.join("report.json"), &serde_json::to_vec_pretty(&report).map_err(io::Error::other)?)?;
         write_atomic(&self.out.join("timing.json"), &serde_json::to_vec_pretty(&timing).map_err(io::Error::other)?)?;

@@ -6,6 +6,7 @@
 //! inputs: documents and facts are sorted, and wall times are in `timing.json` alone.
 
 mod batch;
+mod html;
 mod metadata;
 mod parquet;
 pub mod schemas;

@@ -1,0 +1,256 @@
+//! The audit view (`--html`): per document a self-contained page — status and findings at
+//! the top, then each rebuilt table as a grid beside the crop of the page it was read from —
+//! and an index over the batch, sortable by status. Repaired, inferred and identity-failing
+//! cells are marked apart, with the raw text and the rule or identity on hover, so a person
+//! can check a flagged publication against the page by eye.
+//!
+//! Page crops are rendered by poppler's `pdftoppm` at 100 dpi around the table's cells (for
+//! a scan, that is the scan itself) and embedded as PNG data, so a page is one file to send.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use crate::model::{BBox, CellStatus, Document, ReportEntry, Severity, Table};
+
+/// Resolution of the page crops.
+const DPI: f32 = 100.0;
+
+const STYLE: &str = "body{font:14px/1.4 sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.3em}h2{font-size:1.1em;margin-top:2em}
+.status{padding:.1em .5em;border-radius:.3em;color:#fff}
+.ok{background:#2a7}.repaired{background:#c80}.flagged{background:#c33}.failed{background:#555}
+.legend span{margin-right:1em;padding:0 .4em}
+ul.findings li.error{color:#b00}ul.findings li.warning{color:#a60}ul.findings li.info{color:#666}
+.pair{display:flex;gap:1.5em;align-items:flex-start}
+table.grid{border-collapse:collapse}table.grid td,table.grid th{border:1px solid #bbb;padding:2px 6px}
+table.grid td.num{text-align:right;font-family:monospace}
+.cell-repaired{background:#fff0a0}.cell-inferred{background:#cfe6ff;font-style:italic}
+.cell-violated{background:#ffd0d0;outline:2px solid #d00}.cell-unreadable{background:#eee;color:#b00}
+img.crop{max-width:48vw;border:1px solid #999}
+table.index th{cursor:pointer;text-align:left}table.index td,table.index th{padding:2px 10px}";
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn status_name(doc_status: crate::model::Status) -> &'static str {
+    match doc_status {
+        crate::model::Status::Ok => "ok",
+        crate::model::Status::Repaired => "repaired",
+        crate::model::Status::Flagged => "flagged",
+        crate::model::Status::Failed => "failed",
+    }
+}
+
+/// The document's audit page.
+pub fn document(doc: &Document) -> String {
+    // Cells named by a failing identity, as `table/[side/]row/column` paths; their rules.
+    let mut violated: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in doc.findings.iter().filter(|f| f.kind == "identity_violation") {
+        for cell in &f.cells {
+            violated.entry(cell.clone()).or_default().push(f.rule.clone().unwrap_or_else(|| f.kind.clone()));
+        }
+    }
+    let status = status_name(doc.status);
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!doctype html><html lang=zh><meta charset=utf-8><title>{0} — gongkai</title><style>{STYLE}</style>\
+         <h1>{0} <span class=\"status {status}\" id=status>{status}</span></h1>\
+         <p>{1} · {2} pages · text from {3:?} · {4} tables · {5} repairs</p>",
+        esc(&doc.doc),
+        esc(&doc.source.path),
+        doc.source.pages,
+        doc.source.text_source,
+        doc.tables.len(),
+        doc.repairs.len()
+    );
+    h.push_str(
+        "<p class=legend>Cells: <span class=cell-repaired>repaired</span><span class=cell-inferred>inferred</span>\
+         <span class=cell-violated>in a failing identity</span><span class=cell-unreadable>unreadable</span> \
+         (hover for the raw text and the rule)</p><h2>Findings</h2><ul class=findings>",
+    );
+    for f in doc.findings.iter().filter(|f| f.severity != Severity::Info) {
+        let severity = format!("{:?}", f.severity).to_lowercase();
+        let _ = write!(h, "<li class={severity}>{severity} · {} · {}</li>", esc(&f.kind), esc(&f.message));
+    }
+    let infos = doc.findings.iter().filter(|f| f.severity == Severity::Info).count();
+    let _ = write!(h, "<li class=info>{infos} info findings (rounding, OCR pages) in the JSON</li></ul>");
+    let source = Path::new(&doc.source.path);
+    for table in &doc.tables {
+        let crop = crop(source, table).unwrap_or_default();
+        let _ = write!(h, "<h2 id=\"{0}\">{0}: {1}</h2><div class=pair>", esc(&table.id), esc(&table.title));
+        h.push_str(&grid(table, &violated));
+        if !crop.is_empty() {
+            let _ = write!(h, "<img class=crop alt=\"page {}\" src=\"{crop}\">", table.pages.first().unwrap_or(&0));
+        }
+        h.push_str("</div>");
+    }
+    h.push_str("</html>\n");
+    h
+}
+
+/// A table as a grid: one row per printed row, one column per value column.
+fn grid(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> String {
+    if table.rows.is_empty() {
+        return format!(
+            "<p>(printed empty{})</p>",
+            table.notes.first().map(|n| format!(": {}", esc(n))).unwrap_or_default()
+        );
+    }
+    let columns: Vec<&str> = {
+        let mut seen = BTreeSet::new();
+        table.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.column.as_str())).filter(|c| seen.insert(*c)).collect()
+    };
+    let mut h = String::from("<table class=grid><tr><th>row</th>");
+    for c in &columns {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr>");
+    for row in &table.rows {
+        let side = row.side.map(|s| format!("{s:?}").to_lowercase());
+        let _ = write!(h, "<tr><th>{}</th>", esc(&row.label));
+        for column in &columns {
+            let Some(cell) = row.cells.iter().find(|c| c.column == *column) else {
+                h.push_str("<td></td>");
+                continue;
+            };
+            let path = match &side {
+                Some(side) => format!("{}/{side}/{}/{column}", table.id, row.key),
+                None => format!("{}/{}/{column}", table.id, row.key),
+            };
+            let mut class = vec!["num"];
+            let mut hover = vec![format!("raw: {}", cell.raw)];
+            match cell.status {
+                CellStatus::Repaired => class.push("cell-repaired"),
+                CellStatus::Inferred => {
+                    class.push("cell-inferred");
+                    hover.push(format!("inferred by {}", cell.inferred_by.as_deref().unwrap_or("an identity")));
+                }
+                CellStatus::Unreadable => class.push("cell-unreadable"),
+                CellStatus::Read => {}
+            }
+            if let Some(rules) = violated.get(&path) {
+                class.push("cell-violated");
+                hover.push(format!("fails {}", rules.join(", ")));
+            }
+            if let Some(c) = cell.confidence {
+                hover.push(format!("OCR confidence {c:.0}"));
+            }
+            let text = cell.value.map_or_else(|| cell.raw.clone(), |v| v.to_string());
+            let _ = write!(
+                h,
+                "<td class=\"{}\" title=\"{}\" data-cell=\"{}\">{}</td>",
+                class.join(" "),
+                esc(&hover.join("; ")),
+                esc(&path),
+                esc(&text)
+            );
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</table>");
+    h
+}
+
+/// The table's area of its first page, as a PNG data URL (PDF input only).
+fn crop(pdf: &Path, table: &Table) -> Option<String> {
+    if !pdf.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        return None;
+    }
+    let page = *table.pages.first()?;
+    let boxes: Vec<BBox> =
+        table.rows.iter().filter(|r| r.page == page).flat_map(|r| r.cells.iter().filter_map(|c| c.bbox)).collect();
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for b in &boxes {
+        (x0, y0, x1, y1) = (x0.min(b[0]), y0.min(b[1]), x1.max(b[2]), y1.max(b[3]));
+    }
+    if boxes.is_empty() {
+        return None;
+    }
+    // The page's full width (labels and codes sit left of the figures), from a little above
+    // the first figures (the header) to just below the last.
+    let _ = (x0, x1);
+    let (x0, y0, x1, y1) = (0.0, (y0 - 120.0).max(0.0), 5000.0, y1 + 20.0);
+    let px = |v: f32| ((v * DPI / 72.0).round() as i64).to_string();
+    let dir = std::env::temp_dir().join(format!("gongkai-crop-{}-{page}-{}", std::process::id(), table.id));
+    std::fs::create_dir_all(&dir).ok()?;
+    let prefix = dir.join("crop");
+    let n = page.to_string();
+    let ok = Command::new("pdftoppm")
+        .args(["-r", &DPI.to_string(), "-f", &n, "-l", &n, "-png", "-singlefile"])
+        .args(["-x", &px(x0), "-y", &px(y0), "-W", &px(x1 - x0), "-H", &px(y1 - y0)])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let png = if ok { std::fs::read(prefix.with_extension("png")).ok() } else { None };
+    let _ = std::fs::remove_dir_all(&dir);
+    Some(format!("data:image/png;base64,{}", base64(&png?)))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The batch's index: every document with its status and counts, sortable by any column.
+pub fn index(entries: &[ReportEntry]) -> String {
+    let mut h = format!(
+        "<!doctype html><html lang=zh><meta charset=utf-8><title>gongkai batch</title><style>{STYLE}</style>\
+         <h1>gongkai batch: {} documents</h1><table class=index id=index><thead><tr>\
+         <th>document</th><th>status</th><th>tables</th><th>facts</th><th>repairs</th><th>errors</th><th>warnings</th>\
+         </tr></thead><tbody>",
+        entries.len()
+    );
+    for e in entries {
+        let status = status_name(e.status);
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"{0}.html\">{0}</a></td><td data-sort={1}><span class=\"status {status}\">{status}</span></td>\
+             <td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td></tr>",
+            esc(&e.doc),
+            ["failed", "flagged", "repaired", "ok"].iter().position(|s| *s == status).unwrap_or(0),
+            e.tables,
+            e.facts,
+            e.repairs,
+            e.errors,
+            e.warnings
+        );
+    }
+    h.push_str(
+        "</tbody></table><script>document.querySelectorAll('#index th').forEach((th,i)=>th.onclick=()=>{\
+         const b=document.querySelector('#index tbody');const key=r=>{const c=r.children[i];return c.dataset.sort??c.textContent};\
+         const rows=[...b.rows].sort((x,y)=>{const a=key(x),c=key(y);return isNaN(a)||isNaN(c)?a.localeCompare(c):a-c});\
+         if(th.dataset.asc==='1'){rows.reverse();th.dataset.asc='0'}else th.dataset.asc='1';rows.forEach(r=>b.appendChild(r))});\
+         </script></html>\n",
+    );
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+        assert_eq!(base64(b"M"), "TQ==");
+        assert_eq!(base64("公开".as_bytes()), "5YWs5byA");
+    }
+}
