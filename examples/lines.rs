@@ -7,14 +7,13 @@ fn main() {
         if let gongkai::source::Content::Pdf(pages) = &input.content {
             for p in pages {
                 println!(
-                    "page {}: {} glyphs ({} invisible), {} images covering {:.2}, {} rulings, skew {:.2}",
+                    "page {}: {} glyphs ({} invisible), {} images covering {:.2}, {} rulings",
                     p.number,
                     p.glyphs.len(),
                     p.invisible,
                     p.images,
                     p.image_cover,
-                    p.rules.len(),
-                    p.skew
+                    p.rules.len()
                 );
             }
         }

@@ -272,9 +272,9 @@ fn a_batch_over_the_folder_reports_every_file_and_exits_one() {
         let listed = documents.iter().find(|d| d["path"] == path.as_str());
         let listed = listed.unwrap_or_else(|| panic!("{path} not in the report: {documents:#?}"));
         assert_eq!(listed["status"], sample.status.as_str(), "{path}: {listed}");
-        let timing = run.json("timing.json");
+        let timing = std::fs::read_to_string(run.out.path().join("timing.ndjson")).expect("timing.ndjson");
         let doc = listed["doc"].as_str().unwrap_or("");
-        let times = timing["documents"].as_array().expect("timing documents");
+        let times: Vec<Value> = timing.lines().map(|l| serde_json::from_str(l).expect("a timing line")).collect();
         let millis = times.iter().find(|t| t["doc"] == doc).and_then(|t| t["millis"].as_u64()).unwrap_or(0);
         assert!(millis <= limit_ms, "{path}: {millis} ms in the batch, over {limit_ms} ms");
         if sample.status == "failed" {

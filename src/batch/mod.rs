@@ -3,7 +3,7 @@
 //!
 //! - Inputs: folders are searched recursively; `--files-from` lists paths one per line.
 //!   Files of other types are reported as skipped. The files are sorted and named by their
-//!   stems made unique (`name`, `name-2`, …, never `facts`, `report` or `timing`), so the
+//!   stems made unique (`name`, `name-2`, …, never `report`), so the
 //!   names, and the output, do not depend on the order the inputs were given in.
 //! - Sharding: [`Shard`] selects a stable subset by a hash of each path, so N workers of a
 //!   scheduler split an archive with no coordination.
@@ -147,7 +147,8 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
 
 /// Unique document names for sorted files, in their order.
 pub fn names(files: &[PathBuf]) -> Vec<String> {
-    let mut taken = BTreeSet::from(["facts".to_string(), "report".to_string(), "timing".to_string()]);
+    // `report.json` is the batch's; the other batch files are not `.json`.
+    let mut taken = BTreeSet::from(["report".to_string()]);
     files
         .iter()
         .map(|path| {

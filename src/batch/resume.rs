@@ -5,8 +5,6 @@
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use crate::model::{CONTRACT, Document, Status};
 
 /// Failure kinds worth another try.
@@ -22,21 +20,5 @@ pub fn existing(out: &Path, name: &str, path: &Path) -> Option<Document> {
     if doc.status == Status::Failed && doc.findings.iter().any(|f| RETRY.contains(&f.kind.as_str())) {
         return None;
     }
-    (sha256(path)? == doc.source.sha256).then_some(doc)
-}
-
-/// The input's SHA-256, read in a stream.
-fn sha256(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut hasher = Sha256::new();
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Some(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    (crate::source::sha256_of(path)? == doc.source.sha256).then_some(doc)
 }

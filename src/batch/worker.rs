@@ -38,15 +38,10 @@ pub fn convert(isolation: &Isolation, path: &Path, name: &str, options: &crate::
         Ok(doc) => doc,
         Err((kind, message)) => {
             tracing::warn!(doc = name, kind, "{message}");
-            let sha256 = std::fs::read(path).map(|b| hex_sha256(&b)).unwrap_or_default();
+            let sha256 = crate::source::sha256_of(path).unwrap_or_default();
             crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message))
         }
     }
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 type Failed = (&'static str, String);

@@ -1,13 +1,14 @@
 //! Writing a batch as it converts: each `<doc>.json` as soon as its document is done, its
 //! facts, findings and summary row into hidden part files, and at the end `facts.ndjson`,
 //! `findings.ndjson` and `documents.ndjson` (the parts concatenated in document order),
-//! `report.json` and `timing.json`. Memory stays flat however large the archive: only one
+//! `report.json` and `timing.ndjson`. Memory stays flat however large the archive: only one
 //! small report entry per document is kept.
 //!
 //! The data files are byte-identical for the same inputs, whatever the number of jobs or
 //! the order the inputs were given or finished in: everything is sorted by document name and
 //! nothing varies between runs in them. Wall times vary, so they are kept out of
-//! `report.json` and written to `timing.json`.
+//! `report.json` and written to `timing.ndjson` (not `.json`: every `*.json` of the output
+//! folder but the report is a document).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -26,11 +27,15 @@ const PARTS: &str = ".gongkai-parts";
 /// line per finding) and `documents` (one line per document).
 const TABLES: [&str; 3] = ["facts", "findings", "documents"];
 
-/// One document's wall time.
+/// One line of `timing.ndjson`: a document's wall time, which differs from run to run, so
+/// it is kept apart from the data files. Sorted by document name.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
-pub struct DocumentTiming {
+pub struct Timing {
     pub doc: String,
+    /// Milliseconds; 0 when reused.
     pub millis: u64,
+    /// Reused from an earlier run (same content hash and contract version).
+    pub reused: bool,
 }
 
 /// A batch being written into one folder.
@@ -41,17 +46,6 @@ pub struct Writer {
     /// Also write the audit view: `<doc>.html` per document and `index.html`.
     pub html: bool,
     entries: Mutex<Vec<(ReportEntry, Option<Failure>, u64)>>,
-}
-
-/// Per-document wall times, `timing.json`: they differ from run to run, so they are kept
-/// apart from the data files.
-#[derive(Debug, Serialize, schemars::JsonSchema)]
-pub struct Timing {
-    /// Milliseconds per document, sorted by document name; 0 for one reused from an
-    /// earlier run.
-    pub documents: Vec<DocumentTiming>,
-    /// Documents reused from an earlier run (same content hash and contract version).
-    pub reused: u32,
 }
 
 impl Writer {
@@ -133,7 +127,7 @@ impl Writer {
     }
 
     /// Writes `facts.ndjson`, `findings.ndjson`, `documents.ndjson`, `report.json` and
-    /// `timing.json`, and removes the parts.
+    /// `timing.ndjson`, and removes the parts.
     pub fn finish(self, mut skipped: Vec<Skipped>) -> io::Result<Report> {
         let mut entries = self.entries.into_inner().expect("report entries");
         entries.sort_by(|a, b| a.0.doc.cmp(&b.0.doc));
@@ -146,7 +140,7 @@ impl Writer {
             skipped,
             facts: 0,
         };
-        let mut timing = Timing { documents: Vec::new(), reused: 0 };
+        let mut timing = Vec::new();
         let parts = self.out.join(PARTS);
         let mut tables = Vec::new();
         for table in TABLES {
@@ -166,8 +160,9 @@ impl Writer {
             }
             report.failures.extend(failure);
             report.facts += u64::from(entry.facts);
-            timing.reused += u32::from(millis == 0);
-            timing.documents.push(DocumentTiming { doc: entry.doc.clone(), millis });
+            serde_json::to_writer(&mut timing, &Timing { doc: entry.doc.clone(), millis, reused: millis == 0 })
+                .map_err(io::Error::other)?;
+            timing.push(b'\n');
             report.documents.push(entry);
         }
         for (table, tmp, writer) in tables {
@@ -182,7 +177,7 @@ impl Writer {
             write_atomic(&self.out.join("index.html"), super::html::index(&report.documents).as_bytes())?;
         }
         write_atomic(&self.out.join("report.json"), &serde_json::to_vec_pretty(&report).map_err(io::Error::other)?)?;
-        write_atomic(&self.out.join("timing.json"), &serde_json::to_vec_pretty(&timing).map_err(io::Error::other)?)?;
+        write_atomic(&self.out.join("timing.ndjson"), &timing)?;
         Ok(report)
     }
 }

@@ -164,17 +164,11 @@ fn crop(pdf: &Path, table: &Table) -> Option<String> {
     let page = *table.pages.first()?;
     let boxes: Vec<BBox> =
         table.rows.iter().filter(|r| r.page == page).flat_map(|r| r.cells.iter().filter_map(|c| c.bbox)).collect();
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for b in &boxes {
-        (x0, y0, x1, y1) = (x0.min(b[0]), y0.min(b[1]), x1.max(b[2]), y1.max(b[3]));
-    }
-    if boxes.is_empty() {
-        return None;
-    }
+    let top = boxes.iter().map(|b| b[1]).reduce(f32::min)?;
+    let bottom = boxes.iter().map(|b| b[3]).reduce(f32::max)?;
     // The page's full width (labels and codes sit left of the figures), from a little above
     // the first figures (the header) to just below the last.
-    let _ = (x0, x1);
-    let (x0, y0, x1, y1) = (0.0, (y0 - 120.0).max(0.0), 5000.0, y1 + 20.0);
+    let (x0, y0, x1, y1) = (0.0, (top - 120.0).max(0.0), 5000.0, bottom + 20.0);
     let px = |v: f32| ((v * DPI / 72.0).round() as i64).to_string();
     let dir = std::env::temp_dir().join(format!("gongkai-crop-{}-{page}-{}", std::process::id(), table.id));
     std::fs::create_dir_all(&dir).ok()?;

@@ -134,7 +134,7 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
         },
         Content::Pdf(pages) => {
             let mut findings = Vec::new();
-            let gated: Vec<pdf::Page> = pages.iter().map(|p| straighten(quality::gate(p, &mut findings))).collect();
+            let gated: Vec<pdf::Page> = pages.iter().map(|p| quality::gate(p, &mut findings)).collect();
             // OCR the pages that need it, in parallel (one engine process per page).
             let read: Vec<(pdf::Page, Option<Finding>)> = gated
                 .into_par_iter()
@@ -155,26 +155,6 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
             Extracted { content: Text::Glyphs(out), pages: count, text_source, ocr_pages, findings }
         }
     }
-}
-
-/// Skews smaller than this (degrees) are left alone.
-const MIN_SKEW: f32 = 0.05;
-
-/// A page whose text runs along a slope (a hidden OCR layer laid on a skewed scan) has its
-/// glyphs turned level about the page centre, so its rows and columns line up as on a
-/// straight page.
-fn straighten(mut page: pdf::Page) -> pdf::Page {
-    if page.skew.abs() < MIN_SKEW || page.skew.abs() > 5.0 {
-        return page;
-    }
-    let (sin, cos) = page.skew.to_radians().sin_cos();
-    let (cx, cy) = (page.width / 2.0, page.height / 2.0);
-    for g in &mut page.glyphs {
-        let (dx, dy) = (g.x - cx, g.y - cy);
-        g.x = cx + dx * cos + dy * sin;
-        g.y = cy - dx * sin + dy * cos;
-    }
-    page
 }
 
 /// Pages whose image declares more pixels than this are not OCR'd: rendering them would

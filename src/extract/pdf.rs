@@ -76,9 +76,6 @@ pub struct Page {
     pub image_pixels: u64,
     /// Glyphs drawn invisibly (text render mode 3): an OCR layer hidden under a scan.
     pub invisible: u32,
-    /// The angle (degrees; positive falls to the right) the page's text runs along: about 0
-    /// for a born-digital page, the scan's skew for a hidden OCR layer.
-    pub skew: f32,
     /// Where the page's glyphs come from: the text layer, or OCR (gongkai's own, or a
     /// hidden OCR layer that passed the quality checks).
     pub source: crate::model::TextSource,
@@ -153,7 +150,6 @@ pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
             image_pixels: collector.image_pixels,
             image_cover: (collector.largest_image / (f64::from(width) * f64::from(height)).max(1.0)).min(1.0) as f32,
             invisible: collector.invisible,
-            skew: median(collector.slopes),
             source: crate::model::TextSource::TextLayer,
         });
     }
@@ -216,16 +212,6 @@ struct Collector {
     largest_image: f64,
     image_pixels: u64,
     invisible: u32,
-    /// The angle of each run of glyphs long enough to tell.
-    slopes: Vec<f32>,
-}
-
-fn median(mut v: Vec<f32>) -> f32 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f32::total_cmp);
-    v[v.len() / 2]
 }
 
 fn text_of(s: BfString) -> String {
@@ -266,12 +252,6 @@ impl<'a> Device<'a> for Collector {
         }
         // Advances from the positions of the next glyph in the same run.
         let run = &mut self.glyphs[start..];
-        if let (Some(first), Some(last)) = (run.first(), run.last()) {
-            let (dx, dy) = (last.x - first.x, last.y - first.y);
-            if dx > first.size * 1.5 {
-                self.slopes.push(dy.atan2(dx).to_degrees());
-            }
-        }
         for i in 0..run.len().saturating_sub(1) {
             let dx = run[i + 1].x - run[i].x;
             let same_line = (run[i + 1].y - run[i].y).abs() < run[i].size * 0.2;

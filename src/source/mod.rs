@@ -164,6 +164,22 @@ fn decode(bytes: &[u8]) -> Result<String, usize> {
     }
 }
 
+/// The SHA-256 of a file, read in a stream (the batch checks hashes without loading inputs).
+pub fn sha256_of(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut hasher = Sha256::new();
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Some(hex(&hasher.finalize()))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
