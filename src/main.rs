@@ -37,7 +37,7 @@ enum Command {
         /// Input files (.pdf, .txt OCR text, .tsv / .hocr OCR output) or folders.
         #[arg(required_unless_present = "files_from")]
         inputs: Vec<PathBuf>,
-        /// Output folder: <doc>.json per input, facts.ndjson, report.json, timing.json.
+        /// Output folder: <doc>.json per input, facts.ndjson, findings.ndjson, documents.ndjson, report.json, timing.ndjson.
         #[arg(long, short)]
         out: PathBuf,
         /// Also convert the paths listed in FILE, one per line (`-` reads standard input).

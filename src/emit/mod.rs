@@ -1,9 +1,9 @@
 //! Stage 7, `emit`: the stages' outputs → the contract's document, facts and report, and
-//! the files of a batch (`<stem>.json`, `facts.ndjson`, `report.json`, `timing.json`).
+//! the files of a batch (`<stem>.json`, `facts.ndjson`, `report.json`, `timing.ndjson`).
 //!
 //! Files are written to a temporary name in the output folder and renamed, so an
 //! interrupted run never leaves a half-written file. The data files depend only on the
-//! inputs: documents and facts are sorted, and wall times are in `timing.json` alone.
+//! inputs: documents and facts are sorted, and wall times are in `timing.ndjson` alone.
 
 mod batch;
 mod html;
