@@ -3,6 +3,7 @@
 mod bad_input;
 mod batch;
 mod common;
+mod corpus;
 mod defects;
 mod hostile;
 mod html;

@@ -12,7 +12,7 @@ pub mod geometry;
 
 use crate::extract::{Extracted, Line, Text};
 use crate::model::Kind;
-use crate::tables::template::{self, TableTemplate};
+use crate::tables::template::{self, Recognised, TableTemplate};
 
 pub use banner::Banner;
 
@@ -77,6 +77,14 @@ pub struct Block {
     pub notes: Vec<Line>,
     /// The unit printed with the table, if any.
     pub unit: Option<String>,
+}
+
+impl Block {
+    /// Nothing but the title: no header, 栏次 line, body or note under it yet.
+    fn is_bare_title(&self) -> bool {
+        self.notes.is_empty()
+            && self.segments.iter().all(|s| s.header.is_empty() && s.numbers.is_none() && s.body.is_empty())
+    }
 }
 
 /// The part of a table on one page: its header, 栏次 line and body.
@@ -144,19 +152,30 @@ fn refine_pages(lines: &mut [Line], banner: Option<&Banner>) {
 
 /// A line that is a standard table's title: one filled cell matching a template title.
 fn is_title(line: &Line) -> bool {
-    title_of(line).is_some()
+    matches!(title_of(line), Some(Recognised::Standard(_)))
 }
 
-fn title_of(line: &Line) -> Option<template::TitleMatch> {
+/// The table title a line is, standard or not: one filled cell (or a year set apart).
+fn title_of(line: &Line) -> Option<Recognised> {
     let filled: Vec<&str> = line.filled().map(|(_, c)| c).collect();
     match filled[..] {
-        [text] => template::match_title(text),
+        [text] => template::recognise(text),
         // A year set apart from the title (`2025 | 年部门收入预算总表`, as OCR splits it).
         [year, text] if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) && text.starts_with('年') => {
-            template::match_title(&format!("{year}{text}"))
+            template::recognise(&format!("{year}{text}"))
         }
         _ => None, // a table-of-contents entry carries its page number
     }
+}
+
+/// A page number printed as page furniture: `- 4 -`, `第4页`, `第 4 页 共 12 页`.
+fn is_page_number(line: &Line) -> bool {
+    static PAGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:[-—–]+[0-9]{1,4}[-—–]+|第[0-9]{1,4}页(?:/?共[0-9]{1,4}页)?|[0-9]{1,4}/[0-9]{1,4})$")
+            .expect("page number")
+    });
+    let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
+    PAGE.is_match(&text)
 }
 
 /// True for the 栏次 line (OCR also reads it as 兰次).
@@ -196,6 +215,16 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
     let mut kind = None;
     let mut current: Option<Block> = None;
     let close = |block: Option<Block>, blocks: &mut Vec<Block>, kind: Option<Kind>| {
+        // Text under a title that has no body, no 栏次 line and names none of the table's
+        // columns: the title was a contents entry or a heading of the narrative.
+        let block = block.filter(|b| {
+            let named = b.segments.iter().flat_map(|s| &s.header).any(|l| {
+                template::variants(kind.unwrap_or(Kind::Budget), &b.template.id)
+                    .iter()
+                    .any(|t| t.vocabulary_score(l.filled().map(|(_, c)| c)) > 0)
+            });
+            named || b.segments.iter().any(|s| !s.body.is_empty() || s.numbers.is_some())
+        });
         blocks.extend(block.map(|mut b| {
             // A page begun after the table's last row (narrative follows) is not the table's.
             while b.segments.len() > 1 && b.segments.last().is_some_and(|s| s.body.is_empty() && s.numbers.is_none()) {
@@ -206,7 +235,28 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
         }));
     };
     for (i, line) in lines.iter().enumerate() {
-        if let Some(m) = title_of(line) {
+        let title = title_of(line);
+        if title.is_some() && current.as_ref().is_some_and(Block::is_bare_title) {
+            // A title followed by another title is a contents entry or a running heading
+            // printed above the table's own title, not a table.
+            current = None;
+        }
+        if let Some(Recognised::Other) = title {
+            // Another table begins: the standard one before it has ended.
+            close(current.take(), &mut blocks, kind);
+            continue;
+        }
+        if let Some(Recognised::Standard(m)) = title {
+            // The title printed again over the next page of the same table (`（续）` or not):
+            // the table goes on.
+            if let Some(block) = current.as_mut()
+                && block.template.id == m.table.id
+                && line.page != block.title.page
+                && block.segments.iter().any(|s| !s.body.is_empty())
+            {
+                block.segments.push(Segment { page: line.page, ..Segment::default() });
+                continue;
+            }
             close(current.take(), &mut blocks, kind);
             kind.get_or_insert(m.kind);
             current = Some(Block {
@@ -220,7 +270,7 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
             continue;
         }
         let Some(block) = current.as_mut() else { continue };
-        if line.is_blank() {
+        if line.is_blank() || is_page_number(line) {
             continue;
         }
         let last_page = block.segments.last().expect("a block has a segment").page;
@@ -288,6 +338,17 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
         }
     }
     close(current, &mut blocks, kind);
+    // A role seen twice where the first has no body: the first was a contents entry whose
+    // following text was taken for a header, not the table.
+    let bodies: Vec<bool> =
+        blocks.iter().map(|b| b.segments.iter().any(|s| !s.body.is_empty() || s.numbers.is_some())).collect();
+    let ids: Vec<String> = blocks.iter().map(|b| b.template.id.clone()).collect();
+    let mut i = 0;
+    blocks.retain(|_| {
+        let keep = bodies[i] || !ids[i + 1..].contains(&ids[i]);
+        i += 1;
+        keep
+    });
     (blocks, kind)
 }
 

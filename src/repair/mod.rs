@@ -12,6 +12,7 @@
 
 pub mod cell;
 pub mod header;
+pub mod printed;
 pub mod rows;
 
 use crate::layout::{Block, Layout};
@@ -89,10 +90,31 @@ pub fn apply(layout: &Layout) -> Repaired {
 
 fn grid(block: &Block, log: &mut Log) -> Grid {
     let title = header::title(block, log);
-    let columns = header::columns(block, log);
+    // The template's columns where they are printed in its order (OCR-garbled headers are
+    // repaired against it); else the columns the printed header names.
+    let mut header_log = Log::default();
+    let positional = header::columns(block, &mut header_log);
+    let first = block.template.first_column();
+    let (columns, at) = match printed::columns(block, first) {
+        Some(printed) => {
+            let used: Vec<usize> = printed.iter().map(|p| p.position).collect();
+            let seq = (!used.contains(&0)).then_some(0);
+            (printed.into_iter().map(|p| p.column).collect::<Vec<_>>(), rows::Positions { cells: used, seq })
+        }
+        None => {
+            log.repairs.append(&mut header_log.repairs);
+            log.findings.append(&mut header_log.findings);
+            // Template columns beyond the last printed position are not in this table.
+            let width = printed::width(block);
+            let kept: Vec<Column> =
+                positional.into_iter().enumerate().filter(|(i, _)| i + first < width).map(|(_, c)| c).collect();
+            let cells = (0..kept.len()).map(|i| i + first).collect();
+            (kept, rows::Positions { cells, seq: (first == 1).then_some(0) })
+        }
+    };
     let mut rows = Vec::new();
     for segment in &block.segments {
-        rows::read(block.template, segment, &columns, &mut rows, log);
+        rows::read(block.template, segment, &columns, &at, &mut rows, log);
     }
     let mut pages: Vec<u32> = std::iter::once(block.title.page)
         .chain(block.segments.iter().filter(|s| s.numbers.is_some() || !s.body.is_empty()).map(|s| s.page))

@@ -11,14 +11,35 @@ use crate::layout::Segment;
 use crate::model::{Column, ColumnRole, Finding, Location, Severity};
 use crate::tables::template::TableTemplate;
 
+/// Where each column's cell sits in a printed line, and the 序号 cell if there is one.
+#[derive(Debug, Clone)]
+pub struct Positions {
+    /// The cell position of each column, in column order.
+    pub cells: Vec<usize>,
+    pub seq: Option<usize>,
+}
+
+impl Positions {
+    /// The column printed at a cell position.
+    fn column_at(&self, position: usize) -> Option<usize> {
+        self.cells.iter().position(|&p| p == position)
+    }
+}
+
 /// Reads the body lines of one segment into `rows`.
-pub fn read(template: &TableTemplate, segment: &Segment, columns: &[Column], rows: &mut Vec<GridRow>, log: &mut Log) {
+pub fn read(
+    template: &TableTemplate,
+    segment: &Segment,
+    columns: &[Column],
+    at_cells: &Positions,
+    rows: &mut Vec<GridRow>,
+    log: &mut Log,
+) {
     let id = &template.id;
     for line in &segment.body {
-        let first = template.first_column();
-        let seq = if first == 1 { line.cells.first().and_then(|c| c.trim().parse::<u32>().ok()) } else { None };
+        let seq = at_cells.seq.and_then(|p| line.cells.get(p)).and_then(|c| c.trim().parse::<u32>().ok());
         if seq.is_none() {
-            if first == 1 && continues_label(line, columns, rows, log, id) {
+            if at_cells.seq.is_some() && continues_label(line, columns, at_cells, rows, log, id) {
                 continue;
             }
             if line
@@ -32,7 +53,8 @@ pub fn read(template: &TableTemplate, segment: &Segment, columns: &[Column], row
         let mut cells: Vec<GridCell> = Vec::with_capacity(columns.len());
         let mut fired: Vec<(usize, &'static str, String)> = Vec::new();
         for (i, column) in columns.iter().enumerate() {
-            let raw = line.cells.get(i + first).map(|c| c.trim()).unwrap_or("");
+            let position = at_cells.cells[i];
+            let raw = line.cells.get(position).map(|c| c.trim()).unwrap_or("");
             let Fixed { text, rules } = match column.role {
                 ColumnRole::Value => cell::value(raw),
                 ColumnRole::Label => cell::label(raw),
@@ -45,7 +67,7 @@ pub fn read(template: &TableTemplate, segment: &Segment, columns: &[Column], row
                 raw: raw.to_string(),
                 repaired: rules.iter().any(|r| !super::NORMALISATIONS.contains(r)),
                 text,
-                bbox: line.boxes.get(i + first).copied().flatten(),
+                bbox: line.boxes.get(position).copied().flatten(),
             });
         }
         split_code_names(columns, &mut cells, &mut fired);
@@ -58,7 +80,8 @@ pub fn read(template: &TableTemplate, segment: &Segment, columns: &[Column], row
             };
             log.record(at(line, id, Some(&key), Some(&columns[i].key)), rule, &raw, &repaired);
         }
-        for (pos, text) in line.filled().filter(|(p, _)| *p >= columns.len() + first) {
+        let beyond = |p: usize| at_cells.column_at(p).is_none() && Some(p) != at_cells.seq;
+        for (pos, text) in line.filled().filter(|(p, _)| beyond(*p)) {
             let mut f = Finding::new(
                 Severity::Warning,
                 "extra_cell",
@@ -117,14 +140,22 @@ fn split_code_names(columns: &[Column], cells: &mut [GridCell], fired: &mut Vec<
 }
 
 /// Joins a line that holds only a wrapped label end to the previous row's label.
-fn continues_label(line: &Line, columns: &[Column], rows: &mut [GridRow], log: &mut Log, id: &str) -> bool {
+fn continues_label(
+    line: &Line,
+    columns: &[Column],
+    at_cells: &Positions,
+    rows: &mut [GridRow],
+    log: &mut Log,
+    id: &str,
+) -> bool {
     let filled: Vec<(usize, &str)> = line.filled().collect();
     let [(pos, text)] = filled[..] else {
         return false;
     };
-    let Some(column) = pos.checked_sub(1).and_then(|i| columns.get(i)) else {
+    let Some(index) = at_cells.column_at(pos) else {
         return false;
     };
+    let column = &columns[index];
     // A label that starts with an ordinal is an item of its own whose number was lost.
     if column.role != ColumnRole::Label || cjk_count(text) == 0 || has_ordinal(text) {
         return false;
@@ -132,7 +163,7 @@ fn continues_label(line: &Line, columns: &[Column], rows: &mut [GridRow], log: &
     let Some(previous) = rows.last_mut() else {
         return false;
     };
-    let cell = &mut previous.cells[pos - 1];
+    let cell = &mut previous.cells[index];
     let joined = format!("{}{}", cell.text, cell::label(text).text);
     log.record(at(line, id, None, Some(&column.key)), "label-continuation", text, &joined);
     cell.text = joined;
@@ -168,7 +199,9 @@ mod tests {
             ..Segment::default()
         };
         let mut rows = Vec::new();
-        read(template, &segment, &columns, &mut rows, &mut log);
+        let first = template.first_column();
+        let at = Positions { cells: (0..columns.len()).map(|i| i + first).collect(), seq: (first == 1).then_some(0) };
+        read(template, &segment, &columns, &at, &mut rows, &mut log);
         (rows, log)
     }
 

@@ -23,6 +23,11 @@ pub struct Rebuilt {
     pub findings: Vec<Finding>,
 }
 
+/// A classification code at the start of a label: 3, 5 or 7 digits, bracketed or set off.
+static LABEL_CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?[\s\-—:]*(\p{Han}.*)$").expect("label code")
+});
+
 /// Words in a note that declare the table empty on purpose.
 const EMPTY_WORDS: [&str; 5] = ["空表", "无数据", "无此项", "本表无数据", "无此类"];
 
@@ -43,9 +48,10 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
     }
     let mut rows = Vec::new();
     let mut headings: Vec<Option<(String, Ordinal)>> = vec![None; sides.len()];
+    let mut code_parts: Vec<Vec<String>> = vec![Vec::new(); sides.len()];
     for printed in &grid.rows {
         for (s, side) in sides.iter().enumerate() {
-            if let Some(row) = row(grid, printed, *side, &mut headings[s], findings) {
+            if let Some(row) = row(grid, printed, *side, (&mut headings[s], &mut code_parts[s]), findings) {
                 rows.push(row);
             }
         }
@@ -150,7 +156,7 @@ fn row(
     grid: &Grid,
     printed: &GridRow,
     (side, block): (Option<Side>, Option<u8>),
-    heading: &mut Option<(String, Ordinal)>,
+    (heading, code_parts): (&mut Option<(String, Ordinal)>, &mut Vec<String>),
     findings: &mut Vec<Finding>,
 ) -> Option<Row> {
     let id = &grid.template.id;
@@ -165,18 +171,26 @@ fn row(
     };
     let mut label = text_of(ColumnRole::Label);
     // Codes printed in split 类 | 款 | 项 columns are joined (`201 03 01` → `2010301`).
-    let code: String = grid
+    let parts: Vec<String> = grid
         .columns
         .iter()
         .enumerate()
         .filter(|(i, c)| on_side(*i) && c.role == ColumnRole::Code)
-        .map(|(i, _)| printed.cells[i].text.as_str())
+        .map(|(i, _)| printed.cells[i].text.clone())
         .collect();
+    let code: String = split_code(&parts, code_parts).concat();
     // A label printed across the merged code cells (the 合计 row) is the row's label.
     if label.is_empty() && cjk_count(&code) > 0 {
         label = code.clone();
     }
-    let code = Some(code).filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()));
+    let mut code = Some(code).filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()));
+    // A code printed inside the label cell (`[201]一般公共服务支出`, `2010501-行政运行`).
+    if code.is_none()
+        && let Some(found) = LABEL_CODE.captures(&nfkc(&label))
+    {
+        code = Some(found[1].to_string());
+        label = found[2].to_string();
+    }
     let key = code.clone().unwrap_or_else(|| label_key(&label));
     let mut cells = Vec::new();
     for (i, column) in grid.columns.iter().enumerate() {
@@ -192,6 +206,27 @@ fn row(
     }
     let under = place_under(grid, side, &label, &key, heading);
     Some(Row { key, label, code, side, under, seq: printed.seq, page: printed.page, line: printed.line, cells })
+}
+
+/// The parts of a code printed in split 类 | 款 | 项 columns. A 款 or 项 printed alone
+/// (`| 05 |`, the 类 left to the row above, as many templates print the hierarchy) takes
+/// the higher parts from the coded row above it; `previous` keeps them.
+fn split_code(parts: &[String], previous: &mut Vec<String>) -> Vec<String> {
+    let all_digits = parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
+    let first = parts.iter().position(|p| !p.is_empty());
+    let last = parts.iter().rposition(|p| !p.is_empty());
+    let (Some(first), Some(last), true, true) = (first, last, parts.len() >= 2, all_digits) else {
+        return parts.to_vec();
+    };
+    let contiguous = parts[first..=last].iter().all(|p| !p.is_empty());
+    let mut joined = parts[first..=last].to_vec();
+    if first > 0 && contiguous && previous.len() >= first {
+        joined = previous[..first].iter().cloned().chain(joined).collect();
+    }
+    if contiguous && (first == 0 || previous.len() >= first) {
+        *previous = joined.clone();
+    }
+    joined
 }
 
 /// Where a cell is, for findings.

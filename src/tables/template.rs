@@ -6,6 +6,7 @@
 
 use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::label;
@@ -203,25 +204,129 @@ static TITLES: LazyLock<Vec<TitleEntry>> = LazyLock::new(|| {
 });
 
 /// Recognises a line as a standard table's title: an exact variant (after undoing the
-/// known OCR confusions of `data/ocr/confusions.toml`), or one edit away from a variant of
-/// at least six characters (an OCR-dropped or -swapped character). More edits would take
-/// the 决算 set's other tables, whose titles differ from the standard ones by two or three
+/// known OCR confusions of `data/ocr/confusions.toml`), then the role its words name
+/// (`data/templates/roles.toml`, [`classify`]), then one edit away from a variant of at
+/// least six characters (an OCR-dropped or -swapped character). More edits would take the
+/// 决算 set's other tables, whose titles differ from the standard ones by two or three
 /// characters, for standard ones.
 pub fn match_title(text: &str) -> Option<TitleMatch> {
+    match recognise(text)? {
+        Recognised::Standard(m) => Some(m),
+        Recognised::Other => None,
+    }
+}
+
+/// What a line that looks like a table title is.
+#[derive(Debug, Clone)]
+pub enum Recognised {
+    /// A standard table's title.
+    Standard(TitleMatch),
+    /// The title of a table that is not one of the standard roles (项目支出表, 绩效目标表).
+    Other,
+}
+
+/// Recognises a line as a table title, standard or not.
+pub fn recognise(text: &str) -> Option<Recognised> {
     let key = title_key(text);
     let key = crate::repair::cell::unconfuse(&key).unwrap_or(key);
     let len = key.chars().count();
-    if !(4..=40).contains(&len) {
+    if !(4..=60).contains(&len) {
         return None;
     }
     if let Some(e) = TITLES.iter().find(|e| e.key == key) {
-        return Some(TitleMatch { kind: e.kind, table: e.table, fuzzy: None });
+        return Some(Recognised::Standard(TitleMatch { kind: e.kind, table: e.table, fuzzy: None }));
     }
-    TITLES
+    let fuzzy = TITLES
         .iter()
-        .filter(|e| e.len >= 6 && e.len.abs_diff(len) <= 1)
+        .filter(|e| len <= 40 && e.len >= 6 && e.len.abs_diff(len) <= 1)
         .find(|e| label::edit_distance(&e.key, &key) <= 1)
-        .map(|e| TitleMatch { kind: e.kind, table: e.table, fuzzy: Some(e.title.to_string()) })
+        .map(|e| Recognised::Standard(TitleMatch { kind: e.kind, table: e.table, fuzzy: Some(e.title.to_string()) }));
+    fuzzy.or_else(|| classify(&key))
+}
+
+/// The role rules of `data/templates/roles.toml`.
+#[derive(Debug, Deserialize)]
+struct Roles {
+    /// Words that make a line a reference to a table, not its title (`详见表1`).
+    reject: Vec<String>,
+    #[serde(rename = "rule")]
+    rules: Vec<RoleRule>,
+}
+
+/// One role rule: every `all` entry (alternatives split by `|`) occurs, no `none` word does.
+#[derive(Debug, Deserialize)]
+struct RoleRule {
+    /// The table id, or empty for a table that is not a standard one.
+    role: String,
+    all: Vec<String>,
+    #[serde(default)]
+    none: Vec<String>,
+}
+
+impl RoleRule {
+    fn matches(&self, text: &str) -> bool {
+        self.all.iter().all(|alts| alts.split('|').any(|w| text.contains(w)))
+            && !self.none.iter().any(|w| text.contains(w.as_str()))
+    }
+}
+
+static ROLES: LazyLock<Roles> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../data/templates/roles.toml")).expect("data/templates/roles.toml parses (tested)")
+});
+
+/// A leading table number: `预算01表`, `单位预算表10`, `公开02表`, `表1.`, `表1:`, `(一)`, `一、`, `1.`.
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:(?:单位|部门)?(?:预算|决算|公开)?(?:表[0-9]{1,2}|[0-9]{1,2}表)[.:、]?)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|[0-9]{1,2}[.、])",
+    )
+    .expect("number pattern")
+});
+
+/// A year, with whatever precedes it (the department's name): `北京市统计局2026年度`.
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^.*?[0-9]{4}年度?").expect("year pattern"));
+
+/// A title reduced to what says its role, and the parenthesised qualifier after it
+/// (`按功能分类科目`, `预算表1`); `None` when the line cannot be a title (a contents entry
+/// with leader dots, a sentence, a reference to a table, no 表 at the end).
+pub fn title_core(key: &str) -> Option<(String, String)> {
+    if key.contains("..") || key.contains('…') || key.contains(['。', ',', ';', '，', '；']) {
+        return None;
+    }
+    let mut core = key.to_string();
+    let mut qualifier = String::new();
+    while core.ends_with(')') {
+        let Some(open) = core.rfind('(') else { break };
+        qualifier = format!("{}{qualifier}", &core[open + 1..core.len() - 1]);
+        core.truncate(open);
+    }
+    let core = NUMBER.replace(&core, "");
+    let core = YEAR.replace(&core, "");
+    let core = core.strip_prefix("年度").or_else(|| core.strip_prefix('年')).unwrap_or(&core);
+    let len = core.chars().count();
+    if !core.ends_with('表') || !(4..=30).contains(&len) {
+        return None;
+    }
+    if ROLES.reject.iter().any(|w| core.contains(w.as_str())) {
+        return None;
+    }
+    Some((core.to_string(), qualifier))
+}
+
+/// The role a title names by its words (see `data/templates/roles.toml`).
+pub fn classify(key: &str) -> Option<Recognised> {
+    let (core, qualifier) = title_core(key)?;
+    let text = format!("{core}{qualifier}");
+    let rule = ROLES.rules.iter().find(|r| r.matches(&text))?;
+    if rule.role.is_empty() {
+        return Some(Recognised::Other);
+    }
+    let kind = if text.contains("决算") { Kind::FinalAccounts } else { Kind::Budget };
+    // A role the kind's set has no template for (机关运行经费 printed as a table of its own)
+    // is a table all the same: it ends the table before it.
+    Some(match variants(kind, &rule.role).into_iter().next() {
+        Some(table) => Recognised::Standard(TitleMatch { kind, table, fuzzy: None }),
+        None => Recognised::Other,
+    })
 }
 
 #[cfg(test)]
@@ -256,5 +361,51 @@ mod tests {
         assert_eq!(m.table.id, "gpb_basic_expense");
         assert!(m.fuzzy.is_some());
         assert_eq!(id("部门预算信息公开情况说明"), None);
+    }
+
+    #[test]
+    fn titles_are_recognised_by_what_they_say() {
+        let id = |s: &str| match recognise(s) {
+            Some(Recognised::Standard(m)) => Some(m.table.id.clone()),
+            Some(Recognised::Other) => Some("other".to_string()),
+            None => None,
+        };
+        let cases = [
+            ("预算01表收支总表", "summary"),
+            ("一、收支总体情况表", "summary"),
+            ("表1:2026年市级部门收支预算总表", "summary"),
+            ("2026年预算单位财务收支预算总表", "summary"),
+            ("(二)收入总表", "income"),
+            ("三、本年支出总体情况表", "expense"),
+            ("四、财政拨款收支总体情况表", "fiscal_summary"),
+            ("一般公共预算支出情况表(按功能分类科目)", "gpb_expense"),
+            ("本年一般公共预算基本支出表(预算表6)", "gpb_basic_expense"),
+            ("九、政府性基金预算支出情况表", "gov_fund_expense"),
+            ("十一、国有资本经营预算支出预算表", "soe_expense"),
+            ("八、财政拨款安排的行政经费及“三公”经费预算表", "three_public"),
+            ("一般公共预算机关运行经费支出预算表", "other"), // no template of its own yet
+            ("十三、政府采购支出表", "procurement"),
+            ("某某局2026年项目支出绩效目标表", "other"),
+            ("(四)基本支出总表", "other"),
+            ("一般公共预算项目支出情况表(按经济分类科目)", "other"),
+            ("收入支出决算总表", "summary"),
+            ("国有资本经营预算财政拨款支出决算表", "soe_expense"),
+        ];
+        for (title, want) in cases {
+            assert_eq!(id(title).as_deref(), Some(want), "{title}");
+        }
+        // Contents entries, narrative headings and references are not titles.
+        for text in [
+            "一、收支预算总表.............5",
+            "一、收支总表情况说明",
+            "(一)收支预算情况的总体说明(详见表1-3)",
+            "2026年度部门预算表",
+        ] {
+            assert!(!matches!(recognise(text), Some(Recognised::Standard(_))), "{text}");
+        }
+        assert_eq!(
+            classify("收入支出决算总表").map(|r| matches!(r, Recognised::Standard(m) if m.kind == Kind::FinalAccounts)),
+            Some(true)
+        );
     }
 }

@@ -187,7 +187,25 @@ fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'
     if !present.contains(&total) {
         return;
     }
-    let addends: Vec<String> = rule.addends.iter().map(|a| label_key(a)).filter(|a| present.contains(a)).collect();
+    let mut addends: Vec<String> = rule.addends.iter().map(|a| label_key(a)).filter(|a| present.contains(a)).collect();
+    let also: Vec<String> = rule.also.iter().map(|a| label_key(a)).collect();
+    // Printed columns no template of the role knows (another province's set): the rule's
+    // sum is incomplete. Where the total is the first figure column and no 小计 splits the
+    // rest into groups, the total is the sum of every other column (the national templates'
+    // shape); otherwise the rule cannot be read off this table and is not applied.
+    let unknown =
+        present.iter().any(|c| *c != total && !addends.contains(c) && !also.contains(c) && !known(&table.id, c));
+    let complete = addends.len() == rule.addends.len();
+    if unknown && !complete {
+        let subtotal = present.iter().any(|c| c == "小计");
+        if present.first() != Some(&total) || subtotal {
+            return;
+        }
+        addends = present.iter().filter(|c| **c != total && !also.contains(c)).cloned().collect();
+    }
+    if addends.is_empty() {
+        return; // none of the addends is printed: nothing to check the total against
+    }
     for (r, row) in table.rows.iter().enumerate() {
         if rule.side.is_some() && row.side != rule.side {
             continue;
@@ -199,6 +217,15 @@ fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'
             rhs: addends.iter().map(|a| At { table: t, row: Some(r), column: a.clone() }).collect(),
         });
     }
+}
+
+/// True when a template of the role `table` names the column `key`.
+fn known(table: &str, key: &str) -> bool {
+    crate::tables::template::TEMPLATES
+        .iter()
+        .flat_map(|set| set.tables.iter())
+        .filter(|t| t.id == table)
+        .any(|t| t.columns.iter().any(|c| c.names(key)))
 }
 
 fn hierarchy<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
@@ -230,6 +257,9 @@ fn total_row<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance
     };
     let classes: Vec<usize> =
         (0..table.rows.len()).filter(|&i| table.rows[i].code.as_deref().is_some_and(|c| c.len() == 3)).collect();
+    if classes.is_empty() {
+        return; // rows printed by name only: no class rows to add up
+    }
     for column in value_columns(table, None, None) {
         out.push(Instance {
             rule,
@@ -331,6 +361,12 @@ fn row_pairs<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Insta
     let (Some(left), Some(right)) = (&rule.left, &rule.right) else { return };
     let l = left.table.as_ref().and_then(|id| tables.iter().position(|x| &x.id == id)).unwrap_or(t);
     let Some(r) = right.table.as_ref().and_then(|id| tables.iter().position(|x| &x.id == id)) else { return };
+    // A table printed without codes, or without the column compared, cannot be paired.
+    let has_column = |t: usize, column: &str| tables[t].columns.iter().any(|c| c.key == label_key(column));
+    if !tables[r].rows.iter().any(|x| x.code.is_some()) || !has_column(l, &left.column) || !has_column(r, &right.column)
+    {
+        return;
+    }
     for (i, row) in tables[l].rows.iter().enumerate() {
         if left.side.is_some() && row.side != left.side {
             continue;

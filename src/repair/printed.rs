@@ -1,0 +1,233 @@
+//! Columns read from the printed header, for tables whose columns are not the template's in
+//! the template's order (another province's set: no 序号 column, columns left out, added or
+//! in another order).
+//!
+//! Each printed column position gets its leaf header: the header words at that position,
+//! bottom up, joined where a name wraps over two lines (`政府性基金预` / `算资金`), merged
+//! group names (功能分类科目, 本年收入) set aside. A leaf that names a template column (its
+//! label or an alias, exactly) is that column; a position with figures under a leaf no
+//! template column names is kept as a column of its own, keyed by its printed name, so no
+//! printed figure is lost; a position without header words is told by its body (序号,
+//! 科目编码). The template's positional reading (`header::columns`) stays the reading where
+//! it fits at least as well: it carries the OCR repairs of garbled headers.
+
+use crate::extract::Line;
+use crate::label::{cjk_count, dewrap, label_key, nfkc};
+use crate::layout::Block;
+use crate::model::{Column, ColumnRole};
+use crate::tables::template::TableTemplate;
+
+/// Words that name a total column.
+const TOTALS: [&str; 3] = ["小计", "合计", "总计"];
+
+/// One printed column: where it is and what it is.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    /// The cell position in a line.
+    pub position: usize,
+    pub column: Column,
+    /// The template column it is, if any.
+    pub template: Option<usize>,
+}
+
+/// Header words per position, top to bottom (unit lines skipped).
+fn header_texts(block: &Block) -> Vec<Vec<String>> {
+    let header: &[Line] = block.segments.iter().map(|s| s.header.as_slice()).find(|h| !h.is_empty()).unwrap_or(&[]);
+    let mut texts: Vec<Vec<String>> = Vec::new();
+    for line in header {
+        if nfkc(&line.text()).trim_start().starts_with("单位") || crate::layout::unit_of(line).is_some() {
+            continue;
+        }
+        for (p, c) in line.filled() {
+            let text = dewrap(&nfkc(c));
+            // A footnote number after a header's words (`人员经费3`) is not part of its name.
+            let text = match text.trim_end_matches(|c: char| c.is_ascii_digit()) {
+                t if t.len() < text.len() && t.ends_with(|c: char| cjk_count(&c.to_string()) > 0) => t.to_string(),
+                _ => text,
+            };
+            if texts.len() <= p {
+                texts.resize(p + 1, Vec::new());
+            }
+            texts[p].push(text);
+        }
+    }
+    texts
+}
+
+/// The template columns the words at one position could name, and the leaf as printed.
+fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
+    let groups = template.group_keys();
+    let words: Vec<&String> = pieces.iter().filter(|p| !groups.contains(&label_key(p))).collect();
+    let names = |key: &str| -> Vec<usize> {
+        template.columns.iter().enumerate().filter(|(_, c)| c.names(key)).map(|(i, _)| i).collect()
+    };
+    // A 小计 (合计, 总计) under a name: the total of what the name says (`财政拨款收入 / 小计`
+    // is 财政拨款收入), or the table's total when the name is not a column of its own
+    // (`基本支出预算 / 小计` in a basic-expense table).
+    if let [upper @ .., last] = &words[..]
+        && !upper.is_empty()
+        && TOTALS.contains(&label_key(last).as_str())
+    {
+        if let Some(named) = upper.iter().rev().map(|w| names(&label_key(w))).find(|n| !n.is_empty()) {
+            return (named, words.iter().map(|w| w.as_str()).collect());
+        }
+        let total = template.columns.iter().position(|c| c.role == ColumnRole::Value);
+        if let (true, Some(i)) = (names(&label_key(last)).is_empty(), total) {
+            return (vec![i], words.iter().map(|w| w.as_str()).collect());
+        }
+    }
+    for k in 0..words.len() {
+        let joined: String = words[k..].iter().map(|w| w.as_str()).collect();
+        let key = label_key(&joined);
+        let named: Vec<usize> =
+            template.columns.iter().enumerate().filter(|(_, c)| c.names(&key)).map(|(i, _)| i).collect();
+        if !named.is_empty() {
+            return (named, joined);
+        }
+    }
+    // A single piece may name it where the pieces above are a group the template lacks.
+    for w in words.iter().rev() {
+        let key = label_key(w);
+        let named: Vec<usize> =
+            template.columns.iter().enumerate().filter(|(_, c)| c.names(&key)).map(|(i, _)| i).collect();
+        if !named.is_empty() {
+            return (named, (*w).clone());
+        }
+    }
+    (Vec::new(), words.iter().map(|w| w.as_str()).collect())
+}
+
+/// What the body holds at a position: (figures, codes, small integers, words).
+fn body_profile(block: &Block, position: usize) -> (usize, usize, usize, usize) {
+    let mut profile = (0, 0, 0, 0);
+    for line in block.segments.iter().flat_map(|s| s.body.iter()) {
+        let Some(cell) = line.cells.get(position).map(|c| nfkc(c.trim())) else { continue };
+        if cell.is_empty() {
+            continue;
+        }
+        let digits = cell.chars().all(|c| c.is_ascii_digit());
+        if digits && cell.len() <= 3 {
+            profile.2 += 1;
+        }
+        if digits && (3..=7).contains(&cell.len()) {
+            profile.1 += 1;
+        } else if cjk_count(&cell) > 0 {
+            profile.3 += 1;
+        } else if cell.replace([',', '-', '.'], "").chars().all(|c| c.is_ascii_digit()) {
+            profile.0 += 1;
+        }
+    }
+    profile
+}
+
+/// The columns as printed, or `None` when the header names fewer template columns than
+/// the template's positional reading confirms (then that reading stands).
+pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
+    let template = block.template;
+    let texts = header_texts(block);
+    if texts.is_empty() {
+        return None;
+    }
+    let leaves: Vec<(Vec<usize>, String)> = texts.iter().map(|t| leaf(template, t)).collect();
+    // How many template columns sit where the template says and are named there.
+    let positional = (0..template.columns.len())
+        .filter(|i| leaves.get(i + positional_first).is_some_and(|(named, _)| named.contains(i)))
+        .count();
+    let width = width(block);
+    let mut taken = vec![false; template.columns.len()];
+    let mut out: Vec<Printed> = Vec::new();
+    let mut named = 0;
+    for position in 0..width {
+        let (candidates, printed) = leaves.get(position).cloned().unwrap_or_default();
+        // A name printed on both sides of a two-sided table (预算数 | 预算数) whose template
+        // names the second side's figure otherwise (合计): the side's free figure column.
+        let side = out.last().and_then(|p| p.column.side);
+        let other_side =
+            (template.two_sided && !candidates.is_empty() && candidates.iter().all(|&i| taken[i]))
+                .then(|| {
+                    template.columns.iter().enumerate().position(|(i, c)| {
+                        !taken[i] && c.role == ColumnRole::Value && c.side.is_some() && c.side == side
+                    })
+                })
+                .flatten();
+        if let Some(&i) = candidates.iter().find(|&&i| !taken[i]).or(other_side.as_ref()) {
+            taken[i] = true;
+            named += 1;
+            out.push(Printed { position, column: from_template(template, i), template: Some(i) });
+            continue;
+        }
+        let (figures, codes, small, words) = body_profile(block, position);
+        // Codes or labels under no template name (功能分类, 科目): the template's code or
+        // label column where it is still free.
+        let free = |role: ColumnRole, taken: &[bool]| {
+            template.columns.iter().enumerate().position(|(i, c)| c.role == role && !taken[i])
+        };
+        let role = if codes > 0 && codes >= figures + words && small < codes {
+            ColumnRole::Code
+        } else if words > figures {
+            ColumnRole::Label
+        } else if figures > 0 && !printed.is_empty() && candidates.is_empty() {
+            ColumnRole::Value
+        } else {
+            continue; // a 序号 column, an empty one, or figures under no name: reported by rows
+        };
+        if role != ColumnRole::Value {
+            if let Some(i) = free(role, &taken) {
+                taken[i] = true;
+                out.push(Printed { position, column: from_template(template, i), template: Some(i) });
+            }
+            continue;
+        }
+        out.push(Printed {
+            position,
+            column: Column {
+                key: label_key(&printed),
+                label: printed,
+                path: Vec::new(),
+                number: None,
+                role,
+                side,
+                block: None,
+            },
+            template: None,
+        });
+    }
+    // The total printed as 小计 or 总计 where the template says 合计 (a table of one group).
+    let total = template.columns.iter().position(|c| c.role == ColumnRole::Value);
+    if let Some(i) = total.filter(|&i| !taken[i])
+        && let Some(first) = out.iter_mut().find(|p| p.column.role == ColumnRole::Value)
+        && first.template.is_none()
+        && TOTALS.iter().any(|t| first.column.key.ends_with(t))
+    {
+        taken[i] = true;
+        named += 1;
+        first.column = from_template(template, i);
+        first.template = Some(i);
+    }
+    let values = out.iter().any(|p| p.column.role == ColumnRole::Value);
+    (named > positional && values).then_some(out)
+}
+
+/// One past the last cell position with text in the table's header, 栏次 line or body.
+pub fn width(block: &Block) -> usize {
+    block
+        .segments
+        .iter()
+        .flat_map(|s| s.body.iter().chain(s.header.iter()).chain(s.numbers.iter()))
+        .map(|l| l.cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1))
+        .max()
+        .unwrap_or(0)
+}
+
+fn from_template(template: &TableTemplate, i: usize) -> Column {
+    let c = &template.columns[i];
+    Column {
+        key: label_key(&c.label),
+        label: c.label.clone(),
+        path: c.path.clone(),
+        number: None,
+        role: c.role,
+        side: c.side,
+        block: c.block,
+    }
+}
