@@ -112,6 +112,16 @@ pub fn cjk_count(s: &str) -> usize {
     s.chars().filter(|c| matches!(c, '\u{4e00}'..='\u{9fff}')).count()
 }
 
+/// The longest start of `s` that is at most `max` bytes and ends between two characters, so
+/// a window measured in bytes never cuts a CJK character in half.
+pub fn prefix_within(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// Length of the longest common subsequence of two strings, in characters.
 fn lcs(a: &[char], b: &[char]) -> usize {
     let mut prev = vec![0usize; b.len() + 1];
@@ -180,6 +190,16 @@ mod tests {
         assert_eq!(dewrap("政府办公厅 (室)及相关 机构事务"), "政府办公厅(室)及相关机构事务");
         assert_eq!(dewrap("31 本年支出合计"), "31 本年支出合计");
         assert_eq!(dewrap("≥ 5 台"), "≥ 5 台");
+    }
+
+    #[test]
+    fn a_byte_window_never_cuts_a_character() {
+        // 24 bytes end inside 年 (bytes 22..25): the window stops before it.
+        assert_eq!(prefix_within("。主要原因是2023年度项目减少", 24), "。主要原因是2023");
+        assert_eq!(prefix_within("决算数小于预算数", 24), "决算数小于预算数");
+        assert_eq!(prefix_within("决算数小于预算数", 4), "决");
+        assert_eq!(prefix_within("abc", 24), "abc");
+        assert_eq!(prefix_within("", 24), "");
     }
 
     #[test]
