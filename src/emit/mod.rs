@@ -105,7 +105,9 @@ pub fn document(
         } else {
             "no standard budget or final-accounts table was found (no title matched the templates)".to_string()
         };
-        findings.push(Finding::new(Severity::Error, "not_a_disclosure", why));
+        // The reason comes first: the report gives a failed document's first error as why,
+        // never a page-metadata finding that is only a remark on its text.
+        findings.insert(0, Finding::new(Severity::Error, "not_a_disclosure", why));
     }
     let status = if rebuilt.tables.is_empty() {
         Status::Failed
@@ -157,4 +159,40 @@ pub fn facts(doc: &Document) -> Vec<Fact> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source() -> Source {
+        Source {
+            path: "x.pdf".into(),
+            sha256: String::new(),
+            pages: 1,
+            text_source: TextSource::TextLayer,
+            ocr_pages: vec![],
+        }
+    }
+
+    fn convert(tables: Vec<crate::model::Table>, noticed: Vec<Finding>) -> Document {
+        document(
+            "x",
+            source(),
+            Metadata::default(),
+            Rebuilt { tables, findings: vec![] },
+            Repaired { grids: vec![], repairs: vec![], findings: vec![] },
+            Validated::default(),
+            noticed,
+        )
+    }
+
+    #[test]
+    fn a_failed_document_gives_its_reason_first() {
+        let remark = Finding::new(Severity::Error, "department_mismatch", "line 3: names the department …");
+        let doc = convert(vec![], vec![remark]);
+        assert_eq!(doc.status, Status::Failed);
+        assert_eq!(doc.findings[0].kind, "not_a_disclosure");
+        assert_eq!(doc.findings.len(), 2, "the remark is kept: {:?}", doc.findings);
+    }
 }
