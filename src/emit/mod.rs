@@ -108,6 +108,16 @@ pub fn document(
         // The reason comes first: the report gives a failed document's first error as why,
         // never a page-metadata finding that is only a remark on its text.
         findings.insert(0, Finding::new(Severity::Error, "not_a_disclosure", why));
+    } else if !rebuilt.tables.iter().any(|t| t.rows.iter().any(|r| r.cells.iter().any(|c| c.value.is_some()))) {
+        // Tables found but nothing in them: not a clean conversion, whatever else holds.
+        findings.push(Finding::new(
+            Severity::Error,
+            "no_figures",
+            format!(
+                "none of the {} standard tables found holds a figure (each is printed empty): the document gives no data",
+                rebuilt.tables.len()
+            ),
+        ));
     }
     let status = if rebuilt.tables.is_empty() {
         Status::Failed
@@ -185,6 +195,65 @@ mod tests {
             Validated::default(),
             noticed,
         )
+    }
+
+    fn table(id: &str, cells: Vec<crate::model::Cell>) -> crate::model::Table {
+        crate::model::Table {
+            id: id.into(),
+            layout: "national".into(),
+            title: id.into(),
+            pages: vec![1],
+            unit: None,
+            empty: cells.is_empty(),
+            notes: vec![],
+            columns: vec![],
+            rows: if cells.is_empty() {
+                vec![]
+            } else {
+                vec![crate::model::Row {
+                    key: "合计".into(),
+                    label: "合计".into(),
+                    code: None,
+                    side: None,
+                    under: None,
+                    seq: None,
+                    page: 1,
+                    line: 1,
+                    cells,
+                }]
+            },
+        }
+    }
+
+    fn cell(raw: &str) -> crate::model::Cell {
+        crate::model::Cell {
+            column: "合计".into(),
+            raw: raw.into(),
+            value: raw.parse().ok(),
+            status: if raw.parse::<rust_decimal::Decimal>().is_ok() {
+                CellStatus::Read
+            } else {
+                CellStatus::Unreadable
+            },
+            inferred_by: None,
+            bbox: None,
+            confidence: None,
+        }
+    }
+
+    #[test]
+    fn tables_without_a_figure_are_flagged_never_ok() {
+        let doc = convert(vec![table("summary", vec![]), table("income", vec![])], vec![]);
+        assert_eq!(doc.status, Status::Flagged);
+        let f = doc.findings.iter().find(|f| f.kind == "no_figures").expect("a no_figures finding");
+        assert_eq!(f.severity, Severity::Error);
+        // An unreadable cell is not a figure either.
+        let doc = convert(vec![table("summary", vec![cell("l2.O0")])], vec![]);
+        assert!(doc.findings.iter().any(|f| f.kind == "no_figures"), "{:?}", doc.findings);
+        // One figure is enough.
+        let doc = convert(vec![table("summary", vec![]), table("income", vec![cell("0.00")])], vec![]);
+        assert!(!doc.findings.iter().any(|f| f.kind == "no_figures"));
+        assert_eq!(doc.status, Status::Ok);
     }
 
     #[test]
