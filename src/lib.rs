@@ -53,7 +53,9 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // Every identity checked, across tables, against the narrative and the page metadata;
     // a lost figure inferred where the identities pin it down, an OCR misread repaired.
     let validated = validate::check(&mut rebuilt.tables, &layout, &metadata, &source);
-    emit::document(doc, source, metadata, rebuilt, repaired, validated, extracted.findings)
+    // Without a standard table: a narrative part, tables not recognised, or no disclosure.
+    let content = emit::content(&layout);
+    emit::document(doc, source, metadata, content, rebuilt, repaired, validated, extracted.findings)
 }
 
 /// Helpers for unit tests that need a stage's input.
