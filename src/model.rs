@@ -96,11 +96,11 @@ pub enum Status {
     Ok,
     /// OCR artifacts were repaired (or a lost value inferred) and every identity holds.
     Repaired,
-    /// At least one `error` finding (a standard table missing, none holding a figure …), or
-    /// a narrative part whose tables are published in another file.
+    /// At least one `error` finding (a standard table missing, none recognised, none holding
+    /// a figure …), or a narrative part whose tables are published in another file.
     Flagged,
-    /// No tables could be recovered (the input could not be read, is not a disclosure, or
-    /// its tables were not recognised); the reason is the first finding.
+    /// The input could not be read or is not a disclosure at all; the reason is the first
+    /// finding.
     Failed,
 }
 

@@ -114,16 +114,13 @@ pub fn document(
                     ),
                 )
             }
-            Content::UnrecognisedTables { figure_lines } => {
-                failed = true;
-                Finding::new(
-                    Severity::Error,
-                    "no_standard_table",
-                    format!(
-                        "a disclosure that prints {figure_lines} lines of figures, but no table title matched a standard table: its tables were not recognised"
-                    ),
-                )
-            }
+            Content::UnrecognisedTables { figure_lines } => Finding::new(
+                Severity::Error,
+                "no_standard_table",
+                format!(
+                    "a disclosure that prints {figure_lines} lines of figures, but no table title matched a standard table: its tables were not recognised"
+                ),
+            ),
             Content::Tables | Content::NotADisclosure => {
                 failed = true;
                 Finding::new(Severity::Error, "not_a_disclosure", not_a_disclosure(&findings))
@@ -316,9 +313,9 @@ mod tests {
     }
 
     #[test]
-    fn a_disclosure_whose_tables_were_not_recognised_says_so() {
+    fn a_disclosure_whose_tables_were_not_recognised_is_flagged() {
         let doc = convert_as(Content::UnrecognisedTables { figure_lines: 120 }, vec![], vec![]);
-        assert_eq!(doc.status, Status::Failed);
+        assert_eq!(doc.status, Status::Flagged);
         assert_eq!((doc.findings[0].severity, doc.findings[0].kind.as_str()), (Severity::Error, "no_standard_table"));
         assert_eq!(doc.metadata.part, None);
     }
