@@ -41,6 +41,8 @@ static SELF_NAMED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(部门|单�
 /// The consolidation printed with the document's name.
 static CONSOLIDATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((本级|汇总)\)").expect("consolidation"));
 static HEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9]{4})年").expect("heading year"));
+/// A unit stated anywhere on a line: `单位:元` (never `编制单位:…`, which names no unit).
+static UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"单位:(万元|元)").expect("unit"));
 static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]\s*万元").expect("wan yuan"));
 /// A printed figure: `12,672.73`, `0.00`.
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9],[0-9]{3}|[0-9]\.[0-9]").expect("figure"));
@@ -131,14 +133,24 @@ fn running_text(layout: &Layout) -> String {
         .collect()
 }
 
-/// The most frequent explicit unit; else 万元 when the narrative states amounts in 万元.
+/// The most frequent explicit unit (a unit line, else `单位：元` printed after other words
+/// on a line, as in `编制单位：… | 单位：元`); else 万元 when the narrative states amounts in
+/// 万元.
 fn unit(layout: &Layout) -> Option<String> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for (_, u) in &layout.units {
-        *counts.entry(u.as_str()).or_default() += 1;
+        *counts.entry(u.clone()).or_default() += 1;
     }
-    if let Some((u, _)) = counts.into_iter().max_by_key(|(u, n)| (*n, *u == "万元")) {
-        return Some(u.to_string());
+    if counts.is_empty() {
+        for line in &layout.lines {
+            let text: String = nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
+            if let Some(c) = UNIT.captures(&text) {
+                *counts.entry(c[1].to_string()).or_default() += 1;
+            }
+        }
+    }
+    if let Some((u, _)) = counts.into_iter().max_by_key(|(u, n)| (*n, u == "万元")) {
+        return Some(u);
     }
     let wan = layout.lines.iter().filter(|l| NARRATIVE_WAN.is_match(&l.text())).count();
     (wan >= 3).then(|| "万元".to_string())
@@ -176,6 +188,7 @@ mod tests {
         assert_eq!(m.scope, Some(Scope::Unit));
         assert_eq!(m.consolidation, None);
         assert_eq!(m.year, Some(2026));
+        assert_eq!(m.unit.as_deref(), Some("元"), "the unit printed beside the compiler");
     }
 
     #[test]
