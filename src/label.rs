@@ -102,6 +102,17 @@ pub fn dewrap(s: &str) -> String {
     out
 }
 
+/// An entity's name (单位名称) as printed, made comparable: NFKC, no white space, and
+/// without what follows a name but is not part of it: `（本级）` / `（汇总）` (the figures'
+/// consolidation) and `单位` (run on from `单位：万元` beside it, or from `…中心单位预算`).
+pub fn entity_name(s: &str) -> String {
+    let mut name: String = nfkc(s).chars().filter(|c| !c.is_whitespace()).collect();
+    while let Some(rest) = ["(本级)", "(汇总)", "单位"].iter().find_map(|suffix| name.strip_suffix(suffix)) {
+        name.truncate(rest.len());
+    }
+    name
+}
+
 /// True for a CJK ideograph.
 pub fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
@@ -110,6 +121,16 @@ pub fn is_ideograph(c: char) -> bool {
 /// Number of CJK ideographs in `s`.
 pub fn cjk_count(s: &str) -> usize {
     s.chars().filter(|c| matches!(c, '\u{4e00}'..='\u{9fff}')).count()
+}
+
+/// The longest start of `s` that is at most `max` bytes and ends between two characters, so
+/// a window measured in bytes never cuts a CJK character in half.
+pub fn prefix_within(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// Length of the longest common subsequence of two strings, in characters.
@@ -180,6 +201,25 @@ mod tests {
         assert_eq!(dewrap("政府办公厅 (室)及相关 机构事务"), "政府办公厅(室)及相关机构事务");
         assert_eq!(dewrap("31 本年支出合计"), "31 本年支出合计");
         assert_eq!(dewrap("≥ 5 台"), "≥ 5 台");
+    }
+
+    #[test]
+    fn an_entity_name_never_ends_in_its_scope_or_consolidation() {
+        assert_eq!(entity_name("上海市自然资源确权登记事务中心单位"), "上海市自然资源确权登记事务中心");
+        assert_eq!(entity_name("深圳市司法局（本级）"), "深圳市司法局");
+        assert_eq!(entity_name("泉州市公安局(本级)单位"), "泉州市公安局");
+        assert_eq!(entity_name("某某 研究院（某某数据管理中心）"), "某某研究院(某某数据管理中心)");
+        assert_eq!(entity_name("青龙满族自治县行政审批局"), "青龙满族自治县行政审批局");
+    }
+
+    #[test]
+    fn a_byte_window_never_cuts_a_character() {
+        // 24 bytes end inside 年 (bytes 22..25): the window stops before it.
+        assert_eq!(prefix_within("。主要原因是2023年度项目减少", 24), "。主要原因是2023");
+        assert_eq!(prefix_within("决算数小于预算数", 24), "决算数小于预算数");
+        assert_eq!(prefix_within("决算数小于预算数", 4), "决");
+        assert_eq!(prefix_within("abc", 24), "abc");
+        assert_eq!(prefix_within("", 24), "");
     }
 
     #[test]

@@ -53,5 +53,22 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // Every identity checked, across tables, against the narrative and the page metadata;
     // a lost figure inferred where the identities pin it down, an OCR misread repaired.
     let validated = validate::check(&mut rebuilt.tables, &layout, &metadata, &source);
-    emit::document(doc, source, metadata, rebuilt, repaired, validated, extracted.findings)
+    // Without a standard table: a narrative part, tables not recognised, or no disclosure.
+    let content = emit::content(&layout);
+    emit::document(doc, source, metadata, content, rebuilt, repaired, validated, extracted.findings)
+}
+
+/// Helpers for unit tests that need a stage's input.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// The layout of OCR text (tab-separated cells, form feeds between pages), as
+    /// [`convert`](crate::convert) reads it.
+    pub fn layout(text: &str) -> crate::layout::Layout {
+        let input = crate::source::Input {
+            path: "test.txt".into(),
+            sha256: String::new(),
+            content: crate::source::Content::Text(text.to_string()),
+        };
+        crate::layout::segment(&crate::extract::extract(&input, &crate::extract::Options { ocr: false }))
+    }
 }

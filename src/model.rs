@@ -96,9 +96,11 @@ pub enum Status {
     Ok,
     /// OCR artifacts were repaired (or a lost value inferred) and every identity holds.
     Repaired,
-    /// At least one `error` finding.
+    /// At least one `error` finding (a standard table missing, none recognised, none holding
+    /// a figure …), or a narrative part whose tables are published in another file.
     Flagged,
-    /// No tables could be recovered; the reason is a finding.
+    /// The input could not be read or is not a disclosure at all; the reason is the first
+    /// finding.
     Failed,
 }
 
@@ -110,10 +112,51 @@ pub struct Metadata {
     pub year: Option<i32>,
     /// 单位编码 as printed on the page banner.
     pub department_code: Option<String>,
-    /// 单位名称.
+    /// 单位名称: the entity's name as printed, without a trailing `单位` or `（本级）`.
     pub department: Option<String>,
     /// The document's money unit (万元 or 元); a table printed in another unit says so itself.
     pub unit: Option<String>,
+    /// Whom the document is about, as it names itself: a department (部门预算, 部门决算) or
+    /// a single unit (单位预算, 单位决算).
+    #[serde(default)]
+    pub scope: Option<Scope>,
+    /// `本级` or `汇总`, where the document prints it with its name (`…局（本级）单位预算`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consolidation: Option<Consolidation>,
+    /// Which part of a publication split in several files this is; absent for a whole
+    /// disclosure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<Part>,
+}
+
+/// Whom a disclosure covers.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+pub enum Scope {
+    /// A department (部门预算, 部门决算), usually with its subordinate units.
+    #[serde(rename = "部门")]
+    Department,
+    /// A single unit (单位预算, 单位决算).
+    #[serde(rename = "单位")]
+    Unit,
+}
+
+/// Whether the figures are the entity's own or summed over its units.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+pub enum Consolidation {
+    /// 本级: the entity itself, without its subordinate units.
+    #[serde(rename = "本级")]
+    Own,
+    /// 汇总: the entity and its subordinate units summed.
+    #[serde(rename = "汇总")]
+    Consolidated,
+}
+
+/// A part of a disclosure published in more than one file.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// The explanation (情况说明) alone: its standard tables are published in another file.
+    Narrative,
 }
 
 /// Budget (部门预算) or final accounts (部门决算).

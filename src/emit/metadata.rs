@@ -1,66 +1,226 @@
 //! Document metadata from the layout: kind (which template set's titles matched), year
-//! (预算年度 on the banner, else the document title), department (the page banner) and
-//! unit (the explicit unit lines, else the narrative's amounts).
+//! (预算年度 on the banner, else the document's heading, else a title), department (the page
+//! banner, else the tables' compiler line, else the heading), unit (the explicit unit lines,
+//! else the narrative's amounts), and how the document names itself: scope (部门预算 or
+//! 单位预算) and consolidation (`（本级）`, `（汇总）`) where printed.
+//!
+//! Names are made comparable with [`entity_name`]: a department's name never absorbs the
+//! `单位` of `单位：万元` beside it, nor the `（本级）` after it.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::label::nfkc;
+use crate::label::{entity_name, has_ordinal, is_ideograph, nfkc};
 use crate::layout::Layout;
-use crate::model::Metadata;
+use crate::model::{Consolidation, Metadata, Scope};
 
 static TITLE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)").expect("title year"));
 static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称)\s*:\s*(\p{Han}[\p{Han}()]{2,40})")
+    Regex::new(r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称|预算单位)\s*:\s*(\p{Han}[\p{Han}()]{2,40})")
         .expect("compiler")
 });
 /// A document heading naming the department: `上海市普陀区财政局2024年度部门决算`.
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,30}?)[0-9]{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
 });
+/// A section number before a heading (`第二部分`): never a name.
+static PART_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^第[一二三四五六七八九十]+部分").expect("part"));
+/// The cover's title: the entity, its consolidation, the year before or after the name, and
+/// the scope (`2026年度泉州市公安局(本级)单位预算`, `无锡市商务局2026年度部门预算公开`).
+static COVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[0-9]{4}年度?)?(?P<name>\p{Han}[\p{Han}()]{3,40}?)(?:\((?P<consolidation>本级|汇总)\))?(?:[0-9]{4}年度?)?(?P<scope>部门|单位)(?:预算|决算)",
+    )
+    .expect("cover")
+});
+/// How a document names itself: `部门预算`, `单位决算`.
+static SELF_NAMED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(部门|单位)(?:预算|决算)").expect("self-named"));
+/// The consolidation printed with the document's name.
+static CONSOLIDATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((本级|汇总)\)").expect("consolidation"));
+static HEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9]{4})年").expect("heading year"));
+/// A unit stated anywhere on a line: `单位:元` (never `编制单位:…`, which names no unit).
+static UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"单位:(万元|元)").expect("unit"));
 static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]\s*万元").expect("wan yuan"));
+/// A printed figure: `12,672.73`, `0.00`.
+static FIGURE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9],[0-9]{3}|[0-9]\.[0-9]").expect("figure"));
 
 /// Reads the metadata the layout found.
 pub fn metadata(layout: &Layout) -> Metadata {
-    let year = layout.banner.as_ref().and_then(|b| b.year).or_else(|| {
+    let heading = heading(layout);
+    let cover = COVER.captures(&heading);
+    let year = layout.banner.as_ref().and_then(|b| b.year).or_else(|| heading_year(&heading)).or_else(|| {
         layout.lines.iter().find_map(|l| {
             let text = nfkc(&l.text());
             TITLE_YEAR.captures(&text).and_then(|c| c[1].parse().ok())
         })
     });
+    // The name as printed, before it is made comparable: its `（本级）` is the consolidation.
+    let printed = layout
+        .banner
+        .as_ref()
+        .map(|b| b.name.clone())
+        .or_else(|| compiler(layout))
+        // `北京市某局部门2026年度部门预算`: the scope word printed twice is not the name's.
+        .or_else(|| cover.as_ref().map(|c| c["name"].trim_end_matches("部门").to_string()))
+        .or_else(|| named_heading(layout));
+    let department = printed.as_deref().map(entity_name).filter(|n| n.chars().count() >= 2);
+    let scope = cover
+        .as_ref()
+        .map(|c| c["scope"].to_string())
+        .or_else(|| SELF_NAMED.captures(&heading).map(|c| c[1].to_string()))
+        .or_else(|| SELF_NAMED.captures(&running_text(layout)).map(|c| c[1].to_string()))
+        .map(|s| if s == "单位" { Scope::Unit } else { Scope::Department });
+    let printed_compact = printed.as_deref().map(|p| nfkc(p).replace(char::is_whitespace, "")).unwrap_or_default();
+    let consolidation = CONSOLIDATION
+        .captures(&heading)
+        .or_else(|| CONSOLIDATION.captures(&printed_compact))
+        .map(|c| if &c[1] == "本级" { Consolidation::Own } else { Consolidation::Consolidated });
     Metadata {
         kind: layout.kind,
         year,
         department_code: layout.banner.as_ref().map(|b| b.code.clone()),
-        department: layout.banner.as_ref().map(|b| b.name.clone()).or_else(|| compiler(layout)),
+        department,
         unit: unit(layout),
+        scope,
+        consolidation,
+        part: None,
     }
 }
 
-/// The most frequent explicit unit; else 万元 when the narrative states amounts in 万元.
-fn unit(layout: &Layout) -> Option<String> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for (_, u) in &layout.units {
-        *counts.entry(u.as_str()).or_default() += 1;
+/// The document's own heading: the first lines of its first page up to the table of
+/// contents, a numbered section, a sentence or a figure (a cover printed over three lines:
+/// `2026年度` / `泉州市公安局（本级）` / `单位预算`), NFKC and run together without white space.
+fn heading(layout: &Layout) -> String {
+    let mut out = String::new();
+    let mut page = None;
+    for line in layout.lines.iter().filter(|l| !l.is_blank()).take(8) {
+        let text: String = nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
+        if out.is_empty() && !text.chars().any(is_ideograph) {
+            continue; // debris above the title (a page number, a dot)
+        }
+        if *page.get_or_insert(line.page) != line.page
+            || text == "目录"
+            || text.contains(['。', ',', ';', '，', '；'])
+            || FIGURE.is_match(&text)
+            || has_ordinal(&text)
+            || PART_NUMBER.is_match(&text)
+            || out.chars().count() > 80
+        {
+            break;
+        }
+        out.push_str(&text);
     }
-    if let Some((u, _)) = counts.into_iter().max_by_key(|(u, n)| (*n, *u == "万元")) {
-        return Some(u.to_string());
+    out
+}
+
+/// The year the heading states with the document's name (`2026年度…部门预算`).
+fn heading_year(heading: &str) -> Option<i32> {
+    if !SELF_NAMED.is_match(heading) && !heading.contains("预算") && !heading.contains("决算") {
+        return None;
+    }
+    HEADING_YEAR.captures(heading).and_then(|c| c[1].parse().ok())
+}
+
+/// All lines run together (NFKC, no white space), for what the document says of itself.
+fn running_text(layout: &Layout) -> String {
+    layout
+        .lines
+        .iter()
+        .flat_map(|l| nfkc(&l.text()).chars().filter(|c| !c.is_whitespace()).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The most frequent explicit unit (a unit line, else `单位：元` printed after other words
+/// on a line, as in `编制单位：… | 单位：元`); else 万元 when the narrative states amounts in
+/// 万元.
+fn unit(layout: &Layout) -> Option<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, u) in &layout.units {
+        *counts.entry(u.clone()).or_default() += 1;
+    }
+    if counts.is_empty() {
+        for line in &layout.lines {
+            let text: String = nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
+            if let Some(c) = UNIT.captures(&text) {
+                *counts.entry(c[1].to_string()).or_default() += 1;
+            }
+        }
+    }
+    if let Some((u, _)) = counts.into_iter().max_by_key(|(u, n)| (*n, u == "万元")) {
+        return Some(u);
     }
     let wan = layout.lines.iter().filter(|l| NARRATIVE_WAN.is_match(&l.text())).count();
     (wan >= 3).then(|| "万元".to_string())
 }
 
-/// The department named as the tables' compiler (`编制部门：…`) or in the document's
-/// heading, where no banner is printed.
+/// The department named as the tables' compiler (`编制部门：…`, `部门名称：…`), as printed
+/// (a `单位：万元` beside it may have run on: see [`entity_name`]).
 fn compiler(layout: &Layout) -> Option<String> {
-    let named = |re: &Regex| {
-        layout.lines.iter().find_map(|l| {
-            let text: String = nfkc(&l.text()).chars().filter(|c| !c.is_whitespace()).collect();
-            re.captures(&text).map(|c| c[1].to_string())
-        })
-    };
-    named(&COMPILER).or_else(|| named(&HEADING))
+    layout.lines.iter().find_map(|l| {
+        let text: String = nfkc(&l.text()).chars().filter(|c| !c.is_whitespace()).collect();
+        COMPILER.captures(&text).map(|c| c[1].to_string())
+    })
+}
+
+/// The department named in a heading line of its own (`…财政局2024年度部门决算`), never a
+/// section number (`第二部分2026年部门预算表`).
+fn named_heading(layout: &Layout) -> Option<String> {
+    layout.lines.iter().find_map(|l| {
+        let text: String = nfkc(&l.text()).chars().filter(|c| !c.is_whitespace()).collect();
+        HEADING.captures(&text).map(|c| c[1].to_string()).filter(|name| !PART_NUMBER.is_match(name))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::layout;
+
+    #[test]
+    fn a_compiler_line_beside_the_unit_names_the_department_without_it() {
+        let m = metadata(&layout(
+            "上海市2026年市级单位预算\n预算单位：上海市某某事务中心\n\u{c}2026年预算单位财务收支预算总表\n编制单位：上海市某某事务中心\t单位：元\n",
+        ));
+        assert_eq!(m.department.as_deref(), Some("上海市某某事务中心"));
+        assert_eq!(m.scope, Some(Scope::Unit));
+        assert_eq!(m.consolidation, None);
+        assert_eq!(m.year, Some(2026));
+        assert_eq!(m.unit.as_deref(), Some("元"), "the unit printed beside the compiler");
+    }
+
+    #[test]
+    fn a_cover_over_three_lines_names_entity_consolidation_and_scope() {
+        let m = metadata(&layout("2026年度\n某某市公安局（本级）\n单位预算\n\u{c}目\t录\n一、单位主要职责\n"));
+        assert_eq!(m.department.as_deref(), Some("某某市公安局"));
+        assert_eq!(m.consolidation, Some(Consolidation::Own));
+        assert_eq!(m.scope, Some(Scope::Unit));
+        assert_eq!(m.year, Some(2026));
+    }
+
+    #[test]
+    fn a_department_budget_names_itself() {
+        for cover in ["某某市统计局\n2026年度部门预算", "某某市统计局部门\t2026年度\n部门预算信息公开"]
+        {
+            let m = metadata(&layout(&format!("{cover}\n\u{c}目录\n一、部门概况\n")));
+            assert_eq!(m.department.as_deref(), Some("某某市统计局"), "{cover}");
+            assert_eq!(m.scope, Some(Scope::Department));
+            assert_eq!(m.consolidation, None);
+            assert_eq!(m.year, Some(2026));
+        }
+        // A table compiler line with 本级 gives the consolidation where the cover does not.
+        let m = metadata(&layout("2026年某某市司法局部门预算\n\u{c}部门名称：某某市司法局（本级）\t单位：万元\n"));
+        assert_eq!(m.department.as_deref(), Some("某某市司法局"));
+        assert_eq!(m.consolidation, Some(Consolidation::Own));
+        assert_eq!(m.scope, Some(Scope::Department));
+    }
+
+    #[test]
+    fn a_section_number_is_never_a_department() {
+        let m = metadata(&layout("目录\n第一部分部门概况\n第二部分2026年部门预算表\n"));
+        assert_eq!(m.department, None);
+        assert_eq!(m.scope, Some(Scope::Department));
+    }
 }

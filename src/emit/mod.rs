@@ -6,6 +6,7 @@
 //! inputs: documents and facts are sorted, and wall times are in `timing.ndjson` alone.
 
 mod batch;
+mod content;
 mod html;
 mod metadata;
 mod parquet;
@@ -14,10 +15,12 @@ pub mod schemas;
 use std::path::Path;
 
 pub use batch::{Timing, Writer};
+pub use content::{Content, content};
 pub use metadata::metadata;
 
 use crate::model::{
-    CONTRACT, CellStatus, Document, Fact, Finding, Location, Metadata, Repair, Severity, Source, Status, TextSource,
+    CONTRACT, CellStatus, Document, Fact, Finding, Kind, Location, Metadata, Part, Repair, Severity, Source, Status,
+    TextSource,
 };
 use crate::repair::Repaired;
 use crate::source::SourceError;
@@ -63,11 +66,14 @@ pub fn failed_with(path: &Path, doc: &str, sha256: &str, finding: Finding) -> Do
     }
 }
 
-/// Assembles a converted document and decides its status.
+/// Assembles a converted document and decides its status. `content` tells what an input
+/// without a standard table is: only one that is not a disclosure at all fails.
+#[allow(clippy::too_many_arguments)] // one per stage output, as the pipeline hands them on
 pub fn document(
     doc: &str,
     source: Source,
-    metadata: Metadata,
+    mut metadata: Metadata,
+    content: Content,
     rebuilt: Rebuilt,
     repaired: Repaired,
     validated: Validated,
@@ -91,25 +97,50 @@ pub fn document(
     findings.extend(repaired.findings);
     findings.extend(rebuilt.findings);
     findings.extend(validated.findings);
+    let mut failed = false;
     if rebuilt.tables.is_empty() {
-        let unusable = findings.iter().filter(|f| f.kind == "unusable_text_layer").count();
-        let ocr_failed: Vec<&Finding> = findings.iter().filter(|f| f.kind == "ocr_failed").collect();
-        let why = if let Some(first) = ocr_failed.first() {
-            format!(
-                "no standard table was found; {unusable} page(s) have no usable text layer and OCR failed on {}: {}",
-                ocr_failed.len(),
-                first.message
-            )
-        } else if unusable > 0 {
-            format!("no standard table was found; {unusable} page(s) have no usable text layer (OCR needed)")
-        } else {
-            "no standard budget or final-accounts table was found (no title matched the templates)".to_string()
+        // The reason comes first: the report gives a failed document's first error as why,
+        // never a page-metadata finding that is only a remark on its text.
+        let reason = match content {
+            Content::Narrative { kind } => {
+                metadata.part = Some(Part::Narrative);
+                metadata.kind.get_or_insert(kind);
+                let what = if kind == Kind::FinalAccounts { "决算" } else { "预算" };
+                Finding::new(
+                    Severity::Warning,
+                    "tables_published_elsewhere",
+                    format!(
+                        "the explanation (情况说明) of a {what} disclosure, with no standard table printed: its tables are published in another file"
+                    ),
+                )
+            }
+            Content::UnrecognisedTables { figure_lines } => Finding::new(
+                Severity::Error,
+                "no_standard_table",
+                format!(
+                    "a disclosure that prints {figure_lines} lines of figures, but no table title matched a standard table: its tables were not recognised"
+                ),
+            ),
+            Content::Tables | Content::NotADisclosure => {
+                failed = true;
+                Finding::new(Severity::Error, "not_a_disclosure", not_a_disclosure(&findings))
+            }
         };
-        findings.push(Finding::new(Severity::Error, "not_a_disclosure", why));
+        findings.insert(0, reason);
+    } else if !rebuilt.tables.iter().any(|t| t.rows.iter().any(|r| r.cells.iter().any(|c| c.value.is_some()))) {
+        // Tables found but nothing in them: not a clean conversion, whatever else holds.
+        findings.push(Finding::new(
+            Severity::Error,
+            "no_figures",
+            format!(
+                "none of the {} standard tables found holds a figure (each is printed empty): the document gives no data",
+                rebuilt.tables.len()
+            ),
+        ));
     }
-    let status = if rebuilt.tables.is_empty() {
+    let status = if failed {
         Status::Failed
-    } else if findings.iter().any(|f| f.severity == Severity::Error) {
+    } else if metadata.part.is_some() || findings.iter().any(|f| f.severity == Severity::Error) {
         Status::Flagged
     } else if repairs.iter().any(|r| !crate::repair::NORMALISATIONS.contains(&r.rule.as_str())) {
         Status::Repaired
@@ -126,6 +157,24 @@ pub fn document(
         repairs,
         findings,
         checks: validated.checks,
+    }
+}
+
+/// Why an input with no standard table is not a disclosure: no title matched, or its pages
+/// could not be read.
+fn not_a_disclosure(findings: &[Finding]) -> String {
+    let unusable = findings.iter().filter(|f| f.kind == "unusable_text_layer").count();
+    let ocr_failed: Vec<&Finding> = findings.iter().filter(|f| f.kind == "ocr_failed").collect();
+    if let Some(first) = ocr_failed.first() {
+        format!(
+            "no standard table was found; {unusable} page(s) have no usable text layer and OCR failed on {}: {}",
+            ocr_failed.len(),
+            first.message
+        )
+    } else if unusable > 0 {
+        format!("no standard table was found; {unusable} page(s) have no usable text layer (OCR needed)")
+    } else {
+        "no standard budget or final-accounts table was found (no title matched the templates), and the text is not a disclosure's explanation".to_string()
     }
 }
 
@@ -157,4 +206,126 @@ pub fn facts(doc: &Document) -> Vec<Fact> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source() -> Source {
+        Source {
+            path: "x.pdf".into(),
+            sha256: String::new(),
+            pages: 1,
+            text_source: TextSource::TextLayer,
+            ocr_pages: vec![],
+        }
+    }
+
+    fn convert(tables: Vec<crate::model::Table>, noticed: Vec<Finding>) -> Document {
+        convert_as(if tables.is_empty() { Content::NotADisclosure } else { Content::Tables }, tables, noticed)
+    }
+
+    fn convert_as(content: Content, tables: Vec<crate::model::Table>, noticed: Vec<Finding>) -> Document {
+        document(
+            "x",
+            source(),
+            Metadata::default(),
+            content,
+            Rebuilt { tables, findings: vec![] },
+            Repaired { grids: vec![], repairs: vec![], findings: vec![] },
+            Validated::default(),
+            noticed,
+        )
+    }
+
+    fn table(id: &str, cells: Vec<crate::model::Cell>) -> crate::model::Table {
+        crate::model::Table {
+            id: id.into(),
+            layout: "national".into(),
+            title: id.into(),
+            pages: vec![1],
+            unit: None,
+            empty: cells.is_empty(),
+            notes: vec![],
+            columns: vec![],
+            rows: if cells.is_empty() {
+                vec![]
+            } else {
+                vec![crate::model::Row {
+                    key: "合计".into(),
+                    label: "合计".into(),
+                    code: None,
+                    side: None,
+                    under: None,
+                    seq: None,
+                    page: 1,
+                    line: 1,
+                    cells,
+                }]
+            },
+        }
+    }
+
+    fn cell(raw: &str) -> crate::model::Cell {
+        crate::model::Cell {
+            column: "合计".into(),
+            raw: raw.into(),
+            value: raw.parse().ok(),
+            status: if raw.parse::<rust_decimal::Decimal>().is_ok() {
+                CellStatus::Read
+            } else {
+                CellStatus::Unreadable
+            },
+            inferred_by: None,
+            bbox: None,
+            confidence: None,
+        }
+    }
+
+    #[test]
+    fn tables_without_a_figure_are_flagged_never_ok() {
+        let doc = convert(vec![table("summary", vec![]), table("income", vec![])], vec![]);
+        assert_eq!(doc.status, Status::Flagged);
+        let f = doc.findings.iter().find(|f| f.kind == "no_figures").expect("a no_figures finding");
+        assert_eq!(f.severity, Severity::Error);
+        // An unreadable cell is not a figure either.
+        let doc = convert(vec![table("summary", vec![cell("l2.O0")])], vec![]);
+        assert!(doc.findings.iter().any(|f| f.kind == "no_figures"), "{:?}", doc.findings);
+        // One figure is enough.
+        let doc = convert(vec![table("summary", vec![]), table("income", vec![cell("0.00")])], vec![]);
+        assert!(!doc.findings.iter().any(|f| f.kind == "no_figures"));
+        assert_eq!(doc.status, Status::Ok);
+    }
+
+    #[test]
+    fn a_narrative_part_is_flagged_with_a_warning_not_failed() {
+        let doc = convert_as(Content::Narrative { kind: Kind::Budget }, vec![], vec![]);
+        assert_eq!(doc.status, Status::Flagged);
+        assert_eq!(doc.metadata.part, Some(Part::Narrative));
+        assert_eq!(doc.metadata.kind, Some(Kind::Budget));
+        assert_eq!(doc.findings.len(), 1);
+        assert_eq!(
+            (doc.findings[0].severity, doc.findings[0].kind.as_str()),
+            (Severity::Warning, "tables_published_elsewhere")
+        );
+        assert!(doc.findings[0].message.contains("published in another file"));
+    }
+
+    #[test]
+    fn a_disclosure_whose_tables_were_not_recognised_is_flagged() {
+        let doc = convert_as(Content::UnrecognisedTables { figure_lines: 120 }, vec![], vec![]);
+        assert_eq!(doc.status, Status::Flagged);
+        assert_eq!((doc.findings[0].severity, doc.findings[0].kind.as_str()), (Severity::Error, "no_standard_table"));
+        assert_eq!(doc.metadata.part, None);
+    }
+
+    #[test]
+    fn a_failed_document_gives_its_reason_first() {
+        let remark = Finding::new(Severity::Error, "department_mismatch", "line 3: names the department …");
+        let doc = convert(vec![], vec![remark]);
+        assert_eq!(doc.status, Status::Failed);
+        assert_eq!(doc.findings[0].kind, "not_a_disclosure");
+        assert_eq!(doc.findings.len(), 2, "the remark is kept: {:?}", doc.findings);
+    }
 }

@@ -96,7 +96,8 @@ pub fn check(patterns: &Compiled, tables: &[Table], narrative: &Narrative, out: 
             let m = format!("{actual} of a budget of {budget} is {computed}%, the text says {pct}%");
             findings.push(report(whole.start(), whole.end(), m, None));
         }
-        let after = &text[whole.end()..text.len().min(whole.end() + 24)];
+        // A few characters on: 24 bytes, cut back to a character boundary.
+        let after = crate::label::prefix_within(&text[whole.end()..], 24);
         if let Some(d) = direction.captures(after) {
             let word = &d["dir"];
             let level = (actual - budget).abs() * Decimal::from(100) <= budget.abs();
@@ -164,5 +165,21 @@ mod tests {
         assert_eq!(percent(d("2940.05"), d("2993.92"), d("98.20")), Some(d("98.20")));
         assert_eq!(percent(d("56.95"), d("3052.34"), d("1.87")), Some(d("1.87")));
         assert_eq!(percent(d("1"), d("0"), d("1.0")), None);
+    }
+
+    #[test]
+    fn a_statement_followed_by_mixed_text_does_not_panic() {
+        let (_, patterns) = COMPILED.iter().find(|(k, _)| *k == crate::model::Kind::FinalAccounts).expect("patterns");
+        // The 24 bytes after the statement end inside 年: `。主要原因是2023` is 22 bytes.
+        for text in [
+            "年初预算为100.00万元,支出决算为90.00万元,完成年初预算的90%。主要原因是2023年度项目减少。",
+            "年初预算为100.00万元,支出决算为90.00万元。决算数小于预算数的主要原因是2023年项目减少。",
+        ] {
+            let narrative = Narrative { text: text.to_string(), pages: vec![(0, 1)] };
+            let mut out = Compared::default();
+            check(patterns, &[], &narrative, &mut out);
+            assert_eq!(out.checked, 1, "{text}");
+            assert_eq!(out.mismatched, 0, "{text}: {:?}", out.findings);
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::label::nfkc;
+use crate::label::{entity_name, nfkc};
 use crate::layout::Layout;
 use crate::model::{Finding, Metadata, Severity};
 
@@ -79,8 +79,9 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
     if let Some(department) = &metadata.department {
         for line in &layout.lines {
             let text = nfkc(&line.text());
+            // Compared as names: `…中心` and `…中心单位`, `…局` and `…局（本级）` are one entity.
             if let Some(c) = DEPARTMENT.captures(&text)
-                && &c[1] != department
+                && entity_name(&c[1]) != entity_name(department)
             {
                 out.push(finding(
                     "department_mismatch",
@@ -116,6 +117,17 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_run_on_into_the_unit_is_the_same_department() {
+        let layout =
+            crate::testing::layout("编制单位：上海市某某事务中心\t单位：元\n编制单位：上海市某某研究院\t单位：元\n");
+        let metadata = Metadata { department: Some("上海市某某事务中心".into()), ..Metadata::default() };
+        let findings = check(&layout, &metadata);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].kind, "department_mismatch");
+        assert!(findings[0].message.contains("上海市某某研究院"), "{}", findings[0].message);
+    }
 
     #[test]
     fn placeholders_are_recognised() {

@@ -45,12 +45,13 @@ pub fn candidates(text: &str) -> Vec<String> {
             push(t.into_iter().collect());
         }
     }
-    let digits: String = chars.iter().filter(|c| **c != '.').collect();
+    // Split by characters, not bytes: the text may hold a character that is not ASCII.
+    let digits: Vec<char> = chars.iter().copied().filter(|c| *c != '.').collect();
     // A lost or moved decimal point: every placement with one or two decimals.
     for decimals in [1usize, 2] {
         if digits.len() > decimals {
             let (int, frac) = digits.split_at(digits.len() - decimals);
-            push(format!("{int}.{frac}"));
+            push(format!("{}.{}", int.iter().collect::<String>(), frac.iter().collect::<String>()));
         }
     }
     // A dropped digit: any digit at any position.
@@ -235,6 +236,14 @@ fn set(tables: &mut [Table], at: &At, value: Decimal) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_is_not_ascii_is_split_between_characters() {
+        // By bytes, `52万` would be cut inside 万 when a decimal point is placed.
+        for text in ["52万", "5２.7", "１９３。３０"] {
+            assert!(candidates(text).iter().all(|c| Decimal::from_str(c).is_ok()), "{text}");
+        }
+    }
 
     #[test]
     fn candidates_cover_confusions_points_and_dropped_digits() {

@@ -240,7 +240,11 @@ pub(crate) fn subject_row(table: &Table, names: &[String]) -> Option<usize> {
         let Some(code) = r.code.as_deref() else { return false };
         &label_key(&r.label) == last
             && names.iter().rev().skip(1).zip([5usize, 3].iter().filter(|&&n| n < code.len())).all(|(name, &n)| {
-                table.rows.iter().any(|p| p.code.as_deref() == Some(&code[..n]) && &label_key(&p.label) == name)
+                let parent = code.get(..n); // `None` (no parent) rather than a cut inside a character
+                table
+                    .rows
+                    .iter()
+                    .any(|p| parent.is_some() && p.code.as_deref() == parent && &label_key(&p.label) == name)
             })
     })
 }
