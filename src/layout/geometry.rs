@@ -464,6 +464,60 @@ mod tests {
         assert_eq!(lines(&[page(g, vec![])])[0].cells, ["部门"]);
     }
 
+    /// One glyph per text object, as the Foxit export of Chongqing's disclosures draws
+    /// them: the collector cannot measure an advance and gives each ASCII glyph 0.55 em.
+    fn drawn_one_by_one(text: &str, x: f32, y: f32, pitch: f32, size: f32) -> Vec<Glyph> {
+        let mut x = x;
+        let mut out = Vec::new();
+        for c in text.chars() {
+            // The point is drawn 0.38 em after the digit before it, inside that digit's
+            // nominal (font) advance, and the fraction a full pitch and a quarter after it.
+            let step = if c == '.' { size * 0.38 - pitch } else { 0.0 };
+            x += step;
+            let width = if c.is_ascii() { size * 0.55 } else { size };
+            out.push(Glyph { text: Some(c.to_string()), x, y, size, width, confidence: None });
+            x += if c == '.' { size * 0.64 } else { pitch };
+        }
+        out
+    }
+
+    #[test]
+    fn a_figure_whose_point_is_kerned_into_the_digit_before_is_one_figure() {
+        // Page 1 of a Chongqing disclosure: digits at a 0.51-em pitch on a baseline 1.85 pt
+        // below the Chinese text's, each glyph its own text object. Word-based readers
+        // (poppler) cut such a figure at the point (`12,672` / `.73`); glyph geometry does not.
+        let size = 13.68;
+        let mut g = drawn_one_by_one("一般公共预算拨款", 475.58, 458.63, 13.97, size);
+        g.extend(drawn_one_by_one("12,672.73", 586.98, 460.48, 6.99, size));
+        g.extend(drawn_one_by_one("万元", 656.84, 458.63, 13.97, size));
+        assert!((g[14].x - 627.15).abs() < 0.1 && g[14].x < g[13].x + g[13].width, "the point as printed");
+        assert_eq!(lines(&[page(g, vec![])])[0].cells, ["一般公共预算拨款12,672.73", "万元"]);
+        // In a ruled table, right-aligned against the column's ruling.
+        let rules = vec![vertical(100.0, 50.0, 200.0), vertical(200.0, 50.0, 200.0), vertical(300.0, 50.0, 200.0)];
+        let mut g = drawn_one_by_one("一般公共预算资金", 105.0, 120.0, 10.5, 10.29);
+        g.extend(drawn_one_by_one("12,672.73", 252.0, 121.0, 5.26, 10.29));
+        assert_eq!(lines(&[page(g, rules)])[0].cells, ["一般公共预算资金", "12,672.73"]);
+    }
+
+    #[test]
+    fn chongqing_figures_drawn_in_pieces_are_read_whole() {
+        // A real page of the shared corpus (`../shared/corpus`) whose figures poppler splits
+        // in two at the point.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/pdf/chongqing/chongqing-2026年重庆市气象局部门预算.pdf"
+        );
+        let input = crate::source::read(std::path::Path::new(path)).map_err(|e| e.0.to_string()).expect(path);
+        let crate::source::Content::Pdf(pages) = &input.content else { panic!("a PDF") };
+        let lines = lines(pages);
+        let on = |page: u32| lines.iter().filter(move |l| l.page == page);
+        assert!(on(1).any(|l| l.cells.iter().any(|c| c.ends_with("一般公共预算拨款12,672.73"))));
+        let row = on(6).find(|l| l.cells.first().is_some_and(|c| c == "一、一般公共预算资金")).expect("income row");
+        assert_eq!(row.cells[..2], ["一、一般公共预算资金", "12,672.73"]);
+        // No fraction was left on its own anywhere in the document.
+        assert!(lines.iter().flat_map(|l| &l.cells).all(|c| !c.trim().starts_with('.')));
+    }
+
     #[test]
     fn text_outside_a_grid_is_split_at_gaps() {
         let mut g = glyphs("编制部门:某局", 50.0, 30.0, 12.0);
