@@ -26,31 +26,74 @@ static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,30}?)[0-9]{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
 });
-/// A section number before a heading (`第二部分`): never a name.
-static PART_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^第[一二三四五六七八九十]+部分").expect("part"));
 /// The cover's title: the entity, its consolidation, the year before or after the name, and
 /// the scope (`2026年度泉州市公安局(本级)单位预算`, `无锡市商务局2026年度部门预算公开`).
+/// Ideographs as ranges, not `\p{Han}`: a fraction of the compile time.
 static COVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[0-9]{4}年度?)?(?P<name>\p{Han}[\p{Han}()]{3,40}?)(?:\((?P<consolidation>本级|汇总)\))?(?:[0-9]{4}年度?)?(?P<scope>部门|单位)(?:预算|决算)",
+        r"^(?:[0-9]{4}年度?)?(?P<name>[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}][\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}()]{3,40}?)(?:\((?P<consolidation>本级|汇总)\))?(?:[0-9]{4}年度?)?(?P<scope>部门|单位)(?:预算|决算)",
     )
     .expect("cover")
 });
-/// How a document names itself: `部门预算`, `单位决算`.
-static SELF_NAMED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(部门|单位)(?:预算|决算)").expect("self-named"));
-/// The consolidation printed with the document's name.
-static CONSOLIDATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\((本级|汇总)\)").expect("consolidation"));
-static HEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9]{4})年").expect("heading year"));
 /// A unit stated anywhere on a line: `单位:元` (never `编制单位:…`, which names no unit).
 static UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"单位:(万元|元)").expect("unit"));
 static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]\s*万元").expect("wan yuan"));
-/// A printed figure: `12,672.73`, `0.00`.
-static FIGURE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9],[0-9]{3}|[0-9]\.[0-9]").expect("figure"));
+
+// Plain string searches where a pattern is simple: every document runs these, and a
+// compiled pattern costs milliseconds in a debug build.
+
+/// How a document names itself: `部门预算`, `单位决算`.
+const SELF_NAMES: [(&str, Scope); 4] = [
+    ("部门预算", Scope::Department),
+    ("部门决算", Scope::Department),
+    ("单位预算", Scope::Unit),
+    ("单位决算", Scope::Unit),
+];
+
+/// The scope of the first self-naming in `text`.
+fn self_named(text: &str) -> Option<Scope> {
+    SELF_NAMES
+        .iter()
+        .filter_map(|(w, scope)| text.find(w).map(|at| (at, *scope)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, s)| s)
+}
+
+/// The first consolidation printed in `text` (NFKC): `(本级)`, `(汇总)`.
+fn consolidation_in(text: &str) -> Option<Consolidation> {
+    [("(本级)", Consolidation::Own), ("(汇总)", Consolidation::Consolidated)]
+        .iter()
+        .filter_map(|(w, c)| text.find(w).map(|at| (at, *c)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, c)| c)
+}
+
+/// A section number (`第二部分`): never a name.
+fn is_part_number(text: &str) -> bool {
+    text.strip_prefix('第')
+        .and_then(|rest| rest.split_once("部分"))
+        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c)))
+}
+
+/// A printed figure in the text: `12,672.73`, `0.00`.
+fn has_figure(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(3).any(|w| w[0].is_ascii_digit() && matches!(w[1], ',' | '.') && w[2].is_ascii_digit())
+}
+
+/// The first year printed as `2026年`.
+fn year_in(text: &str) -> Option<i32> {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(5)
+        .find(|w| w[..4].iter().all(char::is_ascii_digit) && w[4] == '年')
+        .and_then(|w| w[..4].iter().collect::<String>().parse().ok())
+}
 
 /// Reads the metadata the layout found.
 pub fn metadata(layout: &Layout) -> Metadata {
     let heading = heading(layout);
-    let cover = COVER.captures(&heading);
+    let cover = self_named(&heading).and_then(|_| COVER.captures(&heading));
     let year = layout.banner.as_ref().and_then(|b| b.year).or_else(|| heading_year(&heading)).or_else(|| {
         layout.lines.iter().find_map(|l| {
             let text = nfkc(&l.text());
@@ -69,15 +112,12 @@ pub fn metadata(layout: &Layout) -> Metadata {
     let department = printed.as_deref().map(entity_name).filter(|n| n.chars().count() >= 2);
     let scope = cover
         .as_ref()
-        .map(|c| c["scope"].to_string())
-        .or_else(|| SELF_NAMED.captures(&heading).map(|c| c[1].to_string()))
-        .or_else(|| SELF_NAMED.captures(&running_text(layout)).map(|c| c[1].to_string()))
-        .map(|s| if s == "单位" { Scope::Unit } else { Scope::Department });
-    let printed_compact = printed.as_deref().map(|p| nfkc(p).replace(char::is_whitespace, "")).unwrap_or_default();
-    let consolidation = CONSOLIDATION
-        .captures(&heading)
-        .or_else(|| CONSOLIDATION.captures(&printed_compact))
-        .map(|c| if &c[1] == "本级" { Consolidation::Own } else { Consolidation::Consolidated });
+        .map(|c| if &c["scope"] == "单位" { Scope::Unit } else { Scope::Department })
+        .or_else(|| self_named(&heading))
+        .or_else(|| self_named(&layout.narrative.text))
+        .or_else(|| layout.blocks.iter().find_map(|b| self_named(&nfkc(&b.title.text()))));
+    let consolidation = consolidation_in(&heading)
+        .or_else(|| printed.as_deref().and_then(|p| consolidation_in(&nfkc(p).replace(char::is_whitespace, ""))));
     Metadata {
         kind: layout.kind,
         year,
@@ -104,9 +144,9 @@ fn heading(layout: &Layout) -> String {
         if *page.get_or_insert(line.page) != line.page
             || text == "目录"
             || text.contains(['。', ',', ';', '，', '；'])
-            || FIGURE.is_match(&text)
+            || has_figure(&text)
             || has_ordinal(&text)
-            || PART_NUMBER.is_match(&text)
+            || is_part_number(&text)
             || out.chars().count() > 80
         {
             break;
@@ -118,19 +158,10 @@ fn heading(layout: &Layout) -> String {
 
 /// The year the heading states with the document's name (`2026年度…部门预算`).
 fn heading_year(heading: &str) -> Option<i32> {
-    if !SELF_NAMED.is_match(heading) && !heading.contains("预算") && !heading.contains("决算") {
+    if !heading.contains("预算") && !heading.contains("决算") {
         return None;
     }
-    HEADING_YEAR.captures(heading).and_then(|c| c[1].parse().ok())
-}
-
-/// All lines run together (NFKC, no white space), for what the document says of itself.
-fn running_text(layout: &Layout) -> String {
-    layout
-        .lines
-        .iter()
-        .flat_map(|l| nfkc(&l.text()).chars().filter(|c| !c.is_whitespace()).collect::<Vec<_>>())
-        .collect()
+    year_in(heading)
 }
 
 /// The most frequent explicit unit (a unit line, else `单位：元` printed after other words
@@ -170,7 +201,7 @@ fn compiler(layout: &Layout) -> Option<String> {
 fn named_heading(layout: &Layout) -> Option<String> {
     layout.lines.iter().find_map(|l| {
         let text: String = nfkc(&l.text()).chars().filter(|c| !c.is_whitespace()).collect();
-        HEADING.captures(&text).map(|c| c[1].to_string()).filter(|name| !PART_NUMBER.is_match(name))
+        HEADING.captures(&text).map(|c| c[1].to_string()).filter(|name| !is_part_number(name))
     })
 }
 
@@ -215,6 +246,19 @@ mod tests {
         assert_eq!(m.department.as_deref(), Some("某某市司法局"));
         assert_eq!(m.consolidation, Some(Consolidation::Own));
         assert_eq!(m.scope, Some(Scope::Department));
+    }
+
+    #[test]
+    fn plain_searches_read_cjk_text() {
+        assert_eq!(self_named("上海市2026年市级单位预算预算单位:某某中心"), Some(Scope::Unit));
+        assert_eq!(self_named("二、部门预算单位构成"), Some(Scope::Department));
+        assert_eq!(self_named("预算单位:某某中心"), None);
+        assert_eq!(consolidation_in("某局(汇总)2026年度部门决算"), Some(Consolidation::Consolidated));
+        assert!(is_part_number("第二部分2026年部门预算表"));
+        assert!(!is_part_number("第一中学"));
+        assert!(has_figure("收入12,672.73万元") && has_figure("0.00") && !has_figure("2026年度"));
+        assert_eq!(year_in("某某局2026年度部门预算"), Some(2026));
+        assert_eq!(year_in("二〇二五年七月"), None);
     }
 
     #[test]
