@@ -37,7 +37,10 @@ fn the_real_corpus_holds_its_health_floors() {
     eprintln!("{line}");
     assert_eq!(count(&line, "converted"), 71, "every disclosure converts: {line}");
     assert_eq!(count(&line, "tables>=5"), 71, "five standard tables or more in each: {line}");
-    assert_eq!(count(&line, "others_failed"), 8, "non-disclosures and narrative halves are not tables: {line}");
+    // Of the 8 inputs that print no standard table, 5 are not disclosures (failed) and 3 are
+    // narrative halves of split publications (flagged with `part: narrative`; one of them is a
+    // scanned explanation half the manifest lists as `other`).
+    assert_eq!(count(&line, "others_failed"), 5, "non-disclosures fail, narrative halves do not: {line}");
     let pass: f64 = field(&line, "identity_pass").parse().expect("identity_pass");
     assert!(pass >= 0.94, "identity pass {pass} below its floor 0.94: {line}");
     assert!(count(&line, "unreadable") <= 716, "unreadable cells above the floor 716: {line}");
