@@ -120,7 +120,12 @@ pub fn is_ideograph(c: char) -> bool {
 
 /// Number of CJK ideographs in `s`.
 pub fn cjk_count(s: &str) -> usize {
-    s.chars().filter(|c| matches!(c, '\u{4e00}'..='\u{9fff}')).count()
+    s.chars().filter(|&c| is_cjk(c)).count()
+}
+
+/// A CJK unified ideograph (the basic block printed text uses).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}')
 }
 
 /// The longest start of `s` that is at most `max` bytes and ends between two characters, so

@@ -79,14 +79,6 @@ pub struct Block {
     pub unit: Option<String>,
 }
 
-impl Block {
-    /// Nothing but the title: no header, 栏次 line, body or note under it yet.
-    fn is_bare_title(&self) -> bool {
-        self.notes.is_empty()
-            && self.segments.iter().all(|s| s.header.is_empty() && s.numbers.is_none() && s.body.is_empty())
-    }
-}
-
 /// The part of a table on one page: its header, 栏次 line and body.
 #[derive(Debug, Clone, Default)]
 pub struct Segment {
@@ -215,15 +207,12 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
     let mut kind = None;
     let mut current: Option<Block> = None;
     let close = |block: Option<Block>, blocks: &mut Vec<Block>, kind: Option<Kind>| {
-        // Text under a title that has no body, no 栏次 line and names none of the table's
-        // columns: the title was a contents entry or a heading of the narrative.
+        // A title with no body, 栏次 line or note under it, and no header line naming one of
+        // the table's columns, was a contents entry, a running heading over the table's own
+        // title, or a heading of the narrative: not a table.
         let block = block.filter(|b| {
-            let named = b.segments.iter().flat_map(|s| &s.header).any(|l| {
-                template::variants(kind.unwrap_or(Kind::Budget), &b.template.id)
-                    .iter()
-                    .any(|t| t.vocabulary_score(l.filled().map(|(_, c)| c)) > 0)
-            });
-            named || b.segments.iter().any(|s| !s.body.is_empty() || s.numbers.is_some())
+            let named = b.segments.iter().flat_map(|s| &s.header).any(|l| names_columns(kind, &b.template.id, l));
+            named || !b.notes.is_empty() || b.segments.iter().any(|s| !s.body.is_empty() || s.numbers.is_some())
         });
         blocks.extend(block.map(|mut b| {
             // A page begun after the table's last row (narrative follows) is not the table's.
@@ -236,11 +225,6 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
     };
     for (i, line) in lines.iter().enumerate() {
         let title = title_of(line);
-        if title.is_some() && current.as_ref().is_some_and(Block::is_bare_title) {
-            // A title followed by another title is a contents entry or a running heading
-            // printed above the table's own title, not a table.
-            current = None;
-        }
         if let Some(Recognised::Other) = title {
             // Another table begins: the standard one before it has ended.
             close(current.take(), &mut blocks, kind);
@@ -300,9 +284,7 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
         let continued = block.segments.len() > 1;
         // A continued page's line that names none of the table's columns is a row, not its
         // header printed again (`使用非财政拨款结余` at the top of the summary's second page).
-        let names_columns = template::variants(kind.unwrap_or(Kind::Budget), &block.template.id)
-            .iter()
-            .any(|t| t.vocabulary_score(line.filled().map(|(_, c)| c)) > 0);
+        let names_columns = names_columns(kind, &block.template.id, line);
         let lone_words = matches!(line.filled().collect::<Vec<_>>()[..], [(0, _)]);
         let seg = block.segments.last_mut().expect("a block has a segment");
         let in_body = seg.numbers.is_some() || !seg.body.is_empty();
@@ -350,6 +332,13 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
         keep
     });
     (blocks, kind)
+}
+
+/// True when the line names a column or header group of some template of the role `id`.
+fn names_columns(kind: Option<Kind>, id: &str, line: &Line) -> bool {
+    template::variants(kind.unwrap_or(Kind::Budget), id)
+        .iter()
+        .any(|t| t.vocabulary_score(line.filled().map(|(_, c)| c)) > 0)
 }
 
 /// A numbered section heading (`七、国有资产信息`) alone on its line. Only meaningful

@@ -162,15 +162,7 @@ pub fn columns(block: &Block, log: &mut Log) -> Vec<Column> {
         .iter()
         .take(count)
         .enumerate()
-        .map(|(i, c)| Column {
-            key: label_key(&c.label),
-            label: c.label.clone(),
-            path: c.path.clone(),
-            number: numbered.then(|| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-            role: c.role,
-            side: c.side,
-            block: c.block,
-        })
+        .map(|(i, c)| c.column(numbered.then(|| u32::try_from(i + 1).unwrap_or(u32::MAX))))
         .collect()
 }
 

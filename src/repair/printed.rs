@@ -12,7 +12,7 @@
 //! it fits at least as well: it carries the OCR repairs of garbled headers.
 
 use crate::extract::Line;
-use crate::label::{cjk_count, dewrap, label_key, nfkc};
+use crate::label::{cjk_count, dewrap, is_cjk, label_key, nfkc};
 use crate::layout::Block;
 use crate::model::{Column, ColumnRole};
 use crate::tables::template::TableTemplate;
@@ -42,7 +42,7 @@ fn header_texts(block: &Block) -> Vec<Vec<String>> {
             let text = dewrap(&nfkc(c));
             // A footnote number after a header's words (`人员经费3`) is not part of its name.
             let text = match text.trim_end_matches(|c: char| c.is_ascii_digit()) {
-                t if t.len() < text.len() && t.ends_with(|c: char| cjk_count(&c.to_string()) > 0) => t.to_string(),
+                t if t.len() < text.len() && t.ends_with(is_cjk) => t.to_string(),
                 _ => text,
             };
             if texts.len() <= p {
@@ -78,18 +78,14 @@ fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
     }
     for k in 0..words.len() {
         let joined: String = words[k..].iter().map(|w| w.as_str()).collect();
-        let key = label_key(&joined);
-        let named: Vec<usize> =
-            template.columns.iter().enumerate().filter(|(_, c)| c.names(&key)).map(|(i, _)| i).collect();
+        let named = names(&label_key(&joined));
         if !named.is_empty() {
             return (named, joined);
         }
     }
     // A single piece may name it where the pieces above are a group the template lacks.
     for w in words.iter().rev() {
-        let key = label_key(w);
-        let named: Vec<usize> =
-            template.columns.iter().enumerate().filter(|(_, c)| c.names(&key)).map(|(i, _)| i).collect();
+        let named = names(&label_key(w));
         if !named.is_empty() {
             return (named, (*w).clone());
         }
@@ -153,7 +149,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if let Some(&i) = candidates.iter().find(|&&i| !taken[i]).or(other_side.as_ref()) {
             taken[i] = true;
             named += 1;
-            out.push(Printed { position, column: from_template(template, i), template: Some(i) });
+            out.push(Printed { position, column: template.columns[i].column(None), template: Some(i) });
             continue;
         }
         let (figures, codes, small, words) = body_profile(block, position);
@@ -174,7 +170,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if role != ColumnRole::Value {
             if let Some(i) = free(role, &taken) {
                 taken[i] = true;
-                out.push(Printed { position, column: from_template(template, i), template: Some(i) });
+                out.push(Printed { position, column: template.columns[i].column(None), template: Some(i) });
             }
             continue;
         }
@@ -201,7 +197,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     {
         taken[i] = true;
         named += 1;
-        first.column = from_template(template, i);
+        first.column = template.columns[i].column(None);
         first.template = Some(i);
     }
     let values = out.iter().any(|p| p.column.role == ColumnRole::Value);
@@ -217,17 +213,4 @@ pub fn width(block: &Block) -> usize {
         .map(|l| l.cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1))
         .max()
         .unwrap_or(0)
-}
-
-fn from_template(template: &TableTemplate, i: usize) -> Column {
-    let c = &template.columns[i];
-    Column {
-        key: label_key(&c.label),
-        label: c.label.clone(),
-        path: c.path.clone(),
-        number: None,
-        role: c.role,
-        side: c.side,
-        block: c.block,
-    }
 }

@@ -112,6 +112,19 @@ pub struct ColumnTemplate {
 }
 
 impl ColumnTemplate {
+    /// The output column this template column is, with its 栏次 number where printed.
+    pub fn column(&self, number: Option<u32>) -> crate::model::Column {
+        crate::model::Column {
+            key: label::label_key(&self.label),
+            label: self.label.clone(),
+            path: self.path.clone(),
+            number,
+            role: self.role,
+            side: self.side,
+            block: self.block,
+        }
+    }
+
     /// True when `key` (a label_key) names this column.
     pub fn names(&self, key: &str) -> bool {
         label::label_key(&self.label) == key || self.aliases.iter().any(|a| label::label_key(a) == key)
