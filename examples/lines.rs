@@ -47,6 +47,11 @@ fn main() {
                     s.numbers.is_some(),
                     s.body.len()
                 );
+                if std::env::args().any(|a| a == "--cells") {
+                    for l in s.header.iter().chain(&s.numbers).chain(&s.body) {
+                        println!("    l{}: {}", l.number, l.cells.join(" | "));
+                    }
+                }
             }
         }
         return;

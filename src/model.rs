@@ -396,8 +396,12 @@ pub struct Checks {
     pub exact: u32,
     /// Held within the rounding tolerance.
     pub rounding: u32,
-    /// Failed beyond rounding.
+    /// Failed beyond rounding (identities that must hold).
     pub violated: u32,
+    /// Soft checks (conventions that hold for most departments) that failed: warnings,
+    /// not counted in `violated`.
+    #[serde(default)]
+    pub soft_violated: u32,
     /// Cells filled from an identity.
     pub inferred: u32,
     /// Figures stated in the narrative and compared with the tables.

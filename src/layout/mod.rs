@@ -9,6 +9,7 @@
 
 mod banner;
 pub mod geometry;
+mod running;
 
 use crate::extract::{Extracted, Line, Text};
 use crate::model::Kind;
@@ -99,7 +100,8 @@ pub fn segment(extracted: &Extracted) -> Layout {
     refine_pages(&mut lines, banner.as_ref());
     let pages = pages.max(lines.iter().map(|l| l.page).max().unwrap_or(1));
     let units = lines.iter().filter_map(|l| unit_of(l).map(|u| (l.number, u))).collect();
-    let (blocks, kind) = blocks(&lines, banner.as_ref());
+    let running = running::find(&lines);
+    let (blocks, kind) = blocks(&lines, banner.as_ref(), &running);
     let narrative = narrative(&lines, &blocks);
     Layout { lines, pages, banner, kind, units, blocks, narrative }
 }
@@ -107,9 +109,11 @@ pub fn segment(extracted: &Extracted) -> Layout {
 /// The unit a `单位: 万元` line states.
 pub fn unit_of(line: &Line) -> Option<String> {
     let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
-    let at = text.find("单位:")?;
-    let rest = &text[at + "单位:".len()..];
-    ["万元", "元"].iter().find(|u| rest.starts_with(*u)).map(|u| u.to_string())
+    // `编制单位:某局 单位:万元`: the unit follows whichever `单位:` names one.
+    text.match_indices("单位:").find_map(|(at, _)| {
+        let rest = &text[at + "单位:".len()..];
+        ["万元", "元"].iter().find(|u| rest.starts_with(*u)).map(|u| u.to_string())
+    })
 }
 
 /// Without form feeds, a page starts at each page banner (or at the table title just
@@ -170,9 +174,33 @@ fn is_page_number(line: &Line) -> bool {
     PAGE.is_match(&text)
 }
 
-/// True for the 栏次 line (OCR also reads it as 兰次).
+/// A page's last line that is a lone number of up to four digits: its page number.
+fn is_bare_page_number(lines: &[Line], at: usize) -> bool {
+    let line = &lines[at];
+    let text = line.text();
+    let lone = line.filled().count() == 1 && (1..=4).contains(&text.len()) && text.chars().all(|c| c.is_ascii_digit());
+    lone && lines[at + 1..].iter().find(|l| !l.is_blank()).is_none_or(|next| next.page != line.page)
+}
+
+/// True for the 栏次 line (OCR also reads it as 兰次), or a line of column numbers `1 2 3 …`
+/// after marker cells (`**`, `甲`, `乙`) that ends a header without the word 栏次.
 pub fn is_numbers_line(line: &Line) -> bool {
-    line.filled().next().is_some_and(|(_, c)| c.starts_with("栏次") || c.starts_with("兰次") || c.starts_with("栏 次"))
+    if line
+        .filled()
+        .next()
+        .is_some_and(|(_, c)| c.starts_with("栏次") || c.starts_with("兰次") || c.starts_with("栏 次"))
+    {
+        return true;
+    }
+    let cells: Vec<String> = line.filled().map(|(_, c)| crate::label::nfkc(c).replace(' ', "")).collect();
+    let marker = |c: &String| c.chars().all(|ch| "*#甲乙丙丁栏次行".contains(ch));
+    let numbers: Vec<u32> = cells.iter().skip_while(|c| marker(c)).map_while(|c| c.parse().ok()).collect();
+    let leading = cells.iter().take_while(|c| marker(c)).count();
+    // Without a marker cell, three numbers at least (a body row of small integers is not one).
+    numbers.len() >= if leading > 0 { 1 } else { 3 }
+        && leading + numbers.len() == cells.len()
+        && numbers[0] <= 2
+        && numbers.windows(2).all(|w| w[1] == w[0] + 1)
 }
 
 /// True for a line whose first cell is a 序号 (an integer): a body row.
@@ -202,7 +230,11 @@ fn is_prose(line: &Line) -> bool {
 }
 
 /// Walks the lines and cuts out the standard tables.
-fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>) {
+fn blocks(
+    lines: &[Line],
+    banner: Option<&Banner>,
+    running: &std::collections::BTreeSet<String>,
+) -> (Vec<Block>, Option<Kind>) {
     let mut blocks: Vec<Block> = Vec::new();
     let mut kind = None;
     let mut current: Option<Block> = None;
@@ -254,11 +286,13 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
             continue;
         }
         let Some(block) = current.as_mut() else { continue };
-        if line.is_blank() || is_page_number(line) {
+        if line.is_blank() || is_page_number(line) || is_bare_page_number(lines, i) {
             continue;
         }
         let last_page = block.segments.last().expect("a block has a segment").page;
-        let furniture = banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line));
+        let furniture = banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line))
+            || running.contains(&crate::label::label_key(&line.text()))
+            || crate::tables::template::is_table_number(&line.text());
         if furniture || line.page != last_page {
             // A new page of the same table begins (its header may be printed again).
             let seg = block.segments.last().expect("a block has a segment");
@@ -286,11 +320,17 @@ fn blocks(lines: &[Line], banner: Option<&Banner>) -> (Vec<Block>, Option<Kind>)
         // header printed again (`使用非财政拨款结余` at the top of the summary's second page).
         let names_columns = names_columns(kind, &block.template.id, line);
         let lone_words = matches!(line.filled().collect::<Vec<_>>()[..], [(0, _)]);
+        // A header line printed again on a continued page, word for word.
+        let key = crate::label::label_key(&line.text());
+        let repeated = continued
+            && block.segments.iter().flat_map(|s| &s.header).any(|h| crate::label::label_key(&h.text()) == key);
         let seg = block.segments.last_mut().expect("a block has a segment");
         let in_body = seg.numbers.is_some() || !seg.body.is_empty();
         if !in_body {
             if is_numbers_line(line) {
                 seg.numbers = Some(line.clone());
+            } else if repeated {
+                seg.header.push(line.clone());
             } else if continued && seg.header.is_empty() && lone_words && !names_columns && !has_figure(line) {
                 // A new page that opens with a heading of its own: the table has ended.
                 close(current.take(), &mut blocks, kind);

@@ -35,7 +35,10 @@ fn header_texts(block: &Block) -> Vec<Vec<String>> {
     let header: &[Line] = block.segments.iter().map(|s| s.header.as_slice()).find(|h| !h.is_empty()).unwrap_or(&[]);
     let mut texts: Vec<Vec<String>> = Vec::new();
     for line in header {
-        if nfkc(&line.text()).trim_start().starts_with("单位") || crate::layout::unit_of(line).is_some() {
+        // `单位：万元`, `单位名称：…`, `编制单位：…` are not header words; `单位名称` alone is
+        // (the label column of a table keyed by unit).
+        let first = line.filled().next().map(|(_, c)| nfkc(c)).unwrap_or_default();
+        if first.contains(':') || crate::layout::unit_of(line).is_some() {
             continue;
         }
         for (p, c) in line.filled() {
@@ -84,9 +87,19 @@ fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
         }
     }
     // A single piece may name it where the pieces above are a group the template lacks.
-    for w in words.iter().rev() {
+    // A named piece above unnamed ones is a merged group over this column and its
+    // neighbours (`财政拨款收入` over `一般公共预算`, `政府性基金预算`): the leaf is below it.
+    for (k, w) in words.iter().enumerate().rev() {
         let named = names(&label_key(w));
         if !named.is_empty() {
+            if k + 1 < words.len() {
+                let below: String = words[k + 1..].iter().map(|w| w.as_str()).collect();
+                // `项目支出 / 项目支出总数`: the group's own total printed under it.
+                if label_key(&below).starts_with(&label_key(w)) {
+                    return (named, below);
+                }
+                return (Vec::new(), below);
+            }
             return (named, (*w).clone());
         }
     }
@@ -131,10 +144,25 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         .count();
     let width = width(block);
     let mut taken = vec![false; template.columns.len()];
+    // Code and label columns the header names somewhere are not free for a column told by
+    // its body (`预算单位` before `科目编码 | 科目名称`).
+    let reserved: Vec<usize> = leaves
+        .iter()
+        .filter_map(|(named, _)| match named[..] {
+            [i] if template.columns[i].role != ColumnRole::Value => Some(i),
+            _ => None,
+        })
+        .collect();
+    let total = template.columns.iter().position(|c| c.role == ColumnRole::Value);
     let mut out: Vec<Printed> = Vec::new();
     let mut named = 0;
     for position in 0..width {
-        let (candidates, printed) = leaves.get(position).cloned().unwrap_or_default();
+        let (mut candidates, printed) = leaves.get(position).cloned().unwrap_or_default();
+        // The table's total is its first figure column: a 小计 further right is a group's
+        // (`政府采购项目 / 小计`), not the table's.
+        if !template.two_sided && out.iter().any(|p| p.column.role == ColumnRole::Value) {
+            candidates.retain(|&i| Some(i) != total || TOTALS.contains(&label_key(&printed).as_str()));
+        }
         // A name printed on both sides of a two-sided table (预算数 | 预算数) whose template
         // names the second side's figure otherwise (合计): the side's free figure column.
         let side = out.last().and_then(|p| p.column.side);
@@ -156,7 +184,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         // Codes or labels under no template name (功能分类, 科目): the template's code or
         // label column where it is still free.
         let free = |role: ColumnRole, taken: &[bool]| {
-            template.columns.iter().enumerate().position(|(i, c)| c.role == role && !taken[i])
+            template.columns.iter().enumerate().position(|(i, c)| c.role == role && !taken[i] && !reserved.contains(&i))
         };
         let role = if codes > 0 && codes >= figures + words && small < codes {
             ColumnRole::Code
@@ -171,29 +199,22 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             if let Some(i) = free(role, &taken) {
                 taken[i] = true;
                 out.push(Printed { position, column: template.columns[i].column(None), template: Some(i) });
+            } else if role == ColumnRole::Label && !printed.is_empty() {
+                // Words under a name of their own beside the template's label (`预算单位`
+                // beside `科目名称`): a label of its own, naming the rows it heads.
+                out.push(Printed { position, column: own_column(&printed, role, side), template: None });
             }
             continue;
         }
-        out.push(Printed {
-            position,
-            column: Column {
-                key: label_key(&printed),
-                label: printed,
-                path: Vec::new(),
-                number: None,
-                role,
-                side,
-                block: None,
-            },
-            template: None,
-        });
+        out.push(Printed { position, column: own_column(&printed, role, side), template: None });
     }
-    // The total printed as 小计 or 总计 where the template says 合计 (a table of one group).
-    let total = template.columns.iter().position(|c| c.role == ColumnRole::Value);
+    // The total printed as 小计 or 总计 where the template says 合计 (a table of one group),
+    // or a table's only figure column under a name of its own (`预算`): the total.
+    let only = out.iter().filter(|p| p.column.role == ColumnRole::Value).count() == 1 && !template.two_sided;
     if let Some(i) = total.filter(|&i| !taken[i])
         && let Some(first) = out.iter_mut().find(|p| p.column.role == ColumnRole::Value)
         && first.template.is_none()
-        && TOTALS.iter().any(|t| first.column.key.ends_with(t))
+        && (only || TOTALS.iter().any(|t| first.column.key.ends_with(t)))
     {
         taken[i] = true;
         named += 1;
@@ -201,7 +222,22 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         first.template = Some(i);
     }
     let values = out.iter().any(|p| p.column.role == ColumnRole::Value);
+    let chosen: Vec<(usize, &str)> = out.iter().map(|p| (p.position, p.column.key.as_str())).collect();
+    tracing::debug!(table = %template.id, named, positional, ?leaves, ?chosen, "columns from the printed header");
     (named > positional && values).then_some(out)
+}
+
+/// A printed column no template column names, keyed by its printed name.
+fn own_column(printed: &str, role: ColumnRole, side: Option<crate::model::Side>) -> Column {
+    Column {
+        key: label_key(printed),
+        label: printed.to_string(),
+        path: Vec::new(),
+        number: None,
+        role,
+        side,
+        block: None,
+    }
 }
 
 /// One past the last cell position with text in the table's header, 栏次 line or body.

@@ -94,14 +94,21 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
     for printed in &grid.rows {
         for (i, column) in grid.columns.iter().enumerate() {
             let cell = &printed.cells[i];
-            let item = template.columns.get(i).and_then(|c| c.item.clone()).unwrap_or_else(|| column.label.clone());
-            let under = template.columns.get(i).and_then(|c| c.under.clone());
+            // The template column this printed one is (columns read from the printed
+            // header come in the printed order, not the template's).
+            let of_template = template
+                .columns
+                .get(i)
+                .filter(|c| label_key(&c.label) == column.key)
+                .or_else(|| template.columns.iter().find(|c| label_key(&c.label) == column.key));
+            let item = of_template.and_then(|c| c.item.clone()).unwrap_or_else(|| column.label.clone());
+            let under = of_template.and_then(|c| c.under.clone());
             if column.role != ColumnRole::Value {
                 continue;
             }
             // Every item printed as a header is a row, its figure a cell when printed.
             let figure_key =
-                template.columns.get(i).and_then(|c| c.figure.as_deref()).map_or_else(|| figure_key.clone(), label_key);
+                of_template.and_then(|c| c.figure.as_deref()).map_or_else(|| figure_key.clone(), label_key);
             let at = At { table: &template.id, row: &label_key(&item), column: &figure_key, side: None };
             let cells = if cell.text.is_empty() { vec![] } else { vec![read(cell, &at, printed, findings)] };
             rows.push(Row {
@@ -161,15 +168,15 @@ fn row(
 ) -> Option<Row> {
     let id = &grid.template.id;
     let on_side = |i: usize| grid.columns[i].side == side && grid.columns[i].block == block;
-    let text_of = |role: ColumnRole| {
-        grid.columns
-            .iter()
-            .enumerate()
-            .find(|(i, c)| on_side(*i) && c.role == role)
-            .map(|(i, _)| printed.cells[i].text.clone())
-            .unwrap_or_default()
-    };
-    let mut label = text_of(ColumnRole::Label);
+    // Of several label columns (`预算单位 | 科目名称`), the one printed on this line.
+    let mut label = grid
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| on_side(*i) && c.role == ColumnRole::Label)
+        .map(|(i, _)| printed.cells[i].text.clone())
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
     // Codes printed in split 类 | 款 | 项 columns are joined (`201 03 01` → `2010301`).
     let parts: Vec<String> = grid
         .columns

@@ -301,6 +301,16 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^.*?[0-9]{4}年度?
 /// A title reduced to what says its role, and the parenthesised qualifier after it
 /// (`按功能分类科目`, `预算表1`); `None` when the line cannot be a title (a contents entry
 /// with leader dots, a sentence, a reference to a table, no 表 at the end).
+/// A line that is only a table's number (`公开表3`, `预算01表`, `附表2-1`), printed over a
+/// title or at the top of a continued page: furniture, not a heading.
+pub fn is_table_number(text: &str) -> bool {
+    static BARE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^附?(?:单位|部门)?(?:预算|决算|公开)?附?(?:表[0-9]{1,2}(?:-[0-9]{1,2})?|[0-9]{1,2}表)$")
+            .expect("table number pattern")
+    });
+    BARE.is_match(&label::label_key(text))
+}
+
 pub fn title_core(key: &str) -> Option<(String, String)> {
     if key.contains("..") || key.contains('…') || key.contains(['。', ',', ';', '，', '；']) {
         return None;
@@ -344,6 +354,16 @@ pub fn classify(key: &str) -> Option<Recognised> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_bare_table_number_is_told_from_a_title() {
+        for number in ["公开表3", "预算01表", "附表2-1", "表 5"] {
+            assert!(super::is_table_number(number), "{number}");
+        }
+        for title in ["公开表3 支出总体情况表", "一般公共预算支出表", "2026"] {
+            assert!(!super::is_table_number(title), "{title}");
+        }
+    }
+
     use super::*;
 
     #[test]

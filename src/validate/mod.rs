@@ -15,6 +15,7 @@ pub mod consistency;
 mod infer;
 pub mod misread;
 pub mod narrative;
+mod nesting;
 pub mod rules;
 
 use rust_decimal::Decimal;
@@ -165,7 +166,10 @@ fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut
         out.checks.rounding += 1;
         Severity::Info
     } else {
-        out.checks.violated += 1;
+        match rule.severity {
+            Severity::Error => out.checks.violated += 1,
+            _ => out.checks.soft_violated += 1,
+        }
         rule.severity
     };
     let first = &instance.lhs[0];

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use super::nesting;
 use crate::label::label_key;
 use crate::model::{ColumnRole, Kind, Side, Table};
 
@@ -231,12 +232,20 @@ fn known(table: &str, key: &str) -> bool {
 fn hierarchy<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
     let coded: Vec<(usize, &str)> =
         table.rows.iter().enumerate().filter_map(|(i, r)| r.code.as_deref().map(|c| (i, c))).collect();
-    for &(p, parent) in &coded {
-        let children: Vec<usize> = coded
+    let child_of = |c: &str, parent: &str| c.len() == parent.len() + 2 && c.starts_with(parent);
+    for (k, &(p, parent)) in coded.iter().enumerate() {
+        // The children printed right after the parent, up to the next row outside it: a
+        // table listing several units repeats its codes, each unit's under its own parent.
+        let mut children: Vec<usize> = coded[k + 1..]
             .iter()
-            .filter(|(_, c)| c.len() == parent.len() + 2 && c.starts_with(parent))
+            .take_while(|(_, c)| c.len() > parent.len() && c.starts_with(parent))
+            .filter(|(_, c)| child_of(c, parent))
             .map(|(i, _)| *i)
             .collect();
+        // Children printed elsewhere (a table sorted by level) belong to a parent printed once.
+        if children.is_empty() && coded.iter().filter(|(_, c)| *c == parent).count() == 1 {
+            children = coded.iter().filter(|(_, c)| child_of(c, parent)).map(|(i, _)| *i).collect();
+        }
         if children.is_empty() {
             continue;
         }
@@ -272,14 +281,22 @@ fn total_row<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance
 /// The first row of `side` (and `under`) whose key is one of the `|`-separated names; a
 /// name given without `under` also finds a sub-row when no top-level row has it.
 pub fn find_row(table: &Table, side: Option<Side>, names: &str, under: Option<&str>) -> Option<usize> {
-    let keys: Vec<String> = names.split('|').map(label_key).collect();
     let wanted = under.map(label_key);
-    let named = |r: &crate::model::Row| (side.is_none() || r.side == side) && keys.contains(&r.key);
-    table
-        .rows
-        .iter()
-        .position(|r| named(r) && r.under == wanted)
-        .or_else(|| if wanted.is_some() { None } else { table.rows.iter().position(named) })
+    // The names in order of preference: `本年收入合计|本年收入` takes the total row where one
+    // is printed, the group's heading row only where it is not.
+    names.split('|').map(row_name).find_map(|key| {
+        let named = |r: &&crate::model::Row| (side.is_none() || r.side == side) && row_name(&r.key) == key;
+        table
+            .rows
+            .iter()
+            .position(|r| named(&r) && r.under == wanted)
+            .or_else(|| if wanted.is_some() { None } else { table.rows.iter().position(|r| named(&r)) })
+    })
+}
+
+/// A row name as the rules compare it: `上年结余、结转` is `上年结转结余`.
+fn row_name(name: &str) -> String {
+    label_key(name).replace('、', "").replace("结余结转", "结转结余")
 }
 
 fn rows<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
@@ -305,11 +322,21 @@ fn rows<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>
         return; // none of the parts is printed in this layout: nothing to check against
     }
     for column in value_columns(table, rule.side, rule.column.as_deref()) {
-        out.push(Instance {
-            rule,
-            lhs: vec![At { table: t, row: Some(total), column: column.clone() }],
-            rhs: addends.iter().map(|&r| At { table: t, row: r, column: column.clone() }).collect(),
-        });
+        // Items printed with their sub-items under them (财政拨款 then 一般公共预算 …; a class
+        // then its 款 and 项): where the flat sum fails and the nesting the figures show holds,
+        // the sum runs over the outermost items.
+        let nested = match rule.addends_from {
+            Some(AddendsFrom::Preceding) => {
+                let rows: Vec<usize> = addends.iter().flatten().copied().collect();
+                nesting::outermost(table, total, &rows, &column)
+            }
+            _ => None,
+        };
+        let rhs = match nested {
+            Some(rows) => rows.into_iter().map(|r| At { table: t, row: Some(r), column: column.clone() }).collect(),
+            None => addends.iter().map(|&r| At { table: t, row: r, column: column.clone() }).collect(),
+        };
+        out.push(Instance { rule, lhs: vec![At { table: t, row: Some(total), column: column.clone() }], rhs });
     }
 }
 
@@ -324,11 +351,19 @@ fn cells<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<
     };
     let lhs: Option<Vec<At>> = rule.lhs.iter().map(resolve).collect();
     let rhs: Option<Vec<At>> = rule.rhs.iter().map(resolve).collect();
-    // A side none of whose rows is printed cannot be checked (another layout's rows).
+    // A side none of whose rows is printed cannot be checked (another layout's rows), nor
+    // a cell of a column the table does not print (a total-only 支出 side has no
+    // 一般公共预算 column to compare).
     let printed = |ats: &[At]| ats.iter().any(|a| a.row.is_some());
+    let has_column = |a: &At| {
+        let table = &tables[a.table];
+        table.columns.iter().any(|c| c.key == a.column)
+            || table.rows.iter().flat_map(|r| &r.cells).any(|c| c.column == a.column)
+    };
     if let (Some(lhs), Some(rhs)) = (lhs, rhs)
         && printed(&lhs)
         && printed(&rhs)
+        && lhs.iter().chain(&rhs).all(has_column)
     {
         out.push(Instance { rule, lhs, rhs });
     }
@@ -376,13 +411,40 @@ fn row_pairs<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Insta
             _ => row.code.clone(),
         };
         let Some(code) = code else { continue };
-        let other = tables[r].rows.iter().position(|x| x.code.as_deref() == Some(code.as_str()));
-        out.push(Instance {
-            rule,
-            lhs: vec![At { table: l, row: Some(i), column: label_key(&left.column) }],
-            rhs: vec![At { table: r, row: other, column: label_key(&right.column) }],
-        });
+        let column = label_key(&right.column);
+        let rhs: Vec<At> = match tables[r].rows.iter().position(|x| x.code.as_deref() == Some(code.as_str())) {
+            Some(other) => vec![At { table: r, row: Some(other), column }],
+            // A class the coded table prints only through its 款 or 项 rows (a table of
+            // 项 alone): the class is the sum of its highest printed rows.
+            None if rule.kind == RuleKind::Classes => {
+                let parts = highest_under(&tables[r], &code);
+                if parts.is_empty() {
+                    vec![At { table: r, row: None, column }]
+                } else {
+                    parts.into_iter().map(|p| At { table: r, row: Some(p), column: column.clone() }).collect()
+                }
+            }
+            // A row one table prints and the other does not (another set of codes, such as
+            // unit codes keying a 收入总表 by unit): nothing to compare.
+            None => continue,
+        };
+        out.push(Instance { rule, lhs: vec![At { table: l, row: Some(i), column: label_key(&left.column) }], rhs });
     }
+}
+
+/// The rows under the class `code` that no other printed row under it contains.
+fn highest_under(table: &Table, code: &str) -> Vec<usize> {
+    let under: Vec<(usize, &str)> = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.code.as_deref().filter(|c| c.len() > code.len() && c.starts_with(code)).map(|c| (i, c)))
+        .collect();
+    under
+        .iter()
+        .filter(|(_, c)| !under.iter().any(|(_, other)| other.len() < c.len() && c.starts_with(other)))
+        .map(|&(i, _)| i)
+        .collect()
 }
 
 #[cfg(test)]
