@@ -11,6 +11,7 @@ mod html;
 mod metadata;
 mod parquet;
 pub mod schemas;
+pub mod vocabulary;
 
 use std::path::Path;
 
