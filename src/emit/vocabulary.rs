@@ -273,7 +273,8 @@ mod tests {
                             table.id
                         );
                     }
-                    for name in table.columns.iter().flat_map(|c| c.item.iter().chain(c.under.iter())) {
+                    let names = table.columns.iter().flat_map(|c| c.item.iter().chain(&c.under).chain(&c.aliases));
+                    for name in names {
                         assert!(
                             item(Some(set.kind), &table.id, &key(name)).is_some(),
                             "{} ({}): item {name}",
