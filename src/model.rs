@@ -446,8 +446,18 @@ pub struct Fact {
     pub table: String,
     /// Classification code, `合计`, or `label_key(row label)`.
     pub row: String,
+    /// The canonical name of a label row (`total`, `current_income`, `general_public_budget`,
+    /// `class:201` …) from `data/vocabulary/items.toml`; absent for a coded row (its code is
+    /// canonical) and for a name the vocabulary does not list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
     /// `label_key(leaf column header)`.
     pub column: String,
+    /// The canonical name of the column (`fiscal_appropriation` for 财政拨款 / 财政拨款收入, …)
+    /// from `data/vocabulary/measures.toml`; absent when the vocabulary does not list the
+    /// printed name, or when two columns of the table would get the same one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
     /// The figure in the table's printed unit, as a plain decimal string.
     #[schemars(schema_with = "decimal")]
     pub value: Decimal,

@@ -290,3 +290,80 @@ fn synthetic_final_accounts_fund_tables_equal_their_specification() {
     assert_eq!(doc["checks"]["violated"], 0);
     assert!(doc["checks"]["identities"].as_u64().unwrap() >= 18);
 }
+
+/// The samples read with the templates (national, Hebei, Shanghai, final accounts), not by OCR.
+const TEMPLATE_SAMPLES: [&str; 7] = [
+    "qinglong-2023-budget",
+    "qinglong-2023-budget-hebei",
+    "qinglong-2023-budget-unruled",
+    "cmap-stsong-gbk",
+    "putuo-office-2025-budget",
+    "putuo-finance-2024-final",
+    "synthetic-2024-final-funds",
+];
+
+#[test]
+fn every_template_fact_has_a_measure_and_every_label_row_an_item() {
+    let facts = SAMPLES.facts();
+    let mut seen = 0;
+    for f in facts.iter().filter(|f| TEMPLATE_SAMPLES.iter().any(|d| f["doc"] == *d)) {
+        seen += 1;
+        assert!(f["measure"].is_string(), "a template column has a measure: {f}");
+        let coded = f["row"].as_str().unwrap().chars().all(|c| c.is_ascii_digit());
+        assert_eq!(f["item"].is_string(), !coded, "an item exactly on a label row: {f}");
+    }
+    assert!(seen > 1000, "{seen}");
+}
+
+/// The same money carries the same `measure` and `item` whatever the layout prints: the
+/// income table's fiscal appropriation is the summary's (one row in Shanghai, the fund types'
+/// rows in the national layout); the year's income is the income table's 小计 (budget) or
+/// 本年收入合计 (final accounts) and the summary's 本年收入合计; the fiscal summary's
+/// general-public-budget spending (一般公共预算财政拨款 nationally, 一般公共预算 in Shanghai) is
+/// the general-public-budget table's total.
+#[test]
+fn measures_and_items_name_the_same_money_across_layouts() {
+    let facts = SAMPLES.facts();
+    let sum = |doc: &str, table: &str, side: Option<&str>, items: &[&str], measure: &str| -> Option<Decimal> {
+        let values: Vec<Decimal> = facts
+            .iter()
+            .filter(|f| f["doc"] == doc && f["table"] == table && f["measure"] == measure && f.get("under").is_none())
+            .filter(|f| side.is_none_or(|s| f["side"] == s) && items.iter().any(|i| f["item"] == *i))
+            .map(|f| f["value"].as_str().unwrap().parse().unwrap())
+            .collect();
+        (!values.is_empty()).then(|| values.iter().sum())
+    };
+    let funds = ["general_public_budget", "gov_fund_budget", "soe_budget"];
+    for (doc, figure) in [
+        ("qinglong-2023-budget", "budget_amount"),
+        ("qinglong-2023-budget-hebei", "budget_amount"),
+        ("putuo-office-2025-budget", "budget_amount"),
+        ("putuo-finance-2024-final", "final_amount"),
+    ] {
+        let income = sum(doc, "income", None, &["total"], "fiscal_appropriation");
+        let summary = sum(doc, "summary", Some("income"), &["fiscal_appropriation"], figure)
+            .or_else(|| sum(doc, "summary", Some("income"), &funds, figure));
+        assert!(income.is_some() && income == summary, "{doc}: fiscal appropriation {income:?} vs {summary:?}");
+        let gpb = sum(doc, "gpb_expense", None, &["total"], "total");
+        let fiscal = sum(doc, "fiscal_summary", Some("expense"), &["current_expense"], "general_public_budget")
+            // Shanghai prints no 本年支出合计; with nothing carried forward it is the 支出总计.
+            .or_else(|| sum(doc, "fiscal_summary", Some("expense"), &["grand_total"], "general_public_budget"));
+        assert!(gpb.is_some() && gpb == fiscal, "{doc}: general public budget {gpb:?} vs {fiscal:?}");
+    }
+    for (doc, figure) in [
+        ("qinglong-2023-budget", "budget_amount"),
+        ("qinglong-2023-budget-hebei", "budget_amount"),
+        ("putuo-finance-2024-final", "final_amount"),
+    ] {
+        let income = sum(doc, "income", None, &["total"], "current_income");
+        let summary = sum(doc, "summary", Some("income"), &["current_income"], figure);
+        assert!(income.is_some() && income == summary, "{doc}: the year's income {income:?} vs {summary:?}");
+    }
+    // One measure behind different printed headers.
+    let printed: std::collections::BTreeSet<&str> = facts
+        .iter()
+        .filter(|f| f["table"] == "fiscal_summary" && f["measure"] == "general_public_budget")
+        .map(|f| f["column"].as_str().unwrap())
+        .collect();
+    assert!(printed.contains("一般公共预算财政拨款") && printed.contains("一般公共预算"), "{printed:?}");
+}

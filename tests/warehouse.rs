@@ -26,6 +26,9 @@ print(json.dumps({
     "sums": {t: str(s) for t, s in q(
         "SELECT \"table\", sum(CAST(value AS DECIMAL(38, 2))) FROM facts "
         "WHERE doc = 'putuo-office-2025-budget' GROUP BY \"table\"")},
+    "appropriations": q(
+        "SELECT count(*), sum(CAST(f.value AS DECIMAL(38, 2))) FROM facts f JOIN documents d USING (doc) "
+        "WHERE f.\"table\" = 'income' AND f.item = 'total' AND f.measure = 'fiscal_appropriation'")[0][0],
     "flagged_facts": q(
         "SELECT count(*) FROM facts f JOIN (SELECT DISTINCT doc, \"table\", row FROM findings "
         "WHERE severity = 'error' AND row IS NOT NULL) e ON f.doc = e.doc AND f.\"table\" = e.\"table\" AND f.row = e.row")[0][0],
@@ -58,6 +61,12 @@ fn duckdb_loads_the_tables_and_queries_them_back() {
         let theirs = Decimal::from_str(got["sums"][table].as_str().unwrap()).unwrap();
         assert_eq!(theirs, *sum, "{table}");
     }
+    // The README's query by canonical names: every income table's fiscal appropriation.
+    let appropriations = facts
+        .iter()
+        .filter(|f| f["table"] == "income" && f["item"] == "total" && f["measure"] == "fiscal_appropriation");
+    assert!(appropriations.clone().count() >= 4, "the budgets and final accounts print one each");
+    assert_eq!(got["appropriations"].as_u64(), Some(appropriations.count() as u64));
     // The join of facts to error findings at their row, counted in Rust too.
     let findings = std::fs::read_to_string(run.out.path().join("findings.ndjson")).unwrap();
     let mut flagged = std::collections::BTreeSet::new();
@@ -165,6 +174,8 @@ result = {}
 for t in ("facts", "findings", "documents"):
     result[t] = [q(f"SELECT count(*) FROM read_parquet('{out}/{t}.parquet')")[0][0],
                  q(f"SELECT count(*) FROM read_json_auto('{out}/{t}.ndjson', format='newline_delimited')")[0][0]]
+result["named"] = [q(f"SELECT count(measure), count(item) FROM read_parquet('{out}/facts.parquet')")[0],
+                   q(f"SELECT count(measure), count(item) FROM read_json_auto('{out}/facts.ndjson', format='newline_delimited')")[0]]
 result["value_type"] = q(f"SELECT typeof(value) FROM read_parquet('{out}/facts.parquet') LIMIT 1")[0][0]
 result["same_sums"] = q(f"""
     SELECT count(*) FROM (SELECT "table", sum(CAST(value AS DECIMAL(38, 2))) s FROM read_parquet('{out}/facts.parquet') GROUP BY 1) p
@@ -179,6 +190,8 @@ print(json.dumps(result))
         assert_eq!(got[t][0], got[t][1], "{t}: parquet and ndjson rows");
         assert!(got[t][0].as_u64().unwrap() > 0, "{t}");
     }
+    assert_eq!(got["named"][0], got["named"][1], "measures and items: parquet and ndjson");
+    assert!(got["named"][0][0].as_u64().unwrap() > 0, "facts carry measures");
     assert_eq!(got["value_type"], "VARCHAR", "figures are exact strings");
     assert_eq!(got["same_sums"], 0, "every table sums the same");
 }

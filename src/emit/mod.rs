@@ -11,7 +11,9 @@ mod html;
 mod metadata;
 mod parquet;
 pub mod schemas;
+pub mod vocabulary;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use batch::{Timing, Writer};
@@ -19,8 +21,8 @@ pub use content::{Content, content};
 pub use metadata::metadata;
 
 use crate::model::{
-    CONTRACT, CellStatus, Document, Fact, Finding, Kind, Location, Metadata, Part, Repair, Severity, Source, Status,
-    TextSource,
+    CONTRACT, CellStatus, ColumnRole, Document, Fact, Finding, Kind, Location, Metadata, Part, Repair, Severity, Side,
+    Source, Status, Table, TextSource,
 };
 use crate::repair::Repaired;
 use crate::source::SourceError;
@@ -182,14 +184,21 @@ fn not_a_disclosure(findings: &[Finding]) -> String {
 pub fn facts(doc: &Document) -> Vec<Fact> {
     let mut out = Vec::new();
     for table in &doc.tables {
+        let measures = measures(table, doc.metadata.kind, doc.metadata.year);
         for row in &table.rows {
+            // A coded row's code is canonical already.
+            let item = if row.code.is_some() { None } else { vocabulary::item(doc.metadata.kind, &table.id, &row.key) };
             for cell in &row.cells {
                 let Some(value) = cell.value else { continue };
+                let measure =
+                    measures.get(&(row.side, cell.column.as_str())).or_else(|| measures.get(&(None, &cell.column)));
                 out.push(Fact {
                     doc: doc.doc.clone(),
                     table: table.id.clone(),
                     row: row.key.clone(),
+                    item: item.map(str::to_string),
                     column: cell.column.clone(),
+                    measure: measure.map(|m| m.to_string()),
                     value,
                     side: row.side,
                     under: row.under.clone(),
@@ -205,6 +214,35 @@ pub fn facts(doc: &Document) -> Vec<Fact> {
             }
         }
     }
+    out
+}
+
+/// The measure of each value column of a table, by side and key. A measure names one column
+/// per side and side-by-side block: where two columns would get the same measure (a
+/// province's extra 合计 beside 支出总计, one name printed under two groups), neither gets
+/// it, so (table, side, row, measure) stays one figure.
+fn measures(table: &Table, kind: Option<Kind>, year: Option<i32>) -> BTreeMap<(Option<Side>, &str), &'static str> {
+    let named: Vec<_> = table
+        .columns
+        .iter()
+        .filter(|c| c.role == ColumnRole::Value)
+        .filter_map(|c| Some((c, vocabulary::measure(kind, &table.id, &vocabulary::relative_year(&c.key, year))?)))
+        .collect();
+    let mut out = BTreeMap::new();
+    let mut clashing = BTreeSet::new();
+    for (i, (column, measure)) in named.iter().enumerate() {
+        let at = (column.side, column.key.as_str());
+        let clash = named
+            .iter()
+            .enumerate()
+            .any(|(j, (other, m))| j != i && m == measure && other.side == column.side && other.block == column.block);
+        if clash {
+            clashing.insert(at);
+        } else {
+            out.insert(at, *measure);
+        }
+    }
+    out.retain(|at, _| !clashing.contains(at));
     out
 }
 
@@ -318,6 +356,56 @@ mod tests {
         assert_eq!(doc.status, Status::Flagged);
         assert_eq!((doc.findings[0].severity, doc.findings[0].kind.as_str()), (Severity::Error, "no_standard_table"));
         assert_eq!(doc.metadata.part, None);
+    }
+
+    fn column(key: &str, side: Option<Side>) -> crate::model::Column {
+        crate::model::Column {
+            key: key.into(),
+            label: key.into(),
+            path: vec![],
+            number: None,
+            role: ColumnRole::Value,
+            side,
+            block: None,
+        }
+    }
+
+    /// The facts of a one-row table with these columns, a figure in each.
+    fn facts_of(id: &str, side: Option<Side>, columns: &[&str]) -> Vec<Fact> {
+        let cells = columns.iter().map(|c| crate::model::Cell { column: c.to_string(), ..cell("1.00") }).collect();
+        let mut table = table(id, cells);
+        table.columns = columns.iter().map(|c| column(c, side)).collect();
+        table.rows[0].side = side;
+        let mut doc = convert(vec![table], vec![]);
+        doc.metadata.year = Some(2026);
+        facts(&doc)
+    }
+
+    #[test]
+    fn facts_carry_a_measure_that_names_one_column() {
+        let measures = |id, side, columns: &[&str]| -> Vec<Option<String>> {
+            facts_of(id, side, columns).into_iter().map(|f| f.measure).collect()
+        };
+        let some = |m: &str| Some(m.to_string());
+        assert_eq!(
+            measures("income", None, &["合计", "小计", "财政拨款收入", "一般公共预算拨款收入", "其他资金收入入"]),
+            [some("total"), some("current_income"), some("fiscal_appropriation"), some("general_public_budget"), None]
+        );
+        // The document's year made relative: 2026年预算数 is the year's budget, 2025年 the last.
+        assert_eq!(
+            measures("gpb_expense", None, &["2025年预算数", "2026年预算数"]),
+            [some("previous_year"), some("budget_amount")]
+        );
+        // Two columns that would share a measure (深圳's 支出总计 beside a procurement 合计, one
+        // name printed under two groups) get none.
+        assert_eq!(measures("expense", None, &["支出总计", "基本支出", "合计"]), [None, some("basic_expense"), None]);
+        assert_eq!(measures("income", None, &["一般公共预算", "一般公共预算"]), [None, None]);
+        // The same column printed on both sides of a summary is no clash.
+        assert_eq!(measures("summary", Some(Side::Income), &["预算数"]), [some("budget_amount")]);
+        // The total row of a coded table is an item; in a summary, 合计 could be either total.
+        let items = |id| facts_of(id, None, &["合计"]).into_iter().map(|f| f.item).collect::<Vec<_>>();
+        assert_eq!(items("income"), [some("total")]);
+        assert_eq!(items("summary"), [None]);
     }
 
     #[test]
