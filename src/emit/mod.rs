@@ -197,7 +197,7 @@ pub fn facts(doc: &Document) -> Vec<Fact> {
                     table: table.id.clone(),
                     row: row.key.clone(),
                     item: item.map(str::to_string),
-                    column: cell.column.clone(),
+                    column: printed_key(table, row.side, &cell.column),
                     measure: measure.map(|m| m.to_string()),
                     value,
                     side: row.side,
@@ -215,6 +215,16 @@ pub fn facts(doc: &Document) -> Vec<Fact> {
         }
     }
     out
+}
+
+/// A cell's column as the contract keys it: label_key of the leaf header as printed (the
+/// table's column `key` is the template's name for it, which the identities use).
+fn printed_key(table: &Table, side: Option<Side>, key: &str) -> String {
+    table
+        .columns
+        .iter()
+        .find(|c| c.key == key && (c.side == side || c.side.is_none()))
+        .map_or_else(|| key.to_string(), |c| crate::label::label_key(&c.label))
 }
 
 /// The measure of each value column of a table, by side and key. A measure names one column

@@ -72,11 +72,11 @@ fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
         && TOTALS.contains(&label_key(last).as_str())
     {
         if let Some(named) = upper.iter().rev().map(|w| names(&label_key(w))).find(|n| !n.is_empty()) {
-            return (named, words.iter().map(|w| w.as_str()).collect());
+            return (named, (*last).clone());
         }
         let total = template.columns.iter().position(|c| c.role == ColumnRole::Value);
         if let (true, Some(i)) = (names(&label_key(last)).is_empty(), total) {
-            return (vec![i], words.iter().map(|w| w.as_str()).collect());
+            return (vec![i], (*last).clone());
         }
     }
     for k in 0..words.len() {
@@ -161,7 +161,8 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         // The table's total is its first figure column: a 小计 further right is a group's
         // (`政府采购项目 / 小计`), not the table's.
         if !template.two_sided && out.iter().any(|p| p.column.role == ColumnRole::Value) {
-            candidates.retain(|&i| Some(i) != total || TOTALS.contains(&label_key(&printed).as_str()));
+            let whole = texts.get(position).map(|t| t.concat()).unwrap_or_default();
+            candidates.retain(|&i| Some(i) != total || TOTALS.contains(&label_key(&whole).as_str()));
         }
         // A name printed on both sides of a two-sided table (预算数 | 预算数) whose template
         // names the second side's figure otherwise (合计): the side's free figure column.
@@ -177,7 +178,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if let Some(&i) = candidates.iter().find(|&&i| !taken[i]).or(other_side.as_ref()) {
             taken[i] = true;
             named += 1;
-            out.push(Printed { position, column: template.columns[i].column(None), template: Some(i) });
+            out.push(Printed { position, column: as_printed(template.columns[i].column(None), &printed), template: Some(i) });
             continue;
         }
         let (figures, codes, small, words) = body_profile(block, position);
@@ -198,7 +199,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if role != ColumnRole::Value {
             if let Some(i) = free(role, &taken) {
                 taken[i] = true;
-                out.push(Printed { position, column: template.columns[i].column(None), template: Some(i) });
+                out.push(Printed { position, column: as_printed(template.columns[i].column(None), &printed), template: Some(i) });
             } else if role == ColumnRole::Label && !printed.is_empty() {
                 // Words under a name of their own beside the template's label (`预算单位`
                 // beside `科目名称`): a label of its own, naming the rows it heads.
@@ -218,13 +219,23 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     {
         taken[i] = true;
         named += 1;
-        first.column = template.columns[i].column(None);
+        let printed = std::mem::take(&mut first.column.label);
+        first.column = as_printed(template.columns[i].column(None), &printed);
         first.template = Some(i);
     }
     let values = out.iter().any(|p| p.column.role == ColumnRole::Value);
     let chosen: Vec<(usize, &str)> = out.iter().map(|p| (p.position, p.column.key.as_str())).collect();
     tracing::debug!(table = %template.id, named, positional, ?leaves, ?chosen, "columns from the printed header");
     (named > positional && values).then_some(out)
+}
+
+/// A template column under the name printed over it: `key` stays the template's (the
+/// identities are written against it), `label` is the leaf as printed (what facts key on).
+fn as_printed(mut column: Column, printed: &str) -> Column {
+    if !printed.trim().is_empty() {
+        column.label = printed.to_string();
+    }
+    column
 }
 
 /// A printed column no template column names, keyed by its printed name.
