@@ -30,7 +30,8 @@ fn is_quote(c: char) -> bool {
 }
 
 static CJK_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\))").expect("ordinal pattern")
+    Regex::new(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\([0-9]{1,2}\))")
+        .expect("ordinal pattern")
 });
 
 /// Drops one leading ordinal: `一、`, `(三)`, `3、`, or `3.` not followed by a digit.
@@ -66,7 +67,11 @@ pub fn has_ordinal(s: &str) -> bool {
 pub fn label_key(s: &str) -> String {
     let compact: String = nfkc(s).chars().filter(|c| !c.is_whitespace() && !is_quote(*c)).collect();
     let rest = strip_ordinal(&compact);
-    rest.strip_prefix("其中:").unwrap_or(rest).to_string()
+    // `其中:(一)因公出国(境)费`: the ordinal after 其中 goes too.
+    match rest.strip_prefix("其中:") {
+        Some(after) => strip_ordinal(after).to_string(),
+        None => rest.to_string(),
+    }
 }
 
 /// True for a CJK ideograph or a parenthesis that belongs to a CJK label.
@@ -196,6 +201,8 @@ mod tests {
         assert_eq!(label_key("3.差旅费"), "差旅费");
         assert_eq!(label_key("其中:公务用车购置费"), "公务用车购置费");
         assert_eq!(label_key("其中：公务用车购置费"), "公务用车购置费");
+        assert_eq!(label_key("其中：（一）因公出国（境）支出"), "因公出国(境)支出");
+        assert_eq!(label_key("(1)公务用车购置费"), "公务用车购置费");
         assert_eq!(label_key("财政拨款 收入"), "财政拨款收入");
         assert_eq!(label_key("2010306"), "2010306");
     }

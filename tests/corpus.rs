@@ -46,3 +46,61 @@ fn the_real_corpus_holds_its_health_floors() {
     assert!(count(&line, "unreadable") <= 147, "unreadable cells above the floor 147: {line}");
     assert!(count(&line, "clean") >= 50, "clean documents below the floor 50: {line}");
 }
+
+/// Six corpus documents of six layouts with hand-made truths (`tests/truth/corpus-*.tsv`,
+/// typed from the page images; see `tests/truth/CORPUS-README.md`), compared as bags of
+/// (table, row, column, side, under, value). `exact` documents give exactly their truth;
+/// the others hold floors of matching facts and ceilings of extra ones (measured; raise
+/// them, never lower them). `CORPUS-DIFFS.md` says what still differs and why.
+#[test]
+fn corpus_documents_give_their_hand_made_truths() {
+    // (truth, corpus file, matching facts at least, extra facts at most; exact when equal to the truth)
+    let cases: [(&str, &str, usize, usize); 6] = [
+        (
+            "corpus-quanzhou-jiance",
+            "quanzhou/quanzhou-市场监督管理局_2026年度泉州市市场监管综合监测与技术保障中心单位预算.pdf",
+            210,
+            0,
+        ),
+        ("corpus-zhuhai-gongwu", "zhuhai/zhuhai-财政局_2026年部门预算.pdf", 185, 0),
+        ("corpus-chongqing-qixiang", "chongqing/chongqing-2026年重庆市气象局部门预算.pdf", 330, 1),
+        ("corpus-wuxi-yingji", "wuxi/wuxi-城市管理和综合执法局_2026年部门预算.pdf", 149, 4),
+        ("corpus-hangzhou-qixiang", "hangzhou/hangzhou-2026年杭州市气象局部门预算.pdf", 243, 20),
+        ("corpus-changchun-xinfang", "changchun/changchun-2026年长春市信访局部门预算.pdf", 462, 54),
+    ];
+    let root = common::root();
+    let files: Vec<std::path::PathBuf> = cases.iter().map(|c| root.join("../shared/corpus/pdf").join(c.1)).collect();
+    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let run = common::convert(&paths);
+    type Bag = std::collections::BTreeMap<[String; 6], usize>;
+    let facts = run.facts();
+    let mut failures = Vec::new();
+    for (truth, file, floor, ceiling) in cases {
+        let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).expect("stem");
+        let text = std::fs::read_to_string(root.join("tests/truth").join(format!("{truth}.tsv"))).expect("truth");
+        let mut want = Bag::new();
+        for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let f: Vec<&str> = line.split('\t').collect();
+            *want.entry([0, 1, 2, 3, 4, 5].map(|i| f[i].to_string())).or_default() += 1;
+        }
+        let mut got = Bag::new();
+        let s = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        for f in facts.iter().filter(|f| f["doc"] == stem) {
+            let key = [s(f, "table"), s(f, "row"), s(f, "column"), s(f, "side"), s(f, "under"), s(f, "value")];
+            *got.entry(key).or_default() += 1;
+        }
+        let matching: usize = want.iter().map(|(k, n)| (*n).min(got.get(k).copied().unwrap_or(0))).sum();
+        let emitted: usize = got.values().sum();
+        let extra = emitted - matching;
+        let total: usize = want.values().sum();
+        eprintln!("{truth}: truth {total} emitted {emitted} matching {matching} extra {extra}");
+        if matching < floor || extra > ceiling {
+            let missing: Vec<_> = want.iter().filter(|(k, n)| got.get(*k) != Some(n)).take(10).collect();
+            failures.push(format!("{truth}: matching {matching} (floor {floor}), extra {extra} (ceiling {ceiling}); first missing: {missing:?}"));
+        }
+        if floor == total && ceiling == 0 {
+            assert_eq!(matching, total, "{truth} is exact");
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -90,6 +90,8 @@ impl Vocabulary {
             let mut add = |map: &mut BTreeMap<String, usize>, name: &str, scope: &str| {
                 let key = label_key(name);
                 match map.get(&key) {
+                    // Two spellings of one name under one meaning (`(1)公务用车购置费`).
+                    Some(&other) if other == index => {}
                     Some(&other) => conflicts.push(format!("{key}{scope}: {} and {}", entries[other].id, entry.id)),
                     None => {
                         map.insert(key, index);

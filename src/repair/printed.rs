@@ -178,7 +178,11 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if let Some(&i) = candidates.iter().find(|&&i| !taken[i]).or(other_side.as_ref()) {
             taken[i] = true;
             named += 1;
-            out.push(Printed { position, column: as_printed(template.columns[i].column(None), &printed), template: Some(i) });
+            out.push(Printed {
+                position,
+                column: as_printed(template.columns[i].column(None), &printed),
+                template: Some(i),
+            });
             continue;
         }
         let (figures, codes, small, words) = body_profile(block, position);
@@ -199,7 +203,11 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if role != ColumnRole::Value {
             if let Some(i) = free(role, &taken) {
                 taken[i] = true;
-                out.push(Printed { position, column: as_printed(template.columns[i].column(None), &printed), template: Some(i) });
+                out.push(Printed {
+                    position,
+                    column: as_printed(template.columns[i].column(None), &printed),
+                    template: Some(i),
+                });
             } else if role == ColumnRole::Label && !printed.is_empty() {
                 // Words under a name of their own beside the template's label (`预算单位`
                 // beside `科目名称`): a label of its own, naming the rows it heads.

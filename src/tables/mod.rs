@@ -56,6 +56,9 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
             }
         }
     }
+    if grid.template.two_sided {
+        nest_unnumbered(&mut rows, Side::Income);
+    }
     let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
     let has_figures = rows.iter().any(|r| !r.cells.is_empty());
     if !has_figures {
@@ -158,6 +161,10 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
     }
 }
 
+/// How the name of a budget unit ends (局, 委员会, 中心, `（本级）` …).
+const UNIT_ENDINGS: [&str; 16] =
+    ["局", "委", "委员会", "中心", "办", "办公室", "院", "所", "站", "队", "处", "厅", "馆", "校", "署", ")"];
+
 /// One side of one printed line, or `None` when that side is blank.
 fn row(
     grid: &Grid,
@@ -168,15 +175,17 @@ fn row(
 ) -> Option<Row> {
     let id = &grid.template.id;
     let on_side = |i: usize| grid.columns[i].side == side && grid.columns[i].block == block;
-    // Of several label columns (`预算单位 | 科目名称`), the one printed on this line.
-    let mut label = grid
+    // Of several label columns (`预算单位 | 科目名称`, `单位编码 | 单位名称`), the name printed
+    // on this line.
+    let labels: Vec<String> = grid
         .columns
         .iter()
         .enumerate()
         .filter(|(i, c)| on_side(*i) && c.role == ColumnRole::Label)
         .map(|(i, _)| printed.cells[i].text.clone())
-        .find(|t| !t.is_empty())
-        .unwrap_or_default();
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut label = labels.iter().find(|t| cjk_count(t) > 0).or(labels.first()).cloned().unwrap_or_default();
     // Codes printed in split 类 | 款 | 项 columns are joined (`201 03 01` → `2010301`).
     let parts: Vec<String> = grid
         .columns
@@ -190,7 +199,11 @@ fn row(
     if label.is_empty() && cjk_count(&code) > 0 {
         label = code.clone();
     }
-    let mut code = Some(code).filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()));
+    // A classification code has 3, 5 or 7 digits (类, 款, 项); a unit's code (`105001`) is not
+    // one, and such a row is keyed by its name.
+    let unit = |label: &str| UNIT_ENDINGS.iter().any(|e| nfkc(label).trim_end().ends_with(e));
+    let mut code = Some(code)
+        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()) && !(c.len() == 6 && unit(&label)));
     // A code printed inside the label cell (`[201]一般公共服务支出`, `2010501-行政运行`).
     if code.is_none()
         && let Some(found) = LABEL_CODE.captures(&nfkc(&label))
@@ -305,6 +318,48 @@ fn ordinal(label: &str) -> Ordinal {
     }
 }
 
+/// An item numbered `一、` followed by unnumbered items whose figures add up to its own in
+/// every column (`一、财政拨款` over `一般公共预算`, `政府性基金预算`, …) heads them: they
+/// are its sub-items. Without that evidence (a total row, items of their own) nothing moves.
+fn nest_unnumbered(rows: &mut [Row], side: Side) {
+    let on_side: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].side == Some(side)).collect();
+    for (k, &h) in on_side.iter().enumerate() {
+        // A heading of zeros adds up to anything of zeros: no evidence.
+        if ordinal(&rows[h].label) != Ordinal::Chinese
+            || rows[h].cells.iter().all(|c| c.value.is_none_or(|v| v.is_zero()))
+        {
+            continue;
+        }
+        let run: Vec<usize> = on_side[k + 1..]
+            .iter()
+            .copied()
+            .take_while(|&r| {
+                let key = &rows[r].key;
+                ordinal(&rows[r].label) == Ordinal::None && !key.contains("合计") && !key.contains("总计")
+            })
+            .collect();
+        if run.is_empty() || run.iter().any(|&r| rows[r].under.is_some()) {
+            continue;
+        }
+        let adds_up = rows[h].cells.iter().all(|cell| {
+            let Some(total) = cell.value else { return true };
+            let sum: Option<Decimal> = run.iter().try_fold(Decimal::ZERO, |acc, &r| {
+                match rows[r].cells.iter().find(|c| c.column == cell.column) {
+                    None => Some(acc),
+                    Some(c) => c.value.map(|v| acc + v),
+                }
+            });
+            sum == Some(total)
+        });
+        if adds_up {
+            let heading = rows[h].key.clone();
+            for &r in &run {
+                rows[r].under = Some(heading.clone());
+            }
+        }
+    }
+}
+
 /// Tracks the template's group headings: the rows after a heading numbered in another
 /// style than it are its sub-rows.
 fn place_under(
@@ -320,8 +375,15 @@ fn place_under(
         return None;
     }
     let style = ordinal(label);
+    // On the income side of a two-sided table, an item numbered `一、` heads the items numbered
+    // otherwise below it (`一、本年收入` over `(一)一般公共预算资金`, `二、上年结转` over its
+    // funds), as a template's group does; expenditure items are classes and stay top-level.
     match heading {
         Some((name, outer)) if style != Ordinal::None && style != *outer => Some(name.clone()),
+        _ if grid.template.two_sided && side == Some(Side::Income) && style == Ordinal::Chinese => {
+            *heading = Some((key.to_string(), style));
+            None
+        }
         _ => {
             *heading = None;
             None
