@@ -335,7 +335,10 @@ fn blocks(
                 // A new page that opens with a heading of its own: the table has ended.
                 close(current.take(), &mut blocks, kind);
             } else if (continued || !seg.header.is_empty())
-                && (is_seq_row(line) || has_figure(line) || is_total_row(line) || (continued && !names_columns))
+                && (is_seq_row(line)
+                    || has_figure(line)
+                    || (is_total_row(line) && !header_words_follow(lines, i))
+                    || (continued && !names_columns))
                 && !header_repeats_at(lines, i)
             {
                 seg.body.push(line.clone()); // a table printed without a 栏次 line
@@ -395,6 +398,15 @@ fn is_heading(line: &Line) -> bool {
 fn is_total_row(line: &Line) -> bool {
     let filled: Vec<_> = line.filled().collect();
     matches!(filled[..], [(_, t)] if matches!(crate::label::label_key(t).as_str(), "合计" | "总计"))
+}
+
+/// True when the next line holds header words (two cells or more, all words): a lone `合计`
+/// above it is the total column's header, not an empty table's total row.
+fn header_words_follow(lines: &[Line], at: usize) -> bool {
+    lines[at + 1..]
+        .iter()
+        .find(|l| !l.is_blank())
+        .is_some_and(|next| next.filled().count() >= 2 && next.filled().all(|(_, c)| crate::label::cjk_count(c) > 0))
 }
 
 /// A line with a printed figure in it (`12,029,501.84`, `867.50`).

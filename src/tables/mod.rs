@@ -370,8 +370,9 @@ fn place_under(
     heading: &mut Option<(String, Ordinal)>,
 ) -> Option<String> {
     let groups = &grid.template.groups;
-    if let Some(g) = groups.iter().find(|g| Some(g.side) == side && label_key(&g.heading) == key) {
-        *heading = Some((label_key(&g.heading), ordinal(label)));
+    if groups.iter().any(|g| Some(g.side) == side && g.names(key)) {
+        // `under` is the heading as printed; the identities accept its other names.
+        *heading = Some((key.to_string(), ordinal(label)));
         return None;
     }
     let style = ordinal(label);

@@ -82,6 +82,16 @@ fn yes() -> bool {
 pub struct Group {
     pub side: Side,
     pub heading: String,
+    /// Other printed names of the heading (`上年结转结余` for 年初财政拨款结转和结余).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl Group {
+    /// True when a row keyed `key` is this heading as printed.
+    pub fn names(&self, key: &str) -> bool {
+        std::iter::once(&self.heading).chain(&self.aliases).any(|h| label::label_key(h) == key)
+    }
 }
 
 /// One leaf column.

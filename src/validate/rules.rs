@@ -281,16 +281,24 @@ fn total_row<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance
 /// The first row of `side` (and `under`) whose key is one of the `|`-separated names; a
 /// name given without `under` also finds a sub-row when no top-level row has it.
 pub fn find_row(table: &Table, side: Option<Side>, names: &str, under: Option<&str>) -> Option<usize> {
-    let wanted = under.map(label_key);
+    // A heading is printed under one of several names (`年初财政拨款结转和结余|上年结转`).
+    let headings: Option<Vec<String>> = under.map(|u| u.split('|').map(row_name).collect());
+    let wanted = |r: &crate::model::Row| match (&headings, &r.under) {
+        (None, None) => true,
+        (Some(names), Some(u)) => names.contains(&row_name(u)),
+        _ => false,
+    };
     // The names in order of preference: `本年收入合计|本年收入` takes the total row where one
     // is printed, the group's heading row only where it is not.
-    names.split('|').map(row_name).find_map(|key| {
-        let named = |r: &&crate::model::Row| (side.is_none() || r.side == side) && row_name(&r.key) == key;
-        table
-            .rows
-            .iter()
-            .position(|r| named(&r) && r.under == wanted)
-            .or_else(|| if wanted.is_some() { None } else { table.rows.iter().position(|r| named(&r)) })
+    // A name without a heading also finds a sub-row, but only when no name finds a top-level
+    // row (`一般公共预算拨款|一般公共预算资金` takes the year's 资金 row, not the carried-over 拨款).
+    let keys: Vec<String> = names.split('|').map(row_name).collect();
+    let named = |r: &crate::model::Row, key: &String| (side.is_none() || r.side == side) && row_name(&r.key) == *key;
+    keys.iter().find_map(|key| table.rows.iter().position(|r| named(r, key) && wanted(r))).or_else(|| {
+        if headings.is_some() {
+            return None;
+        }
+        keys.iter().find_map(|key| table.rows.iter().position(|r| named(r, key)))
     })
 }
 
