@@ -185,6 +185,38 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// A name that ends like a department or unit (局, 委员会, 中心 …), not a subject row
+/// (`205 教育支出`, `20502 普通教育`).
+pub fn is_unit_name(name: &str) -> bool {
+    const ENDINGS: [&str; 24] = [
+        "局",
+        "委",
+        "委员会",
+        "办",
+        "办公室",
+        "院",
+        "所",
+        "站",
+        "队",
+        "处",
+        "室",
+        "部",
+        "厅",
+        "会",
+        "馆",
+        "校",
+        "中心",
+        "公司",
+        "政府",
+        "署",
+        "台",
+        "园",
+        "场",
+        "社",
+    ];
+    ENDINGS.iter().any(|e| name.ends_with(e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

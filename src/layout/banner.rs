@@ -40,38 +40,6 @@ impl Banner {
     }
 }
 
-/// A name that ends like a department or unit (局, 委员会, 中心 …), not a subject row
-/// (`205 教育支出`, `20502 普通教育`).
-fn is_department(name: &str) -> bool {
-    const ENDINGS: [&str; 24] = [
-        "局",
-        "委",
-        "委员会",
-        "办",
-        "办公室",
-        "院",
-        "所",
-        "站",
-        "队",
-        "处",
-        "室",
-        "部",
-        "厅",
-        "会",
-        "馆",
-        "校",
-        "中心",
-        "公司",
-        "政府",
-        "署",
-        "台",
-        "园",
-        "场",
-        "社",
-    ];
-    ENDINGS.iter().any(|e| name.ends_with(e))
-}
-
 /// The most repeated `code name` line (at least twice, or once right under a table
 /// title), with the fiscal year.
 pub fn find(lines: &[Line], is_title: impl Fn(&Line) -> bool) -> Option<Banner> {
@@ -79,7 +47,7 @@ pub fn find(lines: &[Line], is_title: impl Fn(&Line) -> bool) -> Option<Banner> 
     for (i, line) in lines.iter().enumerate() {
         let text = nfkc(&line.text());
         if let Some(c) = CODE_NAME.captures(text.trim())
-            && is_department(&c[2])
+            && crate::label::is_unit_name(&c[2])
         {
             // Printed once, it is a banner only right under a table title (a one-page table).
             let under_title = lines[i.saturating_sub(3)..i].iter().any(&is_title);

@@ -161,10 +161,6 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
     }
 }
 
-/// How the name of a budget unit ends (局, 委员会, 中心, `（本级）` …).
-const UNIT_ENDINGS: [&str; 16] =
-    ["局", "委", "委员会", "中心", "办", "办公室", "院", "所", "站", "队", "处", "厅", "馆", "校", "署", ")"];
-
 /// One side of one printed line, or `None` when that side is blank.
 fn row(
     grid: &Grid,
@@ -177,23 +173,18 @@ fn row(
     let on_side = |i: usize| grid.columns[i].side == side && grid.columns[i].block == block;
     // Of several label columns (`预算单位 | 科目名称`, `单位编码 | 单位名称`), the name printed
     // on this line.
-    let labels: Vec<String> = grid
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| on_side(*i) && c.role == ColumnRole::Label)
-        .map(|(i, _)| printed.cells[i].text.clone())
-        .filter(|t| !t.is_empty())
-        .collect();
+    let texts_of = |role: ColumnRole| -> Vec<String> {
+        grid.columns
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| on_side(*i) && c.role == role)
+            .map(|(i, _)| printed.cells[i].text.clone())
+            .collect()
+    };
+    let labels: Vec<String> = texts_of(ColumnRole::Label).into_iter().filter(|t| !t.is_empty()).collect();
     let mut label = labels.iter().find(|t| cjk_count(t) > 0).or(labels.first()).cloned().unwrap_or_default();
     // Codes printed in split 类 | 款 | 项 columns are joined (`201 03 01` → `2010301`).
-    let parts: Vec<String> = grid
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| on_side(*i) && c.role == ColumnRole::Code)
-        .map(|(i, _)| printed.cells[i].text.clone())
-        .collect();
+    let parts = texts_of(ColumnRole::Code);
     let code: String = split_code(&parts, code_parts).concat();
     // A label printed across the merged code cells (the 合计 row) is the row's label.
     if label.is_empty() && cjk_count(&code) > 0 {
@@ -201,7 +192,12 @@ fn row(
     }
     // A classification code has 3, 5 or 7 digits (类, 款, 项); a unit's code (`105001`) is not
     // one, and such a row is keyed by its name.
-    let unit = |label: &str| UNIT_ENDINGS.iter().any(|e| nfkc(label).trim_end().ends_with(e));
+    // `某局（本级）`: the name before a trailing qualifier.
+    let unit = |label: &str| {
+        let name = nfkc(label);
+        let name = name.trim_end();
+        crate::label::is_unit_name(name.strip_suffix(')').and_then(|n| n.rsplit_once('(')).map_or(name, |(n, _)| n))
+    };
     let mut code = Some(code)
         .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()) && !(c.len() == 6 && unit(&label)));
     // A code printed inside the label cell (`[201]一般公共服务支出`, `2010501-行政运行`).
