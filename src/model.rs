@@ -200,6 +200,21 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
+/// True when row `i` repeats the row printed right before it: the same code, name and
+/// figures (a line printed twice). It is counted once in the sums.
+pub fn repeats_previous(rows: &[Row], i: usize) -> bool {
+    let (Some(row), Some(previous)) = (rows.get(i), i.checked_sub(1).and_then(|p| rows.get(p))) else {
+        return false;
+    };
+    let figures = |r: &Row| r.cells.iter().map(|c| (c.column.clone(), c.value)).collect::<Vec<_>>();
+    row.code.is_some()
+        && row.code == previous.code
+        && row.label == previous.label
+        && row.side == previous.side
+        && !row.cells.is_empty()
+        && figures(row) == figures(previous)
+}
+
 /// A leaf column of a table's header.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Column {

@@ -81,13 +81,20 @@ fn has_figure(text: &str) -> bool {
     chars.windows(3).any(|w| w[0].is_ascii_digit() && matches!(w[1], ',' | '.') && w[2].is_ascii_digit())
 }
 
-/// The first year printed as `2026年`.
+/// The first year printed as `2026年` (a fiscal year of this century: OCR's `CN20256年`
+/// is no year).
 fn year_in(text: &str) -> Option<i32> {
     let chars: Vec<char> = text.chars().collect();
     chars
         .windows(5)
-        .find(|w| w[..4].iter().all(char::is_ascii_digit) && w[4] == '年')
-        .and_then(|w| w[..4].iter().collect::<String>().parse().ok())
+        .filter(|w| w[..4].iter().all(char::is_ascii_digit) && w[4] == '年')
+        .filter_map(|w| w[..4].iter().collect::<String>().parse().ok())
+        .find(|y| plausible_year(*y))
+}
+
+/// A fiscal year a disclosure can state.
+fn plausible_year(year: i32) -> bool {
+    (2000..=2100).contains(&year)
 }
 
 /// Reads the metadata the layout found.
@@ -97,7 +104,7 @@ pub fn metadata(layout: &Layout) -> Metadata {
     let year = layout.banner.as_ref().and_then(|b| b.year).or_else(|| heading_year(&heading)).or_else(|| {
         layout.lines.iter().find_map(|l| {
             let text = nfkc(&l.text());
-            TITLE_YEAR.captures(&text).and_then(|c| c[1].parse().ok())
+            TITLE_YEAR.captures(&text).and_then(|c| c[1].parse().ok()).filter(|y| plausible_year(*y))
         })
     });
     // The name as printed, before it is made comparable: its `（本级）` is the consolidation.
@@ -259,6 +266,7 @@ mod tests {
         assert!(has_figure("收入12,672.73万元") && has_figure("0.00") && !has_figure("2026年度"));
         assert_eq!(year_in("某某局2026年度部门预算"), Some(2026));
         assert_eq!(year_in("二〇二五年七月"), None);
+        assert_eq!(year_in("CN20256年度部门预算 2026年"), Some(2026));
     }
 
     #[test]

@@ -10,10 +10,12 @@
 //! `garbage-line`) in [`rows`]. It never invents a figure: a cell that no rule makes
 //! readable stays as read, and `tables` reports it.
 
+pub mod blocked;
 pub mod cell;
 pub mod header;
 pub mod printed;
 pub mod rows;
+pub mod transposed;
 
 use crate::layout::{Block, Layout};
 use crate::model::{Column, Finding, Location, Repair};
@@ -95,11 +97,17 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
     let mut header_log = Log::default();
     let positional = header::columns(block, &mut header_log);
     let first = block.template.first_column();
-    let (columns, at) = match printed::columns(block, first) {
+    let read =
+        if block.template.transposed { transposed::columns(block).or_else(|| blocked::columns(block)) } else { None };
+    let (columns, at) = match read.or_else(|| printed::columns(block, first)) {
         Some(printed) => {
             let used: Vec<usize> = printed.iter().map(|p| p.position).collect();
             let seq = (!used.contains(&0)).then_some(0);
-            (printed.into_iter().map(|p| p.column).collect::<Vec<_>>(), rows::Positions { cells: used, seq })
+            let line_numbers = printed::line_number_positions(block);
+            (
+                printed.into_iter().map(|p| p.column).collect::<Vec<_>>(),
+                rows::Positions { cells: used, seq, line_numbers },
+            )
         }
         None => {
             log.repairs.append(&mut header_log.repairs);
@@ -109,9 +117,11 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
             let kept: Vec<Column> =
                 positional.into_iter().enumerate().filter(|(i, _)| i + first < width).map(|(_, c)| c).collect();
             let cells = (0..kept.len()).map(|i| i + first).collect();
-            (kept, rows::Positions { cells, seq: (first == 1).then_some(0) })
+            (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
         }
     };
+    let (mut columns, mut at) = (columns, at);
+    printed::continue_blocks(block, &mut columns, &mut at.cells);
     let mut rows = Vec::new();
     for segment in &block.segments {
         rows::read(block.template, segment, &columns, &at, &mut rows, log);

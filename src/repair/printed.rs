@@ -17,6 +17,19 @@ use crate::layout::Block;
 use crate::model::{Column, ColumnRole};
 use crate::tables::template::TableTemplate;
 
+/// Header words of a column that numbers the printed lines (行次), not a figure column.
+const LINE_NUMBERS: [&str; 2] = ["行次", "栏次"];
+
+/// The positions of 行次 columns (the national final-accounts summaries print one per side).
+pub fn line_number_positions(block: &Block) -> Vec<usize> {
+    header_texts(block)
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| LINE_NUMBERS.contains(&label_key(&t.concat()).as_str()))
+        .map(|(p, _)| p)
+        .collect()
+}
+
 /// Words that name a total column.
 const TOTALS: [&str; 3] = ["小计", "合计", "总计"];
 
@@ -30,10 +43,10 @@ pub struct Printed {
     pub template: Option<usize>,
 }
 
-/// Header words per position, top to bottom (unit lines skipped).
-fn header_texts(block: &Block) -> Vec<Vec<String>> {
+/// Header words per line, top to bottom, with their positions (unit lines skipped).
+pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
     let header: &[Line] = block.segments.iter().map(|s| s.header.as_slice()).find(|h| !h.is_empty()).unwrap_or(&[]);
-    let mut texts: Vec<Vec<String>> = Vec::new();
+    let mut lines = Vec::new();
     for line in header {
         // `单位：万元`, `单位名称：…`, `编制单位：…` are not header words; `单位名称` alone is
         // (the label column of a table keyed by unit).
@@ -41,24 +54,37 @@ fn header_texts(block: &Block) -> Vec<Vec<String>> {
         if first.contains(':') || crate::layout::unit_of(line).is_some() {
             continue;
         }
-        for (p, c) in line.filled() {
-            let text = dewrap(&nfkc(c));
-            // A footnote number after a header's words (`人员经费3`) is not part of its name.
-            let text = match text.trim_end_matches(|c: char| c.is_ascii_digit()) {
-                t if t.len() < text.len() && t.ends_with(is_cjk) => t.to_string(),
-                _ => text,
-            };
-            if texts.len() <= p {
-                texts.resize(p + 1, Vec::new());
-            }
-            texts[p].push(text);
+        let words = line
+            .filled()
+            .map(|(p, c)| {
+                let text = dewrap(&nfkc(c));
+                // A footnote number after a header's words (`人员经费3`) is not part of its name.
+                let text = match text.trim_end_matches(|c: char| c.is_ascii_digit()) {
+                    t if t.len() < text.len() && t.ends_with(is_cjk) => t.to_string(),
+                    _ => text,
+                };
+                (p, text)
+            })
+            .collect();
+        lines.push(words);
+    }
+    lines
+}
+
+/// Header words per position, top to bottom.
+fn header_texts(block: &Block) -> Vec<Vec<String>> {
+    let mut texts: Vec<Vec<String>> = Vec::new();
+    for (p, text) in header_lines(block).into_iter().flatten() {
+        if texts.len() <= p {
+            texts.resize(p + 1, Vec::new());
         }
+        texts[p].push(text);
     }
     texts
 }
 
 /// The template columns the words at one position could name, and the leaf as printed.
-fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
+pub(super) fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
     let groups = template.group_keys();
     let words: Vec<&String> = pieces.iter().filter(|p| !groups.contains(&label_key(p))).collect();
     let names = |key: &str| -> Vec<usize> {
@@ -107,7 +133,7 @@ fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
 }
 
 /// What the body holds at a position: (figures, codes, small integers, words).
-fn body_profile(block: &Block, position: usize) -> (usize, usize, usize, usize) {
+pub(super) fn body_profile(block: &Block, position: usize) -> (usize, usize, usize, usize) {
     let mut profile = (0, 0, 0, 0);
     for line in block.segments.iter().flat_map(|s| s.body.iter()) {
         let Some(cell) = line.cells.get(position).map(|c| nfkc(c.trim())) else { continue };
@@ -156,7 +182,11 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     let total = template.columns.iter().position(|c| c.role == ColumnRole::Value);
     let mut out: Vec<Printed> = Vec::new();
     let mut named = 0;
+    let line_numbers = line_number_positions(block);
     for position in 0..width {
+        if line_numbers.contains(&position) {
+            continue;
+        }
         let (mut candidates, printed) = leaves.get(position).cloned().unwrap_or_default();
         // The table's total is its first figure column: a 小计 further right is a group's
         // (`政府采购项目 / 小计`), not the table's.
@@ -237,9 +267,37 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     (named > positional && values).then_some(out)
 }
 
+/// Side-by-side blocks printed more often than the template has them (公用经费 continued in
+/// a third block, `科目代码 | 科目名称 | 决算数` once more): each repeat of the last block's
+/// header words is a block of its own with the last block's columns.
+pub fn continue_blocks(block: &Block, columns: &mut Vec<Column>, cells: &mut Vec<usize>) {
+    let Some(last) = columns.iter().filter_map(|c| c.block).max() else { return };
+    let of_last: Vec<usize> = (0..columns.len()).filter(|&i| columns[i].block == Some(last)).collect();
+    let positions: Vec<usize> = of_last.iter().map(|&i| cells[i]).collect();
+    let (Some(&first), Some(&end)) = (positions.first(), positions.last()) else { return };
+    if positions.windows(2).any(|w| w[1] <= w[0]) {
+        return;
+    }
+    let texts = header_texts(block);
+    let words = |p: usize| texts.get(p).map(|t| label_key(&t.concat())).unwrap_or_default();
+    let stride = end - first + 1;
+    for n in 1..=u8::MAX as usize {
+        let repeat: Vec<usize> = positions.iter().map(|p| p + stride * n).collect();
+        // The repeat prints the leaf words again (the group over the first block need not be).
+        let same = positions.iter().zip(&repeat).all(|(&p, &q)| !words(q).is_empty() && words(p).ends_with(&words(q)));
+        let Some(next) = u8::try_from(usize::from(last) + n).ok().filter(|_| same) else { return };
+        for (&i, &q) in of_last.iter().zip(&repeat) {
+            let mut column = columns[i].clone();
+            column.block = Some(next);
+            columns.push(column);
+            cells.push(q);
+        }
+    }
+}
+
 /// A template column under the name printed over it: `key` stays the template's (the
 /// identities are written against it), `label` is the leaf as printed (what facts key on).
-fn as_printed(mut column: Column, printed: &str) -> Column {
+pub(super) fn as_printed(mut column: Column, printed: &str) -> Column {
     if !printed.trim().is_empty() {
         column.label = printed.to_string();
     }
@@ -247,7 +305,7 @@ fn as_printed(mut column: Column, printed: &str) -> Column {
 }
 
 /// A printed column no template column names, keyed by its printed name.
-fn own_column(printed: &str, role: ColumnRole, side: Option<crate::model::Side>) -> Column {
+pub(super) fn own_column(printed: &str, role: ColumnRole, side: Option<crate::model::Side>) -> Column {
     Column {
         key: label_key(printed),
         label: printed.to_string(),

@@ -17,6 +17,8 @@ pub struct Positions {
     /// The cell position of each column, in column order.
     pub cells: Vec<usize>,
     pub seq: Option<usize>,
+    /// Cells that number the printed lines (a 行次 column per side): not figures.
+    pub line_numbers: Vec<usize>,
 }
 
 impl Positions {
@@ -80,7 +82,9 @@ pub fn read(
             };
             log.record(at(line, id, Some(&key), Some(&columns[i].key)), rule, &raw, &repaired);
         }
-        let beyond = |p: usize| at_cells.column_at(p).is_none() && Some(p) != at_cells.seq;
+        let beyond = |p: usize| {
+            at_cells.column_at(p).is_none() && Some(p) != at_cells.seq && !at_cells.line_numbers.contains(&p)
+        };
         for (pos, text) in line.filled().filter(|(p, _)| beyond(*p)) {
             let mut f = Finding::new(
                 Severity::Warning,
@@ -200,7 +204,11 @@ mod tests {
         };
         let mut rows = Vec::new();
         let first = template.first_column();
-        let at = Positions { cells: (0..columns.len()).map(|i| i + first).collect(), seq: (first == 1).then_some(0) };
+        let at = Positions {
+            cells: (0..columns.len()).map(|i| i + first).collect(),
+            seq: (first == 1).then_some(0),
+            line_numbers: vec![],
+        };
         read(template, &segment, &columns, &at, &mut rows, &mut log);
         (rows, log)
     }

@@ -43,22 +43,30 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
     // Each side of a two-sided table, or each side-by-side block, makes its own rows.
     let mut sides: Vec<(Option<Side>, Option<u8>)> = grid.columns.iter().map(|c| (c.side, c.block)).collect();
     sides.dedup();
-    if grid.template.transposed {
+    if grid.template.transposed && !keyed_by_label(grid) {
         return transposed(grid, unit, findings);
     }
     let mut rows = Vec::new();
     let mut headings: Vec<Option<(String, Ordinal)>> = vec![None; sides.len()];
     let mut code_parts: Vec<Vec<String>> = vec![Vec::new(); sides.len()];
     for printed in &grid.rows {
+        let mut of_line = Vec::new();
         for (s, side) in sides.iter().enumerate() {
             if let Some(row) = row(grid, printed, *side, (&mut headings[s], &mut code_parts[s]), findings) {
-                rows.push(row);
+                of_line.push(row);
             }
         }
+        rows.extend(total_across_blocks(of_line));
     }
     if grid.template.two_sided {
-        nest_unnumbered(&mut rows, Side::Income);
+        // A template group heading (年初财政拨款结转和结余) on either side, or an income item
+        // numbered `一、`, over unnumbered items.
+        let group = |r: &Row| grid.template.groups.iter().any(|g| Some(g.side) == r.side && g.names(&r.key));
+        let heads = |r: &Row| group(r) || (r.side == Some(Side::Income) && ordinal(&r.label) == Ordinal::Chinese);
+        nest_unnumbered(&mut rows, Side::Income, &heads);
+        nest_unnumbered(&mut rows, Side::Expense, &heads);
     }
+    repeated_lines(id, &rows, findings);
     let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
     let has_figures = rows.iter().any(|r| !r.cells.is_empty());
     if !has_figures {
@@ -85,6 +93,49 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
         columns: grid.columns.clone(),
         rows,
     }
+}
+
+/// Reports a coded line printed twice in a row with the same figures (counted once).
+fn repeated_lines(id: &str, rows: &[Row], findings: &mut Vec<Finding>) {
+    for (_, row) in rows.iter().enumerate().filter(|(i, _)| crate::model::repeats_previous(rows, *i)) {
+        let mut f = Finding::new(
+            Severity::Warning,
+            "repeated_line",
+            format!(
+                "{id}: line {} repeats the line before it ({} {}, the same figures): printed twice, counted once",
+                row.line,
+                row.code.as_deref().unwrap_or_default(),
+                row.label
+            ),
+        );
+        (f.table, f.row, f.side, f.page) = (Some(id.to_string()), Some(row.key.clone()), row.side, Some(row.page));
+        findings.push(f);
+    }
+}
+
+/// A total printed across side-by-side blocks (`公用经费合计` in one block, its figure in the
+/// last): the figure of a block with no label or code is the labelled row's on its line.
+fn total_across_blocks(mut rows: Vec<Row>) -> Vec<Row> {
+    let unnamed = |r: &Row| r.label.is_empty() && r.code.is_none() && !r.cells.is_empty();
+    if let Some(i) = rows.iter().position(|r| !r.label.is_empty() && r.cells.is_empty())
+        && let Some(j) = rows.iter().skip(i + 1).position(unnamed).map(|k| k + i + 1)
+        && rows[j].side == rows[i].side
+        && rows.iter().skip(i + 1).take(j - i - 1).all(|r| r.label.is_empty() && r.cells.is_empty())
+    {
+        let figure = rows.remove(j);
+        rows[i].cells = figure.cells;
+    }
+    rows
+}
+
+/// True when the lines of figures of a table the template reads transposed are keyed by a
+/// label (one line per unit, per year: `杭州市公安局 | 887.56 | …`): then it is read as
+/// printed, a row per line and a column per item.
+fn keyed_by_label(grid: &Grid) -> bool {
+    let labels: Vec<usize> =
+        grid.columns.iter().enumerate().filter(|(_, c)| c.role == ColumnRole::Label).map(|(i, _)| i).collect();
+    let keyed = grid.rows.iter().filter(|r| labels.iter().any(|&i| cjk_count(&r.cells[i].text) > 0)).count();
+    keyed >= 2
 }
 
 /// A table whose items are column headers over a line of figures (the Shanghai “三公”
@@ -314,16 +365,15 @@ fn ordinal(label: &str) -> Ordinal {
     }
 }
 
-/// An item numbered `一、` followed by unnumbered items whose figures add up to its own in
-/// every column (`一、财政拨款` over `一般公共预算`, `政府性基金预算`, …) heads them: they
-/// are its sub-items. Without that evidence (a total row, items of their own) nothing moves.
-fn nest_unnumbered(rows: &mut [Row], side: Side) {
+/// A heading (an item numbered `一、`, a template group) followed by unnumbered items whose
+/// figures add up to its own in every column (`一、财政拨款` over `一般公共预算`,
+/// `政府性基金预算`, …) heads them: they are its sub-items. Without that evidence (a total
+/// row, items of their own) nothing moves.
+fn nest_unnumbered(rows: &mut [Row], side: Side, heads: &dyn Fn(&Row) -> bool) {
     let on_side: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].side == Some(side)).collect();
     for (k, &h) in on_side.iter().enumerate() {
         // A heading of zeros adds up to anything of zeros: no evidence.
-        if ordinal(&rows[h].label) != Ordinal::Chinese
-            || rows[h].cells.iter().all(|c| c.value.is_none_or(|v| v.is_zero()))
-        {
+        if !heads(&rows[h]) || rows[h].cells.iter().all(|c| c.value.is_none_or(|v| v.is_zero())) {
             continue;
         }
         let run: Vec<usize> = on_side[k + 1..]

@@ -109,8 +109,12 @@ pub enum RuleKind {
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum AddendsFrom {
+    /// The top-level rows printed before the total.
     Preceding,
+    /// The rows printed under the total's heading.
     Children,
+    /// Every other top-level row (one line per unit or year under a 合计 line).
+    Others,
 }
 
 /// An explicit cell of a `cells` rule.
@@ -181,10 +185,33 @@ fn value_columns(table: &Table, side: Option<Side>, only: Option<&str>) -> Vec<S
 }
 
 fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
+    // A table printed in column blocks (`合计/一般公共预算`, `合计/政府性基金预算` …) holds the
+    // identity once per sub-column: each block's sub-column is checked apart.
+    let mut blocks: Vec<(String, Vec<String>)> = Vec::new();
+    for key in value_columns(table, rule.side, None) {
+        let (item, sub) = key.split_once('/').map_or((key.as_str(), ""), |(i, s)| (i, s));
+        match blocks.iter_mut().find(|(s, _)| s == sub) {
+            Some((_, items)) => items.push(item.to_string()),
+            None => blocks.push((sub.to_string(), vec![item.to_string()])),
+        }
+    }
+    for (sub, present) in blocks {
+        let full = |item: &str| if sub.is_empty() { item.to_string() } else { format!("{item}/{sub}") };
+        columns_of(rule, t, table, &present, &full, out);
+    }
+}
+
+fn columns_of<'r>(
+    rule: &'r Rule,
+    t: usize,
+    table: &Table,
+    present: &[String],
+    full: &dyn Fn(&str) -> String,
+    out: &mut Vec<Instance<'r>>,
+) {
     let Some(total) = rule.total.as_deref().map(label_key) else {
         return;
     };
-    let present = value_columns(table, rule.side, None);
     if !present.contains(&total) {
         return;
     }
@@ -214,8 +241,11 @@ fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'
         let also = rule.also.iter().map(|a| label_key(a)).filter(|a| present.contains(a));
         out.push(Instance {
             rule,
-            lhs: std::iter::once(total.clone()).chain(also).map(|c| At { table: t, row: Some(r), column: c }).collect(),
-            rhs: addends.iter().map(|a| At { table: t, row: Some(r), column: a.clone() }).collect(),
+            lhs: std::iter::once(total.clone())
+                .chain(also)
+                .map(|c| At { table: t, row: Some(r), column: full(&c) })
+                .collect(),
+            rhs: addends.iter().map(|a| At { table: t, row: Some(r), column: full(a) }).collect(),
         });
     }
 }
@@ -241,6 +271,7 @@ fn hierarchy<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance
             .take_while(|(_, c)| c.len() > parent.len() && c.starts_with(parent))
             .filter(|(_, c)| child_of(c, parent))
             .map(|(i, _)| *i)
+            .filter(|&i| !crate::model::repeats_previous(&table.rows, i))
             .collect();
         // Children printed elsewhere (a table sorted by level) belong to a parent printed once.
         if children.is_empty() && coded.iter().filter(|(_, c)| *c == parent).count() == 1 {
@@ -324,6 +355,10 @@ fn rows<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>
                 .map(Some)
                 .collect()
         }
+        Some(AddendsFrom::Others) => (0..table.rows.len())
+            .filter(|&i| i != total && table.rows[i].side == rule.side && table.rows[i].under.is_none())
+            .map(Some)
+            .collect(),
         None => rule.addends.iter().map(|a| find_row(table, rule.side, a, None)).collect(),
     };
     if addends.iter().all(Option::is_none) {
