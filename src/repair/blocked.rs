@@ -100,7 +100,7 @@ pub fn columns(block: &Block) -> Option<Vec<Printed>> {
         let item = if printed_item.is_empty() { stack.concat() } else { printed_item };
         // A 小计 is keyed by the item it totals (`公务用车购置及运行维护费 / 小计`).
         let item = match &stack[..] {
-            [.., parent, last] if *last == item && ["小计", "合计"].contains(&label_key(last).as_str()) => {
+            [.., parent, last] if *last == item && super::printed::TOTALS.contains(&label_key(last).as_str()) => {
                 parent.clone()
             }
             _ => item,

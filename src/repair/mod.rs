@@ -99,7 +99,7 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
     let first = block.template.first_column();
     let read =
         if block.template.transposed { transposed::columns(block).or_else(|| blocked::columns(block)) } else { None };
-    let (columns, at) = match read.or_else(|| printed::columns(block, first)) {
+    let (mut columns, mut at) = match read.or_else(|| printed::columns(block, first)) {
         Some(printed) => {
             let used: Vec<usize> = printed.iter().map(|p| p.position).collect();
             let seq = (!used.contains(&0)).then_some(0);
@@ -120,7 +120,6 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
             (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
         }
     };
-    let (mut columns, mut at) = (columns, at);
     printed::continue_blocks(block, &mut columns, &mut at.cells);
     let mut rows = Vec::new();
     for segment in &block.segments {

@@ -31,7 +31,7 @@ pub fn line_number_positions(block: &Block) -> Vec<usize> {
 }
 
 /// Words that name a total column.
-const TOTALS: [&str; 3] = ["小计", "合计", "总计"];
+pub(super) const TOTALS: [&str; 3] = ["小计", "合计", "总计"];
 
 /// One printed column: where it is and what it is.
 #[derive(Debug, Clone)]

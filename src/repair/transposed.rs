@@ -9,10 +9,7 @@ use crate::label::label_key;
 use crate::layout::Block;
 use crate::tables::template::TableTemplate;
 
-use super::printed::{Printed, as_printed, body_profile, header_lines, width};
-
-/// Words that stand for the item over them (`公务用车购置及运行费 / 小计`).
-const TOTALS: [&str; 2] = ["小计", "合计"];
+use super::printed::{Printed, TOTALS, as_printed, body_profile, header_lines, width};
 
 /// The template's columns at their printed positions, or `None` unless every template
 /// column is printed exactly once under its item and figure kind.

@@ -97,7 +97,7 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
 
 /// Reports a coded line printed twice in a row with the same figures (counted once).
 fn repeated_lines(id: &str, rows: &[Row], findings: &mut Vec<Finding>) {
-    for (_, row) in rows.iter().enumerate().filter(|(i, _)| crate::model::repeats_previous(rows, *i)) {
+    for row in (0..rows.len()).filter(|&i| crate::model::repeats_previous(rows, i)).map(|i| &rows[i]) {
         let mut f = Finding::new(
             Severity::Warning,
             "repeated_line",
