@@ -13,7 +13,7 @@ fn main() {
                     p.invisible,
                     p.images,
                     p.image_cover,
-                    p.rules.len()
+                    p.rulings.len()
                 );
             }
         }
@@ -24,7 +24,7 @@ fn main() {
         && let gongkai::extract::Text::Glyphs(pages) = &extracted.content
     {
         for p in pages {
-            for r in &p.rules {
+            for r in &p.rulings {
                 println!("page {} rule ({:.0},{:.0})-({:.0},{:.0})", p.number, r.x0, r.y0, r.x1, r.y1);
             }
             for g in &p.glyphs {

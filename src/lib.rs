@@ -8,9 +8,11 @@
 pub mod batch;
 pub mod emit;
 pub mod extract;
+pub mod knowledge;
 pub mod label;
 pub mod layout;
 pub mod model;
+pub mod page;
 pub mod repair;
 pub mod source;
 pub mod tables;
@@ -40,7 +42,7 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // Header words mapped onto template columns and cells repaired, every change logged.
     let repaired = repair::apply(&layout);
     // Metadata first: the document's unit decides which tables carry a unit of their own.
-    let metadata = emit::metadata(&layout);
+    let metadata = layout::metadata(&layout);
     // Typed rows keyed by code or label, figures as exact decimals.
     let mut rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
     let source = Source {

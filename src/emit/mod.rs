@@ -8,22 +8,20 @@
 mod batch;
 mod content;
 mod html;
-mod metadata;
 mod parquet;
 pub mod schemas;
-pub mod vocabulary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use batch::{Timing, Writer};
 pub use content::{Content, content};
-pub use metadata::metadata;
 
 use crate::model::{
     CONTRACT, CellStatus, ColumnRole, Document, Fact, Finding, Kind, Location, Metadata, Part, Repair, Severity, Side,
     Source, Status, Table, TextSource,
 };
+use crate::knowledge::vocabulary;
 use crate::repair::Repaired;
 use crate::source::SourceError;
 use crate::tables::Rebuilt;
@@ -38,7 +36,7 @@ pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Docu
         SourceError::NotOcrOutput { .. } => "not_ocr_output",
         SourceError::TooLarge { .. } => "input_too_large",
         SourceError::Io { .. } => "unreadable_input",
-        SourceError::Pdf { source: crate::extract::pdf::PdfError::Encrypted, .. } => "encrypted_input",
+        SourceError::Pdf { source: crate::source::pdf::PdfError::Encrypted, .. } => "encrypted_input",
         SourceError::Pdf { .. } => "unreadable_pdf",
     };
     failed_with(path, doc, sha256, Finding::new(Severity::Error, kind, error.to_string()))

@@ -5,10 +5,10 @@
 //! and rulings make the sharpest row histogram when the rows are level), the image is
 //! rotated back before OCR, and the rulings are then long straight runs of dark pixels:
 //! horizontal or vertical, at least [`MIN_RULING_PT`] long, which no character stroke is.
-//! They become the page model's [`Rule`]s, so a scanned ruled table is split into cells by
+//! They become the page model's [`Ruling`]s, so a scanned ruled table is split into cells by
 //! its own lines, as a text-layer table is.
 
-use super::pdf::Rule;
+use crate::page::Ruling;
 
 /// A greyscale image, one byte per pixel, 0 black.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,15 +147,15 @@ impl Gray {
     /// The rulings: horizontal and vertical runs of ink at least `min` pixels long (gaps of
     /// a few pixels, from noise or a light scan, bridged), a thick line reported once. In
     /// pixels.
-    pub fn rulings(&self, min: usize) -> Vec<Rule> {
+    pub fn rulings(&self, min: usize) -> Vec<Ruling> {
         let mut out = Vec::new();
         let horizontal = runs(self.height, self.width, min, |line, at| self.ink(at, line));
         for (y, x0, x1) in horizontal {
-            out.push(Rule { x0: x0 as f32, y0: y, x1: x1 as f32, y1: y });
+            out.push(Ruling { x0: x0 as f32, y0: y, x1: x1 as f32, y1: y });
         }
         let vertical = runs(self.width, self.height, min, |line, at| self.ink(line, at));
         for (x, y0, y1) in vertical {
-            out.push(Rule { x0: x, y0: y0 as f32, x1: x, y1: y1 as f32 });
+            out.push(Ruling { x0: x, y0: y0 as f32, x1: x, y1: y1 as f32 });
         }
         out
     }

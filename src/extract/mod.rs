@@ -9,88 +9,13 @@
 
 pub mod image;
 pub mod ocr;
-pub mod pdf;
 mod quality;
 
 use crate::model::{Finding, Severity, TextSource};
 use rayon::prelude::*;
 
+use crate::page::{Line, Page, Word};
 use crate::source::{Content, Input};
-
-/// One line of the document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    /// 1-based line number in the source text.
-    pub number: u32,
-    /// 1-based page (from form feeds; refined by layout).
-    pub page: u32,
-    /// Tab-separated fields as printed; an empty field is an empty cell.
-    pub cells: Vec<String>,
-    /// For PDF text split at gaps (no rulings): each cell's left and right x, in points,
-    /// so layout can align an unruled table's columns. Empty otherwise.
-    pub spans: Vec<(f32, f32)>,
-    /// For PDF pages: where each cell's text sits (one per cell; `None` for an empty one).
-    /// Empty for OCR text.
-    pub boxes: Vec<Option<CellBox>>,
-}
-
-/// Where a cell's text sits on its page (PDF points from the top-left; a glyph's box runs
-/// from one em above its baseline to the baseline), and how sure OCR was of it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CellBox {
-    pub x0: f32,
-    pub top: f32,
-    pub x1: f32,
-    pub bottom: f32,
-    /// The lowest OCR confidence (0–100) of its words; `None` for a text layer.
-    pub confidence: Option<f32>,
-}
-
-impl CellBox {
-    /// A glyph's box.
-    pub fn of(g: &pdf::Glyph) -> CellBox {
-        CellBox { x0: g.x, top: g.y - g.size, x1: g.x + g.width, bottom: g.y, confidence: g.confidence }
-    }
-
-    /// The box around both (either may be absent); the lower confidence.
-    pub fn union(a: Option<CellBox>, b: Option<CellBox>) -> Option<CellBox> {
-        match (a, b) {
-            (Some(a), Some(b)) => Some(CellBox {
-                x0: a.x0.min(b.x0),
-                top: a.top.min(b.top),
-                x1: a.x1.max(b.x1),
-                bottom: a.bottom.max(b.bottom),
-                confidence: match (a.confidence, b.confidence) {
-                    (Some(x), Some(y)) => Some(x.min(y)),
-                    (x, y) => x.or(y),
-                },
-            }),
-            (a, b) => a.or(b),
-        }
-    }
-}
-
-impl Line {
-    /// The cells that hold text, with their positions.
-    pub fn filled(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.cells.iter().enumerate().map(|(i, c)| (i, c.trim())).filter(|(_, c)| !c.is_empty())
-    }
-
-    /// True when no cell holds text.
-    pub fn is_blank(&self) -> bool {
-        self.filled().next().is_none()
-    }
-
-    /// The line's text with cells joined by a single space.
-    pub fn text(&self) -> String {
-        self.filled().map(|(_, c)| c).collect::<Vec<_>>().join(" ")
-    }
-
-    /// The source line as printed, tabs and all.
-    pub fn raw(&self) -> String {
-        self.cells.join("\t")
-    }
-}
 
 /// What extraction gives the layout stage: lines of cells (OCR text) or positioned glyphs
 /// (a PDF text layer), plus what it noticed.
@@ -108,7 +33,7 @@ pub struct Extracted {
 #[derive(Debug, Clone)]
 pub enum Text {
     Lines(Vec<Line>),
-    Glyphs(Vec<pdf::Page>),
+    Glyphs(Vec<Page>),
 }
 
 /// Extracts an input's text.
@@ -134,9 +59,9 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
         },
         Content::Pdf(pages) => {
             let mut findings = Vec::new();
-            let gated: Vec<pdf::Page> = pages.iter().map(|p| quality::gate(p, &mut findings)).collect();
+            let gated: Vec<Page> = pages.iter().map(|p| quality::gate(p, &mut findings)).collect();
             // OCR the pages that need it, in parallel (one engine process per page).
-            let read: Vec<(pdf::Page, Option<Finding>)> = gated
+            let read: Vec<(Page, Option<Finding>)> = gated
                 .into_par_iter()
                 .zip(pages.par_iter())
                 .map(|(gated, printed)| {
@@ -162,14 +87,14 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
 pub const MAX_OCR_PIXELS: u64 = 150_000_000;
 
 /// OCRs one page; on failure the page stays as it was (without text) and says why.
-fn ocr_page(path: &std::path::Path, page: pdf::Page) -> (pdf::Page, Option<Finding>) {
+fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
     let result = if page.image_pixels > MAX_OCR_PIXELS {
         Err(ocr::OcrError::TooLarge(page.image_pixels))
     } else {
         ocr::page(path, page.number)
     };
     match result {
-        Ok(ocr::OcrPage { words, rules, skew }) => {
+        Ok(ocr::OcrPage { words, rulings, skew }) => {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
             let mut f = Finding::new(
                 Severity::Info,
@@ -178,13 +103,13 @@ fn ocr_page(path: &std::path::Path, page: pdf::Page) -> (pdf::Page, Option<Findi
                     "page {}: read by OCR (tesseract chi_sim, {} dpi, straightened by {skew:.2}°, {} rulings found): {} words, mean confidence {confidence:.0}",
                     page.number,
                     ocr::DPI,
-                    rules.len(),
+                    rulings.len(),
                     words.len()
                 ),
             );
             f.page = Some(page.number);
-            let glyphs = words.iter().map(ocr::Word::glyph).collect();
-            (pdf::Page { glyphs, rules, source: TextSource::Ocr, ..page }, Some(f))
+            let glyphs = words.iter().map(Word::glyph).collect();
+            (Page { glyphs, rulings, source: TextSource::Ocr, ..page }, Some(f))
         }
         Err(e) => {
             let mut f = Finding::new(Severity::Warning, "ocr_failed", format!("page {}: {e}", page.number));

@@ -10,7 +10,7 @@
 //! [`MAX_DEBRIS_SHARE`] of its characters; a layer above that is reported and withheld, so
 //! the page is OCR'd afresh. A layer that passes is used, and its page counts as OCR.
 
-use super::pdf::Page;
+use crate::page::Page;
 use crate::model::{Finding, Severity, TextSource};
 
 /// Share of bad glyphs above which a page's text layer is not used.
@@ -76,7 +76,7 @@ fn is_debris(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pdf::Glyph;
+    use crate::page::Glyph;
 
     fn page(texts: &[Option<&str>]) -> Page {
         let glyphs = texts

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::extract::Line;
+use crate::page::Line;
 use crate::label::nfkc;
 
 static CODE_NAME: LazyLock<Regex> =

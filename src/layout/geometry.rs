@@ -9,8 +9,8 @@
 //! figure belongs to the column its glyphs fall in, however close it sits to the next
 //! ruling. Units are PDF points with y growing downwards.
 
-use crate::extract::pdf::{Glyph, Page, Rule};
-use crate::extract::{CellBox, Line};
+use crate::page::{Glyph, Page, Ruling};
+use crate::page::{CellBox, Line};
 
 /// A cell's left and right x, points.
 type Span = (f32, f32);
@@ -35,7 +35,7 @@ struct Grid {
 pub fn lines(pages: &[Page]) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     for page in pages {
-        let grids = grids(&page.rules);
+        let grids = grids(&page.rulings);
         let mut placed: Vec<Placed> = Vec::new();
         for row in rows(&page.glyphs) {
             let baseline = row[0].y;
@@ -50,7 +50,7 @@ pub fn lines(pages: &[Page]) -> Vec<Line> {
             };
             placed.push(Placed { grid, baseline, size, cells, spans, boxes });
         }
-        for p in join_wrapped(&grids, &page.rules, placed) {
+        for p in join_wrapped(&grids, &page.rulings, placed) {
             let number = u32::try_from(out.len() + 1).unwrap_or(u32::MAX);
             out.push(Line { number, page: page.number, cells: p.cells, spans: p.spans, boxes: p.boxes });
         }
@@ -71,7 +71,7 @@ struct Placed {
 /// Within a ruled body row (between two full-width horizontal rulings), a label wrapped
 /// over several lines and the figures centred beside it are one table row: their lines
 /// are joined column by column, top to bottom. Header bands (no figure) stay line by line.
-fn join_wrapped(grids: &[Grid], rules: &[Rule], placed: Vec<Placed>) -> Vec<Placed> {
+fn join_wrapped(grids: &[Grid], rules: &[Ruling], placed: Vec<Placed>) -> Vec<Placed> {
     let mut out: Vec<Placed> = Vec::new();
     let mut band: Vec<Placed> = Vec::new();
     let mut band_key: Option<(usize, usize)> = None;
@@ -129,7 +129,7 @@ fn is_figure(cell: &str) -> bool {
 }
 
 /// The y of every horizontal ruling that crosses at least 90 % of the grid's width.
-fn full_width_rulings(grid: &Grid, rules: &[Rule]) -> Vec<f32> {
+fn full_width_rulings(grid: &Grid, rules: &[Ruling]) -> Vec<f32> {
     let mut by_y: Vec<(f32, Vec<(f32, f32)>)> = Vec::new();
     for r in rules.iter().filter(|r| (r.y0 - r.y1).abs() < 0.5 && r.y0 >= grid.top - SNAP && r.y0 <= grid.bottom + SNAP)
     {
@@ -259,7 +259,7 @@ fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> (Vec<Stri
 }
 
 /// Finds the ruled grids of a page: vertical rulings that overlap vertically form one grid.
-fn grids(rules: &[Rule]) -> Vec<Grid> {
+fn grids(rules: &[Ruling]) -> Vec<Grid> {
     let mut verticals: Vec<(f32, f32, f32)> =
         rules.iter().filter(|r| (r.x0 - r.x1).abs() < 0.5).map(|r| (r.x0, r.y0.min(r.y1), r.y0.max(r.y1))).collect();
     verticals.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -366,12 +366,12 @@ mod tests {
             .collect()
     }
 
-    fn vertical(x: f32, y0: f32, y1: f32) -> Rule {
-        Rule { x0: x, y0, x1: x, y1 }
+    fn vertical(x: f32, y0: f32, y1: f32) -> Ruling {
+        Ruling { x0: x, y0, x1: x, y1 }
     }
 
-    fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
-        Page { number: 1, width: 600.0, height: 800.0, glyphs, rules, ..Page::default() }
+    fn page(glyphs: Vec<Glyph>, rules: Vec<Ruling>) -> Page {
+        Page { number: 1, width: 600.0, height: 800.0, glyphs, rulings: rules, ..Page::default() }
     }
 
     #[test]
@@ -402,8 +402,8 @@ mod tests {
         assert_eq!(lines[0].cells, ["12,029,501.84", "7.00"]);
     }
 
-    fn horizontal(y: f32, x0: f32, x1: f32) -> Rule {
-        Rule { x0, y0: y, x1, y1: y }
+    fn horizontal(y: f32, x0: f32, x1: f32) -> Ruling {
+        Ruling { x0, y0: y, x1, y1: y }
     }
 
     #[test]
@@ -426,7 +426,7 @@ mod tests {
     #[test]
     fn an_unruled_table_is_aligned_from_its_cells() {
         use crate::layout::{Block, Segment};
-        use crate::tables::template::TEMPLATES;
+        use crate::knowledge::templates::TEMPLATES;
         // Header: a merged 本年收入 over two columns, leaf words, then rows with
         // left-aligned labels and right-aligned figures of different widths.
         let mut g = glyphs("本年收入", 230.0, 50.0, 10.0);

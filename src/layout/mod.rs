@@ -8,14 +8,17 @@
 //! passed on whole, debris included, for `repair` to judge and record.
 
 mod banner;
+mod metadata;
 pub mod geometry;
 mod running;
 
-use crate::extract::{Extracted, Line, Text};
+use crate::extract::{Extracted, Text};
+use crate::page::Line;
 use crate::model::Kind;
-use crate::tables::template::{self, Recognised, TableTemplate};
+use crate::knowledge::templates::{self as template, Recognised, TableTemplate};
 
 pub use banner::Banner;
+pub use metadata::metadata;
 
 /// The skeleton of a document.
 #[derive(Debug, Clone)]
@@ -292,7 +295,7 @@ fn blocks(
         let last_page = block.segments.last().expect("a block has a segment").page;
         let furniture = banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line))
             || running.contains(&crate::label::label_key(&line.text()))
-            || crate::tables::template::is_table_number(&line.text());
+            || crate::knowledge::templates::is_table_number(&line.text());
         if furniture || line.page != last_page {
             // A new page of the same table begins (its header may be printed again).
             let seg = block.segments.last().expect("a block has a segment");

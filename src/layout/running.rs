@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::extract::Line;
+use crate::page::Line;
 use crate::label::label_key;
 
 /// Pages a line must open or close to be a running head or foot.

@@ -12,11 +12,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Log;
-use crate::extract::Line;
+use crate::page::Line;
 use crate::label::{cjk_count, dewrap, label_key, nfkc, similarity};
 use crate::layout::{Block, Segment};
 use crate::model::{Column, Location};
-use crate::tables::template::{ColumnTemplate, TableTemplate};
+use crate::knowledge::templates::{ColumnTemplate, TableTemplate};
 
 static STRAY_NUMBERS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\p{Han}.*?\p{Han})\s+[[0-9].\s]+$").expect("stray numbers"));
@@ -248,7 +248,7 @@ fn column_at(template: &TableTemplate, pos: usize) -> Option<&ColumnTemplate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tables::template::TEMPLATES;
+    use crate::knowledge::templates::TEMPLATES;
 
     fn table(id: &str) -> &'static TableTemplate {
         TEMPLATES[0].tables.iter().find(|t| t.id == id).expect("template")

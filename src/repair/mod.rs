@@ -19,7 +19,7 @@ pub mod transposed;
 
 use crate::layout::{Block, Layout};
 use crate::model::{Column, Finding, Location, Repair};
-use crate::tables::template::TableTemplate;
+use crate::knowledge::templates::TableTemplate;
 
 /// Rules that normalise how a figure is printed (not an OCR error): they are recorded like
 /// every repair but do not make a document `repaired`.
@@ -53,7 +53,7 @@ pub struct GridCell {
     pub text: String,
     pub repaired: bool,
     /// Where it sits and how sure OCR was (PDF input).
-    pub bbox: Option<crate::extract::CellBox>,
+    pub bbox: Option<crate::page::CellBox>,
 }
 
 /// The output of a stage that cannot fail: its value plus what it noticed.

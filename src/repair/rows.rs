@@ -5,11 +5,11 @@
 
 use super::cell::{self, Fixed};
 use super::{GridCell, GridRow, Log};
-use crate::extract::Line;
+use crate::page::Line;
 use crate::label::{cjk_count, has_ordinal, label_key};
 use crate::layout::Segment;
 use crate::model::{Column, ColumnRole, Finding, Location, Severity};
-use crate::tables::template::TableTemplate;
+use crate::knowledge::templates::TableTemplate;
 
 /// Where each column's cell sits in a printed line, and the 序号 cell if there is one.
 #[derive(Debug, Clone)]
@@ -178,7 +178,7 @@ fn continues_label(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tables::template::TEMPLATES;
+    use crate::knowledge::templates::TEMPLATES;
 
     fn line(number: u32, text: &str) -> Line {
         Line { number, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![], boxes: vec![] }

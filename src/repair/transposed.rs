@@ -7,7 +7,7 @@
 
 use crate::label::label_key;
 use crate::layout::Block;
-use crate::tables::template::TableTemplate;
+use crate::knowledge::templates::TableTemplate;
 
 use super::printed::{Printed, TOTALS, as_printed, body_profile, header_lines, width};
 
@@ -21,7 +21,7 @@ pub fn columns(block: &Block) -> Option<Vec<Printed>> {
     }
     let lines: Vec<Vec<(usize, String)>> = header_lines(block)
         .into_iter()
-        .map(|l| l.into_iter().filter(|(_, w)| !crate::tables::template::is_table_number(w) && w != "公开").collect())
+        .map(|l| l.into_iter().filter(|(_, w)| !crate::knowledge::templates::is_table_number(w) && w != "公开").collect())
         .collect();
     // Every position between the first and the last figure (an item left blank is printed).
     let with_figures: Vec<usize> = (0..width(block)).filter(|&p| body_profile(block, p).0 > 0).collect();
@@ -86,6 +86,6 @@ fn same_item(template: &TableTemplate, item: &str, printed: &str) -> bool {
     if item == printed {
         return true;
     }
-    let of = |k: &str| crate::emit::vocabulary::item(None, &template.id, k);
+    let of = |k: &str| crate::knowledge::vocabulary::item(None, &template.id, k);
     of(&item).is_some_and(|a| Some(a) == of(&printed))
 }

@@ -3,10 +3,11 @@
 //! The only stage that can fail a document: an unreadable, empty, binary, oversized,
 //! encrypted or damaged input is a [`SourceError`], which the pipeline turns into a failed
 //! document with the reason as a finding. For a PDF it opens the file through the engine
-//! adapter (`extract::pdf`), since that is where a PDF proves unreadable; it never
+//! adapter ([`pdf`]), since that is where a PDF proves unreadable; it never
 //! interprets content.
 
-mod ocr_output;
+pub mod ocr_output;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 
@@ -57,9 +58,9 @@ pub enum Content {
     /// Decoded OCR text.
     Text(String),
     /// The pages of a PDF, as the engine adapter read them.
-    Pdf(Vec<crate::extract::pdf::Page>),
+    Pdf(Vec<crate::page::Page>),
     /// Pages of OCR words with boxes (TSV or hOCR from another tool).
-    Words(Vec<crate::extract::pdf::Page>),
+    Words(Vec<crate::page::Page>),
 }
 
 /// Why an input could not be read. Each is a failed document, never a stopped batch.
@@ -86,7 +87,7 @@ pub enum SourceError {
     Pdf {
         path: String,
         #[source]
-        source: crate::extract::pdf::PdfError,
+        source: pdf::PdfError,
     },
     /// A `.tsv` or `.hocr` file that is not tesseract TSV or hOCR.
     #[error("{path}: {reason}")]
@@ -129,7 +130,7 @@ pub fn read(path: &Path) -> Result<Input, (SourceError, Partial)> {
         return fail(SourceError::Empty { path: shown }, sha256);
     }
     if format == Format::Pdf {
-        return match crate::extract::pdf::pages(bytes) {
+        return match pdf::pages(bytes) {
             Ok(pages) => Ok(Input { path: path.to_path_buf(), sha256, content: Content::Pdf(pages) }),
             Err(source) => fail(SourceError::Pdf { path: shown, source }, sha256),
         };

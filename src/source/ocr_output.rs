@@ -12,18 +12,20 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::extract::ocr::{self, Word};
-use crate::extract::pdf::Page;
+use crate::page::{Page, Word, level, split_at_rulings};
 use crate::model::TextSource;
+
+/// The resolution assumed for a page whose size is not given.
+const ASSUMED_DPI: u32 = 300;
 
 /// Points per pixel for a page `width` × `height` pixels, taken to be A4.
 fn scale(width: f32, height: f32) -> f32 {
     let points = if width > height { 842.0 } else { 595.0 };
-    if width > 0.0 { points / width } else { 72.0 / ocr::DPI as f32 }
+    if width > 0.0 { points / width } else { 72.0 / ASSUMED_DPI as f32 }
 }
 
 fn page(number: u32, width: f32, height: f32, scale: f32, words: Vec<Word>) -> Page {
-    let words = ocr::split_at_rulings(words, &[]);
+    let words = split_at_rulings(words, &[]);
     Page {
         number,
         width: width * scale,
@@ -52,8 +54,8 @@ pub fn tsv(text: &str) -> Result<Vec<Page>, String> {
     let mut pages = Vec::new();
     for (number, width, height) in sizes {
         let scale = scale(width, height);
-        let lines = ocr::tsv_lines(text, scale).into_iter().filter(|(k, _)| k.0 == number).map(|(_, w)| w).collect();
-        pages.push(page(number, width, height, scale, ocr::level(lines)));
+        let lines = tsv_lines(text, scale).into_iter().filter(|(k, _)| k.0 == number).map(|(_, w)| w).collect();
+        pages.push(page(number, width, height, scale, level(lines)));
     }
     if pages.is_empty() {
         return Err("tesseract TSV without a page (no level-1 row)".to_string());
@@ -118,7 +120,7 @@ pub fn hocr(text: &str) -> Result<Vec<Page>, String> {
         .map(|(i, (width, height, lines))| {
             let scale = scale(width, height);
             let lines = lines.into_iter().filter(|l| !l.is_empty()).collect();
-            page(u32::try_from(i + 1).unwrap_or(u32::MAX), width, height, scale, ocr::level(lines))
+            page(u32::try_from(i + 1).unwrap_or(u32::MAX), width, height, scale, level(lines))
         })
         .collect())
 }
@@ -130,6 +132,49 @@ fn unescape(s: &str) -> String {
         .replace("&#39;", "'")
         .replace("&apos;", "'")
         .replace("&amp;", "&")
+}
+
+/// Parses tesseract's TSV: the level-5 rows are words with boxes in pixels at `dpi`. The
+/// words of one tesseract line share that line's baseline and height (their median), so a
+/// skewed scan, a small `、` or a tall bracket does not break a table row apart.
+pub fn words(tsv: &str, dpi: u32) -> Vec<Word> {
+    level(tsv_lines(tsv, 72.0 / dpi as f32).into_iter().map(|(_, words)| words).collect())
+}
+
+/// A tesseract line: (page, block, paragraph, line).
+pub type LineId = (u32, u32, u32, u32);
+
+/// The level-5 (word) rows of tesseract TSV, grouped by (page, block, paragraph, line),
+/// boxes scaled by `scale` (points per pixel).
+pub fn tsv_lines(tsv: &str, scale: f32) -> Vec<(LineId, Vec<Word>)> {
+    let mut lines: Vec<(LineId, Vec<Word>)> = Vec::new();
+    for line in tsv.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
+            continue;
+        }
+        let num = |i: usize| f[i].trim().parse::<f32>().ok();
+        let id = |i: usize| f[i].trim().parse::<u32>().unwrap_or(0);
+        let (Some(left), Some(top), Some(width), Some(height), Some(confidence)) =
+            (num(6), num(7), num(8), num(9), num(10))
+        else {
+            continue;
+        };
+        let word = Word {
+            text: f[11].trim().to_string(),
+            left: left * scale,
+            top: top * scale,
+            width: width * scale,
+            height: height * scale,
+            confidence,
+        };
+        let key = (id(1), id(2), id(3), id(4));
+        match lines.last_mut() {
+            Some((k, words)) if *k == key => words.push(word),
+            _ => lines.push((key, vec![word])),
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

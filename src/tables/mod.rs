@@ -6,7 +6,6 @@
 //! and reported; it never becomes a zero. Blank cells give no cell at all.
 
 pub mod render;
-pub mod template;
 
 use std::str::FromStr;
 

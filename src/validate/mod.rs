@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 
 use crate::layout::Layout;
 use crate::model::{Checks, Finding, Kind, Metadata, Severity, Source, Table};
-use crate::tables::template::TEMPLATES;
+use crate::knowledge::templates::TEMPLATES;
 use rules::{At, Instance};
 
 /// Findings plus the counts of what was checked.

@@ -252,7 +252,7 @@ fn columns_of<'r>(
 
 /// True when a template of the role `table` names the column `key`.
 fn known(table: &str, key: &str) -> bool {
-    crate::tables::template::TEMPLATES
+    crate::knowledge::templates::TEMPLATES
         .iter()
         .flat_map(|set| set.tables.iter())
         .filter(|t| t.id == table)
@@ -493,7 +493,7 @@ fn highest_under(table: &Table, code: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tables::template::{TEMPLATES, TableTemplate};
+    use crate::knowledge::templates::{TEMPLATES, TableTemplate};
 
     #[test]
     fn catalogues_load_and_name_template_tables_and_columns() {

@@ -251,7 +251,7 @@ pub enum Recognised {
 /// Recognises a line as a table title, standard or not.
 pub fn recognise(text: &str) -> Option<Recognised> {
     let key = title_key(text);
-    let key = crate::repair::cell::unconfuse(&key).unwrap_or(key);
+    let key = crate::knowledge::confusions::unconfuse(&key).unwrap_or(key);
     let len = key.chars().count();
     if !(4..=60).contains(&len) {
         return None;

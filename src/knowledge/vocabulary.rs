@@ -207,7 +207,7 @@ pub fn relative_year(name: &str, year: Option<i32>) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::model::ColumnRole;
-    use crate::tables::template::TEMPLATES;
+    use crate::knowledge::templates::TEMPLATES;
 
     const B: Option<Kind> = Some(Kind::Budget);
 

@@ -23,6 +23,8 @@ use hayro_interpret::{
     InterpreterSettings, SoftMask, TransformExt, interpret_page,
 };
 
+use crate::page::{Glyph, Page, Ruling};
+
 /// Pages beyond this are not read (a hostile or mistaken input, not a disclosure).
 pub const MAX_PAGES: usize = 2000;
 
@@ -30,56 +32,6 @@ pub const MAX_PAGES: usize = 2000;
 /// dense disclosure page is under 1 MiB; a stream past this is a decompression bomb and is
 /// refused before the engine decodes it whole.
 pub const MAX_CONTENT_BYTES: u64 = 256 << 20;
-
-/// One glyph: its text and where it sits.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Glyph {
-    /// The Unicode text; `None` when the font gives no mapping.
-    pub text: Option<String>,
-    /// Left edge, points.
-    pub x: f32,
-    /// Baseline, points from the top.
-    pub y: f32,
-    /// Font size (em height), points.
-    pub size: f32,
-    /// Advance along the line, points (estimated from the next glyph of the run).
-    pub width: f32,
-    /// The OCR engine's confidence (0–100) for an OCR'd word; `None` for a text layer.
-    pub confidence: Option<f32>,
-}
-
-/// A straight ruling line: horizontal (`y0 == y1`) or vertical (`x0 == x1`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rule {
-    pub x0: f32,
-    pub y0: f32,
-    pub x1: f32,
-    pub y1: f32,
-}
-
-/// One page of a PDF.
-#[derive(Debug, Clone, Default)]
-pub struct Page {
-    /// 1-based.
-    pub number: u32,
-    pub width: f32,
-    pub height: f32,
-    /// Page rotation in degrees (already applied to the coordinates).
-    pub rotation: u16,
-    pub glyphs: Vec<Glyph>,
-    pub rules: Vec<Rule>,
-    /// Images drawn on the page (a scan has one covering the page).
-    pub images: u32,
-    /// Share of the page the largest image covers (0–1): about 1 for a scan.
-    pub image_cover: f32,
-    /// Pixels of the largest image, as declared (width × height).
-    pub image_pixels: u64,
-    /// Glyphs drawn invisibly (text render mode 3): an OCR layer hidden under a scan.
-    pub invisible: u32,
-    /// Where the page's glyphs come from: the text layer, or OCR (gongkai's own, or a
-    /// hidden OCR layer that passed the quality checks).
-    pub source: crate::model::TextSource,
-}
 
 /// Why a PDF could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -145,7 +97,7 @@ pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
             height,
             rotation,
             glyphs: collector.glyphs,
-            rules: collector.rules,
+            rulings: collector.rulings,
             images: collector.images,
             image_pixels: collector.image_pixels,
             image_cover: (collector.largest_image / (f64::from(width) * f64::from(height)).max(1.0)).min(1.0) as f32,
@@ -207,7 +159,7 @@ fn inflates_beyond(stream: &Stream<'_>, limit: u64) -> bool {
 #[derive(Default)]
 struct Collector {
     glyphs: Vec<Glyph>,
-    rules: Vec<Rule>,
+    rulings: Vec<Ruling>,
     images: u32,
     largest_image: f64,
     image_pixels: u64,
@@ -296,10 +248,10 @@ impl Collector {
             let (x0, y0, x1, y1) = (bbox.x0 as f32, bbox.y0 as f32, bbox.x1 as f32, bbox.y1 as f32);
             if bbox.width() >= bbox.height() && bbox.width() > 2.0 {
                 let y = (y0 + y1) / 2.0;
-                self.rules.push(Rule { x0, y0: y, x1, y1: y });
+                self.rulings.push(Ruling { x0, y0: y, x1, y1: y });
             } else if bbox.height() > 2.0 {
                 let x = (x0 + x1) / 2.0;
-                self.rules.push(Rule { x0: x, y0, x1: x, y1 });
+                self.rulings.push(Ruling { x0: x, y0, x1: x, y1 });
             }
             return;
         }
@@ -328,10 +280,10 @@ impl Collector {
         let (dx, dy) = ((b.x - a.x).abs(), (b.y - a.y).abs());
         if dy < 0.5 && dx > 2.0 {
             let y = ((a.y + b.y) / 2.0) as f32;
-            self.rules.push(Rule { x0: a.x.min(b.x) as f32, y0: y, x1: a.x.max(b.x) as f32, y1: y });
+            self.rulings.push(Ruling { x0: a.x.min(b.x) as f32, y0: y, x1: a.x.max(b.x) as f32, y1: y });
         } else if dx < 0.5 && dy > 2.0 {
             let x = ((a.x + b.x) / 2.0) as f32;
-            self.rules.push(Rule { x0: x, y0: a.y.min(b.y) as f32, x1: x, y1: a.y.max(b.y) as f32 });
+            self.rulings.push(Ruling { x0: x, y0: a.y.min(b.y) as f32, x1: x, y1: a.y.max(b.y) as f32 });
         }
     }
 }

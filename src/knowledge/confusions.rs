@@ -1,0 +1,52 @@
+//! The OCR confusions seen in the wild (`data/ocr/confusions.toml`): characters an OCR
+//! engine reads as look-alikes in the templates' words, and ordinals it misreads.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The OCR confusions of `data/ocr/confusions.toml`.
+#[derive(serde::Deserialize)]
+struct Confusions {
+    pair: Vec<Pair>,
+    ordinal: Vec<Ordinal>,
+}
+
+#[derive(serde::Deserialize)]
+struct Pair {
+    read: String,
+    printed: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Ordinal {
+    pattern: String,
+    replace: String,
+}
+
+/// A pattern and its replacement.
+type Rewrite = (Regex, String);
+
+static CONFUSIONS: LazyLock<(Vec<Pair>, Vec<Rewrite>)> = LazyLock::new(|| {
+    let c: Confusions =
+        toml::from_str(include_str!("../../data/ocr/confusions.toml")).expect("data/ocr/confusions.toml");
+    let ordinals =
+        c.ordinal.into_iter().map(|o| (Regex::new(&o.pattern).expect("ordinal pattern"), o.replace)).collect();
+    (c.pair, ordinals)
+});
+
+/// Undoes the OCR confusions of `data/ocr/confusions.toml` (`住房保障文出` → `住房保障支出`,
+/// `1，一般…` → `1.一般…`); `None` when there is none.
+pub fn unconfuse(text: &str) -> Option<String> {
+    let (pairs, ordinals) = &*CONFUSIONS;
+    let mut out = text.to_string();
+    for p in pairs {
+        if out.contains(&p.read) {
+            out = out.replace(&p.read, &p.printed);
+        }
+    }
+    for (pattern, replace) in ordinals {
+        out = pattern.replace(&out, replace.as_str()).into_owned();
+    }
+    (out != text).then_some(out)
+}

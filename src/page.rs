@@ -1,0 +1,220 @@
+//! The page model every producer fills and every later stage reads: glyphs and rulings as
+//! placed on a page (a PDF's text layer, gongkai's own OCR, another tool's TSV or hOCR),
+//! OCR words, and the lines of cells that layout builds from them (or that OCR text gives
+//! directly). Neutral: it knows no PDF engine, OCR engine or file format.
+//!
+//! Coordinates: PDF points, origin at the top-left of the rendered page, y grows downwards;
+//! a glyph's `y` is its baseline.
+
+/// One glyph: its text and where it sits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// The Unicode text; `None` when the font gives no mapping.
+    pub text: Option<String>,
+    /// Left edge, points.
+    pub x: f32,
+    /// Baseline, points from the top.
+    pub y: f32,
+    /// Font size (em height), points.
+    pub size: f32,
+    /// Advance along the line, points (estimated from the next glyph of the run).
+    pub width: f32,
+    /// The OCR engine's confidence (0–100) for an OCR'd word; `None` for a text layer.
+    pub confidence: Option<f32>,
+}
+
+/// A straight ruling line: horizontal (`y0 == y1`) or vertical (`x0 == x1`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ruling {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+/// One page of a PDF.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// 1-based.
+    pub number: u32,
+    pub width: f32,
+    pub height: f32,
+    /// Page rotation in degrees (already applied to the coordinates).
+    pub rotation: u16,
+    pub glyphs: Vec<Glyph>,
+    pub rulings: Vec<Ruling>,
+    /// Images drawn on the page (a scan has one covering the page).
+    pub images: u32,
+    /// Share of the page the largest image covers (0–1): about 1 for a scan.
+    pub image_cover: f32,
+    /// Pixels of the largest image, as declared (width × height).
+    pub image_pixels: u64,
+    /// Glyphs drawn invisibly (text render mode 3): an OCR layer hidden under a scan.
+    pub invisible: u32,
+    /// Where the page's glyphs come from: the text layer, or OCR (gongkai's own, or a
+    /// hidden OCR layer that passed the quality checks).
+    pub source: crate::model::TextSource,
+}
+
+/// An OCR'd word: its text, box in points (top-left origin) and confidence (0–100).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub left: f32,
+    pub top: f32,
+    pub width: f32,
+    pub height: f32,
+    pub confidence: f32,
+}
+
+impl Word {
+    /// The word as one glyph run of the page model: baseline at the box's bottom.
+    pub fn glyph(&self) -> Glyph {
+        Glyph {
+            text: Some(self.text.clone()),
+            x: self.left,
+            y: self.top + self.height,
+            size: self.height,
+            width: self.width,
+            confidence: Some(self.confidence),
+        }
+    }
+}
+
+/// One line of the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// 1-based line number in the source text.
+    pub number: u32,
+    /// 1-based page (from form feeds; refined by layout).
+    pub page: u32,
+    /// Tab-separated fields as printed; an empty field is an empty cell.
+    pub cells: Vec<String>,
+    /// For PDF text split at gaps (no rulings): each cell's left and right x, in points,
+    /// so layout can align an unruled table's columns. Empty otherwise.
+    pub spans: Vec<(f32, f32)>,
+    /// For PDF pages: where each cell's text sits (one per cell; `None` for an empty one).
+    /// Empty for OCR text.
+    pub boxes: Vec<Option<CellBox>>,
+}
+
+/// Where a cell's text sits on its page (PDF points from the top-left; a glyph's box runs
+/// from one em above its baseline to the baseline), and how sure OCR was of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellBox {
+    pub x0: f32,
+    pub top: f32,
+    pub x1: f32,
+    pub bottom: f32,
+    /// The lowest OCR confidence (0–100) of its words; `None` for a text layer.
+    pub confidence: Option<f32>,
+}
+
+impl CellBox {
+    /// A glyph's box.
+    pub fn of(g: &Glyph) -> CellBox {
+        CellBox { x0: g.x, top: g.y - g.size, x1: g.x + g.width, bottom: g.y, confidence: g.confidence }
+    }
+
+    /// The box around both (either may be absent); the lower confidence.
+    pub fn union(a: Option<CellBox>, b: Option<CellBox>) -> Option<CellBox> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(CellBox {
+                x0: a.x0.min(b.x0),
+                top: a.top.min(b.top),
+                x1: a.x1.max(b.x1),
+                bottom: a.bottom.max(b.bottom),
+                confidence: match (a.confidence, b.confidence) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                },
+            }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+impl Line {
+    /// The cells that hold text, with their positions.
+    pub fn filled(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.cells.iter().enumerate().map(|(i, c)| (i, c.trim())).filter(|(_, c)| !c.is_empty())
+    }
+
+    /// True when no cell holds text.
+    pub fn is_blank(&self) -> bool {
+        self.filled().next().is_none()
+    }
+
+    /// The line's text with cells joined by a single space.
+    pub fn text(&self) -> String {
+        self.filled().map(|(_, c)| c).collect::<Vec<_>>().join(" ")
+    }
+
+    /// The source line as printed, tabs and all.
+    pub fn raw(&self) -> String {
+        self.cells.join("\t")
+    }
+}
+
+/// Splits words that straddle a table's vertical ruling, or hold the `|` the engine makes
+/// of one, into one word per cell. Characters are placed by estimated advance (a CJK
+/// character one em, others a little over half), and the `|` themselves are dropped.
+pub fn split_at_rulings(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
+    let mut out = Vec::with_capacity(words.len());
+    for word in words {
+        let chars: Vec<char> = word.text.chars().collect();
+        let advance = |c: char| if c.is_ascii() { 0.55 } else { 1.0 };
+        let total: f32 = chars.iter().map(|&c| advance(c)).sum();
+        let unit = word.width / total.max(0.01);
+        let (top, bottom) = (word.top, word.top + word.height);
+        let cuts: Vec<f32> = rules
+            .iter()
+            .filter(|r| (r.x0 - r.x1).abs() < 0.5 && r.y0.min(r.y1) <= top + 2.0 && r.y0.max(r.y1) >= bottom - 2.0)
+            .map(|r| r.x0)
+            .filter(|&x| x > word.left + unit * 0.3 && x < word.left + word.width - unit * 0.3)
+            .collect();
+        if cuts.is_empty() && !word.text.contains('|') {
+            out.push(word);
+            continue;
+        }
+        let mut x = word.left;
+        let mut piece: Option<Word> = None;
+        let mut previous = word.left;
+        for c in chars {
+            let w = advance(c) * unit;
+            let centre = x + w / 2.0;
+            let cut_before = piece.is_some() && cuts.iter().any(|&k| k > previous && k <= centre);
+            previous = centre;
+            if c == '|' || cut_before {
+                out.extend(piece.take());
+            }
+            if c != '|' {
+                let p = piece.get_or_insert_with(|| Word { text: String::new(), left: x, width: 0.0, ..word.clone() });
+                p.text.push(c);
+                p.width = x + w - p.left;
+            }
+            x += w;
+        }
+        out.extend(piece);
+    }
+    out
+}
+
+/// The words of each engine line share that line's baseline and height (their median).
+pub fn level(lines: Vec<Vec<Word>>) -> Vec<Word> {
+    let median = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    let mut out = Vec::new();
+    for mut words in lines {
+        let bottom = median(words.iter().map(|w| w.top + w.height).collect());
+        let height = median(words.iter().map(|w| w.height).collect());
+        for w in &mut words {
+            w.top = bottom - height;
+            w.height = height;
+        }
+        out.extend(words);
+    }
+    out
+}
