@@ -2,7 +2,8 @@
 //! 部门决算公开) → audited, structured data.
 //!
 //! The pipeline, one stage per module, each with a small typed input and output:
-//! `source` → `extract` → `layout` → `repair` → `tables` → `validate` → `emit`.
+//! `source` → `extract` → `layout` → `repair` → `tables` → `recover` → `validate` → `emit`,
+//! reading the shared models (`page`, `model`) and knowledge (`knowledge`, `label`).
 //! Only `source` can fail a document; every later stage returns its output plus findings.
 
 pub mod batch;
@@ -13,6 +14,7 @@ pub mod label;
 pub mod layout;
 pub mod model;
 pub mod page;
+pub mod recover;
 pub mod repair;
 pub mod source;
 pub mod tables;
@@ -44,7 +46,7 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // Metadata first: the document's unit decides which tables carry a unit of their own.
     let metadata = layout::metadata(&layout);
     // Typed rows keyed by code or label, figures as exact decimals.
-    let mut rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
+    let rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
     let source = Source {
         path: path.display().to_string(),
         sha256: input.sha256.clone(),
@@ -52,12 +54,15 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
         text_source: extracted.text_source,
         ocr_pages: extracted.ocr_pages.clone(),
     };
-    // Every identity checked, across tables, against the narrative and the page metadata;
-    // a lost figure inferred where the identities pin it down, an OCR misread repaired.
-    let validated = validate::check(&mut rebuilt.tables, &layout, &metadata, &source);
+    // A lost figure inferred where the identities pin it down, an OCR misread repaired.
+    let recovered = recover::recover(rebuilt.tables, &metadata, &source);
+    // Every identity checked, across tables, against the narrative and the page metadata.
+    let validated = validate::check(&recovered.tables, &layout, &metadata);
     // Without a standard table: a narrative part, tables not recognised, or no disclosure.
     let content = emit::content(&layout);
-    emit::document(doc, source, metadata, content, rebuilt, repaired, validated, extracted.findings)
+    let stages =
+        emit::Stages { noticed: extracted.findings, repaired, rebuilt: rebuilt.findings, recovered, validated };
+    emit::document(doc, source, metadata, content, stages)
 }
 
 /// Helpers for unit tests that need a stage's input.

@@ -21,9 +21,9 @@ static EXERCISED: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new
             let Ok(input) = gongkai::source::read(&path) else { continue };
             let layout = gongkai::layout::segment(&gongkai::extract::extract(&input, &Default::default()));
             let doc = gongkai::convert(&path, "rules");
-            for catalogue in gongkai::validate::rules::CATALOGUES.iter() {
+            for catalogue in gongkai::knowledge::identities::CATALOGUES.iter() {
                 rules.extend(
-                    gongkai::validate::rules::instances(catalogue, &doc.tables).iter().map(|i| i.rule.id.clone()),
+                    gongkai::knowledge::identities::instances(catalogue, &doc.tables).iter().map(|i| i.rule.id.clone()),
                 );
             }
             let kind = doc.metadata.kind.unwrap_or(gongkai::model::Kind::Budget);
@@ -37,7 +37,7 @@ static EXERCISED: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new
 #[test]
 fn every_rule_is_exercised_by_a_sample() {
     let all: BTreeSet<String> =
-        gongkai::validate::rules::CATALOGUES.iter().flat_map(|c| c.rules.iter().map(|r| r.id.clone())).collect();
+        gongkai::knowledge::identities::CATALOGUES.iter().flat_map(|c| c.rules.iter().map(|r| r.id.clone())).collect();
     let missing: Vec<&String> = all.difference(&EXERCISED.0).filter(|id| !PENDING.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules no sample exercises: {missing:#?}");
 }

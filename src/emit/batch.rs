@@ -62,7 +62,7 @@ impl Writer {
             let json = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
             write_atomic(&self.out.join(format!("{}.json", doc.doc)), &json)?;
         }
-        let facts = super::facts(doc);
+        let facts = super::facts::facts(doc);
         let count =
             |s: Severity| u32::try_from(doc.findings.iter().filter(|f| f.severity == s).count()).unwrap_or(u32::MAX);
         let findings: Vec<FindingRow> =

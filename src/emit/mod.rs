@@ -7,25 +7,35 @@
 
 mod batch;
 mod content;
+mod facts;
 mod html;
 mod parquet;
 pub mod schemas;
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 pub use batch::{Timing, Writer};
 pub use content::{Content, content};
+pub use facts::facts;
 
 use crate::model::{
-    CONTRACT, CellStatus, ColumnRole, Document, Fact, Finding, Kind, Location, Metadata, Part, Repair, Severity, Side,
-    Source, Status, Table, TextSource,
+    CONTRACT, Document, Finding, Kind, Location, Metadata, Part, Repair, Severity, Source, Status, TextSource,
 };
-use crate::knowledge::vocabulary;
+use crate::recover::Recovered;
 use crate::repair::Repaired;
 use crate::source::SourceError;
-use crate::tables::Rebuilt;
 use crate::validate::Validated;
+
+/// What the stages after `extract` hand on to the document, each with its findings.
+pub struct Stages {
+    /// What extraction noticed (unusable text layers, OCR failures).
+    pub noticed: Vec<Finding>,
+    pub repaired: Repaired,
+    /// What rebuilding the tables noticed.
+    pub rebuilt: Vec<Finding>,
+    pub recovered: Recovered,
+    pub validated: Validated,
+}
 
 /// The document of an input that could not be read.
 pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Document {
@@ -68,19 +78,11 @@ pub fn failed_with(path: &Path, doc: &str, sha256: &str, finding: Finding) -> Do
 
 /// Assembles a converted document and decides its status. `content` tells what an input
 /// without a standard table is: only one that is not a disclosure at all fails.
-#[allow(clippy::too_many_arguments)] // one per stage output, as the pipeline hands them on
-pub fn document(
-    doc: &str,
-    source: Source,
-    mut metadata: Metadata,
-    content: Content,
-    rebuilt: Rebuilt,
-    repaired: Repaired,
-    validated: Validated,
-    noticed: Vec<Finding>,
-) -> Document {
+pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Content, stages: Stages) -> Document {
+    let Stages { noticed, repaired, rebuilt, recovered, validated } = stages;
+    let tables = recovered.tables;
     let mut repairs = repaired.repairs;
-    repairs.extend(validated.inferred.iter().map(|i| Repair {
+    repairs.extend(recovered.inferred.iter().map(|i| Repair {
         location: Location {
             page: i.page,
             line: i.line,
@@ -92,13 +94,17 @@ pub fn document(
         raw: String::new(),
         repaired: i.value.to_string(),
     }));
-    repairs.extend(validated.corrected.iter().cloned());
+    repairs.extend(recovered.corrected);
     let mut findings = noticed;
     findings.extend(repaired.findings);
-    findings.extend(rebuilt.findings);
+    findings.extend(rebuilt);
+    findings.extend(validated.document);
+    findings.extend(recovered.findings);
     findings.extend(validated.findings);
+    let mut checks = validated.checks;
+    checks.inferred = u32::try_from(recovered.inferred.len()).unwrap_or(u32::MAX);
     let mut failed = false;
-    if rebuilt.tables.is_empty() {
+    if tables.is_empty() {
         // The reason comes first: the report gives a failed document's first error as why,
         // never a page-metadata finding that is only a remark on its text.
         let reason = match content {
@@ -127,14 +133,14 @@ pub fn document(
             }
         };
         findings.insert(0, reason);
-    } else if !rebuilt.tables.iter().any(|t| t.rows.iter().any(|r| r.cells.iter().any(|c| c.value.is_some()))) {
+    } else if !tables.iter().any(|t| t.rows.iter().any(|r| r.cells.iter().any(|c| c.value.is_some()))) {
         // Tables found but nothing in them: not a clean conversion, whatever else holds.
         findings.push(Finding::new(
             Severity::Error,
             "no_figures",
             format!(
                 "none of the {} standard tables found holds a figure (each is printed empty): the document gives no data",
-                rebuilt.tables.len()
+                tables.len()
             ),
         ));
     }
@@ -147,17 +153,7 @@ pub fn document(
     } else {
         Status::Ok
     };
-    Document {
-        contract: CONTRACT,
-        doc: doc.to_string(),
-        source,
-        status,
-        metadata,
-        tables: rebuilt.tables,
-        repairs,
-        findings,
-        checks: validated.checks,
-    }
+    Document { contract: CONTRACT, doc: doc.to_string(), source, status, metadata, tables, repairs, findings, checks }
 }
 
 /// Why an input with no standard table is not a disclosure: no title matched, or its pages
@@ -178,85 +174,10 @@ fn not_a_disclosure(findings: &[Finding]) -> String {
     }
 }
 
-/// The facts of a document: one per non-empty numeric cell of its tables, in order.
-pub fn facts(doc: &Document) -> Vec<Fact> {
-    let mut out = Vec::new();
-    for table in &doc.tables {
-        let measures = measures(table, doc.metadata.kind, doc.metadata.year);
-        for row in &table.rows {
-            // A coded row's code is canonical already.
-            let item = if row.code.is_some() { None } else { vocabulary::item(doc.metadata.kind, &table.id, &row.key) };
-            for cell in &row.cells {
-                let Some(value) = cell.value else { continue };
-                let measure =
-                    measures.get(&(row.side, cell.column.as_str())).or_else(|| measures.get(&(None, &cell.column)));
-                out.push(Fact {
-                    doc: doc.doc.clone(),
-                    table: table.id.clone(),
-                    row: row.key.clone(),
-                    item: item.map(str::to_string),
-                    column: printed_key(table, row.side, &cell.column),
-                    measure: measure.map(|m| m.to_string()),
-                    value,
-                    side: row.side,
-                    under: row.under.clone(),
-                    unit: table.unit.clone(),
-                    page: row.page,
-                    line: row.line,
-                    source: doc.source.page_source(row.page),
-                    bbox: cell.bbox,
-                    confidence: cell.confidence,
-                    repaired: cell.status == CellStatus::Repaired,
-                    inferred: cell.status == CellStatus::Inferred,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// A cell's column as the contract keys it: label_key of the leaf header as printed (the
-/// table's column `key` is the template's name for it, which the identities use).
-fn printed_key(table: &Table, side: Option<Side>, key: &str) -> String {
-    table
-        .columns
-        .iter()
-        .find(|c| c.key == key && (c.side == side || c.side.is_none()))
-        .map_or_else(|| key.to_string(), |c| crate::label::label_key(&c.label))
-}
-
-/// The measure of each value column of a table, by side and key. A measure names one column
-/// per side and side-by-side block: where two columns would get the same measure (a
-/// province's extra 合计 beside 支出总计, one name printed under two groups), neither gets
-/// it, so (table, side, row, measure) stays one figure.
-fn measures(table: &Table, kind: Option<Kind>, year: Option<i32>) -> BTreeMap<(Option<Side>, &str), &'static str> {
-    let named: Vec<_> = table
-        .columns
-        .iter()
-        .filter(|c| c.role == ColumnRole::Value)
-        .filter_map(|c| Some((c, vocabulary::measure(kind, &table.id, &vocabulary::relative_year(&c.key, year))?)))
-        .collect();
-    let mut out = BTreeMap::new();
-    let mut clashing = BTreeSet::new();
-    for (i, (column, measure)) in named.iter().enumerate() {
-        let at = (column.side, column.key.as_str());
-        let clash = named
-            .iter()
-            .enumerate()
-            .any(|(j, (other, m))| j != i && m == measure && other.side == column.side && other.block == column.block);
-        if clash {
-            clashing.insert(at);
-        } else {
-            out.insert(at, *measure);
-        }
-    }
-    out.retain(|at, _| !clashing.contains(at));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{CellStatus, ColumnRole, Fact, Side};
 
     fn source() -> Source {
         Source {
@@ -278,10 +199,13 @@ mod tests {
             source(),
             Metadata::default(),
             content,
-            Rebuilt { tables, findings: vec![] },
-            Repaired { grids: vec![], repairs: vec![], findings: vec![] },
-            Validated::default(),
-            noticed,
+            Stages {
+                noticed,
+                repaired: Repaired { grids: vec![], repairs: vec![], findings: vec![] },
+                rebuilt: vec![],
+                recovered: Recovered { tables, ..Recovered::default() },
+                validated: Validated::default(),
+            },
         )
     }
 

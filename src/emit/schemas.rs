@@ -4,7 +4,7 @@ use std::path::Path;
 
 use schemars::schema_for;
 
-use super::Timing;
+use super::batch::Timing;
 use crate::model::{Document, DocumentRow, Fact, FindingRow, Report};
 
 /// The schema files: (file name, pretty JSON).

@@ -82,13 +82,9 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
     }
 }
 
-/// Pages whose image declares more pixels than this are not OCR'd: rendering them would
-/// take minutes and gigabytes (an A4 page at 600 dpi is 35 million).
-pub const MAX_OCR_PIXELS: u64 = 150_000_000;
-
 /// OCRs one page; on failure the page stays as it was (without text) and says why.
 fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
-    let result = if page.image_pixels > MAX_OCR_PIXELS {
+    let result = if page.image_pixels > ocr::MAX_OCR_PIXELS {
         Err(ocr::OcrError::TooLarge(page.image_pixels))
     } else {
         ocr::page(path, page.number)

@@ -15,6 +15,10 @@ use super::image::Gray;
 use crate::page::{Ruling, Word, split_at_rulings};
 use crate::source::ocr_output::words;
 
+/// Pages whose image declares more pixels than this are not OCR'd: rendering them would
+/// take minutes and gigabytes (an A4 page at 600 dpi is 35 million).
+pub const MAX_OCR_PIXELS: u64 = 150_000_000;
+
 /// Resolution pages are rendered at for OCR.
 pub const DPI: u32 = 300;
 
@@ -28,7 +32,7 @@ pub enum OcrError {
     #[error("{tool} failed: {message}")]
     Failed { tool: &'static str, message: String },
     /// The page's image declares more pixels than OCR is allowed to render.
-    #[error("its image declares {0} pixels, over the limit of {limit} for OCR", limit = super::MAX_OCR_PIXELS)]
+    #[error("its image declares {0} pixels, over the limit of {limit} for OCR", limit = MAX_OCR_PIXELS)]
     TooLarge(u64),
     /// A temporary file could not be written or read.
     #[error("temporary file: {0}")]

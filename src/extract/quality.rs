@@ -10,8 +10,8 @@
 //! [`MAX_DEBRIS_SHARE`] of its characters; a layer above that is reported and withheld, so
 //! the page is OCR'd afresh. A layer that passes is used, and its page counts as OCR.
 
-use crate::page::Page;
 use crate::model::{Finding, Severity, TextSource};
+use crate::page::Page;
 
 /// Share of bad glyphs above which a page's text layer is not used.
 const MAX_BAD_SHARE: f32 = 0.1;

@@ -4,5 +4,6 @@
 //! output models. Adding 部门决算 or a province's variant is adding data here.
 
 pub mod confusions;
+pub mod identities;
 pub mod templates;
 pub mod vocabulary;

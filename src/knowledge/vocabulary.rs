@@ -206,8 +206,8 @@ pub fn relative_year(name: &str, year: Option<i32>) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ColumnRole;
     use crate::knowledge::templates::TEMPLATES;
+    use crate::model::ColumnRole;
 
     const B: Option<Kind> = Some(Kind::Budget);
 

@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::page::Line;
 use crate::label::nfkc;
+use crate::page::Line;
 
 static CODE_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{2,12})\s*([\p{Han}()]{4,40})$").expect("banner pattern"));

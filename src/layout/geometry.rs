@@ -9,8 +9,8 @@
 //! figure belongs to the column its glyphs fall in, however close it sits to the next
 //! ruling. Units are PDF points with y growing downwards.
 
-use crate::page::{Glyph, Page, Ruling};
 use crate::page::{CellBox, Line};
+use crate::page::{Glyph, Page, Ruling};
 
 /// A cell's left and right x, points.
 type Span = (f32, f32);
@@ -298,7 +298,7 @@ fn grids(rules: &[Ruling]) -> Vec<Grid> {
 /// header, a left-aligned label and a right-aligned figure of one column thus share a
 /// position, as rulings would give them, and a merged header word lands in one of its
 /// columns.
-pub fn align(block: &mut super::Block) {
+pub fn align(block: &mut super::block::Block) {
     let all = || block.segments.iter().flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body));
     let empty = block.segments.iter().all(|s| s.body.is_empty() && s.numbers.is_none());
     if empty || all().any(|l| l.spans.len() != l.cells.len()) {
@@ -425,8 +425,8 @@ mod tests {
 
     #[test]
     fn an_unruled_table_is_aligned_from_its_cells() {
-        use crate::layout::{Block, Segment};
         use crate::knowledge::templates::TEMPLATES;
+        use crate::layout::{Block, Segment};
         // Header: a merged 本年收入 over two columns, leaf words, then rows with
         // left-aligned labels and right-aligned figures of different widths.
         let mut g = glyphs("本年收入", 230.0, 50.0, 10.0);

@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::block::Layout;
 use crate::label::{entity_name, has_ordinal, is_ideograph, nfkc};
-use crate::layout::Layout;
 use crate::model::{Consolidation, Metadata, Scope};
 
 static TITLE_YEAR: LazyLock<Regex> =

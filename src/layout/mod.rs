@@ -8,49 +8,24 @@
 //! passed on whole, debris included, for `repair` to judge and record.
 
 mod banner;
-mod metadata;
+mod block;
 pub mod geometry;
+mod lines;
+mod metadata;
 mod running;
 
 use crate::extract::{Extracted, Text};
-use crate::page::Line;
-use crate::model::Kind;
 use crate::knowledge::templates::{self as template, Recognised, TableTemplate};
+use crate::model::Kind;
+use crate::page::Line;
 
 pub use banner::Banner;
+pub use block::{Block, Layout, Narrative, Segment};
+use lines::{
+    has_figure, header_words_follow, is_bare_page_number, is_heading, is_note, is_page_number, is_prose, is_total_row,
+};
+pub use lines::{is_numbers_line, is_seq_row, unit_of};
 pub use metadata::metadata;
-
-/// The skeleton of a document.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    /// All lines, with pages refined from page banners.
-    pub lines: Vec<Line>,
-    pub pages: u32,
-    pub banner: Option<Banner>,
-    /// The disclosure kind the titles belong to.
-    pub kind: Option<Kind>,
-    /// Explicit unit lines (`单位: 万元`), by line number.
-    pub units: Vec<(u32, String)>,
-    pub blocks: Vec<Block>,
-    /// The running text outside the tables (情况说明, 编制说明).
-    pub narrative: Narrative,
-}
-
-/// The document's running text: NFKC, white space removed, lines run together (a figure
-/// broken over two lines, `2,389.52万` / `元`, is whole again), with the page of each part.
-#[derive(Debug, Clone, Default)]
-pub struct Narrative {
-    pub text: String,
-    /// (byte offset where a line starts in `text`, its page), in order.
-    pub pages: Vec<(usize, u32)>,
-}
-
-impl Narrative {
-    /// The page the text at byte `offset` is on.
-    pub fn page_at(&self, offset: usize) -> Option<u32> {
-        self.pages.iter().take_while(|(start, _)| *start <= offset).last().map(|(_, p)| *p)
-    }
-}
 
 fn narrative(lines: &[Line], blocks: &[Block]) -> Narrative {
     let mut in_tables = std::collections::BTreeSet::new();
@@ -69,30 +44,6 @@ fn narrative(lines: &[Line], blocks: &[Block]) -> Narrative {
     out
 }
 
-/// One standard table as laid out on the pages.
-#[derive(Debug, Clone)]
-pub struct Block {
-    pub template: &'static TableTemplate,
-    pub title: Line,
-    /// The template title a fuzzy-matched title was read as.
-    pub title_variant: Option<String>,
-    pub segments: Vec<Segment>,
-    /// `注: …` lines under the table.
-    pub notes: Vec<Line>,
-    /// The unit printed with the table, if any.
-    pub unit: Option<String>,
-}
-
-/// The part of a table on one page: its header, 栏次 line and body.
-#[derive(Debug, Clone, Default)]
-pub struct Segment {
-    pub page: u32,
-    pub header: Vec<Line>,
-    /// The 栏次 line (column numbers), which ends the header.
-    pub numbers: Option<Line>,
-    pub body: Vec<Line>,
-}
-
 /// Lays out the document: PDF glyphs become lines of cells first (see [`geometry`]).
 pub fn segment(extracted: &Extracted) -> Layout {
     let (mut lines, pages) = match &extracted.content {
@@ -107,16 +58,6 @@ pub fn segment(extracted: &Extracted) -> Layout {
     let (blocks, kind) = blocks(&lines, banner.as_ref(), &running);
     let narrative = narrative(&lines, &blocks);
     Layout { lines, pages, banner, kind, units, blocks, narrative }
-}
-
-/// The unit a `单位: 万元` line states.
-pub fn unit_of(line: &Line) -> Option<String> {
-    let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
-    // `编制单位:某局 单位:万元`: the unit follows whichever `单位:` names one.
-    text.match_indices("单位:").find_map(|(at, _)| {
-        let rest = &text[at + "单位:".len()..];
-        ["万元", "元"].iter().find(|u| rest.starts_with(*u)).map(|u| u.to_string())
-    })
 }
 
 /// Without form feeds, a page starts at each page banner (or at the table title just
@@ -165,71 +106,6 @@ fn title_of(line: &Line) -> Option<Recognised> {
         }
         _ => None, // a table-of-contents entry carries its page number
     }
-}
-
-/// A page number printed as page furniture: `- 4 -`, `第4页`, `第 4 页 共 12 页`.
-fn is_page_number(line: &Line) -> bool {
-    static PAGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(?:[-—–]+[0-9]{1,4}[-—–]+|第[0-9]{1,4}页(?:/?共[0-9]{1,4}页)?|[0-9]{1,4}/[0-9]{1,4})$")
-            .expect("page number")
-    });
-    let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
-    PAGE.is_match(&text)
-}
-
-/// A page's last line that is a lone number of up to four digits: its page number.
-fn is_bare_page_number(lines: &[Line], at: usize) -> bool {
-    let line = &lines[at];
-    let text = line.text();
-    let lone = line.filled().count() == 1 && (1..=4).contains(&text.len()) && text.chars().all(|c| c.is_ascii_digit());
-    lone && lines[at + 1..].iter().find(|l| !l.is_blank()).is_none_or(|next| next.page != line.page)
-}
-
-/// True for the 栏次 line (OCR also reads it as 兰次), or a line of column numbers `1 2 3 …`
-/// after marker cells (`**`, `甲`, `乙`) that ends a header without the word 栏次.
-pub fn is_numbers_line(line: &Line) -> bool {
-    if line
-        .filled()
-        .next()
-        .is_some_and(|(_, c)| c.starts_with("栏次") || c.starts_with("兰次") || c.starts_with("栏 次"))
-    {
-        return true;
-    }
-    let cells: Vec<String> = line.filled().map(|(_, c)| crate::label::nfkc(c).replace(' ', "")).collect();
-    let marker = |c: &String| c.chars().all(|ch| "*#甲乙丙丁栏次行".contains(ch));
-    let numbers: Vec<u32> = cells.iter().skip_while(|c| marker(c)).map_while(|c| c.parse().ok()).collect();
-    let leading = cells.iter().take_while(|c| marker(c)).count();
-    // Without a marker cell, three numbers at least (a body row of small integers is not one).
-    numbers.len() >= if leading > 0 { 1 } else { 3 }
-        && leading + numbers.len() == cells.len()
-        && numbers[0] <= 2
-        && numbers.windows(2).all(|w| w[1] == w[0] + 1)
-}
-
-/// True for a line whose first cell is a 序号 (an integer): a body row.
-pub fn is_seq_row(line: &Line) -> bool {
-    line.cells.first().is_some_and(|c| {
-        let c = c.trim();
-        !c.is_empty() && c.len() <= 4 && c.chars().all(|ch| ch.is_ascii_digit())
-    })
-}
-
-fn is_note(line: &Line) -> bool {
-    line.filled().next().is_some_and(|(_, c)| {
-        let c = crate::label::nfkc(c);
-        c.starts_with("注:") || c.starts_with("注 :") || c.starts_with("说明:") || c.starts_with("备注")
-    })
-}
-
-/// A line of running text or a section heading: one filled cell of words, long or with
-/// sentence punctuation (a header cell is short and bare), that is not a note.
-fn is_prose(line: &Line) -> bool {
-    let filled: Vec<_> = line.filled().collect();
-    let [(position, text)] = filled[..] else { return false };
-    let text = crate::label::nfkc(text);
-    // Running text starts at the left; a long label alone in a later column is a row.
-    let sentence = text.contains(['。', ',', ';', '，', '；']) || (position == 0 && text.chars().count() >= 15);
-    crate::label::cjk_count(&text) >= 4 && sentence && !is_note(line)
 }
 
 /// Walks the lines and cuts out the standard tables.
@@ -385,39 +261,6 @@ fn names_columns(kind: Option<Kind>, id: &str, line: &Line) -> bool {
     template::variants(kind.unwrap_or(Kind::Budget), id)
         .iter()
         .any(|t| t.vocabulary_score(line.filled().map(|(_, c)| c)) > 0)
-}
-
-/// A numbered section heading (`七、国有资产信息`) alone on its line. Only meaningful
-/// before a table's body: inside a body, `二、事业收入` is a row.
-fn is_heading(line: &Line) -> bool {
-    let filled: Vec<_> = line.filled().collect();
-    let [(_, text)] = filled[..] else { return false };
-    let text = crate::label::nfkc(text);
-    let numbered = text.trim_start().starts_with(|c: char| "一二三四五六七八九十".contains(c)) && text.contains('、');
-    numbered && crate::label::label_key(&text) != text.replace(char::is_whitespace, "")
-}
-
-/// The 合计 row of a table printed empty: the one word 合计 (or 总计), nothing else.
-fn is_total_row(line: &Line) -> bool {
-    let filled: Vec<_> = line.filled().collect();
-    matches!(filled[..], [(_, t)] if matches!(crate::label::label_key(t).as_str(), "合计" | "总计"))
-}
-
-/// True when the next line holds header words (two cells or more, all words): a lone `合计`
-/// above it is the total column's header, not an empty table's total row.
-fn header_words_follow(lines: &[Line], at: usize) -> bool {
-    lines[at + 1..]
-        .iter()
-        .find(|l| !l.is_blank())
-        .is_some_and(|next| next.filled().count() >= 2 && next.filled().all(|(_, c)| crate::label::cjk_count(c) > 0))
-}
-
-/// A line with a printed figure in it (`12,029,501.84`, `867.50`).
-fn has_figure(line: &Line) -> bool {
-    line.filled().any(|(_, c)| {
-        let c = c.replace(',', "");
-        c.contains('.') && c.parse::<rust_decimal::Decimal>().is_ok()
-    })
 }
 
 /// Reads the table with the template of its role whose vocabulary its header words match

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::page::Line;
 use crate::label::label_key;
+use crate::page::Line;
 
 /// Pages a line must open or close to be a running head or foot.
 const MIN_PAGES: usize = 3;
@@ -14,13 +14,13 @@ const MIN_PAGES: usize = 3;
 /// on at least [`MIN_PAGES`] pages.
 pub fn find(lines: &[Line]) -> BTreeSet<String> {
     let mut by_page: BTreeMap<u32, Vec<&Line>> = BTreeMap::new();
-    for line in lines.iter().filter(|l| !l.is_blank() && !super::is_page_number(l)) {
+    for line in lines.iter().filter(|l| !l.is_blank() && !super::lines::is_page_number(l)) {
         by_page.entry(line.page).or_default().push(line);
     }
     let mut seen: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
     for (page, page_lines) in &by_page {
         let ends = page_lines.first().into_iter().chain(page_lines.last());
-        for line in ends.filter(|l| l.filled().count() == 1 && !super::has_figure(l)) {
+        for line in ends.filter(|l| l.filled().count() == 1 && !super::lines::has_figure(l)) {
             seen.entry(label_key(&line.text())).or_default().insert(*page);
         }
     }

@@ -11,12 +11,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Log;
-use crate::page::Line;
+use super::grid::Log;
+use crate::knowledge::templates::{ColumnTemplate, TableTemplate};
 use crate::label::{cjk_count, dewrap, label_key, nfkc, similarity};
 use crate::layout::{Block, Segment};
 use crate::model::{Column, Location};
-use crate::knowledge::templates::{ColumnTemplate, TableTemplate};
+use crate::page::Line;
 
 static STRAY_NUMBERS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\p{Han}.*?\p{Han})\s+[[0-9].\s]+$").expect("stray numbers"));

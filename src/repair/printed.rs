@@ -11,11 +11,11 @@
 //! 科目编码). The template's positional reading (`header::columns`) stays the reading where
 //! it fits at least as well: it carries the OCR repairs of garbled headers.
 
-use crate::page::Line;
+use crate::knowledge::templates::TableTemplate;
 use crate::label::{cjk_count, dewrap, is_cjk, label_key, nfkc};
 use crate::layout::Block;
 use crate::model::{Column, ColumnRole};
-use crate::knowledge::templates::TableTemplate;
+use crate::page::Line;
 
 /// Header words of a column that numbers the printed lines (行次), not a figure column.
 const LINE_NUMBERS: [&str; 2] = ["行次", "栏次"];

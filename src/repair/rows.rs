@@ -4,12 +4,12 @@
 //! (`garbage-line`).
 
 use super::cell::{self, Fixed};
-use super::{GridCell, GridRow, Log};
-use crate::page::Line;
+use super::grid::{GridCell, GridRow, Log};
+use crate::knowledge::templates::TableTemplate;
 use crate::label::{cjk_count, has_ordinal, label_key};
 use crate::layout::Segment;
 use crate::model::{Column, ColumnRole, Finding, Location, Severity};
-use crate::knowledge::templates::TableTemplate;
+use crate::page::Line;
 
 /// Where each column's cell sits in a printed line, and the 序号 cell if there is one.
 #[derive(Debug, Clone)]
@@ -67,7 +67,7 @@ pub fn read(
             }
             cells.push(GridCell {
                 raw: raw.to_string(),
-                repaired: rules.iter().any(|r| !super::NORMALISATIONS.contains(r)),
+                repaired: rules.iter().any(|r| !super::grid::NORMALISATIONS.contains(r)),
                 text,
                 bbox: line.boxes.get(position).copied().flatten(),
             });

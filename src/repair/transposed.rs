@@ -5,9 +5,9 @@
 //! its figure kind; a name printed over several columns covers them up to the next name
 //! printed on its line or above.
 
+use crate::knowledge::templates::TableTemplate;
 use crate::label::label_key;
 use crate::layout::Block;
-use crate::knowledge::templates::TableTemplate;
 
 use super::printed::{Printed, TOTALS, as_printed, body_profile, header_lines, width};
 
@@ -21,7 +21,9 @@ pub fn columns(block: &Block) -> Option<Vec<Printed>> {
     }
     let lines: Vec<Vec<(usize, String)>> = header_lines(block)
         .into_iter()
-        .map(|l| l.into_iter().filter(|(_, w)| !crate::knowledge::templates::is_table_number(w) && w != "公开").collect())
+        .map(|l| {
+            l.into_iter().filter(|(_, w)| !crate::knowledge::templates::is_table_number(w) && w != "公开").collect()
+        })
         .collect();
     // Every position between the first and the last figure (an item left blank is printed).
     let with_figures: Vec<usize> = (0..width(block)).filter(|&p| body_profile(block, p).0 > 0).collect();

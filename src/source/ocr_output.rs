@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::page::{Page, Word, level, split_at_rulings};
 use crate::model::TextSource;
+use crate::page::{Page, Word, level, split_at_rulings};
 
 /// The resolution assumed for a page whose size is not given.
 const ASSUMED_DPI: u32 = 300;

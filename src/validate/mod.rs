@@ -1,55 +1,45 @@
-//! Stage 6, `validate`: tables → findings. Checks every identity of the catalogue
-//! (`data/identities/*.toml`: within tables and across them) with exact decimals, infers a
-//! lost cell where the identities pin it down (marked `inferred`, never passed off as
-//! read), repairs an OCR misread that exactly one plausible reading explains (`misread`;
-//! never on a text layer), compares the figures the narrative states with the tables (`narrative`), and
-//! reports standard tables missing from the document.
+//! Stage 7, `validate`: tables → findings; it reads the tables and changes nothing. Checks
+//! every identity of the catalogue (`data/identities/*.toml`: within tables and across
+//! them) with exact decimals, compares the figures the narrative states with the tables
+//! (`narrative`), checks the page metadata (`consistency`), and reports standard tables
+//! missing from the document.
 //!
 //! Rounding (output contract): an identity over n addends holds when |difference| ≤ n ×
 //! half a unit in the last printed place, with n = non-blank printed cells − 1. Within
 //! that it is an `info` finding; beyond it an `error` with expected, actual, difference and
 //! every cell involved. A blank cell is zero; an unreadable one is unknown.
 
-mod comparisons;
 pub mod consistency;
-mod infer;
-pub mod misread;
 pub mod narrative;
-mod nesting;
-pub mod rules;
 
-use rust_decimal::Decimal;
-
-use crate::layout::Layout;
-use crate::model::{Checks, Finding, Kind, Metadata, Severity, Source, Table};
+use crate::knowledge::identities::figures::path;
+use crate::knowledge::identities::{self, Figures, Instance, Measure, Relation, measure};
 use crate::knowledge::templates::TEMPLATES;
-use rules::{At, Instance};
+use crate::layout::Layout;
+use crate::model::{Checks, Finding, Kind, Metadata, Severity, Table};
 
 /// Findings plus the counts of what was checked.
 #[derive(Debug, Clone, Default)]
 pub struct Validated {
+    /// Findings on the document as a whole: its page metadata, the standard tables it lacks.
+    pub document: Vec<Finding>,
+    /// Findings on its figures: identities and the narrative's figures.
     pub findings: Vec<Finding>,
     pub checks: Checks,
-    /// Inferred cells, for the repair log: (table, row, column, value, rule).
-    pub inferred: Vec<infer::Inferred>,
-    /// OCR misreads repaired by the identities, as repair records.
-    pub corrected: Vec<crate::model::Repair>,
 }
 
-pub use infer::Inferred;
-
-/// Runs every check; fills inferred cells into `tables`.
-pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata, source: &Source) -> Validated {
+/// Runs every check over the tables as recovered; changes nothing.
+pub fn check(tables: &[Table], layout: &Layout, metadata: &Metadata) -> Validated {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
     let unit = metadata.unit.as_deref();
     let mut out = Validated::default();
-    out.findings.extend(consistency::check(layout, metadata));
-    missing_tables(tables, kind, &mut out.findings);
-    let instances: Vec<Instance> =
-        rules::CATALOGUES.iter().filter(|c| c.kind == kind).flat_map(|c| rules::instances(c, tables)).collect();
-    out.inferred = infer::fill(tables, &instances, source, &mut out.findings);
-    out.checks.inferred = u32::try_from(out.inferred.len()).unwrap_or(u32::MAX);
-    out.corrected = misread::repair(tables, &instances, unit, source, &mut out.findings);
+    out.document.extend(consistency::check(layout, metadata));
+    missing_tables(tables, kind, &mut out.document);
+    let instances: Vec<Instance> = identities::CATALOGUES
+        .iter()
+        .filter(|c| c.kind == kind)
+        .flat_map(|c| identities::instances(c, tables))
+        .collect();
     for instance in &instances {
         evaluate(tables, instance, unit, &mut out);
     }
@@ -60,100 +50,9 @@ pub fn check(tables: &mut [Table], layout: &Layout, metadata: &Metadata, source:
     out
 }
 
-/// A cell's figure: `None` when blank or not printed; `Err` when unreadable.
-pub(crate) fn value(tables: &[Table], at: &At) -> Result<Option<Decimal>, ()> {
-    let Some(row) = at.row else { return Ok(None) };
-    match tables[at.table].rows[row].cells.iter().find(|c| c.column == at.column) {
-        None => Ok(None),
-        Some(cell) => cell.value.map(Some).ok_or(()),
-    }
-}
-
-/// Half a unit in the last printed place of the figures, times n.
-pub(crate) fn tolerance(figures: &[Decimal], n: usize) -> Decimal {
-    let scale = figures.iter().map(Decimal::scale).max().unwrap_or(0);
-    let half = Decimal::new(5, scale + 1);
-    half * Decimal::from(n.max(1))
-}
-
-/// A cell's path for messages: `table/side/row/column`.
-pub(crate) fn path(tables: &[Table], at: &At) -> String {
-    let table = &tables[at.table];
-    match at.row {
-        Some(r) => {
-            let row = &table.rows[r];
-            let side = row.side.map(|s| format!("{s:?}/").to_lowercase()).unwrap_or_default();
-            let under = row.under.as_ref().map(|u| format!("{u}>")).unwrap_or_default();
-            format!("{}/{side}{under}{}/{}", table.id, row.key, at.column)
-        }
-        None => format!("{}/(not printed)/{}", table.id, at.column),
-    }
-}
-
-/// Yuan per unit (万元 or 元).
-pub(crate) fn yuan_per(unit: Option<&str>) -> Decimal {
-    if unit == Some("万元") { Decimal::from(10_000) } else { Decimal::ONE }
-}
-
-/// Yuan per unit of a table's figures (its own unit, else the document's).
-fn factor(tables: &[Table], at: &At, unit: Option<&str>) -> Decimal {
-    yuan_per(tables[at.table].unit.as_deref().or(unit))
-}
-
-/// An identity instance measured: both sides, their difference and the tolerance.
-pub(crate) struct Measure {
-    pub actual: Decimal,
-    pub expected: Decimal,
-    pub difference: Decimal,
-    pub tolerance: Decimal,
-    /// Figures of different units were compared in 元.
-    pub mixed: bool,
-}
-
-impl Measure {
-    /// Exactly as printed (or, for `>=`, not below).
-    pub fn exact(&self, relation: rules::Relation) -> bool {
-        match relation {
-            rules::Relation::Equal => self.difference.is_zero(),
-            rules::Relation::AtLeast => self.difference >= Decimal::ZERO,
-        }
-    }
-
-    /// Within rounding.
-    pub fn holds(&self, relation: rules::Relation) -> bool {
-        self.exact(relation) || self.difference.abs() <= self.tolerance
-    }
-}
-
-/// Measures an instance; `None` when a cell is unreadable or every cell is blank.
-pub(crate) fn measure(tables: &[Table], instance: &Instance, unit: Option<&str>) -> Option<Measure> {
-    let read = |ats: &[At]| -> Option<Vec<(Option<Decimal>, Decimal)>> {
-        ats.iter().map(|a| value(tables, a).ok().map(|v| (v, factor(tables, a, unit)))).collect()
-    };
-    let (lhs, rhs) = (read(&instance.lhs)?, read(&instance.rhs)?);
-    let printed: Vec<(Decimal, Decimal)> = lhs.iter().chain(&rhs).filter_map(|(v, f)| v.map(|v| (v, *f))).collect();
-    if printed.is_empty() {
-        return None;
-    }
-    let mixed = printed.iter().any(|(_, f)| *f != printed[0].1);
-    // Figures printed in different units are compared in yuan, within one unit of the
-    // coarser printed place; otherwise in their own unit, within n half-units.
-    let tolerance = if mixed {
-        printed.iter().map(|(v, f)| Decimal::new(1, v.scale()) * f).max().unwrap_or(Decimal::ONE)
-    } else {
-        let figures: Vec<Decimal> = printed.iter().map(|(v, _)| *v).collect();
-        self::tolerance(&figures, figures.len().saturating_sub(1))
-    };
-    let sum = |side: &[(Option<Decimal>, Decimal)]| -> Decimal {
-        side.iter().map(|(v, f)| v.unwrap_or_default() * if mixed { *f } else { Decimal::ONE }).sum()
-    };
-    let (actual, expected) = (sum(&lhs), sum(&rhs));
-    Some(Measure { actual, expected, difference: actual - expected, tolerance, mixed })
-}
-
 fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut Validated) {
     // Unreadable (reported by `tables`) or all blank (nothing printed): nothing to check.
-    let Some(measured) = measure(tables, instance, unit) else {
+    let Some(measured) = measure(&Figures::of(tables), instance, unit) else {
         return;
     };
     out.checks.identities += 1;
@@ -181,7 +80,7 @@ fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut
         Severity::Error => "identity_violation",
     };
     let verdict = if severity == Severity::Info { "holds within rounding" } else { "fails" };
-    let relation = if rule.relation == rules::Relation::AtLeast { "at least " } else { "" };
+    let relation = if rule.relation == Relation::AtLeast { "at least " } else { "" };
     let in_yuan = if mixed { " (in 元, the tables' units differ)" } else { "" };
     let mut f = Finding::new(
         severity,
@@ -227,19 +126,5 @@ fn missing_tables(tables: &[Table], kind: Kind, findings: &mut Vec<Finding>) {
             f.table = Some(template.id.clone());
             findings.push(f);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::str::FromStr;
-
-    #[test]
-    fn tolerance_is_n_half_units_in_the_last_place() {
-        let d = |s| Decimal::from_str(s).unwrap();
-        assert_eq!(tolerance(&[d("738.05"), d("19.4")], 2), d("0.010"));
-        assert_eq!(tolerance(&[d("91016775.35")], 8), d("0.040"));
-        assert_eq!(tolerance(&[d("12")], 1), d("0.5"));
     }
 }

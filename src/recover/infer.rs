@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::rules::{At, Instance};
-use super::{path, tolerance, value};
+use crate::knowledge::identities::figures::{path, tolerance, value};
+use crate::knowledge::identities::{At, Instance, Relation};
 use crate::model::{Cell, CellStatus, Finding, Severity, Side, Source, Table, TextSource};
 
 /// A filled cell, for the repair log.
@@ -161,7 +161,7 @@ fn suspects(tables: &[Table], instances: &[Instance], source: &Source) -> BTreeS
 fn candidate(tables: &[Table], instance: &Instance, at: &At, suspects: &BTreeSet<At>) -> Option<Candidate> {
     let one_table_unit =
         instance.lhs.iter().chain(&instance.rhs).all(|a| tables[a.table].unit == tables[at.table].unit);
-    if instance.rule.relation != super::rules::Relation::Equal || !one_table_unit {
+    if instance.rule.relation != Relation::Equal || !one_table_unit {
         return None; // an inequality or a comparison across units pins nothing down
     }
     let in_lhs = instance.lhs.contains(at);

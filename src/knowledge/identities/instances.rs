@@ -1,144 +1,13 @@
-//! The identity catalogue (`data/identities/*.toml`) and its expansion into instances over
-//! the tables of one document.
+//! The identity catalogue expanded into instances over the tables of one document, and an
+//! instance measured: both sides, their difference and the rounding tolerance.
 
-use std::sync::LazyLock;
+use rust_decimal::Decimal;
 
-use serde::Deserialize;
-
+use super::catalogue::{AddendsFrom, Catalogue, CellSpec, Relation, Rule, RuleKind, class_code};
+use super::figures::{At, Figures, factor, tolerance};
 use super::nesting;
 use crate::label::label_key;
-use crate::model::{ColumnRole, Kind, Side, Table};
-
-/// Every identity catalogue, one per disclosure kind.
-pub static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
-    [
-        include_str!("../../data/identities/budget.toml"),
-        include_str!("../../data/identities/budget-cross-table.toml"),
-        include_str!("../../data/identities/final-accounts.toml"),
-    ]
-    .iter()
-    .map(|t| toml::from_str(t).expect("data/identities/*.toml parse (tested)"))
-    .collect()
-});
-
-/// The identities of one disclosure kind.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Catalogue {
-    pub kind: Kind,
-    #[serde(rename = "rule")]
-    pub rules: Vec<Rule>,
-}
-
-/// One identity rule.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Rule {
-    pub id: String,
-    pub table: String,
-    pub kind: RuleKind,
-    /// Chinese description.
-    pub zh: String,
-    /// English description.
-    pub en: String,
-    #[serde(default)]
-    pub side: Option<Side>,
-    #[serde(default)]
-    pub column: Option<String>,
-    #[serde(default)]
-    pub total: Option<String>,
-    #[serde(default)]
-    pub addends: Vec<String>,
-    /// `columns`: more columns on the total's side (年末结转和结余 + 本年支出 = 年初 + 本年收入).
-    #[serde(default)]
-    pub also: Vec<String>,
-    #[serde(default)]
-    pub addends_from: Option<AddendsFrom>,
-    #[serde(default)]
-    pub row: Option<String>,
-    /// The layout families (`national`, `shanghai`) the rule applies to; all when empty.
-    #[serde(default)]
-    pub layouts: Vec<String>,
-    /// `=` (default) or `>=` (the left side at least the right: the 三公 table covers
-    /// project spending too, the basic-expense lines only basic).
-    #[serde(default)]
-    pub relation: Relation,
-    /// Severity of a violation: `error` (default) or `warning` for soft checks that hold
-    /// only for some departments.
-    #[serde(default = "error")]
-    pub severity: crate::model::Severity,
-    /// `classes` / `matching_rows`: the two sides compared row by row.
-    #[serde(default)]
-    pub left: Option<CellSpec>,
-    #[serde(default)]
-    pub right: Option<CellSpec>,
-    #[serde(default)]
-    pub lhs: Vec<CellSpec>,
-    #[serde(default)]
-    pub rhs: Vec<CellSpec>,
-}
-
-fn error() -> crate::model::Severity {
-    crate::model::Severity::Error
-}
-
-/// How the two sides of an identity compare.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-pub enum Relation {
-    #[default]
-    #[serde(rename = "=")]
-    Equal,
-    #[serde(rename = ">=")]
-    AtLeast,
-}
-
-/// How a rule expands.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum RuleKind {
-    Columns,
-    Hierarchy,
-    TotalRow,
-    Rows,
-    Cells,
-    /// The two-sided summary's class rows (by name) vs a coded table's class rows.
-    Classes,
-    /// Rows with the same code in two tables.
-    MatchingRows,
-}
-
-/// Where the addends of a `rows` rule come from.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum AddendsFrom {
-    /// The top-level rows printed before the total.
-    Preceding,
-    /// The rows printed under the total's heading.
-    Children,
-    /// Every other top-level row (one line per unit or year under a 合计 line).
-    Others,
-}
-
-/// An explicit cell of a `cells` rule.
-#[derive(Debug, Clone, Deserialize)]
-pub struct CellSpec {
-    /// Defaults to the rule's table.
-    #[serde(default)]
-    pub table: Option<String>,
-    #[serde(default)]
-    pub side: Option<Side>,
-    #[serde(default)]
-    pub row: String,
-    #[serde(default)]
-    pub under: Option<String>,
-    pub column: String,
-}
-
-/// A cell position: table index, row index (None: the row is not printed), column key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct At {
-    pub table: usize,
-    pub row: Option<usize>,
-    pub column: String,
-}
+use crate::model::{ColumnRole, Side, Table};
 
 /// One identity over concrete cells: Σ lhs = Σ rhs.
 #[derive(Debug, Clone)]
@@ -412,27 +281,6 @@ fn cells<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<
     }
 }
 
-/// Function-class names → codes (`data/codes/function-classes.toml`).
-static CLASSES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
-    #[derive(Deserialize)]
-    struct File {
-        class: Vec<Class>,
-    }
-    #[derive(Deserialize)]
-    struct Class {
-        code: String,
-        names: Vec<String>,
-    }
-    let file: File = toml::from_str(include_str!("../../data/codes/function-classes.toml"))
-        .expect("function classes parse (tested)");
-    file.class.into_iter().flat_map(|c| c.names.into_iter().map(move |n| (label_key(&n), c.code.clone()))).collect()
-});
-
-/// The 类 code a summary row's label names.
-pub fn class_code(label_key: &str) -> Option<&'static str> {
-    CLASSES.iter().find(|(name, _)| name == label_key).map(|(_, code)| code.as_str())
-}
-
 /// Row-by-row comparisons of two tables: `classes` pairs a summary's class rows (named)
 /// with a coded table's rows by the class dictionary; `matching_rows` pairs rows by code.
 fn row_pairs<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<'r>>) {
@@ -490,9 +338,62 @@ fn highest_under(table: &Table, code: &str) -> Vec<usize> {
         .collect()
 }
 
+/// An identity instance measured: both sides, their difference and the tolerance.
+pub struct Measure {
+    pub actual: Decimal,
+    pub expected: Decimal,
+    pub difference: Decimal,
+    pub tolerance: Decimal,
+    /// Figures of different units were compared in 元.
+    pub mixed: bool,
+}
+
+impl Measure {
+    /// Exactly as printed (or, for `>=`, not below).
+    pub fn exact(&self, relation: Relation) -> bool {
+        match relation {
+            Relation::Equal => self.difference.is_zero(),
+            Relation::AtLeast => self.difference >= Decimal::ZERO,
+        }
+    }
+
+    /// Within rounding.
+    pub fn holds(&self, relation: Relation) -> bool {
+        self.exact(relation) || self.difference.abs() <= self.tolerance
+    }
+}
+
+/// Measures an instance; `None` when a cell is unreadable or every cell is blank.
+pub fn measure(figures: &Figures, instance: &Instance, unit: Option<&str>) -> Option<Measure> {
+    let tables = figures.tables;
+    let read = |ats: &[At]| -> Option<Vec<(Option<Decimal>, Decimal)>> {
+        ats.iter().map(|a| figures.value(a).ok().map(|v| (v, factor(tables, a, unit)))).collect()
+    };
+    let (lhs, rhs) = (read(&instance.lhs)?, read(&instance.rhs)?);
+    let printed: Vec<(Decimal, Decimal)> = lhs.iter().chain(&rhs).filter_map(|(v, f)| v.map(|v| (v, *f))).collect();
+    if printed.is_empty() {
+        return None;
+    }
+    let mixed = printed.iter().any(|(_, f)| *f != printed[0].1);
+    // Figures printed in different units are compared in yuan, within one unit of the
+    // coarser printed place; otherwise in their own unit, within n half-units.
+    let tolerance = if mixed {
+        printed.iter().map(|(v, f)| Decimal::new(1, v.scale()) * f).max().unwrap_or(Decimal::ONE)
+    } else {
+        let figures: Vec<Decimal> = printed.iter().map(|(v, _)| *v).collect();
+        tolerance(&figures, figures.len().saturating_sub(1))
+    };
+    let sum = |side: &[(Option<Decimal>, Decimal)]| -> Decimal {
+        side.iter().map(|(v, f)| v.unwrap_or_default() * if mixed { *f } else { Decimal::ONE }).sum()
+    };
+    let (actual, expected) = (sum(&lhs), sum(&rhs));
+    Some(Measure { actual, expected, difference: actual - expected, tolerance, mixed })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::identities::CATALOGUES;
     use crate::knowledge::templates::{TEMPLATES, TableTemplate};
 
     #[test]

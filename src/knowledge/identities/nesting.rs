@@ -18,7 +18,7 @@ pub fn outermost(table: &Table, total: usize, rows: &[usize], column: &str) -> O
     };
     let target = figure(total).ok()?;
     let values: Vec<Decimal> = rows.iter().map(|&r| figure(r)).collect::<Result<_, _>>().ok()?;
-    let tolerance = super::tolerance(&values, 3);
+    let tolerance = super::figures::tolerance(&values, 3);
     let flat: Decimal = values.iter().sum();
     if (flat - target).abs() <= tolerance || values.iter().any(|v| v.is_sign_negative()) {
         return None;

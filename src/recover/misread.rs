@@ -11,8 +11,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::rules::{At, Instance};
-use super::{measure, path};
+use crate::knowledge::identities::figures::path;
+use crate::knowledge::identities::{At, Figures, Instance, measure};
 use crate::model::{CellStatus, Finding, Location, Repair, Severity, Source, Table, TextSource};
 
 /// Digits OCR confuses with each other.
@@ -87,12 +87,12 @@ pub fn repair(
     let ocr = |tables: &[Table], at: &At| {
         at.row.is_some_and(|r| source.page_source(tables[at.table].rows[r].page) != TextSource::TextLayer)
     };
-    let holds = |tables: &[Table], i: &Instance| measure(tables, i, unit).is_none_or(|m| m.holds(i.rule.relation));
+    let holds = |figures: &Figures, i: &Instance| measure(figures, i, unit).is_none_or(|m| m.holds(i.rule.relation));
     let mut repairs = Vec::new();
     // Cells in two or more broken identities.
     let mut broken: BTreeMap<At, Vec<usize>> = BTreeMap::new();
     for (i, instance) in instances.iter().enumerate() {
-        if !holds(tables, instance) {
+        if !holds(&Figures::of(tables), instance) {
             for at in instance.lhs.iter().chain(&instance.rhs).filter(|a| ocr(tables, a)) {
                 broken.entry(at.clone()).or_default().push(i);
             }
@@ -103,7 +103,7 @@ pub fn repair(
         let involved: Vec<&Instance> =
             instances.iter().filter(|i| i.lhs.contains(&at) || i.rhs.contains(&at)).collect();
         let fits: Vec<Decimal> =
-            readings(read).filter(|v| with(tables, &at, *v, |t| involved.iter().all(|i| holds(t, i)))).collect();
+            readings(read).filter(|v| with(tables, &at, *v, |f| involved.iter().all(|i| holds(f, i)))).collect();
         let evidence: Vec<String> = failing.iter().map(|&i| instances[i].rule.id.clone()).collect();
         let [fixed] = fits[..] else {
             if fits.len() > 1 {
@@ -128,7 +128,7 @@ pub fn repair(
     // Low-confidence figures, each located by one broken identity.
     loop {
         let mut found = None;
-        let failing: Vec<&Instance> = instances.iter().filter(|i| !holds(tables, i)).collect();
+        let failing: Vec<&Instance> = instances.iter().filter(|i| !holds(&Figures::of(tables), i)).collect();
         for instance in failing {
             let mut fits: Vec<(At, Decimal, Decimal)> = Vec::new();
             let cells: Vec<&At> = instance.lhs.iter().chain(&instance.rhs).filter(|a| ocr(tables, a)).collect();
@@ -136,10 +136,10 @@ pub fn repair(
                 let Some(read) = readable(tables, at) else { continue };
                 let held: Vec<&Instance> = instances
                     .iter()
-                    .filter(|i| (i.lhs.contains(at) || i.rhs.contains(at)) && holds(tables, i))
+                    .filter(|i| (i.lhs.contains(at) || i.rhs.contains(at)) && holds(&Figures::of(tables), i))
                     .collect();
                 for v in readings(read) {
-                    if with(tables, at, v, |t| holds(t, instance) && held.iter().all(|i| holds(t, i))) {
+                    if with(tables, at, v, |f| holds(f, instance) && held.iter().all(|i| holds(f, i))) {
                         fits.push((at.clone(), read, v));
                     }
                 }
@@ -176,13 +176,10 @@ fn readings(read: Decimal) -> impl Iterator<Item = Decimal> {
     candidates(&read.to_string()).into_iter().filter_map(|t| Decimal::from_str(&t).ok())
 }
 
-/// Whether `test` passes with the figure at `at` set to `value` (then set back).
-fn with(tables: &mut [Table], at: &At, value: Decimal, test: impl Fn(&[Table]) -> bool) -> bool {
-    let Some(read) = readable(tables, at) else { return false };
-    set(tables, at, value);
-    let ok = test(tables);
-    set(tables, at, read);
-    ok
+/// Whether `test` passes with the readable figure at `at` read as `value`: tried against an
+/// overlay of the figures, the tables unchanged.
+fn with(tables: &[Table], at: &At, value: Decimal, test: impl Fn(&Figures) -> bool) -> bool {
+    readable(tables, at).is_some() && test(&Figures::of(tables).with(at, value))
 }
 
 /// Sets the repaired figure, records the finding and returns the repair.

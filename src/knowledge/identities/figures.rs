@@ -1,0 +1,99 @@
+//! Cells as the identities address them, and the arithmetic of the output contract's
+//! rounding rule: an identity over n addends holds when |difference| ≤ n × half a unit in
+//! the last printed place.
+
+use rust_decimal::Decimal;
+
+use crate::model::Table;
+
+/// A cell position: table index, row index (None: the row is not printed), column key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct At {
+    pub table: usize,
+    pub row: Option<usize>,
+    pub column: String,
+}
+
+/// The figures of a document's tables, as read or with one cell read differently: a
+/// candidate reading is tried against this overlay, never by changing the tables.
+#[derive(Debug, Clone, Copy)]
+pub struct Figures<'a> {
+    pub tables: &'a [Table],
+    overlay: Option<(&'a At, Decimal)>,
+}
+
+impl<'a> Figures<'a> {
+    /// The figures as the tables hold them.
+    pub fn of(tables: &'a [Table]) -> Figures<'a> {
+        Figures { tables, overlay: None }
+    }
+
+    /// The same figures with the cell at `at` reading `value`.
+    pub fn with(self, at: &'a At, value: Decimal) -> Figures<'a> {
+        Figures { overlay: Some((at, value)), ..self }
+    }
+
+    /// A cell's figure: `None` when blank or not printed; `Err` when unreadable.
+    pub fn value(&self, at: &At) -> Result<Option<Decimal>, ()> {
+        if let Some((over, value)) = self.overlay
+            && over == at
+        {
+            return Ok(Some(value));
+        }
+        value(self.tables, at)
+    }
+}
+
+/// A cell's figure: `None` when blank or not printed; `Err` when unreadable.
+pub fn value(tables: &[Table], at: &At) -> Result<Option<Decimal>, ()> {
+    let Some(row) = at.row else { return Ok(None) };
+    match tables[at.table].rows[row].cells.iter().find(|c| c.column == at.column) {
+        None => Ok(None),
+        Some(cell) => cell.value.map(Some).ok_or(()),
+    }
+}
+
+/// Half a unit in the last printed place of the figures, times n.
+pub fn tolerance(figures: &[Decimal], n: usize) -> Decimal {
+    let scale = figures.iter().map(Decimal::scale).max().unwrap_or(0);
+    let half = Decimal::new(5, scale + 1);
+    half * Decimal::from(n.max(1))
+}
+
+/// A cell's path for messages: `table/side/row/column`.
+pub fn path(tables: &[Table], at: &At) -> String {
+    let table = &tables[at.table];
+    match at.row {
+        Some(r) => {
+            let row = &table.rows[r];
+            let side = row.side.map(|s| format!("{s:?}/").to_lowercase()).unwrap_or_default();
+            let under = row.under.as_ref().map(|u| format!("{u}>")).unwrap_or_default();
+            format!("{}/{side}{under}{}/{}", table.id, row.key, at.column)
+        }
+        None => format!("{}/(not printed)/{}", table.id, at.column),
+    }
+}
+
+/// Yuan per unit (万元 or 元).
+pub fn yuan_per(unit: Option<&str>) -> Decimal {
+    if unit == Some("万元") { Decimal::from(10_000) } else { Decimal::ONE }
+}
+
+/// Yuan per unit of a table's figures (its own unit, else the document's).
+pub fn factor(tables: &[Table], at: &At, unit: Option<&str>) -> Decimal {
+    yuan_per(tables[at.table].unit.as_deref().or(unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn tolerance_is_n_half_units_in_the_last_place() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        assert_eq!(tolerance(&[d("738.05"), d("19.4")], 2), d("0.010"));
+        assert_eq!(tolerance(&[d("91016775.35")], 8), d("0.040"));
+        assert_eq!(tolerance(&[d("12")], 1), d("0.5"));
+    }
+}

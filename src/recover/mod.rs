@@ -1,0 +1,40 @@
+//! Stage 6, `recover`: tables → tables with what the identities recover. A lost or
+//! unreadable figure that the identities pin down is inferred (marked `inferred`, never
+//! passed off as read); an OCR misread that exactly one plausible reading explains is
+//! repaired (`misread`; never on a text layer). Every change comes with the identity that
+//! gives it. Candidate readings are tried against an overlay of the figures
+//! ([`Figures::with`](crate::knowledge::identities::Figures::with)); only a chosen one
+//! changes the tables this stage returns.
+
+mod infer;
+pub mod misread;
+
+use crate::knowledge::identities::{self, Instance};
+use crate::model::{Finding, Kind, Metadata, Repair, Source, Table};
+
+pub use infer::Inferred;
+
+/// The tables with recovered figures, and the evidence for each.
+#[derive(Debug, Clone, Default)]
+pub struct Recovered {
+    pub tables: Vec<Table>,
+    /// Inferred cells, for the repair log.
+    pub inferred: Vec<Inferred>,
+    /// OCR misreads repaired by the identities, as repair records.
+    pub corrected: Vec<Repair>,
+    pub findings: Vec<Finding>,
+}
+
+/// Infers lost figures, then repairs misreads, over the identities of the document's kind.
+pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source) -> Recovered {
+    let kind = metadata.kind.unwrap_or(Kind::Budget);
+    let instances: Vec<Instance> = identities::CATALOGUES
+        .iter()
+        .filter(|c| c.kind == kind)
+        .flat_map(|c| identities::instances(c, &tables))
+        .collect();
+    let mut findings = Vec::new();
+    let inferred = infer::fill(&mut tables, &instances, source, &mut findings);
+    let corrected = misread::repair(&mut tables, &instances, metadata.unit.as_deref(), source, &mut findings);
+    Recovered { tables, inferred, corrected, findings }
+}
