@@ -46,7 +46,7 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // Metadata first: the document's unit decides which tables carry a unit of their own.
     let metadata = layout::metadata(&layout);
     // Typed rows keyed by code or label, figures as exact decimals.
-    let rebuilt = tables::rebuild(&repaired.grids, metadata.unit.as_deref());
+    let rebuilt = tables::rebuild(&repaired.grids, metadata.unit);
     let source = Source {
         path: path.display().to_string(),
         sha256: input.sha256.clone(),

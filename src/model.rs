@@ -115,7 +115,7 @@ pub struct Metadata {
     /// 单位名称: the entity's name as printed, without a trailing `单位` or `（本级）`.
     pub department: Option<String>,
     /// The document's money unit (万元 or 元); a table printed in another unit says so itself.
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     /// Whom the document is about, as it names itself: a department (部门预算, 部门决算) or
     /// a single unit (单位预算, 单位决算).
     #[serde(default)]
@@ -188,7 +188,7 @@ pub struct Table {
     pub pages: Vec<u32>,
     /// The table's unit when it differs from the document's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     /// True when the table is printed with no figure at all (空表列示, 无数据, a template); any
     /// statement saying so is in `notes`.
     pub empty: bool,
@@ -332,6 +332,46 @@ pub struct Location {
     pub column: Option<String>,
 }
 
+/// The money unit figures are printed in: a closed vocabulary, written as printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub enum Unit {
+    /// 万元: ten thousand yuan, the usual unit of a department's tables.
+    #[serde(rename = "万元")]
+    WanYuan,
+    /// 元.
+    #[serde(rename = "元")]
+    Yuan,
+}
+
+impl Unit {
+    /// The unit a text starts with (`万元…`, `元…`).
+    pub fn prefix_of(text: &str) -> Option<Unit> {
+        [Unit::WanYuan, Unit::Yuan].into_iter().find(|u| text.starts_with(u.as_str()))
+    }
+
+    /// The unit as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::WanYuan => "万元",
+            Unit::Yuan => "元",
+        }
+    }
+
+    /// Yuan per unit.
+    pub fn yuan(self) -> Decimal {
+        match self {
+            Unit::WanYuan => Decimal::from(10_000),
+            Unit::Yuan => Decimal::ONE,
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Severity of a finding.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -341,12 +381,140 @@ pub enum Severity {
     Error,
 }
 
+/// What a finding is about: a closed vocabulary, so the schema lists it and a new kind is a
+/// compile error where it is not handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// The input's extension is not one gongkai reads.
+    UnsupportedInput,
+    /// The input could not be opened or read.
+    UnreadableInput,
+    /// The input has no content.
+    EmptyInput,
+    /// A `.txt` input is not UTF-8 text.
+    NotText,
+    /// A `.tsv` or `.hocr` input is not tesseract TSV or hOCR.
+    NotOcrOutput,
+    /// The input is over the size limit.
+    InputTooLarge,
+    /// The PDF is encrypted.
+    EncryptedInput,
+    /// The PDF is damaged, truncated, a decompression bomb, or has no or too many pages.
+    UnreadablePdf,
+    /// The document was stopped at the per-document time limit.
+    TimeLimit,
+    /// The document went over the per-document memory limit.
+    ResourceLimit,
+    /// The worker process could not be started or its document read.
+    WorkerFailed,
+    /// A bug in gongkai (a panic or a crashed worker) while converting.
+    InternalError,
+    /// A page's text layer is missing or garbled (OCR needed).
+    UnusableTextLayer,
+    /// A page was read by OCR.
+    OcrPage,
+    /// OCR of a page failed.
+    OcrFailed,
+    /// A body line has more cells than the table has columns.
+    ExtraCell,
+    /// A table noted as empty (本表无数据) prints figures.
+    EmptyNoteWithFigures,
+    /// A coded line is printed twice; it is counted once.
+    RepeatedLine,
+    /// A cell holds text that is not a figure.
+    UnreadableCell,
+    /// A lost or unreadable figure inferred from an identity.
+    ValueInferred,
+    /// The identities disagree on a lost figure, so it is not inferred.
+    InferenceConflict,
+    /// An OCR misread repaired: the one plausible reading that makes the identities hold.
+    ValueRepaired,
+    /// Several OCR-plausible readings would fit a broken identity, so none is chosen.
+    MisreadAmbiguous,
+    /// An identity fails beyond rounding.
+    IdentityViolation,
+    /// A soft identity (one that holds only for some departments) fails.
+    IdentitySoftViolation,
+    /// An identity holds within rounding, not exactly.
+    IdentityRounding,
+    /// A standard table the disclosure kind requires is not in the document.
+    MissingTable,
+    /// A title or heading states another year than the document's.
+    YearMismatch,
+    /// A page names another department than the document's.
+    DepartmentMismatch,
+    /// Lines hold template placeholders (`XX局`): a template, not a department's disclosure.
+    Placeholder,
+    /// A figure the narrative states differs from the table's.
+    NarrativeMismatch,
+    /// A narrative comparison contradicts itself or the table.
+    NarrativeContradiction,
+    /// The explanation part of a disclosure, whose tables are in another file.
+    TablesPublishedElsewhere,
+    /// Lines of figures, but no title matched a standard table.
+    NoStandardTable,
+    /// No standard table and no disclosure text: not a disclosure.
+    NotADisclosure,
+    /// Standard tables found, but none holds a figure.
+    NoFigures,
+}
+
+impl FindingKind {
+    /// The kind as the contract writes it (`identity_violation`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::UnsupportedInput => "unsupported_input",
+            FindingKind::UnreadableInput => "unreadable_input",
+            FindingKind::EmptyInput => "empty_input",
+            FindingKind::NotText => "not_text",
+            FindingKind::NotOcrOutput => "not_ocr_output",
+            FindingKind::InputTooLarge => "input_too_large",
+            FindingKind::EncryptedInput => "encrypted_input",
+            FindingKind::UnreadablePdf => "unreadable_pdf",
+            FindingKind::TimeLimit => "time_limit",
+            FindingKind::ResourceLimit => "resource_limit",
+            FindingKind::WorkerFailed => "worker_failed",
+            FindingKind::InternalError => "internal_error",
+            FindingKind::UnusableTextLayer => "unusable_text_layer",
+            FindingKind::OcrPage => "ocr_page",
+            FindingKind::OcrFailed => "ocr_failed",
+            FindingKind::ExtraCell => "extra_cell",
+            FindingKind::EmptyNoteWithFigures => "empty_note_with_figures",
+            FindingKind::RepeatedLine => "repeated_line",
+            FindingKind::UnreadableCell => "unreadable_cell",
+            FindingKind::ValueInferred => "value_inferred",
+            FindingKind::InferenceConflict => "inference_conflict",
+            FindingKind::ValueRepaired => "value_repaired",
+            FindingKind::MisreadAmbiguous => "misread_ambiguous",
+            FindingKind::IdentityViolation => "identity_violation",
+            FindingKind::IdentitySoftViolation => "identity_soft_violation",
+            FindingKind::IdentityRounding => "identity_rounding",
+            FindingKind::MissingTable => "missing_table",
+            FindingKind::YearMismatch => "year_mismatch",
+            FindingKind::DepartmentMismatch => "department_mismatch",
+            FindingKind::Placeholder => "placeholder",
+            FindingKind::NarrativeMismatch => "narrative_mismatch",
+            FindingKind::NarrativeContradiction => "narrative_contradiction",
+            FindingKind::TablesPublishedElsewhere => "tables_published_elsewhere",
+            FindingKind::NoStandardTable => "no_standard_table",
+            FindingKind::NotADisclosure => "not_a_disclosure",
+            FindingKind::NoFigures => "no_figures",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Something a reader should know about the document.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Finding {
     pub severity: Severity,
-    /// `identity_violation`, `identity_rounding`, `value_inferred`, `missing_table`, …
-    pub kind: String,
+    pub kind: FindingKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -382,10 +550,10 @@ pub struct Finding {
 
 impl Finding {
     /// A finding with only a severity, kind and message; fill the rest with struct update.
-    pub fn new(severity: Severity, kind: &str, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, kind: FindingKind, message: impl Into<String>) -> Self {
         Finding {
             severity,
-            kind: kind.to_string(),
+            kind,
             table: None,
             row: None,
             column: None,
@@ -482,7 +650,7 @@ pub struct Fact {
     pub under: Option<String>,
     /// The table's unit when it differs from the document's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub page: u32,
     pub line: u32,
     /// Where the figure's text came from: `text_layer`, `ocr` or `ocr_text`.

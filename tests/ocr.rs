@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use gongkai::model::{CellStatus, Document, Status, TextSource};
+use gongkai::model::{CellStatus, Document, FindingKind, Status, TextSource};
 
 use crate::common::{SAMPLES, root};
 
@@ -70,7 +70,7 @@ const QINGLONG: (&str, &[&str]) = ("qinglong-2023-budget.tsv", &["summary", "thr
 fn a_150_dpi_scan_gives_exactly_the_truth() {
     let (doc, tp, got, want) = read("qinglong-2023-budget-scan-150dpi", QINGLONG.0, QINGLONG.1);
     assert_eq!(doc.source.text_source, TextSource::Ocr);
-    assert_eq!(doc.findings.iter().filter(|f| f.kind == "ocr_page").count(), 3, "every page OCR'd");
+    assert_eq!(doc.findings.iter().filter(|f| f.kind == FindingKind::OcrPage).count(), 3, "every page OCR'd");
     assert_eq!((tp, got), (want, want), "precision and recall 1.0");
     // Provenance: every figure read by OCR has its box and the engine's confidence, and its
     // fact says it came from OCR.
@@ -108,7 +108,7 @@ fn a_ruled_real_document_without_unicode_is_read_by_ocr() {
     // The real 22-page 普陀 budget with its ToUnicode maps removed: every page is OCR'd.
     let (doc, tp, got, _) = read("putuo-office-2025-budget-no-tounicode", "putuo-office-2025-budget.tsv", &[]);
     assert_eq!(doc.source.text_source, TextSource::Ocr);
-    assert_eq!(doc.findings.iter().filter(|f| f.kind == "ocr_page").count(), 22);
+    assert_eq!(doc.findings.iter().filter(|f| f.kind == FindingKind::OcrPage).count(), 22);
     assert_eq!((tp, got), (221, 221), "precision and recall 1.0");
 }
 

@@ -27,7 +27,7 @@ static EXERCISED: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new
                 );
             }
             let kind = doc.metadata.kind.unwrap_or(gongkai::model::Kind::Budget);
-            let unit = doc.metadata.unit.as_deref();
+            let unit = doc.metadata.unit;
             statements.extend(gongkai::validate::narrative::compare(&doc.tables, &layout.narrative, kind, unit).found);
         }
     }

@@ -26,7 +26,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::emit::Writer;
-use crate::model::{Document, Finding, Report, ReportEntry, Severity, Skipped};
+use crate::model::{Document, Finding, FindingKind, Report, ReportEntry, Severity, Skipped};
 use crate::source::Format;
 
 /// How to run a batch.
@@ -212,7 +212,8 @@ pub fn in_process(path: &Path, name: &str, options: &crate::extract::Options) ->
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
-        let bug = Finding::new(Severity::Error, "internal_error", format!("gongkai bug while converting: {why}"));
+        let bug =
+            Finding::new(Severity::Error, FindingKind::InternalError, format!("gongkai bug while converting: {why}"));
         crate::emit::failed_with(path, name, "", bug)
     })
 }

@@ -5,10 +5,10 @@
 
 use std::path::Path;
 
-use crate::model::{CONTRACT, Document, Status};
+use crate::model::{CONTRACT, Document, FindingKind, Status};
 
 /// Failure kinds worth another try.
-const RETRY: [&str; 3] = ["time_limit", "internal_error", "worker_failed"];
+const RETRY: [FindingKind; 3] = [FindingKind::TimeLimit, FindingKind::InternalError, FindingKind::WorkerFailed];
 
 /// The document already written for `path` as `name` in `out`, when it can be reused.
 pub fn existing(out: &Path, name: &str, path: &Path) -> Option<Document> {
@@ -17,7 +17,7 @@ pub fn existing(out: &Path, name: &str, path: &Path) -> Option<Document> {
     if doc.contract != CONTRACT || doc.doc != name || doc.source.sha256.is_empty() {
         return None;
     }
-    if doc.status == Status::Failed && doc.findings.iter().any(|f| RETRY.contains(&f.kind.as_str())) {
+    if doc.status == Status::Failed && doc.findings.iter().any(|f| RETRY.contains(&f.kind)) {
         return None;
     }
     (crate::source::sha256_of(path)? == doc.source.sha256).then_some(doc)

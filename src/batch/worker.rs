@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::model::{Document, Finding, Severity};
+use crate::model::{Document, Finding, FindingKind, Severity};
 
 /// The limits each worker runs under.
 #[derive(Debug, Clone)]
@@ -37,14 +37,14 @@ pub fn convert(isolation: &Isolation, path: &Path, name: &str, options: &crate::
     match run(isolation, path, name, options) {
         Ok(doc) => doc,
         Err((kind, message)) => {
-            tracing::warn!(doc = name, kind, "{message}");
+            tracing::warn!(doc = name, kind = kind.as_str(), "{message}");
             let sha256 = crate::source::sha256_of(path).unwrap_or_default();
             crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message))
         }
     }
 }
 
-type Failed = (&'static str, String);
+type Failed = (FindingKind, String);
 
 fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract::Options) -> Result<Document, Failed> {
     let mut command = Command::new(&isolation.exe);
@@ -70,7 +70,7 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
             Ok(())
         });
     }
-    let mut child = command.spawn().map_err(|e| ("worker_failed", format!("cannot start a worker: {e}")))?;
+    let mut child = command.spawn().map_err(|e| (FindingKind::WorkerFailed, format!("cannot start a worker: {e}")))?;
     let mut stdout = child.stdout.take().expect("piped stdout");
     let mut stderr = child.stderr.take().expect("piped stderr");
     let out = std::thread::spawn(move || {
@@ -92,14 +92,14 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
     });
     let status = match finished.recv_timeout(isolation.timeout) {
         Ok(Ok(status)) => status,
-        Ok(Err(e)) => return Err(("worker_failed", format!("lost the worker: {e}"))),
+        Ok(Err(e)) => return Err((FindingKind::WorkerFailed, format!("lost the worker: {e}"))),
         Err(_) => {
             // The whole process group: the worker and any OCR engine it started.
             // SAFETY: sends a signal; no memory is touched.
             unsafe { libc::kill(-pid, libc::SIGKILL) };
             let _ = finished.recv();
             return Err((
-                "time_limit",
+                FindingKind::TimeLimit,
                 format!("stopped after the time limit of {} s per document", isolation.timeout.as_secs()),
             ));
         }
@@ -108,14 +108,14 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
     let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
     if status.success() {
         return serde_json::from_slice(&stdout)
-            .map_err(|e| ("worker_failed", format!("the worker's document could not be read: {e}")));
+            .map_err(|e| (FindingKind::WorkerFailed, format!("the worker's document could not be read: {e}")));
     }
     if stderr.contains("memory allocation of")
         || stderr.contains("out of memory")
         || stderr.contains("capacity overflow")
     {
         return Err((
-            "resource_limit",
+            FindingKind::ResourceLimit,
             format!(
                 "over the memory limit of {} MiB per document (a decompression bomb or an oversized image?)",
                 isolation.max_memory_mb
@@ -125,8 +125,8 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
     let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
     match status.signal() {
         Some(signal) => {
-            Err(("internal_error", format!("the worker crashed (signal {signal}) while converting; {last}")))
+            Err((FindingKind::InternalError, format!("the worker crashed (signal {signal}) while converting; {last}")))
         }
-        None => Err(("internal_error", format!("the worker failed ({status}) while converting; {last}"))),
+        None => Err((FindingKind::InternalError, format!("the worker failed ({status}) while converting; {last}"))),
     }
 }

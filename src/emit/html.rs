@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use crate::model::{BBox, CellStatus, Document, ReportEntry, Severity, Table};
+use crate::model::{BBox, CellStatus, Document, FindingKind, ReportEntry, Severity, Table};
 
 /// Resolution of the page crops.
 const DPI: f32 = 100.0;
@@ -49,9 +49,9 @@ fn status_name(doc_status: crate::model::Status) -> &'static str {
 pub fn document(doc: &Document) -> String {
     // Cells named by a failing identity, as `table/[side/]row/column` paths; their rules.
     let mut violated: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in doc.findings.iter().filter(|f| f.kind == "identity_violation") {
+    for f in doc.findings.iter().filter(|f| f.kind == FindingKind::IdentityViolation) {
         for cell in &f.cells {
-            violated.entry(cell.clone()).or_default().push(f.rule.clone().unwrap_or_else(|| f.kind.clone()));
+            violated.entry(cell.clone()).or_default().push(f.rule.clone().unwrap_or_else(|| f.kind.to_string()));
         }
     }
     let status = status_name(doc.status);
@@ -75,7 +75,7 @@ pub fn document(doc: &Document) -> String {
     );
     for f in doc.findings.iter().filter(|f| f.severity != Severity::Info) {
         let severity = format!("{:?}", f.severity).to_lowercase();
-        let _ = write!(h, "<li class={severity}>{severity} · {} · {}</li>", esc(&f.kind), esc(&f.message));
+        let _ = write!(h, "<li class={severity}>{severity} · {} · {}</li>", esc(f.kind.as_str()), esc(&f.message));
     }
     let infos = doc.findings.iter().filter(|f| f.severity == Severity::Info).count();
     let _ = write!(h, "<li class=info>{infos} info findings (rounding, OCR pages) in the JSON</li></ul>");

@@ -19,7 +19,8 @@ pub use content::{Content, content};
 pub use facts::facts;
 
 use crate::model::{
-    CONTRACT, Document, Finding, Kind, Location, Metadata, Part, Repair, Severity, Source, Status, TextSource,
+    CONTRACT, Document, Finding, FindingKind, Kind, Location, Metadata, Part, Repair, Severity, Source, Status,
+    TextSource,
 };
 use crate::recover::Recovered;
 use crate::repair::Repaired;
@@ -40,14 +41,14 @@ pub struct Stages {
 /// The document of an input that could not be read.
 pub fn failed(path: &Path, doc: &str, sha256: &str, error: &SourceError) -> Document {
     let kind = match error {
-        SourceError::Unsupported { .. } => "unsupported_input",
-        SourceError::Empty { .. } => "empty_input",
-        SourceError::NotText { .. } => "not_text",
-        SourceError::NotOcrOutput { .. } => "not_ocr_output",
-        SourceError::TooLarge { .. } => "input_too_large",
-        SourceError::Io { .. } => "unreadable_input",
-        SourceError::Pdf { source: crate::source::pdf::PdfError::Encrypted, .. } => "encrypted_input",
-        SourceError::Pdf { .. } => "unreadable_pdf",
+        SourceError::Unsupported { .. } => FindingKind::UnsupportedInput,
+        SourceError::Empty { .. } => FindingKind::EmptyInput,
+        SourceError::NotText { .. } => FindingKind::NotText,
+        SourceError::NotOcrOutput { .. } => FindingKind::NotOcrOutput,
+        SourceError::TooLarge { .. } => FindingKind::InputTooLarge,
+        SourceError::Io { .. } => FindingKind::UnreadableInput,
+        SourceError::Pdf { source: crate::source::pdf::PdfError::Encrypted, .. } => FindingKind::EncryptedInput,
+        SourceError::Pdf { .. } => FindingKind::UnreadablePdf,
     };
     failed_with(path, doc, sha256, Finding::new(Severity::Error, kind, error.to_string()))
 }
@@ -114,7 +115,7 @@ pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Cont
                 let what = if kind == Kind::FinalAccounts { "决算" } else { "预算" };
                 Finding::new(
                     Severity::Warning,
-                    "tables_published_elsewhere",
+                    FindingKind::TablesPublishedElsewhere,
                     format!(
                         "the explanation (情况说明) of a {what} disclosure, with no standard table printed: its tables are published in another file"
                     ),
@@ -122,14 +123,14 @@ pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Cont
             }
             Content::UnrecognisedTables { figure_lines } => Finding::new(
                 Severity::Error,
-                "no_standard_table",
+                FindingKind::NoStandardTable,
                 format!(
                     "a disclosure that prints {figure_lines} lines of figures, but no table title matched a standard table: its tables were not recognised"
                 ),
             ),
             Content::Tables | Content::NotADisclosure => {
                 failed = true;
-                Finding::new(Severity::Error, "not_a_disclosure", not_a_disclosure(&findings))
+                Finding::new(Severity::Error, FindingKind::NotADisclosure, not_a_disclosure(&findings))
             }
         };
         findings.insert(0, reason);
@@ -137,7 +138,7 @@ pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Cont
         // Tables found but nothing in them: not a clean conversion, whatever else holds.
         findings.push(Finding::new(
             Severity::Error,
-            "no_figures",
+            FindingKind::NoFigures,
             format!(
                 "none of the {} standard tables found holds a figure (each is printed empty): the document gives no data",
                 tables.len()
@@ -159,8 +160,8 @@ pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Cont
 /// Why an input with no standard table is not a disclosure: no title matched, or its pages
 /// could not be read.
 fn not_a_disclosure(findings: &[Finding]) -> String {
-    let unusable = findings.iter().filter(|f| f.kind == "unusable_text_layer").count();
-    let ocr_failed: Vec<&Finding> = findings.iter().filter(|f| f.kind == "ocr_failed").collect();
+    let unusable = findings.iter().filter(|f| f.kind == FindingKind::UnusableTextLayer).count();
+    let ocr_failed: Vec<&Finding> = findings.iter().filter(|f| f.kind == FindingKind::OcrFailed).collect();
     if let Some(first) = ocr_failed.first() {
         format!(
             "no standard table was found; {unusable} page(s) have no usable text layer and OCR failed on {}: {}",
@@ -257,14 +258,14 @@ mod tests {
     fn tables_without_a_figure_are_flagged_never_ok() {
         let doc = convert(vec![table("summary", vec![]), table("income", vec![])], vec![]);
         assert_eq!(doc.status, Status::Flagged);
-        let f = doc.findings.iter().find(|f| f.kind == "no_figures").expect("a no_figures finding");
+        let f = doc.findings.iter().find(|f| f.kind == FindingKind::NoFigures).expect("a no_figures finding");
         assert_eq!(f.severity, Severity::Error);
         // An unreadable cell is not a figure either.
         let doc = convert(vec![table("summary", vec![cell("l2.O0")])], vec![]);
-        assert!(doc.findings.iter().any(|f| f.kind == "no_figures"), "{:?}", doc.findings);
+        assert!(doc.findings.iter().any(|f| f.kind == FindingKind::NoFigures), "{:?}", doc.findings);
         // One figure is enough.
         let doc = convert(vec![table("summary", vec![]), table("income", vec![cell("0.00")])], vec![]);
-        assert!(!doc.findings.iter().any(|f| f.kind == "no_figures"));
+        assert!(!doc.findings.iter().any(|f| f.kind == FindingKind::NoFigures));
         assert_eq!(doc.status, Status::Ok);
     }
 
@@ -342,10 +343,10 @@ mod tests {
 
     #[test]
     fn a_failed_document_gives_its_reason_first() {
-        let remark = Finding::new(Severity::Error, "department_mismatch", "line 3: names the department …");
+        let remark = Finding::new(Severity::Error, FindingKind::DepartmentMismatch, "line 3: names the department …");
         let doc = convert(vec![], vec![remark]);
         assert_eq!(doc.status, Status::Failed);
-        assert_eq!(doc.findings[0].kind, "not_a_disclosure");
+        assert_eq!(doc.findings[0].kind, FindingKind::NotADisclosure);
         assert_eq!(doc.findings.len(), 2, "the remark is kept: {:?}", doc.findings);
     }
 }

@@ -11,7 +11,7 @@ pub mod image;
 pub mod ocr;
 mod quality;
 
-use crate::model::{Finding, Severity, TextSource};
+use crate::model::{Finding, FindingKind, Severity, TextSource};
 use rayon::prelude::*;
 
 use crate::page::{Line, Page, Word};
@@ -94,7 +94,7 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
             let mut f = Finding::new(
                 Severity::Info,
-                "ocr_page",
+                FindingKind::OcrPage,
                 format!(
                     "page {}: read by OCR (tesseract chi_sim, {} dpi, straightened by {skew:.2}°, {} rulings found): {} words, mean confidence {confidence:.0}",
                     page.number,
@@ -108,7 +108,7 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
             (Page { glyphs, rulings, source: TextSource::Ocr, ..page }, Some(f))
         }
         Err(e) => {
-            let mut f = Finding::new(Severity::Warning, "ocr_failed", format!("page {}: {e}", page.number));
+            let mut f = Finding::new(Severity::Warning, FindingKind::OcrFailed, format!("page {}: {e}", page.number));
             f.page = Some(page.number);
             (page, Some(f))
         }

@@ -10,7 +10,7 @@
 //! [`MAX_DEBRIS_SHARE`] of its characters; a layer above that is reported and withheld, so
 //! the page is OCR'd afresh. A layer that passes is used, and its page counts as OCR.
 
-use crate::model::{Finding, Severity, TextSource};
+use crate::model::{Finding, FindingKind, Severity, TextSource};
 use crate::page::Page;
 
 /// Share of bad glyphs above which a page's text layer is not used.
@@ -57,7 +57,8 @@ pub fn gate(page: &Page, findings: &mut Vec<Finding>) -> Page {
         let source = if hidden { TextSource::Ocr } else { page.source };
         return Page { source, ..page.clone() };
     };
-    let mut f = Finding::new(Severity::Warning, "unusable_text_layer", format!("page {}: {reason}", page.number));
+    let mut f =
+        Finding::new(Severity::Warning, FindingKind::UnusableTextLayer, format!("page {}: {reason}", page.number));
     f.page = Some(page.number);
     findings.push(f);
     Page { glyphs: Vec::new(), ..page.clone() }
@@ -99,7 +100,7 @@ mod tests {
         let mut findings = Vec::new();
         let out = gate(&page(&[None; 20]), &mut findings);
         assert!(out.glyphs.is_empty());
-        assert_eq!(findings[0].kind, "unusable_text_layer");
+        assert_eq!(findings[0].kind, FindingKind::UnusableTextLayer);
         assert_eq!(findings[0].page, Some(3));
     }
 

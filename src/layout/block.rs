@@ -3,7 +3,7 @@
 
 use super::banner::Banner;
 use crate::knowledge::templates::TableTemplate;
-use crate::model::Kind;
+use crate::model::{Kind, Unit};
 use crate::page::Line;
 
 /// The skeleton of a document.
@@ -16,7 +16,7 @@ pub struct Layout {
     /// The disclosure kind the titles belong to.
     pub kind: Option<Kind>,
     /// Explicit unit lines (`单位: 万元`), by line number.
-    pub units: Vec<(u32, String)>,
+    pub units: Vec<(u32, Unit)>,
     pub blocks: Vec<Block>,
     /// The running text outside the tables (情况说明, 编制说明).
     pub narrative: Narrative,
@@ -49,7 +49,7 @@ pub struct Block {
     /// `注: …` lines under the table.
     pub notes: Vec<Line>,
     /// The unit printed with the table, if any.
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
 }
 
 /// The part of a table on one page: its header, 栏次 line and body.

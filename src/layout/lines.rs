@@ -1,15 +1,16 @@
 //! What a line is, from its cells alone: page furniture (page numbers), a unit line, the
 //! 栏次 line, a body row, a note, running text, a section heading.
 
+use crate::model::Unit;
 use crate::page::Line;
 
 /// The unit a `单位: 万元` line states.
-pub fn unit_of(line: &Line) -> Option<String> {
+pub fn unit_of(line: &Line) -> Option<Unit> {
     let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
     // `编制单位:某局 单位:万元`: the unit follows whichever `单位:` names one.
     text.match_indices("单位:").find_map(|(at, _)| {
         let rest = &text[at + "单位:".len()..];
-        ["万元", "元"].iter().find(|u| rest.starts_with(*u)).map(|u| u.to_string())
+        Unit::prefix_of(rest)
     })
 }
 

@@ -14,7 +14,7 @@ use regex::Regex;
 
 use super::block::Layout;
 use crate::label::{entity_name, has_ordinal, is_ideograph, nfkc};
-use crate::model::{Consolidation, Metadata, Scope};
+use crate::model::{Consolidation, Metadata, Scope, Unit};
 
 static TITLE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)").expect("title year"));
@@ -174,24 +174,24 @@ fn heading_year(heading: &str) -> Option<i32> {
 /// The most frequent explicit unit (a unit line, else `单位：元` printed after other words
 /// on a line, as in `编制单位：… | 单位：元`); else 万元 when the narrative states amounts in
 /// 万元.
-fn unit(layout: &Layout) -> Option<String> {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+fn unit(layout: &Layout) -> Option<Unit> {
+    let mut counts: BTreeMap<Unit, usize> = BTreeMap::new();
     for (_, u) in &layout.units {
-        *counts.entry(u.clone()).or_default() += 1;
+        *counts.entry(*u).or_default() += 1;
     }
     if counts.is_empty() {
         for line in &layout.lines {
             let text: String = nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
-            if let Some(c) = UNIT.captures(&text) {
-                *counts.entry(c[1].to_string()).or_default() += 1;
+            if let Some(u) = UNIT.captures(&text).and_then(|c| Unit::prefix_of(&c[1])) {
+                *counts.entry(u).or_default() += 1;
             }
         }
     }
-    if let Some((u, _)) = counts.into_iter().max_by_key(|(u, n)| (*n, u == "万元")) {
+    if let Some((u, _)) = counts.into_iter().max_by_key(|(u, n)| (*n, *u == Unit::WanYuan)) {
         return Some(u);
     }
     let wan = layout.lines.iter().filter(|l| NARRATIVE_WAN.is_match(&l.text())).count();
-    (wan >= 3).then(|| "万元".to_string())
+    (wan >= 3).then_some(Unit::WanYuan)
 }
 
 /// The department named as the tables' compiler (`编制部门：…`, `部门名称：…`), as printed
@@ -226,7 +226,7 @@ mod tests {
         assert_eq!(m.scope, Some(Scope::Unit));
         assert_eq!(m.consolidation, None);
         assert_eq!(m.year, Some(2026));
-        assert_eq!(m.unit.as_deref(), Some("元"), "the unit printed beside the compiler");
+        assert_eq!(m.unit, Some(Unit::Yuan), "the unit printed beside the compiler");
     }
 
     #[test]

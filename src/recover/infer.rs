@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::knowledge::identities::figures::{path, tolerance, value};
 use crate::knowledge::identities::{At, Instance, Relation};
-use crate::model::{Cell, CellStatus, Finding, Severity, Side, Source, Table, TextSource};
+use crate::model::{Cell, CellStatus, Finding, FindingKind, Severity, Side, Source, Table, TextSource};
 
 /// A filled cell, for the repair log.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +63,7 @@ pub fn fill(
         if best.value < lo || best.value > hi {
             let mut f = Finding::new(
                 Severity::Warning,
-                "inference_conflict",
+                FindingKind::InferenceConflict,
                 format!(
                     "{where_} is missing and the identities disagree on its value ({} candidates)",
                     candidates.len()
@@ -98,7 +98,7 @@ pub fn fill(
         let what = if was_unreadable { "could not be read" } else { "was not printed (lost)" };
         let mut f = Finding::new(
             Severity::Warning,
-            "value_inferred",
+            FindingKind::ValueInferred,
             format!(
                 "{where_} {what}; inferred {} from {}{}",
                 best.value,

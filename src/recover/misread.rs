@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::knowledge::identities::figures::path;
 use crate::knowledge::identities::{At, Figures, Instance, measure};
-use crate::model::{CellStatus, Finding, Location, Repair, Severity, Source, Table, TextSource};
+use crate::model::{CellStatus, Finding, FindingKind, Location, Repair, Severity, Source, Table, TextSource, Unit};
 
 /// Digits OCR confuses with each other.
 const CONFUSABLE: [&[char]; 5] = [&['3', '8'], &['1', '7'], &['0', '6', '9'], &['5', '6'], &['3', '5']];
@@ -80,7 +80,7 @@ pub const LOW_CONFIDENCE: f32 = 70.0;
 pub fn repair(
     tables: &mut [Table],
     instances: &[Instance],
-    unit: Option<&str>,
+    unit: Option<Unit>,
     source: &Source,
     findings: &mut Vec<Finding>,
 ) -> Vec<Repair> {
@@ -109,7 +109,7 @@ pub fn repair(
             if fits.len() > 1 {
                 let mut f = Finding::new(
                     Severity::Warning,
-                    "misread_ambiguous",
+                    FindingKind::MisreadAmbiguous,
                     format!(
                         "{} = {read} breaks {}; {} different OCR-plausible readings would fit, so it is left as read",
                         path(tables, &at),
@@ -197,8 +197,11 @@ fn apply(
     let cell = row.cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
     cell.status = CellStatus::Repaired;
     let (page, line, key, side) = (row.page, row.line, row.key.clone(), row.side);
-    let mut f =
-        Finding::new(Severity::Warning, "value_repaired", format!("{where_} was read as {read}, which {why}: {fixed}"));
+    let mut f = Finding::new(
+        Severity::Warning,
+        FindingKind::ValueRepaired,
+        format!("{where_} was read as {read}, which {why}: {fixed}"),
+    );
     (f.table, f.row, f.side, f.column, f.expected, f.actual, f.page) = (
         Some(tables[at.table].id.clone()),
         Some(key.clone()),

@@ -35,6 +35,6 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source) -> 
         .collect();
     let mut findings = Vec::new();
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);
-    let corrected = misread::repair(&mut tables, &instances, metadata.unit.as_deref(), source, &mut findings);
+    let corrected = misread::repair(&mut tables, &instances, metadata.unit, source, &mut findings);
     Recovered { tables, inferred, corrected, findings }
 }

@@ -2,7 +2,7 @@
 //! repair rule writes to.
 
 use crate::knowledge::templates::TableTemplate;
-use crate::model::{Column, Finding, Location, Repair};
+use crate::model::{Column, Finding, Location, Repair, Unit};
 
 /// Rules that normalise how a figure is printed (not an OCR error): they are recorded like
 /// every repair but do not make a document `repaired`.
@@ -17,7 +17,7 @@ pub struct Grid {
     pub columns: Vec<Column>,
     pub rows: Vec<GridRow>,
     pub notes: Vec<String>,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
 }
 
 /// One printed body line, one cell per leaf column.

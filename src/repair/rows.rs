@@ -8,7 +8,7 @@ use super::grid::{GridCell, GridRow, Log};
 use crate::knowledge::templates::TableTemplate;
 use crate::label::{cjk_count, has_ordinal, label_key};
 use crate::layout::Segment;
-use crate::model::{Column, ColumnRole, Finding, Location, Severity};
+use crate::model::{Column, ColumnRole, Finding, FindingKind, Location, Severity};
 use crate::page::Line;
 
 /// Where each column's cell sits in a printed line, and the 序号 cell if there is one.
@@ -88,7 +88,7 @@ pub fn read(
         for (pos, text) in line.filled().filter(|(p, _)| beyond(*p)) {
             let mut f = Finding::new(
                 Severity::Warning,
-                "extra_cell",
+                FindingKind::ExtraCell,
                 format!(
                     "line {} has text beyond the table's {} columns at field {pos}: {text:?}",
                     line.number,
@@ -232,7 +232,7 @@ mod tests {
     fn text_beyond_the_columns_is_reported_not_lost() {
         let (rows, log) = read_body("gpb_expense", &["1\t\t合计\t528.41\t528.41\t\t\t99.99"]);
         assert_eq!(rows.len(), 1);
-        assert_eq!(log.findings[0].kind, "extra_cell");
+        assert_eq!(log.findings[0].kind, FindingKind::ExtraCell);
         assert!(log.findings[0].message.contains("99.99"));
     }
 }

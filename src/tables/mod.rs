@@ -12,7 +12,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::label::{cjk_count, label_key, nfkc};
-use crate::model::{Cell, CellStatus, Column, ColumnRole, Finding, Row, Severity, Side, Table};
+use crate::model::{Cell, CellStatus, Column, ColumnRole, Finding, FindingKind, Row, Severity, Side, Table, Unit};
 use crate::repair::{Grid, GridCell, GridRow};
 
 /// Tables plus what was noticed while building them.
@@ -31,13 +31,13 @@ static LABEL_CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 const EMPTY_WORDS: [&str; 5] = ["空表", "无数据", "无此项", "本表无数据", "无此类"];
 
 /// Builds the output tables; `unit` is the document's unit.
-pub fn rebuild(grids: &[Grid], unit: Option<&str>) -> Rebuilt {
+pub fn rebuild(grids: &[Grid], unit: Option<Unit>) -> Rebuilt {
     let mut findings = Vec::new();
     let tables = grids.iter().map(|g| table(g, unit, &mut findings)).collect();
     Rebuilt { tables, findings }
 }
 
-fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table {
+fn table(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> Table {
     let id = &grid.template.id;
     // Each side of a two-sided table, or each side-by-side block, makes its own rows.
     let mut sides: Vec<(Option<Side>, Option<u8>)> = grid.columns.iter().map(|c| (c.side, c.block)).collect();
@@ -75,7 +75,7 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
         // The publication contradicts itself: which is right cannot be told from it.
         let mut f = Finding::new(
             Severity::Error,
-            "empty_note_with_figures",
+            FindingKind::EmptyNoteWithFigures,
             format!("{id}: a note declares the table empty, but it has figures"),
         );
         f.table = Some(id.clone());
@@ -86,7 +86,7 @@ fn table(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table 
         layout: grid.template.layout.clone(),
         title: grid.title.clone(),
         pages: grid.pages.clone(),
-        unit: grid.unit.clone().filter(|u| Some(u.as_str()) != unit),
+        unit: grid.unit.filter(|u| Some(*u) != unit),
         empty: !has_figures,
         notes: grid.notes.clone(),
         columns: grid.columns.clone(),
@@ -99,7 +99,7 @@ fn repeated_lines(id: &str, rows: &[Row], findings: &mut Vec<Finding>) {
     for row in (0..rows.len()).filter(|&i| crate::model::repeats_previous(rows, i)).map(|i| &rows[i]) {
         let mut f = Finding::new(
             Severity::Warning,
-            "repeated_line",
+            FindingKind::RepeatedLine,
             format!(
                 "{id}: line {} repeats the line before it ({} {}, the same figures): printed twice, counted once",
                 row.line,
@@ -139,7 +139,7 @@ fn keyed_by_label(grid: &Grid) -> bool {
 
 /// A table whose items are column headers over a line of figures (the Shanghai “三公”
 /// table): each value column is an item's row, and the figure's kind is the one column.
-fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> Table {
+fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> Table {
     let template = grid.template;
     let figure = template.figure.clone().unwrap_or_else(|| "金额".to_string());
     let figure_key = label_key(&figure);
@@ -192,7 +192,7 @@ fn transposed(grid: &Grid, unit: Option<&str>, findings: &mut Vec<Finding>) -> T
         layout: template.layout.clone(),
         title: grid.title.clone(),
         pages: grid.pages.clone(),
-        unit: grid.unit.clone().filter(|u| Some(u.as_str()) != unit),
+        unit: grid.unit.filter(|u| Some(*u) != unit),
         empty: rows.iter().all(|r| r.cells.is_empty()),
         notes: grid.notes.clone(),
         columns: figures
@@ -315,7 +315,7 @@ fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>
     if value.is_none() {
         let mut f = Finding::new(
             Severity::Error,
-            "unreadable_cell",
+            FindingKind::UnreadableCell,
             format!("{} line {}: {:?} in column {} is not a number", at.table, printed.line, cell.raw, at.column),
         );
         (f.table, f.row, f.column, f.side, f.page) = (

@@ -9,7 +9,7 @@ use regex::Regex;
 
 use crate::label::{entity_name, nfkc};
 use crate::layout::Layout;
-use crate::model::{Finding, Metadata, Severity};
+use crate::model::{Finding, FindingKind, Metadata, Severity};
 
 static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年度?").expect("year"));
 static BANNER_YEAR: LazyLock<Regex> =
@@ -27,7 +27,7 @@ static PLACEHOLDER: LazyLock<Regex> =
 /// Checks the metadata against every page.
 pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
     let mut out = Vec::new();
-    let finding = |kind: &str, page: u32, message: String, table: Option<&str>| {
+    let finding = |kind: FindingKind, page: u32, message: String, table: Option<&str>| {
         let mut f = Finding::new(Severity::Error, kind, message);
         f.page = Some(page);
         f.table = table.map(str::to_string);
@@ -40,7 +40,7 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
                 && c[1].parse::<i32>().ok() != Some(year)
             {
                 out.push(finding(
-                    "year_mismatch",
+                    FindingKind::YearMismatch,
                     block.title.page,
                     format!("the title «{title}» states {}, the document's year is {year}", &c[1]),
                     Some(&block.template.id),
@@ -53,7 +53,7 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
                 && c[1].parse::<i32>().ok() != Some(year)
             {
                 out.push(finding(
-                    "year_mismatch",
+                    FindingKind::YearMismatch,
                     line.page,
                     format!(
                         "line {}: the heading «{}» states {}, the document's year is {year}",
@@ -68,7 +68,7 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
                 && c[1].parse::<i32>().ok() != Some(year)
             {
                 out.push(finding(
-                    "year_mismatch",
+                    FindingKind::YearMismatch,
                     line.page,
                     format!("line {}: «{}» states {}, the document's year is {year}", line.number, text.trim(), &c[1]),
                     None,
@@ -84,7 +84,7 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
                 && entity_name(&c[1]) != entity_name(department)
             {
                 out.push(finding(
-                    "department_mismatch",
+                    FindingKind::DepartmentMismatch,
                     line.page,
                     format!("line {}: names the department {}, the document's is {department}", line.number, &c[1]),
                     None,
@@ -102,7 +102,7 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
         let mut pages: Vec<u32> = placeholders.iter().map(|(p, _)| *p).collect();
         pages.dedup();
         out.push(finding(
-            "placeholder",
+            FindingKind::Placeholder,
             *page,
             format!(
                 "{} lines on pages {pages:?} hold template placeholders (e.g. «{example}»): a template, not a department's disclosure",
@@ -125,7 +125,7 @@ mod tests {
         let metadata = Metadata { department: Some("上海市某某事务中心".into()), ..Metadata::default() };
         let findings = check(&layout, &metadata);
         assert_eq!(findings.len(), 1, "{findings:?}");
-        assert_eq!(findings[0].kind, "department_mismatch");
+        assert_eq!(findings[0].kind, FindingKind::DepartmentMismatch);
         assert!(findings[0].message.contains("上海市某某研究院"), "{}", findings[0].message);
     }
 

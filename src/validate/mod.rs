@@ -16,7 +16,7 @@ use crate::knowledge::identities::figures::path;
 use crate::knowledge::identities::{self, Figures, Instance, Measure, Relation, measure};
 use crate::knowledge::templates::TEMPLATES;
 use crate::layout::Layout;
-use crate::model::{Checks, Finding, Kind, Metadata, Severity, Table};
+use crate::model::{Checks, Finding, FindingKind, Kind, Metadata, Severity, Table, Unit};
 
 /// Findings plus the counts of what was checked.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +31,7 @@ pub struct Validated {
 /// Runs every check over the tables as recovered; changes nothing.
 pub fn check(tables: &[Table], layout: &Layout, metadata: &Metadata) -> Validated {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
-    let unit = metadata.unit.as_deref();
+    let unit = metadata.unit;
     let mut out = Validated::default();
     out.document.extend(consistency::check(layout, metadata));
     missing_tables(tables, kind, &mut out.document);
@@ -50,7 +50,7 @@ pub fn check(tables: &[Table], layout: &Layout, metadata: &Metadata) -> Validate
     out
 }
 
-fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut Validated) {
+fn evaluate(tables: &[Table], instance: &Instance, unit: Option<Unit>, out: &mut Validated) {
     // Unreadable (reported by `tables`) or all blank (nothing printed): nothing to check.
     let Some(measured) = measure(&Figures::of(tables), instance, unit) else {
         return;
@@ -75,9 +75,9 @@ fn evaluate(tables: &[Table], instance: &Instance, unit: Option<&str>, out: &mut
     let row = first.row.map(|r| &tables[first.table].rows[r]);
     let cells: Vec<String> = instance.lhs.iter().chain(&instance.rhs).map(|a| path(tables, a)).collect();
     let kind = match severity {
-        Severity::Info => "identity_rounding",
-        Severity::Warning => "identity_soft_violation",
-        Severity::Error => "identity_violation",
+        Severity::Info => FindingKind::IdentityRounding,
+        Severity::Warning => FindingKind::IdentitySoftViolation,
+        Severity::Error => FindingKind::IdentityViolation,
     };
     let verdict = if severity == Severity::Info { "holds within rounding" } else { "fails" };
     let relation = if rule.relation == Relation::AtLeast { "at least " } else { "" };
@@ -120,7 +120,7 @@ fn missing_tables(tables: &[Table], kind: Kind, findings: &mut Vec<Finding>) {
         if !tables.iter().any(|t| t.id == template.id) {
             let mut f = Finding::new(
                 Severity::Error,
-                "missing_table",
+                FindingKind::MissingTable,
                 format!("the standard table {} ({}) is not in the document", template.id, template.titles[0]),
             );
             f.table = Some(template.id.clone());

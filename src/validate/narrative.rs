@@ -17,7 +17,7 @@ use crate::knowledge::identities::figures::yuan_per;
 use crate::knowledge::identities::{CellSpec, find_row};
 use crate::label::label_key;
 use crate::layout::Narrative;
-use crate::model::{Finding, Kind, Severity, Table};
+use crate::model::{Finding, FindingKind, Kind, Severity, Table, Unit};
 
 /// Every statement catalogue, one per disclosure kind.
 pub static STATEMENTS: LazyLock<Vec<Statements>> = LazyLock::new(|| {
@@ -140,7 +140,7 @@ pub struct Compared {
 }
 
 /// Compares every statement found in the narrative with its table cell.
-pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option<&str>) -> Compared {
+pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option<Unit>) -> Compared {
     let mut out = Compared::default();
     let text = &narrative.text;
     for (_, patterns) in COMPARISONS.iter().filter(|(k, _)| *k == kind) {
@@ -164,7 +164,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
                 .and_then(|r| table.rows[r].cells.iter().find(|c| c.column == column))
                 .and_then(|c| c.value)
                 .unwrap_or_default();
-            let in_stated_unit = printed * yuan_per(table.unit.as_deref().or(unit)) / yuan_per(Some(u.as_str()));
+            let in_stated_unit = printed * yuan_per(table.unit.or(unit)) / yuan_per(Unit::prefix_of(u.as_str()));
             let expected =
                 in_stated_unit.round_dp_with_strategy(stated.scale(), RoundingStrategy::MidpointAwayFromZero);
             out.checked += 1;
@@ -177,7 +177,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
             let row_key = row.map(|r| table.rows[r].key.clone());
             let mut f = Finding::new(
                 statement.severity,
-                "narrative_mismatch",
+                FindingKind::NarrativeMismatch,
                 format!(
                     "{} ({}): the text states {stated}{} («{context}»), the table {}/{}/{} prints {printed} ({expected} {})",
                     statement.id,
@@ -323,7 +323,7 @@ fn check_comparisons(patterns: &Compiled, tables: &[Table], narrative: &Narrativ
         out.mismatched += 1;
         let mut f = Finding::new(
             Severity::Error,
-            "narrative_contradiction",
+            FindingKind::NarrativeContradiction,
             format!("{message} («{}»)", excerpt(text, start, end)),
         );
         f.page = narrative.page_at(start);

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::Table;
+use crate::model::{Table, Unit};
 
 /// A cell position: table index, row index (None: the row is not printed), column key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,13 +75,13 @@ pub fn path(tables: &[Table], at: &At) -> String {
 }
 
 /// Yuan per unit (万元 or 元).
-pub fn yuan_per(unit: Option<&str>) -> Decimal {
-    if unit == Some("万元") { Decimal::from(10_000) } else { Decimal::ONE }
+pub fn yuan_per(unit: Option<Unit>) -> Decimal {
+    unit.map_or(Decimal::ONE, Unit::yuan)
 }
 
 /// Yuan per unit of a table's figures (its own unit, else the document's).
-pub fn factor(tables: &[Table], at: &At, unit: Option<&str>) -> Decimal {
-    yuan_per(tables[at.table].unit.as_deref().or(unit))
+pub fn factor(tables: &[Table], at: &At, unit: Option<Unit>) -> Decimal {
+    yuan_per(tables[at.table].unit.or(unit))
 }
 
 #[cfg(test)]

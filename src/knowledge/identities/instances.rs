@@ -7,7 +7,7 @@ use super::catalogue::{AddendsFrom, Catalogue, CellSpec, Relation, Rule, RuleKin
 use super::figures::{At, Figures, factor, tolerance};
 use super::nesting;
 use crate::label::label_key;
-use crate::model::{ColumnRole, Side, Table};
+use crate::model::{ColumnRole, Side, Table, Unit};
 
 /// One identity over concrete cells: Σ lhs = Σ rhs.
 #[derive(Debug, Clone)]
@@ -364,7 +364,7 @@ impl Measure {
 }
 
 /// Measures an instance; `None` when a cell is unreadable or every cell is blank.
-pub fn measure(figures: &Figures, instance: &Instance, unit: Option<&str>) -> Option<Measure> {
+pub fn measure(figures: &Figures, instance: &Instance, unit: Option<Unit>) -> Option<Measure> {
     let tables = figures.tables;
     let read = |ats: &[At]| -> Option<Vec<(Option<Decimal>, Decimal)>> {
         ats.iter().map(|a| figures.value(a).ok().map(|v| (v, factor(tables, a, unit)))).collect()
