@@ -1,5 +1,6 @@
 //! End-to-end tests: the real `gongkai` binary over every file in `samples/`.
 
+mod architecture;
 mod bad_input;
 mod batch;
 mod common;
