@@ -84,6 +84,9 @@ enum Command {
         name: String,
         #[arg(long)]
         no_ocr: bool,
+        /// Address-space limit of this process, MiB.
+        #[arg(long)]
+        max_memory_mb: Option<u64>,
         input: PathBuf,
     },
     /// Write the JSON Schemas of the output contract into DIR.
@@ -183,7 +186,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(if c.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Worker { name, no_ocr, input } => {
+        Command::Worker { name, no_ocr, max_memory_mb, input } => {
+            if let Some(mb) = max_memory_mb {
+                batch::worker::limit_memory(mb).context("limiting the worker's memory")?;
+            }
             let doc = batch::in_process(&input, &name, &gongkai::extract::Options { ocr: !no_ocr });
             let stdout = std::io::stdout().lock();
             serde_json::to_writer(std::io::BufWriter::new(stdout), &doc).context("writing the document")?;

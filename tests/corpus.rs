@@ -70,7 +70,7 @@ fn corpus_documents_give_their_hand_made_truths() {
     ];
     let root = common::root();
     let files: Vec<std::path::PathBuf> = cases.iter().map(|c| root.join("../shared/corpus/pdf").join(c.1)).collect();
-    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let paths: Vec<&Path> = files.iter().map(std::path::PathBuf::as_path).collect();
     let run = common::convert(&paths);
     type Bag = std::collections::BTreeMap<[String; 6], usize>;
     let facts = run.facts();

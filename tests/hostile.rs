@@ -232,7 +232,7 @@ fn pdfs_in_folder() -> Vec<String> {
 #[test]
 fn every_sample_has_a_test_and_an_expectation() {
     let in_folder = pdfs_in_folder();
-    let mut tested: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
+    let mut tested: Vec<String> = FILES.iter().map(std::string::ToString::to_string).collect();
     tested.sort();
     let mut expected: Vec<String> = expected().sample.into_iter().map(|s| s.file).collect();
     expected.sort();

@@ -127,28 +127,32 @@ fn not_read() -> String {
     "not a .pdf, .txt, .tsv or .hocr file".to_string()
 }
 
+/// Every file under `dir`, in name order. Symbolic links are followed, but a link back to a
+/// folder above it (a loop) is skipped with its reason rather than walked forever.
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        skipped.push(Skipped { path: dir.display().to_string(), reason: "folder could not be read".into() });
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(&path, files, skipped);
-        } else if Format::of(&path).is_some() {
-            files.push(path);
-        } else {
-            skipped.push(Skipped { path: path.display().to_string(), reason: not_read() });
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) if Format::of(e.path()).is_some() => files.push(e.into_path()),
+            Ok(e) => skipped.push(Skipped { path: e.path().display().to_string(), reason: not_read() }),
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).display().to_string();
+                let reason = if e.loop_ancestor().is_some() {
+                    "a link back to a folder above it (a loop): not followed".to_string()
+                } else {
+                    format!("could not be read: {e}")
+                };
+                skipped.push(Skipped { path, reason });
+            }
         }
     }
 }
 
 /// Unique document names for sorted files, in their order.
 pub fn names(files: &[PathBuf]) -> Vec<String> {
-    // `report.json` is the batch's; the other batch files are not `.json`.
-    let mut taken = BTreeSet::from(["report".to_string()]);
+    // The batch writes `report.json` and `index.html`; its other files are not `.json` or
+    // `.html`, so a document named `report` or `index` would overwrite one.
+    let mut taken = BTreeSet::from(["report".to_string(), "index".to_string()]);
     files
         .iter()
         .map(|path| {
@@ -209,7 +213,7 @@ pub fn in_process(path: &Path, name: &str, options: &crate::extract::Options) ->
     panic::catch_unwind(AssertUnwindSafe(|| crate::convert_with(path, name, options))).unwrap_or_else(|payload| {
         let why = payload
             .downcast_ref::<&str>()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
         let bug =
@@ -235,7 +239,23 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_never_the_batch_files() {
-        let files = [PathBuf::from("a/report.pdf"), PathBuf::from("a/x.pdf"), PathBuf::from("b/x.txt")];
-        assert_eq!(names(&files), ["report-2", "x", "x-2"]);
+        let files = [
+            PathBuf::from("a/report.pdf"),
+            PathBuf::from("a/index.pdf"),
+            PathBuf::from("a/x.pdf"),
+            PathBuf::from("b/x.txt"),
+        ];
+        assert_eq!(names(&files), ["report-2", "index-2", "x", "x-2"]);
+    }
+
+    #[test]
+    fn a_folder_linked_into_itself_is_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+        let (files, skipped) = collect(&[dir.path().to_path_buf()]);
+        assert_eq!(files, [dir.path().join("a.txt")]);
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert!(skipped[0].reason.contains("loop"), "{skipped:?}");
     }
 }

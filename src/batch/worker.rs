@@ -4,15 +4,19 @@
 //!
 //! - time: the child (and the OCR engines it started, in its process group) is killed when
 //!   the document takes longer than the limit;
-//! - memory: the child's address space is capped (`RLIMIT_AS`), so a decompression bomb or
-//!   an image declared enormous fails its allocation, not the machine;
-//! - crashes: an abort, a stack overflow or a signal ends the child, not the batch.
+//! - memory: the child caps its own address space (`RLIMIT_AS`, [`limit_memory`]) before it
+//!   reads the input, so a decompression bomb or an image declared enormous fails its
+//!   allocation, not the machine; a failed allocation aborts the child (`SIGABRT`), and the
+//!   kernel's out-of-memory killer ends it with `SIGKILL`: both are the memory limit;
+//! - crashes: a stack overflow or another signal ends the child, not the batch.
 //!
 //! Each is a failed document with its reason. Input size and page count limits are checked
 //! when the input is read (`source`).
 
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
+
+use rustix::process::{Pid, Resource, Rlimit, Signal};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -44,11 +48,18 @@ pub fn convert(isolation: &Isolation, path: &Path, name: &str, options: &crate::
     }
 }
 
+/// Caps this process's address space at `mb` MiB (the worker calls it before reading its
+/// input; the OCR engines it starts inherit the cap).
+pub fn limit_memory(mb: u64) -> std::io::Result<()> {
+    let bytes = Some(mb.saturating_mul(1024 * 1024));
+    rustix::process::setrlimit(Resource::As, Rlimit { current: bytes, maximum: bytes }).map_err(std::io::Error::from)
+}
+
 type Failed = (FindingKind, String);
 
 fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract::Options) -> Result<Document, Failed> {
     let mut command = Command::new(&isolation.exe);
-    command.arg("worker").arg("--name").arg(name);
+    command.arg("worker").arg("--name").arg(name).arg("--max-memory-mb").arg(isolation.max_memory_mb.to_string());
     if !options.ocr {
         command.arg("--no-ocr");
     }
@@ -59,17 +70,6 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let limit = isolation.max_memory_mb.saturating_mul(1024 * 1024);
-    // SAFETY: between fork and exec only async-signal-safe calls: setrlimit.
-    unsafe {
-        command.pre_exec(move || {
-            let rlimit = libc::rlimit { rlim_cur: limit as libc::rlim_t, rlim_max: limit as libc::rlim_t };
-            if libc::setrlimit(libc::RLIMIT_AS, &rlimit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
     let mut child = command.spawn().map_err(|e| (FindingKind::WorkerFailed, format!("cannot start a worker: {e}")))?;
     let mut stdout = child.stdout.take().expect("piped stdout");
     let mut stderr = child.stderr.take().expect("piped stderr");
@@ -85,7 +85,7 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
     });
     // Wait in a thread, so the document's end is seen at once, and the time limit by a
     // timed receive.
-    let pid = i32::try_from(child.id()).unwrap_or(0);
+    let group = Pid::from_child(&child);
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = done.send(child.wait());
@@ -95,8 +95,7 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
         Ok(Err(e)) => return Err((FindingKind::WorkerFailed, format!("lost the worker: {e}"))),
         Err(_) => {
             // The whole process group: the worker and any OCR engine it started.
-            // SAFETY: sends a signal; no memory is touched.
-            unsafe { libc::kill(-pid, libc::SIGKILL) };
+            let _ = rustix::process::kill_process_group(group, Signal::KILL);
             let _ = finished.recv();
             return Err((
                 FindingKind::TimeLimit,
@@ -110,10 +109,8 @@ fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract:
         return serde_json::from_slice(&stdout)
             .map_err(|e| (FindingKind::WorkerFailed, format!("the worker's document could not be read: {e}")));
     }
-    if stderr.contains("memory allocation of")
-        || stderr.contains("out of memory")
-        || stderr.contains("capacity overflow")
-    {
+    // A failed allocation aborts; the kernel's out-of-memory killer kills.
+    if status.signal().is_some_and(|s| s == Signal::ABORT.as_raw() || s == Signal::KILL.as_raw()) {
         return Err((
             FindingKind::ResourceLimit,
             format!(

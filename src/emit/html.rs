@@ -12,6 +12,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use crate::model::{BBox, CellStatus, Document, FindingKind, ReportEntry, Severity, Table};
 
 /// Resolution of the page crops.
@@ -170,9 +173,9 @@ fn crop(pdf: &Path, table: &Table) -> Option<String> {
     // the first figures (the header) to just below the last.
     let (x0, y0, x1, y1) = (0.0, (top - 120.0).max(0.0), 5000.0, bottom + 20.0);
     let px = |v: f32| ((v * DPI / 72.0).round() as i64).to_string();
-    let dir = std::env::temp_dir().join(format!("gongkai-crop-{}-{page}-{}", std::process::id(), table.id));
-    std::fs::create_dir_all(&dir).ok()?;
-    let prefix = dir.join("crop");
+    // A folder of its own (two documents' crops never share one), removed when dropped.
+    let dir = tempfile::Builder::new().prefix("gongkai-crop-").tempdir().ok()?;
+    let prefix = dir.path().join("crop");
     let n = page.to_string();
     let ok = Command::new("pdftoppm")
         .args(["-r", &DPI.to_string(), "-f", &n, "-l", &n, "-png", "-singlefile"])
@@ -182,24 +185,7 @@ fn crop(pdf: &Path, table: &Table) -> Option<String> {
         .output()
         .is_ok_and(|o| o.status.success());
     let png = if ok { std::fs::read(prefix.with_extension("png")).ok() } else { None };
-    let _ = std::fs::remove_dir_all(&dir);
-    Some(format!("data:image/png;base64,{}", base64(&png?)))
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    Some(format!("data:image/png;base64,{}", STANDARD.encode(png?)))
 }
 
 /// The batch's index: every document with its status and counts, sortable by any column.
@@ -234,17 +220,4 @@ pub fn index(entries: &[ReportEntry]) -> String {
          </script></html>\n",
     );
     h
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_matches_the_standard() {
-        assert_eq!(base64(b"Man"), "TWFu");
-        assert_eq!(base64(b"Ma"), "TWE=");
-        assert_eq!(base64(b"M"), "TQ==");
-        assert_eq!(base64("公开".as_bytes()), "5YWs5byA");
-    }
 }

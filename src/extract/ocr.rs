@@ -66,10 +66,9 @@ const MIN_SKEW: f32 = 0.05;
 /// OCRs page `number` (1-based) of the PDF at `path`: renders it in greyscale, straightens
 /// it, finds its rulings, and reads it.
 pub fn page(path: &Path, number: u32) -> Result<OcrPage, OcrError> {
-    let dir = tempfile_dir()?;
-    let result = read_page(path, number, &dir);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    // A folder of its own, removed when dropped, whatever happens.
+    let dir = tempfile::Builder::new().prefix("gongkai-ocr-").tempdir()?;
+    read_page(path, number, dir.path())
 }
 
 fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> {
@@ -109,19 +108,6 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
     )?;
     let words = split_at_rulings(words(&String::from_utf8_lossy(&tsv), DPI), &rulings);
     Ok(OcrPage { words, rulings, skew })
-}
-
-/// A fresh temporary folder (the process id and a counter keep parallel calls apart).
-fn tempfile_dir() -> Result<std::path::PathBuf, OcrError> {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "gongkai-ocr-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
 
 #[cfg(test)]

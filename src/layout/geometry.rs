@@ -272,7 +272,7 @@ fn grids(rules: &[Ruling]) -> Vec<Grid> {
                 g.verticals.push((x, top, bottom));
             }
             None => {
-                grids.push(Grid { top, bottom, left: x, right: x, edges: vec![], verticals: vec![(x, top, bottom)] })
+                grids.push(Grid { top, bottom, left: x, right: x, edges: vec![], verticals: vec![(x, top, bottom)] });
             }
         }
     }

@@ -35,7 +35,7 @@ mod tests {
         Line {
             page,
             number,
-            cells: cells.iter().map(|c| c.to_string()).collect(),
+            cells: cells.iter().map(std::string::ToString::to_string).collect(),
             spans: Vec::new(),
             boxes: Vec::new(),
         }

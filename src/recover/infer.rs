@@ -149,7 +149,7 @@ fn suspects(tables: &[Table], instances: &[Instance], source: &Source) -> BTreeS
         if value(tables, total) != Ok(None) {
             continue;
         }
-        let parts: Result<Vec<Option<Decimal>>, ()> = i.rhs.iter().map(|a| value(tables, a)).collect();
+        let parts: Result<Vec<Option<Decimal>>, _> = i.rhs.iter().map(|a| value(tables, a)).collect();
         if parts.is_ok_and(|p| !p.iter().flatten().sum::<Decimal>().is_zero()) {
             out.insert(total.clone());
         }

@@ -195,7 +195,7 @@ fn header_line(template: &TableTemplate, line: &Line, log: &mut Log) {
         match piece {
             Piece::Group => {}
             Piece::Garbage => {
-                log.record(location(line, id, column.map(|c| c.label.as_str())), "header-garbage", raw, "")
+                log.record(location(line, id, column.map(|c| c.label.as_str())), "header-garbage", raw, "");
             }
             Piece::Leaf(text) => {
                 let Some(column) = column else {

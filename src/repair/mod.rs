@@ -39,26 +39,20 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
     let first = block.template.first_column();
     let read =
         if block.template.transposed { transposed::columns(block).or_else(|| blocked::columns(block)) } else { None };
-    let (mut columns, mut at) = match read.or_else(|| printed::columns(block, first)) {
-        Some(printed) => {
-            let used: Vec<usize> = printed.iter().map(|p| p.position).collect();
-            let seq = (!used.contains(&0)).then_some(0);
-            let line_numbers = printed::line_number_positions(block);
-            (
-                printed.into_iter().map(|p| p.column).collect::<Vec<_>>(),
-                rows::Positions { cells: used, seq, line_numbers },
-            )
-        }
-        None => {
-            log.repairs.append(&mut header_log.repairs);
-            log.findings.append(&mut header_log.findings);
-            // Template columns beyond the last printed position are not in this table.
-            let width = printed::width(block);
-            let kept: Vec<Column> =
-                positional.into_iter().enumerate().filter(|(i, _)| i + first < width).map(|(_, c)| c).collect();
-            let cells = (0..kept.len()).map(|i| i + first).collect();
-            (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
-        }
+    let (mut columns, mut at) = if let Some(printed) = read.or_else(|| printed::columns(block, first)) {
+        let used: Vec<usize> = printed.iter().map(|p| p.position).collect();
+        let seq = (!used.contains(&0)).then_some(0);
+        let line_numbers = printed::line_number_positions(block);
+        (printed.into_iter().map(|p| p.column).collect::<Vec<_>>(), rows::Positions { cells: used, seq, line_numbers })
+    } else {
+        log.repairs.append(&mut header_log.repairs);
+        log.findings.append(&mut header_log.findings);
+        // Template columns beyond the last printed position are not in this table.
+        let width = printed::width(block);
+        let kept: Vec<Column> =
+            positional.into_iter().enumerate().filter(|(i, _)| i + first < width).map(|(_, c)| c).collect();
+        let cells = (0..kept.len()).map(|i| i + first).collect();
+        (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
     };
     printed::continue_blocks(block, &mut columns, &mut at.cells);
     let mut rows = Vec::new();
@@ -70,5 +64,5 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         .collect();
     pages.dedup();
     let notes = block.notes.iter().map(|l| crate::label::nfkc(&l.text())).collect();
-    Grid { template: block.template, title, pages, columns, rows, notes, unit: block.unit.clone() }
+    Grid { template: block.template, title, pages, columns, rows, notes, unit: block.unit }
 }

@@ -63,52 +63,106 @@ pub fn tsv(text: &str) -> Result<Vec<Page>, String> {
     Ok(pages)
 }
 
-static ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?s)<(?:div|span|p)\b[^>]*?class=['"](ocr_page|ocr_line|ocr_textfloat|ocr_header|ocr_caption|ocrx_word)['"][^>]*?title=(?:'([^']*)'|"([^"]*)")[^>]*>"#)
-        .expect("hOCR element")
-});
 static BBOX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)").expect("hOCR bbox"));
 static CONFIDENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"x_wconf (\d+(?:\.\d+)?)").expect("hOCR x_wconf"));
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("tag"));
 
-/// Pages of hOCR; `Err` says why the text is not hOCR.
+/// What an hOCR element is, by its class.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Element {
+    Page,
+    /// A line, or another text block whose words share a baseline.
+    Line,
+    Word,
+    Other,
+}
+
+/// Pages of hOCR (XHTML, read with an XML parser); `Err` says why the text is not hOCR.
 pub fn hocr(text: &str) -> Result<Vec<Page>, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
     let mut pages: Vec<(f32, f32, Vec<Vec<Word>>)> = Vec::new();
-    for m in ELEMENT.captures_iter(text) {
-        let title = m.get(2).or(m.get(3)).map_or("", |t| t.as_str());
-        let Some(b) = BBOX.captures(title) else { continue };
-        let n = |i: usize| b[i].parse::<f32>().unwrap_or(0.0);
-        let (x0, y0, x1, y1) = (n(1), n(2), n(3), n(4));
-        match &m[1] {
-            "ocr_page" => pages.push((x1 - x0, y1 - y0, Vec::new())),
-            "ocrx_word" => {
-                let Some((width, height, lines)) = pages.last_mut() else { continue };
-                let end = m.get(0).map_or(0, |g| g.end());
-                let inner = text[end..].split("</span>").next().unwrap_or("");
-                let word = unescape(TAG.replace_all(inner, "").trim());
-                if word.is_empty() {
-                    continue;
+    // The open elements; the word being read, with its box and confidence.
+    let mut open: Vec<Element> = Vec::new();
+    let mut word: Option<(String, [f32; 4], f32)> = None;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("not hOCR: not well-formed at byte {}: {e}", reader.error_position()))?;
+        match event {
+            Event::Start(e) => {
+                let (mut class, mut title) = (String::new(), String::new());
+                for a in e.attributes().flatten() {
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map(std::borrow::Cow::into_owned)
+                        .unwrap_or_default();
+                    match a.key.as_ref() {
+                        "class" => class = value,
+                        "title" => title = value,
+                        _ => {}
+                    }
                 }
-                let scale = scale(*width, *height);
-                let confidence = CONFIDENCE.captures(title).and_then(|c| c[1].parse().ok()).unwrap_or(0.0);
-                if lines.is_empty() {
-                    lines.push(Vec::new());
-                }
-                lines.last_mut().expect("a line").push(Word {
-                    text: word,
-                    left: x0 * scale,
-                    top: y0 * scale,
-                    width: (x1 - x0) * scale,
-                    height: (y1 - y0) * scale,
-                    confidence,
+                let bbox = BBOX.captures(&title).map(|b| {
+                    let n = |i: usize| b[i].parse::<f32>().unwrap_or(0.0);
+                    [n(1), n(2), n(3), n(4)]
                 });
+                let element = match (class.as_str(), bbox) {
+                    ("ocr_page", Some([x0, y0, x1, y1])) => {
+                        pages.push((x1 - x0, y1 - y0, Vec::new()));
+                        Element::Page
+                    }
+                    ("ocr_line" | "ocr_textfloat" | "ocr_header" | "ocr_caption", Some(_)) => {
+                        if let Some((_, _, lines)) = pages.last_mut() {
+                            lines.push(Vec::new());
+                        }
+                        Element::Line
+                    }
+                    ("ocrx_word", Some(bbox)) => {
+                        let confidence = CONFIDENCE.captures(&title).and_then(|c| c[1].parse().ok()).unwrap_or(0.0);
+                        word = Some((String::new(), bbox, confidence));
+                        Element::Word
+                    }
+                    _ => Element::Other,
+                };
+                open.push(element);
             }
-            _ => {
-                if let Some((_, _, lines)) = pages.last_mut() {
-                    lines.push(Vec::new());
+            Event::Text(t) => {
+                if let Some((w, _, _)) = word.as_mut() {
+                    w.push_str(&t.xml10_content());
                 }
             }
+            Event::GeneralRef(r) => {
+                if let Some((w, _, _)) = word.as_mut() {
+                    // `&amp;`, `&#39;`, and HTML's named entities (`&nbsp;`): hOCR is HTML.
+                    let reference = format!("&{};", r.xml10_content());
+                    let html = quick_xml::escape::resolve_html5_entity;
+                    w.push_str(&quick_xml::escape::unescape_with(&reference, html).unwrap_or_default());
+                }
+            }
+            Event::End(_) => {
+                if open.pop() == Some(Element::Word)
+                    && let Some((w, [x0, y0, x1, y1], confidence)) = word.take()
+                    && let Some((width, height, lines)) = pages.last_mut()
+                    && !w.trim().is_empty()
+                {
+                    let scale = scale(*width, *height);
+                    if lines.is_empty() {
+                        lines.push(Vec::new());
+                    }
+                    lines.last_mut().expect("a line").push(Word {
+                        text: w.trim().to_string(),
+                        left: x0 * scale,
+                        top: y0 * scale,
+                        width: (x1 - x0) * scale,
+                        height: (y1 - y0) * scale,
+                        confidence,
+                    });
+                }
+            }
+            Event::Eof => break,
+            _ => {}
         }
     }
     if pages.is_empty() {
@@ -123,15 +177,6 @@ pub fn hocr(text: &str) -> Result<Vec<Page>, String> {
             page(u32::try_from(i + 1).unwrap_or(u32::MAX), width, height, scale, level(lines))
         })
         .collect())
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Parses tesseract's TSV: the level-5 rows are words with boxes in pixels at `dpi`. The
@@ -198,11 +243,11 @@ mod tests {
         let text = r#"<div class='ocr_page' id='page_1' title='image "/tmp/p.png"; bbox 0 0 2480 3508; ppageno 0'>
             <span class='ocr_line' id='line_1_1' title="bbox 300 600 700 650; baseline 0 -5">
             <span class='ocrx_word' id='word_1_1' title='bbox 300 600 450 650; x_wconf 91'>合计</span>
-            <span class='ocrx_word' id='word_1_2' title='bbox 500 602 700 650; x_wconf 88'><strong>1&amp;2</strong></span>
+            <span class='ocrx_word' id='word_1_2' title='bbox 500 602 700 650; x_wconf 88'><strong>1&amp;2&quot;</strong></span>
             </span></div>"#;
         let pages = hocr(text).unwrap();
         let texts: Vec<_> = pages[0].glyphs.iter().map(|g| g.text.clone().unwrap()).collect();
-        assert_eq!(texts, ["合计", "1&2"]);
+        assert_eq!(texts, ["合计", "1&2\""]);
         assert_eq!(pages[0].glyphs[0].y, pages[0].glyphs[1].y, "one line, one baseline");
         assert_eq!(pages[0].glyphs[1].confidence, Some(88.0));
         assert!(hocr("<html></html>").is_err());

@@ -209,12 +209,12 @@ impl<'a> Device<'a> for Collector {
             let same_line = (run[i + 1].y - run[i].y).abs() < run[i].size * 0.2;
             if same_line && dx > 0.0 && dx < run[i].size * 1.5 {
                 run[i].width = dx;
-            } else if run[i].text.as_deref().is_some_and(|t| t.is_ascii()) {
+            } else if run[i].text.as_deref().is_some_and(str::is_ascii) {
                 run[i].width = run[i].size * 0.55;
             }
         }
         if let Some(last) = run.last_mut()
-            && last.text.as_deref().is_some_and(|t| t.is_ascii())
+            && last.text.as_deref().is_some_and(str::is_ascii)
         {
             last.width = last.size * 0.55;
         }

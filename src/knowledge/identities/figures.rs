@@ -14,6 +14,10 @@ pub struct At {
     pub column: String,
 }
 
+/// A cell printed but not readable as a figure: its value is unknown, not zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unreadable;
+
 /// The figures of a document's tables, as read or with one cell read differently: a
 /// candidate reading is tried against this overlay, never by changing the tables.
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +38,7 @@ impl<'a> Figures<'a> {
     }
 
     /// A cell's figure: `None` when blank or not printed; `Err` when unreadable.
-    pub fn value(&self, at: &At) -> Result<Option<Decimal>, ()> {
+    pub fn value(&self, at: &At) -> Result<Option<Decimal>, Unreadable> {
         if let Some((over, value)) = self.overlay
             && over == at
         {
@@ -45,11 +49,11 @@ impl<'a> Figures<'a> {
 }
 
 /// A cell's figure: `None` when blank or not printed; `Err` when unreadable.
-pub fn value(tables: &[Table], at: &At) -> Result<Option<Decimal>, ()> {
+pub fn value(tables: &[Table], at: &At) -> Result<Option<Decimal>, Unreadable> {
     let Some(row) = at.row else { return Ok(None) };
     match tables[at.table].rows[row].cells.iter().find(|c| c.column == at.column) {
         None => Ok(None),
-        Some(cell) => cell.value.map(Some).ok_or(()),
+        Some(cell) => cell.value.map(Some).ok_or(Unreadable),
     }
 }
 

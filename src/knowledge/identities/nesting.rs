@@ -20,7 +20,7 @@ pub fn outermost(table: &Table, total: usize, rows: &[usize], column: &str) -> O
     let values: Vec<Decimal> = rows.iter().map(|&r| figure(r)).collect::<Result<_, _>>().ok()?;
     let tolerance = super::figures::tolerance(&values, 3);
     let flat: Decimal = values.iter().sum();
-    if (flat - target).abs() <= tolerance || values.iter().any(|v| v.is_sign_negative()) {
+    if (flat - target).abs() <= tolerance || values.iter().any(rust_decimal::Decimal::is_sign_negative) {
         return None;
     }
     let (top, end) = level(&values, 0, None, tolerance)?;
