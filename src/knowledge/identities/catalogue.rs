@@ -29,31 +29,15 @@ pub struct Catalogue {
     pub rules: Vec<Rule>,
 }
 
-/// One identity rule.
+/// One identity rule: what it is, where it applies, and its shape.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub table: String,
-    pub kind: RuleKind,
     /// Chinese description.
     pub zh: String,
     /// English description.
     pub en: String,
-    #[serde(default)]
-    pub side: Option<Side>,
-    #[serde(default)]
-    pub column: Option<String>,
-    #[serde(default)]
-    pub total: Option<String>,
-    #[serde(default)]
-    pub addends: Vec<String>,
-    /// `columns`: more columns on the total's side (年末结转和结余 + 本年支出 = 年初 + 本年收入).
-    #[serde(default)]
-    pub also: Vec<String>,
-    #[serde(default)]
-    pub addends_from: Option<AddendsFrom>,
-    #[serde(default)]
-    pub row: Option<String>,
     /// The layout families (`national`, `shanghai`) the rule applies to; all when empty.
     #[serde(default)]
     pub layouts: Vec<String>,
@@ -65,15 +49,67 @@ pub struct Rule {
     /// only for some departments.
     #[serde(default = "error")]
     pub severity: crate::model::Severity,
-    /// `classes` / `matching_rows`: the two sides compared row by row.
+    /// Which figures it relates, by its `kind`.
+    #[serde(flatten)]
+    pub shape: Shape,
+}
+
+/// The shapes of identity a rule can have (its `kind` in the catalogue), each with the
+/// fields it needs and no other.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shape {
+    /// In every row: a total column = Σ addend columns.
+    Columns(ColumnSum),
+    /// In every value column: a 类 or 款 row = Σ the codes under it.
+    Hierarchy,
+    /// In every value column: the 合计 row (or `row`) = Σ the 类 rows.
+    TotalRow {
+        #[serde(default)]
+        row: Option<String>,
+    },
+    /// In every value column (or `column`): a total row = Σ addend rows.
+    Rows(RowSum),
+    /// Named cells, in one table or across tables: Σ lhs = Σ rhs.
+    Cells { lhs: Vec<CellSpec>, rhs: Vec<CellSpec> },
+    /// The two-sided summary's class rows (by name) = a coded table's class rows.
+    Classes(RowPair),
+    /// Rows with the same code in two tables are equal.
+    MatchingRows(RowPair),
+}
+
+/// A `columns` rule.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ColumnSum {
     #[serde(default)]
-    pub left: Option<CellSpec>,
+    pub side: Option<Side>,
+    pub total: String,
+    pub addends: Vec<String>,
+    /// More columns on the total's side (年末结转和结余 + 本年支出 = 年初 + 本年收入).
     #[serde(default)]
-    pub right: Option<CellSpec>,
+    pub also: Vec<String>,
+}
+
+/// A `rows` rule: the addends named, or found by `addends_from`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RowSum {
     #[serde(default)]
-    pub lhs: Vec<CellSpec>,
+    pub side: Option<Side>,
+    pub total: String,
     #[serde(default)]
-    pub rhs: Vec<CellSpec>,
+    pub addends: Vec<String>,
+    #[serde(default)]
+    pub addends_from: Option<AddendsFrom>,
+    /// Only this column.
+    #[serde(default)]
+    pub column: Option<String>,
+}
+
+/// A `classes` or `matching_rows` rule: the two sides compared row by row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RowPair {
+    pub left: CellSpec,
+    pub right: CellSpec,
 }
 
 fn error() -> crate::model::Severity {
@@ -88,21 +124,6 @@ pub enum Relation {
     Equal,
     #[serde(rename = ">=")]
     AtLeast,
-}
-
-/// How a rule expands.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum RuleKind {
-    Columns,
-    Hierarchy,
-    TotalRow,
-    Rows,
-    Cells,
-    /// The two-sided summary's class rows (by name) vs a coded table's class rows.
-    Classes,
-    /// Rows with the same code in two tables.
-    MatchingRows,
 }
 
 /// Where the addends of a `rows` rule come from.

@@ -3,7 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use super::catalogue::{AddendsFrom, Catalogue, CellSpec, Relation, Rule, RuleKind, class_code};
+use super::catalogue::{
+    AddendsFrom, Catalogue, CellSpec, ColumnSum, Relation, RowPair, RowSum, Rule, Shape, class_code,
+};
 use super::figures::{At, Figures, factor, tolerance};
 use super::nesting;
 use crate::label::label_key;
@@ -25,13 +27,14 @@ pub fn instances<'r>(catalogue: &'r Catalogue, tables: &[Table]) -> Vec<Instance
         if !rule.layouts.is_empty() && !rule.layouts.contains(&tables[t].layout) {
             continue;
         }
-        match rule.kind {
-            RuleKind::Columns => columns(rule, t, &tables[t], &mut out),
-            RuleKind::Hierarchy => hierarchy(rule, t, &tables[t], &mut out),
-            RuleKind::TotalRow => total_row(rule, t, &tables[t], &mut out),
-            RuleKind::Rows => rows(rule, t, &tables[t], &mut out),
-            RuleKind::Cells => cells(rule, t, tables, &mut out),
-            RuleKind::Classes | RuleKind::MatchingRows => row_pairs(rule, t, tables, &mut out),
+        match &rule.shape {
+            Shape::Columns(sum) => columns(rule, sum, t, &tables[t], &mut out),
+            Shape::Hierarchy => hierarchy(rule, t, &tables[t], &mut out),
+            Shape::TotalRow { row } => total_row(rule, row.as_deref(), t, &tables[t], &mut out),
+            Shape::Rows(sum) => rows(rule, sum, t, &tables[t], &mut out),
+            Shape::Cells { lhs, rhs } => cells(rule, lhs, rhs, t, tables, &mut out),
+            Shape::Classes(pair) => row_pairs(rule, pair, true, t, tables, &mut out),
+            Shape::MatchingRows(pair) => row_pairs(rule, pair, false, t, tables, &mut out),
         }
     }
     out
@@ -53,11 +56,11 @@ fn value_columns(table: &Table, side: Option<Side>, only: Option<&str>) -> Vec<S
         })
 }
 
-fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
+fn columns<'r>(rule: &'r Rule, sum: &ColumnSum, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
     // A table printed in column blocks (`合计/一般公共预算`, `合计/政府性基金预算` …) holds the
     // identity once per sub-column: each block's sub-column is checked apart.
     let mut blocks: Vec<(String, Vec<String>)> = Vec::new();
-    for key in value_columns(table, rule.side, None) {
+    for key in value_columns(table, sum.side, None) {
         let (item, sub) = key.split_once('/').map_or((key.as_str(), ""), |(i, s)| (i, s));
         match blocks.iter_mut().find(|(s, _)| s == sub) {
             Some((_, items)) => items.push(item.to_string()),
@@ -66,33 +69,32 @@ fn columns<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'
     }
     for (sub, present) in blocks {
         let full = |item: &str| if sub.is_empty() { item.to_string() } else { format!("{item}/{sub}") };
-        columns_of(rule, t, table, &present, &full, out);
+        columns_of(rule, sum, t, table, &present, &full, out);
     }
 }
 
 fn columns_of<'r>(
     rule: &'r Rule,
+    sum: &ColumnSum,
     t: usize,
     table: &Table,
     present: &[String],
     full: &dyn Fn(&str) -> String,
     out: &mut Vec<Instance<'r>>,
 ) {
-    let Some(total) = rule.total.as_deref().map(label_key) else {
-        return;
-    };
+    let total = label_key(&sum.total);
     if !present.contains(&total) {
         return;
     }
-    let mut addends: Vec<String> = rule.addends.iter().map(|a| label_key(a)).filter(|a| present.contains(a)).collect();
-    let also: Vec<String> = rule.also.iter().map(|a| label_key(a)).collect();
+    let mut addends: Vec<String> = sum.addends.iter().map(|a| label_key(a)).filter(|a| present.contains(a)).collect();
+    let also: Vec<String> = sum.also.iter().map(|a| label_key(a)).collect();
     // Printed columns no template of the role knows (another province's set): the rule's
     // sum is incomplete. Where the total is the first figure column and no 小计 splits the
     // rest into groups, the total is the sum of every other column (the national templates'
     // shape); otherwise the rule cannot be read off this table and is not applied.
     let unknown =
         present.iter().any(|c| *c != total && !addends.contains(c) && !also.contains(c) && !known(&table.id, c));
-    let complete = addends.len() == rule.addends.len();
+    let complete = addends.len() == sum.addends.len();
     if unknown && !complete {
         let subtotal = present.iter().any(|c| c == "小计");
         if present.first() != Some(&total) || subtotal {
@@ -104,10 +106,10 @@ fn columns_of<'r>(
         return; // none of the addends is printed: nothing to check the total against
     }
     for (r, row) in table.rows.iter().enumerate() {
-        if rule.side.is_some() && row.side != rule.side {
+        if sum.side.is_some() && row.side != sum.side {
             continue;
         }
-        let also = rule.also.iter().map(|a| label_key(a)).filter(|a| present.contains(a));
+        let also = sum.also.iter().map(|a| label_key(a)).filter(|a| present.contains(a));
         out.push(Instance {
             rule,
             lhs: std::iter::once(total.clone())
@@ -159,8 +161,8 @@ fn hierarchy<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance
     }
 }
 
-fn total_row<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
-    let key = label_key(rule.row.as_deref().unwrap_or("合计"));
+fn total_row<'r>(rule: &'r Rule, row: Option<&str>, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
+    let key = label_key(row.unwrap_or("合计"));
     let Some(total) = table.rows.iter().position(|r| r.code.is_none() && r.key == key) else {
         return;
     };
@@ -207,37 +209,35 @@ fn row_name(name: &str) -> String {
     label_key(name).replace('、', "").replace("结余结转", "结转结余")
 }
 
-fn rows<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
-    let Some(total) = rule.total.as_deref().and_then(|n| find_row(table, rule.side, n, None)) else {
+fn rows<'r>(rule: &'r Rule, sum: &RowSum, t: usize, table: &Table, out: &mut Vec<Instance<'r>>) {
+    let Some(total) = find_row(table, sum.side, &sum.total, None) else {
         return;
     };
-    let addends: Vec<Option<usize>> = match rule.addends_from {
+    let addends: Vec<Option<usize>> = match sum.addends_from {
         Some(AddendsFrom::Preceding) => {
-            (0..total).filter(|&i| table.rows[i].side == rule.side && table.rows[i].under.is_none()).map(Some).collect()
+            (0..total).filter(|&i| table.rows[i].side == sum.side && table.rows[i].under.is_none()).map(Some).collect()
         }
         Some(AddendsFrom::Children) => {
             let heading = &table.rows[total].key;
             (total + 1..table.rows.len())
-                .filter(|&i| {
-                    table.rows[i].side == rule.side && table.rows[i].under.as_deref() == Some(heading.as_str())
-                })
+                .filter(|&i| table.rows[i].side == sum.side && table.rows[i].under.as_deref() == Some(heading.as_str()))
                 .map(Some)
                 .collect()
         }
         Some(AddendsFrom::Others) => (0..table.rows.len())
-            .filter(|&i| i != total && table.rows[i].side == rule.side && table.rows[i].under.is_none())
+            .filter(|&i| i != total && table.rows[i].side == sum.side && table.rows[i].under.is_none())
             .map(Some)
             .collect(),
-        None => rule.addends.iter().map(|a| find_row(table, rule.side, a, None)).collect(),
+        None => sum.addends.iter().map(|a| find_row(table, sum.side, a, None)).collect(),
     };
     if addends.iter().all(Option::is_none) {
         return; // none of the parts is printed in this layout: nothing to check against
     }
-    for column in value_columns(table, rule.side, rule.column.as_deref()) {
+    for column in value_columns(table, sum.side, sum.column.as_deref()) {
         // Items printed with their sub-items under them (财政拨款 then 一般公共预算 …; a class
         // then its 款 and 项): where the flat sum fails and the nesting the figures show holds,
         // the sum runs over the outermost items.
-        let nested = match rule.addends_from {
+        let nested = match sum.addends_from {
             Some(AddendsFrom::Preceding) => {
                 let rows: Vec<usize> = addends.iter().flatten().copied().collect();
                 nesting::outermost(table, total, &rows, &column)
@@ -252,7 +252,14 @@ fn rows<'r>(rule: &'r Rule, t: usize, table: &Table, out: &mut Vec<Instance<'r>>
     }
 }
 
-fn cells<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<'r>>) {
+fn cells<'r>(
+    rule: &'r Rule,
+    lhs: &[CellSpec],
+    rhs: &[CellSpec],
+    t: usize,
+    tables: &[Table],
+    out: &mut Vec<Instance<'r>>,
+) {
     let resolve = |spec: &CellSpec| -> Option<At> {
         let ti = match &spec.table {
             Some(id) => tables.iter().position(|x| &x.id == id)?,
@@ -261,8 +268,8 @@ fn cells<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<
         let row = find_row(&tables[ti], spec.side, &spec.row, spec.under.as_deref());
         Some(At { table: ti, row, column: label_key(&spec.column) })
     };
-    let lhs: Option<Vec<At>> = rule.lhs.iter().map(resolve).collect();
-    let rhs: Option<Vec<At>> = rule.rhs.iter().map(resolve).collect();
+    let lhs: Option<Vec<At>> = lhs.iter().map(resolve).collect();
+    let rhs: Option<Vec<At>> = rhs.iter().map(resolve).collect();
     // A side none of whose rows is printed cannot be checked (another layout's rows), nor
     // a cell of a column the table does not print (a total-only 支出 side has no
     // 一般公共预算 column to compare).
@@ -283,8 +290,15 @@ fn cells<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<
 
 /// Row-by-row comparisons of two tables: `classes` pairs a summary's class rows (named)
 /// with a coded table's rows by the class dictionary; `matching_rows` pairs rows by code.
-fn row_pairs<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Instance<'r>>) {
-    let (Some(left), Some(right)) = (&rule.left, &rule.right) else { return };
+fn row_pairs<'r>(
+    rule: &'r Rule,
+    pair: &RowPair,
+    classes: bool,
+    t: usize,
+    tables: &[Table],
+    out: &mut Vec<Instance<'r>>,
+) {
+    let RowPair { left, right } = pair;
     let l = left.table.as_ref().and_then(|id| tables.iter().position(|x| &x.id == id)).unwrap_or(t);
     let Some(r) = right.table.as_ref().and_then(|id| tables.iter().position(|x| &x.id == id)) else { return };
     // A table printed without codes, or without the column compared, cannot be paired.
@@ -297,17 +311,14 @@ fn row_pairs<'r>(rule: &'r Rule, t: usize, tables: &[Table], out: &mut Vec<Insta
         if left.side.is_some() && row.side != left.side {
             continue;
         }
-        let code = match rule.kind {
-            RuleKind::Classes => class_code(&row.key).map(str::to_string),
-            _ => row.code.clone(),
-        };
+        let code = if classes { class_code(&row.key).map(str::to_string) } else { row.code.clone() };
         let Some(code) = code else { continue };
         let column = label_key(&right.column);
         let rhs: Vec<At> = match tables[r].rows.iter().position(|x| x.code.as_deref() == Some(code.as_str())) {
             Some(other) => vec![At { table: r, row: Some(other), column }],
             // A class the coded table prints only through its 款 or 项 rows (a table of
             // 项 alone): the class is the sum of its highest printed rows.
-            None if rule.kind == RuleKind::Classes => {
+            None if classes => {
                 let parts = highest_under(&tables[r], &code);
                 if parts.is_empty() {
                     vec![At { table: r, row: None, column }]
@@ -425,12 +436,17 @@ mod tests {
                         })
                     }
                 };
-                if rule.kind == RuleKind::Columns {
-                    for c in rule.total.iter().chain(&rule.addends) {
+                if let Shape::Columns(sum) = &rule.shape {
+                    for c in std::iter::once(&sum.total).chain(&sum.addends) {
                         assert!(known(c), "{}: column {c} not in any {} template", rule.id, rule.table);
                     }
                 }
-                for spec in rule.lhs.iter().chain(&rule.rhs).chain(&rule.left).chain(&rule.right) {
+                let specs: Vec<&CellSpec> = match &rule.shape {
+                    Shape::Cells { lhs, rhs } => lhs.iter().chain(rhs).collect(),
+                    Shape::Classes(p) | Shape::MatchingRows(p) => vec![&p.left, &p.right],
+                    _ => vec![],
+                };
+                for spec in specs {
                     assert!(known_in(spec), "{}: column {} not in its table's template", rule.id, spec.column);
                 }
                 assert!(!rule.zh.is_empty() && !rule.en.is_empty(), "{} is described", rule.id);

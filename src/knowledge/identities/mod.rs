@@ -7,6 +7,6 @@ pub mod figures;
 pub mod instances;
 mod nesting;
 
-pub use catalogue::{CATALOGUES, Catalogue, CellSpec, Relation, Rule, RuleKind};
+pub use catalogue::{CATALOGUES, Catalogue, CellSpec, Relation, Rule, Shape};
 pub use figures::{At, Figures};
 pub use instances::{Instance, Measure, find_row, instances, measure};
