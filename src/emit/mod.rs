@@ -16,7 +16,7 @@ pub mod vocabulary;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub use batch::{Timing, Writer};
+pub use batch::{Rows, Timing, Writer, rows};
 pub use content::{Content, content};
 pub use metadata::metadata;
 
