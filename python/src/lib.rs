@@ -22,11 +22,17 @@ use pyo3::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// Files to convert with their document names, in the order a batch sorts them.
+type Planned = Vec<(PathBuf, String)>;
+
+/// Inputs not converted, with the reason.
+type Skipped = Vec<(String, String)>;
+
 /// What converting `inputs` would convert, as `gongkai convert INPUT...` does: the files
 /// (folders searched recursively, sorted) with their document names, and the inputs skipped
 /// for their type, with the reason.
 #[pyfunction]
-fn plan(inputs: Vec<PathBuf>) -> (Vec<(PathBuf, String)>, Vec<(String, String)>) {
+fn plan(inputs: Vec<PathBuf>) -> (Planned, Skipped) {
     let (files, skipped) = batch::collect(&inputs);
     let names = batch::names(&files);
     (files.into_iter().zip(names).collect(), skipped.into_iter().map(|s| (s.path, s.reason)).collect())
