@@ -5,7 +5,6 @@ import json
 import sys
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -155,10 +154,10 @@ pa = pytest.importorskip("pyarrow")
 import pyarrow.parquet as pq  # noqa: E402
 
 
-def test_arrow_tables_are_the_clis_parquet_files(cli_samples):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        tables = gongkai.arrow_tables(["samples"], jobs=2)
+def test_arrow_tables_are_the_clis_parquet_files(cli_samples, package_samples):
+    # The rows converted once for the session, made Arrow tables as arrow_tables() does.
+    rows, _ = package_samples
+    tables = {name: gongkai.arrow(name, getattr(rows, name)) for name in rows._fields}
     assert set(tables) == {"facts", "findings", "documents"}
     for name, table in tables.items():
         expected = pq.read_table(cli_samples / f"{name}.parquet")
@@ -169,6 +168,12 @@ def test_arrow_tables_are_the_clis_parquet_files(cli_samples):
 
 
 def test_to_arrow_and_friends():
+    both = gongkai.arrow_tables([QUICKSTART, "samples/bad/empty.txt"])
+    assert {name: t.num_rows for name, t in both.items()} == {
+        "facts": len(gongkai.facts([QUICKSTART])),
+        "findings": len(gongkai.tables([QUICKSTART, "samples/bad/empty.txt"]).findings),
+        "documents": 2,
+    }
     facts = gongkai.to_arrow([QUICKSTART])
     assert facts.num_rows == len(gongkai.facts([QUICKSTART]))
     assert facts.schema.field("value").type == pa.string(), "figures keep their printed scale"
