@@ -4,8 +4,8 @@
 #   scripts/setup.sh [OUT]      # OUT defaults to out/samples
 #
 # It installs what gongkai needs (the OCR engine for scans; nothing beyond Rust for OCR text
-# and text-layer PDFs) and poppler, builds the release binary, converts every file under
-# samples/ and prints the batch summary.
+# and text-layer PDFs) and poppler, builds the release binary and the Python package (into
+# .venv), converts every file under samples/ and prints the batch summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +15,14 @@ cd "$(dirname "$0")/.."
 need=""
 command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need="$need tesseract-ocr tesseract-ocr-chi-sim"
 command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
-# Chromium, headless, for the audit view's browser test (tests/html.rs).
+# Chromium, headless, for the audit view's browser test (tests/html.rs), and a CJK font so
+# its pages (and screenshots) show the Chinese text rather than boxes.
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
+fc-list :lang=zh family 2>/dev/null | grep -q . || need="$need fonts-noto-cjk"
+# A Java runtime for Spark (examples/spark_convert.py, tested in python/tests), and venv
+# for the Python package's virtual environment.
+command -v java >/dev/null 2>&1 || need="$need default-jre-headless"
+python3 -c 'import ensurepip, venv' 2>/dev/null || need="$need python3-venv"
 if [ -n "$need" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq $need >/dev/null
@@ -33,6 +39,15 @@ python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install --quiet --disab
 scripts/postgres.sh
 
 cargo build --release --locked
+
+# The Python package (python/, pyo3 built by maturin: pyproject.toml) in .venv, with what
+# its tests use: pytest, pyarrow for the Arrow tables, pyspark for the Spark example.
+[ -x .venv/bin/python ] || python3 -m venv .venv
+pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+.venv/bin/python -c 'import maturin, pytest, pyarrow, pyspark' 2>/dev/null ||
+  "${pip[@]}" 'maturin>=1.5,<2' 'pytest>=7' 'pyarrow>=14' 'pyspark>=3.5,<5'
+# Built from this checkout every time (cargo only rebuilds what changed).
+PATH="$PWD/.venv/bin:$PATH" "${pip[@]}" --no-build-isolation --force-reinstall --no-deps .
 
 out="${1:-out/samples}"
 status=0

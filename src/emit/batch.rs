@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::model::{
-    CONTRACT, Counts, Document, DocumentRow, Failure, FindingRow, Report, ReportEntry, Severity, Skipped, Status,
+    CONTRACT, Counts, Document, DocumentRow, Fact, Failure, FindingRow, Report, ReportEntry, Severity, Skipped, Status,
 };
 
 /// Where the lines of each document wait until the batch is written.
@@ -36,6 +36,42 @@ pub struct Timing {
     pub millis: u64,
     /// Reused from an earlier run (same content hash and contract version).
     pub reused: bool,
+}
+
+/// One document's lines of the warehouse tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rows {
+    /// Its lines of `facts.ndjson`, in order.
+    pub facts: Vec<Fact>,
+    /// Its lines of `findings.ndjson`, in order.
+    pub findings: Vec<FindingRow>,
+    /// Its line of `documents.ndjson`.
+    pub document: DocumentRow,
+}
+
+/// A document's lines of the warehouse tables, as a batch writes them (the Python package
+/// builds the same tables from them).
+pub fn rows(doc: &Document) -> Rows {
+    let facts = super::facts::facts(doc);
+    let count =
+        |s: Severity| u32::try_from(doc.findings.iter().filter(|f| f.severity == s).count()).unwrap_or(u32::MAX);
+    let findings = doc.findings.iter().map(|f| FindingRow { doc: doc.doc.clone(), finding: f.clone() }).collect();
+    let document = DocumentRow {
+        doc: doc.doc.clone(),
+        path: doc.source.path.clone(),
+        sha256: doc.source.sha256.clone(),
+        pages: doc.source.pages,
+        text_source: doc.source.text_source,
+        status: doc.status,
+        metadata: doc.metadata.clone(),
+        tables: u32::try_from(doc.tables.len()).unwrap_or(u32::MAX),
+        facts: u32::try_from(facts.len()).unwrap_or(u32::MAX),
+        repairs: u32::try_from(doc.repairs.len()).unwrap_or(u32::MAX),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    };
+    Rows { facts, findings, document }
 }
 
 /// A batch being written into one folder.
@@ -62,42 +98,23 @@ impl Writer {
             let json = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
             write_atomic(&self.out.join(format!("{}.json", doc.doc)), &json)?;
         }
-        let facts = super::facts::facts(doc);
-        let count =
-            |s: Severity| u32::try_from(doc.findings.iter().filter(|f| f.severity == s).count()).unwrap_or(u32::MAX);
-        let findings: Vec<FindingRow> =
-            doc.findings.iter().map(|f| FindingRow { doc: doc.doc.clone(), finding: f.clone() }).collect();
-        let row = DocumentRow {
-            doc: doc.doc.clone(),
-            path: doc.source.path.clone(),
-            sha256: doc.source.sha256.clone(),
-            pages: doc.source.pages,
-            text_source: doc.source.text_source,
-            status: doc.status,
-            metadata: doc.metadata.clone(),
-            tables: u32::try_from(doc.tables.len()).unwrap_or(u32::MAX),
-            facts: u32::try_from(facts.len()).unwrap_or(u32::MAX),
-            repairs: u32::try_from(doc.repairs.len()).unwrap_or(u32::MAX),
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            infos: count(Severity::Info),
-        };
+        let Rows { facts, findings, document: row } = rows(doc);
         if self.html {
             write_atomic(&self.out.join(format!("{}.html", doc.doc)), super::html::document(doc).as_bytes())?;
         }
-        self.part(&doc.doc, "facts", &facts)?;
-        self.part(&doc.doc, "findings", &findings)?;
-        self.part(&doc.doc, "documents", &[row])?;
         let entry = ReportEntry {
             doc: doc.doc.clone(),
             path: doc.source.path.clone(),
             status: doc.status,
-            tables: u32::try_from(doc.tables.len()).unwrap_or(u32::MAX),
-            facts: u32::try_from(facts.len()).unwrap_or(u32::MAX),
-            repairs: u32::try_from(doc.repairs.len()).unwrap_or(u32::MAX),
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
+            tables: row.tables,
+            facts: row.facts,
+            repairs: row.repairs,
+            errors: row.errors,
+            warnings: row.warnings,
         };
+        self.part(&doc.doc, "facts", &facts)?;
+        self.part(&doc.doc, "findings", &findings)?;
+        self.part(&doc.doc, "documents", &[row])?;
         let failure = (doc.status == Status::Failed).then(|| Failure {
             doc: doc.doc.clone(),
             path: doc.source.path.clone(),

@@ -15,12 +15,15 @@ use std::process::Command;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::model::{BBox, CellStatus, Document, FindingKind, ReportEntry, Severity, Table};
+use crate::model::{BBox, CellStatus, Document, FindingKind, ReportEntry, Row, Severity, Side, Table};
 
 /// Resolution of the page crops.
 const DPI: f32 = 100.0;
 
-const STYLE: &str = "body{font:14px/1.4 sans-serif;margin:1.5em;color:#222}
+/// Chinese text needs a CJK font: the common ones of Linux (Noto / Source Han, installed by
+/// the set-up as `fonts-noto-cjk`), macOS and Windows, before the generic family.
+const STYLE: &str = "body{font:14px/1.4 'Noto Sans CJK SC','Source Han Sans SC','Noto Sans SC','PingFang SC',\
+'Hiragino Sans GB','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.3em}h2{font-size:1.1em;margin-top:2em}
 .status{padding:.1em .5em;border-radius:.3em;color:#fff}
 .ok{background:#2a7}.repaired{background:#c80}.flagged{background:#c33}.failed{background:#555}
@@ -29,6 +32,7 @@ ul.findings li.error{color:#b00}ul.findings li.warning{color:#a60}ul.findings li
 .pair{display:flex;gap:1.5em;align-items:flex-start}
 table.grid{border-collapse:collapse}table.grid td,table.grid th{border:1px solid #bbb;padding:2px 6px}
 table.grid td.num{text-align:right;font-family:monospace}
+table.grid th.side{background:#f3f3f3}table.grid .side-start{border-left:3px double #888}
 .cell-repaired{background:#fff0a0}.cell-inferred{background:#cfe6ff;font-style:italic}
 .cell-violated{background:#ffd0d0;outline:2px solid #d00}.cell-unreadable{background:#eee;color:#b00}
 img.crop{max-width:48vw;border:1px solid #999}
@@ -96,7 +100,9 @@ pub fn document(doc: &Document) -> String {
     h
 }
 
-/// A table as a grid: one row per printed row, one column per value column.
+/// A table as a grid: one row per printed row, one column per value column. A two-sided
+/// table (收支总表) is shown as printed: its income and expense sides side by side, each under
+/// its own headers, one printed line per grid line.
 fn grid(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> String {
     if table.rows.is_empty() {
         return format!(
@@ -104,59 +110,124 @@ fn grid(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> String {
             table.notes.first().map(|n| format!(": {}", esc(n))).unwrap_or_default()
         );
     }
-    let columns: Vec<&str> = {
-        let mut seen = BTreeSet::new();
-        table.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.column.as_str())).filter(|c| seen.insert(*c)).collect()
-    };
+    if table.rows.iter().any(|r| r.side.is_some()) {
+        return two_sided(table, violated);
+    }
+    let columns = columns(table.rows.iter());
     let mut h = String::from("<table class=grid><tr><th>row</th>");
     for c in &columns {
         let _ = write!(h, "<th>{}</th>", esc(c));
     }
     h.push_str("</tr>");
     for row in &table.rows {
-        let side = row.side.map(|s| format!("{s:?}").to_lowercase());
-        let _ = write!(h, "<tr><th>{}</th>", esc(&row.label));
-        for column in &columns {
-            let Some(cell) = row.cells.iter().find(|c| c.column == *column) else {
-                h.push_str("<td></td>");
-                continue;
-            };
-            let path = match &side {
-                Some(side) => format!("{}/{side}/{}/{column}", table.id, row.key),
-                None => format!("{}/{}/{column}", table.id, row.key),
-            };
-            let mut class = vec!["num"];
-            let mut hover = vec![format!("raw: {}", cell.raw)];
-            match cell.status {
-                CellStatus::Repaired => class.push("cell-repaired"),
-                CellStatus::Inferred => {
-                    class.push("cell-inferred");
-                    hover.push(format!("inferred by {}", cell.inferred_by.as_deref().unwrap_or("an identity")));
-                }
-                CellStatus::Unreadable => class.push("cell-unreadable"),
-                CellStatus::Read => {}
-            }
-            if let Some(rules) = violated.get(&path) {
-                class.push("cell-violated");
-                hover.push(format!("fails {}", rules.join(", ")));
-            }
-            if let Some(c) = cell.confidence {
-                hover.push(format!("OCR confidence {c:.0}"));
-            }
-            let text = cell.value.map_or_else(|| cell.raw.clone(), |v| v.to_string());
-            let _ = write!(
-                h,
-                "<td class=\"{}\" title=\"{}\" data-cell=\"{}\">{}</td>",
-                class.join(" "),
-                esc(&hover.join("; ")),
-                esc(&path),
-                esc(&text)
-            );
-        }
+        h.push_str("<tr>");
+        cells(&mut h, table, Some(row), &columns, violated, "");
         h.push_str("</tr>");
     }
     h.push_str("</table>");
     h
+}
+
+/// The value columns of `rows`, in the order they first hold a cell.
+fn columns<'a>(rows: impl Iterator<Item = &'a Row>) -> Vec<&'a str> {
+    let mut seen = BTreeSet::new();
+    rows.flat_map(|r| r.cells.iter().map(|c| c.column.as_str())).filter(|c| seen.insert(*c)).collect()
+}
+
+/// A two-sided table: per printed line, its income row beside its expense row.
+fn two_sided(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> String {
+    let on = |side: Side| table.rows.iter().filter(move |r| r.side == Some(side));
+    let (income, expense) = (columns(on(Side::Income)), columns(on(Side::Expense)));
+    // The printed lines in order, each with its rows of each side (a row without a side is
+    // shown on the income side, where the line starts).
+    let mut lines: Vec<(Vec<&Row>, Vec<&Row>)> = Vec::new();
+    let mut at: BTreeMap<(u32, u32), usize> = BTreeMap::new();
+    for row in &table.rows {
+        let i = *at.entry((row.page, row.line)).or_insert_with(|| {
+            lines.push((Vec::new(), Vec::new()));
+            lines.len() - 1
+        });
+        if row.side == Some(Side::Expense) { lines[i].1.push(row) } else { lines[i].0.push(row) }
+    }
+    let mut h = format!(
+        "<table class=grid><tr><th class=side colspan={}>收入 income</th><th class=\"side side-start\" colspan={}>支出 expense</th></tr><tr><th>row</th>",
+        income.len() + 1,
+        expense.len() + 1
+    );
+    for c in &income {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("<th class=side-start>row</th>");
+    for c in &expense {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr>");
+    for (left, right) in &lines {
+        for i in 0..left.len().max(right.len()) {
+            h.push_str("<tr>");
+            cells(&mut h, table, left.get(i).copied(), &income, violated, "");
+            cells(&mut h, table, right.get(i).copied(), &expense, violated, " class=side-start");
+            h.push_str("</tr>");
+        }
+    }
+    h.push_str("</table>");
+    h
+}
+
+/// A row's label and its cells under `columns` (empty ones for no row); `start` are the
+/// label cell's attributes.
+fn cells(
+    h: &mut String,
+    table: &Table,
+    row: Option<&Row>,
+    columns: &[&str],
+    violated: &BTreeMap<String, Vec<String>>,
+    start: &str,
+) {
+    let Some(row) = row else {
+        let _ = write!(h, "<th{start}></th>");
+        h.push_str(&"<td></td>".repeat(columns.len()));
+        return;
+    };
+    let side = row.side.map(|s| format!("{s:?}").to_lowercase());
+    let _ = write!(h, "<th{start}>{}</th>", esc(&row.label));
+    for column in columns {
+        let Some(cell) = row.cells.iter().find(|c| c.column == *column) else {
+            h.push_str("<td></td>");
+            continue;
+        };
+        let path = match &side {
+            Some(side) => format!("{}/{side}/{}/{column}", table.id, row.key),
+            None => format!("{}/{}/{column}", table.id, row.key),
+        };
+        let mut class = vec!["num"];
+        let mut hover = vec![format!("raw: {}", cell.raw)];
+        match cell.status {
+            CellStatus::Repaired => class.push("cell-repaired"),
+            CellStatus::Inferred => {
+                class.push("cell-inferred");
+                hover.push(format!("inferred by {}", cell.inferred_by.as_deref().unwrap_or("an identity")));
+            }
+            CellStatus::Unreadable => class.push("cell-unreadable"),
+            CellStatus::Read => {}
+        }
+        if let Some(rules) = violated.get(&path) {
+            class.push("cell-violated");
+            hover.push(format!("fails {}", rules.join(", ")));
+        }
+        if let Some(c) = cell.confidence {
+            hover.push(format!("OCR confidence {c:.0}"));
+        }
+        let text = cell.value.map_or_else(|| cell.raw.clone(), |v| v.to_string());
+        let _ = write!(
+            h,
+            "<td class=\"{}\" title=\"{}\" data-cell=\"{}\">{}</td>",
+            class.join(" "),
+            esc(&hover.join("; ")),
+            esc(&path),
+            esc(&text)
+        );
+    }
 }
 
 /// The table's area of its first page, as a PNG data URL (PDF input only).
@@ -220,4 +291,62 @@ pub fn index(entries: &[ReportEntry]) -> String {
          </script></html>\n",
     );
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(side: Side, label: &str, line: u32, value: &str) -> Row {
+        Row {
+            key: label.into(),
+            label: label.into(),
+            code: None,
+            side: Some(side),
+            under: None,
+            seq: None,
+            page: 1,
+            line,
+            cells: vec![crate::model::Cell {
+                column: "预算数".into(),
+                raw: value.into(),
+                value: value.parse().ok(),
+                status: CellStatus::Read,
+                inferred_by: None,
+                bbox: None,
+                confidence: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_two_sided_table_shows_its_sides_side_by_side_line_by_line() {
+        let table = Table {
+            id: "summary".into(),
+            layout: "national".into(),
+            title: "部门预算收支总表".into(),
+            pages: vec![1],
+            unit: None,
+            empty: false,
+            notes: vec![],
+            columns: vec![],
+            rows: vec![
+                row(Side::Income, "一般公共预算拨款收入", 5, "509.01"),
+                row(Side::Expense, "一般公共服务支出", 5, "419.39"),
+                row(Side::Expense, "外交支出", 6, "0"),
+                row(Side::Income, "收入总计", 7, "738.05"),
+                row(Side::Expense, "支出总计", 7, "738.05"),
+            ],
+        };
+        let h = grid(&table, &BTreeMap::new());
+        assert_eq!(h.matches("<table class=grid>").count(), 1, "one grid");
+        assert!(h.contains("收入 income") && h.contains("支出 expense"), "each side under its header");
+        let lines: Vec<&str> = h.split("<tr>").skip(3).collect();
+        assert_eq!(lines.len(), 3, "one grid line per printed line: {h}");
+        assert!(
+            lines[0].contains("一般公共预算拨款收入") && lines[0].contains("summary/expense/一般公共服务支出/预算数")
+        );
+        assert!(lines[1].starts_with("<th></th><td></td>") && lines[1].contains("外交支出"), "{}", lines[1]);
+        assert!(lines[2].contains("收入总计") && lines[2].contains("支出总计"));
+    }
 }
