@@ -548,7 +548,42 @@ pub struct Finding {
     pub message: String,
 }
 
+/// Where on the printed tables a finding is: its table, and the row (with its side and
+/// page) and column where it is about one line or one cell.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Place {
+    pub table: Option<String>,
+    pub row: Option<String>,
+    pub side: Option<Side>,
+    pub column: Option<String>,
+    pub page: Option<u32>,
+}
+
+impl Place {
+    /// A printed line of a table.
+    pub fn row(table: &str, row: &Row) -> Place {
+        Place {
+            table: Some(table.to_string()),
+            row: Some(row.key.clone()),
+            side: row.side,
+            column: None,
+            page: Some(row.page),
+        }
+    }
+
+    /// One cell of a table.
+    pub fn cell(table: &str, row: &Row, column: &str) -> Place {
+        Place { column: Some(column.to_string()), ..Place::row(table, row) }
+    }
+}
+
 impl Finding {
+    /// A finding at a place on the tables: the one constructor for a located finding.
+    pub fn located(severity: Severity, kind: FindingKind, place: Place, message: impl Into<String>) -> Self {
+        let Place { table, row, side, column, page } = place;
+        Finding { table, row, side, column, page, ..Finding::new(severity, kind, message) }
+    }
+
     /// A finding with only a severity, kind and message; fill the rest with struct update.
     pub fn new(severity: Severity, kind: FindingKind, message: impl Into<String>) -> Self {
         Finding {

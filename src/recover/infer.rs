@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::knowledge::identities::figures::{path, tolerance, value};
 use crate::knowledge::identities::{At, Instance, Relation};
-use crate::model::{Cell, CellStatus, Finding, FindingKind, Severity, Side, Source, Table, TextSource};
+use crate::model::{Cell, CellStatus, Finding, FindingKind, Place, Severity, Side, Source, Table, TextSource};
 
 /// A filled cell, for the repair log.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,9 +96,10 @@ pub fn fill(
         let order = |key: &str| table.columns.iter().position(|c| c.key == key);
         row.cells.sort_by_key(|c| order(&c.column));
         let what = if was_unreadable { "could not be read" } else { "was not printed (lost)" };
-        let mut f = Finding::new(
+        let mut f = Finding::located(
             Severity::Warning,
             FindingKind::ValueInferred,
+            Place::cell(&table.id, row, &at.column),
             format!(
                 "{where_} {what}; inferred {} from {}{}",
                 best.value,
@@ -106,15 +107,7 @@ pub fn fill(
                 if others.is_empty() { String::new() } else { format!(" (also consistent: {})", others.join("; ")) }
             ),
         );
-        (f.table, f.row, f.side, f.column, f.rule, f.expected, f.page) = (
-            Some(table.id.clone()),
-            Some(row.key.clone()),
-            row.side,
-            Some(at.column.clone()),
-            Some(best.rule.clone()),
-            Some(best.value),
-            Some(row.page),
-        );
+        (f.rule, f.expected) = (Some(best.rule.clone()), Some(best.value));
         findings.push(f);
         filled.push(Inferred {
             table: table.id.clone(),

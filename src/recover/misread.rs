@@ -13,7 +13,9 @@ use rust_decimal::Decimal;
 
 use crate::knowledge::identities::figures::path;
 use crate::knowledge::identities::{At, Figures, Instance, measure};
-use crate::model::{CellStatus, Finding, FindingKind, Location, Repair, Severity, Source, Table, TextSource, Unit};
+use crate::model::{
+    CellStatus, Finding, FindingKind, Location, Place, Repair, Severity, Source, Table, TextSource, Unit,
+};
 
 /// Digits OCR confuses with each other.
 const CONFUSABLE: [&[char]; 5] = [&['3', '8'], &['1', '7'], &['0', '6', '9'], &['5', '6'], &['3', '5']];
@@ -196,21 +198,15 @@ fn apply(
     let row = &mut tables[at.table].rows[at.row.expect("a cell in a row")];
     let cell = row.cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
     cell.status = CellStatus::Repaired;
-    let (page, line, key, side) = (row.page, row.line, row.key.clone(), row.side);
-    let mut f = Finding::new(
+    let (page, line, key) = (row.page, row.line, row.key.clone());
+    let place = Place::cell(&tables[at.table].id, &tables[at.table].rows[at.row.expect("a cell in a row")], &at.column);
+    let mut f = Finding::located(
         Severity::Warning,
         FindingKind::ValueRepaired,
+        place,
         format!("{where_} was read as {read}, which {why}: {fixed}"),
     );
-    (f.table, f.row, f.side, f.column, f.expected, f.actual, f.page) = (
-        Some(tables[at.table].id.clone()),
-        Some(key.clone()),
-        side,
-        Some(at.column.clone()),
-        Some(fixed),
-        Some(read),
-        Some(page),
-    );
+    (f.expected, f.actual) = (Some(fixed), Some(read));
     findings.push(f);
     Repair {
         location: Location {

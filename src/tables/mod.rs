@@ -12,7 +12,9 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::label::{cjk_count, label_key, nfkc};
-use crate::model::{Cell, CellStatus, Column, ColumnRole, Finding, FindingKind, Row, Severity, Side, Table, Unit};
+use crate::model::{
+    Cell, CellStatus, Column, ColumnRole, Finding, FindingKind, Place, Row, Severity, Side, Table, Unit,
+};
 use crate::repair::{Grid, GridCell, GridRow};
 
 /// Tables plus what was noticed while building them.
@@ -97,18 +99,17 @@ fn table(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> Table 
 /// Reports a coded line printed twice in a row with the same figures (counted once).
 fn repeated_lines(id: &str, rows: &[Row], findings: &mut Vec<Finding>) {
     for row in (0..rows.len()).filter(|&i| crate::model::repeats_previous(rows, i)).map(|i| &rows[i]) {
-        let mut f = Finding::new(
+        findings.push(Finding::located(
             Severity::Warning,
             FindingKind::RepeatedLine,
+            Place::row(id, row),
             format!(
                 "{id}: line {} repeats the line before it ({} {}, the same figures): printed twice, counted once",
                 row.line,
                 row.code.as_deref().unwrap_or_default(),
                 row.label
             ),
-        );
-        (f.table, f.row, f.side, f.page) = (Some(id.to_string()), Some(row.key.clone()), row.side, Some(row.page));
-        findings.push(f);
+        ));
     }
 }
 
@@ -313,19 +314,19 @@ fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>
         (Some(_), false) => CellStatus::Read,
     };
     if value.is_none() {
-        let mut f = Finding::new(
+        let place = Place {
+            table: Some(at.table.to_string()),
+            row: Some(at.row.to_string()),
+            side: at.side,
+            column: Some(at.column.to_string()),
+            page: Some(printed.page),
+        };
+        findings.push(Finding::located(
             Severity::Error,
             FindingKind::UnreadableCell,
+            place,
             format!("{} line {}: {:?} in column {} is not a number", at.table, printed.line, cell.raw, at.column),
-        );
-        (f.table, f.row, f.column, f.side, f.page) = (
-            Some(at.table.to_string()),
-            Some(at.row.to_string()),
-            Some(at.column.to_string()),
-            at.side,
-            Some(printed.page),
-        );
-        findings.push(f);
+        ));
     }
     // Provenance rounded to a tenth: finer is noise, and the output stays byte-stable.
     let tenth = |x: f32| (x * 10.0).round() / 10.0;

@@ -16,7 +16,7 @@ use crate::knowledge::identities::figures::path;
 use crate::knowledge::identities::{self, Figures, Instance, Measure, Relation, measure};
 use crate::knowledge::templates::TEMPLATES;
 use crate::layout::Layout;
-use crate::model::{Checks, Finding, FindingKind, Kind, Metadata, Severity, Table, Unit};
+use crate::model::{Checks, Finding, FindingKind, Kind, Metadata, Place, Severity, Table, Unit};
 
 /// Findings plus the counts of what was checked.
 #[derive(Debug, Clone, Default)]
@@ -82,9 +82,18 @@ fn evaluate(tables: &[Table], instance: &Instance, unit: Option<Unit>, out: &mut
     let verdict = if severity == Severity::Info { "holds within rounding" } else { "fails" };
     let relation = if rule.relation == Relation::AtLeast { "at least " } else { "" };
     let in_yuan = if mixed { " (in 元, the tables' units differ)" } else { "" };
-    let mut f = Finding::new(
+    let place = match row {
+        Some(row) => Place::cell(&tables[first.table].id, row, &first.column),
+        None => Place {
+            table: Some(tables[first.table].id.clone()),
+            column: Some(first.column.clone()),
+            ..Place::default()
+        },
+    };
+    let mut f = Finding::located(
         severity,
         kind,
+        place,
         format!(
             "{} ({}) {verdict}: {} printed {actual}, {relation}{expected} expected from {} (difference {difference}, tolerance {tol}){in_yuan}",
             rule.id,
@@ -93,17 +102,12 @@ fn evaluate(tables: &[Table], instance: &Instance, unit: Option<Unit>, out: &mut
             cells[instance.lhs.len()..].join(" + ")
         ),
     );
-    f.table = Some(tables[first.table].id.clone());
-    f.row = row.map(|r| r.key.clone());
-    f.side = row.and_then(|r| r.side);
-    f.column = Some(first.column.clone());
     f.rule = Some(rule.id.clone());
     f.expected = Some(expected);
     f.actual = Some(actual);
     f.difference = Some(difference);
     f.tolerance = Some(tol);
     f.cells = cells;
-    f.page = row.map(|r| r.page);
     out.findings.push(f);
 }
 
