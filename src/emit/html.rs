@@ -8,12 +8,12 @@
 //! a scan, that is the scan itself) and embedded as PNG data, so a page is one file to send.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::model::{BBox, CellStatus, Document, FindingKind, ReportEntry, Row, Severity, Side, Table};
 
@@ -38,11 +38,6 @@ table.grid th.side{background:#f3f3f3}table.grid .side-start{border-left:3px dou
 img.crop{max-width:48vw;border:1px solid #999}
 table.index th{cursor:pointer;text-align:left}table.index td,table.index th{padding:2px 10px}";
 
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 fn status_name(doc_status: crate::model::Status) -> &'static str {
     match doc_status {
         crate::model::Status::Ok => "ok",
@@ -52,7 +47,8 @@ fn status_name(doc_status: crate::model::Status) -> &'static str {
     }
 }
 
-/// The document's audit page.
+/// The document's audit page. Written with a compiled template (maud), which escapes every
+/// text it is given.
 pub fn document(doc: &Document) -> String {
     // Cells named by a failing identity, as `table/[side/]row/column` paths; their rules.
     let mut violated: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -62,70 +58,66 @@ pub fn document(doc: &Document) -> String {
         }
     }
     let status = status_name(doc.status);
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!doctype html><html lang=zh><meta charset=utf-8><title>{0} — gongkai</title><style>{STYLE}</style>\
-         <h1>{0} <span class=\"status {status}\" id=status>{status}</span></h1>\
-         <p>{1} · {2} pages · text from {3:?} · {4} tables · {5} repairs</p>",
-        esc(&doc.doc),
-        esc(&doc.source.path),
-        doc.source.pages,
-        doc.source.text_source,
-        doc.tables.len(),
-        doc.repairs.len()
-    );
-    h.push_str(
-        "<p class=legend>Cells: <span class=cell-repaired>repaired</span><span class=cell-inferred>inferred</span>\
-         <span class=cell-violated>in a failing identity</span><span class=cell-unreadable>unreadable</span> \
-         (hover for the raw text and the rule)</p><h2>Findings</h2><ul class=findings>",
-    );
-    for f in doc.findings.iter().filter(|f| f.severity != Severity::Info) {
-        let severity = format!("{:?}", f.severity).to_lowercase();
-        let _ = write!(h, "<li class={severity}>{severity} · {} · {}</li>", esc(f.kind.as_str()), esc(&f.message));
-    }
     let infos = doc.findings.iter().filter(|f| f.severity == Severity::Info).count();
-    let _ = write!(h, "<li class=info>{infos} info findings (rounding, OCR pages) in the JSON</li></ul>");
     let source = Path::new(&doc.source.path);
-    for table in &doc.tables {
-        let crop = crop(source, table).unwrap_or_default();
-        let _ = write!(h, "<h2 id=\"{0}\">{0}: {1}</h2><div class=pair>", esc(&table.id), esc(&table.title));
-        h.push_str(&grid(table, &violated));
-        if !crop.is_empty() {
-            let _ = write!(h, "<img class=crop alt=\"page {}\" src=\"{crop}\">", table.pages.first().unwrap_or(&0));
+    let page = html! {
+        (DOCTYPE)
+        html lang="zh" {
+            meta charset="utf-8";
+            title { (doc.doc) " — gongkai" }
+            style { (PreEscaped(STYLE)) }
+            h1 { (doc.doc) " " span.status.(status) id="status" { (status) } }
+            p {
+                (doc.source.path) " · " (doc.source.pages) " pages · text from "
+                (format!("{:?}", doc.source.text_source)) " · " (doc.tables.len()) " tables · "
+                (doc.repairs.len()) " repairs"
+            }
+            p.legend {
+                "Cells: " span.cell-repaired { "repaired" } span.cell-inferred { "inferred" }
+                span.cell-violated { "in a failing identity" } span.cell-unreadable { "unreadable" }
+                " (hover for the raw text and the rule)"
+            }
+            h2 { "Findings" }
+            ul.findings {
+                @for f in doc.findings.iter().filter(|f| f.severity != Severity::Info) {
+                    @let severity = format!("{:?}", f.severity).to_lowercase();
+                    li class=(severity) { (severity) " · " (f.kind.as_str()) " · " (f.message) }
+                }
+                li.info { (infos) " info findings (rounding, OCR pages) in the JSON" }
+            }
+            @for table in &doc.tables {
+                h2 id=(table.id) { (table.id) ": " (table.title) }
+                div.pair {
+                    (grid(table, &violated))
+                    @if let Some(crop) = crop(source, table) {
+                        img.crop alt=(format!("page {}", table.pages.first().unwrap_or(&0))) src=(crop);
+                    }
+                }
+            }
         }
-        h.push_str("</div>");
-    }
-    h.push_str("</html>\n");
-    h
+    };
+    page.into_string() + "\n"
 }
 
 /// A table as a grid: one row per printed row, one column per value column. A two-sided
 /// table (收支总表) is shown as printed: its income and expense sides side by side, each under
 /// its own headers, one printed line per grid line.
-fn grid(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> String {
+fn grid(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> Markup {
     if table.rows.is_empty() {
-        return format!(
-            "<p>(printed empty{})</p>",
-            table.notes.first().map(|n| format!(": {}", esc(n))).unwrap_or_default()
-        );
+        return html! { p { "(printed empty" @if let Some(note) = table.notes.first() { ": " (note) } ")" } };
     }
     if table.rows.iter().any(|r| r.side.is_some()) {
         return two_sided(table, violated);
     }
     let columns = columns(table.rows.iter());
-    let mut h = String::from("<table class=grid><tr><th>row</th>");
-    for c in &columns {
-        let _ = write!(h, "<th>{}</th>", esc(c));
+    html! {
+        table.grid {
+            tr { th { "row" } @for c in &columns { th { (c) } } }
+            @for row in &table.rows {
+                tr { (cells(table, Some(row), &columns, violated, false)) }
+            }
+        }
     }
-    h.push_str("</tr>");
-    for row in &table.rows {
-        h.push_str("<tr>");
-        cells(&mut h, table, Some(row), &columns, violated, "");
-        h.push_str("</tr>");
-    }
-    h.push_str("</table>");
-    h
 }
 
 /// The value columns of `rows`, in the order they first hold a cell.
@@ -135,7 +127,7 @@ fn columns<'a>(rows: impl Iterator<Item = &'a Row>) -> Vec<&'a str> {
 }
 
 /// A two-sided table: per printed line, its income row beside its expense row.
-fn two_sided(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> String {
+fn two_sided(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> Markup {
     let on = |side: Side| table.rows.iter().filter(move |r| r.side == Some(side));
     let (income, expense) = (columns(on(Side::Income)), columns(on(Side::Expense)));
     // The printed lines in order, each with its rows of each side (a row without a side is
@@ -149,85 +141,82 @@ fn two_sided(table: &Table, violated: &BTreeMap<String, Vec<String>>) -> String 
         });
         if row.side == Some(Side::Expense) { lines[i].1.push(row) } else { lines[i].0.push(row) }
     }
-    let mut h = format!(
-        "<table class=grid><tr><th class=side colspan={}>收入 income</th><th class=\"side side-start\" colspan={}>支出 expense</th></tr><tr><th>row</th>",
-        income.len() + 1,
-        expense.len() + 1
-    );
-    for c in &income {
-        let _ = write!(h, "<th>{}</th>", esc(c));
-    }
-    h.push_str("<th class=side-start>row</th>");
-    for c in &expense {
-        let _ = write!(h, "<th>{}</th>", esc(c));
-    }
-    h.push_str("</tr>");
-    for (left, right) in &lines {
-        for i in 0..left.len().max(right.len()) {
-            h.push_str("<tr>");
-            cells(&mut h, table, left.get(i).copied(), &income, violated, "");
-            cells(&mut h, table, right.get(i).copied(), &expense, violated, " class=side-start");
-            h.push_str("</tr>");
+    html! {
+        table.grid {
+            tr {
+                th.side colspan=(income.len() + 1) { "收入 income" }
+                th.side.side-start colspan=(expense.len() + 1) { "支出 expense" }
+            }
+            tr {
+                th { "row" } @for c in &income { th { (c) } }
+                th.side-start { "row" } @for c in &expense { th { (c) } }
+            }
+            @for (left, right) in &lines {
+                @for i in 0..left.len().max(right.len()) {
+                    tr {
+                        (cells(table, left.get(i).copied(), &income, violated, false))
+                        (cells(table, right.get(i).copied(), &expense, violated, true))
+                    }
+                }
+            }
         }
     }
-    h.push_str("</table>");
-    h
 }
 
-/// A row's label and its cells under `columns` (empty ones for no row); `start` are the
-/// label cell's attributes.
+/// A row's label and its cells under `columns` (empty ones for no row); `side_start` marks
+/// the label cell where the second side begins.
 fn cells(
-    h: &mut String,
     table: &Table,
     row: Option<&Row>,
     columns: &[&str],
     violated: &BTreeMap<String, Vec<String>>,
-    start: &str,
-) {
+    side_start: bool,
+) -> Markup {
+    let label_class = side_start.then_some("side-start");
     let Some(row) = row else {
-        let _ = write!(h, "<th{start}></th>");
-        h.push_str(&"<td></td>".repeat(columns.len()));
-        return;
+        return html! { th class=[label_class] {} @for _ in columns { td {} } };
     };
     let side = row.side.map(|s| format!("{s:?}").to_lowercase());
-    let _ = write!(h, "<th{start}>{}</th>", esc(&row.label));
-    for column in columns {
-        let Some(cell) = row.cells.iter().find(|c| c.column == *column) else {
-            h.push_str("<td></td>");
-            continue;
-        };
-        let path = match &side {
-            Some(side) => format!("{}/{side}/{}/{column}", table.id, row.key),
-            None => format!("{}/{}/{column}", table.id, row.key),
-        };
-        let mut class = vec!["num"];
-        let mut hover = vec![format!("raw: {}", cell.raw)];
-        match cell.status {
-            CellStatus::Repaired => class.push("cell-repaired"),
-            CellStatus::Inferred => {
-                class.push("cell-inferred");
-                hover.push(format!("inferred by {}", cell.inferred_by.as_deref().unwrap_or("an identity")));
+    html! {
+        th class=[label_class] { (row.label) }
+        @for column in columns {
+            @if let Some(cell) = row.cells.iter().find(|c| c.column == *column) {
+                @let path = match &side {
+                    Some(side) => format!("{}/{side}/{}/{column}", table.id, row.key),
+                    None => format!("{}/{}/{column}", table.id, row.key),
+                };
+                @let (class, hover) = marks(cell, violated.get(&path));
+                td class=(class) title=(hover) data-cell=(path) {
+                    (cell.value.map_or_else(|| cell.raw.clone(), |v| v.to_string()))
+                }
+            } @else {
+                td {}
             }
-            CellStatus::Unreadable => class.push("cell-unreadable"),
-            CellStatus::Read => {}
         }
-        if let Some(rules) = violated.get(&path) {
-            class.push("cell-violated");
-            hover.push(format!("fails {}", rules.join(", ")));
-        }
-        if let Some(c) = cell.confidence {
-            hover.push(format!("OCR confidence {c:.0}"));
-        }
-        let text = cell.value.map_or_else(|| cell.raw.clone(), |v| v.to_string());
-        let _ = write!(
-            h,
-            "<td class=\"{}\" title=\"{}\" data-cell=\"{}\">{}</td>",
-            class.join(" "),
-            esc(&hover.join("; ")),
-            esc(&path),
-            esc(&text)
-        );
     }
+}
+
+/// A cell's classes and hover text: how it was read, and the identities it fails.
+fn marks(cell: &crate::model::Cell, fails: Option<&Vec<String>>) -> (String, String) {
+    let mut class = vec!["num"];
+    let mut hover = vec![format!("raw: {}", cell.raw)];
+    match cell.status {
+        CellStatus::Repaired => class.push("cell-repaired"),
+        CellStatus::Inferred => {
+            class.push("cell-inferred");
+            hover.push(format!("inferred by {}", cell.inferred_by.as_deref().unwrap_or("an identity")));
+        }
+        CellStatus::Unreadable => class.push("cell-unreadable"),
+        CellStatus::Read => {}
+    }
+    if let Some(rules) = fails {
+        class.push("cell-violated");
+        hover.push(format!("fails {}", rules.join(", ")));
+    }
+    if let Some(c) = cell.confidence {
+        hover.push(format!("OCR confidence {c:.0}"));
+    }
+    (class.join(" "), hover.join("; "))
 }
 
 /// The table's area of its first page, as a PNG data URL (PDF input only).
@@ -261,36 +250,39 @@ fn crop(pdf: &Path, table: &Table) -> Option<String> {
 
 /// The batch's index: every document with its status and counts, sortable by any column.
 pub fn index(entries: &[ReportEntry]) -> String {
-    let mut h = format!(
-        "<!doctype html><html lang=zh><meta charset=utf-8><title>gongkai batch</title><style>{STYLE}</style>\
-         <h1>gongkai batch: {} documents</h1><table class=index id=index><thead><tr>\
-         <th>document</th><th>status</th><th>tables</th><th>facts</th><th>repairs</th><th>errors</th><th>warnings</th>\
-         </tr></thead><tbody>",
-        entries.len()
-    );
-    for e in entries {
-        let status = status_name(e.status);
-        let _ = write!(
-            h,
-            "<tr><td><a href=\"{0}.html\">{0}</a></td><td data-sort={1}><span class=\"status {status}\">{status}</span></td>\
-             <td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td></tr>",
-            esc(&e.doc),
-            ["failed", "flagged", "repaired", "ok"].iter().position(|s| *s == status).unwrap_or(0),
-            e.tables,
-            e.facts,
-            e.repairs,
-            e.errors,
-            e.warnings
-        );
-    }
-    h.push_str(
-        "</tbody></table><script>document.querySelectorAll('#index th').forEach((th,i)=>th.onclick=()=>{\
+    const SORT: &str = "document.querySelectorAll('#index th').forEach((th,i)=>th.onclick=()=>{\
          const b=document.querySelector('#index tbody');const key=r=>{const c=r.children[i];return c.dataset.sort??c.textContent};\
          const rows=[...b.rows].sort((x,y)=>{const a=key(x),c=key(y);return isNaN(a)||isNaN(c)?a.localeCompare(c):a-c});\
-         if(th.dataset.asc==='1'){rows.reverse();th.dataset.asc='0'}else th.dataset.asc='1';rows.forEach(r=>b.appendChild(r))});\
-         </script></html>\n",
-    );
-    h
+         if(th.dataset.asc==='1'){rows.reverse();th.dataset.asc='0'}else th.dataset.asc='1';rows.forEach(r=>b.appendChild(r))});";
+    let page = html! {
+        (DOCTYPE)
+        html lang="zh" {
+            meta charset="utf-8";
+            title { "gongkai batch" }
+            style { (PreEscaped(STYLE)) }
+            h1 { "gongkai batch: " (entries.len()) " documents" }
+            table.index id="index" {
+                thead { tr {
+                    th { "document" } th { "status" } th { "tables" } th { "facts" } th { "repairs" }
+                    th { "errors" } th { "warnings" }
+                } }
+                tbody {
+                    @for e in entries {
+                        @let status = status_name(e.status);
+                        tr {
+                            td { a href=(format!("{}.html", e.doc)) { (e.doc) } }
+                            td data-sort=(["failed", "flagged", "repaired", "ok"].iter().position(|s| *s == status).unwrap_or(0)) {
+                                span.status.(status) { (status) }
+                            }
+                            td { (e.tables) } td { (e.facts) } td { (e.repairs) } td { (e.errors) } td { (e.warnings) }
+                        }
+                    }
+                }
+            }
+            script { (PreEscaped(SORT)) }
+        }
+    };
+    page.into_string() + "\n"
 }
 
 #[cfg(test)]
@@ -338,8 +330,8 @@ mod tests {
                 row(Side::Expense, "支出总计", 7, "738.05"),
             ],
         };
-        let h = grid(&table, &BTreeMap::new());
-        assert_eq!(h.matches("<table class=grid>").count(), 1, "one grid");
+        let h = grid(&table, &BTreeMap::new()).into_string();
+        assert_eq!(h.matches("<table class=\"grid\">").count(), 1, "one grid");
         assert!(h.contains("收入 income") && h.contains("支出 expense"), "each side under its header");
         let lines: Vec<&str> = h.split("<tr>").skip(3).collect();
         assert_eq!(lines.len(), 3, "one grid line per printed line: {h}");
@@ -347,6 +339,7 @@ mod tests {
             lines[0].contains("一般公共预算拨款收入") && lines[0].contains("summary/expense/一般公共服务支出/预算数")
         );
         assert!(lines[1].starts_with("<th></th><td></td>") && lines[1].contains("外交支出"), "{}", lines[1]);
+        assert!(lines[1].contains("<th class=\"side-start\">外交支出</th>"), "{}", lines[1]);
         assert!(lines[2].contains("收入总计") && lines[2].contains("支出总计"));
     }
 }
