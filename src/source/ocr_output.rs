@@ -93,7 +93,7 @@ pub fn hocr(text: &str) -> Result<Vec<Page>, String> {
         match event {
             Event::Start(e) => {
                 let (mut class, mut title) = (String::new(), String::new());
-                for a in e.attributes().flatten() {
+                for a in e.html_attributes().flatten() {
                     let value = a
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .map(std::borrow::Cow::into_owned)
@@ -247,6 +247,12 @@ mod tests {
             </span></div>"#;
         let pages = hocr(text).unwrap();
         let texts: Vec<_> = pages[0].glyphs.iter().map(|g| g.text.clone().unwrap()).collect();
+        // HTML as other producers write it: unquoted attributes, a void element, `&nbsp;`.
+        let html = "<html><head><meta charset=utf-8></head><body><div class=ocr_page title='bbox 0 0 2480 3508'>\
+            <span class=ocr_line title='bbox 1 1 9 9'><span class=ocrx_word title='bbox 300 600 450 650; x_wconf 90'>\
+            合&nbsp;计</span></span></div></body></html>";
+        let words: Vec<_> = hocr(html).unwrap()[0].glyphs.iter().map(|g| g.text.clone().unwrap()).collect();
+        assert_eq!(words, ["合\u{a0}计"]);
         assert_eq!(texts, ["合计", "1&2\""]);
         assert_eq!(pages[0].glyphs[0].y, pages[0].glyphs[1].y, "one line, one baseline");
         assert_eq!(pages[0].glyphs[1].confidence, Some(88.0));
