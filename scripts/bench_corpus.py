@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Speed of `gongkai convert` on a folder of real disclosures (by default ../shared/corpus/pdf,
+one sub-folder per city) next to `pdftotext -layout` on the same files, in one run:
+
+- the ratio gongkai / pdftotext at --jobs 1 for the whole batch and per city folder (the
+  median of RUNS alternating rounds; lower is better);
+- the speed-up of gongkai at --jobs 2 over --jobs 1;
+- the peak resident memory of any one process of gongkai's tree (parent, worker, OCR engine);
+- cost against length: seconds per page of the longest document against a ~20-page one.
+
+    scripts/bench_corpus.py [FOLDER] [RUNS]   # needs target/release/gongkai and pdftotext
+
+OCR is off (`--no-ocr`): the figure is the pipeline's, not the OCR engine's.
+"""
+import os, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FOLDER = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "corpus", "pdf")
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+GONGKAI = os.path.join(ROOT, "target", "release", "gongkai")
+
+
+def pages(pdf):
+    out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    return next((int(l.split()[-1]) for l in out.splitlines() if l.startswith("Pages:")), 0)
+
+
+def gongkai(files, jobs, out):
+    cmd = [GONGKAI, "convert", "--no-ocr", "--force", "--jobs", str(jobs), "--out", out, *files]
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def pdftotext(files, out):
+    start = time.perf_counter()
+    for f in files:
+        subprocess.run(["pdftotext", "-layout", f, os.path.join(out, "x.txt")], stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def peak_process_rss_mib(files, out):
+    """The largest resident set of any one process of gongkai's tree, sampled every 10 ms."""
+    cmd = [GONGKAI, "convert", "--no-ocr", "--force", "--jobs", "2", "--out", out, *files]
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    peak = 0
+    while child.poll() is None:
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                stat = open(f"/proc/{pid}/stat").read()
+                if int(stat.rsplit(")", 1)[1].split()[2]) != child.pid:
+                    continue
+                for line in open(f"/proc/{pid}/status"):
+                    if line.startswith("VmRSS:"):
+                        peak = max(peak, int(line.split()[1]))
+            except (OSError, ValueError, IndexError):
+                pass
+        time.sleep(0.01)
+    return peak / 1024
+
+
+def main():
+    if not os.path.exists(GONGKAI) or not shutil.which("pdftotext"):
+        sys.exit("build with scripts/setup.sh first (it builds gongkai and installs pdftotext)")
+    cities = {}
+    for d, _, fs in os.walk(FOLDER):
+        for f in fs:
+            if f.lower().endswith(".pdf"):
+                city = os.path.relpath(d, FOLDER).split(os.sep)[0]
+                cities.setdefault(city, []).append(os.path.join(d, f))
+    every = sorted(f for fs in cities.values() for f in fs)
+    npages = {f: pages(f) for f in every}
+    print(f"{len(every)} PDFs, {sum(npages.values())} pages; {RUNS} alternating rounds, medians\n")
+    print(f"{'folder':12} {'files':>5} {'pages':>6} {'gongkai':>9} {'pdftotext':>10} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as out:
+        rows = []
+        for city, files in sorted(cities.items()) + [("(all)", every)]:
+            g, p = [], []
+            for _ in range(RUNS):
+                g.append(gongkai(files, 1, out))
+                p.append(pdftotext(files, out))
+            g, p = statistics.median(g), statistics.median(p)
+            rows.append((city, g, p))
+            print(f"{city:12} {len(files):5} {sum(npages[f] for f in files):6} {g:8.2f}s {p:9.2f}s {g / p:6.2f}")
+        one = rows[-1][1]
+        two = statistics.median(gongkai(every, 2, out) for _ in range(RUNS))
+        print(f"\n--jobs 2: {two:.2f}s, speed-up {one / two:.2f}x over --jobs 1 ({one:.2f}s)")
+        print(f"peak RSS of one process (parent, worker or engine), --jobs 2: {peak_process_rss_mib(every, out):.1f} MiB")
+        longest = max(every, key=lambda f: npages[f])
+        near20 = min((f for f in every if npages[f] >= 15), key=lambda f: abs(npages[f] - 20))
+        per = {}
+        for f in (longest, near20):
+            per[f] = statistics.median(gongkai([f], 1, out) for _ in range(RUNS)) / npages[f]
+        print(f"cost per page: {npages[longest]} pages {per[longest] * 1000:.1f} ms, "
+              f"{npages[near20]} pages {per[near20] * 1000:.1f} ms: {per[longest] / per[near20]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
