@@ -57,7 +57,7 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // A lost figure inferred where the identities pin it down, an OCR misread repaired.
     let recovered = recover::recover(rebuilt.tables, &metadata, &source);
     // Every identity checked, across tables, against the narrative and the page metadata.
-    let validated = validate::check(&recovered.tables, &layout, &metadata);
+    let validated = validate::check(&recovered.tables, &recovered.instances, &layout, &metadata);
     // Without a standard table: a narrative part, tables not recognised, or no disclosure.
     let content = emit::content(&layout);
     let stages =

@@ -23,12 +23,15 @@ pub struct Recovered {
     /// OCR misreads repaired by the identities, as repair records.
     pub corrected: Vec<Repair>,
     pub findings: Vec<Finding>,
+    /// The identities over these tables, expanded once (expanding them is the costly part of
+    /// checking a long document), for `validate`.
+    pub instances: Vec<Instance<'static>>,
 }
 
 /// Infers lost figures, then repairs misreads, over the identities of the document's kind.
 pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source) -> Recovered {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
-    let instances: Vec<Instance> = identities::CATALOGUES
+    let instances: Vec<Instance<'static>> = identities::CATALOGUES
         .iter()
         .filter(|c| c.kind == kind)
         .flat_map(|c| identities::instances(c, &tables))
@@ -36,5 +39,5 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source) -> 
     let mut findings = Vec::new();
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);
     let corrected = misread::repair(&mut tables, &instances, metadata.unit, source, &mut findings);
-    Recovered { tables, inferred, corrected, findings }
+    Recovered { tables, inferred, corrected, findings, instances }
 }

@@ -13,7 +13,7 @@ pub mod consistency;
 pub mod narrative;
 
 use crate::knowledge::identities::figures::path;
-use crate::knowledge::identities::{self, Figures, Instance, Measure, Relation, measure};
+use crate::knowledge::identities::{Figures, Instance, Measure, Relation, measure};
 use crate::knowledge::templates::TEMPLATES;
 use crate::layout::Layout;
 use crate::model::{Checks, Finding, FindingKind, Kind, Metadata, Place, Severity, Table, Unit};
@@ -28,19 +28,15 @@ pub struct Validated {
     pub checks: Checks,
 }
 
-/// Runs every check over the tables as recovered; changes nothing.
-pub fn check(tables: &[Table], layout: &Layout, metadata: &Metadata) -> Validated {
+/// Runs every check over the tables as recovered, with the identities `recover` expanded over
+/// them; changes nothing.
+pub fn check(tables: &[Table], instances: &[Instance], layout: &Layout, metadata: &Metadata) -> Validated {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
     let unit = metadata.unit;
     let mut out = Validated::default();
     out.document.extend(consistency::check(layout, metadata));
     missing_tables(tables, kind, &mut out.document);
-    let instances: Vec<Instance> = identities::CATALOGUES
-        .iter()
-        .filter(|c| c.kind == kind)
-        .flat_map(|c| identities::instances(c, tables))
-        .collect();
-    for instance in &instances {
+    for instance in instances {
         evaluate(tables, instance, unit, &mut out);
     }
     let compared = narrative::compare(tables, &layout.narrative, kind, unit);
