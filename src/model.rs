@@ -460,53 +460,14 @@ pub enum FindingKind {
     NoFigures,
 }
 
-impl FindingKind {
-    /// The kind as the contract writes it (`identity_violation`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::UnsupportedInput => "unsupported_input",
-            FindingKind::UnreadableInput => "unreadable_input",
-            FindingKind::EmptyInput => "empty_input",
-            FindingKind::NotText => "not_text",
-            FindingKind::NotOcrOutput => "not_ocr_output",
-            FindingKind::InputTooLarge => "input_too_large",
-            FindingKind::EncryptedInput => "encrypted_input",
-            FindingKind::UnreadablePdf => "unreadable_pdf",
-            FindingKind::TimeLimit => "time_limit",
-            FindingKind::ResourceLimit => "resource_limit",
-            FindingKind::WorkerFailed => "worker_failed",
-            FindingKind::InternalError => "internal_error",
-            FindingKind::UnusableTextLayer => "unusable_text_layer",
-            FindingKind::OcrPage => "ocr_page",
-            FindingKind::OcrFailed => "ocr_failed",
-            FindingKind::ExtraCell => "extra_cell",
-            FindingKind::EmptyNoteWithFigures => "empty_note_with_figures",
-            FindingKind::RepeatedLine => "repeated_line",
-            FindingKind::UnreadableCell => "unreadable_cell",
-            FindingKind::ValueInferred => "value_inferred",
-            FindingKind::InferenceConflict => "inference_conflict",
-            FindingKind::ValueRepaired => "value_repaired",
-            FindingKind::MisreadAmbiguous => "misread_ambiguous",
-            FindingKind::IdentityViolation => "identity_violation",
-            FindingKind::IdentitySoftViolation => "identity_soft_violation",
-            FindingKind::IdentityRounding => "identity_rounding",
-            FindingKind::MissingTable => "missing_table",
-            FindingKind::YearMismatch => "year_mismatch",
-            FindingKind::DepartmentMismatch => "department_mismatch",
-            FindingKind::Placeholder => "placeholder",
-            FindingKind::NarrativeMismatch => "narrative_mismatch",
-            FindingKind::NarrativeContradiction => "narrative_contradiction",
-            FindingKind::TablesPublishedElsewhere => "tables_published_elsewhere",
-            FindingKind::NoStandardTable => "no_standard_table",
-            FindingKind::NotADisclosure => "not_a_disclosure",
-            FindingKind::NoFigures => "no_figures",
-        }
-    }
-}
-
+/// The kind as the contract writes it (`identity_violation`): its serde name, so the two
+/// cannot drift apart.
 impl std::fmt::Display for FindingKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(name)) => f.write_str(&name),
+            _ => write!(f, "{self:?}"),
+        }
     }
 }
 

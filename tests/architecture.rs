@@ -143,7 +143,15 @@ fn stages_import_only_earlier_stages_and_shared_modules() {
     let mut wrong = Vec::new();
     for (at, module) in order.iter().enumerate() {
         let dir = src().join(module);
-        let files: Vec<PathBuf> = if dir.is_dir() { walk(&dir) } else { vec![src().join(format!("{module}.rs"))] };
+        let files: Vec<PathBuf> = if dir.is_dir() {
+            walkdir::WalkDir::new(&dir)
+                .into_iter()
+                .map(|e| e.expect("src/ is readable").into_path())
+                .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+                .collect()
+        } else {
+            vec![src().join(format!("{module}.rs"))]
+        };
         for file in files {
             for import in names_after(&code(&file), "crate") {
                 if import == *module || import == "convert_with" || import == "convert" {
@@ -162,7 +170,8 @@ fn stages_import_only_earlier_stages_and_shared_modules() {
 #[test]
 fn no_module_imports_its_own_files_in_a_circle() {
     let mut cycles = Vec::new();
-    for dir in walk_dirs(&src()) {
+    let dirs = walkdir::WalkDir::new(src()).min_depth(1).into_iter().map(|e| e.expect("src/ is readable"));
+    for dir in dirs.filter(|e| e.file_type().is_dir()).map(walkdir::DirEntry::into_path) {
         let path = format!("crate::{}", dir.strip_prefix(src()).unwrap().to_str().unwrap().replace('/', "::"));
         if let Some(c) = cycle(&file_graph(&dir, &path)) {
             cycles.push(format!("{path}: {}", c.join(" → ")));
@@ -179,27 +188,4 @@ fn the_checker_sees_a_cycle_and_a_braced_import() {
         ("b".to_string(), BTreeSet::from(["a".to_string()])),
     ]);
     assert_eq!(cycle(&graph), Some(vec!["a".into(), "b".into(), "a".into()]));
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        if e.path().is_dir() {
-            out.extend(walk(&e.path()));
-        } else if e.path().extension().is_some_and(|x| x == "rs") {
-            out.push(e.path());
-        }
-    }
-    out
-}
-
-fn walk_dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        if e.path().is_dir() {
-            out.push(e.path());
-            out.extend(walk_dirs(&e.path()));
-        }
-    }
-    out
 }

@@ -41,7 +41,7 @@ pub fn convert(isolation: &Isolation, path: &Path, name: &str, options: &crate::
     match run(isolation, path, name, options) {
         Ok(doc) => doc,
         Err((kind, message)) => {
-            tracing::warn!(doc = name, kind = kind.as_str(), "{message}");
+            tracing::warn!(doc = name, kind = %kind, "{message}");
             let sha256 = crate::source::sha256_of(path).unwrap_or_default();
             crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message))
         }

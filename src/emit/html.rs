@@ -81,7 +81,7 @@ pub fn document(doc: &Document) -> String {
             ul.findings {
                 @for f in doc.findings.iter().filter(|f| f.severity != Severity::Info) {
                     @let severity = format!("{:?}", f.severity).to_lowercase();
-                    li class=(severity) { (severity) " · " (f.kind.as_str()) " · " (f.message) }
+                    li class=(severity) { (severity) " · " (f.kind) " · " (f.message) }
                 }
                 li.info { (infos) " info findings (rounding, OCR pages) in the JSON" }
             }

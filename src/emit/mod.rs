@@ -277,7 +277,7 @@ mod tests {
         assert_eq!(doc.metadata.kind, Some(Kind::Budget));
         assert_eq!(doc.findings.len(), 1);
         assert_eq!(
-            (doc.findings[0].severity, doc.findings[0].kind.as_str()),
+            (doc.findings[0].severity, doc.findings[0].kind.to_string().as_str()),
             (Severity::Warning, "tables_published_elsewhere")
         );
         assert!(doc.findings[0].message.contains("published in another file"));
@@ -287,7 +287,10 @@ mod tests {
     fn a_disclosure_whose_tables_were_not_recognised_is_flagged() {
         let doc = convert_as(Content::UnrecognisedTables { figure_lines: 120 }, vec![], vec![]);
         assert_eq!(doc.status, Status::Flagged);
-        assert_eq!((doc.findings[0].severity, doc.findings[0].kind.as_str()), (Severity::Error, "no_standard_table"));
+        assert_eq!(
+            (doc.findings[0].severity, doc.findings[0].kind.to_string().as_str()),
+            (Severity::Error, "no_standard_table")
+        );
         assert_eq!(doc.metadata.part, None);
     }
 

@@ -194,12 +194,13 @@ fn apply(
     findings: &mut Vec<Finding>,
 ) -> Repair {
     let where_ = path(tables, at);
+    let r = at.row.expect("a cell in a row");
+    let place = Place::cell(&tables[at.table].id, &tables[at.table].rows[r], &at.column);
     set(tables, at, fixed);
-    let row = &mut tables[at.table].rows[at.row.expect("a cell in a row")];
+    let row = &mut tables[at.table].rows[r];
     let cell = row.cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
     cell.status = CellStatus::Repaired;
     let (page, line, key) = (row.page, row.line, row.key.clone());
-    let place = Place::cell(&tables[at.table].id, &tables[at.table].rows[at.row.expect("a cell in a row")], &at.column);
     let mut f = Finding::located(
         Severity::Warning,
         FindingKind::ValueRepaired,
