@@ -3,6 +3,8 @@
 //! figure the rows right after it add up to is their parent. Used only where the flat sum of
 //! the list fails its total and this reading makes it hold, so the identity decides.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use crate::model::Table;
@@ -23,41 +25,66 @@ pub fn outermost(table: &Table, total: usize, rows: &[usize], column: &str) -> O
     if (flat - target).abs() <= tolerance || values.iter().any(rust_decimal::Decimal::is_sign_negative) {
         return None;
     }
-    let (top, end) = level(&values, 0, None, tolerance)?;
+    let (top, end) = Levels::new(&values, tolerance).level(0, None)?;
     let sum: Decimal = top.iter().map(|&i| values[i]).sum();
     (end == values.len() && (sum - target).abs() <= tolerance && top.len() < values.len())
         .then(|| top.into_iter().map(|i| rows[i]).collect())
 }
 
-/// Reads items from `at` on; with a `target`, until they add up to it (the children of an
-/// item of that figure). Returns the items of this level and where the next level resumes.
-fn level(values: &[Decimal], at: usize, target: Option<Decimal>, tolerance: Decimal) -> Option<(Vec<usize>, usize)> {
-    let mut items = Vec::new();
-    let mut sum = Decimal::ZERO;
-    let mut next = at;
-    while next < values.len() {
-        if let Some(t) = target
-            && !items.is_empty()
-            && (sum - t).abs() <= tolerance
-        {
-            break;
-        }
-        let item = next;
-        items.push(item);
-        sum += values[item];
-        next += 1;
-        if !values[item].is_zero()
-            && let Some((_, after)) = level(values, next, Some(values[item]), tolerance)
-        {
-            next = after;
-        }
-        if target.is_some_and(|t| sum > t + tolerance) {
-            return None;
-        }
+/// The nested reading of one list of figures. A level is a pure function of where it starts
+/// and the figure it must reach, so each is read once: without the memo, a long list of
+/// non-zero rows (a 150-row expense table) costs time exponential in its length.
+struct Levels<'a> {
+    values: &'a [Decimal],
+    tolerance: Decimal,
+    memo: HashMap<(usize, Option<Decimal>), Option<(Vec<usize>, usize)>>,
+}
+
+impl<'a> Levels<'a> {
+    fn new(values: &'a [Decimal], tolerance: Decimal) -> Self {
+        Levels { values, tolerance, memo: HashMap::new() }
     }
-    match target {
-        Some(t) if items.is_empty() || (sum - t).abs() > tolerance => None,
-        _ => Some((items, next)),
+
+    /// Reads items from `at` on; with a `target`, until they add up to it (the children of an
+    /// item of that figure). Returns the items of this level and where the next level resumes.
+    fn level(&mut self, at: usize, target: Option<Decimal>) -> Option<(Vec<usize>, usize)> {
+        if let Some(known) = self.memo.get(&(at, target)) {
+            return known.clone();
+        }
+        let read = self.read(at, target);
+        self.memo.insert((at, target), read.clone());
+        read
+    }
+
+    fn read(&mut self, at: usize, target: Option<Decimal>) -> Option<(Vec<usize>, usize)> {
+        let (values, tolerance) = (self.values, self.tolerance);
+        let mut items = Vec::new();
+        let mut sum = Decimal::ZERO;
+        let mut next = at;
+        while next < values.len() {
+            if let Some(t) = target
+                && !items.is_empty()
+                && (sum - t).abs() <= tolerance
+            {
+                break;
+            }
+            let item = next;
+            items.push(item);
+            sum += values[item];
+            next += 1;
+            if !values[item].is_zero()
+                && let Some((_, after)) = self.level(next, Some(values[item]))
+            {
+                next = after;
+            }
+            if target.is_some_and(|t| sum > t + tolerance) {
+                return None;
+            }
+        }
+        match target {
+            Some(t) if items.is_empty() || (sum - t).abs() > tolerance => None,
+            _ => Some((items, next)),
+        }
     }
 }
 
@@ -73,7 +100,7 @@ mod tests {
     fn a_class_with_its_kuan_and_xiang_is_one_item() {
         // 201 | 20140 | 2014001 | 2014050 | 205 | 20508 | 2050803
         let values = ["854.84", "854.84", "507.97", "346.87", "1.00", "1.00", "1.00"].map(d);
-        let (top, end) = level(&values, 0, None, d("0.015")).unwrap();
+        let (top, end) = Levels::new(&values, d("0.015")).level(0, None).unwrap();
         assert_eq!(top, vec![0, 4]);
         assert_eq!(end, values.len());
     }
@@ -81,7 +108,7 @@ mod tests {
     #[test]
     fn siblings_that_do_not_add_up_stay_siblings() {
         let values = ["10.00", "3.00", "4.00"].map(d);
-        let (top, _) = level(&values, 0, None, d("0.015")).unwrap();
+        let (top, _) = Levels::new(&values, d("0.015")).level(0, None).unwrap();
         assert_eq!(top, vec![0, 1, 2]);
     }
 }
