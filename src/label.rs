@@ -11,6 +11,11 @@ use unicode_normalization::UnicodeNormalization;
 /// Unicode NFKC, plus the CJK Radicals Supplement look-alikes NFKC leaves alone (broken
 /// ToUnicode maps point at them).
 pub fn nfkc(s: &str) -> String {
+    // Most text is ASCII, CJK ideographs and full-width forms: mapped here char by char
+    // (what NFKC does to them), since every label of every page passes through.
+    if let Some(simple) = s.chars().map(simple_nfkc).collect::<Option<String>>() {
+        return simple;
+    }
     s.nfkc()
         .map(|c| match c {
             '⺠' => '民',
@@ -23,6 +28,29 @@ pub fn nfkc(s: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// NFKC of a character that neither composes nor decomposes with its neighbours and maps to
+/// one character; `None` for the others (they take the full algorithm).
+fn simple_nfkc(c: char) -> Option<char> {
+    match c {
+        '\0'..='\u{7f}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{3001}'..='\u{3002}'
+        | '\u{3008}'..='\u{3011}'
+        | '\u{2018}'..='\u{2019}'
+        | '\u{201c}'..='\u{201d}'
+        | '\u{2014}'
+        | '\u{2264}'..='\u{2267}'
+        | '\u{3014}'..='\u{3015}'
+        | '\u{b7}'
+        | '\u{d7}' => Some(c),
+        // Full-width ASCII (`（`, `：`, `１`) is ASCII under NFKC.
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    }
 }
 
 fn is_quote(c: char) -> bool {
@@ -220,6 +248,16 @@ pub fn is_unit_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_nfkc_agrees_with_the_full_algorithm() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            if let Some(quick) = simple_nfkc(c) {
+                let full: String = c.to_string().nfkc().collect();
+                assert_eq!(quick.to_string(), full, "U+{:04X}", u32::from(c));
+            }
+        }
+    }
 
     #[test]
     fn label_key_follows_the_contract() {

@@ -77,17 +77,15 @@ enum Command {
         #[arg(long, hide = true, conflicts_with = "no_ocr")]
         ocr: bool,
     },
-    /// Convert one input and print its document as JSON (the batch's worker process).
+    /// Convert the documents requested on stdin (`{"path":…,"name":…}` per line), printing
+    /// each as one JSON line (the batch's worker process).
     #[command(hide = true)]
     Worker {
-        #[arg(long)]
-        name: String,
         #[arg(long)]
         no_ocr: bool,
         /// Address-space limit of this process, MiB.
         #[arg(long)]
         max_memory_mb: Option<u64>,
-        input: PathBuf,
     },
     /// Write the JSON Schemas of the output contract into DIR.
     #[command(hide = true)]
@@ -186,13 +184,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(if c.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Worker { name, no_ocr, max_memory_mb, input } => {
+        Command::Worker { no_ocr, max_memory_mb } => {
             if let Some(mb) = max_memory_mb {
                 batch::worker::limit_memory(mb).context("limiting the worker's memory")?;
             }
-            let doc = batch::in_process(&input, &name, &gongkai::extract::Options { ocr: !no_ocr });
-            let stdout = std::io::stdout().lock();
-            serde_json::to_writer(std::io::BufWriter::new(stdout), &doc).context("writing the document")?;
+            let options = gongkai::extract::Options { ocr: !no_ocr };
+            let output = std::io::BufWriter::new(std::io::stdout().lock());
+            batch::worker::serve(std::io::stdin().lock(), output, &options).context("serving documents")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schemas { dir } => {

@@ -11,22 +11,25 @@
 //!   hash and contract version is not converted again ([`resume`]).
 //! - Isolation: with [`Isolation`], each document runs in a worker process of this program
 //!   under a time limit and a memory limit, so a stream bomb, a stack overflow or a hang in
-//!   a PDF library is one failed document, never a stopped batch ([`worker`]). Without it
+//!   a PDF library is one failed document, never a stopped batch ([`worker`]); the workers
+//!   live on from one document to the next unless one fails. Without it
 //!   (the library default), each document runs under `catch_unwind` in this process.
 
+mod guarded;
 pub mod resume;
 pub mod worker;
 
+pub use guarded::in_process;
+
 use std::collections::BTreeSet;
 use std::io::{self, BufRead};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::emit::Writer;
-use crate::model::{Document, Finding, FindingKind, Report, ReportEntry, Severity, Skipped};
+use crate::model::{Report, ReportEntry, Skipped};
 use crate::source::Format;
 
 /// How to run a batch.
@@ -182,13 +185,17 @@ pub fn run(
     writer.parquet = options.parquet;
     writer.html = options.html;
     let names = names(files);
+    let workers = options.isolation.clone().map(|isolation| worker::Pool::new(isolation, options.extract));
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.max(1)).build().map_err(io::Error::other)?;
     pool.install(|| {
         files.par_iter().zip(names.par_iter()).try_for_each(|(path, name)| {
             let existing = if options.force { None } else { resume::existing(out, name, path) };
             let reused = existing.is_some();
             let start = Instant::now();
-            let doc = existing.unwrap_or_else(|| convert(path, name, options));
+            let doc = existing.unwrap_or_else(|| match &workers {
+                Some(workers) => workers.convert(path, name),
+                None => in_process(path, name, &options.extract),
+            });
             let millis = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
             tracing::info!(doc = %doc.doc, status = ?doc.status, millis, reused, "converted {}", path.display());
             let entry = writer.add(&doc, millis, reused)?;
@@ -197,29 +204,6 @@ pub fn run(
         })
     })?;
     writer.finish(skipped)
-}
-
-/// Converts one document, isolated as the options say.
-fn convert(path: &Path, name: &str, options: &Options) -> Document {
-    match &options.isolation {
-        Some(isolation) => worker::convert(isolation, path, name, &options.extract),
-        None => in_process(path, name, &options.extract),
-    }
-}
-
-/// Converts one document in this process under `catch_unwind`: a bug on one input is a
-/// failed document with its reason.
-pub fn in_process(path: &Path, name: &str, options: &crate::extract::Options) -> Document {
-    panic::catch_unwind(AssertUnwindSafe(|| crate::convert_with(path, name, options))).unwrap_or_else(|payload| {
-        let why = payload
-            .downcast_ref::<&str>()
-            .map(std::string::ToString::to_string)
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        let bug =
-            Finding::new(Severity::Error, FindingKind::InternalError, format!("gongkai bug while converting: {why}"));
-        crate::emit::failed_with(path, name, "", bug)
-    })
 }
 
 #[cfg(test)]

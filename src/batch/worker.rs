@@ -1,25 +1,31 @@
-//! Worker processes: each document converted by a child process of this program (`gongkai
-//! worker`), which prints the document as JSON. The parent holds the limits a hostile file
-//! could break inside one process:
+//! Worker processes: documents are converted by child processes of this program (`gongkai
+//! worker`), each of which converts one document after another — a request line on its
+//! stdin (`{"path":…,"name":…}`), the document as one JSON line on its stdout — so the
+//! tables, vocabularies and patterns are loaded once per worker, not once per document.
+//! The parent holds the limits a hostile file could break inside one process:
 //!
-//! - time: the child (and the OCR engines it started, in its process group) is killed when
-//!   the document takes longer than the limit;
-//! - memory: the child caps its own address space (`RLIMIT_AS`, [`limit_memory`]) before it
-//!   reads the input, so a decompression bomb or an image declared enormous fails its
-//!   allocation, not the machine; a failed allocation aborts the child (`SIGABRT`), and the
+//! - time: the worker (and the OCR engines it started, in its process group) is killed when
+//!   a document takes longer than the limit;
+//! - memory: the worker caps its own address space (`RLIMIT_AS`, [`limit_memory`]) before it
+//!   reads any input, so a decompression bomb or an image declared enormous fails its
+//!   allocation, not the machine; a failed allocation aborts the worker (`SIGABRT`), and the
 //!   kernel's out-of-memory killer ends it with `SIGKILL`: both are the memory limit;
-//! - crashes: a stack overflow or another signal ends the child, not the batch.
+//! - crashes: a stack overflow or another signal ends the worker, not the batch.
 //!
-//! Each is a failed document with its reason. Input size and page count limits are checked
-//! when the input is read (`source`).
+//! Each is a failed document with its reason, and the worker is replaced by a new one for
+//! the next document. Input size and page count limits are checked when the input is read
+//! (`source`).
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rustix::process::{Pid, Resource, Rlimit, Signal};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Document, Finding, FindingKind, Severity};
 
@@ -36,94 +42,200 @@ pub struct Isolation {
     pub threads: usize,
 }
 
-/// Converts one document in a worker process under the limits.
-pub fn convert(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract::Options) -> Document {
-    match run(isolation, path, name, options) {
-        Ok(doc) => doc,
-        Err((kind, message)) => {
-            tracing::warn!(doc = name, kind = %kind, "{message}");
-            let sha256 = crate::source::sha256_of(path).unwrap_or_default();
-            crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message))
-        }
-    }
+/// One document for a worker: a line of its stdin.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Request {
+    pub path: PathBuf,
+    pub name: String,
 }
 
-/// Caps this process's address space at `mb` MiB (the worker calls it before reading its
+/// Caps this process's address space at `mb` MiB (the worker calls it before reading any
 /// input; the OCR engines it starts inherit the cap).
 pub fn limit_memory(mb: u64) -> std::io::Result<()> {
     let bytes = Some(mb.saturating_mul(1024 * 1024));
     rustix::process::setrlimit(Resource::As, Rlimit { current: bytes, maximum: bytes }).map_err(std::io::Error::from)
 }
 
+/// The worker's side: converts each request read from `input` and writes its document as
+/// one JSON line to `output`, until `input` ends.
+pub fn serve(input: impl BufRead, mut output: impl Write, options: &crate::extract::Options) -> std::io::Result<()> {
+    for line in input.lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let request: Request = serde_json::from_str(&line).map_err(std::io::Error::other)?;
+        let doc = super::guarded::in_process(&request.path, &request.name, options);
+        serde_json::to_writer(&mut output, &doc).map_err(std::io::Error::other)?;
+        output.write_all(b"\n")?;
+        output.flush()?;
+    }
+    Ok(())
+}
+
+/// Long-lived workers, at most one per document converted at once: a worker goes back to
+/// the pool after each document it converted, and is dropped (killed) after one it failed
+/// on, so the next document starts in a fresh process.
+pub struct Pool {
+    isolation: Isolation,
+    options: crate::extract::Options,
+    idle: Mutex<Vec<Worker>>,
+}
+
+impl Pool {
+    pub fn new(isolation: Isolation, options: crate::extract::Options) -> Pool {
+        Pool { isolation, options, idle: Mutex::new(Vec::new()) }
+    }
+
+    /// Converts one document in a worker under the limits.
+    pub fn convert(&self, path: &Path, name: &str) -> Document {
+        let idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        let outcome = match idle {
+            Some(worker) => Ok(worker),
+            None => Worker::start(&self.isolation, &self.options),
+        }
+        .and_then(|mut worker| {
+            let doc = worker.convert(&self.isolation, path, name)?;
+            self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(worker);
+            Ok(doc)
+        });
+        outcome.unwrap_or_else(|(kind, message)| {
+            tracing::warn!(doc = name, kind = %kind, "{message}");
+            let sha256 = crate::source::sha256_of(path).unwrap_or_default();
+            crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message))
+        })
+    }
+}
+
 type Failed = (FindingKind, String);
 
-fn run(isolation: &Isolation, path: &Path, name: &str, options: &crate::extract::Options) -> Result<Document, Failed> {
-    let mut command = Command::new(&isolation.exe);
-    command.arg("worker").arg("--name").arg(name).arg("--max-memory-mb").arg(isolation.max_memory_mb.to_string());
-    if !options.ocr {
-        command.arg("--no-ocr");
-    }
-    command
-        .arg(path)
-        .env("RAYON_NUM_THREADS", isolation.threads.max(1).to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let mut child = command.spawn().map_err(|e| (FindingKind::WorkerFailed, format!("cannot start a worker: {e}")))?;
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr.read_to_end(&mut buf);
-        buf
-    });
-    // Wait in a thread, so the document's end is seen at once, and the time limit by a
-    // timed receive.
-    let group = Pid::from_child(&child);
-    let (done, finished) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(child.wait());
-    });
-    let status = match finished.recv_timeout(isolation.timeout) {
-        Ok(Ok(status)) => status,
-        Ok(Err(e)) => return Err((FindingKind::WorkerFailed, format!("lost the worker: {e}"))),
-        Err(_) => {
-            // The whole process group: the worker and any OCR engine it started.
-            let _ = rustix::process::kill_process_group(group, Signal::KILL);
-            let _ = finished.recv();
-            return Err((
-                FindingKind::TimeLimit,
-                format!("stopped after the time limit of {} s per document", isolation.timeout.as_secs()),
-            ));
+/// A running worker process.
+struct Worker {
+    child: Child,
+    group: Pid,
+    stdin: ChildStdin,
+    /// The worker's stdout, line by line (`None`: it closed).
+    documents: Receiver<Option<Vec<u8>>>,
+    /// What the worker wrote to stderr since its current document began.
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Worker {
+    fn start(isolation: &Isolation, options: &crate::extract::Options) -> Result<Worker, Failed> {
+        let mut command = Command::new(&isolation.exe);
+        command.arg("worker").arg("--max-memory-mb").arg(isolation.max_memory_mb.to_string());
+        if !options.ocr {
+            command.arg("--no-ocr");
         }
-    };
-    let stdout = out.join().unwrap_or_default();
-    let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
-    if status.success() {
-        return serde_json::from_slice(&stdout)
-            .map_err(|e| (FindingKind::WorkerFailed, format!("the worker's document could not be read: {e}")));
+        command
+            .env("RAYON_NUM_THREADS", isolation.threads.max(1).to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Its own process group, so a time limit kills the OCR engines it started too.
+            .process_group(0);
+        let mut child =
+            command.spawn().map_err(|e| (FindingKind::WorkerFailed, format!("cannot start a worker: {e}")))?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut stderr_pipe = child.stderr.take().expect("piped stderr");
+        let (send, documents) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout);
+            loop {
+                let mut line = Vec::new();
+                match lines.read_until(b'\n', &mut line) {
+                    Ok(n) if n > 0 && line.ends_with(b"\n") => {
+                        if send.send(Some(line)).is_err() {
+                            return;
+                        }
+                    }
+                    _ => {
+                        let _ = send.send(None);
+                        return;
+                    }
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr_pipe.read(&mut buf) {
+                if n == 0 {
+                    return;
+                }
+                let mut text = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                text.extend_from_slice(&buf[..n]);
+                // Only the end is ever reported.
+                if text.len() > 64 * 1024 {
+                    text.drain(..32 * 1024);
+                }
+            }
+        });
+        let group = Pid::from_child(&child);
+        Ok(Worker { child, group, stdin, documents, stderr })
     }
-    // A failed allocation aborts; the kernel's out-of-memory killer kills.
-    if status.signal().is_some_and(|s| s == Signal::ABORT.as_raw() || s == Signal::KILL.as_raw()) {
-        return Err((
-            FindingKind::ResourceLimit,
-            format!(
-                "over the memory limit of {} MiB per document (a decompression bomb or an oversized image?)",
-                isolation.max_memory_mb
-            ),
-        ));
-    }
-    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
-    match status.signal() {
-        Some(signal) => {
-            Err((FindingKind::InternalError, format!("the worker crashed (signal {signal}) while converting; {last}")))
+
+    /// Sends one document and waits for it, at most the time limit.
+    fn convert(&mut self, isolation: &Isolation, path: &Path, name: &str) -> Result<Document, Failed> {
+        self.stderr.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        let mut request = serde_json::to_vec(&Request { path: path.to_path_buf(), name: name.to_string() })
+            .expect("a request serialises");
+        request.push(b'\n');
+        // A worker that died since its last document shows as a closed pipe here, or as a
+        // closed stdout below: either way its exit status says why.
+        let _ = self.stdin.write_all(&request).and_then(|()| self.stdin.flush());
+        match self.documents.recv_timeout(isolation.timeout) {
+            Ok(Some(line)) => serde_json::from_slice(&line)
+                .map_err(|e| (FindingKind::WorkerFailed, format!("the worker's document could not be read: {e}"))),
+            Ok(None) | Err(RecvTimeoutError::Disconnected) => Err(self.ended(isolation)),
+            Err(RecvTimeoutError::Timeout) => {
+                // The whole process group: the worker and any OCR engine it started.
+                let _ = rustix::process::kill_process_group(self.group, Signal::KILL);
+                let _ = self.child.wait();
+                Err((
+                    FindingKind::TimeLimit,
+                    format!("stopped after the time limit of {} s per document", isolation.timeout.as_secs()),
+                ))
+            }
         }
-        None => Err((FindingKind::InternalError, format!("the worker failed ({status}) while converting; {last}"))),
+    }
+
+    /// Why the worker ended in the middle of a document.
+    fn ended(&mut self, isolation: &Isolation) -> Failed {
+        let status = match self.child.wait() {
+            Ok(status) => status,
+            Err(e) => return (FindingKind::WorkerFailed, format!("lost the worker: {e}")),
+        };
+        // A failed allocation aborts; the kernel's out-of-memory killer kills.
+        if status.signal().is_some_and(|s| s == Signal::ABORT.as_raw() || s == Signal::KILL.as_raw()) {
+            return (
+                FindingKind::ResourceLimit,
+                format!(
+                    "over the memory limit of {} MiB per document (a decompression bomb or an oversized image?)",
+                    isolation.max_memory_mb
+                ),
+            );
+        }
+        // The stderr reader may still be copying the last lines.
+        std::thread::sleep(Duration::from_millis(20));
+        let stderr = String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+            .into_owned();
+        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+        match status.signal() {
+            Some(signal) => {
+                (FindingKind::InternalError, format!("the worker crashed (signal {signal}) while converting; {last}"))
+            }
+            None => (FindingKind::InternalError, format!("the worker failed ({status}) while converting; {last}")),
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // An idle worker at the end of a batch, or one that failed: never left running.
+        let _ = rustix::process::kill_process_group(self.group, Signal::KILL);
+        let _ = self.child.wait();
     }
 }

@@ -24,6 +24,7 @@ pub static TEMPLATES: LazyLock<Vec<TemplateSet>> = LazyLock::new(|| {
         let mut set: TemplateSet = toml::from_str(text).expect("data/templates/*.toml parse (tested)");
         for table in &mut set.tables {
             table.layout = set.layout.clone();
+            table.prepare();
         }
         set
     })
@@ -71,6 +72,9 @@ pub struct TableTemplate {
     /// The layout family of the set this template belongs to (filled in on load).
     #[serde(skip)]
     pub layout: String,
+    /// See [`TableTemplate::group_keys`] (filled in on load).
+    #[serde(skip)]
+    group_keys: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -85,12 +89,15 @@ pub struct Group {
     /// Other printed names of the heading (`上年结转结余` for 年初财政拨款结转和结余).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The label keys of the heading and its aliases (filled in on load).
+    #[serde(skip)]
+    keys: Vec<String>,
 }
 
 impl Group {
     /// True when a row keyed `key` is this heading as printed.
     pub fn names(&self, key: &str) -> bool {
-        std::iter::once(&self.heading).chain(&self.aliases).any(|h| label::label_key(h) == key)
+        self.keys.iter().any(|k| k == key)
     }
 }
 
@@ -119,13 +126,17 @@ pub struct ColumnTemplate {
     /// 人员经费 and 公用经费 classes next to each other): each block's columns make rows.
     #[serde(default)]
     pub block: Option<u8>,
+    /// The label keys of the label and its aliases (filled in on load: every header word of
+    /// every document is looked up in them).
+    #[serde(skip)]
+    keys: Vec<String>,
 }
 
 impl ColumnTemplate {
     /// The output column this template column is, with its 栏次 number where printed.
     pub fn column(&self, number: Option<u32>) -> crate::model::Column {
         crate::model::Column {
-            key: label::label_key(&self.label),
+            key: self.key(),
             label: self.label.clone(),
             path: self.path.clone(),
             number,
@@ -135,9 +146,14 @@ impl ColumnTemplate {
         }
     }
 
+    /// The label key of the column's own label.
+    pub fn key(&self) -> String {
+        self.keys.first().cloned().unwrap_or_else(|| label::label_key(&self.label))
+    }
+
     /// True when `key` (a label_key) names this column.
     pub fn names(&self, key: &str) -> bool {
-        label::label_key(&self.label) == key || self.aliases.iter().any(|a| label::label_key(a) == key)
+        self.keys.iter().any(|k| k == key)
     }
 }
 
@@ -147,8 +163,19 @@ impl TableTemplate {
         usize::from(self.seq_column)
     }
 
-    /// Every merged-header name of this table (paths and aliases), as label keys.
-    pub fn group_keys(&self) -> Vec<String> {
+    /// Every merged-header name of this table (paths and aliases), as label keys, sorted.
+    pub fn group_keys(&self) -> &[String] {
+        &self.group_keys
+    }
+
+    /// Fills in the label keys the matching reads, once, on load.
+    fn prepare(&mut self) {
+        for column in &mut self.columns {
+            column.keys = std::iter::once(&column.label).chain(&column.aliases).map(|s| label::label_key(s)).collect();
+        }
+        for group in &mut self.groups {
+            group.keys = std::iter::once(&group.heading).chain(&group.aliases).map(|s| label::label_key(s)).collect();
+        }
         let mut keys: Vec<String> = self
             .columns
             .iter()
@@ -158,7 +185,7 @@ impl TableTemplate {
             .collect();
         keys.sort();
         keys.dedup();
-        keys
+        self.group_keys = keys;
     }
 }
 
@@ -188,7 +215,7 @@ impl TableTemplate {
         let groups = self.group_keys();
         words
             .map(label::label_key)
-            .filter(|k| !k.is_empty() && (groups.contains(k) || self.columns.iter().any(|c| c.names(k))))
+            .filter(|k| !k.is_empty() && (groups.binary_search(k).is_ok() || self.columns.iter().any(|c| c.names(k))))
             .count()
     }
 }

@@ -141,7 +141,7 @@ fn names(column: &ColumnTemplate, key: &str) -> Option<bool> {
     if column.names(key) {
         return Some(true); // exact
     }
-    let label = label_key(&column.label);
+    let label = column.key();
     let fragment = key.chars().count() >= 2 && label.contains(key);
     (fragment || similarity(key, &label) >= 0.5).then_some(false)
 }
@@ -225,7 +225,7 @@ fn header_line(template: &TableTemplate, line: &Line, log: &mut Log) {
 /// True when `key` is the first or second half of the column's name wrapped over two
 /// header lines (`上解上级` / `支出` of 上解上级支出).
 fn vertical_part(column: &ColumnTemplate, key: &str) -> bool {
-    let label = label_key(&column.label);
+    let label = column.key();
     !key.is_empty() && (label.starts_with(key) || label.ends_with(key))
 }
 

@@ -31,13 +31,16 @@ pub fn outermost(table: &Table, total: usize, rows: &[usize], column: &str) -> O
         .then(|| top.into_iter().map(|i| rows[i]).collect())
 }
 
+/// The items of one level and where the next level resumes.
+type Level = (Vec<usize>, usize);
+
 /// The nested reading of one list of figures. A level is a pure function of where it starts
 /// and the figure it must reach, so each is read once: without the memo, a long list of
 /// non-zero rows (a 150-row expense table) costs time exponential in its length.
 struct Levels<'a> {
     values: &'a [Decimal],
     tolerance: Decimal,
-    memo: HashMap<(usize, Option<Decimal>), Option<(Vec<usize>, usize)>>,
+    memo: HashMap<(usize, Option<Decimal>), Option<Level>>,
 }
 
 impl<'a> Levels<'a> {
@@ -47,7 +50,7 @@ impl<'a> Levels<'a> {
 
     /// Reads items from `at` on; with a `target`, until they add up to it (the children of an
     /// item of that figure). Returns the items of this level and where the next level resumes.
-    fn level(&mut self, at: usize, target: Option<Decimal>) -> Option<(Vec<usize>, usize)> {
+    fn level(&mut self, at: usize, target: Option<Decimal>) -> Option<Level> {
         if let Some(known) = self.memo.get(&(at, target)) {
             return known.clone();
         }
@@ -56,7 +59,7 @@ impl<'a> Levels<'a> {
         read
     }
 
-    fn read(&mut self, at: usize, target: Option<Decimal>) -> Option<(Vec<usize>, usize)> {
+    fn read(&mut self, at: usize, target: Option<Decimal>) -> Option<Level> {
         let (values, tolerance) = (self.values, self.tolerance);
         let mut items = Vec::new();
         let mut sum = Decimal::ZERO;
