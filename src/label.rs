@@ -213,6 +213,19 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Whether `a` and `b` are at most one edit apart ([`edit_distance`] ≤ 1), in one pass:
+/// what is left between their common start and common end is at most a character each.
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let suffix = a.chars().rev().zip(b.chars().rev()).take_while(|(x, y)| x == y).count();
+    let suffix = suffix.min(la.min(lb) - prefix);
+    la - prefix - suffix <= 1 && lb - prefix - suffix <= 1
+}
+
 /// A name that ends like a department or unit (局, 委员会, 中心 …), not a subject row
 /// (`205 教育支出`, `20502 普通教育`).
 pub fn is_unit_name(name: &str) -> bool {
@@ -248,6 +261,16 @@ pub fn is_unit_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_edit_apart_agrees_with_the_edit_distance() {
+        let words = ["", "a", "ab", "ba", "abc", "acb", "收支总表", "收入总表", "收支总表1", "部门收支总表", "收支总"];
+        for a in words {
+            for b in words {
+                assert_eq!(within_one_edit(a, b), edit_distance(a, b) <= 1, "{a:?} {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn the_quick_nfkc_agrees_with_the_full_algorithm() {

@@ -289,7 +289,7 @@ pub fn recognise(text: &str) -> Option<Recognised> {
     let fuzzy = TITLES
         .iter()
         .filter(|e| len <= 40 && e.len >= 6 && e.len.abs_diff(len) <= 1)
-        .find(|e| label::edit_distance(&e.key, &key) <= 1)
+        .find(|e| label::within_one_edit(&e.key, &key))
         .map(|e| Recognised::Standard(TitleMatch { kind: e.kind, table: e.table, fuzzy: Some(e.title.to_string()) }));
     fuzzy.or_else(|| classify(&key))
 }

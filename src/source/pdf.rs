@@ -130,6 +130,9 @@ fn content_streams<'a>(page: &hayro_interpret::hayro_syntax::page::Page<'a>) -> 
     out
 }
 
+/// More than deflate's largest expansion (1032:1).
+const MAX_DEFLATE_RATIO: u64 = 1100;
+
 /// Whether a Flate-compressed stream inflates to more than `limit` bytes, counted as it
 /// inflates (nothing is kept), so a bomb costs at most `limit` bytes of work.
 fn inflates_beyond(stream: &Stream<'_>, limit: u64) -> bool {
@@ -147,6 +150,12 @@ fn inflates_beyond(stream: &Stream<'_>, limit: u64) -> bool {
         return false; // stored as is, or filters that do not multiply (the engine bounds them)
     }
     let raw = stream.raw_data();
+    // Deflate expands at most 1032 times (258 bytes from a 2-bit length/distance pair): a
+    // stream too short to reach the limit through its filters is not inflated to count.
+    let filters = u32::try_from(names.len()).unwrap_or(u32::MAX);
+    if (raw.len() as u64).saturating_mul(MAX_DEFLATE_RATIO.saturating_pow(filters)) <= limit {
+        return false;
+    }
     let mut reader: Box<dyn Read + '_> = Box::new(&raw[..]);
     for _ in 0..names.len() {
         reader = Box::new(flate2::read::ZlibDecoder::new(reader));
