@@ -60,8 +60,10 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     let validated = validate::check(&recovered.tables, &recovered.instances, &layout, &metadata);
     // Without a standard table: a narrative part, tables not recognised, or no disclosure.
     let content = emit::content(&layout);
+    // The tables that are not standard ones, kept as printed.
+    let others = tables::others(&layout.others);
     let stages =
-        emit::Stages { noticed: extracted.findings, repaired, rebuilt: rebuilt.findings, recovered, validated };
+        emit::Stages { noticed: extracted.findings, repaired, rebuilt: rebuilt.findings, recovered, validated, others };
     emit::document(doc, source, metadata, content, stages)
 }
 

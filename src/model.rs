@@ -40,6 +40,49 @@ pub struct Document {
     pub findings: Vec<Finding>,
     /// How many identity instances were checked and how they came out.
     pub checks: Checks,
+    /// The tables printed that are not one of the standard roles (项目支出表, 政府采购明细表,
+    /// 绩效目标表 …), kept as printed, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_tables: Vec<OtherTable>,
+}
+
+/// A table that is not one of the standard roles, as printed: its title, the header path
+/// over each column position, and its rows of cells (text, and the exact figure where the
+/// text is one).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct OtherTable {
+    /// Its order among the document's other tables, from 0.
+    pub table_index: u32,
+    pub title: String,
+    /// The page its title is on.
+    pub page: u32,
+    /// The header path over each column position (`本年预算/基本支出`; empty where no header
+    /// word is printed over it).
+    pub columns: Vec<String>,
+    pub rows: Vec<OtherRow>,
+}
+
+/// One printed row of an other table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct OtherRow {
+    pub page: u32,
+    /// Its line in the source text.
+    pub line: u32,
+    /// The filled cells, by column position.
+    pub cells: Vec<OtherCell>,
+}
+
+/// One filled cell of an other table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct OtherCell {
+    /// Its column position (an index into the table's `columns`).
+    pub column: u32,
+    /// The text as printed.
+    pub text: String,
+    /// The figure, exact, where the text is a number (`1,234.50` → `1234.50`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "decimal_or_null")]
+    pub value: Option<Decimal>,
 }
 
 /// Where the document came from.
@@ -596,6 +639,32 @@ pub struct FindingRow {
     pub doc: String,
     #[serde(flatten)]
     pub finding: Finding,
+}
+
+/// One line of `other_tables.ndjson`: one filled cell of a table that is not one of the
+/// standard roles (see [`OtherTable`]).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct OtherCellRow {
+    pub doc: String,
+    /// The table's order among the document's other tables, from 0.
+    pub table_index: u32,
+    pub title: String,
+    /// The row's label: label_key of its first cell that is not a figure (empty if none).
+    pub row: String,
+    /// The row's order in the table, from 0.
+    pub row_index: u32,
+    /// The header path over the cell's column (empty where none is printed).
+    pub column: String,
+    /// The cell's column position, from 0.
+    pub column_index: u32,
+    /// The text as printed.
+    pub text: String,
+    /// The figure, exact, where the text is a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "decimal_or_null")]
+    pub value: Option<Decimal>,
+    pub page: u32,
+    pub line: u32,
 }
 
 /// One line of `documents.ndjson`: one document of the batch, its metadata, status and

@@ -60,6 +60,7 @@ fn a_good_input_alone_exits_zero() {
             "documents.ndjson",
             "facts.ndjson",
             "findings.ndjson",
+            "other_tables.ndjson",
             "qinglong-2023-budget.json",
             "report.json",
             "timing.ndjson"

@@ -45,6 +45,23 @@ fn the_real_corpus_holds_its_health_floors() {
     assert!(pass >= 0.99, "identity pass {pass} below its floor 0.99: {line}");
     assert!(count(&line, "unreadable") <= 2, "unreadable cells above the floor 2: {line}");
     assert!(count(&line, "clean") >= 68, "clean documents below the floor 68: {line}");
+    // The tables of no standard role are kept as printed (项目支出表, 政府采购, 绩效目标表 …):
+    // 482 of them, measured; and contents lists and cover pages are not tables.
+    let cells = std::fs::read_to_string(run.out.path().join("other_tables.ndjson")).expect("other_tables.ndjson");
+    let rows: Vec<serde_json::Value> = cells.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    let tables: std::collections::BTreeSet<(String, u64)> = rows
+        .iter()
+        .map(|r| (r["doc"].as_str().unwrap_or_default().to_string(), r["table_index"].as_u64().unwrap_or(0)))
+        .collect();
+    assert!(tables.len() >= 480, "other tables below the floor 480: {}", tables.len());
+    let purchase = |r: &&serde_json::Value| {
+        r["doc"] == "wuxi-商务局_2026年部门预算" && r["title"].as_str().is_some_and(|t| t.ends_with("政府采购支出表"))
+    };
+    assert!(
+        rows.iter().filter(purchase).any(|r| r["row"] == "合计" && r["value"] == "26.94"),
+        "无锡市商务局 政府采购 合计"
+    );
+    assert!(!rows.iter().any(|r| r["title"].as_str().is_some_and(|t| t.ends_with("单位预算表"))), "a contents list");
 }
 
 /// Six corpus documents of six layouts with hand-made truths (`tests/truth/corpus-*.tsv`,

@@ -9,6 +9,7 @@ mod defects;
 mod hostile;
 mod html;
 mod ocr;
+mod other_tables;
 mod planted;
 mod rules;
 mod schemas;

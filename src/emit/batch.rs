@@ -16,8 +16,10 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
+use crate::label::label_key;
 use crate::model::{
-    CONTRACT, Counts, Document, DocumentRow, Fact, Failure, FindingRow, Report, ReportEntry, Severity, Skipped, Status,
+    CONTRACT, Counts, Document, DocumentRow, Fact, Failure, FindingRow, OtherCellRow, Report, ReportEntry, Severity,
+    Skipped, Status,
 };
 
 /// Where the lines of each document wait until the batch is written.
@@ -25,7 +27,7 @@ const PARTS: &str = ".gongkai-parts";
 
 /// The warehouse tables, one NDJSON file each: `facts` (the contract's), `findings` (one
 /// line per finding) and `documents` (one line per document).
-const TABLES: [&str; 3] = ["facts", "findings", "documents"];
+const TABLES: [&str; 4] = ["facts", "findings", "documents", "other_tables"];
 
 /// One line of `timing.ndjson`: a document's wall time, which differs from run to run, so
 /// it is kept apart from the data files. Sorted by document name.
@@ -47,6 +49,8 @@ pub struct Rows {
     pub findings: Vec<FindingRow>,
     /// Its line of `documents.ndjson`.
     pub document: DocumentRow,
+    /// Its lines of `other_tables.ndjson`, in order.
+    pub other_cells: Vec<OtherCellRow>,
 }
 
 /// A document's lines of the warehouse tables, as a batch writes them (the Python package
@@ -71,7 +75,33 @@ pub fn rows(doc: &Document) -> Rows {
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    Rows { facts, findings, document }
+    Rows { facts, findings, document, other_cells: other_cells(doc) }
+}
+
+/// The filled cells of a document's other tables, one row each, in order.
+fn other_cells(doc: &Document) -> Vec<OtherCellRow> {
+    let mut out = Vec::new();
+    for table in &doc.other_tables {
+        for (row_index, row) in table.rows.iter().enumerate() {
+            let label = row.cells.iter().find(|c| c.value.is_none()).map(|c| label_key(&c.text)).unwrap_or_default();
+            for cell in &row.cells {
+                out.push(OtherCellRow {
+                    doc: doc.doc.clone(),
+                    table_index: table.table_index,
+                    title: table.title.clone(),
+                    row: label.clone(),
+                    row_index: u32::try_from(row_index).unwrap_or(u32::MAX),
+                    column: table.columns.get(cell.column as usize).cloned().unwrap_or_default(),
+                    column_index: cell.column,
+                    text: cell.text.clone(),
+                    value: cell.value,
+                    page: row.page,
+                    line: row.line,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A batch being written into one folder.
@@ -98,7 +128,7 @@ impl Writer {
             let json = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
             write_atomic(&self.out.join(format!("{}.json", doc.doc)), &json)?;
         }
-        let Rows { facts, findings, document: row } = rows(doc);
+        let Rows { facts, findings, document: row, other_cells } = rows(doc);
         if self.html {
             write_atomic(&self.out.join(format!("{}.html", doc.doc)), super::html::document(doc).as_bytes())?;
         }
@@ -115,6 +145,7 @@ impl Writer {
         self.part(&doc.doc, "facts", &facts)?;
         self.part(&doc.doc, "findings", &findings)?;
         self.part(&doc.doc, "documents", &[row])?;
+        self.part(&doc.doc, "other_tables", &other_cells)?;
         let failure = (doc.status == Status::Failed).then(|| Failure {
             doc: doc.doc.clone(),
             path: doc.source.path.clone(),
@@ -143,7 +174,8 @@ impl Writer {
         std::fs::rename(&tmp, &part)
     }
 
-    /// Writes `facts.ndjson`, `findings.ndjson`, `documents.ndjson`, `report.json` and
+    /// Writes `facts.ndjson`, `findings.ndjson`, `documents.ndjson`, `other_tables.ndjson`,
+    /// `report.json` and
     /// `timing.ndjson`, and removes the parts.
     pub fn finish(self, mut skipped: Vec<Skipped>) -> io::Result<Report> {
         let mut entries = self.entries.into_inner().expect("report entries");

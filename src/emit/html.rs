@@ -15,7 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use crate::model::{BBox, CellStatus, Document, FindingKind, ReportEntry, Row, Severity, Side, Table};
+use crate::model::{BBox, CellStatus, Document, FindingKind, OtherTable, ReportEntry, Row, Severity, Side, Table};
 
 /// Resolution of the page crops.
 const DPI: f32 = 100.0;
@@ -94,9 +94,34 @@ pub fn document(doc: &Document) -> String {
                     }
                 }
             }
+            @if !doc.other_tables.is_empty() {
+                h2 { "Other tables (as printed, not checked)" }
+            }
+            @for table in &doc.other_tables {
+                h3 { (table.title) " · page " (table.page) }
+                (other_grid(table))
+            }
         }
     };
     page.into_string() + "\n"
+}
+
+/// A table that is not a standard one, as printed: its header paths over its cells.
+fn other_grid(table: &OtherTable) -> Markup {
+    let width = table.columns.len();
+    html! {
+        table.other {
+            tr { @for column in &table.columns { th { (column) } } }
+            @for row in &table.rows {
+                tr {
+                    @for position in 0..width {
+                        @let cell = row.cells.iter().find(|c| c.column as usize == position);
+                        td { @if let Some(cell) = cell { (cell.text) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A table as a grid: one row per printed row, one column per value column. A two-sided

@@ -19,8 +19,8 @@ pub use content::{Content, content};
 pub use facts::facts;
 
 use crate::model::{
-    CONTRACT, Document, Finding, FindingKind, Kind, Location, Metadata, Part, Repair, Severity, Source, Status,
-    TextSource,
+    CONTRACT, Document, Finding, FindingKind, Kind, Location, Metadata, OtherTable, Part, Repair, Severity, Source,
+    Status, TextSource,
 };
 use crate::recover::Recovered;
 use crate::repair::Repaired;
@@ -36,6 +36,8 @@ pub struct Stages {
     pub rebuilt: Vec<Finding>,
     pub recovered: Recovered,
     pub validated: Validated,
+    /// The tables that are not one of the standard roles.
+    pub others: Vec<OtherTable>,
 }
 
 /// The document of an input that could not be read.
@@ -74,13 +76,14 @@ pub fn failed_with(path: &Path, doc: &str, sha256: &str, finding: Finding) -> Do
         repairs: Vec::new(),
         findings: vec![finding],
         checks: Default::default(),
+        other_tables: Vec::new(),
     }
 }
 
 /// Assembles a converted document and decides its status. `content` tells what an input
 /// without a standard table is: only one that is not a disclosure at all fails.
 pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Content, stages: Stages) -> Document {
-    let Stages { noticed, repaired, rebuilt, recovered, validated } = stages;
+    let Stages { noticed, repaired, rebuilt, recovered, validated, others } = stages;
     let tables = recovered.tables;
     let mut repairs = repaired.repairs;
     repairs.extend(recovered.inferred.iter().map(|i| Repair {
@@ -154,7 +157,19 @@ pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Cont
     } else {
         Status::Ok
     };
-    Document { contract: CONTRACT, doc: doc.to_string(), source, status, metadata, tables, repairs, findings, checks }
+    Document {
+        contract: CONTRACT,
+        doc: doc.to_string(),
+        source,
+        status,
+        metadata,
+        tables,
+        repairs,
+        findings,
+        checks,
+        // Not a disclosure: its tables are not a disclosure's either.
+        other_tables: if failed { Vec::new() } else { others },
+    }
 }
 
 /// Why an input with no standard table is not a disclosure: no title matched, or its pages
@@ -206,6 +221,7 @@ mod tests {
                 rebuilt: vec![],
                 recovered: Recovered { tables, ..Recovered::default() },
                 validated: Validated::default(),
+                others: vec![],
             },
         )
     }

@@ -1,6 +1,6 @@
-//! The warehouse tables as Parquet (`--format parquet`): `facts.parquet`, `findings.parquet`
-//! and `documents.parquet`, written from the finished NDJSON files, one row group per 64 Ki
-//! rows, so memory stays flat.
+//! The warehouse tables as Parquet (`--format parquet`): `facts.parquet`, `findings.parquet`,
+//! `documents.parquet` and `other_tables.parquet`, written from the finished NDJSON files,
+//! one row group per 64 Ki rows, so memory stays flat.
 //!
 //! Figures (`value`, `expected`, `actual`, …) are UTF-8 strings, not Parquet DECIMAL: a
 //! DECIMAL column has one scale, while printed figures carry the scale they were printed
@@ -30,7 +30,7 @@ enum Kind {
 use Kind::{Bool, Float, Int, Text};
 
 /// The columns of each table, in order; every column is optional.
-const TABLES: [(&str, &[(&str, Kind)]); 3] = [
+const TABLES: [(&str, &[(&str, Kind)]); 4] = [
     (
         "facts",
         &[
@@ -96,6 +96,22 @@ const TABLES: [(&str, &[(&str, Kind)]); 3] = [
             ("errors", Int),
             ("warnings", Int),
             ("infos", Int),
+        ],
+    ),
+    (
+        "other_tables",
+        &[
+            ("doc", Text),
+            ("table_index", Int),
+            ("title", Text),
+            ("row", Text),
+            ("row_index", Int),
+            ("column", Text),
+            ("column_index", Int),
+            ("text", Text),
+            ("value", Text),
+            ("page", Int),
+            ("line", Int),
         ],
     ),
 ];

@@ -5,7 +5,7 @@ use std::path::Path;
 use schemars::schema_for;
 
 use super::batch::Timing;
-use crate::model::{Document, DocumentRow, Fact, FindingRow, Report};
+use crate::model::{Document, DocumentRow, Fact, FindingRow, OtherCellRow, Report};
 
 /// The schema files: (file name, pretty JSON).
 pub fn all() -> Vec<(&'static str, String)> {
@@ -17,6 +17,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("timing.schema.json", pretty(schema_for!(Timing))),
         ("finding-row.schema.json", pretty(schema_for!(FindingRow))),
         ("document-row.schema.json", pretty(schema_for!(DocumentRow))),
+        ("other-cell-row.schema.json", pretty(schema_for!(OtherCellRow))),
     ]
 }
 

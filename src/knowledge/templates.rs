@@ -342,7 +342,7 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^.*?[0-9]{4}年度?
 /// title or at the top of a continued page: furniture, not a heading.
 pub fn is_table_number(text: &str) -> bool {
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^附?(?:单位|部门)?(?:预算|决算|公开)?附?(?:表[0-9]{1,2}(?:-[0-9]{1,2})?|[0-9]{1,2}表)$")
+        Regex::new(r"^附?(?:单位|部门)?(?:预算|决算|公开)?附?(?:表(?:[0-9]{1,2}(?:-[0-9]{1,2})?|[一二三四五六七八九十]{1,3})|[0-9]{1,2}表)$")
             .expect("table number pattern")
     });
     BARE.is_match(&label::label_key(text))
@@ -393,7 +393,7 @@ pub fn classify(key: &str) -> Option<Recognised> {
 mod tests {
     #[test]
     fn a_bare_table_number_is_told_from_a_title() {
-        for number in ["公开表3", "预算01表", "附表2-1", "表 5"] {
+        for number in ["公开表3", "预算01表", "附表2-1", "表 5", "表十二"] {
             assert!(super::is_table_number(number), "{number}");
         }
         for title in ["公开表3 支出总体情况表", "一般公共预算支出表", "2026"] {

@@ -18,6 +18,9 @@ pub struct Layout {
     /// Explicit unit lines (`单位: 万元`), by line number.
     pub units: Vec<(u32, Unit)>,
     pub blocks: Vec<Block>,
+    /// The tables printed under a title that is not one of the standard roles (项目支出表,
+    /// 政府采购明细表, 绩效目标表 …), in document order: kept, so nothing printed is lost.
+    pub others: Vec<OtherBlock>,
     /// The running text outside the tables (情况说明, 编制说明).
     pub narrative: Narrative,
 }
@@ -50,6 +53,15 @@ pub struct Block {
     pub notes: Vec<Line>,
     /// The unit printed with the table, if any.
     pub unit: Option<Unit>,
+}
+
+/// A table that is not one of the standard roles, as laid out: its title, then per page its
+/// header lines (before the first line with a figure; the first line of a table of words)
+/// and its body lines.
+#[derive(Debug, Clone)]
+pub struct OtherBlock {
+    pub title: Line,
+    pub segments: Vec<Segment>,
 }
 
 /// The part of a table on one page: its header, 栏次 line and body.

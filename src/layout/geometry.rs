@@ -298,26 +298,22 @@ fn grids(rules: &[Ruling]) -> Vec<Grid> {
 /// header, a left-aligned label and a right-aligned figure of one column thus share a
 /// position, as rulings would give them, and a merged header word lands in one of its
 /// columns.
-pub fn align(block: &mut super::block::Block) {
-    let all = || block.segments.iter().flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body));
-    let empty = block.segments.iter().all(|s| s.body.is_empty() && s.numbers.is_none());
+pub fn align(segments: &mut [super::block::Segment]) {
+    let all = || segments.iter().flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body));
+    let empty = segments.iter().all(|s| s.body.is_empty() && s.numbers.is_none());
     if empty || all().any(|l| l.spans.len() != l.cells.len()) {
         return; // ruled (cells already positioned), OCR text, or nothing to align
     }
-    let numbers = block.segments.iter().filter_map(|s| s.numbers.as_ref()).max_by_key(|l| l.spans.len());
-    let leaf = block.segments.iter().flat_map(|s| &s.header).max_by_key(|l| l.spans.len());
+    let numbers = segments.iter().filter_map(|s| s.numbers.as_ref()).max_by_key(|l| l.spans.len());
+    let leaf = segments.iter().flat_map(|s| &s.header).max_by_key(|l| l.spans.len());
     let Some(anchor) = numbers.filter(|l| l.spans.len() >= 3).or(leaf) else { return };
     let mut centres: Vec<f32> = anchor.spans.iter().map(|s| centre(*s)).collect();
     centres.sort_by(f32::total_cmp);
     centres.dedup_by(|a, b| (*a - *b).abs() < SNAP);
-    let body: Vec<(f32, f32)> = block
-        .segments
-        .iter()
-        .flat_map(|s| s.numbers.iter().chain(&s.body))
-        .flat_map(|l| l.spans.iter().copied())
-        .collect();
+    let body: Vec<(f32, f32)> =
+        segments.iter().flat_map(|s| s.numbers.iter().chain(&s.body)).flat_map(|l| l.spans.iter().copied()).collect();
     let edges: Vec<f32> = centres.windows(2).map(|w| valley(&body, w[0], w[1])).collect();
-    for segment in &mut block.segments {
+    for segment in segments.iter_mut() {
         for line in segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut()) {
             let mut cells = vec![String::new(); centres.len()];
             let mut boxes = vec![None; centres.len()];
@@ -448,7 +444,7 @@ mod tests {
             notes: vec![],
             unit: None,
         };
-        align(&mut block);
+        align(&mut block.segments);
         let cells = |l: &Line| l.cells.clone();
         let seg = &block.segments[0];
         assert_eq!(cells(&seg.header[0]), ["", "本年收入", ""]);

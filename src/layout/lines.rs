@@ -89,6 +89,16 @@ pub fn is_heading(line: &Line) -> bool {
     numbered && crate::label::label_key(&text) != text.replace(char::is_whitespace, "")
 }
 
+/// A part heading of the document (`第二部分 2026年部门预算表`, `第四部分 名词解释`) at the
+/// start of a line.
+pub fn is_part_heading(line: &Line) -> bool {
+    let Some((_, first)) = line.filled().next() else { return false };
+    let key = crate::label::label_key(first);
+    let Some(rest) = key.strip_prefix('第') else { return false };
+    let numeral = rest.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+    numeral > 0 && rest.chars().skip(numeral).collect::<String>().starts_with("部分")
+}
+
 /// The 合计 row of a table printed empty: the one word 合计 (or 总计), nothing else.
 pub fn is_total_row(line: &Line) -> bool {
     let filled: Vec<_> = line.filled().collect();

@@ -20,9 +20,10 @@ use crate::model::Kind;
 use crate::page::Line;
 
 pub use banner::Banner;
-pub use block::{Block, Layout, Narrative, Segment};
+pub use block::{Block, Layout, Narrative, OtherBlock, Segment};
 use lines::{
-    has_figure, header_words_follow, is_bare_page_number, is_heading, is_note, is_page_number, is_prose, is_total_row,
+    has_figure, header_words_follow, is_bare_page_number, is_heading, is_note, is_page_number, is_part_heading,
+    is_prose, is_total_row,
 };
 pub use lines::{is_numbers_line, is_seq_row, unit_of};
 pub use metadata::metadata;
@@ -55,9 +56,9 @@ pub fn segment(extracted: &Extracted) -> Layout {
     let pages = pages.max(lines.iter().map(|l| l.page).max().unwrap_or(1));
     let units = lines.iter().filter_map(|l| unit_of(l).map(|u| (l.number, u))).collect();
     let running = running::find(&lines);
-    let (blocks, kind) = blocks(&lines, banner.as_ref(), &running);
+    let (blocks, others, kind) = blocks(&lines, banner.as_ref(), &running);
     let narrative = narrative(&lines, &blocks);
-    Layout { lines, pages, banner, kind, units, blocks, narrative }
+    Layout { lines, pages, banner, kind, units, blocks, others, narrative }
 }
 
 /// Without form feeds, a page starts at each page banner (or at the table title just
@@ -108,13 +109,15 @@ fn title_of(line: &Line) -> Option<Recognised> {
     }
 }
 
-/// Walks the lines and cuts out the standard tables.
+/// Walks the lines and cuts out the standard tables, and the other tables.
 fn blocks(
     lines: &[Line],
     banner: Option<&Banner>,
     running: &std::collections::BTreeSet<String>,
-) -> (Vec<Block>, Option<Kind>) {
+) -> (Vec<Block>, Vec<OtherBlock>, Option<Kind>) {
     let mut blocks: Vec<Block> = Vec::new();
+    let mut others: Vec<OtherBlock> = Vec::new();
+    let mut other: Option<(Line, Vec<Line>)> = None;
     let mut kind = None;
     let mut current: Option<Block> = None;
     let close = |block: Option<Block>, blocks: &mut Vec<Block>, kind: Option<Kind>| {
@@ -130,15 +133,39 @@ fn blocks(
             while b.segments.len() > 1 && b.segments.last().is_some_and(|s| s.body.is_empty() && s.numbers.is_none()) {
                 b.segments.pop();
             }
-            geometry::align(&mut b);
+            geometry::align(&mut b.segments);
             choose_template(b, kind.unwrap_or(Kind::Budget))
         }));
     };
     for (i, line) in lines.iter().enumerate() {
         let title = title_of(line);
+        if title.is_some() {
+            others.extend(other.take().and_then(|(title, lines)| other_block(title, lines)));
+        }
         if let Some(Recognised::Other) = title {
             // Another table begins: the standard one before it has ended.
             close(current.take(), &mut blocks, kind);
+            other = Some((line.clone(), Vec::new()));
+            continue;
+        }
+        if let Some((_, body)) = other.as_mut() {
+            let furniture = line.is_blank()
+                || is_page_number(line)
+                || is_bare_page_number(lines, i)
+                || banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line))
+                || running.contains(&crate::label::label_key(&line.text()))
+                || crate::knowledge::templates::is_table_number(&line.text())
+                || unit_of(line).is_some();
+            // A table of words prints sentences in rows of their own (a project's goals, over
+            // its indicators); after its rows, three lines of running text in a row are the
+            // narrative again.
+            let rows = body.iter().any(|l| l.filled().nth(1).is_some());
+            let prose_run = rows && is_prose(line) && body.iter().rev().take(2).filter(|l| is_prose(l)).count() == 2;
+            if prose_run || is_heading(line) || is_part_heading(line) {
+                others.extend(other.take().and_then(|(title, lines)| other_block(title, lines)));
+            } else if !furniture {
+                body.push(line.clone());
+            }
             continue;
         }
         if let Some(Recognised::Standard(m)) = title {
@@ -242,6 +269,7 @@ fn blocks(
         }
     }
     close(current, &mut blocks, kind);
+    others.extend(other.and_then(|(title, lines)| other_block(title, lines)));
     // A role seen twice where the first has no body: the first was a contents entry whose
     // following text was taken for a header, not the table.
     let bodies: Vec<bool> =
@@ -253,7 +281,44 @@ fn blocks(
         i += 1;
         keep
     });
-    (blocks, kind)
+    (blocks, others, kind)
+}
+
+/// An other table from its title and lines, per page: header lines up to the first line
+/// with a figure (the first line alone in a table of words), body lines after. `None` for a
+/// title with nothing under it (a contents entry, a heading).
+fn other_block(title: Line, mut lines: Vec<Line>) -> Option<OtherBlock> {
+    // The running text the table ran into is not its.
+    while lines.last().is_some_and(is_prose) {
+        lines.pop();
+    }
+    let header_lines = lines.iter().position(has_figure).unwrap_or(1);
+    let body = &lines[header_lines.min(lines.len())..];
+    // Under the header, no row of two cells or more and at most two lines: a contents entry,
+    // a heading or a cover page. (More lines of one cell each are a table whose grid was not
+    // read, an OCR page that lost its columns: kept, its words are all there is.)
+    if body.len() <= 2 && !body.iter().any(|l| l.filled().nth(1).is_some()) {
+        return None;
+    }
+    // Rows that name tables: the contents of a part (`五、单位预算表`, then `1. …总表`).
+    let naming = body.iter().filter(|l| l.filled().any(|(_, c)| template::recognise(c).is_some())).count();
+    if naming * 2 > body.len() {
+        return None;
+    }
+    let mut segments: Vec<Segment> = Vec::new();
+    for (i, line) in lines.into_iter().enumerate() {
+        if segments.last().is_none_or(|s| s.page != line.page) {
+            segments.push(Segment { page: line.page, ..Segment::default() });
+        }
+        let segment = segments.last_mut().expect("pushed above");
+        if i < header_lines {
+            segment.header.push(line);
+        } else {
+            segment.body.push(line);
+        }
+    }
+    geometry::align(&mut segments);
+    Some(OtherBlock { title, segments })
 }
 
 /// True when the line names a column or header group of some template of the role `id`.

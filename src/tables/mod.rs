@@ -5,7 +5,10 @@
 //! A cell that is printed but not a number is kept with its raw text, marked unreadable
 //! and reported; it never becomes a zero. Blank cells give no cell at all.
 
+mod other;
 pub mod render;
+
+pub use other::others;
 
 use std::str::FromStr;
 

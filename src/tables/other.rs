@@ -1,0 +1,102 @@
+//! The tables that are not one of the standard roles (项目支出表, 政府采购明细表, 绩效目标表 …),
+//! kept as printed: the header path over each column position, and every filled cell with
+//! its exact figure where its text is a number. Nothing is inferred or checked here.
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use crate::label::nfkc;
+use crate::layout::OtherBlock;
+use crate::model::{OtherCell, OtherRow, OtherTable};
+
+/// A plain printed figure once thousands separators and spaces are gone.
+static FIGURE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^-?[0-9]+(?:\.[0-9]+)?$").expect("figure pattern"));
+
+/// The other tables of a document, in order.
+pub fn others(blocks: &[OtherBlock]) -> Vec<OtherTable> {
+    blocks.iter().enumerate().map(|(i, b)| other(u32::try_from(i).unwrap_or(u32::MAX), b)).collect()
+}
+
+fn other(table_index: u32, block: &OtherBlock) -> OtherTable {
+    let width =
+        block.segments.iter().flat_map(|s| s.header.iter().chain(&s.body)).map(|l| l.cells.len()).max().unwrap_or(0);
+    // The header path over each position: the header words of the first page, top down.
+    let mut columns = vec![String::new(); width];
+    for line in block.segments.first().map(|s| s.header.as_slice()).unwrap_or_default() {
+        for (position, text) in line.filled() {
+            let word = text.split_whitespace().collect::<String>();
+            let path = &mut columns[position];
+            if !path.split('/').any(|part| part == word) {
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(&word);
+            }
+        }
+    }
+    // A header printed again over a continued page is not a row.
+    let headers: Vec<String> =
+        block.segments.first().map(|s| s.header.iter().map(crate::page::Line::text).collect()).unwrap_or_default();
+    let headers = &headers;
+    let rows = block
+        .segments
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            let repeated = move |l: &&crate::page::Line| i > 0 && headers.contains(&l.text());
+            let header = if i == 0 { &[][..] } else { &s.header[..] };
+            header.iter().filter(move |l| !repeated(l)).chain(&s.body).collect::<Vec<_>>()
+        })
+        .map(|line| OtherRow {
+            page: line.page,
+            line: line.number,
+            cells: line
+                .filled()
+                .map(|(position, text)| OtherCell {
+                    column: u32::try_from(position).unwrap_or(u32::MAX),
+                    text: text.to_string(),
+                    value: figure(text),
+                })
+                .collect(),
+        })
+        .collect();
+    OtherTable { table_index, title: block.title.text(), page: block.title.page, columns, rows }
+}
+
+/// The exact figure a cell prints, if it is one (`1,234.50`, `-3`); `None` for words,
+/// percentages and dates.
+fn figure(text: &str) -> Option<Decimal> {
+    let plain: String = nfkc(text).chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
+    FIGURE.is_match(&plain).then(|| Decimal::from_str(&plain).ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_exact_and_words_stay_words() {
+        assert_eq!(figure("1,234.50"), Some(Decimal::from_str("1234.50").unwrap()));
+        assert_eq!(figure("－３"), Some(Decimal::from_str("-3").unwrap()));
+        for words in ["≥95%", "2026年", "办公设备", "12.5%", "1e5", ""] {
+            assert_eq!(figure(words), None, "{words}");
+        }
+    }
+
+    #[test]
+    fn a_project_table_keeps_its_header_and_every_row() {
+        let text = "项目支出预算表\n单位：万元\n项目名称\t合计\t财政拨款\n办公楼维修\t1,200.00\t1,200.00\n信息化建设\t35.5\t30.5\n";
+        let layout = crate::testing::layout(text);
+        let tables = others(&layout.others);
+        assert_eq!(tables.len(), 1, "{:?}", layout.others);
+        let t = &tables[0];
+        assert_eq!(t.title, "项目支出预算表");
+        assert_eq!(t.columns, ["项目名称", "合计", "财政拨款"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells[1].value, Some(Decimal::from_str("1200.00").unwrap()));
+        assert_eq!(t.rows[1].cells[0].text, "信息化建设");
+    }
+}
