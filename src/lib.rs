@@ -57,13 +57,22 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // A lost figure inferred where the identities pin it down, an OCR misread repaired.
     let recovered = recover::recover(rebuilt.tables, &metadata, &source);
     // Every identity checked, across tables, against the narrative and the page metadata.
-    let validated = validate::check(&recovered.tables, &recovered.instances, &layout, &metadata);
+    let mut validated = validate::check(&recovered.tables, &recovered.instances, &layout, &metadata);
     // Without a standard table: a narrative part, tables not recognised, or no disclosure.
     let content = emit::content(&layout);
-    // The tables that are not standard ones, kept as printed.
+    // The tables that are not standard ones, kept as printed; the performance targets among them.
     let others = tables::others(&layout.others);
-    let stages =
-        emit::Stages { noticed: extracted.findings, repaired, rebuilt: rebuilt.findings, recovered, validated, others };
+    let targets = tables::targets(&others);
+    validated.findings.extend(validate::targets::check(&targets, &metadata));
+    let stages = emit::Stages {
+        noticed: extracted.findings,
+        repaired,
+        rebuilt: rebuilt.findings,
+        recovered,
+        validated,
+        others,
+        targets,
+    };
     emit::document(doc, source, metadata, content, stages)
 }
 

@@ -44,6 +44,79 @@ pub struct Document {
     /// 绩效目标表 …), kept as printed, in document order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_tables: Vec<OtherTable>,
+    /// The performance targets (绩效目标表) read from the other tables, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Target>,
+}
+
+/// One performance target table (绩效目标表): a project's or the department's targets.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Target {
+    /// Its order among the document's target tables, from 0.
+    pub target_index: u32,
+    /// The other table it was read from (`other_tables[…].table_index`).
+    pub table_index: u32,
+    pub title: String,
+    pub scope: TargetScope,
+    /// The project's name (项目名称) where printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// The responsible unit (主管部门, 实施单位) where printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
+    /// The goals text (绩效目标, 年度目标), lines joined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goals: Option<String>,
+    pub page: u32,
+    pub indicators: Vec<Indicator>,
+}
+
+/// Whose targets a table states.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetScope {
+    /// 项目支出绩效目标: one project's.
+    Project,
+    /// 部门整体支出绩效目标: the department's as a whole.
+    Department,
+}
+
+/// One indicator row of a target table: 一级 / 二级 / 三级指标 and the target value.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Indicator {
+    pub level1: String,
+    /// `level1` was not printed on this row (a merged cell): it is the framework's parent of
+    /// `level2`, or the nearest printed above.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub level1_inferred: bool,
+    pub level2: String,
+    pub level3: String,
+    pub description: String,
+    /// The target value as printed (`≥150件`, `100%`, `2023年底前`).
+    pub value: String,
+    /// The value as a comparison, where it is one (`≥150件` → `>=`, `150`, `件`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parsed: Option<TargetValue>,
+    pub basis: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
+    pub page: u32,
+    pub line: u32,
+}
+
+/// A target value read as a comparison.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct TargetValue {
+    /// `>=`, `<=`, `>`, `<` or `=` (printed or implied).
+    pub comparator: String,
+    #[schemars(with = "String")]
+    pub number: Decimal,
+    /// What follows the number (`件`, `%`, `万元`), empty when nothing does.
+    pub unit: String,
 }
 
 /// A table that is not one of the standard roles, as printed: its title, the header path
@@ -489,6 +562,15 @@ pub enum FindingKind {
     DepartmentMismatch,
     /// Lines hold template placeholders (`XX局`): a template, not a department's disclosure.
     Placeholder,
+    /// A performance target table printed twice under the same title.
+    TargetRepeated,
+    /// A performance target table states targets or plans of another year than the document's.
+    TargetOtherYear,
+    /// An indicator of a performance target table has no target value.
+    TargetWithoutValue,
+    /// A performance target table whose indicators could not be read (no indicator header
+    /// found, or an OCR page that lost its columns): its text is in `other_tables`.
+    TargetUnread,
     /// A figure the narrative states differs from the table's.
     NarrativeMismatch,
     /// A narrative comparison contradicts itself or the table.
@@ -639,6 +721,38 @@ pub struct FindingRow {
     pub doc: String,
     #[serde(flatten)]
     pub finding: Finding,
+}
+
+/// One line of `targets.ndjson`: one indicator of one performance target table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct TargetRow {
+    pub doc: String,
+    pub target_index: u32,
+    /// The target table's title.
+    pub target: String,
+    pub scope: TargetScope,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub description: String,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "decimal_or_null")]
+    pub number: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_unit: Option<String>,
+    pub basis: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
+    pub page: u32,
 }
 
 /// One line of `other_tables.ndjson`: one filled cell of a table that is not one of the

@@ -63,6 +63,7 @@ fn a_good_input_alone_exits_zero() {
             "other_tables.ndjson",
             "qinglong-2023-budget.json",
             "report.json",
+            "targets.ndjson",
             "timing.ndjson"
         ]
     );

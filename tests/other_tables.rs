@@ -27,3 +27,36 @@ fn the_seed_keeps_its_fourteen_target_tables_and_its_asset_table() {
         tables.iter().flat_map(|t| t["rows"].as_array().unwrap()).map(|r| r["cells"].as_array().unwrap().len()).sum();
     assert_eq!(seed_cells, printed, "one line per filled cell");
 }
+
+#[test]
+fn the_seed_gives_its_fourteen_target_tables_as_records_and_their_defects() {
+    let doc = SAMPLES.json("qinglong-2023-budget.json");
+    let targets = doc["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 14);
+    let indicators: usize = targets.iter().map(|t| t["indicators"].as_array().unwrap().len()).sum();
+    assert!(indicators >= 120, "{indicators} indicators");
+    // Table 1's first indicator, as printed: 产出指标 (a merged cell) / 数量指标 / 设备采购, ≥ 5 台.
+    let first = &targets[0]["indicators"][0];
+    assert_eq!(first["level1"], "产出指标");
+    assert_eq!(first["level1_inferred"], true);
+    assert_eq!((first["level2"].as_str(), first["level3"].as_str()), (Some("数量指标"), Some("设备采购")));
+    assert_eq!(first["parsed"]["comparator"], ">=");
+    assert_eq!(first["parsed"]["number"], "5");
+    assert_eq!(first["parsed"]["unit"], "台");
+    let findings = doc["findings"].as_array().unwrap();
+    let about = |kind: &str, title: &str| {
+        findings.iter().any(|f| {
+            f["table"] == "performance_targets"
+                && f["kind"] == kind
+                && f["message"].as_str().unwrap_or_default().contains(title)
+        })
+    };
+    // Tables 1 and 2 share a title; table 1 states the 2022 plan in a 2023 budget.
+    assert!(about("target_repeated", "«2、公共资源交易中心工作经费绩效目标表»"), "{findings:#?}");
+    assert!(about("target_other_year", "«1、公共资源交易中心工作经费绩效目标表»"), "{findings:#?}");
+    assert!(!about("target_other_year", "«2、公共资源交易中心工作经费绩效目标表»"), "{findings:#?}");
+    // Table 7's grid was lost by OCR: said, not silently empty.
+    assert!(about("target_unread", "«7、行政审批业务费绩效目标表»"), "{findings:#?}");
+    let lines = std::fs::read_to_string(SAMPLES.out.path().join("targets.ndjson")).expect("targets.ndjson");
+    assert_eq!(lines.lines().filter(|l| l.contains(r#""doc":"qinglong-2023-budget""#)).count(), indicators);
+}

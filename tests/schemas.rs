@@ -42,6 +42,7 @@ fn every_emitted_file_validates_against_its_schema() {
         ("findings.ndjson", "finding-row.schema.json"),
         ("documents.ndjson", "document-row.schema.json"),
         ("other_tables.ndjson", "other-cell-row.schema.json"),
+        ("targets.ndjson", "target-row.schema.json"),
         ("timing.ndjson", "timing.schema.json"),
     ] {
         let schema = validator(schema);

@@ -110,9 +110,11 @@ fn qinglong_2023_budget_document() {
     }
     let soe = doc["tables"].as_array().unwrap().iter().find(|t| t["id"] == "soe_expense").unwrap();
     assert_eq!(soe["empty"], true, "空表列示 makes a present, empty table");
-    // No finding above info except the one inferred value; no identity fails.
+    // No finding above info on the tables except the one inferred value (its performance
+    // targets have theirs, see tests/other_tables.rs); no identity fails.
     let findings = doc["findings"].as_array().unwrap();
-    let notable: Vec<&Value> = findings.iter().filter(|f| f["severity"] != "info").collect();
+    let notable: Vec<&Value> =
+        findings.iter().filter(|f| f["severity"] != "info" && f["table"] != "performance_targets").collect();
     assert_eq!(notable.len(), 1, "{notable:#?}");
     assert_eq!(notable[0]["kind"], "value_inferred");
     assert_eq!(doc["checks"]["violated"], 0);

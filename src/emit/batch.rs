@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::label::label_key;
 use crate::model::{
     CONTRACT, Counts, Document, DocumentRow, Fact, Failure, FindingRow, OtherCellRow, Report, ReportEntry, Severity,
-    Skipped, Status,
+    Skipped, Status, TargetRow,
 };
 
 /// Where the lines of each document wait until the batch is written.
@@ -27,7 +27,7 @@ const PARTS: &str = ".gongkai-parts";
 
 /// The warehouse tables, one NDJSON file each: `facts` (the contract's), `findings` (one
 /// line per finding) and `documents` (one line per document).
-const TABLES: [&str; 4] = ["facts", "findings", "documents", "other_tables"];
+const TABLES: [&str; 5] = ["facts", "findings", "documents", "other_tables", "targets"];
 
 /// One line of `timing.ndjson`: a document's wall time, which differs from run to run, so
 /// it is kept apart from the data files. Sorted by document name.
@@ -51,6 +51,8 @@ pub struct Rows {
     pub document: DocumentRow,
     /// Its lines of `other_tables.ndjson`, in order.
     pub other_cells: Vec<OtherCellRow>,
+    /// Its lines of `targets.ndjson`, in order.
+    pub targets: Vec<TargetRow>,
 }
 
 /// A document's lines of the warehouse tables, as a batch writes them (the Python package
@@ -75,7 +77,36 @@ pub fn rows(doc: &Document) -> Rows {
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
-    Rows { facts, findings, document, other_cells: other_cells(doc) }
+    Rows { facts, findings, document, other_cells: other_cells(doc), targets: target_rows(doc) }
+}
+
+/// The indicators of a document's performance targets, one row each, in order.
+fn target_rows(doc: &Document) -> Vec<TargetRow> {
+    doc.targets
+        .iter()
+        .flat_map(|t| {
+            t.indicators.iter().map(move |i| TargetRow {
+                doc: doc.doc.clone(),
+                target_index: t.target_index,
+                target: t.title.clone(),
+                scope: t.scope,
+                project: t.project.clone(),
+                level1: i.level1.clone(),
+                level2: i.level2.clone(),
+                level3: i.level3.clone(),
+                description: i.description.clone(),
+                value: i.value.clone(),
+                comparator: i.parsed.as_ref().map(|p| p.comparator.clone()),
+                number: i.parsed.as_ref().map(|p| p.number),
+                value_unit: i.parsed.as_ref().map(|p| p.unit.clone()),
+                basis: i.basis.clone(),
+                direction: i.direction.clone(),
+                unit: i.unit.clone(),
+                score: i.score.clone(),
+                page: i.page,
+            })
+        })
+        .collect()
 }
 
 /// The filled cells of a document's other tables, one row each, in order.
@@ -128,7 +159,7 @@ impl Writer {
             let json = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
             write_atomic(&self.out.join(format!("{}.json", doc.doc)), &json)?;
         }
-        let Rows { facts, findings, document: row, other_cells } = rows(doc);
+        let Rows { facts, findings, document: row, other_cells, targets } = rows(doc);
         if self.html {
             write_atomic(&self.out.join(format!("{}.html", doc.doc)), super::html::document(doc).as_bytes())?;
         }
@@ -146,6 +177,7 @@ impl Writer {
         self.part(&doc.doc, "findings", &findings)?;
         self.part(&doc.doc, "documents", &[row])?;
         self.part(&doc.doc, "other_tables", &other_cells)?;
+        self.part(&doc.doc, "targets", &targets)?;
         let failure = (doc.status == Status::Failed).then(|| Failure {
             doc: doc.doc.clone(),
             path: doc.source.path.clone(),
@@ -175,7 +207,7 @@ impl Writer {
     }
 
     /// Writes `facts.ndjson`, `findings.ndjson`, `documents.ndjson`, `other_tables.ndjson`,
-    /// `report.json` and
+    /// `targets.ndjson`, `report.json` and
     /// `timing.ndjson`, and removes the parts.
     pub fn finish(self, mut skipped: Vec<Skipped>) -> io::Result<Report> {
         let mut entries = self.entries.into_inner().expect("report entries");

@@ -20,7 +20,7 @@ pub use facts::facts;
 
 use crate::model::{
     CONTRACT, Document, Finding, FindingKind, Kind, Location, Metadata, OtherTable, Part, Repair, Severity, Source,
-    Status, TextSource,
+    Status, Target, TextSource,
 };
 use crate::recover::Recovered;
 use crate::repair::Repaired;
@@ -38,6 +38,8 @@ pub struct Stages {
     pub validated: Validated,
     /// The tables that are not one of the standard roles.
     pub others: Vec<OtherTable>,
+    /// The performance targets read from them.
+    pub targets: Vec<Target>,
 }
 
 /// The document of an input that could not be read.
@@ -77,13 +79,14 @@ pub fn failed_with(path: &Path, doc: &str, sha256: &str, finding: Finding) -> Do
         findings: vec![finding],
         checks: Default::default(),
         other_tables: Vec::new(),
+        targets: Vec::new(),
     }
 }
 
 /// Assembles a converted document and decides its status. `content` tells what an input
 /// without a standard table is: only one that is not a disclosure at all fails.
 pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Content, stages: Stages) -> Document {
-    let Stages { noticed, repaired, rebuilt, recovered, validated, others } = stages;
+    let Stages { noticed, repaired, rebuilt, recovered, validated, others, targets } = stages;
     let tables = recovered.tables;
     let mut repairs = repaired.repairs;
     repairs.extend(recovered.inferred.iter().map(|i| Repair {
@@ -169,6 +172,7 @@ pub fn document(doc: &str, source: Source, mut metadata: Metadata, content: Cont
         checks,
         // Not a disclosure: its tables are not a disclosure's either.
         other_tables: if failed { Vec::new() } else { others },
+        targets: if failed { Vec::new() } else { targets },
     }
 }
 
@@ -222,6 +226,7 @@ mod tests {
                 recovered: Recovered { tables, ..Recovered::default() },
                 validated: Validated::default(),
                 others: vec![],
+                targets: vec![],
             },
         )
     }

@@ -1,6 +1,6 @@
 //! The warehouse tables as Parquet (`--format parquet`): `facts.parquet`, `findings.parquet`,
-//! `documents.parquet` and `other_tables.parquet`, written from the finished NDJSON files,
-//! one row group per 64 Ki rows, so memory stays flat.
+//! `documents.parquet`, `other_tables.parquet` and `targets.parquet`, written from the
+//! finished NDJSON files, one row group per 64 Ki rows, so memory stays flat.
 //!
 //! Figures (`value`, `expected`, `actual`, …) are UTF-8 strings, not Parquet DECIMAL: a
 //! DECIMAL column has one scale, while printed figures carry the scale they were printed
@@ -30,7 +30,7 @@ enum Kind {
 use Kind::{Bool, Float, Int, Text};
 
 /// The columns of each table, in order; every column is optional.
-const TABLES: [(&str, &[(&str, Kind)]); 4] = [
+const TABLES: [(&str, &[(&str, Kind)]); 5] = [
     (
         "facts",
         &[
@@ -112,6 +112,29 @@ const TABLES: [(&str, &[(&str, Kind)]); 4] = [
             ("value", Text),
             ("page", Int),
             ("line", Int),
+        ],
+    ),
+    (
+        "targets",
+        &[
+            ("doc", Text),
+            ("target_index", Int),
+            ("target", Text),
+            ("scope", Text),
+            ("project", Text),
+            ("level1", Text),
+            ("level2", Text),
+            ("level3", Text),
+            ("description", Text),
+            ("value", Text),
+            ("comparator", Text),
+            ("number", Text),
+            ("value_unit", Text),
+            ("basis", Text),
+            ("direction", Text),
+            ("unit", Text),
+            ("score", Text),
+            ("page", Int),
         ],
     ),
 ];

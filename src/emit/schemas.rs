@@ -5,7 +5,7 @@ use std::path::Path;
 use schemars::schema_for;
 
 use super::batch::Timing;
-use crate::model::{Document, DocumentRow, Fact, FindingRow, OtherCellRow, Report};
+use crate::model::{Document, DocumentRow, Fact, FindingRow, OtherCellRow, Report, TargetRow};
 
 /// The schema files: (file name, pretty JSON).
 pub fn all() -> Vec<(&'static str, String)> {
@@ -18,6 +18,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("finding-row.schema.json", pretty(schema_for!(FindingRow))),
         ("document-row.schema.json", pretty(schema_for!(DocumentRow))),
         ("other-cell-row.schema.json", pretty(schema_for!(OtherCellRow))),
+        ("target-row.schema.json", pretty(schema_for!(TargetRow))),
     ]
 }
 

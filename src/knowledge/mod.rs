@@ -5,5 +5,6 @@
 
 pub mod confusions;
 pub mod identities;
+pub mod targets;
 pub mod templates;
 pub mod vocabulary;

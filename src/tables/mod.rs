@@ -7,8 +7,10 @@
 
 mod other;
 pub mod render;
+mod targets;
 
 pub use other::others;
+pub use targets::targets;
 
 use std::str::FromStr;
 

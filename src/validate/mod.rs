@@ -11,6 +11,7 @@
 
 pub mod consistency;
 pub mod narrative;
+pub mod targets;
 
 use crate::knowledge::identities::figures::path;
 use crate::knowledge::identities::{Figures, Instance, Measure, Relation, measure};

@@ -1,0 +1,57 @@
+//! How performance target tables (绩效目标表) are read: their title words, the header words
+//! of each indicator column, the labels of the rows before the indicators, and the
+//! framework's 二级 → 一级指标 hierarchy (`data/targets/vocabulary.toml`).
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+/// The vocabulary, as the data file gives it.
+#[derive(Debug, Deserialize)]
+pub struct Vocabulary {
+    /// Words of a target table's title.
+    pub titles: Vec<String>,
+    /// Words of a title that make the table the department's (scope `department`).
+    pub department_words: Vec<String>,
+    pub columns: Columns,
+    pub fields: Fields,
+    /// 二级指标 → its 一级指标.
+    pub level1_of: BTreeMap<String, String>,
+}
+
+/// Header words of each indicator column.
+#[derive(Debug, Deserialize)]
+pub struct Columns {
+    pub level1: Vec<String>,
+    pub level2: Vec<String>,
+    pub level3: Vec<String>,
+    pub description: Vec<String>,
+    pub value: Vec<String>,
+    pub basis: Vec<String>,
+    pub direction: Vec<String>,
+    pub unit: Vec<String>,
+    pub score: Vec<String>,
+}
+
+/// Labels of the rows before the indicators.
+#[derive(Debug, Deserialize)]
+pub struct Fields {
+    pub project: Vec<String>,
+    pub responsible: Vec<String>,
+    pub goals: Vec<String>,
+}
+
+pub static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../data/targets/vocabulary.toml"))
+        .expect("data/targets/vocabulary.toml parses (tested)")
+});
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_vocabulary_parses() {
+        assert!(!super::VOCABULARY.columns.value.is_empty());
+        assert_eq!(super::VOCABULARY.level1_of["数量指标"], "产出指标");
+    }
+}
