@@ -6,7 +6,9 @@ one sub-folder per city) next to `pdftotext -layout` on the same files, in one r
   median of RUNS alternating rounds; lower is better);
 - the speed-up of gongkai at --jobs 2 over --jobs 1;
 - the peak resident memory of any one process of gongkai's tree (parent, worker, OCR engine);
-- cost against length: seconds per page of the longest document against a ~20-page one.
+- cost against length: seconds per page of the longest document against a ~20-page one;
+- where the time goes: each pipeline stage's total over the batch, from the `stage` tracing
+  spans of one worker process converting every file (`RUST_LOG=gongkai=info`).
 
     scripts/bench_corpus.py [FOLDER] [RUNS]   # needs target/release/gongkai and pdftotext
 
@@ -61,6 +63,21 @@ def peak_process_rss_mib(files, out):
     return peak / 1024
 
 
+def stage_times(files):
+    """Seconds per pipeline stage over `files`, from one worker's `stage` span close events."""
+    import json, re
+    requests = "".join(json.dumps({"path": f, "name": f"d{i}"}) + "\n" for i, f in enumerate(files))
+    env = dict(os.environ, RUST_LOG="gongkai=info", NO_COLOR="1")
+    run = subprocess.run([GONGKAI, "worker", "--no-ocr"], input=requests, capture_output=True, text=True, env=env)
+    units = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+    totals = {}
+    for line in re.sub(r"\x1b\[[0-9;]*m", "", run.stderr).splitlines():
+        found = re.search(r'stage="(\w+)".*close time\.busy=([0-9.]+)(ns|µs|us|ms|s)\b', line)
+        if found:
+            totals[found[1]] = totals.get(found[1], 0.0) + float(found[2]) * units[found[3]]
+    return totals
+
+
 def main():
     if not os.path.exists(GONGKAI) or not shutil.which("pdftotext"):
         sys.exit("build with scripts/setup.sh first (it builds gongkai and installs pdftotext)")
@@ -95,6 +112,11 @@ def main():
             per[f] = statistics.median(gongkai([f], 1, out) for _ in range(RUNS)) / npages[f]
         print(f"cost per page: {npages[longest]} pages {per[longest] * 1000:.1f} ms, "
               f"{npages[near20]} pages {per[near20] * 1000:.1f} ms: {per[longest] / per[near20]:.2f}x")
+        times = stage_times(every)
+        total = sum(times.values()) or 1.0
+        order = ["source", "extract", "layout", "repair", "tables", "recover", "validate", "emit"]
+        print("time per stage, one worker over the batch: " + ", ".join(
+            f"{s} {times.get(s, 0.0):.2f}s ({100 * times.get(s, 0.0) / total:.0f}%)" for s in order))
 
 
 if __name__ == "__main__":

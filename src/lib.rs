@@ -33,20 +33,20 @@ pub fn convert(path: &Path, doc: &str) -> Document {
 /// [`convert`] with extraction options (OCR of pages without a usable text layer).
 pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Document {
     // Read the bytes; the only step that can fail a document.
-    let input = match source::read(path) {
+    let input = match stage("source", || source::read(path)) {
         Ok(input) => input,
         Err((error, partial)) => return emit::failed(path, doc, &partial.sha256, &error),
     };
     // Text as printed: OCR lines of cells, or a PDF's glyphs that pass the quality gate.
-    let extracted = extract::extract(&input, options);
+    let extracted = stage("extract", || extract::extract(&input, options));
     // Lines of cells (from geometry for PDFs), pages, banner, one block per standard table.
-    let layout = layout::segment(&extracted);
+    let layout = stage("layout", || layout::segment(&extracted));
     // Header words mapped onto template columns and cells repaired, every change logged.
-    let repaired = repair::apply(&layout);
+    let repaired = stage("repair", || repair::apply(&layout));
     // Metadata first: the document's unit decides which tables carry a unit of their own.
     let metadata = layout::metadata(&layout);
     // Typed rows keyed by code or label, figures as exact decimals.
-    let rebuilt = tables::rebuild(&repaired.grids, metadata.unit);
+    let rebuilt = stage("tables", || tables::rebuild(&repaired.grids, metadata.unit));
     let source = Source {
         path: path.display().to_string(),
         sha256: input.sha256.clone(),
@@ -55,14 +55,15 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
         ocr_pages: extracted.ocr_pages.clone(),
     };
     // A lost figure inferred where the identities pin it down, an OCR misread repaired.
-    let recovered = recover::recover(rebuilt.tables, &metadata, &source);
+    let recovered = stage("recover", || recover::recover(rebuilt.tables, &metadata, &source));
     // Every identity checked, across tables, against the narrative and the page metadata.
-    let mut validated = validate::check(&recovered.tables, &recovered.instances, &layout, &metadata);
+    let mut validated =
+        stage("validate", || validate::check(&recovered.tables, &recovered.instances, &layout, &metadata));
     // Without a standard table: a narrative part, tables not recognised, or no disclosure.
     let content = emit::content(&layout);
     // The tables that are not standard ones, kept as printed; the performance targets among them.
-    let others = tables::others(&layout.others);
-    let targets = tables::targets(&others);
+    let others = stage("tables", || tables::others(&layout.others));
+    let targets = stage("tables", || tables::targets(&others));
     validated.findings.extend(validate::targets::check(&targets, &metadata));
     let stages = emit::Stages {
         noticed: extracted.findings,
@@ -73,7 +74,14 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
         others,
         targets,
     };
-    emit::document(doc, source, metadata, content, stages)
+    stage("emit", || emit::document(doc, source, metadata, content, stages))
+}
+
+/// Runs one stage in a `stage` span, so its time shows with `RUST_LOG=gongkai=info`
+/// (`scripts/bench_corpus.py` sums them per stage); free when the level is off.
+fn stage<T>(name: &'static str, run: impl FnOnce() -> T) -> T {
+    let _span = tracing::info_span!("stage", stage = name).entered();
+    run()
 }
 
 /// Helpers for unit tests that need a stage's input.

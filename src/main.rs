@@ -96,6 +96,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
+        // A stage's time when its span closes (`RUST_LOG=gongkai=info`; see `stage` in lib.rs).
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .init();
     let cli = Cli::parse();
     match run(cli) {
