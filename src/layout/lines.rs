@@ -68,6 +68,13 @@ pub fn is_note(line: &Line) -> bool {
     })
 }
 
+/// A line that reads as a sentence, whatever cells a gap split it into: sentence
+/// punctuation and words (`1、“本年预算数”的单位范围包括部门本级及所属0 | 个预算单位。`).
+pub fn is_sentence(line: &Line) -> bool {
+    let text = crate::label::nfkc(&line.text());
+    text.contains(['。', ';', '，', '；']) && crate::label::cjk_count(&text) >= 8
+}
+
 /// A line of running text or a section heading: one filled cell of words, long or with
 /// sentence punctuation (a header cell is short and bare), that is not a note.
 pub fn is_prose(line: &Line) -> bool {
@@ -120,4 +127,16 @@ pub fn has_figure(line: &Line) -> bool {
         let c = c.replace(',', "");
         c.contains('.') && c.parse::<rust_decimal::Decimal>().is_ok()
     })
+}
+
+#[cfg(test)]
+mod sentence_tests {
+    #[test]
+    fn numbered_sentences_under_a_note_are_notes_not_rows() {
+        let text = "“三公”经费支出表\n单位：万元\n合计\t因公出国（境）费\t公务接待费\n7.61\t0.00\t0.86\n说明：\n1、“本年预算数”的单位范围包括部门本级及所属0\t个预算单位。\n";
+        let layout = crate::testing::layout(text);
+        let block = &layout.blocks[0];
+        assert_eq!(block.notes.len(), 2, "{:?}", block.notes);
+        assert!(block.segments.iter().all(|s| s.body.iter().all(|l| !l.text().contains("预算单位"))));
+    }
 }

@@ -23,7 +23,7 @@ pub use banner::Banner;
 pub use block::{Block, Layout, Narrative, OtherBlock, Segment};
 use lines::{
     has_figure, header_words_follow, is_bare_page_number, is_heading, is_note, is_page_number, is_part_heading,
-    is_prose, is_total_row,
+    is_prose, is_sentence, is_total_row,
 };
 pub use lines::{is_numbers_line, is_seq_row, unit_of};
 pub use metadata::metadata;
@@ -217,7 +217,8 @@ fn blocks(
             block.unit.get_or_insert(unit);
             continue;
         }
-        if is_note(line) {
+        // A note, or a numbered sentence under a `说明:` (`1、“本年预算数”的单位范围…。`).
+        if is_note(line) || (!block.notes.is_empty() && !has_figure(line) && is_sentence(line)) {
             block.notes.push(line.clone());
             continue;
         }
