@@ -56,12 +56,6 @@ impl Field {
             Field::Unit => &c.unit,
         }
     }
-
-    /// The field a header text names, if any.
-    fn of(text: &str) -> Option<Field> {
-        let key = label_key(text);
-        FIELDS.into_iter().find(|f| f.words().iter().any(|w| key.contains(&label_key(w))))
-    }
 }
 
 /// The target tables among the other tables, in order.
@@ -87,18 +81,48 @@ fn is_target_title(title: &str) -> bool {
 type Map = Vec<(usize, Field)>;
 
 /// The fields a line of header texts names, by position; `None` unless it names the
-/// indicator's name (三级指标 or 二级指标) and its value.
+/// indicator's name (三级指标 or 二级指标) and its value. A cell naming several fields (`二级指标
+/// 三级指标`, merged by OCR) gives the next ones to the positions after it with no header.
 fn header_map(texts: &[(usize, String)]) -> Option<Map> {
     let mut map: Map = Vec::new();
     for (position, text) in texts {
-        if let Some(field) = Field::of(text)
-            && !map.iter().any(|(_, f)| *f == field)
-        {
-            map.push((*position, field));
+        for (k, field) in fields_named(text).into_iter().enumerate() {
+            let at = position + k;
+            let taken = k > 0 && texts.iter().any(|(q, t)| *q == at && !t.trim().is_empty());
+            if !taken && !map.iter().any(|(_, f)| *f == field) {
+                map.push((at, field));
+            }
         }
     }
     let has = |f: Field| map.iter().any(|(_, g)| *g == f);
     ((has(Field::Level3) || has(Field::Level2)) && has(Field::Value)).then_some(map)
+}
+
+/// The fields a header text names, in the order they are printed: the longest header word
+/// at each place, so `指标值确定依据` is the basis and not also the value.
+fn fields_named(text: &str) -> Vec<Field> {
+    let key = label_key(text);
+    let mut found: Vec<(usize, usize, Field)> = Vec::new(); // (start, end, field)
+    for field in FIELDS {
+        for word in field.words() {
+            let word = label_key(word);
+            if let Some(start) = key.find(&word) {
+                found.push((start, start + word.len(), field));
+            }
+        }
+    }
+    found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+    let mut out: Vec<Field> = Vec::new();
+    let mut covered = 0;
+    for (start, end, field) in found {
+        if start >= covered {
+            if !out.contains(&field) {
+                out.push(field);
+            }
+            covered = end;
+        }
+    }
+    out
 }
 
 fn texts(row: &OtherRow) -> Vec<(usize, String)> {
@@ -128,21 +152,44 @@ fn read(table: &OtherTable) -> Option<Target> {
         table.columns.iter().enumerate().filter(|(_, c)| !c.is_empty()).map(|(i, c)| (i, c.clone())).collect();
     let mut map = header_map(&over);
     let mut goals: Vec<String> = Vec::new();
+    // 一级/二级指标 printed on a line of their own, over the indicators they head.
+    let mut labels = (String::new(), String::new());
+    // An indicator whose cells wrapped onto several lines, being put together.
+    let mut partial: Option<Indicator> = None;
     for row in &table.rows {
         let texts = texts(row);
         if let Some(again) = header_map(&texts) {
             map = Some(again); // the header, or the header printed again on a new page
             continue;
         }
-        match &map {
-            None => fields(&texts, &mut target, &mut goals),
-            Some(map) => {
-                if let Some(indicator) = indicator(map, &texts, row) {
-                    target.indicators.push(indicator);
-                }
+        let Some(map) = &map else {
+            fields(&texts, &mut target, &mut goals);
+            continue;
+        };
+        let Some(read) = indicator(map, &texts, row) else { continue };
+        let complete = !read.level3.is_empty() && !read.value.is_empty();
+        let label_only = [&read.level3, &read.description, &read.value, &read.basis].iter().all(|t| t.is_empty());
+        if complete || label_only {
+            target.indicators.extend(partial.take().map(|p| headed(p, &labels)));
+        }
+        if label_only {
+            if !read.level1.is_empty() {
+                labels = (read.level1, String::new());
+            }
+            if !read.level2.is_empty() {
+                labels.1 = read.level2;
+            }
+        } else if complete {
+            target.indicators.push(headed(read, &labels));
+        } else {
+            match partial.as_mut() {
+                Some(p) => join(p, read),
+                None if !read.level3.is_empty() => partial = Some(read),
+                None => {} // a stray value or basis with no indicator to belong to
             }
         }
     }
+    target.indicators.extend(partial.take().map(|p| headed(p, &labels)));
     if !goals.is_empty() {
         target.goals = Some(goals.join("\n"));
     }
@@ -171,6 +218,36 @@ fn fields(texts: &[(usize, String)], target: &mut Target, goals: &mut Vec<String
     }
 }
 
+/// An indicator given the 一级/二级指标 printed over it where its own cells are blank.
+fn headed(mut indicator: Indicator, labels: &(String, String)) -> Indicator {
+    if indicator.level1.is_empty() && !labels.0.is_empty() {
+        indicator.level1.clone_from(&labels.0);
+        indicator.level1_inferred = true;
+    }
+    if indicator.level2.is_empty() {
+        indicator.level2.clone_from(&labels.1);
+    }
+    indicator
+}
+
+/// The next line of an indicator whose cells wrapped: each text goes after its field's.
+fn join(into: &mut Indicator, next: Indicator) {
+    for (field, more) in [
+        (&mut into.level1, next.level1),
+        (&mut into.level2, next.level2),
+        (&mut into.level3, next.level3),
+        (&mut into.description, next.description),
+        (&mut into.basis, next.basis),
+    ] {
+        field.push_str(&more);
+    }
+    if !next.value.is_empty() {
+        into.value.push_str(&next.value);
+        into.parsed = parse_value(&into.value);
+    }
+}
+
+/// The fields of one indicator line (`None` for a line with nothing under the columns).
 fn indicator(map: &Map, texts: &[(usize, String)], row: &OtherRow) -> Option<Indicator> {
     let get = |field: Field| -> String {
         map.iter()
@@ -181,8 +258,8 @@ fn indicator(map: &Map, texts: &[(usize, String)], row: &OtherRow) -> Option<Ind
     };
     let filled = map.iter().filter(|(p, _)| texts.iter().any(|(q, t)| q == p && !t.trim().is_empty())).count();
     let (level3, value) = (get(Field::Level3), get(Field::Value));
-    if filled < 2 || (level3.is_empty() && value.is_empty() && get(Field::Level2).is_empty()) {
-        return None; // a line of a wrapped cell, or a note
+    if filled == 0 {
+        return None;
     }
     let optional = |field: Field| Some(get(field)).filter(|s| !s.is_empty());
     Some(Indicator {
@@ -262,6 +339,52 @@ fn parse_value(value: &str) -> Option<TargetValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_cells_name_their_fields_and_merged_ones_several() {
+        assert_eq!(fields_named("指标值确定依据"), [Field::Basis]);
+        assert_eq!(fields_named("标 二级指标 三级指标"), [Field::Level2, Field::Level3]);
+        assert_eq!(fields_named("绩效指标描述"), [Field::Description]);
+    }
+
+    fn row(line: u32, cells: &[(u32, &str)]) -> OtherRow {
+        let cells = cells
+            .iter()
+            .map(|&(column, text)| crate::model::OtherCell { column, text: text.to_string(), value: None })
+            .collect();
+        OtherRow { page: 1, line, cells }
+    }
+
+    #[test]
+    fn wrapped_indicators_are_put_together_under_the_labels_over_them() {
+        let table = OtherTable {
+            table_index: 0,
+            title: "项目支出绩效目标表".into(),
+            page: 1,
+            columns: vec![String::new(); 5],
+            rows: vec![
+                row(1, &[(1, "一级指标"), (2, "二级指标"), (3, "三级指标"), (4, "指标值")]),
+                row(2, &[(0, "绩效指标"), (1, "产出指标"), (2, "数量指标")]),
+                row(3, &[(3, "城区建筑节能采集")]),
+                row(4, &[(4, "≥158栋楼")]),
+                row(5, &[(3, "样本数量")]),
+                row(6, &[(3, "完工及时率"), (4, "=100%")]),
+            ],
+        };
+        let target = read(&table).unwrap();
+        let got: Vec<(&str, &str, &str, &str)> = target
+            .indicators
+            .iter()
+            .map(|i| (i.level1.as_str(), i.level2.as_str(), i.level3.as_str(), i.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("产出指标", "数量指标", "城区建筑节能采集样本数量", "≥158栋楼"),
+                ("产出指标", "数量指标", "完工及时率", "=100%")
+            ]
+        );
+    }
 
     #[test]
     fn values_are_read_as_comparisons_where_they_are_one() {
