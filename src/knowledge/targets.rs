@@ -20,7 +20,7 @@ pub struct Vocabulary {
     pub level1_of: BTreeMap<String, String>,
 }
 
-/// Header words of each indicator column.
+/// Header words of each indicator column, as label keys.
 #[derive(Debug, Deserialize)]
 pub struct Columns {
     pub level1: Vec<String>,
@@ -42,9 +42,28 @@ pub struct Fields {
     pub goals: Vec<String>,
 }
 
+/// The vocabulary, its header words as label keys (computed once: every row of every target
+/// table is tried as a header).
 pub static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
-    toml::from_str(include_str!("../../data/targets/vocabulary.toml"))
-        .expect("data/targets/vocabulary.toml parses (tested)")
+    let mut v: Vocabulary = toml::from_str(include_str!("../../data/targets/vocabulary.toml"))
+        .expect("data/targets/vocabulary.toml parses (tested)");
+    let c = &mut v.columns;
+    for words in [
+        &mut c.level1,
+        &mut c.level2,
+        &mut c.level3,
+        &mut c.description,
+        &mut c.value,
+        &mut c.basis,
+        &mut c.direction,
+        &mut c.unit,
+        &mut c.score,
+    ] {
+        for w in words.iter_mut() {
+            *w = crate::label::label_key(w);
+        }
+    }
+    v
 });
 
 #[cfg(test)]

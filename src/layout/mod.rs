@@ -152,9 +152,7 @@ fn blocks(
             let furniture = line.is_blank()
                 || is_page_number(line)
                 || is_bare_page_number(lines, i)
-                || banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line))
-                || running.contains(&crate::label::label_key(&line.text()))
-                || crate::knowledge::templates::is_table_number(&line.text())
+                || is_furniture(line, banner, running)
                 || unit_of(line).is_some();
             // A table of words prints sentences in rows of their own (a project's goals, over
             // its indicators); after its rows, three lines of running text in a row are the
@@ -196,9 +194,7 @@ fn blocks(
             continue;
         }
         let last_page = block.segments.last().expect("a block has a segment").page;
-        let furniture = banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line))
-            || running.contains(&crate::label::label_key(&line.text()))
-            || crate::knowledge::templates::is_table_number(&line.text());
+        let furniture = is_furniture(line, banner, running);
         if furniture || line.page != last_page {
             // A new page of the same table begins (its header may be printed again).
             let seg = block.segments.last().expect("a block has a segment");
@@ -283,6 +279,14 @@ fn blocks(
         keep
     });
     (blocks, others, kind)
+}
+
+/// Page furniture over a table's lines: the page banner, a running heading, a bare table
+/// number (`公开表3`).
+fn is_furniture(line: &Line, banner: Option<&Banner>, running: &std::collections::BTreeSet<String>) -> bool {
+    banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line))
+        || running.contains(&crate::label::label_key(&line.text()))
+        || crate::knowledge::templates::is_table_number(&line.text())
 }
 
 /// An other table from its title and lines, per page: header lines up to the first line

@@ -105,8 +105,7 @@ fn fields_named(text: &str) -> Vec<Field> {
     let mut found: Vec<(usize, usize, Field)> = Vec::new(); // (start, end, field)
     for field in FIELDS {
         for word in field.words() {
-            let word = label_key(word);
-            if let Some(start) = key.find(&word) {
+            if let Some(start) = key.find(word.as_str()) {
                 found.push((start, start + word.len(), field));
             }
         }

@@ -8,7 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::label::{label_key, nfkc};
+use crate::knowledge::templates::{title_core, title_key};
+use crate::label::nfkc;
 use crate::model::{Finding, FindingKind, Kind, Metadata, Place, Severity, Target};
 
 /// The table every finding of this module names.
@@ -17,18 +18,16 @@ pub const TABLE: &str = "performance_targets";
 /// A year as printed in a value or a basis (`2022 年`, `2022年度`).
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20[0-9]{2})\s*年").expect("year pattern"));
 
-/// A title without its leading number (`2、`, `(二)`).
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[0-9]{1,3}[、.]|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)").expect("number")
-});
-
 pub fn check(targets: &[Target], metadata: &Metadata) -> Vec<Finding> {
     let mut findings = Vec::new();
     let place = |t: &Target| Place { table: Some(TABLE.to_string()), page: Some(t.page), ..Place::default() };
     // The same title twice.
     let mut by_title: BTreeMap<String, Vec<&Target>> = BTreeMap::new();
     for t in targets {
-        by_title.entry(NUMBER.replace(&label_key(&t.title), "").into_owned()).or_default().push(t);
+        // The title reduced as titles are recognised: no number (`2、`), year or department.
+        let key = title_key(&t.title);
+        let core = title_core(&key).map_or(key, |(core, qualifier)| core + &qualifier);
+        by_title.entry(core).or_default().push(t);
     }
     for (title, same) in by_title.iter().filter(|(_, same)| same.len() > 1) {
         let which: Vec<String> = same.iter().map(|t| format!("«{}» (page {})", t.title, t.page)).collect();
