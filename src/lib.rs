@@ -64,7 +64,7 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // The tables that are not standard ones, kept as printed; the performance targets among them.
     let others = stage("tables", || tables::others(&layout.others));
     let targets = stage("tables", || tables::targets(&others));
-    validated.findings.extend(validate::targets::check(&targets, &metadata));
+    validated.findings.extend(validate::targets::check(&targets, &others, &metadata));
     let stages = emit::Stages {
         noticed: extracted.findings,
         repaired,

@@ -67,8 +67,21 @@ pub struct Target {
     /// The goals text (绩效目标, 年度目标), lines joined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goals: Option<String>,
+    /// The money printed with the target, by source, in printed order (年度资金总额,
+    /// 其中：财政拨款, 其他资金 …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub money: Vec<TargetMoney>,
     pub page: u32,
     pub indicators: Vec<Indicator>,
+}
+
+/// One figure of a target's money.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct TargetMoney {
+    /// The printed label (its leaf header, or the row label), as a label key (`财政拨款`).
+    pub label: String,
+    #[schemars(with = "String")]
+    pub value: Decimal,
 }
 
 /// Whose targets a table states.
@@ -571,6 +584,12 @@ pub enum FindingKind {
     /// A performance target table whose indicators could not be read (no indicator header
     /// found, or an OCR page that lost its columns): its text is in `other_tables`.
     TargetUnread,
+    /// A 成本指标 of a performance target states more money than the target's project has
+    /// (its largest money figure).
+    TargetCostOverMoney,
+    /// A target's money differs from its project's line in a project expense table
+    /// (项目支出表) of the same document.
+    TargetMoneyMismatch,
     /// A figure the narrative states differs from the table's.
     NarrativeMismatch,
     /// A narrative comparison contradicts itself or the table.

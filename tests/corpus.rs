@@ -62,6 +62,35 @@ fn the_real_corpus_holds_its_health_floors() {
         "无锡市商务局 政府采购 合计"
     );
     assert!(!rows.iter().any(|r| r["title"].as_str().is_some_and(|t| t.ends_with("单位预算表"))), "a contents list");
+    // Every target table printed (counted by hand from the pages:
+    // `tests/truth/targets/corpus-target-tables.tsv`) gives its indicators, in every document
+    // that converts.
+    let counts = std::fs::read_to_string(root.join("tests/truth/targets/corpus-target-tables.tsv")).expect("counts");
+    let mut wrong = Vec::new();
+    for line in counts.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let stem = Path::new(f[0]).file_stem().and_then(|s| s.to_str()).expect("stem");
+        let doc: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(run.out.path().join(format!("{stem}.json"))).expect("document JSON"),
+        )
+        .expect("JSON");
+        if doc["status"] == "failed" {
+            continue; // a file of target tables only is not a disclosure (the manifest's `other`)
+        }
+        let read: std::collections::BTreeSet<u64> = doc["targets"]
+            .as_array()
+            .map(|ts| {
+                ts.iter()
+                    .filter(|t| t["indicators"].as_array().is_some_and(|i| !i.is_empty()))
+                    .filter_map(|t| t["table_index"].as_u64())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if read.len().to_string() != f[1] {
+            wrong.push(format!("{stem}: {} target tables read, {} printed", read.len(), f[1]));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 /// Six corpus documents of six layouts with hand-made truths (`tests/truth/corpus-*.tsv`,

@@ -14,5 +14,6 @@ mod planted;
 mod rules;
 mod schemas;
 mod snapshots;
+mod targets;
 mod truth;
 mod warehouse;

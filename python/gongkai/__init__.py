@@ -27,7 +27,7 @@ import warnings
 from collections import namedtuple
 
 from . import _gongkai
-from .columns import TABLES
+from .columns import COLUMNS, TABLES
 
 __all__ = [
     "CONTRACT",
@@ -42,6 +42,7 @@ __all__ = [
     "arrow_tables",
     "arrow",
     "schema",
+    "targets",
     "targets_arrow",
 ]
 
@@ -164,17 +165,17 @@ def _pyarrow():
 
 def schema(table):
     """The ``pyarrow.Schema`` of a warehouse table (``facts``, ``findings``,
-    ``documents``): the columns of the CLI's ``<table>.parquet``."""
+    ``documents``, ``targets``): the columns of the CLI's ``<table>.parquet``."""
     pa = _pyarrow()
     types = {"text": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
-    return pa.schema([pa.field(name, types[kind]) for name, kind in TABLES[table]])
+    return pa.schema([pa.field(name, types[kind]) for name, kind in COLUMNS[table]])
 
 
 def arrow(table, rows):
     """``rows`` (dicts: lines of the warehouse table ``table``) as a ``pyarrow.Table`` with
     :func:`schema` ``(table)``."""
     pa = _pyarrow()
-    columns = TABLES[table]
+    columns = COLUMNS[table]
     from .columns import cell
 
     data = {name: [cell(r.get(name), kind) for r in rows] for name, kind in columns}
@@ -205,11 +206,19 @@ def documents_arrow(paths, jobs=None, ocr=True):
     return arrow("documents", tables(paths, jobs, ocr).documents)
 
 
-def targets_arrow(paths, jobs=None, ocr=True):
-    """Performance targets (绩效目标表, the contract's ``targets.ndjson``): not read yet.
+def targets(paths, jobs=None, ocr=True):
+    """The performance targets (绩效目标表) of ``paths`` (files or folders): a list of dicts,
+    one per indicator, the lines of the CLI's ``targets.ndjson`` for the same inputs, in the
+    same order."""
+    planned = plan(paths)
+    files = [path for path, _ in planned]
+    if not files:
+        return []
+    names = [name for _, name in planned]
+    return json.loads(_gongkai.rows(files, names, _jobs(jobs), bool(ocr)))["targets"]
 
-    The converter does not read target tables yet; when it does, this returns them as a
-    ``pyarrow.Table`` like :func:`to_arrow`. Until then it raises, rather than return an
-    empty table that would read as "no targets".
-    """
-    raise NotImplementedError("gongkai does not read performance-target tables (绩效目标表) yet")
+
+def targets_arrow(paths, jobs=None, ocr=True):
+    """The performance targets of ``paths`` as a ``pyarrow.Table`` (the CLI's
+    ``targets.parquet``): one row per indicator."""
+    return arrow("targets", targets(paths, jobs, ocr))

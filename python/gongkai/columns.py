@@ -76,10 +76,33 @@ DOCUMENTS = [
     ("infos", "int"),
 ]
 
-# Performance targets (绩效目标表, the contract's ``targets.ndjson``) get their list here when
-# the converter reads them; it does not yet, so there is no ``TARGETS``.
+# Performance targets (绩效目标表): one row per indicator, the lines of ``targets.ndjson``.
+TARGETS = [
+    ("doc", "text"),
+    ("target_index", "int"),
+    ("target", "text"),
+    ("scope", "text"),
+    ("project", "text"),
+    ("level1", "text"),
+    ("level2", "text"),
+    ("level3", "text"),
+    ("description", "text"),
+    ("value", "text"),
+    ("comparator", "text"),
+    ("number", "text"),
+    ("value_unit", "text"),
+    ("basis", "text"),
+    ("direction", "text"),
+    ("unit", "text"),
+    ("score", "text"),
+    ("page", "int"),
+]
 
+# The three warehouse tables of :func:`gongkai.tables`.
 TABLES = {"facts": FACTS, "findings": FINDINGS, "documents": DOCUMENTS}
+
+# Every table with Arrow columns: the three, and the targets.
+COLUMNS = {**TABLES, "targets": TARGETS}
 
 
 def cell(value, kind):

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use gongkai::batch;
 use gongkai::emit::{self, Rows};
-use gongkai::model::{DocumentRow, Fact, FindingRow};
+use gongkai::model::{DocumentRow, Fact, FindingRow, TargetRow};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use rayon::prelude::*;
@@ -59,11 +59,13 @@ struct Tables<'a> {
     facts: Vec<&'a Fact>,
     findings: Vec<&'a FindingRow>,
     documents: Vec<&'a DocumentRow>,
+    /// The lines of `targets.ndjson`: one per performance-target indicator.
+    targets: Vec<&'a TargetRow>,
 }
 
 /// Converts `files`, named `names` (from [`plan`]), `jobs` at a time (default: all cores),
-/// and returns the lines of `facts.ndjson`, `findings.ndjson` and `documents.ndjson` a CLI
-/// run over them would write, as one JSON object of three lists.
+/// and returns the lines of `facts.ndjson`, `findings.ndjson`, `documents.ndjson` and
+/// `targets.ndjson` a CLI run over them would write, as one JSON object of four lists.
 #[pyfunction]
 #[pyo3(signature = (files, names, jobs = None, ocr = true))]
 fn rows(py: Python<'_>, files: Vec<PathBuf>, names: Vec<String>, jobs: Option<usize>, ocr: bool) -> PyResult<String> {
@@ -94,6 +96,7 @@ fn rows(py: Python<'_>, files: Vec<PathBuf>, names: Vec<String>, jobs: Option<us
             facts: docs.iter().flat_map(|(_, r)| &r.facts).collect(),
             findings: docs.iter().flat_map(|(_, r)| &r.findings).collect(),
             documents: docs.iter().map(|(_, r)| &r.document).collect(),
+            targets: docs.iter().flat_map(|(_, r)| &r.targets).collect(),
         };
         serde_json::to_string(&tables).map_err(|e| PyRuntimeError::new_err(format!("writing the rows: {e}")))
     })

@@ -14,6 +14,8 @@ pub struct Vocabulary {
     pub titles: Vec<String>,
     /// Words of a title that make the table the department's (scope `department`).
     pub department_words: Vec<String>,
+    /// Words of a money label (row label or column leaf), as label keys.
+    pub money: Vec<String>,
     pub columns: Columns,
     pub fields: Fields,
     /// 二级指标 → its 一级指标.
@@ -26,12 +28,18 @@ pub struct Columns {
     pub level1: Vec<String>,
     pub level2: Vec<String>,
     pub level3: Vec<String>,
+    /// The name column's header where no level3 word is printed.
+    pub level3_alone: Vec<String>,
     pub description: Vec<String>,
     pub value: Vec<String>,
     pub basis: Vec<String>,
     pub direction: Vec<String>,
     pub unit: Vec<String>,
     pub score: Vec<String>,
+    /// 项目名称 as a column: the table lists several projects.
+    pub project: Vec<String>,
+    /// 绩效目标 as a column.
+    pub goals: Vec<String>,
 }
 
 /// Labels of the rows before the indicators.
@@ -52,12 +60,16 @@ pub static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
         &mut c.level1,
         &mut c.level2,
         &mut c.level3,
+        &mut c.level3_alone,
         &mut c.description,
         &mut c.value,
         &mut c.basis,
         &mut c.direction,
         &mut c.unit,
         &mut c.score,
+        &mut c.project,
+        &mut c.goals,
+        &mut v.money,
     ] {
         for w in words.iter_mut() {
             *w = crate::label::label_key(w);

@@ -71,43 +71,38 @@ struct Placed {
 /// Within a ruled body row (between two full-width horizontal rulings), a label wrapped
 /// over several lines and the figures centred beside it are one table row: their lines
 /// are joined column by column, top to bottom. Header bands (no figure) stay line by line.
+/// Where rulings cross only some columns of the band (a project's merged cells beside its
+/// indicator rows), each of those columns' ruled cells is a row of its own, and a cell that
+/// spans them lands on the first.
 fn join_wrapped(grids: &[Grid], rules: &[Ruling], placed: Vec<Placed>) -> Vec<Placed> {
     let mut out: Vec<Placed> = Vec::new();
     let mut band: Vec<Placed> = Vec::new();
     let mut band_key: Option<(usize, usize)> = None;
-    let flush = |band: &mut Vec<Placed>, out: &mut Vec<Placed>| {
-        let has_figure = band.iter().flat_map(|p| &p.cells).any(|c| is_figure(c));
-        if band.len() > 1 && has_figure {
-            let width = band.iter().map(|p| p.cells.len()).max().unwrap_or(0);
-            let mut joined = vec![String::new(); width];
-            let mut boxes = vec![None; width];
-            for line in band.iter() {
-                for (i, c) in line.cells.iter().enumerate() {
-                    joined[i].push_str(c);
-                    boxes[i] = CellBox::union(boxes[i], line.boxes.get(i).copied().flatten());
-                }
+    let full: Vec<Vec<f32>> = grids.iter().map(|g| full_width_rulings(g, rules)).collect();
+    // The grids whose body has begun: a band with a figure, or a target value (`=100%`,
+    // `≤15万元`), is a body row, and so is every band under it.
+    let mut body = vec![false; grids.len()];
+    let mut flush = |band: &mut Vec<Placed>, out: &mut Vec<Placed>, key: Option<(usize, usize)>| {
+        let has_figure = band.iter().flat_map(|p| &p.cells).any(|c| is_figure(c) || is_target_value(c));
+        if let (Some((g, _)), true) = (key, has_figure) {
+            body[g] = true;
+        }
+        match key {
+            Some((g, k)) if band.len() > 1 && body[g] => {
+                let grid = &grids[g];
+                let top = if k == 0 { grid.top } else { full[g][k - 1] };
+                let bottom = full[g].get(k).copied().unwrap_or(grid.bottom);
+                out.extend(join_band(std::mem::take(band), grid, rules, (top, bottom)));
             }
-            out.push(Placed {
-                grid: band[0].grid,
-                baseline: band[0].baseline,
-                size: band[0].size,
-                cells: joined,
-                spans: Vec::new(),
-                boxes,
-            });
-            band.clear();
-        } else {
-            out.append(band);
+            _ => out.append(band),
         }
     };
-    let full: Vec<Vec<f32>> = grids.iter().map(|g| full_width_rulings(g, rules)).collect();
     for p in placed {
         // A line's band is where its glyphs' middle is: an OCR box may end a hair below the
         // ruling under it.
-        let middle = p.baseline - p.size * 0.4;
-        let key = p.grid.map(|g| (g, full[g].iter().filter(|&&y| y < middle).count()));
+        let key = p.grid.map(|g| (g, full[g].iter().filter(|&&y| y < middle(&p)).count()));
         if key.is_none() || key != band_key {
-            flush(&mut band, &mut out);
+            flush(&mut band, &mut out, band_key);
         }
         band_key = key;
         if key.is_some() {
@@ -116,8 +111,71 @@ fn join_wrapped(grids: &[Grid], rules: &[Ruling], placed: Vec<Placed>) -> Vec<Pl
             out.push(p);
         }
     }
-    flush(&mut band, &mut out);
+    flush(&mut band, &mut out, band_key);
     out
+}
+
+/// The y of a line's glyphs' middle.
+fn middle(p: &Placed) -> f32 {
+    p.baseline - p.size * 0.4
+}
+
+/// The lines of one ruled body row joined into rows: one per ruled cell of the columns that
+/// rulings inside the band subdivide, one in all when none do.
+fn join_band(band: Vec<Placed>, grid: &Grid, rules: &[Ruling], (top, bottom): (f32, f32)) -> Vec<Placed> {
+    let width = band.iter().map(|p| p.cells.len()).max().unwrap_or(0);
+    let columns = grid.edges.len().saturating_sub(1);
+    // The rulings inside the band that cross each column's centre.
+    let inner: Vec<Vec<f32>> = (0..width)
+        .map(|i| {
+            if i >= columns {
+                return Vec::new();
+            }
+            let centre = (grid.edges[i] + grid.edges[i + 1]) / 2.0;
+            let mut ys: Vec<f32> = rules
+                .iter()
+                .filter(|r| (r.y0 - r.y1).abs() < 0.5 && r.y0 > top + SNAP && r.y0 < bottom - SNAP)
+                .filter(|r| r.x0.min(r.x1) <= centre && r.x0.max(r.x1) >= centre)
+                .map(|r| r.y0)
+                .collect();
+            ys.sort_by(f32::total_cmp);
+            ys.dedup_by(|a, b| (*a - *b).abs() < SNAP);
+            ys
+        })
+        .collect();
+    let mut all: Vec<f32> = inner.iter().flatten().copied().collect();
+    all.sort_by(f32::total_cmp);
+    all.dedup_by(|a, b| (*a - *b).abs() < SNAP);
+    // Row of the band a column's cell lands on: after the inner rulings over its top.
+    let slot = |i: usize, middle: f32| -> usize {
+        let above = inner[i].iter().rfind(|&&y| y < middle);
+        above.map_or(0, |&y| all.iter().filter(|&&f| f < y + SNAP).count())
+    };
+    let mut rows: Vec<Option<Placed>> = (0..=all.len()).map(|_| None).collect();
+    for line in &band {
+        for (i, c) in line.cells.iter().enumerate() {
+            if c.is_empty() {
+                continue;
+            }
+            let row = rows[slot(i, middle(line))].get_or_insert_with(|| Placed {
+                grid: line.grid,
+                baseline: line.baseline,
+                size: line.size,
+                cells: vec![String::new(); width],
+                spans: Vec::new(),
+                boxes: vec![None; width],
+            });
+            row.cells[i].push_str(c);
+            row.boxes[i] = CellBox::union(row.boxes[i], line.boxes.get(i).copied().flatten());
+        }
+    }
+    rows.into_iter().flatten().collect()
+}
+
+/// True for a comparison with a number, as a target value prints it (`=100%`, `≥90%`).
+fn is_target_value(cell: &str) -> bool {
+    let t = cell.trim();
+    t.starts_with(['=', '≥', '≤', '>', '<', '＝', '＞', '＜']) && t.chars().any(|c| c.is_ascii_digit())
 }
 
 /// True for a figure as printed (`12,029,501.84`, `4.40`, `0`).
@@ -400,6 +458,31 @@ mod tests {
 
     fn horizontal(y: f32, x0: f32, x1: f32) -> Ruling {
         Ruling { x0, y0: y, x1, y1: y }
+    }
+
+    #[test]
+    fn a_merged_cell_beside_ruled_sub_rows_stays_on_the_first_and_each_sub_row_is_a_row() {
+        // A project (merged over its band, 100–200) beside two indicators ruled apart at 125
+        // in the columns 200–400 only (绩效目标表).
+        let mut rules = vec![
+            vertical(100.0, 50.0, 200.0),
+            vertical(200.0, 50.0, 200.0),
+            vertical(300.0, 50.0, 200.0),
+            vertical(400.0, 50.0, 200.0),
+        ];
+        for y in [50.0, 200.0] {
+            rules.push(horizontal(y, 100.0, 400.0));
+        }
+        rules.push(horizontal(125.0, 200.0, 400.0));
+        let mut g = glyphs("培训项目", 105.0, 80.0, 12.0);
+        g.extend(glyphs("76.64", 105.0, 110.0, 7.0));
+        g.extend(glyphs("培训人次", 205.0, 90.0, 12.0));
+        g.extend(glyphs("≥100", 305.0, 90.0, 7.0));
+        g.extend(glyphs("满意度", 205.0, 160.0, 12.0));
+        g.extend(glyphs("≥90%", 305.0, 160.0, 7.0));
+        let lines = lines(&[page(g, rules)]);
+        let cells: Vec<Vec<String>> = lines.iter().map(|l| l.cells.clone()).collect();
+        assert_eq!(cells, [vec!["培训项目76.64", "培训人次", "≥100"], vec!["", "满意度", "≥90%"]]);
     }
 
     #[test]

@@ -109,6 +109,28 @@ fn title_of(line: &Line) -> Option<Recognised> {
     }
 }
 
+/// A title wrapped onto the next line (`…项目绩效目` then `标表`), as one line; `None` when the
+/// line is a title by itself or the two are not one.
+fn wrapped_title(lines: &[Line], i: usize) -> Option<Line> {
+    let (line, next) = (&lines[i], lines.get(i + 1)?);
+    let ([start], [end]) = (
+        &line.filled().map(|(_, c)| c).collect::<Vec<_>>()[..],
+        &next.filled().map(|(_, c)| c).collect::<Vec<_>>()[..],
+    ) else {
+        return None;
+    };
+    if next.page != line.page || end.trim().chars().count() > 3 || title_of(line).is_some() {
+        return None;
+    }
+    let joined = Line {
+        cells: vec![format!("{}{}", start.trim(), end.trim())],
+        spans: Vec::new(),
+        boxes: Vec::new(),
+        ..line.clone()
+    };
+    title_of(&joined).map(|_| joined)
+}
+
 /// Walks the lines and cuts out the standard tables, and the other tables.
 fn blocks(
     lines: &[Line],
@@ -137,10 +159,17 @@ fn blocks(
             choose_template(b, kind.unwrap_or(Kind::Budget))
         }));
     };
+    let mut skip = false;
     for (i, line) in lines.iter().enumerate() {
+        if std::mem::take(&mut skip) {
+            continue; // the end of a title wrapped onto it
+        }
+        let joined = wrapped_title(lines, i);
+        skip = joined.is_some();
+        let line = joined.as_ref().unwrap_or(line);
         let title = title_of(line);
         if title.is_some() {
-            others.extend(other.take().and_then(|(title, lines)| other_block(title, lines)));
+            close_other(other.take(), &mut others);
         }
         if let Some(Recognised::Other) = title {
             // Another table begins: the standard one before it has ended.
@@ -160,7 +189,7 @@ fn blocks(
             let rows = body.iter().any(|l| l.filled().nth(1).is_some());
             let prose_run = rows && is_prose(line) && body.iter().rev().take(2).filter(|l| is_prose(l)).count() == 2;
             if prose_run || is_heading(line) || is_part_heading(line) {
-                others.extend(other.take().and_then(|(title, lines)| other_block(title, lines)));
+                close_other(other.take(), &mut others);
             } else if !furniture {
                 body.push(line.clone());
             }
@@ -266,7 +295,7 @@ fn blocks(
         }
     }
     close(current, &mut blocks, kind);
-    others.extend(other.and_then(|(title, lines)| other_block(title, lines)));
+    close_other(other, &mut others);
     // A role seen twice where the first has no body: the first was a contents entry whose
     // following text was taken for a header, not the table.
     let bodies: Vec<bool> =
@@ -292,12 +321,38 @@ fn is_furniture(line: &Line, banner: Option<&Banner>, running: &std::collections
 /// An other table from its title and lines, per page: header lines up to the first line
 /// with a figure (the first line alone in a table of words), body lines after. `None` for a
 /// title with nothing under it (a contents entry, a heading).
-fn other_block(title: Line, mut lines: Vec<Line>) -> Option<OtherBlock> {
+/// Ends the other table being read, if any, and keeps it if it is one.
+fn close_other(other: Option<(Line, Vec<Line>)>, others: &mut Vec<OtherBlock>) {
+    if let Some((title, lines)) = other {
+        let block = other_block(title, lines, others);
+        others.extend(block);
+    }
+}
+
+fn other_block(title: Line, mut lines: Vec<Line>, before: &[OtherBlock]) -> Option<OtherBlock> {
     // The running text the table ran into is not its.
     while lines.last().is_some_and(is_prose) {
         lines.pop();
     }
-    let header_lines = lines.iter().position(has_figure).unwrap_or(1);
+    let mut header_lines = lines.iter().position(has_figure).unwrap_or(1);
+    // Under a title printed again over a later page, the header is only what prints a word
+    // of the header before (the header again, or a project's 项目名称 row); the rows carried
+    // over from the page before are rows, figures or not.
+    let compact = |c: &str| crate::label::label_key(c);
+    let same: Vec<&OtherBlock> = before
+        .iter()
+        .rev()
+        .take_while(|p| compact(&p.title.text()) == compact(&title.text()) && p.title.page < title.page)
+        .collect();
+    if !same.is_empty() {
+        let words: std::collections::BTreeSet<String> = same
+            .iter()
+            .flat_map(|p| p.segments.iter().flat_map(|s| &s.header))
+            .flat_map(|l| l.filled().map(|(_, c)| compact(c)))
+            .collect();
+        let repeats = lines.iter().take_while(|l| l.filled().any(|(_, c)| words.contains(&compact(c)))).count();
+        header_lines = repeats;
+    }
     let body = &lines[header_lines.min(lines.len())..];
     // Under the header, no row of two cells or more and at most two lines: a contents entry,
     // a heading or a cover page. (More lines of one cell each are a table whose grid was not

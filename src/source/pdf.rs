@@ -173,6 +173,9 @@ struct Collector {
     largest_image: f64,
     image_pixels: u64,
     invisible: u32,
+    /// The bounding boxes of the clips in force, innermost last (each already intersected
+    /// with the one under it): text drawn outside is not on the page.
+    clips: Vec<Rect>,
 }
 
 fn text_of(s: BfString) -> String {
@@ -187,7 +190,11 @@ impl<'a> Device<'a> for Collector {
         self.segments(path, props.transform);
     }
 
-    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_clip_path(&mut self, clip: &ClipPath) {
+        let bbox = hayro_interpret::kurbo::Shape::bounding_box(&clip.path);
+        let inner = self.clips.last().map_or(bbox, |outer| outer.intersect(bbox));
+        self.clips.push(inner);
+    }
 
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
 
@@ -198,6 +205,13 @@ impl<'a> Device<'a> for Collector {
         let start = self.glyphs.len();
         for glyph in run.glyphs() {
             let t = props.transform * glyph.transform();
+            // A glyph clipped away (a cell's text overflowing its clip, a copy of a row
+            // hidden under the next page's header) is not printed.
+            if let Some(clip) = self.clips.last()
+                && !clip.inflate(1.0, 1.0).contains(t * Point::new(300.0, 300.0))
+            {
+                continue;
+            }
             let origin = t * Point::ZERO;
             let up = t * Point::new(0.0, 1000.0);
             let size = (up - origin).hypot() as f32;
@@ -242,7 +256,9 @@ impl<'a> Device<'a> for Collector {
         self.largest_image = self.largest_image.max(span(xs) * span(ys));
     }
 
-    fn pop_clip(&mut self) {}
+    fn pop_clip(&mut self) {
+        self.clips.pop();
+    }
 
     fn pop_transparency_group(&mut self) {}
 }

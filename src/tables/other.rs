@@ -9,8 +9,9 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::label::nfkc;
-use crate::layout::OtherBlock;
+use crate::layout::{OtherBlock, Segment};
 use crate::model::{OtherCell, OtherRow, OtherTable};
+use crate::page::Line;
 
 /// A plain printed figure once thousands separators and spaces are gone.
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^-?[0-9]+(?:\.[0-9]+)?$").expect("figure pattern"));
@@ -39,24 +40,26 @@ fn other(table_index: u32, block: &OtherBlock) -> OtherTable {
     }
     // A header printed again over a continued page is not a row.
     let headers: Vec<String> =
-        block.segments.first().map(|s| s.header.iter().map(crate::page::Line::text).collect()).unwrap_or_default();
+        block.segments.first().map(|s| s.header.iter().map(Line::text).collect()).unwrap_or_default();
     let headers = &headers;
+    let first = block.segments.first().map(centres).unwrap_or_default();
     let rows = block
         .segments
         .iter()
         .enumerate()
         .flat_map(|(i, s)| {
-            let repeated = move |l: &&crate::page::Line| i > 0 && headers.contains(&l.text());
+            let repeated = move |l: &&Line| i > 0 && headers.contains(&l.text());
             let header = if i == 0 { &[][..] } else { &s.header[..] };
-            header.iter().filter(move |l| !repeated(l)).chain(&s.body).collect::<Vec<_>>()
+            let to_first = positions(&first, s);
+            header.iter().filter(move |l| !repeated(l)).chain(&s.body).map(move |l| (l, to_first.clone()))
         })
-        .map(|line| OtherRow {
+        .map(|(line, to_first)| OtherRow {
             page: line.page,
             line: line.number,
             cells: line
                 .filled()
                 .map(|(position, text)| OtherCell {
-                    column: u32::try_from(position).unwrap_or(u32::MAX),
+                    column: u32::try_from(to_first.get(position).copied().unwrap_or(position)).unwrap_or(u32::MAX),
                     text: text.to_string(),
                     value: figure(text),
                 })
@@ -64,6 +67,42 @@ fn other(table_index: u32, block: &OtherBlock) -> OtherTable {
         })
         .collect();
     OtherTable { table_index, title: block.title.text(), page: block.title.page, columns, rows }
+}
+
+/// The x-centre of each column position of a segment, from where its cells' text sits.
+fn centres(segment: &Segment) -> Vec<Option<f32>> {
+    let lines = || segment.header.iter().chain(&segment.body);
+    let width = lines().map(|l| l.boxes.len()).max().unwrap_or(0);
+    (0..width)
+        .map(|p| {
+            let xs: Vec<f32> =
+                lines().filter_map(|l| l.boxes.get(p).copied().flatten()).map(|b| (b.x0 + b.x1) / 2.0).collect();
+            (!xs.is_empty()).then(|| xs.iter().sum::<f32>() / xs.len() as f32)
+        })
+        .collect()
+}
+
+/// The first page's column position of each position of a continued page whose grid has
+/// another number of columns (a narrow column left out): the nearest by x-centre. The
+/// positions stay as they are where the grids agree or no position is known.
+fn positions(first: &[Option<f32>], segment: &Segment) -> Vec<usize> {
+    let here = centres(segment);
+    let identity: Vec<usize> = (0..here.len()).collect();
+    if here.len() == first.len() || first.iter().all(Option::is_none) {
+        return identity;
+    }
+    here.iter()
+        .enumerate()
+        .map(|(p, x)| {
+            let Some(x) = x else { return p };
+            first
+                .iter()
+                .enumerate()
+                .filter_map(|(q, c)| c.map(|c| (q, (c - x).abs())))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map_or(p, |(q, _)| q)
+        })
+        .collect()
 }
 
 /// The exact figure a cell prints, if it is one (`1,234.50`, `-3`); `None` for words,
