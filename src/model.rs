@@ -156,6 +156,16 @@ pub struct OtherRow {
     pub line: u32,
     /// The filled cells, by column position.
     pub cells: Vec<OtherCell>,
+    /// The row goes on with the ruled row above (`page::Line::continues_row`): how a table
+    /// listing projects shows where one project's rows end. Not written out.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub continues_row: bool,
+    /// The row is text off the table's grid (a cell's text running below its rulings).
+    /// Not written out.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub off_grid: bool,
 }
 
 /// One filled cell of an other table.

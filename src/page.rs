@@ -96,6 +96,10 @@ pub struct Line {
     /// For PDF pages: where each cell's text sits (one per cell; `None` for an empty one).
     /// Empty for OCR text.
     pub boxes: Vec<Option<CellBox>>,
+    /// The line goes on with the ruled body row of the line before: a row of its own under
+    /// rulings that cross only some columns, beside cells merged over both (a project's
+    /// indicators beside its name). False for the first row of a ruled row, and off grids.
+    pub continues_row: bool,
 }
 
 /// Where a cell's text sits on its page (PDF points from the top-left; a glyph's box runs

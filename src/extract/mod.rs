@@ -146,6 +146,7 @@ fn lines(text: &str) -> Vec<Line> {
             cells,
             spans: Vec::new(),
             boxes: Vec::new(),
+            continues_row: false,
         });
         page += text.matches('\u{c}').count() as u32;
     }

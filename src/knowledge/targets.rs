@@ -40,6 +40,8 @@ pub struct Columns {
     pub project: Vec<String>,
     /// 绩效目标 as a column.
     pub goals: Vec<String>,
+    /// 单位名称 as a column.
+    pub responsible: Vec<String>,
 }
 
 /// Labels of the rows before the indicators.
@@ -69,6 +71,7 @@ pub static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
         &mut c.score,
         &mut c.project,
         &mut c.goals,
+        &mut c.responsible,
         &mut v.money,
     ] {
         for w in words.iter_mut() {

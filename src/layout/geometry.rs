@@ -48,11 +48,12 @@ pub fn lines(pages: &[Page]) -> Vec<Line> {
                 }
                 None => gap_cells(&row),
             };
-            placed.push(Placed { grid, baseline, size, cells, spans, boxes });
+            placed.push(Placed { grid, baseline, size, cells, spans, boxes, continues: false });
         }
         for p in join_wrapped(&grids, &page.rulings, placed) {
             let number = u32::try_from(out.len() + 1).unwrap_or(u32::MAX);
-            out.push(Line { number, page: page.number, cells: p.cells, spans: p.spans, boxes: p.boxes });
+            let continues_row = p.continues;
+            out.push(Line { number, page: page.number, cells: p.cells, spans: p.spans, boxes: p.boxes, continues_row });
         }
     }
     out
@@ -66,6 +67,8 @@ struct Placed {
     cells: Vec<String>,
     spans: Vec<(f32, f32)>,
     boxes: Vec<Option<CellBox>>,
+    /// A sub-row of the ruled row before (`Line::continues_row`).
+    continues: bool,
 }
 
 /// Within a ruled body row (between two full-width horizontal rulings), a label wrapped
@@ -157,19 +160,29 @@ fn join_band(band: Vec<Placed>, grid: &Grid, rules: &[Ruling], (top, bottom): (f
             if c.is_empty() {
                 continue;
             }
-            let row = rows[slot(i, middle(line))].get_or_insert_with(|| Placed {
+            let at = slot(i, middle(line));
+            let row = rows[at].get_or_insert_with(|| Placed {
                 grid: line.grid,
                 baseline: line.baseline,
                 size: line.size,
                 cells: vec![String::new(); width],
                 spans: Vec::new(),
                 boxes: vec![None; width],
+                continues: false,
             });
             row.cells[i].push_str(c);
             row.boxes[i] = CellBox::union(row.boxes[i], line.boxes.get(i).copied().flatten());
         }
     }
-    rows.into_iter().flatten().collect()
+    // Every row after the band's first goes on with it.
+    rows.into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(k, mut row)| {
+            row.continues = k > 0;
+            row
+        })
+        .collect()
 }
 
 /// True for a comparison with a number, as a target value prints it (`=100%`, `≥90%`).

@@ -334,10 +334,12 @@ fn other_block(title: Line, mut lines: Vec<Line>, before: &[OtherBlock]) -> Opti
     while lines.last().is_some_and(is_prose) {
         lines.pop();
     }
-    let mut header_lines = lines.iter().position(has_figure).unwrap_or(1);
-    // Under a title printed again over a later page, the header is only what prints a word
-    // of the header before (the header again, or a project's 项目名称 row); the rows carried
-    // over from the page before are rows, figures or not.
+    let first_figure = lines.iter().position(has_figure);
+    let mut header_lines = first_figure.unwrap_or(1);
+    // Under a title printed again over a later page, the header is what ends with the last
+    // line before the first figure that prints a word of the header before (the header
+    // again, or a project's 项目名称 row); the other lines are rows carried over from the page
+    // before, figures or not.
     let compact = |c: &str| crate::label::label_key(c);
     let same: Vec<&OtherBlock> = before
         .iter()
@@ -350,8 +352,13 @@ fn other_block(title: Line, mut lines: Vec<Line>, before: &[OtherBlock]) -> Opti
             .flat_map(|p| p.segments.iter().flat_map(|s| &s.header))
             .flat_map(|l| l.filled().map(|(_, c)| compact(c)))
             .collect();
-        let repeats = lines.iter().take_while(|l| l.filled().any(|(_, c)| words.contains(&compact(c)))).count();
-        header_lines = repeats;
+        let before = &lines[..first_figure.unwrap_or(lines.len())];
+        let last = before.iter().rposition(|l| l.filled().any(|(_, c)| words.contains(&compact(c))));
+        header_lines = last.map_or(0, |last| last + 1);
+        // A header cell's text wrapped onto a line of its own (`局`) is the header's too.
+        while last.is_some() && header_lines < before.len() && before[header_lines].filled().count() == 1 {
+            header_lines += 1;
+        }
     }
     let body = &lines[header_lines.min(lines.len())..];
     // Under the header, no row of two cells or more and at most two lines: a contents entry,

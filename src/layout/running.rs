@@ -38,6 +38,7 @@ mod tests {
             cells: cells.iter().map(std::string::ToString::to_string).collect(),
             spans: Vec::new(),
             boxes: Vec::new(),
+            continues_row: false,
         }
     }
 

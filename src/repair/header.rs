@@ -255,7 +255,14 @@ mod tests {
     }
 
     fn line(text: &str) -> Line {
-        Line { number: 1, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![], boxes: vec![] }
+        Line {
+            number: 1,
+            page: 1,
+            cells: text.split('\t').map(str::to_string).collect(),
+            spans: vec![],
+            boxes: vec![],
+            continues_row: false,
+        }
     }
 
     fn rules(id: &str, text: &str) -> Vec<(String, String, String)> {

@@ -181,7 +181,14 @@ mod tests {
     use crate::knowledge::templates::TEMPLATES;
 
     fn line(number: u32, text: &str) -> Line {
-        Line { number, page: 1, cells: text.split('\t').map(str::to_string).collect(), spans: vec![], boxes: vec![] }
+        Line {
+            number,
+            page: 1,
+            cells: text.split('\t').map(str::to_string).collect(),
+            spans: vec![],
+            boxes: vec![],
+            continues_row: false,
+        }
     }
 
     fn read_body(id: &str, body: &[&str]) -> (Vec<GridRow>, Log) {

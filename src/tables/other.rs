@@ -56,10 +56,12 @@ fn other(table_index: u32, block: &OtherBlock) -> OtherTable {
         .map(|(line, to_first)| OtherRow {
             page: line.page,
             line: line.number,
+            continues_row: line.continues_row,
+            off_grid: !line.spans.is_empty(),
             cells: line
                 .filled()
                 .map(|(position, text)| OtherCell {
-                    column: u32::try_from(to_first.get(position).copied().unwrap_or(position)).unwrap_or(u32::MAX),
+                    column: u32::try_from(column_of(&first, line, position, &to_first)).unwrap_or(u32::MAX),
                     text: text.to_string(),
                     value: figure(text),
                 })
@@ -103,6 +105,18 @@ fn positions(first: &[Option<f32>], segment: &Segment) -> Vec<usize> {
                 .map_or(p, |(q, _)| q)
         })
         .collect()
+}
+
+/// The column of a cell: a line off the grid (text split at gaps: a cell's text running
+/// below the table's rulings) by the nearest column centre of the first page, a line of the
+/// grid by its position.
+fn column_of(first: &[Option<f32>], line: &Line, position: usize, to_first: &[usize]) -> usize {
+    let off_grid = !line.spans.is_empty() && first.iter().any(Option::is_some);
+    let nearest = line.boxes.get(position).copied().flatten().filter(|_| off_grid).and_then(|b| {
+        let x = (b.x0 + b.x1) / 2.0;
+        first.iter().enumerate().filter_map(|(q, c)| c.map(|c| (q, (c - x).abs()))).min_by(|a, b| a.1.total_cmp(&b.1))
+    });
+    nearest.map_or_else(|| to_first.get(position).copied().unwrap_or(position), |(q, _)| q)
 }
 
 /// The exact figure a cell prints, if it is one (`1,234.50`, `-3`); `None` for words,

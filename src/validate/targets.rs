@@ -23,16 +23,19 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20[0-9]{2})\s*年"
 pub fn check(targets: &[Target], others: &[OtherTable], metadata: &Metadata) -> Vec<Finding> {
     let mut findings = Vec::new();
     let place = |t: &Target| Place { table: Some(TABLE.to_string()), page: Some(t.page), ..Place::default() };
-    // The same title twice, for the same project (a table listing several projects gives
-    // each the table's title).
-    let mut by_title: BTreeMap<(String, Option<String>), Vec<&Target>> = BTreeMap::new();
+    // The same title twice, for the same project of the same unit (a table listing several
+    // projects gives each the table's title).
+    // (title core, project, responsible unit) → the targets printed under it.
+    type Key = (String, Option<String>, Option<String>);
+    let mut by_title: BTreeMap<Key, Vec<&Target>> = BTreeMap::new();
     for t in targets {
         // The title reduced as titles are recognised: no number (`2、`), year or department.
         let key = title_key(&t.title);
         let core = title_core(&key).map_or(key, |(core, qualifier)| core + &qualifier);
-        by_title.entry((core, t.project.as_deref().map(title_key))).or_default().push(t);
+        let project = t.project.as_deref().map(title_key);
+        by_title.entry((core, project, t.responsible.clone())).or_default().push(t);
     }
-    for ((title, _), same) in by_title.iter().filter(|(_, same)| same.len() > 1) {
+    for ((title, _, _), same) in by_title.iter().filter(|(_, same)| same.len() > 1) {
         let which: Vec<String> = same.iter().map(|t| format!("«{}» (page {})", t.title, t.page)).collect();
         findings.push(Finding::located(
             Severity::Warning,
@@ -70,8 +73,16 @@ pub fn check(targets: &[Target], others: &[OtherTable], metadata: &Metadata) -> 
             }
         }
     }
-    // Indicators without a value; tables without an indicator read.
-    for t in targets.iter().filter(|t| t.indicators.is_empty()) {
+    // Indicators without a value; tables without an indicator read (but those that print
+    // none: a list of projects with their goals and money).
+    let prints_indicators = |t: &Target| {
+        // An indicator header word (一级指标, 三级指标, 指标名称, 指标值) anywhere in the table.
+        let header = |t: &str| t.contains("级指标") || t.contains("指标名称") || t.contains("指标值");
+        others.iter().find(|o| o.table_index == t.table_index).is_none_or(|o| {
+            o.columns.iter().any(|c| header(c)) || o.rows.iter().flat_map(|r| &r.cells).any(|c| header(&c.text))
+        })
+    };
+    for t in targets.iter().filter(|t| t.indicators.is_empty() && prints_indicators(t)) {
         findings.push(Finding::located(
             Severity::Warning,
             FindingKind::TargetUnread,
@@ -247,7 +258,13 @@ mod tests {
             title: "项目支出预算情况表".into(),
             page: 2,
             columns: vec!["项目名称".into(), "合计".into()],
-            rows: vec![OtherRow { page: 2, line: 9, cells: vec![cell(0, name), cell(1, total)] }],
+            rows: vec![OtherRow {
+                page: 2,
+                line: 9,
+                cells: vec![cell(0, name), cell(1, total)],
+                continues_row: false,
+                off_grid: false,
+            }],
         }
     }
 

@@ -22,9 +22,11 @@ pub enum Field {
     Project,
     /// 绩效目标 / 年度目标 in a column.
     Goals,
+    /// 单位名称 / 实施单位 in a column.
+    Responsible,
 }
 
-const FIELDS: [Field; 11] = [
+const FIELDS: [Field; 12] = [
     Field::Basis,
     Field::Description,
     Field::Direction,
@@ -36,6 +38,7 @@ const FIELDS: [Field; 11] = [
     Field::Unit,
     Field::Project,
     Field::Goals,
+    Field::Responsible,
 ];
 
 impl Field {
@@ -53,6 +56,7 @@ impl Field {
             Field::Unit => &c.unit,
             Field::Project => &c.project,
             Field::Goals => &c.goals,
+            Field::Responsible => &c.responsible,
         }
     }
 }
@@ -75,6 +79,24 @@ impl Map {
 /// 三级指标`, merged by OCR) gives the next ones to the positions after it with no header.
 /// A header path (`其中：/财政资金`) names a money column by its leaf.
 pub fn header_map(texts: &[(usize, String)]) -> Option<Map> {
+    let map = fields_map(texts);
+    let has = |f: Field| map.position(f).is_some();
+    ((has(Field::Level3) || has(Field::Level2)) && has(Field::Value)).then_some(map)
+}
+
+/// The header of a table that lists projects with their goals and prints no indicator
+/// (单位名称 | 项目名称 | 金额 | 绩效目标): each row is a target of its own. Every word over
+/// the columns is a header word (a 项目名称 with the project's name beside it is a label).
+pub fn record_map(texts: &[(usize, String)]) -> Option<Map> {
+    let map = fields_map(texts);
+    let has = |f: Field| map.position(f).is_some();
+    let named = |p: &usize| map.fields.iter().any(|(q, _)| q == p) || map.money.iter().any(|(q, _)| q == p);
+    let all_named = texts.iter().filter(|(_, t)| !t.trim().is_empty()).all(|(p, _)| named(p));
+    (has(Field::Project) && has(Field::Goals) && all_named).then_some(map)
+}
+
+/// The fields and money columns a line of header texts names, by position.
+fn fields_map(texts: &[(usize, String)]) -> Map {
     let mut map = Map::default();
     for (position, text) in texts {
         let named = fields_named(text);
@@ -97,8 +119,7 @@ pub fn header_map(texts: &[(usize, String)]) -> Option<Map> {
             map.fields.push((*position, Field::Level3));
         }
     }
-    let has = |f: Field| map.position(f).is_some();
-    ((has(Field::Level3) || has(Field::Level2)) && has(Field::Value)).then_some(map)
+    map
 }
 
 /// The money label of a column's header path: its leaf (`其中：/财政资金` → `财政资金`), or the
@@ -116,7 +137,7 @@ fn money_column(path: &str) -> Option<String> {
 /// `None` when the text names no money.
 pub fn money_label(text: &str) -> Option<String> {
     let key = label_key(text);
-    let key = key.trim_end_matches(':').to_string();
+    let key = key.trim_end_matches([':', '*']).to_string();
     VOCABULARY.money.iter().any(|w| key.contains(w.as_str())).then_some(key)
 }
 

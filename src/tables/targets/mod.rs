@@ -11,7 +11,7 @@ mod value;
 use crate::knowledge::targets::VOCABULARY;
 use crate::label::label_key;
 use crate::model::{Indicator, OtherRow, OtherTable, Target, TargetMoney, TargetScope};
-use header::{Field, Map, header_map, money_label};
+use header::{Field, Map, header_map, money_label, record_map};
 use value::{money, parse_value};
 
 /// The target tables among the other tables, in order.
@@ -27,15 +27,17 @@ pub fn targets(others: &[OtherTable]) -> Vec<Target> {
         .collect()
 }
 
-/// The target tables with a table that lists projects put back together where its title
-/// and header are printed again over each page (each page an other table of its own).
+/// The target tables put back together where a title is printed again over the next page:
+/// a page with no header under it goes on with the table before (its rows read with that
+/// table's columns), and so does a page of a table listing projects that prints its header
+/// again.
 fn continued<'a>(tables: impl Iterator<Item = &'a OtherTable>) -> Vec<OtherTable> {
     let mut out: Vec<OtherTable> = Vec::new();
     for table in tables {
         if let Some(last) = out.last_mut()
             && last.title == table.title
-            && (last.columns == table.columns || table.columns.iter().all(String::is_empty))
-            && lists_projects(&last.columns)
+            && (table.columns.iter().all(String::is_empty)
+                || (last.columns == table.columns && lists_projects(&last.columns)))
         {
             last.rows.extend(table.rows.iter().cloned());
             continue;
@@ -168,6 +170,7 @@ struct Record {
     project: Option<String>,
     money: Vec<TargetMoney>,
     goals: Option<String>,
+    responsible: Option<String>,
 }
 
 fn record(map: &Map, texts: &[(usize, String)]) -> Record {
@@ -184,7 +187,12 @@ fn record(map: &Map, texts: &[(usize, String)]) -> Record {
         .collect();
     // A name is words, not a figure.
     let project = at(map.position(Field::Project)).filter(|t| money(t).is_none());
-    Record { project, money: figures, goals: at(map.position(Field::Goals)) }
+    Record {
+        project,
+        money: figures,
+        goals: at(map.position(Field::Goals)),
+        responsible: at(map.position(Field::Responsible)),
+    }
 }
 
 fn read(table: &OtherTable) -> Vec<Target> {
@@ -199,7 +207,7 @@ fn read(table: &OtherTable) -> Vec<Target> {
     // The header over the table, or a row naming the indicator columns.
     let over: Vec<(usize, String)> =
         table.columns.iter().enumerate().filter(|(_, c)| !c.is_empty()).map(|(i, c)| (i, c.clone())).collect();
-    let mut map = header_map(&over);
+    let mut map = header_map(&over).or_else(|| record_map(&over));
     // Money labels over columns of a table whose indicator header comes later (the
     // department's 预算支出总额 | 财政拨款/合计 …, its figures in the row under them).
     let mut money_columns: Vec<(usize, String)> = Vec::new();
@@ -218,6 +226,8 @@ fn read(table: &OtherTable) -> Vec<Target> {
     let mut partial: Option<Indicator> = None;
     // The row is the first of a page, or the first under a header printed again.
     let mut after_header = false;
+    // Rows have gone on with the ruled row above them: a new ruled row is a new record.
+    let mut banded = false;
     let mut page = table.page;
     for row in &table.rows {
         let texts = texts(row);
@@ -257,19 +267,34 @@ fn read(table: &OtherTable) -> Vec<Target> {
         if is_header_words(&texts) {
             continue; // the header's second line (`财政资金 | 其他资金`)
         }
+        banded |= row.continues_row;
         if map.position(Field::Project).is_some() || !map.money.is_empty() {
             let rec = record(map, &texts);
+            if rec.project.is_none() && texts.iter().any(|(_, t)| is_total(t)) {
+                continue; // the 合计 row of a list of projects
+            }
             let has_record = rec.project.is_some() || !rec.money.is_empty() || rec.goals.is_some();
+            // A ruled row of its own in a table whose projects are ruled rows with sub-rows:
+            // the next project, its merged cells printed on the next page.
+            let opens = banded && !row.continues_row && !row.off_grid && !after_header;
+            if !has_record && opens && !open.target.indicators.is_empty() {
+                open.target.indicators.extend(partial.take().map(|p| headed(p, &labels)));
+                let next = Open::new(table, scope, row.page);
+                done.push(std::mem::replace(&mut open, next).close());
+                labels = (String::new(), String::new());
+            }
             if has_record {
                 // The first row under a header printed again goes on with the project the
                 // page before ended with, unless it prints a project of its own in full.
-                let continued = after_header
-                    && (rec.money.is_empty() || open.target.money.is_empty())
-                    && (rec.project.is_none() || open.target.project.is_none() || rec.money.is_empty());
+                // (Its money is printed on one of the two pages only.)
+                let continued = after_header && (rec.money.is_empty() || open.target.money.is_empty());
                 let same = rec.project.is_some() && rec.project == open.target.project;
                 // A goals cell of its own under a project with indicators starts the next
-                // project, whose name and money may be centred on the next page.
-                let starts = rec.project.is_some() || !rec.money.is_empty() || !open.target.indicators.is_empty();
+                // project, whose name and money may be centred on the next page (where rows
+                // are ruled, only when it opens a ruled row: not text running below the grid).
+                let starts = rec.project.is_some()
+                    || !rec.money.is_empty()
+                    || (!open.target.indicators.is_empty() && (!banded || opens));
                 if !open.is_empty() && !continued && !same && starts {
                     open.target.indicators.extend(partial.take().map(|p| headed(p, &labels)));
                     let next = Open::new(table, scope, row.page);
@@ -279,7 +304,7 @@ fn read(table: &OtherTable) -> Vec<Target> {
                 match (&mut open.target.project, rec.project) {
                     (None, Some(name)) => open.target.project = Some(name),
                     // A name cut by the page break goes on at the top of the next page.
-                    (Some(name), Some(more)) if continued && rec.money.is_empty() && *name != more => {
+                    (Some(name), Some(more)) if continued && *name != more => {
                         name.push_str(&more);
                     }
                     _ => {}
@@ -287,11 +312,25 @@ fn read(table: &OtherTable) -> Vec<Target> {
                 if open.target.money.is_empty() {
                     open.target.money = rec.money;
                 }
+                if open.target.responsible.is_none() {
+                    open.target.responsible = rec.responsible;
+                }
                 open.goals.extend(rec.goals);
             }
         }
-        after_header = false;
+        let first_on_page = std::mem::take(&mut after_header);
         let Some(read) = indicator(map, &texts, row) else { continue };
+        // The top of a page printing only the end of a cell of the indicator the page before
+        // ended with (`位的现场核`), or that end running below the grid: its text goes on there.
+        let tail = read.value.is_empty() && read.level1.is_empty() && read.level2.is_empty();
+        if (first_on_page || row.off_grid)
+            && tail
+            && partial.is_none()
+            && let Some(last) = open.target.indicators.last_mut()
+        {
+            join(last, read);
+            continue;
+        }
         let complete = !read.level3.is_empty() && !read.value.is_empty();
         let label_only = [&read.level3, &read.description, &read.value, &read.basis].iter().all(|t| t.is_empty());
         if complete || label_only {
@@ -367,6 +406,11 @@ fn fields(texts: &[(usize, String)], open: &mut Open, page: Option<u32>) {
         // The goals go on (`2. …`), or a line of text before any label.
         open.goals.push(texts.iter().map(|(_, t)| t.trim()).collect::<Vec<_>>().join(" "));
     }
+}
+
+/// True for the label of a total row (合计, 总计).
+fn is_total(text: &str) -> bool {
+    matches!(label_key(text).as_str(), "合计" | "总计")
 }
 
 /// True for a row of header words only (money labels, field names, `其中：`).
@@ -499,7 +543,7 @@ mod tests {
             .iter()
             .map(|&(column, text)| crate::model::OtherCell { column, text: text.to_string(), value: None })
             .collect();
-        OtherRow { page: 1, line, cells }
+        OtherRow { page: 1, line, cells, continues_row: false, off_grid: false }
     }
 
     #[test]
