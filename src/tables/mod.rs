@@ -149,19 +149,47 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
     let template = grid.template;
     let figure = template.figure.clone().unwrap_or_else(|| "金额".to_string());
     let figure_key = label_key(&figure);
+    // The template column each printed one is (columns read from the printed header come in
+    // the printed order, not the template's).
+    let templates: Vec<Option<&crate::knowledge::templates::ColumnTemplate>> = grid
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            template
+                .columns
+                .get(i)
+                .filter(|c| label_key(&c.label) == column.key)
+                .or_else(|| template.columns.iter().find(|c| label_key(&c.label) == column.key))
+        })
+        .collect();
+    // Each column's item: as printed where the table names it otherwise than the template
+    // (`公务用车运行费` for `运行费`, `三公经费合计` for `合计`), rows being keyed as printed;
+    // the template's where the printed word is its own (or one line prints several figure
+    // kinds, whose leaf is the kind).
+    let single = template.columns.iter().all(|c| c.figure.is_none());
+    let items: Vec<String> = grid
+        .columns
+        .iter()
+        .zip(&templates)
+        .map(|(column, of)| {
+            let template_item = of.and_then(|c| c.item.clone()).unwrap_or_else(|| column.label.clone());
+            let renamed =
+                single && of.is_some() && !column.label.trim().is_empty() && label_key(&column.label) != column.key;
+            if renamed { column.label.clone() } else { template_item }
+        })
+        .collect();
     let mut rows: Vec<Row> = Vec::new();
     for printed in &grid.rows {
         for (i, column) in grid.columns.iter().enumerate() {
             let cell = &printed.cells[i];
-            // The template column this printed one is (columns read from the printed
-            // header come in the printed order, not the template's).
-            let of_template = template
-                .columns
-                .get(i)
-                .filter(|c| label_key(&c.label) == column.key)
-                .or_else(|| template.columns.iter().find(|c| label_key(&c.label) == column.key));
-            let item = of_template.and_then(|c| c.item.clone()).unwrap_or_else(|| column.label.clone());
-            let under = of_template.and_then(|c| c.under.clone());
+            let of_template = templates[i];
+            let item = items[i].clone();
+            // A sub-item's group as printed over it: the item of the column that is the group.
+            let under = of_template.and_then(|c| c.under.clone()).map(|u| {
+                let group = of_template_item(&templates, &u);
+                group.map_or(u, |g| items[g].clone())
+            });
             if column.role != ColumnRole::Value {
                 continue;
             }
@@ -215,6 +243,13 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
             .collect(),
         rows,
     }
+}
+
+/// The column whose template item is `item`.
+fn of_template_item(of_template: &[Option<&crate::knowledge::templates::ColumnTemplate>], item: &str) -> Option<usize> {
+    of_template
+        .iter()
+        .position(|c| c.and_then(|c| c.item.as_deref()).is_some_and(|it| label_key(it) == label_key(item)))
 }
 
 /// One side of one printed line, or `None` when that side is blank.
