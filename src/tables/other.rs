@@ -121,7 +121,7 @@ fn column_of(first: &[Option<f32>], line: &Line, position: usize, to_first: &[us
 
 /// The exact figure a cell prints, if it is one (`1,234.50`, `-3`); `None` for words,
 /// percentages and dates.
-fn figure(text: &str) -> Option<Decimal> {
+pub(crate) fn figure(text: &str) -> Option<Decimal> {
     let plain: String = nfkc(text).chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
     FIGURE.is_match(&plain).then(|| Decimal::from_str(&plain).ok()).flatten()
 }
@@ -134,6 +134,10 @@ mod tests {
     fn figures_are_exact_and_words_stay_words() {
         assert_eq!(figure("1,234.50"), Some(Decimal::from_str("1234.50").unwrap()));
         assert_eq!(figure("－３"), Some(Decimal::from_str("-3").unwrap()));
+        // Money as a target table prints it keeps every printed digit.
+        assert_eq!(figure("50,927.950741").unwrap().to_string(), "50927.950741");
+        assert_eq!(figure("0.00").unwrap().to_string(), "0.00");
+        assert!(figure("财政资金").is_none());
         for words in ["≥95%", "2026年", "办公设备", "12.5%", "1e5", ""] {
             assert_eq!(figure(words), None, "{words}");
         }

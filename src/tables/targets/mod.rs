@@ -8,11 +8,12 @@
 mod header;
 mod value;
 
+use super::other::figure as money;
 use crate::knowledge::targets::VOCABULARY;
 use crate::label::label_key;
 use crate::model::{Indicator, OtherRow, OtherTable, Target, TargetMoney, TargetScope};
 use header::{Field, Map, header_map, money_label, record_map};
-use value::{money, parse_value};
+use value::parse_value;
 
 /// The target tables among the other tables, in order.
 pub fn targets(others: &[OtherTable]) -> Vec<Target> {

@@ -33,15 +33,6 @@ pub fn parse_value(value: &str) -> Option<TargetValue> {
     Some(TargetValue { comparator: comparator.to_string(), number: Decimal::from_str(&found[2]).ok()?, unit })
 }
 
-/// A money figure as printed (`1,234.50`), exact.
-pub fn money(text: &str) -> Option<Decimal> {
-    let plain: String = nfkc(text).chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
-    if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
-        return None;
-    }
-    Decimal::from_str(&plain).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,12 +47,5 @@ mod tests {
         for words in ["2023 年底前", "好", "1-3个", ""] {
             assert!(parse_value(words).is_none(), "{words}");
         }
-    }
-
-    #[test]
-    fn money_keeps_every_printed_digit() {
-        assert_eq!(money("50,927.950741").unwrap().to_string(), "50927.950741");
-        assert_eq!(money("0.00").unwrap().to_string(), "0.00");
-        assert!(money("财政资金").is_none());
     }
 }
