@@ -372,6 +372,11 @@ pub struct Column {
     /// The side-by-side block the column belongs to (1, 2, …), where a table prints two.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<u8>,
+    /// The group printed over a 小计 leaf (`公务用车购置及运行维护费 / 小计`): the item a
+    /// transposed table keys that column by. Read within the pipeline, not output.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub group: Option<String>,
 }
 
 /// What a column holds.

@@ -110,7 +110,7 @@ fn corpus_documents_give_their_hand_made_truths() {
         ),
         ("corpus-zhuhai-gongwu", "zhuhai/zhuhai-财政局_2026年部门预算.pdf", 185, 0),
         ("corpus-chongqing-qixiang", "chongqing/chongqing-2026年重庆市气象局部门预算.pdf", 331, 0),
-        ("corpus-wuxi-yingji", "wuxi/wuxi-城市管理和综合执法局_2026年部门预算.pdf", 150, 3),
+        ("corpus-wuxi-yingji", "wuxi/wuxi-城市管理和综合执法局_2026年部门预算.pdf", 153, 0),
         ("corpus-hangzhou-qixiang", "hangzhou/hangzhou-2026年杭州市气象局部门预算.pdf", 255, 8),
         ("corpus-changchun-xinfang", "changchun/changchun-2026年长春市信访局部门预算.pdf", 462, 54),
     ];

@@ -324,6 +324,7 @@ mod tests {
             role: ColumnRole::Value,
             side,
             block: None,
+            group: None,
         }
     }
 

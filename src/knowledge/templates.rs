@@ -143,6 +143,7 @@ impl ColumnTemplate {
             role: self.role,
             side: self.side,
             block: self.block,
+            group: None,
         }
     }
 

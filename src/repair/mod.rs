@@ -49,8 +49,16 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         log.findings.append(&mut header_log.findings);
         // Template columns beyond the last printed position are not in this table.
         let width = printed::width(block);
-        let kept: Vec<Column> =
-            positional.into_iter().enumerate().filter(|(i, _)| i + first < width).map(|(_, c)| c).collect();
+        let texts = printed::header_texts(block);
+        let kept: Vec<Column> = positional
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i + first < width)
+            .map(|(i, mut c)| {
+                c.group = printed::group_over_total(block.template, &texts, i + first, i);
+                c
+            })
+            .collect();
         let cells = (0..kept.len()).map(|i| i + first).collect();
         (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
     };

@@ -72,7 +72,7 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
 }
 
 /// Header words per position, top to bottom.
-fn header_texts(block: &Block) -> Vec<Vec<String>> {
+pub(super) fn header_texts(block: &Block) -> Vec<Vec<String>> {
     let mut texts: Vec<Vec<String>> = Vec::new();
     for (p, text) in header_lines(block).into_iter().flatten() {
         if texts.len() <= p {
@@ -81,6 +81,34 @@ fn header_texts(block: &Block) -> Vec<Vec<String>> {
         texts[p].push(text);
     }
     texts
+}
+
+/// The group printed over the 小计 (合计, 总计) leaf at `position` (template column `i`), as
+/// printed, where it names that column's item (`公务用车购置及运行维护费 / 小计` for
+/// 公务用车购置及运行费, by the item vocabulary): over its own position, or a merged group
+/// centred over the columns next to it.
+pub(super) fn group_over_total(
+    template: &TableTemplate,
+    texts: &[Vec<String>],
+    position: usize,
+    i: usize,
+) -> Option<String> {
+    let (leaf, _) = texts.get(position)?.split_last()?;
+    if !TOTALS.contains(&label_key(leaf).as_str()) {
+        return None;
+    }
+    let column = &template.columns[i];
+    let item = column.item.as_deref().map(label_key)?;
+    let canonical = |key: &str| crate::knowledge::vocabulary::item(None, &template.id, key);
+    let names_item = |w: &String| {
+        let key = label_key(w);
+        key == item || column.names(&key) || canonical(&key).is_some_and(|c| Some(c) == canonical(&item))
+    };
+    let near = [position, position + 1, position.saturating_sub(1), position + 2];
+    near.iter().filter_map(|&q| texts.get(q)).find_map(|pieces| {
+        let above = &pieces[..pieces.len().saturating_sub(1)];
+        above.iter().rev().find(|w| names_item(w)).cloned()
+    })
 }
 
 /// The template columns the words at one position could name, and the leaf as printed.
@@ -208,11 +236,9 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if let Some(&i) = candidates.iter().find(|&&i| !taken[i]).or(other_side.as_ref()) {
             taken[i] = true;
             named += 1;
-            out.push(Printed {
-                position,
-                column: as_printed(template.columns[i].column(None), &printed),
-                template: Some(i),
-            });
+            let mut column = as_printed(template.columns[i].column(None), &printed);
+            column.group = group_over_total(template, &texts, position, i);
+            out.push(Printed { position, column, template: Some(i) });
             continue;
         }
         let (figures, codes, small, words) = body_profile(block, position);
@@ -314,6 +340,7 @@ pub(super) fn own_column(printed: &str, role: ColumnRole, side: Option<crate::mo
         role,
         side,
         block: None,
+        group: None,
     }
 }
 

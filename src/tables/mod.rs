@@ -174,9 +174,11 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
         .zip(&templates)
         .map(|(column, of)| {
             let template_item = of.and_then(|c| c.item.clone()).unwrap_or_else(|| column.label.clone());
-            let renamed =
-                single && of.is_some() && !column.label.trim().is_empty() && label_key(&column.label) != column.key;
-            if renamed { column.label.clone() } else { template_item }
+            // A group's 小计 is keyed by the group as printed over it.
+            let printed =
+                column.group.as_ref().filter(|g| label_key(g) != label_key(&template_item)).unwrap_or(&column.label);
+            let renamed = single && of.is_some() && !printed.trim().is_empty() && label_key(printed) != column.key;
+            if renamed { printed.clone() } else { template_item }
         })
         .collect();
     let mut rows: Vec<Row> = Vec::new();
@@ -239,6 +241,7 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
                 role: ColumnRole::Value,
                 side: None,
                 block: None,
+                group: None,
             })
             .collect(),
         rows,

@@ -111,44 +111,56 @@ pub fn check(targets: &[Target], others: &[OtherTable], metadata: &Metadata) -> 
         }
     }
     findings.extend(targets.iter().flat_map(|t| cost_over_money(t, place(t))));
-    for t in targets {
+    // Each project's label key once, and the lines the project expense tables print for it.
+    let keys: Vec<Option<String>> = targets.iter().map(|t| t.project.as_deref().map(label_key)).collect();
+    let lines = project_lines(others);
+    for (t, key) in targets.iter().zip(&keys) {
         // A project printed in several target tables (repeated, said above) agrees when one
         // of them does.
-        let same = |u: &&Target| {
-            u.project.is_some() && u.project.as_deref().map(label_key) == t.project.as_deref().map(label_key)
-        };
-        let siblings: Vec<&Target> = targets.iter().filter(same).collect();
-        findings.extend(money_against_projects(t, &siblings, others, place(t)));
+        let Some(key) = key else { continue };
+        let siblings: Vec<&Target> =
+            targets.iter().zip(&keys).filter(|(_, k)| k.as_ref() == Some(key)).map(|(u, _)| u).collect();
+        let totals = lines.get(key).map_or(&[][..], Vec::as_slice);
+        findings.extend(money_against_projects(t, &siblings, totals, place(t)));
     }
     findings
 }
 
-/// The target's money (its first figure: 年度资金总额, 项目总额) against its project's line in
-/// the document's project expense tables (项目支出表, by the project's name): a warning when
-/// the project is printed there and none of its lines' totals (合计) is that figure (nor the
-/// figure of another target table of the same project).
-fn money_against_projects(
-    target: &Target,
-    siblings: &[&Target],
-    others: &[OtherTable],
-    place: Place,
-) -> Option<Finding> {
-    let money = target.money.first()?;
-    let project = label_key(target.project.as_deref()?);
-    let mut totals: Vec<(String, Decimal)> = Vec::new();
+/// The lines of the document's project expense tables (项目支出表) by the label key of each
+/// text printed on them: the table's title and the line's total (合计, or its first figure).
+fn project_lines(others: &[OtherTable]) -> BTreeMap<String, Vec<(String, Decimal)>> {
+    let mut lines: BTreeMap<String, Vec<(String, Decimal)>> = BTreeMap::new();
     for table in others.iter().filter(|t| is_project_table(&t.title)) {
         let total = table.columns.iter().position(|c| label_key(c.rsplit('/').next().unwrap_or(c)) == "合计");
         for row in &table.rows {
-            if !row.cells.iter().any(|c| c.value.is_none() && label_key(&c.text) == project) {
-                continue;
-            }
             let figure = match total {
                 Some(p) => row.cells.iter().find(|c| c.column as usize == p).and_then(|c| c.value),
                 None => row.cells.iter().find_map(|c| c.value),
             };
-            totals.extend(figure.map(|f| (table.title.clone(), f)));
+            let Some(figure) = figure else { continue };
+            let mut texts: Vec<String> =
+                row.cells.iter().filter(|c| c.value.is_none()).map(|c| label_key(&c.text)).collect();
+            texts.sort();
+            texts.dedup();
+            for key in texts {
+                lines.entry(key).or_default().push((table.title.clone(), figure));
+            }
         }
     }
+    lines
+}
+
+/// The target's money (its first figure: 年度资金总额, 项目总额) against its project's line in
+/// the document's project expense tables (项目支出表, by the project's name, `totals`): a
+/// warning when the project is printed there and none of its lines' totals (合计) is that
+/// figure (nor the figure of another target table of the same project).
+fn money_against_projects(
+    target: &Target,
+    siblings: &[&Target],
+    totals: &[(String, Decimal)],
+    place: Place,
+) -> Option<Finding> {
+    let money = target.money.first()?;
     let (title, printed) = totals.first()?.clone();
     let agrees = |t: &&Target| t.money.first().is_some_and(|m| totals.iter().any(|(_, f)| *f == m.value));
     if agrees(&target) || siblings.iter().any(agrees) {

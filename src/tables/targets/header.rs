@@ -122,6 +122,14 @@ fn fields_map(texts: &[(usize, String)]) -> Map {
     map
 }
 
+/// Longer than any header cell of a row (`一级指标 二级指标 三级指标 指标值` merged by OCR is
+/// 20): an indicator's description or a goal, not put through the header vocabulary when
+/// every row is checked for a header printed again. (A header path over a column, joined
+/// with `/`, can be longer.)
+pub(super) fn is_long(text: &str) -> bool {
+    text.chars().count() > 48
+}
+
 /// The money label of a column's header path: its leaf (`其中：/财政资金` → `财政资金`), or the
 /// whole path where the leaf is the end of a wrapped word (`当年财政拨/款预算金额`).
 fn money_column(path: &str) -> Option<String> {

@@ -235,7 +235,8 @@ fn read(table: &OtherTable) -> Vec<Target> {
         // The first row of a new page goes on as the first under a repeated header does.
         after_header |= row.page != page;
         page = row.page;
-        if let Some(again) = header_map(&texts) {
+        let short: Vec<(usize, String)> = texts.iter().filter(|(_, t)| !header::is_long(t)).cloned().collect();
+        if let Some(again) = header_map(&short) {
             // The header, or the header printed again on a new page (whose money labels may
             // stand on a line of their own under it: those of the first header stay).
             let before = map.as_ref().map(|m| m.money.clone()).unwrap_or_default();
@@ -419,6 +420,9 @@ fn is_header_words(texts: &[(usize, String)]) -> bool {
     let mut words = texts.iter().map(|(_, t)| t.trim()).filter(|t| !t.is_empty()).peekable();
     words.peek().is_some()
         && words.all(|t| {
+            if header::is_long(t) {
+                return false;
+            }
             let key = label_key(t);
             key == "其中:" || money_label(t).is_some() || !header::fields_named(t).is_empty()
         })
