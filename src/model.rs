@@ -377,6 +377,12 @@ pub struct Column {
     #[serde(skip)]
     #[schemars(skip)]
     pub group: Option<String>,
+    /// The figure kind printed over a transposed table's items where it prints them once per
+    /// year (`2025年预算数 | 2026年预算数`): the column its figures are keyed by. Read within
+    /// the pipeline, not output.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub figure: Option<String>,
 }
 
 /// What a column holds.
@@ -607,6 +613,9 @@ pub enum FindingKind {
     TargetMoneyMismatch,
     /// A figure the narrative states differs from the table's.
     NarrativeMismatch,
+    /// A figure the narrative states of another subject than the statement's label alone
+    /// names (`上年结转结余的一般公共预算收入`): not compared with a guessed cell.
+    NarrativeUnresolved,
     /// A narrative comparison contradicts itself or the table.
     NarrativeContradiction,
     /// The explanation part of a disclosure, whose tables are in another file.

@@ -29,7 +29,10 @@ static EXERCISED: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new
             }
             let kind = doc.metadata.kind.unwrap_or(gongkai::model::Kind::Budget);
             let unit = doc.metadata.unit;
-            statements.extend(gongkai::validate::narrative::compare(&doc.tables, &layout.narrative, kind, unit).found);
+            statements.extend(
+                gongkai::validate::narrative::compare(&doc.tables, &layout.narrative, kind, unit, doc.metadata.year)
+                    .found,
+            );
         }
     }
     (rules, statements)

@@ -325,6 +325,7 @@ mod tests {
             side,
             block: None,
             group: None,
+            figure: None,
         }
     }
 

@@ -144,6 +144,7 @@ impl ColumnTemplate {
             side: self.side,
             block: self.block,
             group: None,
+            figure: None,
         }
     }
 

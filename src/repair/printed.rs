@@ -83,6 +83,19 @@ pub(super) fn header_texts(block: &Block) -> Vec<Vec<String>> {
     texts
 }
 
+/// The year groups printed over a transposed table's items (`2025年预算数`, `2026年预算数`,
+/// `上年预算数`), left to right.
+fn year_groups(block: &Block) -> Vec<String> {
+    static YEAR_GROUP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:20[0-9]{2}年度?|本年度?|上年度?)(?:预算数|预算|决算数|决算|执行数)?$")
+            .expect("year group")
+    });
+    let mut groups: Vec<(usize, String)> =
+        header_lines(block).into_iter().flatten().filter(|(_, w)| YEAR_GROUP.is_match(&label_key(w))).collect();
+    groups.sort_by_key(|(p, _)| *p);
+    groups.into_iter().map(|(_, w)| w).collect()
+}
+
 /// The group printed over the 小计 (合计, 总计) leaf at `position` (template column `i`), as
 /// printed, where it names that column's item (`公务用车购置及运行维护费 / 小计` for
 /// 公务用车购置及运行费, by the item vocabulary): over its own position, or a merged group
@@ -211,15 +224,24 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     let mut out: Vec<Printed> = Vec::new();
     let mut named = 0;
     let line_numbers = line_number_positions(block);
+    // A transposed table printing its items once per year under a year's figure kind
+    // (`2025年预算数 | 2026年预算数`): each repeat of the items is the next year's.
+    let years = if template.transposed { year_groups(block) } else { Vec::new() };
+    let mut year = 0;
     for position in 0..width {
         if line_numbers.contains(&position) {
             continue;
         }
         let (mut candidates, printed) = leaves.get(position).cloned().unwrap_or_default();
+        if years.len() > 1 && year + 1 < years.len() && !candidates.is_empty() && candidates.iter().all(|&i| taken[i]) {
+            year += 1;
+            taken.iter_mut().for_each(|t| *t = false);
+        }
         // The table's total is its first figure column: a 小计 further right is a group's
         // (`政府采购项目 / 小计`), not the table's.
         if !template.two_sided && out.iter().any(|p| p.column.role == ColumnRole::Value) {
-            let whole = texts.get(position).map(|t| t.concat()).unwrap_or_default();
+            let whole: String =
+                texts.get(position).into_iter().flatten().filter(|w| !years.contains(w)).cloned().collect();
             candidates.retain(|&i| Some(i) != total || TOTALS.contains(&label_key(&whole).as_str()));
         }
         // A name printed on both sides of a two-sided table (预算数 | 预算数) whose template
@@ -238,6 +260,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             named += 1;
             let mut column = as_printed(template.columns[i].column(None), &printed);
             column.group = group_over_total(template, &texts, position, i);
+            column.figure = (years.len() > 1).then(|| years[year].clone());
             out.push(Printed { position, column, template: Some(i) });
             continue;
         }
@@ -271,7 +294,9 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             }
             continue;
         }
-        out.push(Printed { position, column: own_column(&printed, role, side), template: None });
+        let mut column = own_column(&printed, role, side);
+        column.figure = (years.len() > 1).then(|| years[year].clone());
+        out.push(Printed { position, column, template: None });
     }
     // The total printed as 小计 or 总计 where the template says 合计 (a table of one group),
     // or a table's only figure column under a name of its own (`预算`): the total.
@@ -341,6 +366,7 @@ pub(super) fn own_column(printed: &str, role: ColumnRole, side: Option<crate::mo
         side,
         block: None,
         group: None,
+        figure: None,
     }
 }
 

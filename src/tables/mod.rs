@@ -69,8 +69,14 @@ fn table(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> Table 
         // numbered `一、`, over unnumbered items.
         let group = |r: &Row| grid.template.groups.iter().any(|g| Some(g.side) == r.side && g.names(&r.key));
         let heads = |r: &Row| group(r) || (r.side == Some(Side::Income) && ordinal(&r.label) == Ordinal::Chinese);
-        nest_unnumbered(&mut rows, Side::Income, &heads);
-        nest_unnumbered(&mut rows, Side::Expense, &heads);
+        nest_unnumbered(&mut rows, Some(Side::Income), &heads, Sums::Exact);
+        nest_unnumbered(&mut rows, Some(Side::Expense), &heads, Sums::Exact);
+    } else if keyed_by_unit(grid) {
+        // A department's row over its units' rows, printed indented: the units' figures
+        // (each rounded on its own) add up to the department's in every column; never under
+        // the table's total.
+        let heads = |r: &Row| r.code.is_none() && !r.key.contains("合计") && !r.key.contains("总计");
+        nest_unnumbered(&mut rows, None, &heads, Sums::Rounded);
     }
     repeated_lines(id, &rows, findings);
     let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
@@ -195,17 +201,27 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
             if column.role != ColumnRole::Value {
                 continue;
             }
-            // Every item printed as a header is a row, its figure a cell when printed.
-            let figure_key =
-                of_template.and_then(|c| c.figure.as_deref()).map_or_else(|| figure_key.clone(), label_key);
+            // Every item printed as a header is a row, its figure a cell when printed (in the
+            // column of the year printed over it, where the items are printed once per year).
+            let figure_key = column.figure.as_deref().map(label_key).unwrap_or_else(|| {
+                of_template.and_then(|c| c.figure.as_deref()).map_or_else(|| figure_key.clone(), label_key)
+            });
             let at = At { table: &template.id, row: &label_key(&item), column: &figure_key, side: None };
             let cells = if cell.text.is_empty() { vec![] } else { vec![read(cell, &at, printed, findings)] };
+            let under = under.map(|u| label_key(&u));
+            let same = |r: &&mut Row| r.key == label_key(&item) && r.under == under && r.line == printed.line;
+            if column.figure.is_some()
+                && let Some(row) = rows.iter_mut().find(same)
+            {
+                row.cells.extend(cells);
+                continue;
+            }
             rows.push(Row {
                 key: label_key(&item),
                 label: item,
                 code: None,
                 side: None,
-                under: under.map(|u| label_key(&u)),
+                under,
                 seq: None,
                 page: printed.page,
                 line: printed.line,
@@ -218,7 +234,9 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
     }
     // The figure kinds, in printed order: the table's columns once read transposed.
     let mut figures: Vec<String> = Vec::new();
-    for f in template.columns.iter().map(|c| c.figure.clone().unwrap_or_else(|| figure.clone())) {
+    let years: Vec<String> = grid.columns.iter().filter_map(|c| c.figure.clone()).collect();
+    let kinds = template.columns.iter().map(|c| c.figure.clone().unwrap_or_else(|| figure.clone()));
+    for f in if years.is_empty() { kinds.collect::<Vec<_>>() } else { years } {
         if !figures.contains(&f) {
             figures.push(f);
         }
@@ -242,6 +260,7 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
                 side: None,
                 block: None,
                 group: None,
+                figure: None,
             })
             .collect(),
         rows,
@@ -412,8 +431,19 @@ fn ordinal(label: &str) -> Ordinal {
 /// figures add up to its own in every column (`一、财政拨款` over `一般公共预算`,
 /// `政府性基金预算`, …) heads them: they are its sub-items. Without that evidence (a total
 /// row, items of their own) nothing moves.
-fn nest_unnumbered(rows: &mut [Row], side: Side, heads: &dyn Fn(&Row) -> bool) {
-    let on_side: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].side == Some(side)).collect();
+/// How a heading's figure must add up from its sub-items' figures.
+#[derive(Clone, Copy, PartialEq)]
+enum Sums {
+    /// Exactly.
+    Exact,
+    /// Within half a unit of the last printed digit per sub-item (each rounded on its own,
+    /// as the identities allow), and over at least two sub-items (one row equal to the row
+    /// above it is no evidence).
+    Rounded,
+}
+
+fn nest_unnumbered(rows: &mut [Row], side: Option<Side>, heads: &dyn Fn(&Row) -> bool, sums: Sums) {
+    let on_side: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].side == side).collect();
     for (k, &h) in on_side.iter().enumerate() {
         // A heading of zeros adds up to anything of zeros: no evidence.
         if !heads(&rows[h]) || rows[h].cells.iter().all(|c| c.value.is_none_or(|v| v.is_zero())) {
@@ -427,7 +457,8 @@ fn nest_unnumbered(rows: &mut [Row], side: Side, heads: &dyn Fn(&Row) -> bool) {
                 ordinal(&rows[r].label) == Ordinal::None && !key.contains("合计") && !key.contains("总计")
             })
             .collect();
-        if run.is_empty() || run.iter().any(|&r| rows[r].under.is_some()) {
+        let fewest = if sums == Sums::Exact { 1 } else { 2 };
+        if run.len() < fewest || run.iter().any(|&r| rows[r].under.is_some()) {
             continue;
         }
         let adds_up = rows[h].cells.iter().all(|cell| {
@@ -438,7 +469,13 @@ fn nest_unnumbered(rows: &mut [Row], side: Side, heads: &dyn Fn(&Row) -> bool) {
                     Some(c) => c.value.map(|v| acc + v),
                 }
             });
-            sum == Some(total)
+            match (sum, sums) {
+                (Some(sum), Sums::Rounded) => {
+                    let half = Decimal::new(5, total.scale() + 1);
+                    (sum - total).abs() <= half * Decimal::from(run.len())
+                }
+                (sum, _) => sum == Some(total),
+            }
         });
         if adds_up {
             let heading = rows[h].key.clone();
@@ -447,6 +484,13 @@ fn nest_unnumbered(rows: &mut [Row], side: Side, heads: &dyn Fn(&Row) -> bool) {
             }
         }
     }
+}
+
+/// True for a table whose rows are keyed by unit (its label column printed `单位名称`,
+/// `预算单位`), not by subject.
+fn keyed_by_unit(grid: &Grid) -> bool {
+    grid.columns.iter().filter(|c| c.role == ColumnRole::Label).all(|c| label_key(&c.label).contains("单位"))
+        && grid.columns.iter().any(|c| c.role == ColumnRole::Label)
 }
 
 /// Tracks the template's group headings: the rows after a heading numbered in another

@@ -40,7 +40,7 @@ pub fn check(tables: &[Table], instances: &[Instance], layout: &Layout, metadata
     for instance in instances {
         evaluate(tables, instance, unit, &mut out);
     }
-    let compared = narrative::compare(tables, &layout.narrative, kind, unit);
+    let compared = narrative::compare(tables, &layout.narrative, kind, unit, metadata.year);
     out.checks.narrative = compared.checked;
     out.checks.narrative_mismatched = compared.mismatched;
     out.findings.extend(compared.findings);

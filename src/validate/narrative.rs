@@ -65,6 +65,12 @@ pub struct Statements {
     pub kind: Kind,
     #[serde(rename = "statement")]
     pub statements: Vec<Statement>,
+    /// Words that name another subject when printed before a statement's label in its
+    /// clause (`上年结转结余的一般公共预算收入`, `财政拨款基本支出预算`), or in the sentence a
+    /// `其中：` clause goes on from, and not in the statement's own description (`zh`): such
+    /// a figure is reported as unresolved, not compared with the label's cell.
+    #[serde(default)]
+    pub qualifiers: Vec<String>,
     /// Patterns of the 决算数 vs 预算数 / last-year comparisons (final accounts).
     #[serde(default)]
     pub comparisons: Option<Patterns>,
@@ -140,13 +146,14 @@ pub struct Compared {
 }
 
 /// Compares every statement found in the narrative with its table cell.
-pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option<Unit>) -> Compared {
+pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option<Unit>, year: Option<i32>) -> Compared {
     let mut out = Compared::default();
     let text = &narrative.text;
     for (_, patterns) in COMPARISONS.iter().filter(|(k, _)| *k == kind) {
         check_comparisons(patterns, tables, narrative, &mut out);
     }
-    for statement in STATEMENTS.iter().filter(|s| s.kind == kind).flat_map(|s| &s.statements) {
+    let of_kind = STATEMENTS.iter().filter(|s| s.kind == kind);
+    for (statement, qualifiers) in of_kind.flat_map(|s| s.statements.iter().map(|st| (st, &s.qualifiers))) {
         let Some(pattern) = statement.pattern_for(text) else { continue };
         for caps in pattern.captures_iter(text) {
             let whole = caps.get(0).expect("match");
@@ -154,7 +161,30 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
             if statement.not_after.iter().any(|n| before.ends_with(n.as_str())) {
                 continue;
             }
-            let Some(cell) = locate(tables, statement, &caps) else { continue };
+            let context = subject_context(before);
+            let other: Vec<&str> = qualifiers
+                .iter()
+                .map(String::as_str)
+                .filter(|q| context.contains(q) && !statement.zh.contains(q) && !whole.as_str().contains(q))
+                .collect();
+            if !other.is_empty() {
+                let excerpt = excerpt(text, whole.start(), whole.end());
+                let mut f = Finding::new(
+                    Severity::Info,
+                    FindingKind::NarrativeUnresolved,
+                    format!(
+                        "{} ({}): «{excerpt}» states the figure of another subject ({}): not compared",
+                        statement.id,
+                        statement.zh,
+                        other.join(", ")
+                    ),
+                );
+                f.rule = Some(statement.id.clone());
+                f.page = narrative.page_at(whole.start());
+                out.findings.push(f);
+                continue;
+            }
+            let Some(cell) = locate(tables, statement, &caps, year) else { continue };
             let (Ok(stated), Some(u)) = (Decimal::from_str(&caps["v"].replace(',', "")), caps.name("u")) else {
                 continue;
             };
@@ -204,14 +234,81 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
     out
 }
 
+/// Where a statement's subject is named, before its label: its clause (back to the last
+/// `，。；：、` or amount, at most 24 characters), with, in a sentence of parts (`其中`),
+/// the sentence before it.
+fn subject_context(before: &str) -> String {
+    const CLAUSE: &[char] = &[',', '，', '。', ';', '；', ':', '：', '、'];
+    let clause = last_chars(before, |c| !CLAUSE.contains(&c), 24);
+    // An amount ends the statement before it (`…收入122589万元1.一般公共预算拨款收入`).
+    let clause = match clause.rfind(['元', '%']) {
+        Some(end) => clause[end..].chars().skip(1).collect(),
+        None => clause,
+    };
+    // A sentence listing parts (`其中：基本支出…；项目支出…`) goes on from the sentence
+    // before it, which names their whole.
+    // The whole is the last clause before `其中` that states a figure (not `比上年增加…`), in
+    // the same sentence or the one before.
+    let sentence = last_chars(before, |c| c != '。', 400);
+    if let Some(at) = sentence.rfind("其中") {
+        let mut head = sentence[..at].trim_matches(CLAUSE).to_string();
+        if head.is_empty() {
+            let opened = before[..before.len() - sentence.len()].trim_end_matches('。');
+            head = last_chars(opened, |c| c != '。', 400);
+        }
+        let comparison = ["比", "较", "同比", "增", "减", "主要", "与", "占"];
+        let whole = clauses(&head, CLAUSE)
+            .into_iter()
+            .rev()
+            .map(str::trim)
+            .find(|c| !c.is_empty() && !comparison.iter().any(|w| c.starts_with(w)));
+        return whole.unwrap_or_default().to_string() + &clause;
+    }
+    clause
+}
+
+/// `text` split at the delimiters, a comma between digits (`8,347.73`) being none.
+fn clauses<'t>(text: &'t str, delimiters: &[char]) -> Vec<&'t str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let in_number = c == ','
+            && k > 0
+            && chars[k - 1].1.is_ascii_digit()
+            && chars.get(k + 1).is_some_and(|(_, d)| d.is_ascii_digit());
+        if delimiters.contains(&c) && !in_number {
+            out.push(&text[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// The last characters of `text` while `keep` holds, at most `most`.
+fn last_chars(text: &str, keep: impl Fn(char) -> bool, most: usize) -> String {
+    let tail: Vec<char> = text.chars().rev().take_while(|&c| keep(c)).take(most).collect();
+    tail.into_iter().rev().collect()
+}
+
 /// The cell a statement restates: (table, row if printed, column key).
-fn locate(tables: &[Table], statement: &Statement, caps: &regex::Captures) -> Option<(usize, Option<usize>, String)> {
+fn locate(
+    tables: &[Table],
+    statement: &Statement,
+    caps: &regex::Captures,
+    year: Option<i32>,
+) -> Option<(usize, Option<usize>, String)> {
     match statement.kind {
         StatementKind::Amount => statement.cells.iter().find_map(|spec| {
             let t = tables.iter().position(|x| Some(&x.id) == spec.table.as_ref())?;
             let row = find_row(&tables[t], spec.side, &spec.row, spec.under.as_deref())?;
             let column = label_key(&spec.column);
-            tables[t].columns.iter().any(|c| c.key == column).then_some((t, Some(row), column))
+            // The column as named, or printed with the document's year (`2026年预算数`).
+            let printed = tables[t].columns.iter().find(|c| c.key == column).or_else(|| {
+                tables[t].columns.iter().find(|c| crate::knowledge::vocabulary::relative_year(&c.key, year) == column)
+            })?;
+            Some((t, Some(row), printed.key.clone()))
         }),
         StatementKind::Class => {
             let code = class_code(&label_key(&caps["name"]))?;
@@ -441,6 +538,24 @@ mod tests {
 #[cfg(test)]
 mod comparison_tests {
     use super::*;
+
+    #[test]
+    fn a_subject_is_read_from_its_clause_or_the_sentence_a_list_of_parts_goes_on_from() {
+        // The clause before the label, back to a delimiter or an amount.
+        assert_eq!(subject_context("上年结转结余的"), "上年结转结余的");
+        assert_eq!(subject_context("收入122589万元1."), "1.");
+        assert_eq!(subject_context("2026年度财政拨款基本"), "2026年度财政拨款基本");
+        assert_eq!(subject_context("收入预算,"), "");
+        // `其中：…；项目支出` goes on from the sentence naming the whole.
+        let before =
+            "一般公共预算财政拨款支出227,955.11万元,比上年增加8,347.3万元。其中:基本支出113,007.22万元,主要用于保障;";
+        let context = subject_context(before);
+        assert!(context.contains("一般公共预算财政拨款支出"), "{context}");
+        // Each part of a list names its own subject: not the parts before it.
+        let before = "部门预算收入738.05万元,其中:一般公共预算收入509.01万元,";
+        assert_eq!(subject_context(before), "部门预算收入738.05万元");
+        assert!(!subject_context("本年支出合计100万元。项目支出").contains("合计"));
+    }
 
     #[test]
     fn percentages_round_to_the_stated_decimals() {
