@@ -93,7 +93,13 @@ fn year_groups(block: &Block) -> Vec<String> {
     let mut groups: Vec<(usize, String)> =
         header_lines(block).into_iter().flatten().filter(|(_, w)| YEAR_GROUP.is_match(&label_key(w))).collect();
     groups.sort_by_key(|(p, _)| *p);
-    groups.into_iter().map(|(_, w)| w).collect()
+    // Years of one figure kind (`2025年预算数 | 2026年预算数`), not two kinds of one year
+    // (`2024年预算数 | 2024年决算数`, a final account's figures per item).
+    let keys: Vec<String> = groups.iter().map(|(_, w)| label_key(w)).collect();
+    let kind = |k: &String| k.trim_start_matches(|c: char| c.is_ascii_digit() || "年度本上".contains(c)).to_string();
+    let one_kind = keys.iter().all(|k| kind(k) == kind(&keys[0]));
+    let distinct = keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k));
+    if one_kind && distinct { groups.into_iter().map(|(_, w)| w).collect() } else { Vec::new() }
 }
 
 /// The group printed over the 小计 (合计, 总计) leaf at `position` (template column `i`), as

@@ -215,7 +215,17 @@ fn rows<'r>(rule: &'r Rule, sum: &RowSum, t: usize, table: &Table, out: &mut Vec
     };
     let addends: Vec<Option<usize>> = match sum.addends_from {
         Some(AddendsFrom::Preceding) => {
-            (0..total).filter(|&i| table.rows[i].side == sum.side && table.rows[i].under.is_none()).map(Some).collect()
+            let rows: Vec<usize> =
+                (0..total).filter(|&i| table.rows[i].side == sum.side && table.rows[i].under.is_none()).collect();
+            // Classes printed with their 款 and 项 under them and no code (hierarchy by
+            // indentation): the classes, known by their names, are the addends.
+            let uncoded = table.rows.iter().all(|r| r.code.is_none());
+            let class = |i: &usize| class_code(&table.rows[*i].key).is_some();
+            if uncoded && rows.iter().any(class) && !rows.iter().all(class) {
+                rows.into_iter().filter(class).map(Some).collect()
+            } else {
+                rows.into_iter().map(Some).collect()
+            }
         }
         Some(AddendsFrom::Children) => {
             let heading = &table.rows[total].key;
