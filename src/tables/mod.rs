@@ -489,8 +489,8 @@ fn nest_unnumbered(rows: &mut [Row], side: Option<Side>, heads: &dyn Fn(&Row) ->
 /// True for a table whose rows are keyed by unit (its label column printed `单位名称`,
 /// `预算单位`), not by subject.
 fn keyed_by_unit(grid: &Grid) -> bool {
-    grid.columns.iter().filter(|c| c.role == ColumnRole::Label).all(|c| label_key(&c.label).contains("单位"))
-        && grid.columns.iter().any(|c| c.role == ColumnRole::Label)
+    let mut labels = grid.columns.iter().filter(|c| c.role == ColumnRole::Label).peekable();
+    labels.peek().is_some() && labels.all(|c| label_key(&c.label).contains("单位"))
 }
 
 /// Tracks the template's group headings: the rows after a heading numbered in another

@@ -239,32 +239,25 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
 /// the sentence before it.
 fn subject_context(before: &str) -> String {
     const CLAUSE: &[char] = &[',', '，', '。', ';', '；', ':', '：', '、'];
-    let clause = last_chars(before, |c| !CLAUSE.contains(&c), 24);
     // An amount ends the statement before it (`…收入122589万元1.一般公共预算拨款收入`).
-    let clause = match clause.rfind(['元', '%']) {
-        Some(end) => clause[end..].chars().skip(1).collect(),
-        None => clause,
-    };
-    // A sentence listing parts (`其中：基本支出…；项目支出…`) goes on from the sentence
-    // before it, which names their whole.
-    // The whole is the last clause before `其中` that states a figure (not `比上年增加…`), in
-    // the same sentence or the one before.
+    let clause = last_chars(before, |c| !CLAUSE.contains(&c), 24).rsplit(['元', '%']).next().unwrap_or_default();
+    // A sentence listing parts (`其中：基本支出…；项目支出…`) goes on from its whole: the last
+    // clause before `其中` that states a figure (not `比上年增加…`), in the same sentence or
+    // the one before.
     let sentence = last_chars(before, |c| c != '。', 400);
-    if let Some(at) = sentence.rfind("其中") {
-        let mut head = sentence[..at].trim_matches(CLAUSE).to_string();
-        if head.is_empty() {
-            let opened = before[..before.len() - sentence.len()].trim_end_matches('。');
-            head = last_chars(opened, |c| c != '。', 400);
-        }
-        let comparison = ["比", "较", "同比", "增", "减", "主要", "与", "占"];
-        let whole = clauses(&head, CLAUSE)
-            .into_iter()
-            .rev()
-            .map(str::trim)
-            .find(|c| !c.is_empty() && !comparison.iter().any(|w| c.starts_with(w)));
-        return whole.unwrap_or_default().to_string() + &clause;
+    let Some(at) = sentence.rfind("其中") else { return clause.to_string() };
+    let mut head = sentence[..at].trim_matches(CLAUSE);
+    if head.is_empty() {
+        let opened = before[..before.len() - sentence.len()].trim_end_matches('。');
+        head = last_chars(opened, |c| c != '。', 400);
     }
-    clause
+    let comparison = ["比", "较", "同比", "增", "减", "主要", "与", "占"];
+    let whole = clauses(head, CLAUSE)
+        .into_iter()
+        .rev()
+        .map(str::trim)
+        .find(|c| !c.is_empty() && !comparison.iter().any(|w| c.starts_with(w)));
+    whole.unwrap_or_default().to_string() + clause
 }
 
 /// `text` split at the delimiters, a comma between digits (`8,347.73`) being none.
@@ -286,10 +279,11 @@ fn clauses<'t>(text: &'t str, delimiters: &[char]) -> Vec<&'t str> {
     out
 }
 
-/// The last characters of `text` while `keep` holds, at most `most`.
-fn last_chars(text: &str, keep: impl Fn(char) -> bool, most: usize) -> String {
-    let tail: Vec<char> = text.chars().rev().take_while(|&c| keep(c)).take(most).collect();
-    tail.into_iter().rev().collect()
+/// The end of `text` whose characters `keep` holds for, at most `most` of them.
+fn last_chars(text: &str, keep: impl Fn(char) -> bool, most: usize) -> &str {
+    let start =
+        text.char_indices().rev().take_while(|&(_, c)| keep(c)).take(most).last().map_or(text.len(), |(i, _)| i);
+    &text[start..]
 }
 
 /// The cell a statement restates: (table, row if printed, column key).
