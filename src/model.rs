@@ -383,6 +383,12 @@ pub struct Column {
     #[serde(skip)]
     #[schemars(skip)]
     pub figure: Option<String>,
+    /// The item a transposed table's sub-column of its own is printed under (`因公出国(境)费
+    /// / 小计 | 因公出国(境)费 | 科研因公出国(境)费用`): its row's `under`. Read within the
+    /// pipeline, not output.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub under: Option<String>,
 }
 
 /// What a column holds.

@@ -326,6 +326,7 @@ mod tests {
             block: None,
             group: None,
             figure: None,
+            under: None,
         }
     }
 

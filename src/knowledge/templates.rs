@@ -145,6 +145,7 @@ impl ColumnTemplate {
             block: self.block,
             group: None,
             figure: None,
+            under: None,
         }
     }
 

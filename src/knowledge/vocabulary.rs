@@ -49,6 +49,11 @@ pub struct Entry {
     /// table of that kind's documents.
     #[serde(default)]
     pub in_kinds: BTreeMap<String, Vec<String>>,
+    /// The ids of the items a row of this item is made of where the national templates
+    /// print them under it (单位资金 = 事业收入 + 事业单位经营收入 + …): evidence of nesting
+    /// where the figures give none (a heading of zeros).
+    #[serde(default)]
+    pub parts: Vec<String>,
 }
 
 /// A vocabulary, indexed by label_key'd name.
@@ -169,6 +174,7 @@ pub static ITEMS: LazyLock<Vocabulary> = LazyLock::new(|| {
             names: Vec::new(),
             in_tables: tables,
             in_kinds: BTreeMap::new(),
+            parts: Vec::new(),
         });
     }
     Vocabulary::new(file)
@@ -184,6 +190,13 @@ pub fn measure(kind: Option<Kind>, table: &str, column: &str) -> Option<&'static
 /// `kind`.
 pub fn item(kind: Option<Kind>, table: &str, row: &str) -> Option<&'static str> {
     ITEMS.lookup(kind, table, row)
+}
+
+/// True where the label row `part` is one of the items the national templates print under
+/// the label row `heading` in `table` (both label_keys).
+pub fn is_part(table: &str, heading: &str, part: &str) -> bool {
+    let (Some(heading), Some(part)) = (item(None, table, heading), item(None, table, part)) else { return false };
+    ITEMS.entries.iter().any(|e| e.id == heading && e.parts.iter().any(|p| p == part))
 }
 
 /// A name with the document's year made relative: `2026年预算数` in a 2026 document is
@@ -212,6 +225,14 @@ mod tests {
     const B: Option<Kind> = Some(Kind::Budget);
 
     #[test]
+    fn parts_are_the_items_the_templates_print_under_a_heading() {
+        assert!(is_part("summary", "单位资金收入", "事业单位经营收入"));
+        assert!(is_part("summary", "财政拨款收入", "一般公共预算拨款收入"));
+        assert!(!is_part("summary", "财政拨款收入", "事业收入"));
+        assert!(!is_part("summary", "事业收入", "单位资金收入"));
+    }
+
+    #[test]
     fn vocabularies_load_without_conflicts() {
         for (file, vocabulary) in [("measures", &*MEASURES), ("items", &*ITEMS)] {
             assert!(vocabulary.conflicts.is_empty(), "{file}: names with two meanings: {:#?}", vocabulary.conflicts);
@@ -222,6 +243,16 @@ mod tests {
                 assert!(!entry.names.is_empty() || !entry.in_tables.is_empty(), "{file}: {} has names", entry.id);
                 let snake = entry.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
                 assert!(snake || entry.id.starts_with("class:"), "{file}: {} is snake_case", entry.id);
+            }
+        }
+        // Every part an item lists is an item.
+        for item in &ITEMS.entries {
+            for part in &item.parts {
+                assert!(
+                    ITEMS.entries.iter().any(|e| &e.id == part),
+                    "items: {} lists the unknown part {part}",
+                    item.id
+                );
             }
         }
         // An item that is also a measure is the same money: one Chinese name for both.

@@ -31,7 +31,7 @@ pub fn line_number_positions(block: &Block) -> Vec<usize> {
 }
 
 /// Words that name a total column.
-pub(super) const TOTALS: [&str; 3] = ["小计", "合计", "总计"];
+pub const TOTALS: [&str; 3] = ["小计", "合计", "总计"];
 
 /// One printed column: where it is and what it is.
 #[derive(Debug, Clone)]
@@ -102,6 +102,31 @@ fn year_groups(block: &Block) -> Vec<String> {
     if one_kind && distinct { groups.into_iter().map(|(_, w)| w).collect() } else { Vec::new() }
 }
 
+/// The figure kinds printed over a transposed table's blocks of items (`当年预算 |
+/// 上年结转结余`, each over its own 小计 and items), with the position each starts at: words
+/// the measure vocabulary names and no column of the template, printed over other words, at
+/// least two distinct.
+fn figure_groups(block: &Block) -> Vec<(usize, String)> {
+    let table = &block.template.id;
+    let mut groups: Vec<(usize, String)> = header_texts(block)
+        .iter()
+        .enumerate()
+        .filter_map(|(p, pieces)| {
+            let (_, above) = pieces.split_last()?;
+            let word = above.iter().find(|w| {
+                let key = label_key(w);
+                crate::knowledge::vocabulary::measure(None, table, &key).is_some()
+                    && !block.template.columns.iter().any(|c| c.names(&key))
+            })?;
+            Some((p, word.clone()))
+        })
+        .collect();
+    groups.sort_by_key(|(p, _)| *p);
+    let keys: Vec<String> = groups.iter().map(|(_, w)| label_key(w)).collect();
+    let distinct = keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k));
+    if groups.len() > 1 && distinct { groups } else { Vec::new() }
+}
+
 /// The group printed over the 小计 (合计, 总计) leaf at `position` (template column `i`), as
 /// printed, where it names that column's item (`公务用车购置及运行维护费 / 小计` for
 /// 公务用车购置及运行费, by the item vocabulary): over its own position, or a merged group
@@ -133,7 +158,15 @@ pub(super) fn group_over_total(
 /// The template columns the words at one position could name, and the leaf as printed.
 pub(super) fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
     let groups = template.group_keys();
-    let words: Vec<&String> = pieces.iter().filter(|p| !groups.contains(&label_key(p))).collect();
+    let mut words: Vec<String> = pieces.iter().filter(|p| !groups.contains(&label_key(p))).cloned().collect();
+    // A 小计 printed one character a line in a narrow column (`小` / `计`) is one word.
+    if let Some(k) = (0..words.len().saturating_sub(1)).find(|&k| {
+        words[k..].iter().all(|w| w.chars().count() == 1) && TOTALS.contains(&label_key(&words[k..].concat()).as_str())
+    }) {
+        let joined = words.split_off(k).concat();
+        words.push(joined);
+    }
+    let words: Vec<&String> = words.iter().collect();
     let names = |key: &str| -> Vec<usize> {
         template.columns.iter().enumerate().filter(|(_, c)| c.names(key)).map(|(i, _)| i).collect()
     };
@@ -234,6 +267,20 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     // (`2025年预算数 | 2026年预算数`): each repeat of the items is the next year's.
     let years = if template.transposed { year_groups(block) } else { Vec::new() };
     let mut year = 0;
+    // Or blocks of items under figure kinds (`当年预算 | 上年结转结余`), each from the position
+    // its kind is printed at; a total printed before the first block totals them all (合计).
+    let kinds = if template.transposed && years.is_empty() { figure_groups(block) } else { Vec::new() };
+    let mut kind: Option<usize> = None;
+    let figure_at = |year: usize, kind: Option<usize>| -> Option<String> {
+        if years.len() > 1 {
+            Some(years[year].clone())
+        } else if kinds.is_empty() {
+            None
+        } else {
+            Some(kind.map_or_else(|| TOTALS[1].to_string(), |k| kinds[k].1.clone()))
+        }
+    };
+    let group_words: Vec<&String> = years.iter().chain(kinds.iter().map(|(_, w)| w)).collect();
     for position in 0..width {
         if line_numbers.contains(&position) {
             continue;
@@ -243,11 +290,20 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             year += 1;
             taken.iter_mut().for_each(|t| *t = false);
         }
+        let starts = kinds.iter().position(|(q, _)| *q == position);
+        if starts.is_some() {
+            kind = starts;
+            taken.iter_mut().for_each(|t| *t = false);
+            // The block's own 小计 is the total of its kind (`当年预算 / 小计`).
+            if TOTALS.contains(&label_key(&printed).as_str()) {
+                candidates = total.into_iter().collect();
+            }
+        }
         // The table's total is its first figure column: a 小计 further right is a group's
         // (`政府采购项目 / 小计`), not the table's.
-        if !template.two_sided && out.iter().any(|p| p.column.role == ColumnRole::Value) {
+        if !template.two_sided && starts.is_none() && out.iter().any(|p| p.column.role == ColumnRole::Value) {
             let whole: String =
-                texts.get(position).into_iter().flatten().filter(|w| !years.contains(w)).cloned().collect();
+                texts.get(position).into_iter().flatten().filter(|w| !group_words.contains(w)).cloned().collect();
             candidates.retain(|&i| Some(i) != total || TOTALS.contains(&label_key(&whole).as_str()));
         }
         // A name printed on both sides of a two-sided table (预算数 | 预算数) whose template
@@ -266,7 +322,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             named += 1;
             let mut column = as_printed(template.columns[i].column(None), &printed);
             column.group = group_over_total(template, &texts, position, i);
-            column.figure = (years.len() > 1).then(|| years[year].clone());
+            column.figure = figure_at(year, kind);
             out.push(Printed { position, column, template: Some(i) });
             continue;
         }
@@ -280,7 +336,12 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             ColumnRole::Code
         } else if words > figures {
             ColumnRole::Label
-        } else if figures > 0 && !printed.is_empty() && candidates.is_empty() {
+        } else if figures > 0
+            && !printed.is_empty()
+            && candidates.iter().all(|&i| template.columns[i].role == ColumnRole::Value)
+        {
+            // Figures under a name no template column is (`上年结转结余 / 人员经费` once
+            // `当年预算 / 人员经费` has the template's): a column of its own, never dropped.
             ColumnRole::Value
         } else {
             continue; // a 序号 column, an empty one, or figures under no name: reported by rows
@@ -301,7 +362,10 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             continue;
         }
         let mut column = own_column(&printed, role, side);
-        column.figure = (years.len() > 1).then(|| years[year].clone());
+        column.figure = figure_at(year, kind);
+        if template.transposed {
+            column.under = under_group(template, &out);
+        }
         out.push(Printed { position, column, template: None });
     }
     // The total printed as 小计 or 总计 where the template says 合计 (a table of one group),
@@ -322,6 +386,23 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     let chosen: Vec<(usize, &str)> = out.iter().map(|p| (p.position, p.column.key.as_str())).collect();
     tracing::debug!(table = %template.id, named, positional, ?leaves, ?chosen, "columns from the printed header");
     (named > positional && values).then_some(out)
+}
+
+/// The item a transposed table's column of its own is printed under: the item of the
+/// nearest 小计 to its left (`因公出国(境)费 / 小计`), where only that item's sub-columns and
+/// other columns of its own stand between them.
+fn under_group(template: &TableTemplate, out: &[Printed]) -> Option<String> {
+    for p in out.iter().rev() {
+        let Some(i) = p.template else { continue };
+        let column = &template.columns[i];
+        if column.under.is_some() {
+            continue;
+        }
+        let is_total = TOTALS.contains(&label_key(&p.column.label).as_str());
+        let whole = template.columns.iter().position(|c| c.role == ColumnRole::Value) == Some(i);
+        return (is_total && !whole).then(|| p.column.group.clone().or_else(|| column.item.clone())).flatten();
+    }
+    None
 }
 
 /// Side-by-side blocks printed more often than the template has them (公用经费 continued in
@@ -373,6 +454,7 @@ pub(super) fn own_column(printed: &str, role: ColumnRole, side: Option<crate::mo
         block: None,
         group: None,
         figure: None,
+        under: None,
     }
 }
 

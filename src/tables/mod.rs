@@ -69,14 +69,14 @@ fn table(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> Table 
         // numbered `一、`, over unnumbered items.
         let group = |r: &Row| grid.template.groups.iter().any(|g| Some(g.side) == r.side && g.names(&r.key));
         let heads = |r: &Row| group(r) || (r.side == Some(Side::Income) && ordinal(&r.label) == Ordinal::Chinese);
-        nest_unnumbered(&mut rows, Some(Side::Income), &heads, Sums::Exact);
-        nest_unnumbered(&mut rows, Some(Side::Expense), &heads, Sums::Exact);
+        nest_unnumbered(id, &mut rows, Some(Side::Income), &heads, Sums::Exact);
+        nest_unnumbered(id, &mut rows, Some(Side::Expense), &heads, Sums::Exact);
     } else if keyed_by_unit(grid) {
         // A department's row over its units' rows, printed indented: the units' figures
         // (each rounded on its own) add up to the department's in every column; never under
         // the table's total.
         let heads = |r: &Row| r.code.is_none() && !r.key.contains("合计") && !r.key.contains("总计");
-        nest_unnumbered(&mut rows, None, &heads, Sums::Rounded);
+        nest_unnumbered(id, &mut rows, None, &heads, Sums::Rounded);
     }
     repeated_lines(id, &rows, findings);
     let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
@@ -181,10 +181,22 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
         .map(|(column, of)| {
             let template_item = of.and_then(|c| c.item.clone()).unwrap_or_else(|| column.label.clone());
             // A group's 小计 is keyed by the group as printed over it.
-            let printed =
-                column.group.as_ref().filter(|g| label_key(g) != label_key(&template_item)).unwrap_or(&column.label);
+            let printed = column.group.as_ref().unwrap_or(&column.label);
             let renamed = single && of.is_some() && !printed.trim().is_empty() && label_key(printed) != column.key;
             if renamed { printed.clone() } else { template_item }
+        })
+        .collect();
+    // A column printed only `小计` is its template item's as another column prints it (the
+    // `三公经费合计` of a table printing `“三公”经费合计 | 当年预算 / 小计 | …`).
+    let bare = |i: usize| {
+        grid.columns[i].group.is_none()
+            && crate::repair::printed::TOTALS.contains(&label_key(&grid.columns[i].label).as_str())
+    };
+    let items: Vec<String> = (0..items.len())
+        .map(|i| {
+            let Some(of) = templates[i].filter(|_| bare(i)) else { return items[i].clone() };
+            let named = (0..items.len()).find(|&j| !bare(j) && templates[j].is_some_and(|t| std::ptr::eq(t, of)));
+            named.map_or_else(|| items[i].clone(), |j| items[j].clone())
         })
         .collect();
     let mut rows: Vec<Row> = Vec::new();
@@ -194,10 +206,13 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
             let of_template = templates[i];
             let item = items[i].clone();
             // A sub-item's group as printed over it: the item of the column that is the group.
-            let under = of_template.and_then(|c| c.under.clone()).map(|u| {
-                let group = of_template_item(&templates, &u);
-                group.map_or(u, |g| items[g].clone())
-            });
+            let under = of_template
+                .and_then(|c| c.under.clone())
+                .map(|u| {
+                    let group = of_template_item(&templates, &u);
+                    group.map_or(u, |g| items[g].clone())
+                })
+                .or_else(|| column.under.clone());
             if column.role != ColumnRole::Value {
                 continue;
             }
@@ -261,6 +276,7 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
                 block: None,
                 group: None,
                 figure: None,
+                under: None,
             })
             .collect(),
         rows,
@@ -320,7 +336,7 @@ fn row(
         code = Some(found[1].to_string());
         label = found[2].to_string();
     }
-    let key = code.clone().unwrap_or_else(|| label_key(&label));
+    let key = code.clone().unwrap_or_else(|| row_key(grid, &label));
     let mut cells = Vec::new();
     for (i, column) in grid.columns.iter().enumerate() {
         let cell = &printed.cells[i];
@@ -335,6 +351,16 @@ fn row(
     }
     let under = place_under(grid, side, &label, &key, heading);
     Some(Row { key, label, code, side, under, seq: printed.seq, page: printed.page, line: printed.line, cells })
+}
+
+/// The key of a row without a code: label_key of its label, less a trailing colon
+/// (`总计：`); the total row of a coded table is `合计` however it is printed (`总计`), as
+/// the contract says.
+fn row_key(grid: &Grid, label: &str) -> String {
+    let key = label_key(label);
+    let key = key.trim_end_matches(':');
+    let coded = grid.template.columns.iter().any(|c| c.role == ColumnRole::Code);
+    if coded && key == "总计" { "合计".to_string() } else { key.to_string() }
 }
 
 /// The parts of a code printed in split 类 | 款 | 项 columns. A 款 or 项 printed alone
@@ -442,11 +468,10 @@ enum Sums {
     Rounded,
 }
 
-fn nest_unnumbered(rows: &mut [Row], side: Option<Side>, heads: &dyn Fn(&Row) -> bool, sums: Sums) {
+fn nest_unnumbered(table: &str, rows: &mut [Row], side: Option<Side>, heads: &dyn Fn(&Row) -> bool, sums: Sums) {
     let on_side: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].side == side).collect();
     for (k, &h) in on_side.iter().enumerate() {
-        // A heading of zeros adds up to anything of zeros: no evidence.
-        if !heads(&rows[h]) || rows[h].cells.iter().all(|c| c.value.is_none_or(|v| v.is_zero())) {
+        if !heads(&rows[h]) {
             continue;
         }
         let run: Vec<usize> = on_side[k + 1..]
@@ -459,6 +484,12 @@ fn nest_unnumbered(rows: &mut [Row], side: Option<Side>, heads: &dyn Fn(&Row) ->
             .collect();
         let fewest = if sums == Sums::Exact { 1 } else { 2 };
         if run.len() < fewest || run.iter().any(|&r| rows[r].under.is_some()) {
+            continue;
+        }
+        // A heading of zeros adds up to anything of zeros: no evidence, unless the rows are
+        // the parts the templates print under it (单位资金收入 over 事业收入 …).
+        let zeros = rows[h].cells.iter().all(|c| c.value.is_none_or(|v| v.is_zero()));
+        if zeros && !run.iter().all(|&r| crate::knowledge::vocabulary::is_part(table, &rows[h].key, &rows[r].key)) {
             continue;
         }
         let adds_up = rows[h].cells.iter().all(|cell| {

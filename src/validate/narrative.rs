@@ -294,15 +294,34 @@ fn locate(
     year: Option<i32>,
 ) -> Option<(usize, Option<usize>, String)> {
     match statement.kind {
-        StatementKind::Amount => statement.cells.iter().find_map(|spec| {
-            let t = tables.iter().position(|x| Some(&x.id) == spec.table.as_ref())?;
-            let row = find_row(&tables[t], spec.side, &spec.row, spec.under.as_deref())?;
-            let column = label_key(&spec.column);
-            // The column as named, or printed with the document's year (`2026年预算数`).
-            let printed = tables[t].columns.iter().find(|c| c.key == column).or_else(|| {
-                tables[t].columns.iter().find(|c| crate::knowledge::vocabulary::relative_year(&c.key, year) == column)
-            })?;
-            Some((t, Some(row), printed.key.clone()))
+        // A cell where the row prints a figure first (a transposed table prints a 合计 for some
+        // items only); else the first cell whose column exists (blank = 0).
+        StatementKind::Amount => [true, false].into_iter().find_map(|printed_only| {
+            statement.cells.iter().find_map(|spec| {
+                let t = tables.iter().position(|x| Some(&x.id) == spec.table.as_ref())?;
+                let row = find_row(&tables[t], spec.side, &spec.row, spec.under.as_deref())?;
+                let column = label_key(&spec.column);
+                let cells = &tables[t].rows[row].cells;
+                let columns = || {
+                    tables[t]
+                        .columns
+                        .iter()
+                        .filter(move |c| !printed_only || cells.iter().any(|cell| cell.column == c.key))
+                };
+                // As named, printed with the document's year (`2026年预算数`), or (where it
+                // prints a figure) under another name of its measure (`当年预算` for 预算数).
+                let measure = |key: &str| crate::knowledge::vocabulary::measure(None, &tables[t].id, key);
+                let printed = columns()
+                    .find(|c| c.key == column)
+                    .or_else(|| columns().find(|c| crate::knowledge::vocabulary::relative_year(&c.key, year) == column))
+                    .or_else(|| {
+                        let same = |c: &&crate::model::Column| {
+                            measure(&c.key).is_some() && measure(&c.key) == measure(&column)
+                        };
+                        columns().filter(|_| printed_only).find(same)
+                    })?;
+                Some((t, Some(row), printed.key.clone()))
+            })
         }),
         StatementKind::Class => {
             let code = class_code(&label_key(&caps["name"]))?;

@@ -37,6 +37,18 @@ pub fn instances<'r>(catalogue: &'r Catalogue, tables: &[Table]) -> Vec<Instance
             Shape::MatchingRows(pair) => row_pairs(rule, pair, false, t, tables, &mut out),
         }
     }
+    // A table read transposed in blocks of figure kinds prints the kind 合计 (the total over
+    // the blocks) for the items printed before them only (`“三公”经费合计 | 当年预算 / … |
+    // 上年结转结余 / …`): another item has no 合计 figure, blank or not, to check.
+    let unprinted = |at: &At| {
+        let Some(r) = at.row else { return false };
+        let row = &tables[at.table].rows[r];
+        at.column == "合计"
+            && read_transposed(&tables[at.table])
+            && tables[at.table].columns.len() > 1
+            && !row.cells.iter().any(|c| c.column == at.column)
+    };
+    out.retain(|i| !i.lhs.iter().chain(&i.rhs).any(unprinted));
     out
 }
 
@@ -119,6 +131,17 @@ fn columns_of<'r>(
             rhs: addends.iter().map(|a| At { table: t, row: Some(r), column: full(a) }).collect(),
         });
     }
+}
+
+/// True when the table was read transposed (items as rows, figure kinds as columns: no
+/// label column), not as printed lines per unit or year.
+fn read_transposed(table: &Table) -> bool {
+    table.columns.iter().all(|c| c.role == ColumnRole::Value)
+        && crate::knowledge::templates::TEMPLATES
+            .iter()
+            .filter(|set| set.layout == table.layout)
+            .flat_map(|set| set.tables.iter())
+            .any(|t| t.id == table.id && t.transposed)
 }
 
 /// True when a template of the role `table` names the column `key`.
