@@ -632,6 +632,9 @@ pub enum FindingKind {
     NotADisclosure,
     /// Standard tables found, but none holds a figure.
     NoFigures,
+    /// A standard table prints figures on lines read as its header, and no body: its
+    /// figures are not read (a layout no rule knows), never silently an empty table.
+    FiguresUnread,
 }
 
 /// The kind as the contract writes it (`identity_violation`): its serde name, so the two

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `gongkai` binary over every file in `samples/`.
 
 mod architecture;
+mod auditor;
 mod bad_input;
 mod batch;
 mod common;

@@ -121,12 +121,25 @@ pub fn header_words_follow(lines: &[Line], at: usize) -> bool {
         .is_some_and(|next| next.filled().count() >= 2 && next.filled().all(|(_, c)| crate::label::cjk_count(c) > 0))
 }
 
-/// A line with a printed figure in it (`12,029,501.84`, `867.50`).
+/// True when a cell of the line is a money figure: a decimal (`198.30`, `1,208.20`) or an
+/// integer grouped in thousands (`288,280,739`, a table in 元), or two cells are integers of
+/// four digits or more (元 printed ungrouped); one bare integer could be a code, a year or a
+/// 序号.
 pub fn has_figure(line: &Line) -> bool {
-    line.filled().any(|(_, c)| {
-        let c = c.replace(',', "");
-        c.contains('.') && c.parse::<rust_decimal::Decimal>().is_ok()
-    })
+    let long = |c: &str| c.trim().len() >= 4 && c.trim().chars().all(|ch| ch.is_ascii_digit());
+    line.filled().filter(|(_, c)| long(c)).count() >= 2 || line.filled().any(|(_, c)| is_figure(c))
+}
+
+/// A decimal (`198.30`, `1,208.20`) or an integer grouped in thousands (`288,280,739`).
+pub fn is_figure(cell: &str) -> bool {
+    let c = cell.trim();
+    let plain = c.replace(',', "");
+    let decimal = c.contains('.') && plain.parse::<rust_decimal::Decimal>().is_ok();
+    let grouped = c.contains(',')
+        && c.trim_start_matches('-').split(',').enumerate().all(|(i, g)| {
+            g.chars().all(|ch| ch.is_ascii_digit()) && (if i == 0 { (1..=3).contains(&g.len()) } else { g.len() == 3 })
+        });
+    decimal || grouped
 }
 
 #[cfg(test)]

@@ -21,11 +21,11 @@ use crate::page::Line;
 
 pub use banner::Banner;
 pub use block::{Block, Layout, Narrative, OtherBlock, Segment};
+pub use lines::{has_figure, is_figure, is_numbers_line, is_seq_row, unit_of};
 use lines::{
-    has_figure, header_words_follow, is_bare_page_number, is_heading, is_note, is_page_number, is_part_heading,
-    is_prose, is_sentence, is_total_row,
+    header_words_follow, is_bare_page_number, is_heading, is_note, is_page_number, is_part_heading, is_prose,
+    is_sentence, is_total_row,
 };
-pub use lines::{is_numbers_line, is_seq_row, unit_of};
 pub use metadata::metadata;
 
 fn narrative(lines: &[Line], blocks: &[Block]) -> Narrative {
@@ -417,5 +417,13 @@ fn choose_template(mut block: Block, kind: Kind) -> Block {
 /// True when a 栏次 line follows within a few lines (six: a continued page may open with
 /// debris, a garbled unit line and two header lines), before any body row.
 fn header_repeats_at(lines: &[Line], at: usize) -> bool {
-    lines[at..].iter().filter(|l| !l.is_blank()).take(6).take_while(|l| !is_seq_row(l)).any(is_numbers_line)
+    // On this page: the next page's header is the next table's (a row at the foot of a page
+    // is not the header of the table that follows).
+    let page = lines[at].page;
+    lines[at..]
+        .iter()
+        .filter(|l| !l.is_blank())
+        .take(6)
+        .take_while(|l| !is_seq_row(l) && l.page == page)
+        .any(is_numbers_line)
 }

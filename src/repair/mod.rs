@@ -32,6 +32,7 @@ pub fn apply(layout: &Layout) -> Repaired {
 
 fn grid(block: &Block, log: &mut Log) -> Grid {
     let title = header::title(block, log);
+    figures_in_header(block, log);
     // The template's columns where they are printed in its order (OCR-garbled headers are
     // repaired against it); else the columns the printed header names.
     let mut header_log = Log::default();
@@ -73,4 +74,43 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
     pages.dedup();
     let notes = block.notes.iter().map(|l| crate::label::nfkc(&l.text())).collect();
     Grid { template: block.template, title, pages, columns, rows, notes, unit: block.unit }
+}
+
+/// A table whose figures all sit in lines taken for its header (no body line) is reported:
+/// its figures are not read, and it must not pass for a table printed empty.
+fn figures_in_header(block: &Block, log: &mut Log) {
+    let header = block.segments.iter().flat_map(|s| &s.header);
+    let lines: Vec<&crate::page::Line> = header.filter(|l| crate::layout::has_figure(l)).collect();
+    // Two figures at least: one is as likely OCR debris in a header (`13.2`).
+    let figures: usize = lines.iter().map(|l| l.filled().filter(|(_, c)| crate::layout::is_figure(c)).count()).sum();
+    if figures < 2 || block.segments.iter().any(|s| !s.body.is_empty()) {
+        return;
+    }
+    let lines: Vec<u32> = lines.iter().map(|l| l.number).collect();
+    let id = &block.template.id;
+    let mut f = crate::model::Finding::new(
+        crate::model::Severity::Error,
+        crate::model::FindingKind::FiguresUnread,
+        format!("{id}: lines {lines:?} print figures but were read as the table's header: its figures are not read"),
+    );
+    f.table = Some(id.clone());
+    f.page = Some(block.title.page);
+    log.findings.push(f);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn figures_taken_for_a_header_are_reported_not_an_empty_table() {
+        // Whatever rule took them for it (上海's 元 integers once did), figures in the header
+        // and no body line: reported.
+        let text = "部门收支总表\n单位：万元\n项目\t预算数\t项目\t预算数\n一、财政拨款收入\t100.00\t一、一般公共服务支出\t100.00\n";
+        let mut layout = crate::testing::layout(text);
+        let segment = &mut layout.blocks[0].segments[0];
+        let body: Vec<_> = segment.body.drain(..).collect();
+        segment.header.extend(body);
+        let repaired = super::apply(&layout);
+        let kinds: Vec<_> = repaired.findings.iter().map(|f| f.kind).collect();
+        assert!(kinds.contains(&crate::model::FindingKind::FiguresUnread), "{kinds:?}");
+    }
 }

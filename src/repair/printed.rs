@@ -209,7 +209,17 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, 
             return (named, (*w).clone());
         }
     }
-    (Vec::new(), words.iter().map(|w| w.as_str()).collect())
+    // Over a leaf the measure vocabulary names (`人员经费`), a word that is not part of its
+    // name is a merged group over it and its neighbours (`基本支出` over 人员经费 | 公用经费).
+    let joined: String = words.iter().map(|w| w.as_str()).collect();
+    let measure = |w: &str| crate::knowledge::vocabulary::measure(None, &template.id, &label_key(w));
+    if let [_, .., last] = &words[..]
+        && measure(last).is_some()
+        && measure(&joined).is_none()
+    {
+        return (Vec::new(), (*last).clone());
+    }
+    (Vec::new(), joined)
 }
 
 /// What the body holds at a position: (figures, codes, small integers, words).
@@ -286,6 +296,10 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             continue;
         }
         let (mut candidates, printed) = leaves.get(position).cloned().unwrap_or_default();
+        // The 序号 column numbers the lines: never a figure column (the rows read it).
+        if candidates.is_empty() && label_key(&printed) == "序号" {
+            continue;
+        }
         if years.len() > 1 && year + 1 < years.len() && !candidates.is_empty() && candidates.iter().all(|&i| taken[i]) {
             year += 1;
             taken.iter_mut().for_each(|t| *t = false);
@@ -338,7 +352,9 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             ColumnRole::Label
         } else if figures > 0
             && !printed.is_empty()
-            && candidates.iter().all(|&i| template.columns[i].role == ColumnRole::Value)
+            && candidates
+                .iter()
+                .all(|&i| template.columns[i].role == ColumnRole::Value && template.columns[i].block.is_none())
         {
             // Figures under a name no template column is (`上年结转结余 / 人员经费` once
             // `当年预算 / 人员经费` has the template's): a column of its own, never dropped.
@@ -382,10 +398,39 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         first.column = as_printed(template.columns[i].column(None), &printed);
         first.template = Some(i);
     }
-    let values = out.iter().any(|p| p.column.role == ColumnRole::Value);
+    // A side of a two-sided table whose figure column is printed under a total's name and
+    // has more columns beside it (`项目 | 合计 | 基本支出 | 项目支出` on the 支出 side): the
+    // side's figure column.
+    if template.two_sided {
+        for (i, c) in template.columns.iter().enumerate() {
+            if c.role != ColumnRole::Value || taken[i] {
+                continue;
+            }
+            if let Some(first) = out.iter_mut().find(|p| p.column.role == ColumnRole::Value && p.column.side == c.side)
+                && first.template.is_none()
+                && TOTALS.contains(&first.column.key.as_str())
+            {
+                taken[i] = true;
+                named += 1;
+                let printed = std::mem::take(&mut first.column.label);
+                first.column = as_printed(c.column(None), &printed);
+                first.template = Some(i);
+            }
+        }
+    }
+    let values = out.iter().filter(|p| p.column.role == ColumnRole::Value).count();
+    // Figure columns under words (not OCR debris such as `1 12.2` over the 序号 column).
+    let worded = out.iter().filter(|p| p.column.role == ColumnRole::Value && cjk_count(&p.column.label) > 0).count();
     let chosen: Vec<(usize, &str)> = out.iter().map(|p| (p.position, p.column.key.as_str())).collect();
     tracing::debug!(table = %template.id, named, positional, ?leaves, ?chosen, "columns from the printed header");
-    (named > positional && values).then_some(out)
+    // As many template columns named as the positional reading, and printed figure columns
+    // it would drop (it keeps the template's only): the printed reading loses nothing.
+    // (Side-by-side blocks printed more often than the template has them are the
+    // positional reading's, continued by `continue_blocks`.)
+    let template_values = template.columns.iter().filter(|c| c.role == ColumnRole::Value).count();
+    let blocks = template.columns.iter().any(|c| c.block.is_some());
+    let keeps_more = named >= positional && worded > template_values && !blocks;
+    ((named > positional || keeps_more) && values > 0).then_some(out)
 }
 
 /// The item a transposed table's column of its own is printed under: the item of the

@@ -184,10 +184,33 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
                 out.findings.push(f);
                 continue;
             }
-            let Some(cell) = locate(tables, statement, &caps, year) else { continue };
-            let (Ok(stated), Some(u)) = (Decimal::from_str(&caps["v"].replace(',', "")), caps.name("u")) else {
+            let Ok(stated) = Decimal::from_str(&caps["v"].replace(',', "")) else { continue };
+            let Some(cell) = locate(tables, statement, &caps, year) else {
+                // The table the figure is printed in is printed empty (空表), yet the text
+                // states an amount: the publication contradicts itself at that table.
+                if let Some(table) = printed_empty(tables, statement).filter(|_| !stated.is_zero()) {
+                    let context = excerpt(text, whole.start(), whole.end());
+                    let u = caps.name("u").map_or("", |u| u.as_str());
+                    let mut f = Finding::new(
+                        statement.severity,
+                        FindingKind::NarrativeMismatch,
+                        format!(
+                            "{} ({}): the text states {stated}{u} («{context}»), the table {} is printed empty",
+                            statement.id, statement.zh, table.id
+                        ),
+                    );
+                    f.table = Some(table.id.clone());
+                    f.rule = Some(statement.id.clone());
+                    f.actual = Some(stated);
+                    f.page = narrative.page_at(whole.start());
+                    out.checked += 1;
+                    out.mismatched += 1;
+                    out.found.insert(statement.id.clone());
+                    out.findings.push(f);
+                }
                 continue;
             };
+            let Some(u) = caps.name("u") else { continue };
             let (t, row, column) = cell;
             let table = &tables[t];
             let printed = row
@@ -234,6 +257,17 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
     out
 }
 
+/// The table an amount statement's figure is printed in, where that table is printed with
+/// no figure at all (and no other table the statement names holds one).
+fn printed_empty<'t>(tables: &'t [Table], statement: &Statement) -> Option<&'t Table> {
+    if statement.kind != StatementKind::Amount {
+        return None;
+    }
+    let named: Vec<&Table> =
+        statement.cells.iter().filter_map(|spec| tables.iter().find(|t| Some(&t.id) == spec.table.as_ref())).collect();
+    named.iter().all(|t| t.empty).then(|| named.first().copied()).flatten()
+}
+
 /// Where a statement's subject is named, before its label: its clause (back to the last
 /// `，。；：、` or amount, at most 24 characters), with, in a sentence of parts (`其中`),
 /// the sentence before it.
@@ -244,8 +278,11 @@ fn subject_context(before: &str) -> String {
     // A sentence listing parts (`其中：基本支出…；项目支出…`) goes on from its whole: the last
     // clause before `其中` that states a figure (not `比上年增加…`), in the same sentence or
     // the one before.
+    // So does a list of what a figure is used for (`“农林水支出”科目83万元，主要用于人员经费
+    // 18万元、公用经费58万元`: the class's 人员经费, not the department's).
     let sentence = last_chars(before, |c| c != '。', 400);
-    let Some(at) = sentence.rfind("其中") else { return clause.to_string() };
+    let uses = sentence.rfind("用于").filter(|&at| !sentence[at..].contains([';', '；']));
+    let Some(at) = sentence.rfind("其中").max(uses) else { return clause.to_string() };
     let mut head = sentence[..at].trim_matches(CLAUSE);
     if head.is_empty() {
         let opened = before[..before.len() - sentence.len()].trim_end_matches('。');
@@ -568,6 +605,9 @@ mod comparison_tests {
         let before = "部门预算收入738.05万元,其中:一般公共预算收入509.01万元,";
         assert_eq!(subject_context(before), "部门预算收入738.05万元");
         assert!(!subject_context("本年支出合计100万元。项目支出").contains("合计"));
+        // What a class's money is used for is that class's (a list of uses, not ended by `;`).
+        let before = "2.“农林水支出”科目83万元,主要用于主要用于";
+        assert!(subject_context(before).contains("科目83万元"), "{}", subject_context(before));
     }
 
     #[test]

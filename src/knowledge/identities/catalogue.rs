@@ -136,6 +136,10 @@ pub enum AddendsFrom {
     Children,
     /// Every other top-level row (one line per unit or year under a 合计 line).
     Others,
+    /// The row the first addend names and every top-level row printed after it up to the
+    /// total (收入总计 = 本年收入合计 + 上年结转 … whichever rows a layout prints between them:
+    /// 烟台 prints 上级补助收入 there).
+    After,
 }
 
 /// An explicit cell of a `cells` rule.

@@ -257,6 +257,13 @@ fn rows<'r>(rule: &'r Rule, sum: &RowSum, t: usize, table: &Table, out: &mut Vec
                 .map(Some)
                 .collect()
         }
+        Some(AddendsFrom::After) => {
+            let Some(first) = sum.addends.first().and_then(|a| find_row(table, sum.side, a, None)) else { return };
+            (first..total)
+                .filter(|&i| table.rows[i].side == sum.side && table.rows[i].under.is_none())
+                .map(Some)
+                .collect()
+        }
         Some(AddendsFrom::Others) => (0..table.rows.len())
             .filter(|&i| i != total && table.rows[i].side == sum.side && table.rows[i].under.is_none())
             .map(Some)
