@@ -278,7 +278,7 @@ fn rows<'r>(rule: &'r Rule, sum: &RowSum, t: usize, table: &Table, out: &mut Vec
         // then its 款 and 项): where the flat sum fails and the nesting the figures show holds,
         // the sum runs over the outermost items.
         let nested = match sum.addends_from {
-            Some(AddendsFrom::Preceding) => {
+            Some(AddendsFrom::Preceding | AddendsFrom::After) => {
                 let rows: Vec<usize> = addends.iter().flatten().copied().collect();
                 nesting::outermost(table, total, &rows, &column)
             }
