@@ -28,7 +28,9 @@ use lines::{
 };
 pub use metadata::metadata;
 
-fn narrative(lines: &[Line], blocks: &[Block]) -> Narrative {
+/// The text outside the tables, page furniture left out: a running head or a page number
+/// printed inside a sentence broken over two pages would cut the sentence from its subject.
+fn narrative(lines: &[Line], blocks: &[Block], running: &std::collections::BTreeSet<String>) -> Narrative {
     let mut in_tables = std::collections::BTreeSet::new();
     for b in blocks {
         in_tables.insert(b.title.number);
@@ -38,7 +40,8 @@ fn narrative(lines: &[Line], blocks: &[Block]) -> Narrative {
         in_tables.extend(b.notes.iter().map(|l| l.number));
     }
     let mut out = Narrative::default();
-    for line in lines.iter().filter(|l| !in_tables.contains(&l.number) && !l.is_blank()) {
+    let furniture = |l: &Line| is_page_number(l) || running.contains(&crate::label::label_key(&l.text()));
+    for line in lines.iter().filter(|l| !in_tables.contains(&l.number) && !l.is_blank() && !furniture(l)) {
         out.pages.push((out.text.len(), line.page));
         out.text.extend(crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()));
     }
@@ -57,7 +60,7 @@ pub fn segment(extracted: &Extracted) -> Layout {
     let units = lines.iter().filter_map(|l| unit_of(l).map(|u| (l.number, u))).collect();
     let running = running::find(&lines);
     let (blocks, others, kind) = blocks(&lines, banner.as_ref(), &running);
-    let narrative = narrative(&lines, &blocks);
+    let narrative = narrative(&lines, &blocks, &running);
     Layout { lines, pages, banner, kind, units, blocks, others, narrative }
 }
 
