@@ -29,6 +29,7 @@ class Font:
     """A font's code → text map (and its reverse), from its ToUnicode CMap."""
 
     def __init__(self, font):
+        self.obj = font
         self.width = 1
         self.map = {}
         tu = font.get("/ToUnicode")
@@ -184,7 +185,10 @@ class Page:
                     pieces = [(None, font.decode(bytes(arg)))]
                 m = _mul(tm, ctm)
                 scale = (m[2] ** 2 + m[3] ** 2) ** 0.5
-                self.runs.append(Run(i, font, pieces, (m[4], m[5]), size * scale))
+                run = Run(i, font, pieces, (m[4], m[5]), size * scale)
+                run.source = (operands, op)
+                run.upright = abs(m[1]) < 1e-6 and abs(m[2]) < 1e-6 and m[0] > 0 and m[3] > 0
+                self.runs.append(run)
 
     def displayed(self, origin):
         """A user-space point as shown: from the left and from the top of the page as
@@ -243,6 +247,42 @@ class Page:
         operands = list(operands)
         operands[-1] = pikepdf.Array([]) if str(op) == "TJ" else pikepdf.String(b"")
         self.ops[run.index] = pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(str(op)))
+
+    def user(self, point):
+        """A displayed point (from the page's top-left, gongkai's `bbox`) in user space: the
+        inverse of `displayed`."""
+        a, b = point
+        x, y = {
+            0: (a, self.height - b),
+            90: (b, a),
+            180: (self.width - a, b),
+            270: (self.width - b, self.height - a),
+        }.get(self.rotate, (a, self.height - b))
+        return x + self.left, y + self.bottom
+
+    def append_runs(self, runs, at):
+        """Prints copies of `runs` (from any page of the same PDF, one line of text) with the
+        first starting at user-space point `at`, each in its own font at its own size, after
+        the page's content (wrapped in q/Q so that its graphics state is not inherited)."""
+        resources = self.page.resources
+        if "/Font" not in resources:
+            resources.Font = pikepdf.Dictionary()
+        fonts = resources.Font
+        x0, y0 = runs[0].origin
+        added = [pikepdf.ContentStreamInstruction([], pikepdf.Operator("Q")),
+                 pikepdf.ContentStreamInstruction([], pikepdf.Operator("BT"))]
+        for k, r in enumerate(runs):
+            name = pikepdf.Name(f"/GKNote{k}")
+            fonts[name] = r.font.obj
+            operands, op = r.source
+            x, y = at[0] + r.origin[0] - x0, at[1] + r.origin[1] - y0
+            added += [
+                pikepdf.ContentStreamInstruction([name, r.size], pikepdf.Operator("Tf")),
+                pikepdf.ContentStreamInstruction([1, 0, 0, 1, x, y], pikepdf.Operator("Tm")),
+                pikepdf.ContentStreamInstruction([operands[-1]], pikepdf.Operator("TJ" if str(op) == "TJ" else "Tj")),
+            ]
+        added.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("ET")))
+        self.ops = [pikepdf.ContentStreamInstruction([], pikepdf.Operator("q"))] + self.ops + added
 
     def save(self):
         self.page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(self.ops))

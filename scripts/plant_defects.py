@@ -10,7 +10,8 @@ and bbox, the tables' pages, the metadata) and writes OUT/<copy>.pdf plus OUT/ex
 one line per copy: the document, its layout (the corpus city folder), the defect planted
 (what was printed, what is printed now, where) and the finding expected. The PDF's content
 stream is edited in place (scripts/pdftext.py): printed characters are changed through the
-font's own ToUnicode map, or text is removed; nothing is re-rendered, so the copy reads
+font's own ToUnicode map, text is removed, or a printed line is shown again elsewhere; nothing
+is re-rendered, so the copy reads
 exactly like the original except for the defect. A defect that cannot be planted on a
 document (no glyph for the new digit, no table alone on its pages) is skipped, not faked.
 
@@ -28,6 +29,14 @@ Defects (`kind`) and the finding each must produce:
 * `year`: the year in a table's title changed (2026 → 2025): `year_mismatch`.
 * `narrative`: a figure the explanation states (a table total, `1717.85万元`) changed in its
   units digit: `narrative_mismatch`.
+* `direction`: in a comparison with last year (`X万元，比上年增加Y万元，增长Z%`), the change's
+  or the trend's word turned (增加 → 减少): `narrative_contradiction`.
+* `percentage`: the same comparison's percentage changed (units digit + 3) where the printed
+  amounts, within their rounding, cannot give it: `narrative_contradiction`.
+* `department`: two characters of the department named on a table page (`编制单位：…`)
+  swapped: `department_mismatch`.
+* `empty_note`: the line of a note that declares a table empty (`注：…故本表无数据。`) printed
+  again, in its own font, under another table's figures: `empty_note_with_figures` there.
 
 `score` compares CLEAN_OUT with COPIES_OUT (gongkai's conversion of OUT): a planted defect
 is met when a new error finding (one the clean document does not have) says what the
@@ -199,6 +208,112 @@ def narrative_figures(path, d, before):
     return found
 
 
+# A comparison with last year as budgets and final accounts print it (what an auditor checks
+# against itself): `X万元，比上年(P万元)增加Y万元，增长Z%`.
+YOY = re.compile(
+    r"(?P<current>[0-9][0-9,]*(?:\.[0-9]+)?)万元[,，;；]?(?:较|比)(?:上年|上一年|[0-9]{4}年)[^。；;0-9]{0,24}?"
+    r"(?:(?P<previous>[0-9][0-9,]*(?:\.[0-9]+)?)万元)?(?P<change>增加|减少)(?P<delta>[0-9][0-9,]*(?:\.[0-9]+)?)万元"
+    r"[,，;；]?(?P<trend>增长|下降)(?P<pct>[0-9]+(?:\.[0-9]+)?)[%％]"
+)
+DEPARTMENT = re.compile(r"编制(?:单位|部门)[:：](?P<name>[\u4e00-\u9fff（）()]{4,40})")
+EMPTY_WORDS = ("空表", "无数据", "本表无数据", "无此项")
+OPPOSITE = {"增加": "减少", "减少": "增加", "增长": "下降", "下降": "增长"}
+
+
+def joined(page):
+    """A page's text with white space left out, and for each character its (run, index)."""
+    text, where = [], []
+    for r in page.runs:
+        for i, c in enumerate(r.text):
+            if not c.isspace():
+                text.append(c)
+                where.append((r, i))
+    return "".join(text), where
+
+
+def edit_span(page, where, start, new):
+    """Changes the joined text's characters from `start` to `new`, in their runs."""
+    by_run = {}
+    for k, c in enumerate(new):
+        r, i = where[start + k]
+        by_run.setdefault(id(r), [r, list(r.text)])[1][i] = c
+    return all(page.replace(r, "".join(chars)) for r, chars in by_run.values())
+
+
+def plant_span(src, dst, n, find):
+    """A copy with the span `find(text) -> (start, old, new)` of page n's joined text changed."""
+    pdf = pikepdf.open(src)
+    page = pdftext.Page(pdf, pdf.pages[n - 1])
+    text, where = joined(page)
+    for start, old, new in find(text):
+        if edit_span(page, where, start, new):
+            page.save()
+            pdf.save(dst)
+            return {"page": n, "printed": old, "now": new}
+        page = pdftext.Page(pdf, pdf.pages[n - 1])  # a failed edit may have changed runs
+        text, where = joined(page)
+    return None
+
+
+def half(x):
+    """How far a printed amount in 万元 may be from what it rounds (gongkai's rule, documented
+    in src/validate/comparisons.rs): half a unit of its last digit, at least of the second
+    decimal."""
+    return decimal.Decimal(5).scaleb(-(max(-x.as_tuple().exponent, 2) + 1))
+
+
+def percent_holds(pct, part, part_slack, whole, whole_slack):
+    """Whether a printed percentage can be 100 × part / whole within the figures' rounding."""
+    lo_w, hi_w = whole - whole_slack, whole + whole_slack
+    if lo_w <= 0:
+        return True
+    unit = decimal.Decimal(1).scaleb(pct.as_tuple().exponent)
+    lo = max(part - part_slack, 0) * 100 / hi_w
+    hi = (part + part_slack) * 100 / lo_w
+    return lo - unit <= pct <= hi + unit
+
+
+def checkable(m, pct=None):
+    """A comparison an auditor can check, of a change of a unit or more over a base of ten;
+    with `pct`, one where that percentage would be wrong."""
+    num = lambda g: decimal.Decimal(m.group(g).replace(",", ""))
+    delta, current = num("delta"), num("current")
+    up = m.group("change") == "增加"
+    if m.group("previous"):
+        previous, slack = num("previous"), half(num("previous"))
+    else:
+        previous, slack = current - delta if up else current + delta, half(current) + half(delta)
+    if delta < 1 or previous < 10 or num("pct") <= 0:
+        return False
+    return pct is None or not percent_holds(decimal.Decimal(pct), delta, half(delta), previous, slack)
+
+
+def plant_note(src, dst, source_page, target_page, below):
+    """A copy with the line of the note on `source_page` that declares its table empty printed
+    again on `target_page`, `below` (displayed y) the table's last figures, or None."""
+    pdf = pikepdf.open(src)
+    source = pdftext.Page(pdf, pdf.pages[source_page - 1])
+    target = pdftext.Page(pdf, pdf.pages[target_page - 1])
+    if target.rotate != 0:
+        return None
+    word = next((r for r in source.runs if r.upright and any(w in r.text for w in EMPTY_WORDS)), None)
+    if word is None:
+        return None
+    line = sorted((r for r in source.runs if r.upright and abs(r.origin[1] - word.origin[1]) < 2), key=lambda r: r.origin[0])
+    text = "".join(r.text for r in line)
+    if not re.match(r"\s*(注|说明|备注)", text) or not target.runs:
+        return None
+    size = max(r.size for r in line)
+    left = min(target.displayed(r.origin)[0] for r in target.runs)
+    y = below + 1.8 * size
+    if y > target.height - 2 * size:
+        return None
+    target.append_runs(line, target.user((left, y)))
+    target.save()
+    pdf.save(dst)
+    return {"page": target_page, "note": text.strip(), "from_page": source_page}
+
+
 def plants_for(path, clean, out, rng, per_kind):
     doc = stem(path)
     d, facts = load_clean(clean, doc)
@@ -321,6 +436,68 @@ def plants_for(path, clean, out, rng, per_kind):
         if info:
             emit("narrative", info, {"severity": "error", "kind": "narrative_mismatch"})
             break
+
+    # direction and percentage: a comparison with last year, a word turned or the
+    # percentage changed (units digit + 3).
+    flagged = {f.get("page") for f in d.get("findings") or [] if f.get("kind") == "narrative_contradiction"}
+    for kind in ("direction", "percentage"):
+        for n in narrative_pages:
+            if n in flagged:
+                continue
+
+            def find(text, kind=kind):
+                for m in YOY.finditer(text):
+                    if kind == "percentage":
+                        pct = m.group("pct")
+                        i = (pct.find(".") if "." in pct else len(pct)) - 1
+                        if checkable(m, bump(pct, i, 3)):
+                            yield m.start("pct"), pct, bump(pct, i, 3)
+                    elif not checkable(m):
+                        continue
+                    else:
+                        for g in ("change", "trend"):
+                            yield m.start(g), m.group(g), OPPOSITE[m.group(g)]
+
+            info = plant_span(path, dst(kind), n, find)
+            if info:
+                emit(kind, info, {"severity": "error", "kind": "narrative_contradiction"})
+                break
+
+    # department: two characters of the department named on a table page swapped.
+    if d["metadata"].get("department"):
+        named = []
+        for t in tables:
+            named += t["pages"][1:] + t["pages"][:1]
+        for n in named[1:]:
+            def find(text):
+                for m in DEPARTMENT.finditer(text):
+                    # Within the name's first characters (the text runs on into the next cell).
+                    name = m.group("name")
+                    if len(name) >= 5 and name[2] != name[3]:
+                        yield m.start("name") + 2, name[2:4], name[3] + name[2]
+
+            info = plant_span(path, dst("department"), n, find)
+            if info:
+                emit("department", info, {"severity": "error", "kind": "department_mismatch"})
+                break
+
+    # empty_note: a note declaring a table empty (本表无数据) printed under another table's figures.
+    noted = [t for t in d["tables"] if t.get("empty") and any(
+        any(w in n for w in EMPTY_WORDS) for n in t.get("notes") or [])]
+    figured = [t for t in tables if not any(any(w in n for w in EMPTY_WORDS) for n in t.get("notes") or [])
+               and shared.get(t["pages"][-1]) == 1]
+    rng.shuffle(figured)
+    for source in noted[:1]:
+        for t in figured:
+            last = t["pages"][-1]
+            boxes = [f["bbox"] for f in located if f["table"] == t["id"] and f["page"] == last]
+            if not boxes:
+                continue
+            info = plant_note(path, dst("empty_note"), source["pages"][-1], last, max(b[3] for b in boxes))
+            if info:
+                info.update(table=t["id"])
+                emit("empty_note", info, {"severity": "error", "kind": "empty_note_with_figures", "table": t["id"]})
+                break
     return copies
 
 

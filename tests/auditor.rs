@@ -1,8 +1,9 @@
 //! Flag what an auditor would flag, and nothing else: one printed defect planted in each
 //! copy of real corpus documents of every layout (`scripts/plant_defects.py`: a figure, a
 //! total off by one unit, a table removed, the 三公 table blanked under its explanation, a
-//! title's year, a stated figure), each copy converted by the real binary, and every new
-//! error finding held against the defect planted.
+//! title's year, a stated figure, a comparison's direction word or percentage, the department
+//! named on a table page, a 本表无数据 note over figures), each copy converted by the real
+//! binary, and every new error finding held against the defect planted.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -82,9 +83,23 @@ fn planted_defects_in_corpus_documents_are_flagged_and_nothing_else() {
     eprintln!("{made}\n{}", serde_json::to_string_pretty(&score).unwrap_or_default());
 
     // At least 200 copies over at least 8 layouts; recall ≥ 0.98 and precision ≥ 0.99 over
-    // all of them and per layout (issue 18's figures; measured 2026-12-01: 229 copies, 12
-    // layouts, recall 1.0 except one total in 上海, precision 1.0).
+    // all of them and per layout (issue 18's figures; measured 2026-12-02: 278 copies, 12
+    // layouts, recall 1.0, precision 1.0), and every kind of defect planted somewhere.
     assert!(made["copies"].as_u64().unwrap_or(0) >= 200, "{made}");
+    for kind in [
+        "figure",
+        "total",
+        "removed",
+        "blanked",
+        "year",
+        "narrative",
+        "direction",
+        "percentage",
+        "department",
+        "empty_note",
+    ] {
+        assert!(report.contains_key(&format!("kind:{kind}")), "no {kind} defect was planted: {made}");
+    }
     let layouts: Vec<&String> = report.keys().filter(|k| k.starts_with("layout:")).collect();
     assert!(layouts.len() >= 8, "{layouts:?}");
     let mut low = Vec::new();

@@ -41,6 +41,16 @@ pub struct TemplateSet {
     pub tables: Vec<TableTemplate>,
 }
 
+/// A wider table that holds a standard table's figures (一般公共预算支出表（按经济分类） with a
+/// 基本支出 column holds the 一般公共预算基本支出表).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Within {
+    /// Words its title holds, all of them.
+    pub title: Vec<String>,
+    /// The header word over the column that holds the table's figures.
+    pub header: String,
+}
+
 /// One standard table.
 #[derive(Debug, Clone, Deserialize)]
 pub struct TableTemplate {
@@ -50,6 +60,10 @@ pub struct TableTemplate {
     pub required: bool,
     /// Printed title variants.
     pub titles: Vec<String>,
+    /// Wider tables some sets print instead, holding this table's figures as one of their
+    /// columns: where one is printed, the table's absence is not a defect (info, not error).
+    #[serde(default)]
+    pub within: Vec<Within>,
     #[serde(default)]
     pub two_sided: bool,
     #[serde(default)]

@@ -79,21 +79,11 @@ fn table(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> Table 
         nest_unnumbered(id, &mut rows, None, &heads, Sums::Rounded);
     }
     repeated_lines(id, &rows, findings);
-    let declared_empty = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
     let has_figures = rows.iter().any(|r| !r.cells.is_empty());
     if !has_figures {
         rows.clear(); // printed empty: a 合计 row with no figure is no row
     }
-    if declared_empty && has_figures {
-        // The publication contradicts itself: which is right cannot be told from it.
-        let mut f = Finding::new(
-            Severity::Error,
-            FindingKind::EmptyNoteWithFigures,
-            format!("{id}: a note declares the table empty, but it has figures"),
-        );
-        f.table = Some(id.clone());
-        findings.push(f);
-    }
+    declared_empty(id, grid, &rows, findings);
     Table {
         id: id.clone(),
         layout: grid.template.layout.clone(),
@@ -104,6 +94,23 @@ fn table(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> Table 
         notes: grid.notes.clone(),
         columns: grid.columns.clone(),
         rows,
+    }
+}
+
+/// Reports a table a note declares empty (本表无数据, 空表) that prints a figure other than 0:
+/// the publication contradicts itself, and which is right cannot be told from it. Zeros under
+/// such a note say the same as the note.
+fn declared_empty(id: &str, grid: &Grid, rows: &[Row], findings: &mut Vec<Finding>) {
+    let declared = grid.notes.iter().any(|n| EMPTY_WORDS.iter().any(|w| n.contains(w)));
+    let figures = || rows.iter().flat_map(|r| &r.cells).any(|c| c.value.is_some_and(|v| !v.is_zero()));
+    if declared && figures() {
+        let mut f = Finding::new(
+            Severity::Error,
+            FindingKind::EmptyNoteWithFigures,
+            format!("{id}: a note declares the table empty, but it prints figures"),
+        );
+        f.table = Some(id.to_string());
+        findings.push(f);
     }
 }
 
@@ -247,6 +254,7 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
     if rows.iter().all(|r| r.cells.is_empty()) {
         rows.clear(); // printed empty: its items name no figure
     }
+    declared_empty(&template.id, grid, &rows, findings);
     // The figure kinds, in printed order: the table's columns once read transposed.
     let mut figures: Vec<String> = Vec::new();
     let years: Vec<String> = grid.columns.iter().filter_map(|c| c.figure.clone()).collect();

@@ -9,6 +9,7 @@
 //! that it is an `info` finding; beyond it an `error` with expected, actual, difference and
 //! every cell involved. A blank cell is zero; an unreadable one is unknown.
 
+pub mod comparisons;
 pub mod consistency;
 pub mod narrative;
 pub mod targets;
@@ -16,7 +17,8 @@ pub mod targets;
 use crate::knowledge::identities::figures::path;
 use crate::knowledge::identities::{Figures, Instance, Measure, Relation, measure};
 use crate::knowledge::templates::TEMPLATES;
-use crate::layout::Layout;
+use crate::knowledge::templates::TableTemplate;
+use crate::layout::{Layout, OtherBlock};
 use crate::model::{Checks, Finding, FindingKind, Kind, Metadata, Place, Severity, Table, Unit};
 
 /// Findings plus the counts of what was checked.
@@ -36,14 +38,16 @@ pub fn check(tables: &[Table], instances: &[Instance], layout: &Layout, metadata
     let unit = metadata.unit;
     let mut out = Validated::default();
     out.document.extend(consistency::check(layout, metadata));
-    missing_tables(tables, kind, &mut out.document);
+    missing_tables(tables, &layout.others, kind, &mut out.document);
     for instance in instances {
         evaluate(tables, instance, unit, &mut out);
     }
-    let compared = narrative::compare(tables, &layout.narrative, kind, unit, metadata.year);
-    out.checks.narrative = compared.checked;
-    out.checks.narrative_mismatched = compared.mismatched;
-    out.findings.extend(compared.findings);
+    let mut compared = narrative::Compared::default();
+    comparisons::check(kind, tables, &layout.narrative, &mut compared);
+    let statements = narrative::compare(tables, &layout.narrative, kind, unit, metadata.year);
+    out.checks.narrative = compared.checked + statements.checked;
+    out.checks.narrative_mismatched = compared.mismatched + statements.mismatched;
+    out.findings.extend(compared.findings.into_iter().chain(statements.findings));
     out
 }
 
@@ -110,7 +114,7 @@ fn evaluate(tables: &[Table], instance: &Instance, unit: Option<Unit>, out: &mut
 
 /// A standard table the kind requires that the document does not have at all. A document
 /// with no standard table is not a disclosure (reported by `emit`), not nine missing tables.
-fn missing_tables(tables: &[Table], kind: Kind, findings: &mut Vec<Finding>) {
+fn missing_tables(tables: &[Table], others: &[OtherBlock], kind: Kind, findings: &mut Vec<Finding>) {
     if tables.is_empty() {
         return;
     }
@@ -119,13 +123,33 @@ fn missing_tables(tables: &[Table], kind: Kind, findings: &mut Vec<Finding>) {
     };
     for template in set.tables.iter().filter(|t| t.required) {
         if !tables.iter().any(|t| t.id == template.id) {
-            let mut f = Finding::new(
-                Severity::Error,
-                FindingKind::MissingTable,
-                format!("the standard table {} ({}) is not in the document", template.id, template.titles[0]),
-            );
+            let message = format!("the standard table {} ({}) is not in the document", template.id, template.titles[0]);
+            let mut f = match printed_within(template, others) {
+                Some((title, column)) => Finding::new(
+                    Severity::Info,
+                    FindingKind::MissingTable,
+                    format!("{message}: its figures are printed within «{title}», in its {column} column"),
+                ),
+                None => Finding::new(Severity::Error, FindingKind::MissingTable, message),
+            };
             f.table = Some(template.id.clone());
             findings.push(f);
         }
     }
+}
+
+/// The title of a wider table printed instead of `template`, and the header word of the column
+/// holding its figures (`template.within`).
+fn printed_within(template: &TableTemplate, others: &[OtherBlock]) -> Option<(String, String)> {
+    others.iter().find_map(|other| {
+        let title = crate::label::nfkc(&other.title.text());
+        let header = |word: &str| {
+            other.segments.iter().flat_map(|s| &s.header).any(|l| crate::label::nfkc(&l.text()).contains(word))
+        };
+        template
+            .within
+            .iter()
+            .find(|w| w.title.iter().all(|t| title.contains(t.as_str())) && header(&w.header))
+            .map(|w| (title.trim().to_string(), w.header.clone()))
+    })
 }
