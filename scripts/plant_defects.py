@@ -305,6 +305,12 @@ def plant_note(src, dst, source_page, target_page, below):
         return None
     size = max(r.size for r in line)
     left = min(target.displayed(r.origin)[0] for r in target.runs)
+    # Under the table's last figures and any lines printed right under them (its own notes):
+    # a note printed over another line would not be a line of its own.
+    ys = sorted(target.displayed(r.origin)[1] for r in target.runs if r.text.strip())
+    for y in ys:
+        if below < y <= below + 2.5 * size:
+            below = y
     y = below + 1.8 * size
     if y > target.height - 2 * size:
         return None
