@@ -465,25 +465,27 @@ mod tests {
                         || (t.transposed && t.figure.as_deref().map(label_key) == Some(label_key(c)))
                 };
                 let known = |c: &str| tables.iter().any(|t| names(t, c));
-                // Cells of other tables are checked against those tables' templates.
-                let known_in = |spec: &CellSpec| match &spec.table {
-                    None => known(&spec.column),
-                    Some(other) => {
-                        TEMPLATES.iter().filter(|s| s.kind == cat.kind).flat_map(|s| s.tables.iter()).any(|t| {
-                            &t.id == other
-                                && (rule.layouts.is_empty() || rule.layouts.contains(&t.layout))
-                                && names(t, &spec.column)
-                        })
-                    }
-                };
                 // A column printed beyond the template keeps its printed label: a rule may name
                 // one the measure vocabulary knows (人员经费 beside a template's 基本支出).
-                let measured =
-                    |c: &str| crate::knowledge::vocabulary::measure(Some(cat.kind), &rule.table, &label_key(c));
+                let measured = |table: &str, c: &str| {
+                    crate::knowledge::vocabulary::measure(Some(cat.kind), table, &label_key(c)).is_some()
+                };
+                // Cells of other tables are checked against those tables' templates.
+                let known_in = |spec: &CellSpec| match &spec.table {
+                    None => known(&spec.column) || measured(&rule.table, &spec.column),
+                    Some(other) => {
+                        measured(other, &spec.column)
+                            || TEMPLATES.iter().filter(|s| s.kind == cat.kind).flat_map(|s| s.tables.iter()).any(|t| {
+                                &t.id == other
+                                    && (rule.layouts.is_empty() || rule.layouts.contains(&t.layout))
+                                    && names(t, &spec.column)
+                            })
+                    }
+                };
                 if let Shape::Columns(sum) = &rule.shape {
                     for c in std::iter::once(&sum.total).chain(&sum.addends) {
                         assert!(
-                            known(c) || measured(c).is_some(),
+                            known(c) || measured(&rule.table, c),
                             "{}: column {c} not in any {} template nor a measure",
                             rule.id,
                             rule.table
@@ -496,7 +498,12 @@ mod tests {
                     _ => vec![],
                 };
                 for spec in specs {
-                    assert!(known_in(spec), "{}: column {} not in its table's template", rule.id, spec.column);
+                    assert!(
+                        known_in(spec),
+                        "{}: column {} not in its table's template nor a measure",
+                        rule.id,
+                        spec.column
+                    );
                 }
                 assert!(!rule.zh.is_empty() && !rule.en.is_empty(), "{} is described", rule.id);
             }
