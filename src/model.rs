@@ -552,6 +552,10 @@ pub enum FindingKind {
     NotText,
     /// A `.tsv` or `.hocr` input is not tesseract TSV or hOCR.
     NotOcrOutput,
+    /// OCR text whose columns are aligned with spaces (tesseract's layout modes, `pdftotext
+    /// -layout`), not separated by tabs: its table cells cannot be told apart, so its tables
+    /// come out empty or missing.
+    SpaceAlignedText,
     /// The input is over the size limit.
     InputTooLarge,
     /// The PDF is encrypted.

@@ -105,3 +105,20 @@ fn same_stems_get_distinct_documents() {
     assert!(names.contains(&"report-2.json".to_string()) && names.contains(&"report-3.json".to_string()));
     assert_eq!(run.json("report.json")["documents"].as_array().unwrap().len(), 2);
 }
+
+/// OCR text laid out with spaces (tesseract's layout modes, `pdftotext -layout`) instead of
+/// tabs: its cells cannot be told apart, and the document says so with an error — never a
+/// silent set of empty tables reported ok or repaired. The text is the seed's, its tabs
+/// turned into runs of spaces.
+#[test]
+fn space_aligned_ocr_text_is_flagged_with_why() {
+    let seed = std::fs::read_to_string(root().join("samples/ocr-text/qinglong-2023-budget.txt")).expect("seed");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spaced = dir.path().join("qinglong-space-aligned.txt");
+    std::fs::write(&spaced, seed.replace('\t', "    ")).expect("write");
+    let run = convert(&[spaced.as_path()]);
+    let doc = run.json("qinglong-space-aligned.json");
+    assert_eq!(doc["status"], "flagged", "{}", doc["findings"]);
+    let findings = doc["findings"].as_array().expect("findings");
+    assert!(findings.iter().any(|f| f["kind"] == "space_aligned_text" && f["severity"] == "error"), "{findings:#?}");
+}
