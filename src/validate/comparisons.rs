@@ -19,7 +19,7 @@ use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
-use super::narrative::{Compared, excerpt, subject_row};
+use super::narrative::{CATALOGUES, Compared, excerpt, subject_row};
 use crate::label::label_key;
 use crate::layout::Narrative;
 use crate::model::{Finding, FindingKind, Kind, Severity, Table};
@@ -68,8 +68,8 @@ pub struct Compiled {
     complete_parts: Vec<Vec<String>>,
 }
 
-fn compile(p: &Option<String>) -> Option<Regex> {
-    p.as_ref().map(|p| Regex::new(p).expect("data/narrative/*.toml comparison patterns compile (tested)"))
+fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("data/narrative/*.toml comparison patterns compile (tested)")
 }
 
 /// What this module reads of a statement catalogue: its kind and its `[comparisons]`.
@@ -81,7 +81,7 @@ struct Catalogue {
 
 /// Every catalogue's comparison patterns, compiled once, by disclosure kind.
 static COMPARISONS: LazyLock<Vec<(Kind, Compiled)>> = LazyLock::new(|| {
-    [include_str!("../../data/narrative/budget.toml"), include_str!("../../data/narrative/final-accounts.toml")]
+    CATALOGUES
         .iter()
         .filter_map(|t| {
             let c: Catalogue = toml::from_str(t).expect("data/narrative/*.toml parse (tested)");
@@ -89,11 +89,11 @@ static COMPARISONS: LazyLock<Vec<(Kind, Compiled)>> = LazyLock::new(|| {
             Some((
                 c.kind,
                 Compiled {
-                    bva: compile(&p.budget_vs_actual),
-                    direction: compile(&p.direction),
-                    yoy: p.year_on_year.iter().filter_map(|y| compile(&Some(y.clone()))).collect(),
-                    subject: compile(&p.subject),
-                    change_parts: compile(&p.change_parts),
+                    bva: p.budget_vs_actual.as_deref().map(compile),
+                    direction: p.direction.as_deref().map(compile),
+                    yoy: p.year_on_year.iter().map(|y| compile(y)).collect(),
+                    subject: p.subject.as_deref().map(compile),
+                    change_parts: p.change_parts.as_deref().map(compile),
                     complete_parts: p.complete_parts,
                 },
             ))
@@ -118,7 +118,7 @@ fn half(x: Decimal) -> Decimal {
 }
 
 /// `100 × part / whole`, rounded to the stated percentage's decimals.
-pub(crate) fn percent(part: Decimal, whole: Decimal, like: Decimal) -> Option<Decimal> {
+fn percent(part: Decimal, whole: Decimal, like: Decimal) -> Option<Decimal> {
     (!whole.is_zero()).then(|| {
         (part * Decimal::from(100) / whole).round_dp_with_strategy(like.scale(), RoundingStrategy::MidpointAwayFromZero)
     })

@@ -19,12 +19,13 @@ use crate::label::label_key;
 use crate::layout::Narrative;
 use crate::model::{Finding, FindingKind, Kind, Severity, Table, Unit};
 
+/// The statement catalogues' text, one per disclosure kind (`comparisons` reads its part).
+pub(crate) const CATALOGUES: [&str; 2] =
+    [include_str!("../../data/narrative/budget.toml"), include_str!("../../data/narrative/final-accounts.toml")];
+
 /// Every statement catalogue, one per disclosure kind.
 pub static STATEMENTS: LazyLock<Vec<Statements>> = LazyLock::new(|| {
-    [include_str!("../../data/narrative/budget.toml"), include_str!("../../data/narrative/final-accounts.toml")]
-        .iter()
-        .map(|t| toml::from_str(t).expect("data/narrative/*.toml parse (tested)"))
-        .collect()
+    CATALOGUES.iter().map(|t| toml::from_str(t).expect("data/narrative/*.toml parse (tested)")).collect()
 });
 
 /// Every statement's pattern, compiled once (every document runs them all).
