@@ -5,12 +5,16 @@ one sub-folder per city) next to `pdftotext -layout` on the same files, in one r
 - the ratio gongkai / pdftotext at --jobs 1 for the whole batch and per city folder (the
   median of RUNS alternating rounds; lower is better);
 - the speed-up of gongkai at --jobs 2 over --jobs 1;
-- the peak resident memory of any one process of gongkai's tree (parent, worker, OCR engine);
+- the peak resident memory of any one process of gongkai's tree (parent, worker, OCR engine),
+  the kernel's high-water mark;
 - cost against length: seconds per page of the longest document against a ~20-page one;
 - where the time goes: each pipeline stage's total over the batch, from the `stage` tracing
   spans of one worker process converting every file (`RUST_LOG=gongkai=info`).
 
     scripts/bench_corpus.py [FOLDER] [RUNS]   # needs target/release/gongkai and pdftotext
+
+GONGKAI=path/to/gongkai measures another build (a before/after comparison: copy the binary
+of each version aside and run the script once with each, at the same sitting).
 
 OCR is off (`--no-ocr`): the figure is the pipeline's, not the OCR engine's.
 """
@@ -19,7 +23,7 @@ import os, shutil, statistics, subprocess, sys, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FOLDER = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "corpus", "pdf")
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-GONGKAI = os.path.join(ROOT, "target", "release", "gongkai")
+GONGKAI = os.environ.get("GONGKAI") or os.path.join(ROOT, "target", "release", "gongkai")
 
 
 def pages(pdf):
@@ -42,25 +46,15 @@ def pdftotext(files, out):
 
 
 def peak_process_rss_mib(files, out):
-    """The largest resident set of any one process of gongkai's tree, sampled every 10 ms."""
+    """The largest peak resident set (the kernel's high-water mark, not a sample) of any one
+    process of gongkai's tree: ru_maxrss of the waited-for descendants of a fresh Python
+    process that runs only the batch (gongkai waits for its workers, so theirs count)."""
     cmd = [GONGKAI, "convert", "--no-ocr", "--force", "--jobs", "2", "--out", out, *files]
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    peak = 0
-    while child.poll() is None:
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                stat = open(f"/proc/{pid}/stat").read()
-                if int(stat.rsplit(")", 1)[1].split()[2]) != child.pid:
-                    continue
-                for line in open(f"/proc/{pid}/status"):
-                    if line.startswith("VmRSS:"):
-                        peak = max(peak, int(line.split()[1]))
-            except (OSError, ValueError, IndexError):
-                pass
-        time.sleep(0.01)
-    return peak / 1024
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    run = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True)
+    return int(run.stdout.strip() or 0) / 1024
 
 
 def stage_times(files):
@@ -104,7 +98,7 @@ def main():
         one = rows[-1][1]
         two = statistics.median(gongkai(every, 2, out) for _ in range(RUNS))
         print(f"\n--jobs 2: {two:.2f}s, speed-up {one / two:.2f}x over --jobs 1 ({one:.2f}s)")
-        print(f"peak RSS of one process (parent, worker or engine), --jobs 2: {peak_process_rss_mib(every, out):.1f} MiB")
+        print(f"peak RSS (high-water mark) of one process (parent, worker or engine), --jobs 2: {peak_process_rss_mib(every, out):.1f} MiB")
         longest = max(every, key=lambda f: npages[f])
         near20 = min((f for f in every if npages[f] >= 15), key=lambda f: abs(npages[f] - 20))
         per = {}

@@ -53,6 +53,12 @@ fn simple_nfkc(c: char) -> Option<char> {
     }
 }
 
+/// Whether the NFKC of `s` may hold an ASCII digit: false only when every character is
+/// one [`simple_nfkc`] knows and none becomes a digit (a cheap test before the full work).
+pub fn may_hold_digit(s: &str) -> bool {
+    s.chars().any(|c| simple_nfkc(c).is_none_or(|m| m.is_ascii_digit()))
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」')
 }

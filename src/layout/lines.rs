@@ -20,7 +20,12 @@ pub fn is_page_number(line: &Line) -> bool {
         regex::Regex::new(r"^(?:[-—–]+[0-9]{1,4}[-—–]+|第[0-9]{1,4}页(?:/?共[0-9]{1,4}页)?|[0-9]{1,4}/[0-9]{1,4})$")
             .expect("page number")
     });
-    let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
+    let text = line.text();
+    // Every form has a digit: most lines are ruled out before NFKC and the pattern.
+    if !crate::label::may_hold_digit(&text) {
+        return false;
+    }
+    let text: String = crate::label::nfkc(&text).chars().filter(|c| !c.is_whitespace()).collect();
     PAGE.is_match(&text)
 }
 
