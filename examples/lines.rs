@@ -19,7 +19,7 @@ fn main() {
         }
         return;
     }
-    let extracted = gongkai::extract::extract(&input, &gongkai::extract::Options { ocr });
+    let extracted = gongkai::extract::extract(input, &gongkai::extract::Options { ocr });
     if std::env::args().any(|a| a == "--rules")
         && let gongkai::extract::Text::Glyphs(pages) = &extracted.content
     {

@@ -38,7 +38,8 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
         Err((error, partial)) => return emit::failed(path, doc, &partial.sha256, &error),
     };
     // Text as printed: OCR lines of cells, or a PDF's glyphs that pass the quality gate.
-    let extracted = stage("extract", || extract::extract(&input, options));
+    let sha256 = input.sha256.clone();
+    let extracted = stage("extract", || extract::extract(input, options));
     // Lines of cells (from geometry for PDFs), pages, banner, one block per standard table.
     let layout = stage("layout", || layout::segment(&extracted));
     // Header words mapped onto template columns and cells repaired, every change logged.
@@ -49,7 +50,7 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     let rebuilt = stage("tables", || tables::rebuild(&repaired.grids, metadata.unit));
     let source = Source {
         path: path.display().to_string(),
-        sha256: input.sha256.clone(),
+        sha256,
         pages: layout.pages,
         text_source: extracted.text_source,
         ocr_pages: extracted.ocr_pages.clone(),
@@ -95,6 +96,6 @@ pub(crate) mod testing {
             sha256: String::new(),
             content: crate::source::Content::Text(text.to_string()),
         };
-        crate::layout::segment(&crate::extract::extract(&input, &crate::extract::Options { ocr: false }))
+        crate::layout::segment(&crate::extract::extract(input, &crate::extract::Options { ocr: false }))
     }
 }

@@ -12,12 +12,6 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use gongkai::batch::{self, Shard, worker::Isolation};
 
-/// mimalloc: a fifth of a worker's time went to glibc's malloc and free (millions of small
-/// strings and vectors per batch); with mimalloc a corpus batch takes ~7 % less time (the
-/// note on speed has the measurement). Workers get `MIMALLOC_ARENA_RESERVE` (worker.rs).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "gongkai",
@@ -156,7 +150,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     exe: std::env::current_exe().context("finding this program for its workers")?,
                     timeout: Duration::from_secs(timeout),
                     max_memory_mb: max_memory,
-                    threads: (cores / jobs).max(1),
+                    // Cores no document is given go to the pages of those that are (OCR, and
+                    // a long PDF's runs of pages): one document on two cores reads on both.
+                    threads: (cores / jobs.min(files.len()).max(1)).max(1),
                 }),
                 force,
                 parquet: format == Format::Parquet,

@@ -9,8 +9,9 @@
 /// One glyph: its text and where it sits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
-    /// The Unicode text; `None` when the font gives no mapping.
-    pub text: Option<String>,
+    /// The Unicode text; `None` when the font gives no mapping. Held inline (a glyph's text
+    /// is a character or two, and a long document has half a million glyphs).
+    pub text: Option<compact_str::CompactString>,
     /// Left edge, points.
     pub x: f32,
     /// Baseline, points from the top.
@@ -33,7 +34,7 @@ pub struct Ruling {
 }
 
 /// One page of a PDF.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     /// 1-based.
     pub number: u32,
@@ -71,7 +72,7 @@ impl Word {
     /// The word as one glyph run of the page model: baseline at the box's bottom.
     pub fn glyph(&self) -> Glyph {
         Glyph {
-            text: Some(self.text.clone()),
+            text: Some(self.text.as_str().into()),
             x: self.left,
             y: self.top + self.height,
             size: self.height,

@@ -20,7 +20,7 @@ static EXERCISED: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::new
             }
             // Every sample here is readable: one that is not is a broken sample, not a skip.
             let input = gongkai::source::read(&path).unwrap_or_else(|(e, _)| panic!("{}: {e}", path.display()));
-            let layout = gongkai::layout::segment(&gongkai::extract::extract(&input, &Default::default()));
+            let layout = gongkai::layout::segment(&gongkai::extract::extract(input, &Default::default()));
             let doc = gongkai::convert(&path, "rules");
             for catalogue in gongkai::knowledge::identities::CATALOGUES.iter() {
                 rules.extend(

@@ -37,13 +37,15 @@ pub enum Text {
 }
 
 /// Extracts an input's text.
-pub fn extract(input: &Input, options: &Options) -> Extracted {
-    match &input.content {
+pub fn extract(input: Input, options: &Options) -> Extracted {
+    // The input is consumed: a long document's pages are held once, not as read and as gated.
+    let Input { path, content, .. } = input;
+    match content {
         Content::Text(text) => {
-            let lines = lines(text);
+            let lines = lines(&text);
             let pages = lines.last().map_or(1, |l| l.page);
             let mut findings = Vec::new();
-            if space_aligned(text) {
+            if space_aligned(&text) {
                 // Never a silent loss: say why the tables will come out empty.
                 findings.push(Finding::new(
                     Severity::Error,
@@ -62,22 +64,28 @@ pub fn extract(input: &Input, options: &Options) -> Extracted {
             }
         }
         Content::Words(pages) => Extracted {
-            content: Text::Glyphs(pages.clone()),
             pages: u32::try_from(pages.len()).unwrap_or(u32::MAX),
+            content: Text::Glyphs(pages),
             text_source: TextSource::OcrText,
             ocr_pages: Vec::new(),
             findings: Vec::new(),
         },
         Content::Pdf(pages) => {
             let mut findings = Vec::new();
-            let gated: Vec<Page> = pages.iter().map(|p| quality::gate(p, &mut findings)).collect();
+            // Each page gated, and whether it printed anything (text or an image) to read.
+            let gated: Vec<(Page, bool)> = pages
+                .into_iter()
+                .map(|p| {
+                    let printed = !p.glyphs.is_empty() || p.images > 0;
+                    (quality::gate(p, &mut findings), printed)
+                })
+                .collect();
             // OCR the pages that need it, in parallel (one engine process per page).
             let read: Vec<(Page, Option<Finding>)> = gated
                 .into_par_iter()
-                .zip(pages.par_iter())
                 .map(|(gated, printed)| {
-                    let unusable = gated.glyphs.is_empty() && (!printed.glyphs.is_empty() || printed.images > 0);
-                    if options.ocr && unusable { ocr_page(&input.path, gated) } else { (gated, None) }
+                    let unusable = gated.glyphs.is_empty() && printed;
+                    if options.ocr && unusable { ocr_page(&path, gated) } else { (gated, None) }
                 })
                 .collect();
             let mut out = Vec::with_capacity(read.len());

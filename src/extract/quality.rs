@@ -27,7 +27,7 @@ const MAX_DEBRIS_SHARE: f32 = 0.005;
 const SCAN_COVER: f32 = 0.8;
 
 /// Returns the page to lay out (without glyphs when unusable) and records why.
-pub fn gate(page: &Page, findings: &mut Vec<Finding>) -> Page {
+pub fn gate(page: Page, findings: &mut Vec<Finding>) -> Page {
     let total = page.glyphs.len();
     let bad = page.glyphs.iter().filter(|g| g.text.as_deref().is_none_or(is_garbled)).count();
     let hidden = total > 0 && page.image_cover >= SCAN_COVER && page.invisible as f32 >= total as f32 * SCAN_COVER;
@@ -55,13 +55,13 @@ pub fn gate(page: &Page, findings: &mut Vec<Finding>) -> Page {
     };
     let Some(reason) = reason else {
         let source = if hidden { TextSource::Ocr } else { page.source };
-        return Page { source, ..page.clone() };
+        return Page { source, ..page };
     };
     let mut f =
         Finding::new(Severity::Warning, FindingKind::UnusableTextLayer, format!("page {}: {reason}", page.number));
     f.page = Some(page.number);
     findings.push(f);
-    Page { glyphs: Vec::new(), ..page.clone() }
+    Page { glyphs: Vec::new(), ..page }
 }
 
 fn is_garbled(text: &str) -> bool {
@@ -84,7 +84,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, t)| Glyph {
-                text: t.map(str::to_string),
+                text: t.map(Into::into),
                 x: i as f32 * 10.0,
                 y: 50.0,
                 size: 10.0,
@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn a_page_without_unicode_is_withheld_and_reported() {
         let mut findings = Vec::new();
-        let out = gate(&page(&[None; 20]), &mut findings);
+        let out = gate(page(&[None; 20]), &mut findings);
         assert!(out.glyphs.is_empty());
         assert_eq!(findings[0].kind, FindingKind::UnusableTextLayer);
         assert_eq!(findings[0].page, Some(3));
@@ -107,8 +107,8 @@ mod tests {
     #[test]
     fn private_use_text_is_unusable_but_clean_text_passes() {
         let mut findings = Vec::new();
-        assert!(gate(&page(&[Some("\u{e001}"); 12]), &mut findings).glyphs.is_empty());
-        assert_eq!(gate(&page(&[Some("部"); 12]), &mut findings).glyphs.len(), 12);
+        assert!(gate(page(&[Some("\u{e001}"); 12]), &mut findings).glyphs.is_empty());
+        assert_eq!(gate(page(&[Some("部"); 12]), &mut findings).glyphs.len(), 12);
         assert_eq!(findings.len(), 1);
     }
 
@@ -117,13 +117,13 @@ mod tests {
         let scan =
             |texts: &[Option<&str>]| Page { image_cover: 1.0, invisible: texts.len() as u32, images: 1, ..page(texts) };
         let mut findings = Vec::new();
-        let clean = gate(&scan(&[Some("部"); 200]), &mut findings);
+        let clean = gate(scan(&[Some("部"); 200]), &mut findings);
         assert_eq!((clean.glyphs.len(), clean.source), (200, TextSource::Ocr), "a clean layer is used, as OCR");
         let mut texts = vec![Some("部"); 200];
         texts[..4].fill(Some("|"));
-        assert!(gate(&scan(&texts), &mut findings).glyphs.is_empty(), "2 % debris");
+        assert!(gate(scan(&texts), &mut findings).glyphs.is_empty(), "2 % debris");
         assert!(findings[0].message.contains("hidden OCR layer"), "{}", findings[0].message);
         // The same glyphs visible, over no image, are a text layer and pass.
-        assert_eq!(gate(&page(&texts), &mut findings).source, TextSource::TextLayer);
+        assert_eq!(gate(page(&texts), &mut findings).source, TextSource::TextLayer);
     }
 }

@@ -423,7 +423,7 @@ mod tests {
         text.chars()
             .enumerate()
             .map(|(i, c)| Glyph {
-                text: Some(c.to_string()),
+                text: Some(std::iter::once(c).collect()),
                 x: x + w * i as f32,
                 y,
                 size: 12.0,
@@ -567,7 +567,7 @@ mod tests {
             let step = if c == '.' { size * 0.38 - pitch } else { 0.0 };
             x += step;
             let width = if c.is_ascii() { size * 0.55 } else { size };
-            out.push(Glyph { text: Some(c.to_string()), x, y, size, width, confidence: None });
+            out.push(Glyph { text: Some(std::iter::once(c).collect()), x, y, size, width, confidence: None });
             x += if c == '.' { size * 0.64 } else { pitch };
         }
         out

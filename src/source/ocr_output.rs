@@ -246,12 +246,12 @@ mod tests {
             <span class='ocrx_word' id='word_1_2' title='bbox 500 602 700 650; x_wconf 88'><strong>1&amp;2&quot;</strong></span>
             </span></div>"#;
         let pages = hocr(text).unwrap();
-        let texts: Vec<_> = pages[0].glyphs.iter().map(|g| g.text.clone().unwrap()).collect();
+        let texts: Vec<_> = pages[0].glyphs.iter().map(|g| g.text.clone().unwrap().to_string()).collect();
         // HTML as other producers write it: unquoted attributes, a void element, `&nbsp;`.
         let html = "<html><head><meta charset=utf-8></head><body><div class=ocr_page title='bbox 0 0 2480 3508'>\
             <span class=ocr_line title='bbox 1 1 9 9'><span class=ocrx_word title='bbox 300 600 450 650; x_wconf 90'>\
             合&nbsp;计</span></span></div></body></html>";
-        let words: Vec<_> = hocr(html).unwrap()[0].glyphs.iter().map(|g| g.text.clone().unwrap()).collect();
+        let words: Vec<_> = hocr(html).unwrap()[0].glyphs.iter().map(|g| g.text.clone().unwrap().to_string()).collect();
         assert_eq!(words, ["合\u{a0}计"]);
         assert_eq!(texts, ["合计", "1&2\""]);
         assert_eq!(pages[0].glyphs[0].y, pages[0].glyphs[1].y, "one line, one baseline");

@@ -23,6 +23,8 @@ use hayro_interpret::{
     InterpreterSettings, SoftMask, TransformExt, interpret_page,
 };
 
+use rayon::prelude::*;
+
 use crate::page::{Glyph, Page, Ruling};
 
 /// Pages beyond this are not read (a hostile or mistaken input, not a disclosure).
@@ -55,6 +57,11 @@ pub enum PdfError {
 
 /// Reads every page's glyphs and rulings.
 pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
+    pages_in_runs(bytes, PAGES_PER_OPENING)
+}
+
+/// [`pages`], reading `per_opening` pages from each opening of the document.
+fn pages_in_runs(bytes: Vec<u8>, per_opening: usize) -> Result<Vec<Page>, PdfError> {
     let pdf = Pdf::new(bytes).map_err(|e| match e {
         hayro_interpret::hayro_syntax::LoadPdfError::Decryption(_) => PdfError::Encrypted,
         _ => PdfError::Invalid,
@@ -71,9 +78,48 @@ pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
             return Err(PdfError::Bomb(i + 1));
         }
     }
+    let count = pages.len();
+    let data = pdf.data().clone();
+    let ranges: Vec<std::ops::Range<usize>> =
+        (0..count).step_by(per_opening).map(|start| start..(start + per_opening).min(count)).collect();
+    // Long documents are read a run of pages at a time, each run from its own opening of the
+    // same bytes: the engine keeps every page's decoded content for as long as the document
+    // is open (17 MB for a 328-page budget), and runs are independent, so with threads to
+    // spare they are read side by side. Pages come out in order whatever the threads.
+    if ranges.len() > 1 && rayon::current_num_threads() > 1 {
+        drop(pdf);
+        let runs: Vec<Vec<Page>> =
+            ranges.into_par_iter().map(|range| Ok(read_run(&reopen(&data)?, range))).collect::<Result<_, _>>()?;
+        return Ok(runs.into_iter().flatten().collect());
+    }
+    let mut out = Vec::with_capacity(count);
+    let mut first = Some(pdf);
+    for range in ranges {
+        let pdf = match first.take() {
+            Some(pdf) => pdf,
+            None => reopen(&data)?,
+        };
+        out.extend(read_run(&pdf, range));
+    }
+    Ok(out)
+}
+
+/// Pages read from one opening of a document (see [`pages`]).
+const PAGES_PER_OPENING: usize = 48;
+
+/// The document opened again from the bytes it was opened from once already (so it opens:
+/// the engine parses the same bytes the same way).
+fn reopen(data: &hayro_interpret::hayro_syntax::PdfData) -> Result<Pdf, PdfError> {
+    Pdf::new(data.clone()).map_err(|_| PdfError::Invalid)
+}
+
+/// The glyphs and rulings of the pages in `range` of an open document.
+fn read_run(pdf: &Pdf, range: std::ops::Range<usize>) -> Vec<Page> {
+    let pages = pdf.pages();
     let cache = InterpreterCache::new();
-    let mut out = Vec::with_capacity(pages.len());
-    for (i, page) in pages.iter().enumerate() {
+    let mut out = Vec::with_capacity(range.len());
+    for i in range {
+        let page = &pages[i];
         let (width, height) = page.render_dimensions();
         let initial = page.initial_transform(true).to_kurbo();
         let mut context = Context::new(
@@ -105,7 +151,7 @@ pub fn pages(bytes: Vec<u8>) -> Result<Vec<Page>, PdfError> {
             source: crate::model::TextSource::TextLayer,
         });
     }
-    Ok(out)
+    out
 }
 
 /// A page's content streams and the form XObjects among its resources.
@@ -178,10 +224,10 @@ struct Collector {
     clips: Vec<Rect>,
 }
 
-fn text_of(s: BfString) -> String {
+fn text_of(s: BfString) -> compact_str::CompactString {
     match s {
-        BfString::Char(c) => c.to_string(),
-        BfString::String(s) => s,
+        BfString::Char(c) => std::iter::once(c).collect(),
+        BfString::String(s) => s.into(),
     }
 }
 
@@ -310,5 +356,25 @@ impl Collector {
             let x = ((a.x + b.x) / 2.0) as f32;
             self.rulings.push(Ruling { x0: x, y0: a.y.min(b.y) as f32, x1: x, y1: a.y.max(b.y) as f32 });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs of pages read one after another or side by side give the pages of one reading.
+    #[test]
+    fn pages_read_in_runs_and_in_parallel_equal_one_reading() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/pdf/putuo-office-2025-budget.pdf");
+        let bytes = std::fs::read(path).expect("sample");
+        let pool = |threads| rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        let whole = pool(1).install(|| pages_in_runs(bytes.clone(), 1000)).expect("reads");
+        let sequential = pool(1).install(|| pages_in_runs(bytes.clone(), 5)).expect("reads");
+        let parallel = pool(2).install(|| pages_in_runs(bytes.clone(), 5)).expect("reads");
+        assert_eq!(whole.len(), 22);
+        assert!(whole.iter().enumerate().all(|(i, p)| p.number as usize == i + 1 && !p.glyphs.is_empty()));
+        assert!(sequential == whole, "runs one after another");
+        assert!(parallel == whole, "runs side by side");
     }
 }
