@@ -2,9 +2,11 @@
 """Speed of `gongkai convert` on a folder of real disclosures (by default ../shared/corpus/pdf,
 one sub-folder per city) next to `pdftotext -layout` on the same files, in one run:
 
-- the ratio gongkai / pdftotext at --jobs 1 for the whole batch and per city folder (the
-  median of RUNS alternating rounds; lower is better);
-- the speed-up of gongkai at --jobs 2 over --jobs 1;
+- the ratio gongkai / pdftotext on one core (`--jobs 1`, both pinned to CPU 0 with taskset)
+  for the whole batch and per city folder (the median of RUNS alternating rounds; lower is
+  better), and gongkai at --jobs 1 unpinned (a worker reads a long PDF's pages on the cores
+  no other document is given);
+- the speed-up of gongkai at --jobs 2 (all cores) over one core;
 - the peak resident memory of any one process of gongkai's tree (parent, worker, OCR engine),
   the kernel's high-water mark;
 - cost against length: seconds per page of the longest document against a ~20-page one;
@@ -31,8 +33,15 @@ def pages(pdf):
     return next((int(l.split()[-1]) for l in out.splitlines() if l.startswith("Pages:")), 0)
 
 
-def gongkai(files, jobs, out):
-    cmd = [GONGKAI, "convert", "--no-ocr", "--force", "--jobs", str(jobs), "--out", out, *files]
+# One core, truly: at --jobs 1 a worker on a two-core machine reads a long PDF's pages on
+# both cores, and the parent writes on the other; pinned to one CPU (taskset), gongkai and
+# pdftotext run under the same conditions.
+ONE_CORE = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+
+
+def gongkai(files, jobs, out, pin=None):
+    pin = ONE_CORE if pin is None and jobs == 1 else (pin or [])
+    cmd = [*pin, GONGKAI, "convert", "--no-ocr", "--force", "--jobs", str(jobs), "--out", out, *files]
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
@@ -41,7 +50,7 @@ def gongkai(files, jobs, out):
 def pdftotext(files, out):
     start = time.perf_counter()
     for f in files:
-        subprocess.run(["pdftotext", "-layout", f, os.path.join(out, "x.txt")], stderr=subprocess.DEVNULL, check=False)
+        subprocess.run([*ONE_CORE, "pdftotext", "-layout", f, os.path.join(out, "x.txt")], stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
 
 
@@ -61,7 +70,7 @@ def stage_times(files):
     """Seconds per pipeline stage over `files`, from one worker's `stage` span close events."""
     import json, re
     requests = "".join(json.dumps({"path": f, "name": f"d{i}"}) + "\n" for i, f in enumerate(files))
-    env = dict(os.environ, RUST_LOG="gongkai=info", NO_COLOR="1")
+    env = dict(os.environ, RUST_LOG="gongkai=info", NO_COLOR="1", RAYON_NUM_THREADS="1")
     run = subprocess.run([GONGKAI, "worker", "--no-ocr"], input=requests, capture_output=True, text=True, env=env)
     units = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
     totals = {}
@@ -84,7 +93,7 @@ def main():
     every = sorted(f for fs in cities.values() for f in fs)
     npages = {f: pages(f) for f in every}
     print(f"{len(every)} PDFs, {sum(npages.values())} pages; {RUNS} alternating rounds, medians\n")
-    print(f"{'folder':12} {'files':>5} {'pages':>6} {'gongkai':>9} {'pdftotext':>10} {'ratio':>6}")
+    print(f"{'folder':12} {'files':>5} {'pages':>6} {'gongkai':>9} {'pdftotext':>10} {'ratio':>6}   (one core)")
     with tempfile.TemporaryDirectory() as out:
         rows = []
         for city, files in sorted(cities.items()) + [("(all)", every)]:
@@ -96,14 +105,16 @@ def main():
             rows.append((city, g, p))
             print(f"{city:12} {len(files):5} {sum(npages[f] for f in files):6} {g:8.2f}s {p:9.2f}s {g / p:6.2f}")
         one = rows[-1][1]
+        unpinned = statistics.median(gongkai(every, 1, out, pin=[]) for _ in range(RUNS))
         two = statistics.median(gongkai(every, 2, out) for _ in range(RUNS))
-        print(f"\n--jobs 2: {two:.2f}s, speed-up {one / two:.2f}x over --jobs 1 ({one:.2f}s)")
+        print(f"\n--jobs 1 unpinned: {unpinned:.2f}s (ratio {unpinned / rows[-1][2]:.2f})")
+        print(f"--jobs 2: {two:.2f}s, speed-up {one / two:.2f}x over one core ({one:.2f}s)")
         print(f"peak RSS (high-water mark) of one process (parent, worker or engine), --jobs 2: {peak_process_rss_mib(every, out):.1f} MiB")
         longest = max(every, key=lambda f: npages[f])
         near20 = min((f for f in every if npages[f] >= 15), key=lambda f: abs(npages[f] - 20))
         per = {}
         for f in (longest, near20):
-            per[f] = statistics.median(gongkai([f], 1, out) for _ in range(RUNS)) / npages[f]
+            per[f] = statistics.median(gongkai([f], 1, out) for _ in range(RUNS)) / npages[f]  # one core
         print(f"cost per page: {npages[longest]} pages {per[longest] * 1000:.1f} ms, "
               f"{npages[near20]} pages {per[near20] * 1000:.1f} ms: {per[longest] / per[near20]:.2f}x")
         times = stage_times(every)

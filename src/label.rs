@@ -53,10 +53,21 @@ fn simple_nfkc(c: char) -> Option<char> {
     }
 }
 
-/// Whether the NFKC of `s` may hold an ASCII digit: false only when every character is
-/// one [`simple_nfkc`] knows and none becomes a digit (a cheap test before the full work).
+/// Whether the NFKC of `s` may hold an ASCII digit (a cheap test before the full work).
 pub fn may_hold_digit(s: &str) -> bool {
-    s.chars().any(|c| simple_nfkc(c).is_none_or(|m| m.is_ascii_digit()))
+    may_contain(s, |c| c.is_ascii_digit())
+}
+
+/// Whether the NFKC of `s` may hold a character `wanted` accepts: false only when every
+/// character is one [`simple_nfkc`] knows and none becomes such a character.
+pub fn may_contain(s: &str, wanted: impl Fn(char) -> bool) -> bool {
+    s.chars().any(|c| simple_nfkc(c).is_none_or(&wanted))
+}
+
+/// Whether every character of `s` whose NFKC [`simple_nfkc`] knows becomes white space or
+/// a character `keep` accepts (the others cannot be judged cheaply, so they pass).
+pub fn simple_chars_all(s: &str, keep: impl Fn(char) -> bool) -> bool {
+    s.chars().all(|c| simple_nfkc(c).is_none_or(|m| m.is_whitespace() || keep(m)))
 }
 
 fn is_quote(c: char) -> bool {

@@ -45,7 +45,12 @@ impl Banner {
 pub fn find(lines: &[Line], is_title: impl Fn(&Line) -> bool) -> Option<Banner> {
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
-        let text = nfkc(&line.text());
+        let raw = line.text();
+        // A banner begins with its code: most lines are ruled out before NFKC and the pattern.
+        if !crate::label::may_hold_digit(raw.trim_start().get(..4).unwrap_or(raw.trim_start())) {
+            continue;
+        }
+        let text = nfkc(&raw);
         if let Some(c) = CODE_NAME.captures(text.trim())
             && crate::label::is_unit_name(&c[2])
         {

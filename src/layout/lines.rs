@@ -6,7 +6,11 @@ use crate::page::Line;
 
 /// The unit a `单位: 万元` line states.
 pub fn unit_of(line: &Line) -> Option<Unit> {
-    let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
+    let text = line.text();
+    if !crate::label::may_contain(&text, |c| c == '单') {
+        return None; // most lines, ruled out before NFKC
+    }
+    let text: String = crate::label::nfkc(&text).chars().filter(|c| !c.is_whitespace()).collect();
     // `编制单位:某局 单位:万元`: the unit follows whichever `单位:` names one.
     text.match_indices("单位:").find_map(|(at, _)| {
         let rest = &text[at + "单位:".len()..];
@@ -21,8 +25,10 @@ pub fn is_page_number(line: &Line) -> bool {
             .expect("page number")
     });
     let text = line.text();
-    // Every form has a digit: most lines are ruled out before NFKC and the pattern.
-    if !crate::label::may_hold_digit(&text) {
+    // Every form has a digit and nothing but digits, dashes, 第, 页, 共 and `/`: most lines
+    // are ruled out before NFKC and the pattern.
+    let printable = |c: char| c.is_ascii_digit() || matches!(c, '-' | '—' | '–' | '/' | '第' | '页' | '共');
+    if !crate::label::may_hold_digit(&text) || !crate::label::simple_chars_all(&text, printable) {
         return false;
     }
     let text: String = crate::label::nfkc(&text).chars().filter(|c| !c.is_whitespace()).collect();

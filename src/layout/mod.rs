@@ -163,6 +163,7 @@ fn blocks(
         }));
     };
     let mut skip = false;
+    let mut header_keys: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
     for (i, line) in lines.iter().enumerate() {
         if std::mem::take(&mut skip) {
             continue; // the end of a title wrapped onto it
@@ -255,10 +256,16 @@ fn blocks(
         // header printed again (`使用非财政拨款结余` at the top of the summary's second page).
         let names_columns = names_columns(kind, &block.template.id, line);
         let lone_words = matches!(line.filled().collect::<Vec<_>>()[..], [(0, _)]);
-        // A header line printed again on a continued page, word for word.
-        let key = crate::label::label_key(&line.text());
-        let repeated = continued
-            && block.segments.iter().flat_map(|s| &s.header).any(|h| crate::label::label_key(&h.text()) == key);
+        // A header line printed again on a continued page, word for word (header lines'
+        // keys kept by line number: a long table compares every line with every header).
+        let repeated = continued && {
+            let key = crate::label::label_key(&line.text());
+            block
+                .segments
+                .iter()
+                .flat_map(|s| &s.header)
+                .any(|h| *header_keys.entry(h.number).or_insert_with(|| crate::label::label_key(&h.text())) == key)
+        };
         let seg = block.segments.last_mut().expect("a block has a segment");
         let in_body = seg.numbers.is_some() || !seg.body.is_empty();
         if !in_body {

@@ -33,6 +33,8 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
         f.table = table.map(str::to_string);
         f
     };
+    // Each line's text in NFKC, once for the checks below.
+    let texts: Vec<String> = layout.lines.iter().map(|l| nfkc(&l.text())).collect();
     if let Some(year) = metadata.year {
         for block in &layout.blocks {
             let title = nfkc(&block.title.text());
@@ -47,9 +49,8 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
                 ));
             }
         }
-        for line in &layout.lines {
-            let text = nfkc(&line.text());
-            if let Some(c) = HEADING_YEAR.captures(&text)
+        for (line, text) in layout.lines.iter().zip(&texts) {
+            if let Some(c) = HEADING_YEAR.captures(text)
                 && c[1].parse::<i32>().ok() != Some(year)
             {
                 out.push(finding(
@@ -77,10 +78,9 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
         }
     }
     if let Some(department) = &metadata.department {
-        for line in &layout.lines {
-            let text = nfkc(&line.text());
+        for (line, text) in layout.lines.iter().zip(&texts) {
             // Compared as names: `…中心` and `…中心单位`, `…局` and `…局（本级）` are one entity.
-            if let Some(c) = DEPARTMENT.captures(&text)
+            if let Some(c) = DEPARTMENT.captures(text)
                 && entity_name(&c[1]) != entity_name(department)
             {
                 out.push(finding(
@@ -96,7 +96,8 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
     let placeholders: Vec<(u32, String)> = layout
         .lines
         .iter()
-        .filter_map(|l| PLACEHOLDER.find(&nfkc(&l.text())).map(|m| (l.page, m.as_str().to_string())))
+        .zip(&texts)
+        .filter_map(|(l, text)| PLACEHOLDER.find(text).map(|m| (l.page, m.as_str().to_string())))
         .collect();
     if let Some((page, example)) = placeholders.first() {
         let mut pages: Vec<u32> = placeholders.iter().map(|(p, _)| *p).collect();
