@@ -8,7 +8,9 @@ document).
 
     scripts/bench.py [RUNS]        # needs target/release/gongkai and pdftotext (scripts/setup.sh)
 """
-import os, resource, shutil, statistics, subprocess, sys, tempfile, time
+import os, shutil, statistics, subprocess, sys, tempfile, time
+
+from rss import peak_rss_mib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
@@ -28,16 +30,6 @@ def median_seconds(cmd, env=None):
         subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def peak_rss_mib(cmd):
-    """Peak resident memory (MiB) of the largest process of `cmd`'s tree, measured in a
-    fresh Python so earlier runs do not count."""
-    code = ("import resource,subprocess,sys;"
-            "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True).stdout
-    return int(out.strip()) / 1024
 
 
 def main():

@@ -22,6 +22,8 @@ OCR is off (`--no-ocr`): the figure is the pipeline's, not the OCR engine's.
 """
 import os, shutil, statistics, subprocess, sys, tempfile, time
 
+from rss import peak_rss_mib
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FOLDER = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "corpus", "pdf")
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -39,9 +41,12 @@ def pages(pdf):
 ONE_CORE = ["taskset", "-c", "0"] if shutil.which("taskset") else []
 
 
-def gongkai(files, jobs, out, pin=None):
-    pin = ONE_CORE if pin is None and jobs == 1 else (pin or [])
-    cmd = [*pin, GONGKAI, "convert", "--no-ocr", "--force", "--jobs", str(jobs), "--out", out, *files]
+def command(files, jobs, out):
+    return [GONGKAI, "convert", "--no-ocr", "--force", "--jobs", str(jobs), "--out", out, *files]
+
+
+def gongkai(files, jobs, out, one_core=False):
+    cmd = [*(ONE_CORE if one_core else []), *command(files, jobs, out)]
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
@@ -52,18 +57,6 @@ def pdftotext(files, out):
     for f in files:
         subprocess.run([*ONE_CORE, "pdftotext", "-layout", f, os.path.join(out, "x.txt")], stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
-
-
-def peak_process_rss_mib(files, out):
-    """The largest peak resident set (the kernel's high-water mark, not a sample) of any one
-    process of gongkai's tree: ru_maxrss of the waited-for descendants of a fresh Python
-    process that runs only the batch (gongkai waits for its workers, so theirs count)."""
-    cmd = [GONGKAI, "convert", "--no-ocr", "--force", "--jobs", "2", "--out", out, *files]
-    probe = ("import resource, subprocess, sys; "
-             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    run = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True)
-    return int(run.stdout.strip() or 0) / 1024
 
 
 def stage_times(files):
@@ -99,22 +92,22 @@ def main():
         for city, files in sorted(cities.items()) + [("(all)", every)]:
             g, p = [], []
             for _ in range(RUNS):
-                g.append(gongkai(files, 1, out))
+                g.append(gongkai(files, 1, out, one_core=True))
                 p.append(pdftotext(files, out))
             g, p = statistics.median(g), statistics.median(p)
             rows.append((city, g, p))
             print(f"{city:12} {len(files):5} {sum(npages[f] for f in files):6} {g:8.2f}s {p:9.2f}s {g / p:6.2f}")
         one = rows[-1][1]
-        unpinned = statistics.median(gongkai(every, 1, out, pin=[]) for _ in range(RUNS))
+        unpinned = statistics.median(gongkai(every, 1, out) for _ in range(RUNS))
         two = statistics.median(gongkai(every, 2, out) for _ in range(RUNS))
         print(f"\n--jobs 1 unpinned: {unpinned:.2f}s (ratio {unpinned / rows[-1][2]:.2f})")
         print(f"--jobs 2: {two:.2f}s, speed-up {one / two:.2f}x over one core ({one:.2f}s)")
-        print(f"peak RSS (high-water mark) of one process (parent, worker or engine), --jobs 2: {peak_process_rss_mib(every, out):.1f} MiB")
+        print(f"peak RSS (high-water mark) of one process (parent, worker or engine), --jobs 2: {peak_rss_mib(command(every, 2, out)):.1f} MiB")
         longest = max(every, key=lambda f: npages[f])
         near20 = min((f for f in every if npages[f] >= 15), key=lambda f: abs(npages[f] - 20))
         per = {}
         for f in (longest, near20):
-            per[f] = statistics.median(gongkai([f], 1, out) for _ in range(RUNS)) / npages[f]  # one core
+            per[f] = statistics.median(gongkai([f], 1, out, one_core=True) for _ in range(RUNS)) / npages[f]
         print(f"cost per page: {npages[longest]} pages {per[longest] * 1000:.1f} ms, "
               f"{npages[near20]} pages {per[near20] * 1000:.1f} ms: {per[longest] / per[near20]:.2f}x")
         times = stage_times(every)

@@ -74,44 +74,13 @@ impl Type0Font {
         let skip_program = cfg!(feature = "text-only")
             && dict.get::<Stream<'_>>(TO_UNICODE).is_some()
             && has_program(&font_descriptor);
-        if skip_program {
-            let program =
-                loader.programs.resolve(&FontQuery::Standard(crate::StandardFont::Helvetica))?;
-            return Some(Self {
-                horizontal,
-                encoding: cmap,
-                to_unicode: read_to_unicode(dict, cmap_resolver),
-                program,
-                dw: descendant_font.get::<f32>(DW).unwrap_or(1000.0),
-                dw2: descendant_font
-                    .get::<[f32; 2]>(DW2)
-                    .map(|v| (v[0], v[1]))
-                    .unwrap_or((880.0, -1000.0)),
-                widths: descendant_font
-                    .get::<Array<'_>>(W)
-                    .and_then(|a| read_widths(&a))
-                    .unwrap_or_default(),
-                widths2: descendant_font
-                    .get::<Array<'_>>(W2)
-                    .and_then(|a| read_widths2(&a))
-                    .unwrap_or_default(),
-                cid_to_gid_map: CidToGIdMap::Identity,
-                postscript_name: dict
-                    .get::<Name<'_>>(BASE_FONT)
-                    .map(|n| strip_subset_prefix(n.as_str()).to_string()),
-                font_flags: font_descriptor
-                    .get::<u32>(FLAGS)
-                    .and_then(FontFlags::from_bits),
-                fallback: false,
-                to_unicode_is_cid_indexed: false,
-                placeholder: true,
-            });
-        }
-
+        let stand_in = FontQuery::Standard(crate::StandardFont::Helvetica);
         let (program, fallback, _is_standard_fallback) =
-            match load_program(&font_descriptor, loader) {
-                Some(program) => (program, false, false),
-                None => {
+            match (!skip_program).then(|| load_program(&font_descriptor, loader)) {
+                // The stand-in (`placeholder`): any program will do, nothing reads it.
+                None => (loader.programs.resolve(&stand_in)?, false, true),
+                Some(Some(program)) => (program, false, false),
+                Some(None) => {
                     let (query, is_standard) =
                         if let Some((standard, _)) = select_standard_font(dict, &font_descriptor) {
                             (FontQuery::Standard(standard), true)
@@ -141,7 +110,11 @@ impl Type0Font {
             .and_then(|a| read_widths2(&a))
             .unwrap_or_default();
         let needs_inverse = program.kind() == ProgramKind::Cff && program.is_cid_keyed();
-        let cid_to_gid_map = CidToGIdMap::new(&descendant_font, needs_inverse).unwrap_or_default();
+        let cid_to_gid_map = if skip_program {
+            CidToGIdMap::Identity // `map_code` gives the CID for a stand-in
+        } else {
+            CidToGIdMap::new(&descendant_font, needs_inverse).unwrap_or_default()
+        };
         let mut to_unicode = read_to_unicode(dict, cmap_resolver);
         let mut to_unicode_is_cid_indexed = false;
 
@@ -182,7 +155,7 @@ impl Type0Font {
             font_flags,
             fallback,
             to_unicode_is_cid_indexed,
-            placeholder: false,
+            placeholder: skip_program,
         })
     }
 
