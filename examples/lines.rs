@@ -20,6 +20,20 @@ fn main() {
         return;
     }
     let extracted = gongkai::extract::extract(input, &gongkai::extract::Options { ocr });
+    if std::env::args().any(|a| a == "--blocks") {
+        // The standard tables' lines as aligned into columns.
+        for block in gongkai::layout::segment(&extracted).blocks {
+            println!("== {}", block.template.id);
+            for s in &block.segments {
+                for (part, lines) in [("h", &s.header), ("n", &s.numbers.iter().cloned().collect()), ("b", &s.body)] {
+                    for l in lines {
+                        println!("p{} {part} l{}: {}", s.page, l.number, l.cells.join(" | "));
+                    }
+                }
+            }
+        }
+        return;
+    }
     if std::env::args().any(|a| a == "--rules")
         && let gongkai::extract::Text::Glyphs(pages) = &extracted.content
     {

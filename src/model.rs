@@ -553,8 +553,8 @@ pub enum FindingKind {
     /// A `.tsv` or `.hocr` input is not tesseract TSV or hOCR.
     NotOcrOutput,
     /// OCR text whose columns are aligned with spaces (tesseract's layout modes, `pdftotext
-    /// -layout`), not separated by tabs: its table cells cannot be told apart, so its tables
-    /// come out empty or missing.
+    /// -layout`), not separated by tabs: its cells are read from their character columns,
+    /// as a PDF's from where its glyphs sit (info; the reading is named).
     SpaceAlignedText,
     /// The input is over the size limit.
     InputTooLarge,

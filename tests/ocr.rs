@@ -124,6 +124,37 @@ fn another_tools_tesseract_tsv_and_hocr_convert_like_a_scan() {
     assert_eq!(bad["findings"][0]["kind"], "not_ocr_output");
 }
 
+/// The figures of a document's facts, flags aside: (table, row, column, side, under, value).
+fn figures(doc: &str) -> BTreeSet<Fact> {
+    let text = std::fs::read_to_string(SAMPLES.out.path().join(format!("{doc}.json"))).unwrap();
+    facts(&serde_json::from_str(&text).unwrap())
+}
+
+/// OCR text laid out with spaces (`pdftotext -layout` of the LibreOffice export: every
+/// character one column, each page's grid its own, labels wrapped above and below their
+/// figures) is read from where its cells sit, and gives the figures the same document gives
+/// as tab-separated OCR text and as the PDF.
+#[test]
+fn space_aligned_text_gives_the_figures_of_the_tab_separated_text() {
+    let spaced = figures("qinglong-2023-budget-pdftotext-layout");
+    assert_eq!(spaced.len(), truth(QINGLONG.0, &[]).len());
+    assert_eq!(spaced, figures("qinglong-2023-budget"), "as the tab-separated text");
+    assert_eq!(spaced, figures("qinglong-2023-budget-hebei"), "as the PDF");
+    let doc = SAMPLES.json("qinglong-2023-budget-pdftotext-layout.json");
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["kind"] == "space_aligned_text" && f["severity"] == "info"), "{findings:#?}");
+    assert!(findings.iter().all(|f| f["severity"] != "error"), "{findings:#?}");
+}
+
+/// A hidden tesseract layer taken out as space-aligned text (its words spaced apart, CJK
+/// characters one by one, the 栏次 marker on a line of its own, debris in empty rows).
+#[test]
+fn an_ocr_layer_as_space_aligned_text_gives_exactly_the_truth() {
+    let (doc, tp, got, want) = read("qinglong-2023-budget-ocr-layer-pdftotext-layout", QINGLONG.0, QINGLONG.1);
+    assert_eq!(doc.source.text_source, TextSource::OcrText);
+    assert_eq!((tp, got), (want, want), "precision and recall 1.0");
+}
+
 #[test]
 fn without_ocr_a_scan_is_a_failed_document_that_says_why() {
     let path = root().join("samples/scan/qinglong-2023-budget-scan-200dpi.pdf");

@@ -44,17 +44,7 @@ pub fn extract(input: Input, options: &Options) -> Extracted {
         Content::Text(text) => {
             let lines = lines(&text);
             let pages = lines.last().map_or(1, |l| l.page);
-            let mut findings = Vec::new();
-            if space_aligned(&text) {
-                // Never a silent loss: say why the tables will come out empty.
-                findings.push(Finding::new(
-                    Severity::Error,
-                    FindingKind::SpaceAlignedText,
-                    "the text's columns are aligned with spaces, not separated by tabs, so its table cells \
-                     cannot be told apart: gongkai reads OCR text with tab-separated cells, or the OCR \
-                     engine's output with word boxes (tesseract TSV or hOCR)",
-                ));
-            }
+            let findings = Vec::new();
             Extracted {
                 content: Text::Lines(lines),
                 pages,
@@ -69,6 +59,21 @@ pub fn extract(input: Input, options: &Options) -> Extracted {
             text_source: TextSource::OcrText,
             ocr_pages: Vec::new(),
             findings: Vec::new(),
+        },
+        Content::AlignedText(lines, columns) => Extracted {
+            pages: lines.last().map_or(1, |l| l.page),
+            content: Text::Lines(lines),
+            text_source: TextSource::OcrText,
+            ocr_pages: Vec::new(),
+            findings: vec![Finding::new(
+                Severity::Info,
+                FindingKind::SpaceAlignedText,
+                format!(
+                    "the text's columns are aligned with spaces, not separated by tabs: its cells are read from \
+                     where they sit on each line ({}, the reading that lines its figures up)",
+                    columns.describe()
+                ),
+            )],
         },
         Content::Pdf(pages) => {
             let mut findings = Vec::new();
@@ -148,14 +153,6 @@ impl Default for Options {
     }
 }
 
-/// Whether OCR text lays its columns out with spaces: no tab anywhere, and a fifth of its
-/// lines (three at least) hold two words or figures three spaces apart or more.
-fn space_aligned(text: &str) -> bool {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let gapped = lines.iter().filter(|l| l.contains("   ")).count();
-    !text.contains('\t') && gapped >= 3 && gapped * 5 >= lines.len()
-}
-
 /// Splits OCR text into lines of cells.
 fn lines(text: &str) -> Vec<Line> {
     let mut page = 1;
@@ -178,19 +175,4 @@ fn lines(text: &str) -> Vec<Line> {
         page += text.matches('\u{c}').count() as u32;
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn space_aligned_text_is_told_from_tab_separated_text() {
-        let spaced = "收入总计        100.00\n本年收入合计    90.00\n上年结转        10.00\n";
-        assert!(space_aligned(spaced));
-        assert!(!space_aligned(&spaced.replace("        ", "\t").replace("    ", "\t")));
-        // Prose with a wide gap or two is not a layout of columns.
-        let prose = "一、部门职责\n本部门负责全县审批工作。\n二、机构设置   \n三、收支情况\n四、其他\n";
-        assert!(!space_aligned(prose));
-    }
 }

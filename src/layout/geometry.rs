@@ -199,6 +199,13 @@ fn is_figure(cell: &str) -> bool {
         && t.chars().any(|c| c.is_ascii_digit())
 }
 
+/// An amount: a figure with a decimal point (`738.05`, `1,234.5`), as codes and row numbers
+/// are not.
+fn is_amount(cell: &str) -> bool {
+    let cell = cell.replace(' ', ""); // `198. 30` as OCR text spaces it
+    is_figure(&cell) && cell.contains('.')
+}
+
 /// The y of every horizontal ruling that crosses at least 90 % of the grid's width.
 fn full_width_rulings(grid: &Grid, rules: &[Ruling]) -> Vec<f32> {
     let mut by_y: Vec<(f32, Vec<(f32, f32)>)> = Vec::new();
@@ -378,26 +385,88 @@ pub fn align(segments: &mut [super::block::Segment]) {
     let numbers = segments.iter().filter_map(|s| s.numbers.as_ref()).max_by_key(|l| l.spans.len());
     let leaf = segments.iter().flat_map(|s| &s.header).max_by_key(|l| l.spans.len());
     let Some(anchor) = numbers.filter(|l| l.spans.len() >= 3).or(leaf) else { return };
-    let mut centres: Vec<f32> = anchor.spans.iter().map(|s| centre(*s)).collect();
-    centres.sort_by(f32::total_cmp);
-    centres.dedup_by(|a, b| (*a - *b).abs() < SNAP);
-    let body: Vec<(f32, f32)> =
-        segments.iter().flat_map(|s| s.numbers.iter().chain(&s.body)).flat_map(|l| l.spans.iter().copied()).collect();
-    let edges: Vec<f32> = centres.windows(2).map(|w| valley(&body, w[0], w[1])).collect();
-    for segment in segments.iter_mut() {
-        for line in segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut()) {
-            let mut cells = vec![String::new(); centres.len()];
-            let mut boxes = vec![None; centres.len()];
-            for (i, (text, span)) in line.cells.iter().zip(&line.spans).enumerate() {
-                let column = edges.iter().filter(|&&e| e < centre(*span)).count();
-                cells[column].push_str(text);
-                boxes[column] = CellBox::union(boxes[column], line.boxes.get(i).copied().flatten());
-            }
-            line.cells = cells;
-            line.boxes = boxes;
-            line.spans.clear();
+    let centres_of = |line: &Line| {
+        let mut centres: Vec<f32> = line.spans.iter().map(|s| centre(*s)).collect();
+        centres.sort_by(f32::total_cmp);
+        centres.dedup_by(|a, b| (*a - *b).abs() < SNAP);
+        centres
+    };
+    let body_of = |s: &super::block::Segment| s.body.clone();
+    let all_body: Vec<Line> = segments.iter().flat_map(body_of).collect();
+    let global = with_sequence(centres_of(anchor), &all_body);
+    // A page that prints its own 栏次 line with every column is aligned by it: where the
+    // places are a text's character columns, each page's are off by a few in its own way.
+    // Pages whose centres agree (a PDF's repeated header) are aligned together.
+    let mut groups: Vec<(Vec<f32>, Vec<usize>)> = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let own = segment.numbers.as_ref().map(|n| with_sequence(centres_of(n), &segment.body));
+        let own = own.filter(|c| c.len() == global.len());
+        let centres = own.unwrap_or_else(|| global.clone());
+        let same = |c: &Vec<f32>| c.iter().zip(&centres).all(|(a, b)| (a - b).abs() < SNAP);
+        match groups.iter_mut().find(|(c, _)| same(c)) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((centres, vec![i])),
         }
     }
+    for (centres, members) in groups {
+        let body: Vec<(f32, f32)> = members
+            .iter()
+            .flat_map(|&i| segments[i].numbers.iter().chain(&segments[i].body))
+            .flat_map(|l| l.spans.iter().copied())
+            .collect();
+        let edges: Vec<f32> = centres.windows(2).map(|w| valley(&body, w[0], w[1])).collect();
+        for &i in &members {
+            let segment = &mut segments[i];
+            let headers = segment.header.len();
+            let lines = segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut());
+            for (k, line) in lines.enumerate() {
+                let mut cells = vec![String::new(); centres.len()];
+                let mut boxes = vec![None; centres.len()];
+                let mut last: Option<usize> = None;
+                for (i, (text, span)) in line.cells.iter().zip(&line.spans).enumerate() {
+                    let mut column = if is_amount(text) {
+                        // A right-aligned amount ends in its column's right half: it belongs
+                        // to the last column whose centre is left of its end.
+                        centres.iter().filter(|&&c| c < span.1).count().saturating_sub(1)
+                    } else {
+                        edges.iter().filter(|&&e| e < centre(*span)).count()
+                    };
+                    // Two header words set apart on one line name two columns, even where
+                    // they sit closer together than the columns (a text's CJK words take
+                    // half the columns they are printed over).
+                    if k < headers
+                        && let Some(l) = last.filter(|&l| column <= l && l + 1 < centres.len())
+                        && text.chars().count() >= 2
+                        && cells[l].chars().count() >= 2
+                    {
+                        column = l + 1;
+                    }
+                    last = Some(column);
+                    cells[column].push_str(text);
+                    boxes[column] = CellBox::union(boxes[column], line.boxes.get(i).copied().flatten());
+                }
+                line.cells = cells;
+                line.boxes = boxes;
+                line.spans.clear();
+            }
+        }
+    }
+}
+
+/// The anchor's centres, and before them the 序号 column's where the rows number themselves
+/// left of every anchor (a 栏次 line whose marker the OCR set on a line of its own).
+fn with_sequence(mut centres: Vec<f32>, body: &[Line]) -> Vec<f32> {
+    let Some(&first) = centres.first() else { return centres };
+    let mut numbers: Vec<f32> = body
+        .iter()
+        .filter(|l| super::lines::is_seq_row(l))
+        .filter_map(|l| l.spans.first().filter(|s| s.1 < first).map(|s| centre(*s)))
+        .collect();
+    if numbers.len() * 2 > body.len() && numbers.len() >= 2 {
+        numbers.sort_by(f32::total_cmp);
+        centres.insert(0, numbers[numbers.len() / 2]);
+    }
+    centres
 }
 
 /// The x between `a` and `b` covered by the fewest body cells, nearest their midpoint.
@@ -407,7 +476,9 @@ fn valley(body: &[(f32, f32)], a: f32, b: f32) -> f32 {
     let steps = ((b - a).max(0.0) as usize).max(1);
     (0..=steps)
         .map(|i| a + (b - a) * i as f32 / steps as f32)
-        .min_by(|x, y| covered(*x).cmp(&covered(*y)).then((x - mid).abs().total_cmp(&(y - mid).abs())))
+        .min_by(|x, y| {
+            covered(*x).cmp(&covered(*y)).then((x - mid).abs().total_cmp(&(y - mid).abs())).then(y.total_cmp(x))
+        })
         .unwrap_or(mid)
 }
 

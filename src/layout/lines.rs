@@ -64,6 +64,13 @@ pub fn is_numbers_line(line: &Line) -> bool {
         && numbers.windows(2).all(|w| w[1] == w[0] + 1)
 }
 
+/// A line that is the 栏次 marker alone, no number: OCR sets it on a line of its own,
+/// before or after the column numbers it labels.
+pub fn is_numbers_marker(line: &Line) -> bool {
+    let text: String = line.filled().map(|(_, c)| crate::label::nfkc(c).replace(' ', "")).collect();
+    matches!(text.as_str(), "栏次" | "兰次" | "行次")
+}
+
 /// True for a line whose first cell is a 序号 (an integer): a body row.
 pub fn is_seq_row(line: &Line) -> bool {
     line.cells.first().is_some_and(|c| {

@@ -23,8 +23,8 @@ pub use banner::Banner;
 pub use block::{Block, Layout, Narrative, OtherBlock, Segment};
 pub use lines::{has_figure, is_figure, is_numbers_line, is_seq_row, unit_of};
 use lines::{
-    header_words_follow, is_bare_page_number, is_heading, is_note, is_page_number, is_part_heading, is_prose,
-    is_sentence, is_total_row,
+    header_words_follow, is_bare_page_number, is_heading, is_note, is_numbers_marker, is_page_number, is_part_heading,
+    is_prose, is_sentence, is_total_row,
 };
 pub use metadata::metadata;
 
@@ -54,6 +54,7 @@ pub fn segment(extracted: &Extracted) -> Layout {
         Text::Lines(lines) => (lines.clone(), 0),
         Text::Glyphs(pages) => (geometry::lines(pages), extracted.pages),
     };
+
     let banner = banner::find(&lines, is_title);
     refine_pages(&mut lines, banner.as_ref());
     let pages = pages.max(lines.iter().map(|l| l.page).max().unwrap_or(1));
@@ -291,6 +292,9 @@ fn blocks(
             }
             continue;
         }
+        if is_numbers_marker(line) && seg.body.is_empty() {
+            continue; // the marker of the 栏次 line just read, set on a line of its own
+        }
         if is_seq_row(line) {
             seg.body.push(line.clone());
         } else if is_numbers_line(line) {
@@ -298,7 +302,7 @@ fn blocks(
         } else if header_repeats_at(lines, i) {
             // The header printed again without a banner: a new segment on the same page.
             block.segments.push(Segment { page: line.page, header: vec![line.clone()], ..Segment::default() });
-        } else if is_prose(line) {
+        } else if is_prose(line) && !in_a_later_column(line, seg) {
             close(current.take(), &mut blocks, kind);
         } else {
             seg.body.push(line.clone());
@@ -326,6 +330,15 @@ fn is_furniture(line: &Line, banner: Option<&Banner>, running: &std::collections
     banner.is_some_and(|b| b.is_banner(line) || b.is_furniture(line))
         || running.contains(&crate::label::label_key(&line.text()))
         || crate::knowledge::templates::is_table_number(&line.text())
+}
+
+/// Whether a line of one cell, on a table's page not yet aligned into columns, starts where
+/// the body's rows print their later cells (a label wrapped onto a line of its own, beside
+/// no figure), not where they begin: a row's part, not running text after the table.
+fn in_a_later_column(line: &Line, seg: &Segment) -> bool {
+    let Some(&(start, _)) = line.spans.first() else { return false };
+    let later = seg.body.iter().filter_map(|l| l.spans.get(1).map(|s| s.0)).min_by(f32::total_cmp);
+    later.is_some_and(|x| start >= x)
 }
 
 /// An other table from its title and lines, per page: header lines up to the first line

@@ -38,9 +38,33 @@ pub fn read(
     log: &mut Log,
 ) {
     let id = &template.id;
-    for line in &segment.body {
-        let seq = at_cells.seq.and_then(|p| line.cells.get(p)).and_then(|c| c.trim().parse::<u32>().ok());
+    let seq_of = |line: &Line| at_cells.seq.and_then(|p| line.cells.get(p)).and_then(|c| c.trim().parse::<u32>().ok());
+    let body = &segment.body;
+    let fragment = |line: &Line| seq_of(line).is_none() && label_part(line, columns, at_cells).is_some();
+    // Labels wrapped centred on their figures: a numbered row with a blank label between two
+    // parts of one. There, a row whose label goes on below also began above.
+    let centred = (1..body.len().saturating_sub(1)).any(|k| {
+        seq_of(&body[k]).is_some()
+            && fragment(&body[k - 1])
+            && fragment(&body[k + 1])
+            && label_part(&body[k - 1], columns, at_cells)
+                .is_some_and(|(pos, _, _)| body[k].cells.get(pos).is_none_or(|c| c.trim().is_empty()))
+    });
+    // The start of a label wrapped above its row's figures, held for that row.
+    let mut held: Option<(usize, String)> = None;
+    for (k, line) in body.iter().enumerate() {
+        let seq = seq_of(line);
         if seq.is_none() {
+            let next = body.get(k + 1).filter(|n| seq_of(n).is_some());
+            // A blank line before the start and none after: the text sets rows apart.
+            let joined_below = next.is_some_and(|n| n.number == line.number + 1);
+            // (The first line of a page's body begins a row: a row is not split over pages.)
+            let set_apart = joined_below && (k == 0 || body[k - 1].number + 1 < line.number);
+            let goes_on = centred && joined_below && body.get(k + 2).is_some_and(fragment);
+            if let Some(start) = next.and_then(|n| opens_label(line, n, set_apart || goes_on, columns, at_cells)) {
+                held = Some(start);
+                continue;
+            }
             if at_cells.seq.is_some() && continues_label(line, columns, at_cells, rows, log, id) {
                 continue;
             }
@@ -73,7 +97,20 @@ pub fn read(
             });
         }
         split_code_names(columns, &mut cells, &mut fired);
+        let start = held.take();
+        if let Some((index, text)) = &start {
+            cells[*index].text = format!("{text}{}", cells[*index].text);
+            cells[*index].repaired = true;
+        }
         let key = row_key(columns, &cells);
+        if let Some((index, text)) = start {
+            log.record(
+                at(line, id, Some(&key), Some(&columns[index].key)),
+                "label-continuation",
+                &text,
+                &cells[index].text,
+            );
+        }
         for (i, rule, raw) in fired {
             let repaired = if rule == "code-name-split" {
                 format!("{}\t{}", cells[i].text, cells.get(i + 1).map_or("", |c| c.text.as_str()))
@@ -141,6 +178,32 @@ fn split_code_names(columns: &[Column], cells: &mut [GridCell], fired: &mut Vec<
             cells[i + 1].repaired = true;
         }
     }
+}
+
+/// A line that holds only the start of a label wrapped above its row: the next line is a
+/// numbered row whose label cell is blank (the label printed over three lines, its middle
+/// empty, centred on the figures), or the line is set apart from the row before by a blank
+/// line and not from the next (its middle printed beside the figures). Gives the label
+/// column and the text.
+fn opens_label(
+    line: &Line,
+    next: &Line,
+    set_apart: bool,
+    columns: &[Column],
+    at_cells: &Positions,
+) -> Option<(usize, String)> {
+    let (pos, index, text) = label_part(line, columns, at_cells)?;
+    let blank_below = next.cells.get(pos).is_none_or(|c| c.trim().is_empty());
+    (blank_below || set_apart).then(|| (index, cell::label(text).text))
+}
+
+/// A line that holds only part of a label, in a label column: its position, column and text.
+fn label_part<'a>(line: &'a Line, columns: &[Column], at_cells: &Positions) -> Option<(usize, usize, &'a str)> {
+    let filled: Vec<(usize, &str)> = line.filled().collect();
+    let [(pos, text)] = filled[..] else { return None };
+    let index = at_cells.column_at(pos)?;
+    let label = columns[index].role == ColumnRole::Label && cjk_count(text) > 0 && !has_ordinal(text);
+    label.then_some((pos, index, text))
 }
 
 /// Joins a line that holds only a wrapped label end to the previous row's label.

@@ -6,6 +6,7 @@
 //! adapter ([`pdf`]), since that is where a PDF proves unreadable; it never
 //! interprets content.
 
+pub mod aligned_text;
 pub mod ocr_output;
 pub mod pdf;
 
@@ -20,7 +21,8 @@ pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 /// What kind of file an input is, by extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// OCR text (`.txt`): tab-separated cells, one table row per line.
+    /// OCR text (`.txt`): tab-separated cells, one table row per line, or columns aligned
+    /// with spaces (told apart by the content).
     OcrText,
     /// A PDF (`.pdf`).
     Pdf,
@@ -61,6 +63,9 @@ pub enum Content {
     Pdf(Vec<crate::page::Page>),
     /// Pages of OCR words with boxes (TSV or hOCR from another tool).
     Words(Vec<crate::page::Page>),
+    /// OCR text aligned with spaces: its lines of cells, each cell with the columns it spans
+    /// ([`aligned_text`]), and how a column was counted.
+    AlignedText(Vec<crate::page::Line>, aligned_text::Columns),
 }
 
 /// Why an input could not be read. Each is a failed document, never a stopped batch.
@@ -145,6 +150,10 @@ pub fn read(path: &Path) -> Result<Input, (SourceError, Partial)> {
     let content = match format {
         Format::Tsv => ocr_output::tsv(&text).map(Content::Words),
         Format::Hocr => ocr_output::hocr(&text).map(Content::Words),
+        _ if aligned_text::is_aligned(&text) => {
+            let columns = aligned_text::columns_of(&text);
+            Ok(Content::AlignedText(aligned_text::lines(&text, columns), columns))
+        }
         _ => Ok(Content::Text(text)),
     };
     match content {

@@ -1,0 +1,260 @@
+//! OCR text whose columns are aligned with spaces, not separated by tabs: tesseract's
+//! layout modes (`--psm 4/6` with `preserve_interword_spaces=1`), `pdftotext -layout` of an
+//! OCR'd PDF, a fixed-width export. Each line's cells are its runs of characters set apart
+//! by two spaces or more, each with the span of columns it sits in (one page per form
+//! feed), the same shape the geometry gives an unruled PDF page: layout then aligns an
+//! unruled table's columns from where its cells sit, so a blank cell stays blank.
+//!
+//! What a column is differs between producers: `pdftotext -layout` gives every character
+//! one column, a fixed-width layout made for a terminal gives a CJK character two. The
+//! reading that lines the figures of the text up best is the one taken, and said.
+//!
+//! One space is a cell's own where words are spaced (`198. 30`, `部门 预算`, an OCR layer's
+//! `一 、 一 般`), and an edge between two cells where the text's words are not: `pdftotext
+//! -layout` leaves one space between two columns' headers set close together.
+
+use crate::page::Line;
+
+/// Points per character column (the unit of a cell's span; layout's column alignment
+/// works on the relative places only).
+const COLUMN: f32 = 5.0;
+
+/// How many columns a character takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// Every character one column (`pdftotext -layout`, tesseract).
+    One,
+    /// A CJK (East Asian wide) character two columns, others one (a fixed-width font).
+    WideTwo,
+}
+
+impl Columns {
+    fn width(self, c: char) -> usize {
+        match self {
+            Columns::One => 1,
+            Columns::WideTwo => {
+                if is_wide(c) {
+                    2
+                } else {
+                    1
+                }
+            }
+        }
+    }
+
+    /// How the reading is described in a finding.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Columns::One => "one column per character",
+            Columns::WideTwo => "two columns per CJK character",
+        }
+    }
+}
+
+/// CJK ideographs, kana, hangul, fullwidth forms and CJK punctuation: the characters a
+/// fixed-width font draws two columns wide.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// Whether OCR text lays its columns out with spaces: no tab anywhere, and a fifth of its
+/// lines (three at least) hold two runs three spaces apart or more.
+pub fn is_aligned(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let gapped = lines.iter().filter(|l| l.contains("   ")).count();
+    !text.contains('\t') && gapped >= 3 && gapped * 5 >= lines.len()
+}
+
+/// A run of characters between spaces: its text, first column and width in columns.
+struct Run<'a> {
+    text: &'a str,
+    column: usize,
+    width: usize,
+}
+
+/// Characters that end a run: white space, and the `|` an OCR engine makes of a column's
+/// ruling.
+fn is_gap(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '|' | '｜')
+}
+
+fn runs(line: &str, columns: Columns) -> Vec<Run<'_>> {
+    let mut out = Vec::new();
+    let mut column = 0;
+    let mut start: Option<(usize, usize)> = None;
+    for (i, c) in line.char_indices() {
+        if is_gap(c) {
+            if let Some((at, col)) = start.take() {
+                out.push(Run { text: &line[at..i], column: col, width: column - col });
+            }
+        } else if start.is_none() {
+            start = Some((i, column));
+        }
+        column += if is_gap(c) { 1 } else { columns.width(c) };
+    }
+    if let Some((at, col)) = start {
+        out.push(Run { text: &line[at..], column: col, width: column - col });
+    }
+    out
+}
+
+/// The pages of the text (form feeds between them; a trailing empty page dropped).
+fn page_texts(text: &str) -> Vec<&str> {
+    let mut pages: Vec<&str> = text.split('\u{c}').collect();
+    while pages.len() > 1 && pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// How well the figures line up under a reading: the figures whose right edge is that of
+/// a figure on one of the three lines before. Right-aligned columns of figures are what
+/// every table prints; a wrong reading scatters them by the width of the labels beside.
+fn alignment(text: &str, columns: Columns) -> usize {
+    let mut score = 0;
+    let mut recent: std::collections::VecDeque<Vec<usize>> = std::collections::VecDeque::new();
+    for line in text.lines() {
+        let ends: Vec<usize> =
+            runs(line, columns).iter().filter(|r| is_figure(r.text)).map(|r| r.column + r.width).collect();
+        if ends.is_empty() {
+            continue;
+        }
+        score += ends.iter().filter(|e| recent.iter().flatten().any(|o| o == *e)).count();
+        recent.push_back(ends);
+        if recent.len() > 3 {
+            recent.pop_front();
+        }
+    }
+    score
+}
+
+/// A run that reads as an amount: digits with a decimal point or thousands separators.
+fn is_figure(text: &str) -> bool {
+    let t = text.trim_end_matches('|');
+    t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
+        && (t.contains('.') || t.contains(','))
+}
+
+/// The reading of columns that lines the text's figures up best (one per character when
+/// they are equal: what OCR engines and `pdftotext` write).
+pub fn columns_of(text: &str) -> Columns {
+    if alignment(text, Columns::WideTwo) > alignment(text, Columns::One) { Columns::WideTwo } else { Columns::One }
+}
+
+/// Whether the text spaces the words of a cell: a fifth of its runs with a CJK character
+/// at least are one character alone (`一 、 一 般 公 共`, as an OCR layer is written).
+fn spaces_words(text: &str) -> bool {
+    let (mut cjk, mut single) = (0usize, 0usize);
+    for line in text.lines() {
+        for run in runs(line, Columns::One) {
+            if run.text.chars().any(is_wide) {
+                cjk += 1;
+                single += usize::from(run.text.chars().count() == 1);
+            }
+        }
+    }
+    single * 5 >= cjk && cjk > 0
+}
+
+fn is_digit_run(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '.')
+        && text.chars().last().is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '%')
+}
+
+/// Whether two runs one space apart are one cell.
+fn one_cell(left: &str, right: &str, spaced: bool) -> bool {
+    match (is_digit_run(left), is_digit_run(right)) {
+        (true, true) => true,     // `198. 30`
+        (false, false) => spaced, // `部门 预算` where words are spaced
+        _ => false,               // a label beside a figure
+    }
+}
+
+/// The text's lines of cells with their spans, numbered as in the text (blank lines
+/// skipped), pages from form feeds.
+pub fn lines(text: &str, columns: Columns) -> Vec<Line> {
+    let spaced = spaces_words(text);
+    let mut out = Vec::new();
+    let mut number = 0u32;
+    for (i, page) in page_texts(text).into_iter().enumerate() {
+        let page_number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        for line in page.lines() {
+            number += 1;
+            let mut cells: Vec<String> = Vec::new();
+            let mut spans: Vec<(f32, f32)> = Vec::new();
+            let mut last: Option<(usize, &str)> = None; // end column and text of the last run
+            for run in runs(line, columns) {
+                let end = run.column + run.width;
+                let joins = last.is_some_and(|(e, t)| run.column == e + 1 && one_cell(t, run.text, spaced));
+                if let (true, Some(cell), Some(span)) = (joins, cells.last_mut(), spans.last_mut()) {
+                    // Between CJK characters a space is the engine's, not the text's (as
+                    // glyphs placed apart are joined); elsewhere it is kept as printed
+                    // (`198. 30`, for the repair that mends it to say so).
+                    let cjk = cell.chars().last().is_some_and(is_wide) && run.text.chars().next().is_some_and(is_wide);
+                    if !cjk {
+                        cell.push(' ');
+                    }
+                    cell.push_str(run.text);
+                    span.1 = end as f32 * COLUMN;
+                } else {
+                    cells.push(run.text.to_string());
+                    spans.push((run.column as f32 * COLUMN, end as f32 * COLUMN));
+                }
+                last = Some((end, run.text));
+            }
+            if cells.is_empty() {
+                continue; // as on a PDF page, white space is no line
+            }
+            out.push(Line { number, page: page_number, cells, spans, boxes: Vec::new(), continues_row: false });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn space_aligned_text_is_told_from_tab_separated_text() {
+        let spaced = "收入总计        100.00\n本年收入合计    90.00\n上年结转        10.00\n";
+        assert!(is_aligned(spaced));
+        assert!(!is_aligned(&spaced.replace("        ", "\t").replace("    ", "\t")));
+        // Prose with a wide gap or two is not a layout of columns.
+        let prose = "一、部门职责\n本部门负责全县审批工作。\n二、机构设置   \n三、收支情况\n四、其他\n";
+        assert!(!is_aligned(prose));
+    }
+
+    #[test]
+    fn the_reading_that_lines_figures_up_is_taken() {
+        let text = |rows: &[(&str, usize, &str)]| -> String {
+            rows.iter().map(|(label, gap, figure)| format!("{label}{}{figure}\n", " ".repeat(*gap))).collect()
+        };
+        // pdftotext: every character one column, so the figures' right edges agree by
+        // character count (2 + 10 + 6 = 4 + 9 + 5 = 6 + 7 + 5), not by display width.
+        let one = text(&[("合计", 10, "100.00"), ("基本支出", 9, "90.00"), ("项目支出费用", 7, "10.00")]);
+        assert_eq!(columns_of(&one), Columns::One);
+        // A fixed-width layout: labels padded by display width (4 + 14 + 6 = 8 + 11 + 5 = 12 + 7 + 5).
+        let wide = text(&[("合计", 14, "100.00"), ("基本支出", 11, "90.00"), ("项目支出费用", 7, "10.00")]);
+        assert_eq!(columns_of(&wide), Columns::WideTwo);
+    }
+
+    #[test]
+    fn cells_sit_at_their_columns_one_page_per_form_feed() {
+        let read = lines("项目   预算数\n合计   198. 30|  7.00\n\u{c}第二页\n\u{c}", Columns::One);
+        assert_eq!(read.len(), 3, "the empty page after the last form feed is dropped");
+        assert_eq!(read[0].cells, ["项目", "预算数"]);
+        assert_eq!(read[1].cells, ["合计", "198. 30", "7.00"], "one space inside a figure, `|` a cell's edge");
+        assert_eq!(read[1].spans, [(0.0, 10.0), (25.0, 60.0), (75.0, 95.0)]);
+        assert_eq!((read[2].page, read[2].number), (2, 3));
+        // One space between two headers is an edge where words are not spaced ...
+        assert_eq!(lines("一般公共预算 政府性基金预算", Columns::One)[0].cells, ["一般公共预算", "政府性基金预算"]);
+        // ... and not in an OCR layer's text, which spaces them.
+        let spaced = lines("一 、 一 般 公 共 预算 拨款 收入   509.01", Columns::One);
+        assert_eq!(spaced[0].cells, ["一、一般公共预算拨款收入", "509.01"]);
+    }
+}
