@@ -34,7 +34,7 @@ enum Format {
 enum Command {
     /// Convert disclosures (files or folders, searched recursively) into DIR.
     Convert {
-        /// Input files (.pdf, .txt OCR text, .tsv / .hocr OCR output) or folders.
+        /// Input files (.pdf, .txt OCR text, .tsv / .hocr / .json OCR output) or folders.
         #[arg(required_unless_present = "files_from")]
         inputs: Vec<PathBuf>,
         /// Output folder: <doc>.json per input, facts.ndjson, findings.ndjson, documents.ndjson, report.json, timing.ndjson.

@@ -550,7 +550,7 @@ pub enum FindingKind {
     EmptyInput,
     /// A `.txt` input is not UTF-8 text.
     NotText,
-    /// A `.tsv` or `.hocr` input is not tesseract TSV or hOCR.
+    /// A `.tsv`, `.hocr` or `.json` input is not tesseract TSV, hOCR or PP-OCR JSON.
     NotOcrOutput,
     /// OCR text whose columns are aligned with spaces (tesseract's layout modes, `pdftotext
     /// -layout`), not separated by tabs: its cells are read from their character columns,

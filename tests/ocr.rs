@@ -112,16 +112,22 @@ fn a_ruled_real_document_without_unicode_is_read_by_ocr() {
     assert_eq!((tp, got), (221, 221), "precision and recall 1.0");
 }
 
+/// Other engines' output read as is: tesseract's TSV and hOCR (word boxes), and RapidOCR's
+/// JSON (PP-OCRv4: a box per text line, on a page tilted by the scan's skew).
 #[test]
-fn another_tools_tesseract_tsv_and_hocr_convert_like_a_scan() {
-    for stem in ["qinglong-2023-budget-tesseract-tsv", "qinglong-2023-budget-tesseract-hocr"] {
+fn another_tools_tesseract_tsv_hocr_and_rapidocr_json_convert_like_a_scan() {
+    let stems =
+        ["qinglong-2023-budget-tesseract-tsv", "qinglong-2023-budget-tesseract-hocr", "qinglong-2023-budget-rapidocr"];
+    for stem in stems {
         let (doc, tp, got, want) = read(stem, QINGLONG.0, QINGLONG.1);
         assert_eq!(doc.source.text_source, TextSource::OcrText);
         assert_eq!((tp, got), (want, want), "{stem}: precision and recall 1.0");
     }
-    let bad = SAMPLES.json("not-tesseract.json");
-    assert_eq!(bad["status"], "failed");
-    assert_eq!(bad["findings"][0]["kind"], "not_ocr_output");
+    for bad in ["not-tesseract.json", "not-ocr-output.json"] {
+        let bad = SAMPLES.json(bad);
+        assert_eq!(bad["status"], "failed");
+        assert_eq!(bad["findings"][0]["kind"], "not_ocr_output");
+    }
 }
 
 /// The figures of a document's facts, flags aside: (table, row, column, side, under, value).

@@ -127,7 +127,7 @@ pub fn read_list(reader: impl BufRead) -> io::Result<Vec<PathBuf>> {
 }
 
 fn not_read() -> String {
-    "not a .pdf, .txt, .tsv or .hocr file".to_string()
+    "not a .pdf, .txt, .tsv, .hocr or .json file".to_string()
 }
 
 /// Every file under `dir`, in name order. Symbolic links are followed, but a link back to a

@@ -7,6 +7,7 @@
 //! interprets content.
 
 pub mod aligned_text;
+pub mod ocr_json;
 pub mod ocr_output;
 pub mod pdf;
 
@@ -30,6 +31,8 @@ pub enum Format {
     Tsv,
     /// Another tool's OCR output with word boxes: hOCR (`.hocr`).
     Hocr,
+    /// A PP-OCR engine's output with line boxes: PaddleOCR or RapidOCR JSON (`.json`).
+    OcrJson,
 }
 
 impl Format {
@@ -41,6 +44,7 @@ impl Format {
             "pdf" => Some(Format::Pdf),
             "tsv" => Some(Format::Tsv),
             "hocr" => Some(Format::Hocr),
+            "json" => Some(Format::OcrJson),
             _ => None,
         }
     }
@@ -61,7 +65,7 @@ pub enum Content {
     Text(String),
     /// The pages of a PDF, as the engine adapter read them.
     Pdf(Vec<crate::page::Page>),
-    /// Pages of OCR words with boxes (TSV or hOCR from another tool).
+    /// Pages of OCR words with boxes (TSV, hOCR or PP-OCR JSON from another tool).
     Words(Vec<crate::page::Page>),
     /// OCR text aligned with spaces: its lines of cells, each cell with the columns it spans
     /// ([`aligned_text`]), and how a column was counted.
@@ -94,11 +98,11 @@ pub enum SourceError {
         #[source]
         source: pdf::PdfError,
     },
-    /// A `.tsv` or `.hocr` file that is not tesseract TSV or hOCR.
+    /// A `.tsv`, `.hocr` or `.json` file that is not tesseract TSV, hOCR or PP-OCR JSON.
     #[error("{path}: {reason}")]
     NotOcrOutput { path: String, reason: String },
     /// The extension is not one gongkai reads.
-    #[error("{path}: unsupported file type (expected .pdf, .txt, .tsv or .hocr)")]
+    #[error("{path}: unsupported file type (expected .pdf, .txt, .tsv, .hocr or .json)")]
     Unsupported { path: String },
 }
 
@@ -150,6 +154,7 @@ pub fn read(path: &Path) -> Result<Input, (SourceError, Partial)> {
     let content = match format {
         Format::Tsv => ocr_output::tsv(&text).map(Content::Words),
         Format::Hocr => ocr_output::hocr(&text).map(Content::Words),
+        Format::OcrJson => ocr_json::json(&text).map(Content::Words),
         _ if aligned_text::is_aligned(&text) => {
             let columns = aligned_text::columns_of(&text);
             Ok(Content::AlignedText(aligned_text::lines(&text, columns), columns))

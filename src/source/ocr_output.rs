@@ -19,12 +19,12 @@ use crate::page::{Page, Word, level, split_at_rulings};
 const ASSUMED_DPI: u32 = 300;
 
 /// Points per pixel for a page `width` × `height` pixels, taken to be A4.
-fn scale(width: f32, height: f32) -> f32 {
+pub(super) fn scale(width: f32, height: f32) -> f32 {
     let points = if width > height { 842.0 } else { 595.0 };
     if width > 0.0 { points / width } else { 72.0 / ASSUMED_DPI as f32 }
 }
 
-fn page(number: u32, width: f32, height: f32, scale: f32, words: Vec<Word>) -> Page {
+pub(super) fn page(number: u32, width: f32, height: f32, scale: f32, words: Vec<Word>) -> Page {
     let words = split_at_rulings(words, &[]);
     Page {
         number,
