@@ -7,6 +7,18 @@ search + pipeline). Everything single-threaded; medians of several runs. The goa
 pipeline outside OCR under 5 % of the OCR time.
 
     scripts/bench_ocr.py [RUNS] [--all]   # --all adds the 22-page real budget (slow)
+
+Accuracy on whole documents (issue: OCR from any producer): `--whole` makes the seeded scans
+of `scripts/make_scans.py` (four corpus documents of four layouts, every page, at each
+resolution, and with a hidden tesseract layer) into target/scans, converts each with
+gongkai (tesseract) and — with `--rapidocr`, from the project's .venv — reads the same pages
+with RapidOCR (PP-OCRv4) and converts its JSON, and measures every figure against the
+text-layer conversion of the source document: exact as read, mended by a cell rule, won
+back by an identity, inferred, wrong (a figure that differs, or a row or column the truth
+has not), missed; F1; seconds per page (tesseract: the whole conversion; RapidOCR: engine
+and conversion of its JSON, and that conversion alone — the pipeline outside the engine).
+
+    scripts/bench_ocr.py --whole [--dpi 150,200,300] [--rapidocr] [DOC ...]
 """
 import os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -64,5 +76,104 @@ def main():
         print(f"{name:44} {n:5} {t_engine / n:7.3f} {t_rest / n:7.3f} {100 * t_rest / t_engine:10.2f}% {t_full / n:8.3f}")
 
 
+def facts(path):
+    """(table, row, column, side, under) -> (value, status) of a converted document."""
+    import json
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    out = {}
+    for t in doc.get("tables", []):
+        for r in t["rows"]:
+            for c in r["cells"]:
+                if c.get("value") is not None:
+                    out[(t["id"], r["key"], c["column"], r.get("side") or "", r.get("under") or "")] = (c["value"], c["status"])
+    won = {(r["location"].get("table"), r["location"].get("row"), r["location"].get("column"))
+           for r in doc.get("repairs", []) if r["rule"] == "identity-misread"}
+    return doc, out, won
+
+
+def score(truth, path):
+    """Shares of the truth's figures by how the scan's conversion got them, and F1."""
+    doc, got, won = facts(path)
+    kinds = dict(exact=0, rule=0, identity=0, inferred=0, wrong=0)
+    for key, (value, status) in got.items():
+        if truth.get(key, (None,))[0] != value:
+            kinds["wrong"] += 1
+        elif status == "inferred":
+            kinds["inferred"] += 1
+        elif (key[0], key[1], key[2]) in won:
+            kinds["identity"] += 1
+        elif status == "repaired":
+            kinds["rule"] += 1
+        else:
+            kinds["exact"] += 1
+    right = len(got) - kinds["wrong"]
+    p, r = right / max(1, len(got)), right / max(1, len(truth))
+    kinds["missed"] = len(truth) - right
+    return doc, kinds, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def whole():
+    import json
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    import make_scans
+    args = [a for a in sys.argv[1:] if a not in ("--whole", "--rapidocr")]
+    dpis = [150, 200, 300]
+    if "--dpi" in args:
+        i = args.index("--dpi")
+        dpis = [int(d) for d in args[i + 1].split(",")]
+        del args[i:i + 2]
+    docs = args or make_scans.DOCUMENTS
+    cache = os.path.join(ROOT, "target", "scans")
+    os.makedirs(cache, exist_ok=True)
+    print(f"{'sample':44} {'engine':8} {'facts':>5} {'exact':>6} {'rule':>5} {'ident':>5} {'infer':>5} "
+          f"{'wrong':>5} {'miss':>5} {'F1':>6} {'s/page':>7} {'rest/page':>9}")
+    for doc in docs:
+        stem = make_scans.STEMS.get(doc, os.path.splitext(os.path.basename(doc))[0])
+        with tempfile.TemporaryDirectory() as tmp:
+            run([GONGKAI, "convert", os.path.join(make_scans.CORPUS, doc), "--out", tmp, "--no-ocr"])
+            truth = {k: v for k, v in facts(os.path.join(tmp, os.path.splitext(os.path.basename(doc))[0] + ".json"))[1].items()}
+        for dpi in dpis:
+            names = [f"{stem}-{dpi}dpi.pdf"] + ([f"{stem}-{dpi}dpi-ocr-layer.pdf"] if dpi == 200 else [])
+            if not all(os.path.exists(os.path.join(cache, n)) for n in names):
+                make_scans.make(doc, dpi, dpi == 200, make_scans.Path(cache))
+            for name in names:
+                pdf = os.path.join(cache, name)
+                n = pages(pdf)
+                with tempfile.TemporaryDirectory() as tmp:
+                    start = time.perf_counter()
+                    run([GONGKAI, "convert", pdf, "--out", tmp, "--jobs", "1"])
+                    seconds = time.perf_counter() - start
+                    _, kinds, f1 = score(truth, os.path.join(tmp, name[:-4] + ".json"))
+                # The whole conversion, engine included (the rest alone: the first mode).
+                print(f"{name:44} {'tesseract':8} {len(truth):5} {kinds['exact']:6} {kinds['rule']:5} {kinds['identity']:5} "
+                      f"{kinds['inferred']:5} {kinds['wrong']:5} {kinds['missed']:5} {f1:6.3f} {seconds / n:7.2f} {'':>9}")
+                if "--rapidocr" in sys.argv and not name.endswith("-ocr-layer.pdf"):
+                    rapid(pdf, n, truth, name)
+
+
+def rapid(pdf, n, truth, name):
+    """RapidOCR (PP-OCRv4, from .venv) on the same 300 dpi renders; its JSON converted."""
+    venv = os.path.join(ROOT, ".venv", "bin", "python")
+    with tempfile.TemporaryDirectory() as tmp:
+        run(["pdftoppm", "-r", "300", "-gray", "-png", pdf, os.path.join(tmp, "page")])
+        images = sorted(f for f in os.listdir(tmp) if f.endswith(".png"))
+        code = ("import json,sys\nfrom rapidocr_onnxruntime import RapidOCR\ne=RapidOCR()\npages=[]\n"
+                "for p in sys.argv[2:]:\n  r,_=e(p)\n  pages.append([[b,t,float(s)] for b,t,s in (r or [])])\n"
+                "json.dump(pages,open(sys.argv[1],'w'),ensure_ascii=False)\n")
+        out = os.path.join(tmp, name[:-4] + ".json")
+        start = time.perf_counter()
+        subprocess.run([venv, "-c", code, out, *[os.path.join(tmp, i) for i in images]], check=True, env=ENV,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        engine = time.perf_counter() - start
+        result = os.path.join(tmp, "out")
+        start = time.perf_counter()
+        run([GONGKAI, "convert", out, "--out", result])
+        rest = time.perf_counter() - start
+        _, kinds, f1 = score(truth, os.path.join(result, name[:-4] + ".json"))
+    print(f"{name:44} {'rapidocr':8} {len(truth):5} {kinds['exact']:6} {kinds['rule']:5} {kinds['identity']:5} "
+          f"{kinds['inferred']:5} {kinds['wrong']:5} {kinds['missed']:5} {f1:6.3f} {(engine + rest) / n:7.2f} {rest / n:9.3f}")
+
+
 if __name__ == "__main__":
-    main()
+    whole() if "--whole" in sys.argv else main()

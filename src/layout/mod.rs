@@ -109,6 +109,16 @@ fn title_of(line: &Line) -> Option<Recognised> {
         [year, text] if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) && text.starts_with('年') => {
             template::recognise(&format!("{year}{text}"))
         }
+        // The table's number set apart from its title (`表1: | 2026年…收支预算总表`, and its
+        // year apart again), as OCR splits them at the gap after the colon.
+        [number, ref rest @ ..]
+            if (1..=2).contains(&rest.len())
+                && crate::knowledge::templates::is_table_number(
+                    number.trim_end_matches([':', '：', '.', '．', '、']),
+                ) =>
+        {
+            template::recognise(&filled.concat())
+        }
         _ => None, // a table-of-contents entry carries its page number
     }
 }
@@ -449,4 +459,18 @@ fn header_repeats_at(lines: &[Line], at: usize) -> bool {
         .take(6)
         .take_while(|l| !is_seq_row(l) && l.page == page)
         .any(is_numbers_line)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_table_number_set_apart_from_its_title_is_part_of_it() {
+        let ids = |text: &str| -> Vec<String> {
+            crate::testing::layout(text).blocks.iter().map(|b| b.template.id.clone()).collect()
+        };
+        let body = "单位:万元\n项目\t预算数\t项目\t预算数\n一般公共预算拨款收入\t10.00\t一般公共服务支出\t10.00\n";
+        assert_eq!(ids(&format!("表1:\t2026年市级部门收支预算总表\n{body}")), ["summary"]);
+        assert_eq!(ids(&format!("表1:\t2026\t年市级部门收支预算总表\n{body}")), ["summary"]);
+        assert!(ids(&format!("说明:\t2026年市级部门收支预算总表\n{body}")).is_empty(), "only a table's number");
+    }
 }

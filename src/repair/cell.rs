@@ -37,8 +37,7 @@ pub fn value(raw: &str) -> Fixed {
         text = normal.trim().to_string();
     }
     // A ruling or quote read into the figure's box (`509.01|`, `”198.30`).
-    let trimmed =
-        text.trim_matches(|c: char| matches!(c, '|' | '丨' | '”' | '“' | '"' | '\'' | '‘' | '’' | '[' | ']' | ' '));
+    let trimmed = text.trim_matches(is_debris);
     if trimmed != text
         && trimmed.starts_with(|c: char| c.is_ascii_digit() || c == '-')
         && trimmed.ends_with(|c: char| c.is_ascii_digit())
@@ -93,9 +92,20 @@ pub fn split_code_name(raw: &str) -> Option<(String, String)> {
 
 /// Repairs a code cell: NFKC and no inner spaces (`201 03 01` as one cell → `2010301`).
 pub fn code(raw: &str) -> Fixed {
-    let text: String = nfkc(raw).chars().filter(|c| !c.is_whitespace()).collect();
-    let rules = if text != raw.trim() && !raw.trim().is_empty() { vec!["code-spaces"] } else { vec![] };
+    let mut text: String = nfkc(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut rules = if text != raw.trim() && !raw.trim().is_empty() { vec!["code-spaces"] } else { vec![] };
+    // A ruling or quote read into the code's box (`02“`, `|213`), as around a figure.
+    let trimmed = text.trim_matches(is_debris);
+    if trimmed != text && !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
+        text = trimmed.to_string();
+        rules.push("ocr-debris");
+    }
     Fixed { text, rules }
+}
+
+/// What OCR makes of a ruling or a speck beside a figure or a code: bars, quotes, brackets.
+fn is_debris(c: char) -> bool {
+    matches!(c, '|' | '丨' | '”' | '“' | '"' | '\'' | '‘' | '’' | '[' | ']' | ' ')
 }
 
 #[cfg(test)]
@@ -124,6 +134,13 @@ mod tests {
         assert_eq!(value("509.01| |"), Fixed { text: "509.01".into(), rules: vec!["ocr-debris"] });
         assert_eq!(value("”198.30").text, "198.30");
         assert_eq!(value("|").text, "|", "debris alone is not a figure: left for the reader");
+    }
+
+    #[test]
+    fn ocr_debris_around_a_code() {
+        assert_eq!(code("02“"), Fixed { text: "02".into(), rules: vec!["ocr-debris"] });
+        assert_eq!(code("|2130199").text, "2130199");
+        assert_eq!(code("“").text, "“", "debris alone is not a code: left as read");
     }
 
     #[test]
