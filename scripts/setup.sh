@@ -42,11 +42,13 @@ cargo build --release --locked
 
 # The Python package (python/, pyo3 built by maturin: pyproject.toml) in .venv, with what
 # its tests use: pytest, pyarrow for the Arrow tables, pyspark for the Spark example, and
-# pikepdf for the planted-defect generator (scripts/plant_defects.py, tests/auditor.rs).
+# pikepdf for the planted-defect generator (scripts/plant_defects.py, tests/auditor.rs), and
+# Pillow and numpy for the whole-document scans made at test time (scripts/make_scans.py,
+# tests/scans.rs).
 [ -x .venv/bin/python ] || python3 -m venv .venv
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
-.venv/bin/python -c 'import maturin, pytest, pyarrow, pyspark, pikepdf' 2>/dev/null ||
-  "${pip[@]}" 'maturin>=1.5,<2' 'pytest>=7' 'pyarrow>=14' 'pyspark>=3.5,<5' 'pikepdf>=9,<11'
+.venv/bin/python -c 'import maturin, pytest, pyarrow, pyspark, pikepdf, PIL, numpy' 2>/dev/null ||
+  "${pip[@]}" 'maturin>=1.5,<2' 'pytest>=7' 'pyarrow>=14' 'pyspark>=3.5,<5' 'pikepdf>=9,<11' 'pillow>=10' 'numpy>=1.24'
 # Built from this checkout every time (cargo only rebuilds what changed).
 PATH="$PWD/.venv/bin:$PATH" "${pip[@]}" --no-build-isolation --force-reinstall --no-deps .
 

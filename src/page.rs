@@ -182,15 +182,21 @@ pub fn split_at_rulings(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
             out.push(word);
             continue;
         }
+        // Where each ruling falls between characters, by estimated advance.
+        let mut cut_before = vec![false; chars.len()];
+        let (mut x, mut previous) = (word.left, word.left);
+        for (i, &c) in chars.iter().enumerate() {
+            let centre = x + advance(c) * unit / 2.0;
+            cut_before[i] = i > 0 && cuts.iter().any(|&k| k > previous && k <= centre);
+            previous = centre;
+            x += advance(c) * unit;
+        }
+        settle_figure_cuts(&chars, &mut cut_before);
         let mut x = word.left;
         let mut piece: Option<Word> = None;
-        let mut previous = word.left;
-        for c in chars {
+        for (i, c) in chars.into_iter().enumerate() {
             let w = advance(c) * unit;
-            let centre = x + w / 2.0;
-            let cut_before = piece.is_some() && cuts.iter().any(|&k| k > previous && k <= centre);
-            previous = centre;
-            if c == '|' || cut_before {
+            if c == '|' || (cut_before[i] && piece.is_some()) {
                 out.extend(piece.take());
             }
             if c != '|' {
@@ -203,6 +209,45 @@ pub fn split_at_rulings(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
         out.extend(piece);
     }
     out
+}
+
+/// Two figures the engine read as one word across a ruling (`44.08000044.080000`): the
+/// estimated advance puts the cut a character or more off (digits and points are not all
+/// as wide), so each cut moves to the nearest place, up to five characters away, where the
+/// pieces on both sides are amounts with a decimal point (the same number of decimals
+/// preferred). Words of other text keep their cuts.
+fn settle_figure_cuts(chars: &[char], cut_before: &mut [bool]) {
+    let figure_like = |c: &char| c.is_ascii_digit() || matches!(c, '.' | ',' | '-');
+    if !chars.iter().all(figure_like) || !cut_before.iter().any(|&c| c) {
+        return;
+    }
+    let amount = |piece: &[char]| -> Option<usize> {
+        let text: String = piece.iter().collect();
+        let (whole, decimals) = text.trim_start_matches('-').split_once('.')?;
+        let ok = !whole.is_empty()
+            && whole.ends_with(|c: char| c.is_ascii_digit())
+            && whole.chars().all(|c| c.is_ascii_digit() || c == ',')
+            && !decimals.is_empty()
+            && decimals.chars().all(|c| c.is_ascii_digit());
+        ok.then_some(decimals.len())
+    };
+    let cuts: Vec<usize> = (0..chars.len()).filter(|&i| cut_before[i]).collect();
+    let mut settled = Vec::with_capacity(cuts.len());
+    for (n, &at) in cuts.iter().enumerate() {
+        let start = settled.last().copied().unwrap_or(0);
+        let end = cuts.get(n + 1).copied().unwrap_or(chars.len());
+        let best = (at.saturating_sub(5).max(start + 1)..=(at + 5).min(end.saturating_sub(1)))
+            .filter_map(|j| {
+                let (left, right) = (amount(&chars[start..j])?, amount(&chars[j..end])?);
+                Some((usize::from(left != right) * 10 + j.abs_diff(at), j))
+            })
+            .min();
+        settled.push(best.map_or(at, |(_, j)| j));
+    }
+    cut_before.iter_mut().for_each(|c| *c = false);
+    for j in settled {
+        cut_before[j] = true;
+    }
 }
 
 /// The words of each engine line share that line's baseline and height (their median).

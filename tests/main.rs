@@ -13,6 +13,7 @@ mod ocr;
 mod other_tables;
 mod planted;
 mod rules;
+mod scans;
 mod schemas;
 mod snapshots;
 mod targets;

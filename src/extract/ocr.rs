@@ -141,4 +141,21 @@ mod tests {
         let texts: Vec<String> = split_at_rulings(vec![word], &[ruling]).into_iter().map(|w| w.text).collect();
         assert_eq!(texts, ["合计", "1.00"]);
     }
+
+    #[test]
+    fn two_figures_read_as_one_word_are_cut_between_them() {
+        // `44.080000` twice, glued by the engine across the ruling between their cells; by
+        // estimated advance the ruling at 150 falls after `44.08000044.`.
+        let word = Word {
+            text: "44.08000044.080000".into(),
+            left: 100.0,
+            top: 50.0,
+            width: 81.0,
+            height: 10.0,
+            confidence: 90.0,
+        };
+        let ruling = Ruling { x0: 152.0, y0: 0.0, x1: 152.0, y1: 100.0 };
+        let texts: Vec<String> = split_at_rulings(vec![word], &[ruling]).into_iter().map(|w| w.text).collect();
+        assert_eq!(texts, ["44.080000", "44.080000"]);
+    }
 }

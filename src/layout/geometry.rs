@@ -261,7 +261,11 @@ fn rows(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
 }
 
 fn is_digit(g: &Glyph) -> bool {
-    g.text.as_deref().is_some_and(|t| t.chars().all(|c| c.is_ascii_digit()))
+    // An OCR word is a figure's part with its point or separator (`44.` before `080000`); a
+    // PDF's lone `.` glyph is not (it may end a list number before a label).
+    g.text.as_deref().is_some_and(|t| {
+        t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',')) && t.chars().any(|c| c.is_ascii_digit())
+    })
 }
 
 /// Splits a line at gaps wider than one character; returns the cells, their x-extents and

@@ -100,6 +100,18 @@ fn is_title(line: &Line) -> bool {
     matches!(title_of(line), Some(Recognised::Standard(_)))
 }
 
+/// A table's number, or the part of it OCR set apart (`表1:`, `预算01`, `预算08 | 表`): digits
+/// and the words a table number is made of, nothing else.
+fn is_number_part(cell: &str) -> bool {
+    let key = crate::label::nfkc(cell).replace(char::is_whitespace, "");
+    key.chars().count() <= 8
+        && key.chars().any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        && key
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十预决算部门单位附表公开第号:：.．、-".contains(c))
+        && (key.contains('表') || key.chars().any(|c| c.is_ascii_digit()))
+}
+
 /// The table title a line is, standard or not: one filled cell (or a year set apart).
 fn title_of(line: &Line) -> Option<Recognised> {
     let filled: Vec<&str> = line.filled().map(|(_, c)| c).collect();
@@ -111,12 +123,7 @@ fn title_of(line: &Line) -> Option<Recognised> {
         }
         // The table's number set apart from its title (`表1: | 2026年…收支预算总表`, and its
         // year apart again), as OCR splits them at the gap after the colon.
-        [number, ref rest @ ..]
-            if (1..=2).contains(&rest.len())
-                && crate::knowledge::templates::is_table_number(
-                    number.trim_end_matches([':', '：', '.', '．', '、']),
-                ) =>
-        {
+        [number, ref rest @ ..] if (1..=2).contains(&rest.len()) && is_number_part(number) => {
             template::recognise(&filled.concat())
         }
         _ => None, // a table-of-contents entry carries its page number
@@ -471,6 +478,7 @@ mod tests {
         let body = "单位:万元\n项目\t预算数\t项目\t预算数\n一般公共预算拨款收入\t10.00\t一般公共服务支出\t10.00\n";
         assert_eq!(ids(&format!("表1:\t2026年市级部门收支预算总表\n{body}")), ["summary"]);
         assert_eq!(ids(&format!("表1:\t2026\t年市级部门收支预算总表\n{body}")), ["summary"]);
+        assert_eq!(ids(&format!("预算01\t表收支总表\n{body}")), ["summary"]);
         assert!(ids(&format!("说明:\t2026年市级部门收支预算总表\n{body}")).is_empty(), "only a table's number");
     }
 }

@@ -345,6 +345,22 @@ fn row(
         label = found[2].to_string();
     }
     let key = code.clone().unwrap_or_else(|| row_key(grid, &label));
+    // A code of another length (`0`, `2130`) is a misread one: its row is not placed in the
+    // hierarchy its figures belong to, so it is reported, never keyed in silence.
+    let classification = |c: &&str| [3, 5, 7].contains(&c.len()) || (c.len() == 6 && unit(&label));
+    if let Some(c) = code.as_deref().filter(|c| !classification(c)) {
+        let place =
+            Place { table: Some(id.to_string()), row: Some(key.clone()), side, column: None, page: Some(printed.page) };
+        findings.push(Finding::located(
+            Severity::Error,
+            FindingKind::UnreadableCell,
+            place,
+            format!(
+                "{id} line {}: the code {c:?} is not a classification code (3, 5 or 7 digits): its row is not placed in the hierarchy",
+                printed.line
+            ),
+        ));
+    }
     let mut cells = Vec::new();
     for (i, column) in grid.columns.iter().enumerate() {
         let cell = &printed.cells[i];

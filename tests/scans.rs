@@ -1,0 +1,71 @@
+//! Whole scanned documents, made at test time from a real corpus document by the seeded
+//! `scripts/make_scans.py` (every page at 200 dpi, skew up to 2°, noise, blur, JPEG), read by
+//! the real tesseract, and measured against the conversion of the same document's text
+//! layer. Every figure the scan gives that the text layer does not carries a finding on its
+//! row; the share of figures right is held as a floor (`scripts/bench_ocr.py --whole` prints
+//! the rest of the matrix: four documents, three resolutions, hidden OCR layers).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use gongkai::model::Document;
+
+use crate::common::{convert, root};
+
+type Key = (String, String, String, String, String);
+
+fn figures(doc: &Document) -> BTreeMap<Key, String> {
+    let side = |r: &gongkai::model::Row| r.side.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default();
+    doc.tables
+        .iter()
+        .flat_map(|t| t.rows.iter().map(move |r| (t, r)))
+        .flat_map(|(t, r)| r.cells.iter().filter_map(move |c| Some((t, r, c, c.value?))))
+        .map(|(t, r, c, v)| {
+            let key = (t.id.clone(), r.key.clone(), c.column.clone(), side(r), r.under.clone().unwrap_or_default());
+            (key, v.to_string())
+        })
+        .collect()
+}
+
+fn document(run: &crate::common::Run, stem: &str) -> Document {
+    serde_json::from_str(&std::fs::read_to_string(run.out.path().join(format!("{stem}.json"))).unwrap()).unwrap()
+}
+
+/// (F1, figures that differ from the truth without a finding on their row).
+fn measure(scan: &Document, truth: &BTreeMap<Key, String>) -> (f64, Vec<Key>) {
+    let got = figures(scan);
+    let right = got.iter().filter(|(k, v)| truth.get(*k) == Some(v)).count();
+    let (p, r) = (right as f64 / got.len().max(1) as f64, right as f64 / truth.len().max(1) as f64);
+    let flagged: BTreeSet<(String, String)> =
+        scan.findings.iter().filter_map(|f| Some((f.table.clone()?, f.row.clone()?))).collect();
+    let silent = got
+        .iter()
+        .filter(|(k, v)| truth.get(*k) != Some(v) && !flagged.contains(&(k.0.clone(), k.1.clone())))
+        .map(|(k, _)| k.clone())
+        .collect();
+    (if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }, silent)
+}
+
+#[test]
+fn a_whole_scanned_shanghai_budget_gives_the_text_layers_figures() {
+    let source = "shanghai/shanghai-2026年上海市工业和信息化局_部门预算.pdf";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = Command::new(root().join(".venv/bin/python"))
+        .arg(root().join("scripts/make_scans.py"))
+        .arg(dir.path())
+        .args(["--dpi", "200", "--layer-dpi", "", source])
+        .output()
+        .expect("run .venv/bin/python (scripts/setup.sh installs it with Pillow and numpy)");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let scan = dir.path().join("shanghai-industry-2026-200dpi.pdf");
+    let corpus = root().join("../shared/corpus/pdf").join(source);
+    let run = convert(&[scan.as_path(), Path::new(&corpus)]);
+    let truth = figures(&document(&run, "shanghai-2026年上海市工业和信息化局_部门预算"));
+    assert!(truth.len() >= 90, "the text layer gives {} figures", truth.len());
+    let doc = document(&run, "shanghai-industry-2026-200dpi");
+    let (f1, silent) = measure(&doc, &truth);
+    eprintln!("shanghai-industry-2026-200dpi: F1 {f1:.3} against {} figures", truth.len());
+    assert!(silent.is_empty(), "figures that differ without a finding on their row: {silent:#?}");
+    assert!(f1 >= 0.95, "F1 {f1:.3}");
+}
