@@ -479,6 +479,9 @@ mod tests {
         assert_eq!(ids(&format!("表1:\t2026年市级部门收支预算总表\n{body}")), ["summary"]);
         assert_eq!(ids(&format!("表1:\t2026\t年市级部门收支预算总表\n{body}")), ["summary"]);
         assert_eq!(ids(&format!("预算01\t表收支总表\n{body}")), ["summary"]);
+        // An OCR confusion in the title (`data/ocr/confusions.toml`) undone before matching.
+        let gpb = "单位:万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n201\t一般公共服务支出\t10.00\t10.00\t\n";
+        assert_eq!(ids(&format!("表5:\t2026年市级部门一般公共和预算支出预算表\n{gpb}")), ["gpb_expense"]);
         assert!(ids(&format!("说明:\t2026年市级部门收支预算总表\n{body}")).is_empty(), "only a table's number");
     }
 }
