@@ -11,7 +11,8 @@ use gongkai::model::{CellStatus, Document, FindingKind, Status, TextSource};
 
 use crate::common::{SAMPLES, root};
 
-type Fact = (String, String, String, String, String, String);
+/// (table, row, column, side, under, value).
+pub(crate) type Fact = (String, String, String, String, String, String);
 
 /// The truth's facts of the given tables (all tables when `tables` is empty).
 fn truth(file: &str, tables: &[&str]) -> BTreeSet<Fact> {
@@ -24,7 +25,7 @@ fn truth(file: &str, tables: &[&str]) -> BTreeSet<Fact> {
         .collect()
 }
 
-fn facts(doc: &Document) -> BTreeSet<Fact> {
+pub(crate) fn facts(doc: &Document) -> BTreeSet<Fact> {
     let side = |r: &gongkai::model::Row| r.side.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default();
     doc.tables
         .iter()

@@ -15,17 +15,9 @@ use crate::common::{convert, root};
 
 type Key = (String, String, String, String, String);
 
+/// A document's figures by where they are (`tests/ocr.rs`'s facts, keyed).
 fn figures(doc: &Document) -> BTreeMap<Key, String> {
-    let side = |r: &gongkai::model::Row| r.side.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default();
-    doc.tables
-        .iter()
-        .flat_map(|t| t.rows.iter().map(move |r| (t, r)))
-        .flat_map(|(t, r)| r.cells.iter().filter_map(move |c| Some((t, r, c, c.value?))))
-        .map(|(t, r, c, v)| {
-            let key = (t.id.clone(), r.key.clone(), c.column.clone(), side(r), r.under.clone().unwrap_or_default());
-            (key, v.to_string())
-        })
-        .collect()
+    crate::ocr::facts(doc).into_iter().map(|(t, r, c, s, u, v)| ((t, r, c, s, u), v)).collect()
 }
 
 fn document(run: &crate::common::Run, stem: &str) -> Document {
