@@ -1,9 +1,11 @@
-//! OCR text whose columns are aligned with spaces, not separated by tabs: tesseract's
-//! layout modes (`--psm 4/6` with `preserve_interword_spaces=1`), `pdftotext -layout` of an
-//! OCR'd PDF, a fixed-width export. Each line's cells are its runs of characters set apart
-//! by two spaces or more, each with the span of columns it sits in (one page per form
-//! feed), the same shape the geometry gives an unruled PDF page: layout then aligns an
-//! unruled table's columns from where its cells sit, so a blank cell stays blank.
+//! OCR text whose columns are aligned with spaces, not separated by tabs: `pdftotext -layout`
+//! of a PDF or of an OCR'd one, a fixed-width export. Each line's cells are its runs of
+//! characters set apart by two spaces or more, each with the span of columns it sits in (one
+//! page per form feed), the same shape the geometry gives an unruled PDF page: layout then
+//! aligns an unruled table's columns from where its cells sit, so a blank cell stays blank.
+//! Tesseract's own layout text (`--psm 4/6` with `preserve_interword_spaces=1`) is read the
+//! same way but sits on no common grid (each line's spaces are counted in its own space
+//! width): its tables come out misplaced and flagged, as the README says.
 //!
 //! What a column is differs between producers: `pdftotext -layout` gives every character
 //! one column, a fixed-width layout made for a terminal gives a CJK character two. The
