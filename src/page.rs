@@ -161,6 +161,12 @@ impl Line {
     }
 }
 
+/// A character's estimated advance in ems, for placing the characters of an OCR word or
+/// line whose box is all the engine gives: a CJK character one em, others a little over half.
+pub fn advance(c: char) -> f32 {
+    if c.is_ascii() { 0.55 } else { 1.0 }
+}
+
 /// Splits words that straddle a table's vertical ruling, or hold the `|` the engine makes
 /// of one, into one word per cell. Characters are placed by estimated advance (a CJK
 /// character one em, others a little over half), and the `|` themselves are dropped.
@@ -168,7 +174,6 @@ pub fn split_at_rulings(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
     let mut out = Vec::with_capacity(words.len());
     for word in words {
         let chars: Vec<char> = word.text.chars().collect();
-        let advance = |c: char| if c.is_ascii() { 0.55 } else { 1.0 };
         let total: f32 = chars.iter().map(|&c| advance(c)).sum();
         let unit = word.width / total.max(0.01);
         let (top, bottom) = (word.top, word.top + word.height);

@@ -395,15 +395,15 @@ pub fn align(segments: &mut [super::block::Segment]) {
         centres.dedup_by(|a, b| (*a - *b).abs() < SNAP);
         centres
     };
-    let body_of = |s: &super::block::Segment| s.body.clone();
-    let all_body: Vec<Line> = segments.iter().flat_map(body_of).collect();
+    let all_body: Vec<&Line> = segments.iter().flat_map(|s| &s.body).collect();
     let global = with_sequence(centres_of(anchor), &all_body);
     // A page that prints its own 栏次 line with every column is aligned by it: where the
     // places are a text's character columns, each page's are off by a few in its own way.
     // Pages whose centres agree (a PDF's repeated header) are aligned together.
     let mut groups: Vec<(Vec<f32>, Vec<usize>)> = Vec::new();
     for (i, segment) in segments.iter().enumerate() {
-        let own = segment.numbers.as_ref().map(|n| with_sequence(centres_of(n), &segment.body));
+        let body: Vec<&Line> = segment.body.iter().collect();
+        let own = segment.numbers.as_ref().map(|n| with_sequence(centres_of(n), &body));
         let own = own.filter(|c| c.len() == global.len());
         let centres = own.unwrap_or_else(|| global.clone());
         let same = |c: &Vec<f32>| c.iter().zip(&centres).all(|(a, b)| (a - b).abs() < SNAP);
@@ -459,7 +459,7 @@ pub fn align(segments: &mut [super::block::Segment]) {
 
 /// The anchor's centres, and before them the 序号 column's where the rows number themselves
 /// left of every anchor (a 栏次 line whose marker the OCR set on a line of its own).
-fn with_sequence(mut centres: Vec<f32>, body: &[Line]) -> Vec<f32> {
+fn with_sequence(mut centres: Vec<f32>, body: &[&Line]) -> Vec<f32> {
     let Some(&first) = centres.first() else { return centres };
     let mut numbers: Vec<f32> = body
         .iter()

@@ -54,7 +54,6 @@ pub fn segment(extracted: &Extracted) -> Layout {
         Text::Lines(lines) => (lines.clone(), 0),
         Text::Glyphs(pages) => (geometry::lines(pages), extracted.pages),
     };
-
     let banner = banner::find(&lines, is_title);
     refine_pages(&mut lines, banner.as_ref());
     let pages = pages.max(lines.iter().map(|l| l.page).max().unwrap_or(1));

@@ -198,6 +198,7 @@ fn opens_label(
 }
 
 /// A line that holds only part of a label, in a label column: its position, column and text.
+/// A label that starts with an ordinal is an item of its own whose number was lost, not a part.
 fn label_part<'a>(line: &'a Line, columns: &[Column], at_cells: &Positions) -> Option<(usize, usize, &'a str)> {
     let filled: Vec<(usize, &str)> = line.filled().collect();
     let [(pos, text)] = filled[..] else { return None };
@@ -215,24 +216,12 @@ fn continues_label(
     log: &mut Log,
     id: &str,
 ) -> bool {
-    let filled: Vec<(usize, &str)> = line.filled().collect();
-    let [(pos, text)] = filled[..] else {
-        return false;
-    };
-    let Some(index) = at_cells.column_at(pos) else {
-        return false;
-    };
-    let column = &columns[index];
-    // A label that starts with an ordinal is an item of its own whose number was lost.
-    if column.role != ColumnRole::Label || cjk_count(text) == 0 || has_ordinal(text) {
-        return false;
-    }
-    let Some(previous) = rows.last_mut() else {
+    let (Some((_, index, text)), Some(previous)) = (label_part(line, columns, at_cells), rows.last_mut()) else {
         return false;
     };
     let cell = &mut previous.cells[index];
     let joined = format!("{}{}", cell.text, cell::label(text).text);
-    log.record(at(line, id, None, Some(&column.key)), "label-continuation", text, &joined);
+    log.record(at(line, id, None, Some(&columns[index].key)), "label-continuation", text, &joined);
     cell.text = joined;
     cell.repaired = true;
     true

@@ -178,7 +178,7 @@ fn page(number: u32, items: Vec<Item>) -> Page {
 /// A line's words: its text split at spaces, each placed by estimated advance (a CJK
 /// character one em, others a little over half).
 fn words(text: &str, left: f32, top: f32, width: f32, height: f32, score: f32) -> Vec<Word> {
-    let advance = |c: char| if c.is_ascii() { 0.55 } else { 1.0 };
+    use crate::page::advance;
     let total: f32 = text.trim().chars().map(advance).sum();
     let unit = width / total.max(0.01);
     let mut out = Vec::new();

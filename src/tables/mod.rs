@@ -347,8 +347,8 @@ fn row(
     let key = code.clone().unwrap_or_else(|| row_key(grid, &label));
     // A code of another length (`0`, `2130`) is a misread one: its row is not placed in the
     // hierarchy its figures belong to, so it is reported, never keyed in silence.
-    let classification = |c: &&str| [3, 5, 7].contains(&c.len()) || (c.len() == 6 && unit(&label));
-    if let Some(c) = code.as_deref().filter(|c| !classification(c)) {
+    // (A unit's six-digit code was set aside above.)
+    if let Some(c) = code.as_deref().filter(|c| ![3, 5, 7].contains(&c.len())) {
         let place =
             Place { table: Some(id.to_string()), row: Some(key.clone()), side, column: None, page: Some(printed.page) };
         findings.push(Finding::located(
