@@ -1,5 +1,7 @@
 //! Writing a batch as it converts: each `<doc>.json` as soon as its document is done, its
-//! facts, findings and summary row into hidden part files, and at the end `facts.ndjson`,
+//! facts, findings and summary row appended to a hidden part file per table (one file each,
+//! not one per document: creating files is what a file system does slowest), and at the
+//! end `facts.ndjson`,
 //! `findings.ndjson` and `documents.ndjson` (the parts concatenated in document order),
 //! `report.json` and `timing.ndjson`. Memory stays flat however large the archive: only one
 //! small report entry per document is kept.
@@ -10,7 +12,7 @@
 //! `report.json` and written to `timing.ndjson` (not `.json`: every `*.json` of the output
 //! folder but the report is a document).
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -142,14 +144,42 @@ pub struct Writer {
     pub parquet: bool,
     /// Also write the audit view: `<doc>.html` per document and `index.html`.
     pub html: bool,
-    entries: Mutex<Vec<(ReportEntry, Option<Failure>, u64)>>,
+    entries: Mutex<Vec<Entry>>,
+    /// The part file of each of [`TABLES`], appended to as documents finish.
+    parts: Mutex<Vec<std::fs::File>>,
+}
+
+/// What the batch keeps of a written document until the end.
+struct Entry {
+    entry: ReportEntry,
+    failure: Option<Failure>,
+    millis: u64,
+    /// Where its lines of each of [`TABLES`] are in that table's part file: offset, length.
+    spans: Vec<(u64, u64)>,
 }
 
 impl Writer {
     /// Prepares `out` (created when missing).
     pub fn new(out: &Path) -> io::Result<Writer> {
         std::fs::create_dir_all(out.join(PARTS))?;
-        Ok(Writer { out: out.to_path_buf(), parquet: false, html: false, entries: Mutex::new(Vec::new()) })
+        let parts = TABLES
+            .iter()
+            .map(|table| {
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .open(part_file(out, table))
+            })
+            .collect::<io::Result<_>>()?;
+        Ok(Writer {
+            out: out.to_path_buf(),
+            parquet: false,
+            html: false,
+            entries: Mutex::new(Vec::new()),
+            parts: Mutex::new(parts),
+        })
     }
 
     /// Writes one document (unless `reused`, when its file is already there) and keeps its
@@ -173,11 +203,9 @@ impl Writer {
             errors: row.errors,
             warnings: row.warnings,
         };
-        self.part(&doc.doc, "facts", &facts)?;
-        self.part(&doc.doc, "findings", &findings)?;
-        self.part(&doc.doc, "documents", &[row])?;
-        self.part(&doc.doc, "other_tables", &other_cells)?;
-        self.part(&doc.doc, "targets", &targets)?;
+        // In the order of TABLES.
+        let lines = [lines(&facts)?, lines(&findings)?, lines(&[row])?, lines(&other_cells)?, lines(&targets)?];
+        let spans = self.append(&lines)?;
         let failure = (doc.status == Status::Failed).then(|| Failure {
             doc: doc.doc.clone(),
             path: doc.source.path.clone(),
@@ -188,22 +216,21 @@ impl Writer {
                 .map_or_else(|| "failed".to_string(), |f| f.message.clone()),
         });
         let kept = if reused { 0 } else { millis.max(1) };
-        self.entries.lock().expect("report entries").push((entry.clone(), failure, kept));
+        self.entries.lock().expect("report entries").push(Entry { entry: entry.clone(), failure, millis: kept, spans });
         Ok(entry)
     }
 
-    /// Writes one document's lines of one table into its part file (only read by this run:
-    /// renamed into place, not synced).
-    fn part<T: Serialize>(&self, doc: &str, table: &str, rows: &[T]) -> io::Result<()> {
-        let mut lines = Vec::new();
-        for row in rows {
-            serde_json::to_writer(&mut lines, row).map_err(io::Error::other)?;
-            lines.push(b'\n');
+    /// Appends one document's lines of each table to its part file (only read by this run,
+    /// not synced); returns where they are.
+    fn append(&self, lines: &[Vec<u8>]) -> io::Result<Vec<(u64, u64)>> {
+        let mut parts = self.parts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut spans = Vec::with_capacity(lines.len());
+        for (file, bytes) in parts.iter_mut().zip(lines) {
+            let offset = file.seek(io::SeekFrom::End(0))?;
+            file.write_all(bytes)?;
+            spans.push((offset, bytes.len() as u64));
         }
-        let part = self.out.join(PARTS).join(format!("{doc}.{table}.ndjson"));
-        let tmp = temporary(&part);
-        std::fs::write(&tmp, &lines)?;
-        std::fs::rename(&tmp, &part)
+        Ok(spans)
     }
 
     /// Writes `facts.ndjson`, `findings.ndjson`, `documents.ndjson`, `other_tables.ndjson`,
@@ -211,7 +238,8 @@ impl Writer {
     /// `timing.ndjson`, and removes the parts.
     pub fn finish(self, mut skipped: Vec<Skipped>) -> io::Result<Report> {
         let mut entries = self.entries.into_inner().expect("report entries");
-        entries.sort_by(|a, b| a.0.doc.cmp(&b.0.doc));
+        entries.sort_by(|a, b| a.entry.doc.cmp(&b.entry.doc));
+        let mut parts = self.parts.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         skipped.sort_by(|a, b| a.path.cmp(&b.path));
         let mut report = Report {
             contract: CONTRACT,
@@ -222,16 +250,15 @@ impl Writer {
             facts: 0,
         };
         let mut timing = Vec::new();
-        let parts = self.out.join(PARTS);
         let mut tables = Vec::new();
         for table in TABLES {
             let tmp = temporary(&self.out.join(format!("{table}.ndjson")));
             tables.push((table, tmp.clone(), io::BufWriter::new(std::fs::File::create(&tmp)?)));
         }
-        for (entry, failure, millis) in entries {
-            for (table, _, writer) in &mut tables {
-                let part = parts.join(format!("{}.{table}.ndjson", entry.doc));
-                io::copy(&mut std::fs::File::open(&part)?, writer)?;
+        for Entry { entry, failure, millis, spans } in entries {
+            for ((_, _, writer), (part, &(offset, length))) in tables.iter_mut().zip(parts.iter_mut().zip(&spans)) {
+                part.seek(io::SeekFrom::Start(offset))?;
+                io::copy(&mut io::Read::take(&mut *part, length), writer)?;
             }
             match entry.status {
                 Status::Ok => report.counts.ok += 1,
@@ -250,7 +277,12 @@ impl Writer {
             drop(writer.into_inner().map_err(io::IntoInnerError::into_error)?);
             std::fs::rename(&tmp, self.out.join(format!("{table}.ndjson")))?;
         }
-        let _ = std::fs::remove_dir_all(&parts);
+        drop(parts);
+        for table in TABLES {
+            let _ = std::fs::remove_file(part_file(&self.out, table));
+        }
+        // Left when no other run is writing parts into the same folder.
+        let _ = std::fs::remove_dir(self.out.join(PARTS));
         if self.parquet {
             super::parquet::write_all(&self.out, temporary)?;
         }
@@ -261,6 +293,22 @@ impl Writer {
         write_atomic(&self.out.join("timing.ndjson"), &timing)?;
         Ok(report)
     }
+}
+
+/// The part file of `table` for this run (its process id: another run writing into the same
+/// folder keeps its own).
+fn part_file(out: &Path, table: &str) -> PathBuf {
+    out.join(PARTS).join(format!("{table}.{}.ndjson", std::process::id()))
+}
+
+/// A document's rows of one table as NDJSON.
+fn lines<T: Serialize>(rows: &[T]) -> io::Result<Vec<u8>> {
+    let mut lines = Vec::new();
+    for row in rows {
+        serde_json::to_writer(&mut lines, row).map_err(io::Error::other)?;
+        lines.push(b'\n');
+    }
+    Ok(lines)
 }
 
 fn temporary(path: &Path) -> PathBuf {

@@ -154,19 +154,22 @@ pub fn money_label(text: &str) -> Option<String> {
 pub fn fields_named(text: &str) -> Vec<Field> {
     // A header cell wrapped over two lines is one word (`本年绩效指/标值`).
     let key = label_key(&text.replace('/', ""));
-    let mut found: Vec<(usize, usize, Field)> = Vec::new(); // (start, end, field)
-    for field in FIELDS {
-        for word in field.words() {
-            if let Some(start) = key.find(word.as_str()) {
-                found.push((start, start + word.len(), field));
-            }
+    // Every row of a target table is tried as a header printed again: all the words are
+    // looked for in one pass, not word by word. Each word counts where it is first found.
+    let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, word)
+    for hit in FIELD_WORDS.searcher.find_overlapping_iter(key.as_str()) {
+        let word = hit.pattern().as_usize();
+        if !found.iter().any(|&(_, _, w)| w == word) {
+            found.push((hit.start(), hit.end(), word));
         }
     }
-    found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+    // Words in FIELDS order break ties, as the order the fields are tried in says.
+    found.sort_by_key(|&(start, end, word)| (start, std::cmp::Reverse(end), word));
     let mut out: Vec<Field> = Vec::new();
     let mut covered = 0;
-    for (start, end, field) in found {
+    for (start, end, word) in found {
         if start >= covered {
+            let field = FIELD_WORDS.fields[word];
             if !out.contains(&field) {
                 out.push(field);
             }
@@ -175,6 +178,21 @@ pub fn fields_named(text: &str) -> Vec<Field> {
     }
     out
 }
+
+/// Every field's header words in one automaton, numbered in FIELDS order.
+struct FieldWords {
+    searcher: aho_corasick::AhoCorasick,
+    /// The field of each word, by its number.
+    fields: Vec<Field>,
+}
+
+static FIELD_WORDS: std::sync::LazyLock<FieldWords> = std::sync::LazyLock::new(|| {
+    let words: Vec<(Field, &str)> =
+        FIELDS.iter().flat_map(|&field| field.words().iter().map(move |w| (field, w.as_str()))).collect();
+    let searcher =
+        aho_corasick::AhoCorasick::new(words.iter().map(|(_, w)| w)).expect("header words make an automaton");
+    FieldWords { searcher, fields: words.iter().map(|(f, _)| *f).collect() }
+});
 
 #[cfg(test)]
 mod tests {

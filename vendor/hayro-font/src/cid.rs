@@ -125,8 +125,7 @@ impl Type0Font {
             && let Some(ucs2_name) = cc.family.ucs2_cmap()
             && let Some(data) = (cmap_resolver)(ucs2_name)
         {
-            let resolver = cmap_resolver.clone();
-            if let Some(ucs2_cmap) = CMap::parse(data, move |n| (resolver)(n)) {
+            if let Some(ucs2_cmap) = parse_predefined(data, cmap_resolver) {
                 to_unicode = Some(ucs2_cmap);
                 to_unicode_is_cid_indexed = true;
             }
@@ -519,6 +518,26 @@ fn read_cid_system_info(descendant_font: &Dict<'_>) -> Option<CharacterCollectio
     Some(CharacterCollection { family, supplement })
 }
 
+/// gongkai: a predefined CMap (`UniGB-UCS2-H`, `Adobe-GB1-UCS2`, …) parsed once per process,
+/// not once per font that names it. A document exported by a word processor embeds a font
+/// per page, each naming the same CMaps; parsing them again was a few per cent of text
+/// extraction. Keyed by where the resolver's data is (it is `'static`, so the same address
+/// is the same bytes).
+fn parse_predefined(data: &'static [u8], cmap_resolver: &CMapResolverFn) -> Option<CMap> {
+    use std::sync::Mutex;
+    type Parsed = Vec<((usize, usize), Option<CMap>)>;
+    static PARSED: Mutex<Parsed> = Mutex::new(Vec::new());
+    let key = (data.as_ptr() as usize, data.len());
+    let mut parsed = PARSED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, cmap)) = parsed.iter().find(|(k, _)| *k == key) {
+        return cmap.clone();
+    }
+    let resolver = cmap_resolver.clone();
+    let cmap = CMap::parse(data, move |n| (resolver)(n));
+    parsed.push((key, cmap.clone()));
+    cmap
+}
+
 fn read_encoding(object: &Object<'_>, cmap_resolver: &CMapResolverFn) -> Option<CMap> {
     // TODO: Support fetching CMaps referenced via `usecmap` in the PDF.
     match object {
@@ -527,11 +546,7 @@ fn read_encoding(object: &Object<'_>, cmap_resolver: &CMapResolverFn) -> Option<
             match cmap_type {
                 hayro_cmap::CMapName::IdentityH => Some(CMap::identity_h()),
                 hayro_cmap::CMapName::IdentityV => Some(CMap::identity_v()),
-                _ => {
-                    let data = (cmap_resolver)(cmap_type)?;
-                    let resolver = cmap_resolver.clone();
-                    CMap::parse(data, move |n| (resolver)(n))
-                }
+                _ => parse_predefined((cmap_resolver)(cmap_type)?, cmap_resolver),
             }
         }
         Object::Stream(s) => {
