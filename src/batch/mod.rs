@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::emit::Writer;
+use crate::emit::{Rendered, Writer};
 use crate::model::{Report, ReportEntry, Skipped};
 use crate::source::Format;
 
@@ -190,15 +190,16 @@ pub fn run(
     pool.install(|| {
         files.par_iter().zip(names.par_iter()).try_for_each(|(path, name)| {
             let existing = if options.force { None } else { resume::existing(out, name, path) };
-            let reused = existing.is_some();
             let start = Instant::now();
-            let doc = existing.unwrap_or_else(|| match &workers {
-                Some(workers) => workers.convert(path, name),
-                None => in_process(path, name, &options.extract),
-            });
+            let rendered = match (existing, &workers) {
+                (Some(doc), _) => Rendered::of(&doc, true, options.html)?,
+                (None, Some(workers)) => workers.convert(path, name, options.html)?,
+                (None, None) => Rendered::of(&in_process(path, name, &options.extract), false, options.html)?,
+            };
             let millis = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-            tracing::info!(doc = %doc.doc, status = ?doc.status, millis, reused, "converted {}", path.display());
-            let entry = writer.add(&doc, millis, reused)?;
+            let (doc, status, reused) = (&rendered.entry.doc, rendered.entry.status, rendered.json.is_none());
+            tracing::info!(doc = %doc, status = ?status, millis, reused, "converted {}", path.display());
+            let entry = writer.add(rendered, millis)?;
             progress(&entry);
             Ok::<(), io::Error>(())
         })

@@ -1,7 +1,9 @@
 //! Worker processes: documents are converted by child processes of this program (`gongkai
 //! worker`), each of which converts one document after another — a request line on its
-//! stdin (`{"path":…,"name":…}`), the document as one JSON line on its stdout — so the
-//! tables, vocabularies and patterns are loaded once per worker, not once per document.
+//! stdin (`{"path":…,"name":…,"html":…}`), the document rendered as the batch writes it on
+//! its stdout ([`write_rendered`]: a JSON line saying how long each part is, then the parts)
+//! — so the tables, vocabularies and patterns are loaded once per worker, not once per
+//! document, and the batch only writes bytes.
 //! The parent holds the limits a hostile file could break inside one process:
 //!
 //! - time: the worker (and the OCR engines it started, in its process group) is killed when
@@ -27,7 +29,8 @@ use std::time::Duration;
 use rustix::process::{Pid, Resource, Rlimit, Signal};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Document, Finding, FindingKind, Severity};
+use crate::emit::Rendered;
+use crate::model::{Failure, Finding, FindingKind, ReportEntry, Severity};
 
 /// The limits each worker runs under.
 #[derive(Debug, Clone)]
@@ -47,6 +50,9 @@ pub struct Isolation {
 pub struct Request {
     pub path: PathBuf,
     pub name: String,
+    /// Render the audit view (`<doc>.html`) too.
+    #[serde(default)]
+    pub html: bool,
 }
 
 /// Caps this process's address space at `mb` MiB (the worker calls it before reading any
@@ -56,8 +62,8 @@ pub fn limit_memory(mb: u64) -> std::io::Result<()> {
     rustix::process::setrlimit(Resource::As, Rlimit { current: bytes, maximum: bytes }).map_err(std::io::Error::from)
 }
 
-/// The worker's side: converts each request read from `input` and writes its document as
-/// one JSON line to `output`, until `input` ends.
+/// The worker's side: converts each request read from `input` and writes its document,
+/// rendered, to `output` ([`write_rendered`]), until `input` ends.
 pub fn serve(input: impl BufRead, mut output: impl Write, options: &crate::extract::Options) -> std::io::Result<()> {
     for line in input.lines() {
         let line = line?;
@@ -66,11 +72,60 @@ pub fn serve(input: impl BufRead, mut output: impl Write, options: &crate::extra
         }
         let request: Request = serde_json::from_str(&line).map_err(std::io::Error::other)?;
         let doc = super::guarded::in_process(&request.path, &request.name, options);
-        serde_json::to_writer(&mut output, &doc).map_err(std::io::Error::other)?;
-        output.write_all(b"\n")?;
+        write_rendered(&mut output, &Rendered::of(&doc, false, request.html)?)?;
         output.flush()?;
     }
     Ok(())
+}
+
+/// How a rendered document is sent: this line, then its parts' bytes back to back.
+#[derive(Serialize, Deserialize)]
+struct Frame {
+    entry: ReportEntry,
+    failure: Option<Failure>,
+    /// Bytes of `<doc>.json`, of `<doc>.html` (when rendered) and of each table's lines.
+    json: Option<usize>,
+    html: Option<usize>,
+    tables: Vec<usize>,
+}
+
+/// Writes a rendered document as a worker sends it.
+pub fn write_rendered(output: &mut impl Write, rendered: &Rendered) -> std::io::Result<()> {
+    let frame = Frame {
+        entry: rendered.entry.clone(),
+        failure: rendered.failure.clone(),
+        json: rendered.json.as_ref().map(Vec::len),
+        html: rendered.html.as_ref().map(Vec::len),
+        tables: rendered.tables.iter().map(Vec::len).collect(),
+    };
+    serde_json::to_writer(&mut *output, &frame).map_err(std::io::Error::other)?;
+    output.write_all(b"\n")?;
+    for part in rendered.json.iter().chain(&rendered.html).chain(&rendered.tables) {
+        output.write_all(part)?;
+    }
+    Ok(())
+}
+
+/// Reads a rendered document as a worker sent it; `None` where the output ended before one
+/// began. A frame cut short (the worker died while writing it) is an `UnexpectedEof` error.
+pub fn read_rendered(input: &mut impl BufRead) -> std::io::Result<Option<Rendered>> {
+    let mut line = Vec::new();
+    if input.read_until(b'\n', &mut line)? == 0 {
+        return Ok(None);
+    }
+    if !line.ends_with(b"\n") {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    let frame: Frame = serde_json::from_slice(&line).map_err(std::io::Error::other)?;
+    let mut part = |length: usize| -> std::io::Result<Vec<u8>> {
+        let mut bytes = vec![0; length];
+        input.read_exact(&mut bytes)?;
+        Ok(bytes)
+    };
+    let json = frame.json.map(&mut part).transpose()?;
+    let html = frame.html.map(&mut part).transpose()?;
+    let tables = frame.tables.iter().map(|&length| part(length)).collect::<std::io::Result<_>>()?;
+    Ok(Some(Rendered { entry: frame.entry, failure: frame.failure, json, html, tables }))
 }
 
 /// Long-lived workers, at most one per document converted at once: a worker goes back to
@@ -87,15 +142,16 @@ impl Pool {
         Pool { isolation, options, idle: Mutex::new(Vec::new()) }
     }
 
-    /// Converts one document in a worker under the limits.
-    pub fn convert(&self, path: &Path, name: &str) -> Document {
+    /// Converts one document in a worker under the limits, rendered (with its audit view
+    /// when `html`).
+    pub fn convert(&self, path: &Path, name: &str, html: bool) -> std::io::Result<Rendered> {
         let idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
         let outcome = match idle {
             Some(worker) => Ok(worker),
             None => Worker::start(&self.isolation, &self.options),
         }
         .and_then(|mut worker| {
-            let doc = worker.convert(&self.isolation, path, name)?;
+            let doc = worker.convert(&self.isolation, path, name, html)?;
             // A worker that has grown (caches and heap kept from long documents) is replaced
             // rather than reused, so no worker's resident set creeps up over a batch.
             if worker.resident_mib().is_none_or(|mib| mib <= RECYCLE_RESIDENT_MIB) {
@@ -103,11 +159,15 @@ impl Pool {
             }
             Ok(doc)
         });
-        outcome.unwrap_or_else(|(kind, message)| {
-            tracing::warn!(doc = name, kind = %kind, "{message}");
-            let sha256 = crate::source::sha256_of(path).unwrap_or_default();
-            crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message))
-        })
+        match outcome {
+            Ok(rendered) => Ok(rendered),
+            Err((kind, message)) => {
+                tracing::warn!(doc = name, kind = %kind, "{message}");
+                let sha256 = crate::source::sha256_of(path).unwrap_or_default();
+                let doc = crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message));
+                Rendered::of(&doc, false, html)
+            }
+        }
     }
 }
 
@@ -124,8 +184,9 @@ struct Worker {
     child: Child,
     group: Pid,
     stdin: ChildStdin,
-    /// The worker's stdout, line by line (`None`: it closed).
-    documents: Receiver<Option<Vec<u8>>>,
+    /// The documents the worker rendered (`None`: its stdout closed, or was cut short; an
+    /// error: what it wrote was not a rendered document).
+    documents: Receiver<Option<Result<Rendered, String>>>,
     /// What the worker wrote to stderr since its current document began.
     stderr: Arc<Mutex<Vec<u8>>>,
 }
@@ -155,19 +216,17 @@ impl Worker {
         let mut stderr_pipe = child.stderr.take().expect("piped stderr");
         let (send, documents) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout);
+            let mut output = BufReader::new(stdout);
             loop {
-                let mut line = Vec::new();
-                match lines.read_until(b'\n', &mut line) {
-                    Ok(n) if n > 0 && line.ends_with(b"\n") => {
-                        if send.send(Some(line)).is_err() {
-                            return;
-                        }
-                    }
-                    _ => {
-                        let _ = send.send(None);
-                        return;
-                    }
+                let read = match read_rendered(&mut output) {
+                    Ok(Some(rendered)) => Some(Ok(rendered)),
+                    Ok(None) => None,
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => None,
+                    Err(e) => Some(Err(e.to_string())),
+                };
+                let ended = !matches!(read, Some(Ok(_)));
+                if send.send(read).is_err() || ended {
+                    return;
                 }
             }
         });
@@ -192,17 +251,19 @@ impl Worker {
     }
 
     /// Sends one document and waits for it, at most the time limit.
-    fn convert(&mut self, isolation: &Isolation, path: &Path, name: &str) -> Result<Document, Failed> {
+    fn convert(&mut self, isolation: &Isolation, path: &Path, name: &str, html: bool) -> Result<Rendered, Failed> {
         self.stderr.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
-        let mut request = serde_json::to_vec(&Request { path: path.to_path_buf(), name: name.to_string() })
+        let mut request = serde_json::to_vec(&Request { path: path.to_path_buf(), name: name.to_string(), html })
             .expect("a request serialises");
         request.push(b'\n');
         // A worker that died since its last document shows as a closed pipe here, or as a
         // closed stdout below: either way its exit status says why.
         let _ = self.stdin.write_all(&request).and_then(|()| self.stdin.flush());
         match self.documents.recv_timeout(isolation.timeout) {
-            Ok(Some(line)) => serde_json::from_slice(&line)
-                .map_err(|e| (FindingKind::WorkerFailed, format!("the worker's document could not be read: {e}"))),
+            Ok(Some(Ok(rendered))) => Ok(rendered),
+            Ok(Some(Err(e))) => {
+                Err((FindingKind::WorkerFailed, format!("the worker's document could not be read: {e}")))
+            }
             Ok(None) | Err(RecvTimeoutError::Disconnected) => Err(self.ended(isolation)),
             Err(RecvTimeoutError::Timeout) => {
                 // The whole process group: the worker and any OCR engine it started.
@@ -259,5 +320,28 @@ impl Drop for Worker {
         // An idle worker at the end of a batch, or one that failed: never left running.
         let _ = rustix::process::kill_process_group(self.group, Signal::KILL);
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rendered_document_is_read_back_as_sent_and_a_cut_one_is_an_end() {
+        let doc = crate::batch::in_process(Path::new("../shared/seed/missing.txt"), "seed", &Default::default());
+        let rendered = Rendered::of(&doc, false, true).unwrap();
+        let mut sent = Vec::new();
+        write_rendered(&mut sent, &rendered).unwrap();
+        write_rendered(&mut sent, &Rendered { json: None, html: None, ..rendered.clone() }).unwrap();
+        let mut input = &sent[..];
+        assert_eq!(read_rendered(&mut input).unwrap().as_ref(), Some(&rendered));
+        let reused = read_rendered(&mut input).unwrap().unwrap();
+        assert_eq!((reused.json, reused.html, &reused.tables), (None, None, &rendered.tables));
+        assert!(read_rendered(&mut input).unwrap().is_none(), "the end");
+        for cut in [sent.len() / 3, 10] {
+            let error = read_rendered(&mut &sent[..cut]).unwrap_err();
+            assert_eq!(error.kind(), std::io::ErrorKind::UnexpectedEof, "cut at {cut}");
+        }
     }
 }

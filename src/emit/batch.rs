@@ -137,6 +137,52 @@ fn other_cells(doc: &Document) -> Vec<OtherCellRow> {
     out
 }
 
+/// A document made ready to be written: its file, its audit view, its lines of the
+/// warehouse tables and its report entry. A worker process renders its document, so the
+/// batch only writes bytes (the document is not sent as JSON, read back and written again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub entry: ReportEntry,
+    pub failure: Option<Failure>,
+    /// `<doc>.json`; `None` for a document reused from an earlier run (its file is there).
+    pub json: Option<Vec<u8>>,
+    /// `<doc>.html`, when the audit view is written.
+    pub html: Option<Vec<u8>>,
+    /// The document's lines of each of [`TABLES`], in that order.
+    pub tables: Vec<Vec<u8>>,
+}
+
+impl Rendered {
+    /// Renders `doc`: its file unless it was `reused`, its audit view when `html`.
+    pub fn of(doc: &Document, reused: bool, html: bool) -> io::Result<Rendered> {
+        let json = if reused { None } else { Some(serde_json::to_vec_pretty(doc).map_err(io::Error::other)?) };
+        let html = html.then(|| super::html::document(doc).into_bytes());
+        let Rows { facts, findings, document: row, other_cells, targets } = rows(doc);
+        let entry = ReportEntry {
+            doc: doc.doc.clone(),
+            path: doc.source.path.clone(),
+            status: doc.status,
+            tables: row.tables,
+            facts: row.facts,
+            repairs: row.repairs,
+            errors: row.errors,
+            warnings: row.warnings,
+        };
+        let failure = (doc.status == Status::Failed).then(|| Failure {
+            doc: doc.doc.clone(),
+            path: doc.source.path.clone(),
+            reason: doc
+                .findings
+                .iter()
+                .find(|f| f.severity == Severity::Error)
+                .map_or_else(|| "failed".to_string(), |f| f.message.clone()),
+        });
+        // In the order of TABLES.
+        let tables = vec![lines(&facts)?, lines(&findings)?, lines(&[row])?, lines(&other_cells)?, lines(&targets)?];
+        Ok(Rendered { entry, failure, json, html, tables })
+    }
+}
+
 /// A batch being written into one folder.
 pub struct Writer {
     out: PathBuf,
@@ -182,39 +228,20 @@ impl Writer {
         })
     }
 
-    /// Writes one document (unless `reused`, when its file is already there) and keeps its
-    /// report entry; returns the entry.
-    pub fn add(&self, doc: &Document, millis: u64, reused: bool) -> io::Result<ReportEntry> {
-        if !reused {
-            let json = serde_json::to_vec_pretty(doc).map_err(io::Error::other)?;
-            write_atomic(&self.out.join(format!("{}.json", doc.doc)), &json)?;
+    /// Writes one document (its file unless [`Rendered::json`] is `None`: reused, already
+    /// there) and keeps its report entry; returns the entry.
+    pub fn add(&self, rendered: Rendered, millis: u64) -> io::Result<ReportEntry> {
+        let Rendered { entry, failure, json, html, tables } = rendered;
+        let reused = json.is_none();
+        if let Some(json) = json {
+            write_atomic(&self.out.join(format!("{}.json", entry.doc)), &json)?;
         }
-        let Rows { facts, findings, document: row, other_cells, targets } = rows(doc);
-        if self.html {
-            write_atomic(&self.out.join(format!("{}.html", doc.doc)), super::html::document(doc).as_bytes())?;
+        if self.html
+            && let Some(html) = html
+        {
+            write_atomic(&self.out.join(format!("{}.html", entry.doc)), &html)?;
         }
-        let entry = ReportEntry {
-            doc: doc.doc.clone(),
-            path: doc.source.path.clone(),
-            status: doc.status,
-            tables: row.tables,
-            facts: row.facts,
-            repairs: row.repairs,
-            errors: row.errors,
-            warnings: row.warnings,
-        };
-        // In the order of TABLES.
-        let lines = [lines(&facts)?, lines(&findings)?, lines(&[row])?, lines(&other_cells)?, lines(&targets)?];
-        let spans = self.append(&lines)?;
-        let failure = (doc.status == Status::Failed).then(|| Failure {
-            doc: doc.doc.clone(),
-            path: doc.source.path.clone(),
-            reason: doc
-                .findings
-                .iter()
-                .find(|f| f.severity == Severity::Error)
-                .map_or_else(|| "failed".to_string(), |f| f.message.clone()),
-        });
+        let spans = self.append(&tables)?;
         let kept = if reused { 0 } else { millis.max(1) };
         self.entries.lock().expect("report entries").push(Entry { entry: entry.clone(), failure, millis: kept, spans });
         Ok(entry)

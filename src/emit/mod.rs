@@ -14,7 +14,7 @@ pub mod schemas;
 
 use std::path::Path;
 
-pub use batch::{Rows, Timing, Writer, rows};
+pub use batch::{Rendered, Rows, Timing, Writer, rows};
 pub use content::{Content, content};
 pub use facts::facts;
 
