@@ -12,7 +12,11 @@ use unicode_normalization::UnicodeNormalization;
 /// ToUnicode maps point at them).
 pub fn nfkc(s: &str) -> String {
     // Most text is ASCII, CJK ideographs and full-width forms: mapped here char by char
-    // (what NFKC does to them), since every label of every page passes through.
+    // (what NFKC does to them), since every label of every page passes through; text that
+    // NFKC leaves as it is (most of it) is copied whole.
+    if s.chars().all(|c| simple_nfkc(c) == Some(c)) {
+        return s.to_owned();
+    }
     if let Some(simple) = s.chars().map(simple_nfkc).collect::<Option<String>>() {
         return simple;
     }
@@ -81,7 +85,10 @@ static CJK_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Drops one leading ordinal: `一、`, `(三)`, `3、`, or `3.` not followed by a digit.
 fn strip_ordinal(s: &str) -> &str {
-    if let Some(m) = CJK_ORDINAL.find(s) {
+    // Every label of every line comes through here: the pattern is tried only where an
+    // ordinal can begin.
+    let may_begin = s.starts_with(|c: char| c == '(' || "一二三四五六七八九十百".contains(c));
+    if may_begin && let Some(m) = CJK_ORDINAL.find(s) {
         return &s[m.end()..];
     }
     let digits = s.chars().take_while(char::is_ascii_digit).count();
@@ -110,7 +117,8 @@ pub fn has_ordinal(s: &str) -> bool {
 /// The contract's `label_key`: NFKC; drop white space and quotation marks; drop one
 /// leading ordinal (`一、`, `(三)`, `十二、`, `3、`, `3.`); drop a leading `其中:`.
 pub fn label_key(s: &str) -> String {
-    let compact: String = nfkc(s).chars().filter(|c| !c.is_whitespace() && !is_quote(*c)).collect();
+    let mut compact = nfkc(s);
+    compact.retain(|c| !c.is_whitespace() && !is_quote(c));
     let rest = strip_ordinal(&compact);
     // `其中:(一)因公出国(境)费`: the ordinal after 其中 goes too.
     match rest.strip_prefix("其中:") {

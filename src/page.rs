@@ -152,7 +152,14 @@ impl Line {
 
     /// The line's text with cells joined by a single space.
     pub fn text(&self) -> String {
-        self.filled().map(|(_, c)| c).collect::<Vec<_>>().join(" ")
+        let mut text = String::new();
+        for (_, cell) in self.filled() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(cell);
+        }
+        text
     }
 
     /// The source line as printed, tabs and all.
