@@ -74,6 +74,7 @@ pub fn path(tables: &[Table], at: &At) -> String {
             let under = row.under.as_ref().map(|u| format!("{u}>")).unwrap_or_default();
             format!("{}/{side}{under}{}/{}", table.id, row.key, at.column)
         }
+        None if table.empty => format!("{}/(printed empty)/{}", table.id, at.column),
         None => format!("{}/(not printed)/{}", table.id, at.column),
     }
 }

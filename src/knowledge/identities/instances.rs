@@ -312,11 +312,17 @@ fn cells<'r>(
     let rhs: Option<Vec<At>> = rhs.iter().map(resolve).collect();
     // A side none of whose rows is printed cannot be checked (another layout's rows), nor
     // a cell of a column the table does not print (a total-only 支出 side has no
-    // 一般公共预算 column to compare).
-    let printed = |ats: &[At]| ats.iter().any(|a| a.row.is_some());
+    // 一般公共预算 column to compare). A table printed empty (空表) prints every cell as
+    // nothing: its side is zero, so a figure another table states for it is checked by
+    // every identity that always holds (not by a warning's, which holds only for some
+    // departments) — the figures of a table lost (a scan read as an empty table) never
+    // pass in silence.
+    let zero = |t: usize| tables[t].empty && rule.severity == crate::model::Severity::Error;
+    let printed = |ats: &[At]| ats.iter().any(|a| a.row.is_some() || zero(a.table));
     let has_column = |a: &At| {
         let table = &tables[a.table];
-        table.columns.iter().any(|c| c.key == a.column)
+        zero(a.table)
+            || table.columns.iter().any(|c| c.key == a.column)
             || table.rows.iter().flat_map(|r| &r.cells).any(|c| c.column == a.column)
     };
     if let (Some(lhs), Some(rhs)) = (lhs, rhs)
