@@ -187,8 +187,15 @@ pub fn run(
     let names = names(files);
     let workers = options.isolation.clone().map(|isolation| worker::Pool::new(isolation, options.extract));
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.max(1)).build().map_err(io::Error::other)?;
+    // The largest inputs first, each job taking the next when it is free: a long document
+    // begun last would run alone at the end of the batch while the other jobs stood idle.
+    // (The output does not depend on the order: it is written sorted by name.)
+    let sizes: Vec<u64> = files.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
     pool.install(|| {
-        files.par_iter().zip(names.par_iter()).try_for_each(|(path, name)| {
+        order.iter().par_bridge().try_for_each(|&i| {
+            let (path, name) = (&files[i], &names[i]);
             let existing = if options.force { None } else { resume::existing(out, name, path) };
             let start = Instant::now();
             let rendered = match (existing, &workers) {
