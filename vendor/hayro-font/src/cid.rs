@@ -41,6 +41,9 @@ pub(crate) struct Type0Font {
     /// (gongkai, feature `text-only`) The embedded program was not loaded: text comes from
     /// `ToUnicode` and positions from `/W`, neither needs it; `program` is a stand-in.
     placeholder: bool,
+    /// (gongkai) The text of each code looked up so far: every glyph of a page asks, and a
+    /// `ToUnicode` map is searched range by range (fonts are `Rc`, one thread each).
+    unicode_memo: std::cell::RefCell<FxHashMap<u32, Option<BfString>>>,
 }
 
 impl Type0Font {
@@ -155,6 +158,7 @@ impl Type0Font {
             fallback,
             to_unicode_is_cid_indexed,
             placeholder: skip_program,
+            unicode_memo: Default::default(),
         })
     }
 
@@ -366,12 +370,17 @@ impl Type0Font {
 
     pub(crate) fn char_code_to_unicode(&self, code: u32) -> Option<BfString> {
         if let Some(to_unicode) = &self.to_unicode {
+            if let Some(text) = self.unicode_memo.borrow().get(&code) {
+                return text.clone();
+            }
             let key = if self.to_unicode_is_cid_indexed {
                 self.code_to_cid(code).unwrap_or(0)
             } else {
                 code
             };
-            return to_unicode.lookup_bf_string(key);
+            let text = to_unicode.lookup_bf_string(key);
+            self.unicode_memo.borrow_mut().insert(code, text.clone());
+            return text;
         }
 
         None
