@@ -78,16 +78,18 @@ fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」')
 }
 
+/// The numerals of a CJK ordinal (`十二、`, `(三)`).
+const CJK_NUMERALS: &str = "一二三四五六七八九十百";
+
 static CJK_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\([0-9]{1,2}\))")
-        .expect("ordinal pattern")
+    Regex::new(&format!(r"^(?:[{CJK_NUMERALS}]+、|\([{CJK_NUMERALS}]+\)|\([0-9]{{1,2}}\))")).expect("ordinal pattern")
 });
 
 /// Drops one leading ordinal: `一、`, `(三)`, `3、`, or `3.` not followed by a digit.
 fn strip_ordinal(s: &str) -> &str {
     // Every label of every line comes through here: the pattern is tried only where an
     // ordinal can begin.
-    let may_begin = s.starts_with(|c: char| c == '(' || "一二三四五六七八九十百".contains(c));
+    let may_begin = s.starts_with(|c: char| c == '(' || CJK_NUMERALS.contains(c));
     if may_begin && let Some(m) = CJK_ORDINAL.find(s) {
         return &s[m.end()..];
     }

@@ -159,15 +159,12 @@ impl Pool {
             }
             Ok(doc)
         });
-        match outcome {
-            Ok(rendered) => Ok(rendered),
-            Err((kind, message)) => {
-                tracing::warn!(doc = name, kind = %kind, "{message}");
-                let sha256 = crate::source::sha256_of(path).unwrap_or_default();
-                let doc = crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message));
-                Rendered::of(&doc, false, html)
-            }
-        }
+        outcome.or_else(|(kind, message)| {
+            tracing::warn!(doc = name, kind = %kind, "{message}");
+            let sha256 = crate::source::sha256_of(path).unwrap_or_default();
+            let doc = crate::emit::failed_with(path, name, &sha256, Finding::new(Severity::Error, kind, message));
+            Rendered::of(&doc, false, html)
+        })
     }
 }
 

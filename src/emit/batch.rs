@@ -146,7 +146,7 @@ pub struct Rendered {
     pub failure: Option<Failure>,
     /// `<doc>.json`; `None` for a document reused from an earlier run (its file is there).
     pub json: Option<Vec<u8>>,
-    /// `<doc>.html`, when the audit view is written.
+    /// `<doc>.html`, when the audit view is written (`Writer::html`: the batch asks for it).
     pub html: Option<Vec<u8>>,
     /// The document's lines of each of [`TABLES`], in that order.
     pub tables: Vec<Vec<u8>>,
@@ -236,9 +236,7 @@ impl Writer {
         if let Some(json) = json {
             write_atomic(&self.out.join(format!("{}.json", entry.doc)), &json)?;
         }
-        if self.html
-            && let Some(html) = html
-        {
+        if let Some(html) = html {
             write_atomic(&self.out.join(format!("{}.html", entry.doc)), &html)?;
         }
         let spans = self.append(&tables)?;
