@@ -110,6 +110,20 @@ fn the_real_corpus_holds_its_health_floors() {
         .filter(|l| l.contains("fiscal_summary/(printed empty)"))
         .collect();
     assert_eq!(empty_contradicted.len(), 2, "{empty_contradicted:#?}");
+    // A line printing the codes of several classifications (`50101-工资奖金津补贴 |
+    // 30101-基本工资`: government and department economic) is keyed by its table's: the
+    // basic-expense table of 北京市生态环境局 by department economic codes (3xxxx), one row
+    // each, not by the government codes it repeats.
+    let facts = std::fs::read_to_string(run.out.path().join("facts.ndjson")).expect("facts.ndjson");
+    let basic: Vec<serde_json::Value> = facts
+        .lines()
+        .filter(|l| l.contains("生态环境局") && l.contains("\"gpb_basic_expense\"") && l.contains("\"人员经费\""))
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let codes: Vec<&str> =
+        basic.iter().filter_map(|f| f["row"].as_str()).filter(|r| r.starts_with(char::is_numeric)).collect();
+    assert!(codes.len() >= 10 && codes.iter().all(|c| c.starts_with('3')), "{codes:?}");
+    assert!(!codes.iter().any(|c| c.starts_with('5')), "{codes:?}");
     // The comparisons with last year that contradict themselves as printed, checked by hand on
     // the pages: 杭州市司法局 p. 4 (收入 比上年执行数增加37,331.92万元，增长8.0% — the 支出 sentence
     // says 7,331.92), 湖州市退役军人事务局 pp. 5, 6, 9, 10, 11 (percentages cut to a whole

@@ -29,8 +29,22 @@ pub enum ImageError {
 /// Pixels darker than this are ink.
 const INK: u8 = 160;
 
+/// How much darker than the paper a ruling's pixels are at least. Rulings are often printed
+/// light grey (and a scan blurs a hairline lighter still): ink at [`INK`] misses them, so
+/// they are found against the page's own paper level.
+const RULING_CONTRAST: u8 = 32;
+
+/// How far across a light line its sides are looked at, pixels (a line up to 7 pixels,
+/// 1.7 pt at 300 dpi, deep), and how much lighter they are at least.
+const LINE_REACH: usize = 4;
+const LINE_EDGE: u8 = 24;
+
 /// The shortest ruling, in points (about 1 cm): longer than any character stroke.
 pub const MIN_RULING_PT: f32 = 24.0;
+
+/// The thickest ruling, in points: a table's frame is printed up to about 2 pt (a scan
+/// spreads it a little); deeper ink is a shaded header band.
+pub const MAX_RULING_PT: f32 = 3.0;
 
 /// Skews measured, in degrees either way; scans beyond are not straightened.
 const MAX_SKEW: f32 = 3.0;
@@ -81,6 +95,31 @@ impl Gray {
 
     fn ink(&self, x: usize, y: usize) -> bool {
         self.pixels[y * self.width + x] < INK
+    }
+
+    /// The image with everything near the paper's grey made paper white: a shaded header
+    /// band, a tinted page and a JPEG's speckle go, ink and rulings stay (OCR reads a
+    /// header printed on a grey band poorly: it takes the band for a picture).
+    pub fn flattened(&self) -> Gray {
+        let level = self.paper().saturating_sub(RULING_CONTRAST).max(INK);
+        let pixels = self.pixels.iter().map(|&p| if p >= level { 255 } else { p }).collect();
+        Gray { width: self.width, height: self.height, pixels }
+    }
+
+    /// The paper's grey level: the median pixel (a page is mostly paper).
+    fn paper(&self) -> u8 {
+        let mut histogram = [0usize; 256];
+        for &p in &self.pixels {
+            histogram[usize::from(p)] += 1;
+        }
+        let half = self.pixels.len() / 2;
+        let mut seen = 0;
+        (0..=255u8)
+            .find(|&v| {
+                seen += histogram[usize::from(v)];
+                seen > half
+            })
+            .unwrap_or(255)
     }
 
     /// The skew of the page's rows, in degrees (positive: rows fall to the right).
@@ -146,14 +185,30 @@ impl Gray {
 
     /// The rulings: horizontal and vertical runs of ink at least `min` pixels long (gaps of
     /// a few pixels, from noise or a light scan, bridged), a thick line reported once. In
-    /// pixels.
-    pub fn rulings(&self, min: usize) -> Vec<Ruling> {
+    /// pixels; a line is at most `thick` pixels deep. Ink here is [`INK`], or a thin line
+    /// [`RULING_CONTRAST`] darker than the paper: a grey ruling is a ruling.
+    pub fn rulings(&self, min: usize, thick: usize) -> Vec<Ruling> {
+        let light = self.paper().saturating_sub(RULING_CONTRAST).max(INK);
+        let at = |x: usize, y: usize| self.pixels[y * self.width + x];
+        // A light pixel is a ruling's where a pixel `LINE_REACH` away across the line is
+        // clearly lighter: a thin grey line (a figure may be printed close against its other
+        // side), not the inside of a shaded band.
+        let thin = |p: u8, a: u8, b: u8| p < light && a.max(b) >= p.saturating_add(LINE_EDGE);
+        let (w, h, d) = (self.width, self.height, LINE_REACH);
+        let across_rows = |x: usize, y: usize| {
+            let p = at(x, y);
+            p < INK || (y >= d && y + d < h && thin(p, at(x, y - d), at(x, y + d)))
+        };
+        let across_columns = |x: usize, y: usize| {
+            let p = at(x, y);
+            p < INK || (x >= d && x + d < w && thin(p, at(x - d, y), at(x + d, y)))
+        };
         let mut out = Vec::new();
-        let horizontal = runs(self.height, self.width, min, |line, at| self.ink(at, line));
+        let horizontal = runs(self.height, self.width, min, thick, |line, at| across_rows(at, line));
         for (y, x0, x1) in horizontal {
             out.push(Ruling { x0: x0 as f32, y0: y, x1: x1 as f32, y1: y });
         }
-        let vertical = runs(self.width, self.height, min, |line, at| self.ink(line, at));
+        let vertical = runs(self.width, self.height, min, thick, across_columns);
         for (x, y0, y1) in vertical {
             out.push(Ruling { x0: x, y0: y0 as f32, x1: x, y1: y1 as f32 });
         }
@@ -167,7 +222,13 @@ const GAP: usize = 4;
 /// Runs of ink along each of `lines` lines of `length` pixels; runs on neighbouring lines
 /// that overlap are one line (thick, or stepping from pixel row to row where a little skew
 /// is left), reported at its middle when it is at least `min` long in all.
-fn runs(lines: usize, length: usize, min: usize, ink: impl Fn(usize, usize) -> bool) -> Vec<(f32, usize, usize)> {
+fn runs(
+    lines: usize,
+    length: usize,
+    min: usize,
+    thick: usize,
+    ink: impl Fn(usize, usize) -> bool,
+) -> Vec<(f32, usize, usize)> {
     let piece = min / 4;
     // (first line, last line, start, end) of the lines being merged.
     let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
@@ -207,12 +268,11 @@ fn runs(lines: usize, length: usize, min: usize, ink: impl Fn(usize, usize) -> b
                 None => next.push((line, line, s, e)),
             }
         }
-        for o in open.drain(..) {
-            done.push(((o.0 + o.1) as f32 / 2.0, o.2, o.3));
-        }
+        // Ink more than `thick` lines deep is a shaded band or a block of text, not a line.
+        done.extend(open.drain(..).filter(|o| o.1 - o.0 < thick).map(|o| ((o.0 + o.1) as f32 / 2.0, o.2, o.3)));
         open = next;
     }
-    done.extend(open.into_iter().map(|o| ((o.0 + o.1) as f32 / 2.0, o.2, o.3)));
+    done.extend(open.into_iter().filter(|o| o.1 - o.0 < thick).map(|o| ((o.0 + o.1) as f32 / 2.0, o.2, o.3)));
     // Pieces of one line that stepped apart (a line a few pixels thick, a little skew left)
     // are joined: near the same position and touching or overlapping along it.
     done.sort_by_key(|d| d.1);
@@ -266,11 +326,32 @@ mod tests {
         for y in 100..130 {
             g.pixels[y * 400 + 100] = 0;
         }
-        let rules = g.rulings(100);
+        let rules = g.rulings(100, 10);
         let horizontal = rules.iter().filter(|r| r.y0 == r.y1).count();
         let vertical = rules.iter().filter(|r| r.x0 == r.x1).count();
         assert_eq!((horizontal, vertical), (2, 3), "{rules:?}");
         assert!(rules.iter().any(|r| r.y0 == 51.0), "a 3-pixel line at its middle");
+    }
+
+    #[test]
+    fn a_grey_ruling_is_a_ruling_and_a_shaded_band_is_not() {
+        let mut g = blank(400, 300);
+        // A light grey line (printed grey, blurred by the scan) and a shaded header band.
+        for x in 20..380 {
+            g.pixels[100 * 400 + x] = 200;
+            for y in 150..200 {
+                g.pixels[y * 400 + x] = 215;
+            }
+        }
+        let rules = g.rulings(100, 10);
+        let at: Vec<f32> = rules.iter().filter(|r| r.y0 == r.y1).map(|r| r.y0).collect();
+        assert!(at.contains(&100.0), "the grey line: {rules:?}");
+        assert!(at.iter().all(|&y| !(156.0..194.0).contains(&y)), "none inside the band (its edges may be): {rules:?}");
+        // Flattened for OCR: a light tint (240) is paper; the line and the darker band stay.
+        g.pixels[10 * 400 + 50] = 240;
+        let flat = g.flattened();
+        let at = |y: usize| flat.pixels[y * 400 + 50];
+        assert_eq!((at(10), at(100), at(170)), (255, 200, 215));
     }
 
     #[test]
@@ -288,7 +369,7 @@ mod tests {
         assert!((skew - 0.7).abs() < 0.05, "{skew}");
         let straight = g.rotated(skew);
         assert!(straight.skew().abs() < 0.1, "{}", straight.skew());
-        let rules = straight.rulings(400);
+        let rules = straight.rulings(400, 10);
         assert!(rules.iter().filter(|r| r.y0 == r.y1).count() >= 8, "{rules:?}");
     }
 }

@@ -85,17 +85,14 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
     let gray = Gray::from_pgm(&std::fs::read(&image)?)
         .map_err(|e| OcrError::Failed { tool: "pdftoppm", message: e.to_string() })?;
     let skew = gray.skew();
-    let gray = if skew.abs() >= MIN_SKEW {
-        let straight = gray.rotated(skew);
-        std::fs::write(&image, straight.to_pgm())?;
-        straight
-    } else {
-        gray
-    };
+    let gray = if skew.abs() >= MIN_SKEW { gray.rotated(skew) } else { gray };
     let scale = 72.0 / DPI as f32;
     let min = (super::image::MIN_RULING_PT / scale) as usize;
-    let rulings: Vec<Ruling> = gray
-        .rulings(min)
+    let thick = (super::image::MAX_RULING_PT / scale) as usize;
+    let found = gray.rulings(min, thick);
+    // The engine reads the page straightened, its background flattened.
+    std::fs::write(&image, gray.flattened().to_pgm())?;
+    let rulings: Vec<Ruling> = found
         .into_iter()
         .map(|r| Ruling { x0: r.x0 * scale, y0: r.y0 * scale, x1: r.x1 * scale, y1: r.y1 * scale })
         .collect();

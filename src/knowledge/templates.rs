@@ -41,6 +41,39 @@ pub struct TemplateSet {
     pub tables: Vec<TableTemplate>,
 }
 
+/// A classification of 政府收支分类科目 (`data/codes/classifications.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classification {
+    /// 支出功能分类: `2010301` 行政运行.
+    Function,
+    /// 部门预算支出经济分类: `30101` 基本工资.
+    Economic,
+    /// 政府预算支出经济分类: `50101` 工资奖金津补贴.
+    GovernmentEconomic,
+}
+
+impl Classification {
+    /// Whether `code` (digits) is one of this classification's, by its first digit.
+    pub fn holds(self, code: &str) -> bool {
+        #[derive(Deserialize)]
+        struct Entry {
+            id: Classification,
+            first_digits: Vec<String>,
+        }
+        #[derive(Deserialize)]
+        struct File {
+            classification: Vec<Entry>,
+        }
+        static FIRST: LazyLock<Vec<Entry>> = LazyLock::new(|| {
+            let file: File = toml::from_str(include_str!("../../data/codes/classifications.toml"))
+                .expect("data/codes/classifications.toml parses (tested)");
+            file.classification
+        });
+        FIRST.iter().filter(|e| e.id == self).any(|e| e.first_digits.iter().any(|d| code.starts_with(d.as_str())))
+    }
+}
+
 /// A wider table that holds a standard table's figures (一般公共预算支出表（按经济分类） with a
 /// 基本支出 column holds the 一般公共预算基本支出表).
 #[derive(Debug, Clone, Deserialize)]
@@ -83,6 +116,9 @@ pub struct TableTemplate {
     /// The figure's kind of a transposed table (`预算数`, `决算数`).
     #[serde(default)]
     pub figure: Option<String>,
+    /// The classification its rows' codes belong to, where it is keyed by code.
+    #[serde(default)]
+    pub classification: Option<Classification>,
     /// The layout family of the set this template belongs to (filled in on load).
     #[serde(skip)]
     pub layout: String,
@@ -171,6 +207,13 @@ impl ColumnTemplate {
     /// True when `key` (a label_key) names this column.
     pub fn names(&self, key: &str) -> bool {
         self.keys.iter().any(|k| k == key)
+    }
+
+    /// True when `key` is one character off a name of this column of four characters or
+    /// more (OCR misread, dropped or added one: `项目支册总数`, `公用经`): a shorter name
+    /// is too near others to tell.
+    pub fn nearly_names(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| k.chars().count() >= 4 && label::within_one_edit(k, key))
     }
 }
 

@@ -55,8 +55,15 @@ pub fn is_numbers_line(line: &Line) -> bool {
     }
     let cells: Vec<String> = line.filled().map(|(_, c)| crate::label::nfkc(c).replace(' ', "")).collect();
     let marker = |c: &String| c.chars().all(|ch| "*#甲乙丙丁栏次行".contains(ch));
-    let numbers: Vec<u32> = cells.iter().skip_while(|c| marker(c)).map_while(|c| c.parse().ok()).collect();
-    let leading = cells.iter().take_while(|c| marker(c)).count();
+    let mut leading = cells.iter().take_while(|c| marker(c)).count();
+    // The 栏次 marker OCR misread (`站`, `栏犬`): a short first cell before three numbers.
+    let misread = leading == 0
+        && cells.first().is_some_and(|c| (1..=2).contains(&c.chars().count()) && c.parse::<u32>().is_err())
+        && cells.iter().skip(1).take(3).filter(|c| c.parse::<u32>().is_ok()).count() == 3;
+    if misread {
+        leading = 1;
+    }
+    let numbers: Vec<u32> = cells.iter().skip(leading).map_while(|c| c.parse().ok()).collect();
     // Without a marker cell, three numbers at least (a body row of small integers is not one).
     numbers.len() >= if leading > 0 { 1 } else { 3 }
         && leading + numbers.len() == cells.len()

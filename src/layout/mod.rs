@@ -294,7 +294,8 @@ fn blocks(
                 // A new page that opens with a heading of its own: the table has ended.
                 close(current.take(), &mut blocks, kind);
             } else if (continued || !seg.header.is_empty())
-                && (is_seq_row(line)
+                // (A speck read as a digit before header words is no 序号.)
+                && ((is_seq_row(line) && !names_columns)
                     || has_figure(line)
                     || (is_total_row(line) && !header_words_follow(lines, i))
                     || (continued && !names_columns))

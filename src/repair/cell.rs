@@ -45,6 +45,18 @@ pub fn value(raw: &str) -> Fixed {
         text = trimmed.to_string();
         rules.push("ocr-debris");
     }
+    // A character of the label beside it read into the figure's box (`训38.000000`): one
+    // or two ideographs before a figure that is whole without them.
+    let figure = text.trim_start_matches(crate::label::is_cjk);
+    if figure.len() < text.len()
+        && text.chars().take_while(|&c| crate::label::is_cjk(c)).count() <= 2
+        && figure.starts_with(|c: char| c.is_ascii_digit())
+        && figure.ends_with(|c: char| c.is_ascii_digit())
+        && figure.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        text = figure.to_string();
+        rules.push("ocr-debris");
+    }
     if let Some(c) = SPLIT_DECIMAL.captures(&text) {
         text = format!("{}.{}", &c[1], &c[2]);
         rules.push("split-decimal");
@@ -100,6 +112,20 @@ pub fn code(raw: &str) -> Fixed {
         text = trimmed.to_string();
         rules.push("ocr-debris");
     }
+    // A letter OCR reads for a digit of its shape inside a code (`0l` for `01`, `2O5`).
+    let digit = |c: char| match c {
+        'l' | 'I' => Some('1'),
+        'O' | 'o' => Some('0'),
+        c if c.is_ascii_digit() => Some(c),
+        _ => None,
+    };
+    if text.chars().any(|c| c.is_ascii_digit())
+        && !text.chars().all(|c| c.is_ascii_digit())
+        && let Some(digits) = text.chars().map(digit).collect::<Option<String>>()
+    {
+        text = digits;
+        rules.push("ocr-confusion");
+    }
     Fixed { text, rules }
 }
 
@@ -117,6 +143,12 @@ mod tests {
         assert_eq!(value("198. 30"), Fixed { text: "198.30".into(), rules: vec!["split-decimal"] });
         assert_eq!(value("52. 27").text, "52.27");
         assert_eq!(value("509.01").rules, Vec::<&str>::new());
+        assert_eq!(value("训38.000000"), Fixed { text: "38.000000".into(), rules: vec!["ocr-debris"] });
+        assert!(value("合计38").rules.contains(&"ocr-debris"));
+        assert!(value("合计费用38").rules.is_empty(), "three ideographs are a label, not debris");
+        assert_eq!(code("0l"), Fixed { text: "01".into(), rules: vec!["ocr-confusion"] });
+        assert_eq!(code("2O5").text, "205");
+        assert!(code("合计").rules.is_empty() && code("lO").rules.is_empty(), "no digit, no code to mend");
         // Integer fragments are not decimals: left for the reader.
         assert_eq!(value("1 12.2").text, "1 12.2");
         assert_eq!(value("37. 73.").text, "37. 73.");

@@ -12,7 +12,7 @@
 //! it fits at least as well: it carries the OCR repairs of garbled headers.
 
 use crate::knowledge::templates::TableTemplate;
-use crate::label::{cjk_count, dewrap, is_cjk, label_key, nfkc};
+use crate::label::{cjk_count, dewrap, is_cjk, label_key, nfkc, within_one_edit};
 use crate::layout::Block;
 use crate::model::{Column, ColumnRole};
 use crate::page::Line;
@@ -57,7 +57,9 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
         let words = line
             .filled()
             .map(|(p, c)| {
-                let text = dewrap(&nfkc(c));
+                // No header word holds a full stop: one there is OCR reading a speck or the
+                // end of a ruling (`项目支出。`).
+                let text = dewrap(&nfkc(c).replace('。', ""));
                 // A footnote number after a header's words (`人员经费3`) is not part of its name.
                 let text = match text.trim_end_matches(|c: char| c.is_ascii_digit()) {
                     t if t.len() < text.len() && t.ends_with(is_cjk) => t.to_string(),
@@ -200,13 +202,37 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, 
         if !named.is_empty() {
             if k + 1 < words.len() {
                 let below: String = words[k + 1..].iter().map(|w| w.as_str()).collect();
-                // `项目支出 / 项目支出总数`: the group's own total printed under it.
-                if label_key(&below).starts_with(&label_key(w)) {
+                // `项目支出 / 项目支出总数`: the group's own total printed under it (read
+                // with a character off, `项目支册总数`, by OCR).
+                let (below_key, group) = (label_key(&below), label_key(w));
+                let head: String = below_key.chars().take(group.chars().count()).collect();
+                if below_key.starts_with(&group) || (group.chars().count() >= 4 && within_one_edit(&head, &group)) {
                     return (named, below);
                 }
                 return (Vec::new(), below);
             }
             return (named, (*w).clone());
+        }
+    }
+    // A leaf OCR read a character off (`公用经贵`), or whose characters a word box read
+    // twice doubled (`基本支出支出`, `事业业单位单位经营营支出支出`): the one template name it
+    // nearly is.
+    for k in 0..words.len() {
+        let joined: String = words[k..].iter().map(|w| w.as_str()).collect();
+        let key = label_key(&joined);
+        let single = undoubled(&key);
+        if single != key {
+            let named = names(&single);
+            if !named.is_empty() {
+                return (named, joined);
+            }
+        }
+        let key = single;
+        let near: Vec<usize> =
+            template.columns.iter().enumerate().filter(|(_, c)| c.nearly_names(&key)).map(|(i, _)| i).collect();
+        let one_name = near.iter().all(|&i| template.columns[i].key() == template.columns[near[0]].key());
+        if !near.is_empty() && one_name {
+            return (near, joined);
         }
     }
     // Over a leaf the measure vocabulary names (`人员经费`), a word that is not part of its
@@ -220,6 +246,23 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, 
         return (Vec::new(), (*last).clone());
     }
     (Vec::new(), joined)
+}
+
+/// `key` with every run printed twice in a row once (`合计计` → `合计`, `上上缴上上级级支出支出`
+/// → `上缴上级支出`), the longest runs first.
+fn undoubled(key: &str) -> String {
+    let mut chars: Vec<char> = key.chars().collect();
+    for n in (1..=4).rev() {
+        let mut i = 0;
+        while i + 2 * n <= chars.len() {
+            if chars[i..i + n] == chars[i + n..i + 2 * n] {
+                chars.drain(i + n..i + 2 * n);
+            } else {
+                i += 1;
+            }
+        }
+    }
+    chars.into_iter().collect()
 }
 
 /// What the body holds at a position: (figures, codes, small integers, words).
@@ -429,8 +472,40 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     // positional reading's, continued by `continue_blocks`.)
     let template_values = template.columns.iter().filter(|c| c.role == ColumnRole::Value).count();
     let blocks = template.columns.iter().any(|c| c.block.is_some());
-    let keeps_more = named >= positional && worded > template_values && !blocks;
-    ((named > positional || keeps_more) && values > 0).then_some(out)
+    // Or the body prints words or codes before where the positional reading begins (a
+    // classification printed in more columns than the template's code and name): the
+    // positional reading would drop them.
+    // (A 序号 column a speck made a word of is not such a column: mostly small numbers.)
+    let before = (0..positional_first).any(|p| {
+        let (_, codes, small, words) = body_profile(block, p);
+        codes + words >= 3 && codes + words > small
+    });
+    let keeps_more = named >= positional && (worded > template_values || before) && !blocks;
+    // A figure column of its own (figures below it) under a word too short to be a name (one
+    // or two characters, or punctuation among them: `和、站`) that no template name holds
+    // (`计` is what is left of 合计) and no vocabulary knows is OCR debris over a template
+    // column, not a column: the template's reading stands.
+    let debris = out.iter().any(|p| {
+        let key = label_key(&p.column.label);
+        let short = key.chars().count() <= 2 || !key.chars().all(crate::label::is_ideograph);
+        let known = template
+            .columns
+            .iter()
+            .map(crate::knowledge::templates::ColumnTemplate::key)
+            .chain(TOTALS.iter().map(ToString::to_string))
+            .any(|n| n.contains(&key))
+            || crate::knowledge::vocabulary::measure(None, &template.id, &key).is_some()
+            || crate::knowledge::vocabulary::item(None, &template.id, &key).is_some();
+        let (figures, codes, small, words) = body_profile(block, p.position);
+        let over_figures = figures > codes + small + words;
+        p.template.is_none()
+            && p.column.role == ColumnRole::Value
+            && key.chars().count() <= 3
+            && short
+            && !known
+            && over_figures
+    });
+    ((named > positional || keeps_more) && values > 0 && !debris).then_some(out)
 }
 
 /// The item a transposed table's column of its own is printed under: the item of the
@@ -512,4 +587,18 @@ pub fn width(block: &Block) -> usize {
         .map(|l| l.cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1))
         .max()
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_word_read_twice_is_read_once() {
+        assert_eq!(undoubled("基本支出支出"), "基本支出");
+        assert_eq!(undoubled("事业业单位单位经营营支出支出"), "事业单位经营支出");
+        assert_eq!(undoubled("上上缴上上级级支出支出"), "上缴上级支出");
+        assert_eq!(undoubled("合计计"), "合计");
+        assert_eq!(undoubled("人员经费"), "人员经费");
+    }
 }

@@ -344,6 +344,20 @@ fn row(
         code = Some(found[1].to_string());
         label = found[2].to_string();
     }
+    // A line printing codes of several classifications side by side (the function, the
+    // government economic and the department economic code of one figure) is keyed by the
+    // code of its table's classification, in whichever code or label cell it stands.
+    if let Some(class) = grid.template.classification
+        && !code.as_deref().is_some_and(|c| class.holds(c))
+        && let Some((found, name)) = parts.iter().chain(&labels).find_map(|t| {
+            let text = nfkc(t);
+            let found = LABEL_CODE.captures(&text)?;
+            class.holds(&found[1]).then(|| (found[1].to_string(), found[2].to_string()))
+        })
+    {
+        code = Some(found);
+        label = name;
+    }
     let key = code.clone().unwrap_or_else(|| row_key(grid, &label));
     // A code of another length (`0`, `2130`) is a misread one: its row is not placed in the
     // hierarchy its figures belong to, so it is reported, never keyed in silence.
