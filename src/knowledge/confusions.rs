@@ -38,15 +38,23 @@ static CONFUSIONS: LazyLock<(Vec<Pair>, Vec<Rewrite>)> = LazyLock::new(|| {
 /// Undoes the OCR confusions of `data/ocr/confusions.toml` (`住房保障文出` → `住房保障支出`,
 /// `1，一般…` → `1.一般…`); `None` when there is none.
 pub fn unconfuse(text: &str) -> Option<String> {
-    let (pairs, ordinals) = &*CONFUSIONS;
+    let (_, ordinals) = &*CONFUSIONS;
+    let mut out = unconfuse_words(text).unwrap_or_else(|| text.to_string());
+    for (pattern, replace) in ordinals {
+        out = pattern.replace(&out, replace.as_str()).into_owned();
+    }
+    (out != text).then_some(out)
+}
+
+/// Undoes the confused words only (`人员支册` → `人员支出`), not the list numbers: for header
+/// words, where a piece may begin with a mark of the word it continues (`上年结余` / `、结转`).
+pub fn unconfuse_words(text: &str) -> Option<String> {
+    let (pairs, _) = &*CONFUSIONS;
     let mut out = text.to_string();
     for p in pairs {
         if out.contains(&p.read) {
             out = out.replace(&p.read, &p.printed);
         }
-    }
-    for (pattern, replace) in ordinals {
-        out = pattern.replace(&out, replace.as_str()).into_owned();
     }
     (out != text).then_some(out)
 }

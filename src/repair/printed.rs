@@ -60,6 +60,7 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
                 // No header word holds a full stop: one there is OCR reading a speck or the
                 // end of a ruling (`项目支出。`).
                 let text = dewrap(&nfkc(c).replace('。', ""));
+                let text = crate::knowledge::confusions::unconfuse_words(&text).unwrap_or(text);
                 // A footnote number after a header's words (`人员经费3`) is not part of its name.
                 let text = match text.trim_end_matches(|c: char| c.is_ascii_digit()) {
                     t if t.len() < text.len() && t.ends_with(is_cjk) => t.to_string(),
