@@ -101,9 +101,14 @@ impl Gray {
     /// band, a tinted page and a JPEG's speckle go, ink and rulings stay (OCR reads a
     /// header printed on a grey band poorly: it takes the band for a picture).
     pub fn flattened(&self) -> Gray {
-        let level = self.paper().saturating_sub(RULING_CONTRAST).max(INK);
+        let level = self.light_ink();
         let pixels = self.pixels.iter().map(|&p| if p >= level { 255 } else { p }).collect();
         Gray { width: self.width, height: self.height, pixels }
+    }
+
+    /// The lightest grey that is still ink (a grey ruling), against this page's paper.
+    fn light_ink(&self) -> u8 {
+        self.paper().saturating_sub(RULING_CONTRAST).max(INK)
     }
 
     /// The paper's grey level: the median pixel (a page is mostly paper).
@@ -188,7 +193,7 @@ impl Gray {
     /// pixels; a line is at most `thick` pixels deep. Ink here is [`INK`], or a thin line
     /// [`RULING_CONTRAST`] darker than the paper: a grey ruling is a ruling.
     pub fn rulings(&self, min: usize, thick: usize) -> Vec<Ruling> {
-        let light = self.paper().saturating_sub(RULING_CONTRAST).max(INK);
+        let light = self.light_ink();
         let at = |x: usize, y: usize| self.pixels[y * self.width + x];
         // A light pixel is a ruling's where a pixel `LINE_REACH` away across the line is
         // clearly lighter: a thin grey line (a figure may be printed close against its other

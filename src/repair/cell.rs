@@ -55,7 +55,9 @@ pub fn value(raw: &str) -> Fixed {
         && figure.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
     {
         text = figure.to_string();
-        rules.push("ocr-debris");
+        if !rules.contains(&"ocr-debris") {
+            rules.push("ocr-debris");
+        }
     }
     if let Some(c) = SPLIT_DECIMAL.captures(&text) {
         text = format!("{}.{}", &c[1], &c[2]);

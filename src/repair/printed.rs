@@ -489,22 +489,26 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     let debris = out.iter().any(|p| {
         let key = label_key(&p.column.label);
         let short = key.chars().count() <= 2 || !key.chars().all(crate::label::is_ideograph);
-        let known = template
-            .columns
-            .iter()
-            .map(crate::knowledge::templates::ColumnTemplate::key)
-            .chain(TOTALS.iter().map(ToString::to_string))
-            .any(|n| n.contains(&key))
-            || crate::knowledge::vocabulary::measure(None, &template.id, &key).is_some()
-            || crate::knowledge::vocabulary::item(None, &template.id, &key).is_some();
-        let (figures, codes, small, words) = body_profile(block, p.position);
-        let over_figures = figures > codes + small + words;
+        let known = || {
+            template
+                .columns
+                .iter()
+                .map(crate::knowledge::templates::ColumnTemplate::key)
+                .chain(TOTALS.iter().map(ToString::to_string))
+                .any(|n| n.contains(&key))
+                || crate::knowledge::vocabulary::measure(None, &template.id, &key).is_some()
+                || crate::knowledge::vocabulary::item(None, &template.id, &key).is_some()
+        };
+        let over_figures = || {
+            let (figures, codes, small, words) = body_profile(block, p.position);
+            figures > codes + small + words
+        };
         p.template.is_none()
             && p.column.role == ColumnRole::Value
             && key.chars().count() <= 3
             && short
-            && !known
-            && over_figures
+            && !known()
+            && over_figures()
     });
     ((named > positional || keeps_more) && values > 0 && !debris).then_some(out)
 }
