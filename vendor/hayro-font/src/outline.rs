@@ -42,7 +42,11 @@ impl OutlineFont {
 
     /// (gongkai, feature `text-only`) Whether the program is a stand-in for one not loaded.
     pub(crate) fn is_placeholder(&self) -> bool {
-        matches!(self, Self::Type0(t) if t.is_placeholder())
+        match self {
+            Self::Type0(t) => t.is_placeholder(),
+            Self::TrueType(t) => t.is_placeholder(),
+            Self::Type1(_) => false,
+        }
     }
 
     // The `.notdef` glyph of the standard fonts is empty, but the one of the fonts

@@ -27,7 +27,12 @@ impl TrueTypeFont {
     pub(crate) fn new(dict: &Dict<'_>, loader: &FontLoader<'_>) -> Option<Self> {
         let to_unicode = read_to_unicode(dict, loader.cmap_resolver);
 
-        if let Some(embedded) = EmbeddedKind::new(dict, loader) {
+        // gongkai (feature `text-only`): as for Type0 fonts (`cid.rs`), an embedded program
+        // is not decoded when the font prints its advances (`/Widths`; `/MissingWidth` for
+        // a code outside them): the text comes from `ToUnicode` or the encoding's glyph
+        // names (`char_code_to_unicode`), neither of which reads the program.
+        let skip_program = cfg!(feature = "text-only") && dict.get::<Array<'_>>(WIDTHS).is_some();
+        if let Some(embedded) = EmbeddedKind::new(dict, loader, skip_program) {
             return Some(Self {
                 kind: Kind::Embedded(embedded),
                 to_unicode,
@@ -68,6 +73,11 @@ impl TrueTypeFont {
 
     pub(crate) fn is_standard(&self) -> bool {
         matches!(self.kind, Kind::Standard(_))
+    }
+
+    /// (gongkai, feature `text-only`) Whether the program is a stand-in for one not loaded.
+    pub(crate) fn is_placeholder(&self) -> bool {
+        matches!(&self.kind, Kind::Embedded(e) if e.placeholder)
     }
 
     pub(crate) fn glyph_stretch(&self, glyph: GlyphId, code: u8) -> f64 {
@@ -191,20 +201,31 @@ struct EmbeddedKind {
     /// PostScript name from the PDF.
     postscript_name: Option<String>,
     is_zapf_dingbats: bool,
+    /// (gongkai, feature `text-only`) The embedded program was not loaded; `base_font` is
+    /// a stand-in and each code is its own glyph id.
+    placeholder: bool,
 }
 
 impl EmbeddedKind {
-    fn new(dict: &Dict<'_>, loader: &FontLoader<'_>) -> Option<Self> {
+    fn new(dict: &Dict<'_>, loader: &FontLoader<'_>, skip_program: bool) -> Option<Self> {
         let descriptor = dict.get::<Dict<'_>>(FONT_DESC).unwrap_or_default();
 
         let font_flags = descriptor.get::<u32>(FLAGS).and_then(FontFlags::from_bits);
 
         let (widths, missing_width) = read_widths(dict, &descriptor)?;
         let (encoding, differences) = read_encoding(dict);
-        let base_font = descriptor
-            .get::<Stream<'_>>(FONT_FILE2)
-            .and_then(|stream| loader.programs.load(&stream))
-            .filter(|program| program.kind() == ProgramKind::Sfnt)?;
+        let program = descriptor.get::<Stream<'_>>(FONT_FILE2)?;
+        let base_font = if skip_program {
+            // The stand-in: any program will do, nothing reads it.
+            loader
+                .programs
+                .resolve(&crate::FontQuery::Standard(StandardFont::Helvetica))?
+        } else {
+            loader
+                .programs
+                .load(&program)
+                .filter(|program| program.kind() == ProgramKind::Sfnt)?
+        };
 
         let postscript_name = dict
             .get::<Name<'_>>(BASE_FONT)
@@ -224,7 +245,12 @@ impl EmbeddedKind {
             code_to_glyph: Box::new([GlyphId::NOTDEF; 256]),
             postscript_name,
             is_zapf_dingbats,
+            placeholder: skip_program,
         };
+        if skip_program {
+            kind.code_to_glyph = Box::new(std::array::from_fn(|code| GlyphId::new(code as u32)));
+            return Some(kind);
+        }
         let base_font = kind.base_font.clone();
         let subtables = base_font.cmap_subtables();
         kind.code_to_glyph = Box::new(std::array::from_fn(|code| {
@@ -331,6 +357,7 @@ impl EmbeddedKind {
         match self.widths.get(code as usize).copied() {
             Some(Width::Value(w)) => w,
             Some(Width::Missing) => self.missing_width,
+            None if self.placeholder => self.missing_width,
             _ => self
                 .base_font
                 .advance_width(self.map_code(code))
