@@ -11,6 +11,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use gongkai::batch::{self, Shard, worker::Isolation};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 #[derive(Parser)]
 #[command(
@@ -93,11 +95,19 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `RUST_LOG` as targets and levels (`info`, `gongkai=debug,warn`), not tracing's full
+    // `EnvFilter`: that one brings in the regex engine's full DFAs, which the program's own
+    // patterns then built on first use (a sixth of a worker's start-up).
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|spec| spec.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| tracing_subscriber::filter::Targets::new().with_default(tracing::Level::WARN));
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         // A stage's time when its span closes (`RUST_LOG=gongkai=info`; see `stage` in lib.rs).
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .finish()
+        .with(filter)
         .init();
     let cli = Cli::parse();
     match run(cli) {

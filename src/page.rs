@@ -152,7 +152,7 @@ impl Line {
 
     /// The line's text with cells joined by a single space.
     pub fn text(&self) -> String {
-        let mut text = String::new();
+        let mut text = String::with_capacity(self.cells.iter().map(|c| c.len() + 1).sum());
         for (_, cell) in self.filled() {
             if !text.is_empty() {
                 text.push(' ');

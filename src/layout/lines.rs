@@ -6,11 +6,10 @@ use crate::page::Line;
 
 /// The unit a `单位: 万元` line states.
 pub fn unit_of(line: &Line) -> Option<Unit> {
-    let text = line.text();
-    if !crate::label::may_contain(&text, |c| c == '单') {
-        return None; // most lines, ruled out before NFKC
+    if !line.filled().any(|(_, cell)| crate::label::may_contain(cell, |c| c == '单')) {
+        return None; // most lines, ruled out before their text is made and normalised
     }
-    let text: String = crate::label::nfkc(&text).chars().filter(|c| !c.is_whitespace()).collect();
+    let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
     // `编制单位:某局 单位:万元`: the unit follows whichever `单位:` names one.
     text.match_indices("单位:").find_map(|(at, _)| {
         let rest = &text[at + "单位:".len()..];
@@ -24,14 +23,16 @@ pub fn is_page_number(line: &Line) -> bool {
         regex::Regex::new(r"^(?:[-—–]+[0-9]{1,4}[-—–]+|第[0-9]{1,4}页(?:/?共[0-9]{1,4}页)?|[0-9]{1,4}/[0-9]{1,4})$")
             .expect("page number")
     });
-    let text = line.text();
     // Every form has a digit and nothing but digits, dashes, 第, 页, 共 and `/`: most lines
-    // are ruled out before NFKC and the pattern.
+    // are ruled out, cell by cell, before their text is made, normalised and matched.
     let printable = |c: char| c.is_ascii_digit() || matches!(c, '-' | '—' | '–' | '/' | '第' | '页' | '共');
-    if !crate::label::may_hold_digit(&text) || !crate::label::simple_chars_all(&text, printable) {
+    let cells = || line.filled().map(|(_, cell)| cell);
+    if !cells().any(crate::label::may_hold_digit)
+        || !cells().all(|cell| crate::label::simple_chars_all(cell, printable))
+    {
         return false;
     }
-    let text: String = crate::label::nfkc(&text).chars().filter(|c| !c.is_whitespace()).collect();
+    let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
     PAGE.is_match(&text)
 }
 

@@ -47,6 +47,8 @@ pub(crate) struct Type0Font {
     /// (gongkai) The text of each code looked up so far: every glyph of a page asks, and a
     /// `ToUnicode` map is searched range by range (fonts are `Rc`, one thread each).
     unicode_memo: std::cell::RefCell<FxHashMap<u32, Option<BfString>>>,
+    /// (gongkai) The last code looked up in the encoding, and its CID (see `code_to_cid`).
+    last_cid: std::cell::Cell<Option<(u32, Option<u32>)>>,
 }
 
 impl Type0Font {
@@ -162,6 +164,7 @@ impl Type0Font {
             to_unicode_is_cid_indexed,
             placeholder: skip_program,
             unicode_memo: Default::default(),
+            last_cid: Default::default(),
         })
     }
 
@@ -252,13 +255,16 @@ impl Type0Font {
     }
 
     fn code_to_cid(&self, code: u32) -> Option<u32> {
-        for byte_len in 1..=4_u8 {
-            if let Some(cid) = self.encoding.lookup_cid_code(code, byte_len) {
-                return Some(cid);
-            }
+        // gongkai: the last code's CID is kept: every glyph asks three times in a row (its
+        // glyph, its origin, its advance), and the encoding is searched range by range.
+        if let Some((last, cid)) = self.last_cid.get()
+            && last == code
+        {
+            return cid;
         }
-
-        None
+        let cid = (1..=4_u8).find_map(|byte_len| self.encoding.lookup_cid_code(code, byte_len));
+        self.last_cid.set(Some((code, cid)));
+        cid
     }
 
     pub(crate) fn program(&self) -> FontProgram {
