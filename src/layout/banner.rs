@@ -10,7 +10,13 @@ use crate::label::nfkc;
 use crate::page::Line;
 
 static CODE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]{2,12})\s*([\p{Han}()]{4,40})$").expect("banner pattern"));
+    LazyLock::new(|| Regex::new(r"^([0-9]{2,12})\s*([\p{Han}()]{4,})$").expect("banner pattern"));
+
+/// The code and name of a banner line (`code name`, the name of 4 to 40 ideographs: the upper
+/// bound is checked after the match, a bounded repetition of the class being dear to compile).
+fn code_name(text: &str) -> Option<regex::Captures<'_>> {
+    CODE_NAME.captures(text).filter(|c| c[2].chars().count() <= 40)
+}
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:预算年度|年度|决算年度)\s*:\s*([0-9]{4})").expect("year pattern"));
 static AS_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^截[止至]时间\s*:").expect("as-of pattern"));
@@ -30,7 +36,7 @@ impl Banner {
     /// True for the `code name` line.
     pub fn is_banner(&self, line: &Line) -> bool {
         let text = nfkc(&line.text());
-        CODE_NAME.captures(text.trim()).is_some_and(|c| c[1] == self.code && c[2] == self.name)
+        code_name(text.trim()).is_some_and(|c| c[1] == self.code && c[2] == self.name)
     }
 
     /// True for the banner's companion lines (预算年度, 截止时间).
@@ -51,7 +57,7 @@ pub fn find(lines: &[Line], is_title: impl Fn(&Line) -> bool) -> Option<Banner> 
             continue;
         }
         let text = nfkc(&raw);
-        if let Some(c) = CODE_NAME.captures(text.trim())
+        if let Some(c) = code_name(text.trim())
             && crate::label::is_unit_name(&c[2])
         {
             // Printed once, it is a banner only right under a table title (a one-page table).

@@ -14,19 +14,21 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::block::Layout;
-use crate::label::{entity_name, has_ordinal, is_ideograph, nfkc};
+use crate::label::{entity_name, first_chars, has_ordinal, is_ideograph, nfkc};
 use crate::model::{Consolidation, Metadata, Scope, Unit};
 use crate::page::Line;
 
 static TITLE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)").expect("title year"));
+/// The compiler's name is its first 41 characters ([`first_chars`]).
 static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称|预算单位)\s*:\s*(\p{Han}[\p{Han}()]{2,40})")
+    Regex::new(r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称|预算单位)\s*:\s*(\p{Han}[\p{Han}()]{2,})")
         .expect("compiler")
 });
-/// A document heading naming the department: `上海市普陀区财政局2024年度部门决算`.
+/// A document heading naming the department: `上海市普陀区财政局2024年度部门决算`, the name
+/// of 4 to 30 ideographs (the upper bound checked after the match: see [`first_chars`]).
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,30}?)[0-9]{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
+    Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,}?)[0-9]{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
 });
 /// The cover's title: the entity, its consolidation, the year before or after the name, and
 /// the scope (`2026年度泉州市公安局(本级)单位预算`, `无锡市商务局2026年度部门预算公开`).
@@ -227,13 +229,18 @@ fn unit(layout: &Layout, texts: &Texts<'_>) -> Option<Unit> {
 /// The department named as the tables' compiler (`编制部门：…`, `部门名称：…`), as printed
 /// (a `单位：万元` beside it may have run on: see [`entity_name`]).
 fn compiler(texts: &Texts<'_>) -> Option<String> {
-    texts.find_compact(|text| COMPILER.captures(text).map(|c| c[1].to_string()))
+    texts.find_compact(|text| COMPILER.captures(text).map(|c| first_chars(&c[1], 41).to_string()))
 }
 
 /// The department named in a heading line of its own (`…财政局2024年度部门决算`), never a
 /// section number (`第二部分2026年部门预算表`).
 fn named_heading(texts: &Texts<'_>) -> Option<String> {
-    texts.find_compact(|text| HEADING.captures(text).map(|c| c[1].to_string()).filter(|name| !is_part_number(name)))
+    texts.find_compact(|text| {
+        HEADING
+            .captures(text)
+            .map(|c| c[1].to_string())
+            .filter(|name| name.chars().count() <= 30 && !is_part_number(name))
+    })
 }
 
 #[cfg(test)]

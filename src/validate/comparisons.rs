@@ -13,7 +13,7 @@
 //! within half a unit per printed figure of the whole.
 
 use std::str::FromStr;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -79,27 +79,30 @@ struct Catalogue {
     comparisons: Option<Patterns>,
 }
 
-/// Every catalogue's comparison patterns, compiled once, by disclosure kind.
-static COMPARISONS: LazyLock<Vec<(Kind, Compiled)>> = LazyLock::new(|| {
+/// Every catalogue's comparison patterns by disclosure kind, compiled when a document of
+/// that kind first needs them (a budget never compiles the final accounts' patterns).
+static COMPARISONS: LazyLock<Vec<(Kind, Patterns, OnceLock<Compiled>)>> = LazyLock::new(|| {
     CATALOGUES
         .iter()
         .filter_map(|t| {
             let c: Catalogue = toml::from_str(t).expect("data/narrative/*.toml parse (tested)");
-            let p = c.comparisons?;
-            Some((
-                c.kind,
-                Compiled {
-                    bva: p.budget_vs_actual.as_deref().map(compile),
-                    direction: p.direction.as_deref().map(compile),
-                    yoy: p.year_on_year.iter().map(|y| compile(y)).collect(),
-                    subject: p.subject.as_deref().map(compile),
-                    change_parts: p.change_parts.as_deref().map(compile),
-                    complete_parts: p.complete_parts,
-                },
-            ))
+            Some((c.kind, c.comparisons?, OnceLock::new()))
         })
         .collect()
 });
+
+impl Compiled {
+    fn of(p: &Patterns) -> Compiled {
+        Compiled {
+            bva: p.budget_vs_actual.as_deref().map(compile),
+            direction: p.direction.as_deref().map(compile),
+            yoy: p.year_on_year.iter().map(|y| compile(y)).collect(),
+            subject: p.subject.as_deref().map(compile),
+            change_parts: p.change_parts.as_deref().map(compile),
+            complete_parts: p.complete_parts.clone(),
+        }
+    }
+}
 
 fn number(s: &str) -> Option<Decimal> {
     Decimal::from_str(&s.replace(',', "")).ok()
@@ -140,8 +143,8 @@ fn percent_holds(pct: Decimal, part: Decimal, part_slack: Decimal, whole: Decima
 
 /// Checks every comparison of a disclosure kind's catalogue found in the narrative.
 pub fn check(kind: Kind, tables: &[Table], narrative: &Narrative, out: &mut Compared) {
-    for (_, patterns) in COMPARISONS.iter().filter(|(k, _)| *k == kind) {
-        check_with(patterns, tables, narrative, out);
+    for (_, patterns, compiled) in COMPARISONS.iter().filter(|(k, _, _)| *k == kind) {
+        check_with(compiled.get_or_init(|| Compiled::of(patterns)), tables, narrative, out);
     }
 }
 

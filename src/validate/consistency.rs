@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::label::{entity_name, nfkc};
+use crate::label::{entity_name, first_chars, nfkc};
 use crate::layout::Layout;
 use crate::model::{Finding, FindingKind, Metadata, Severity};
 
@@ -18,8 +18,9 @@ static BANNER_YEAR: LazyLock<Regex> =
 static HEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([0-9]{4})\s*年度?\s*(?:部门|单位|区级部门)?(?:预算|决算)(?:信息)?公开").expect("heading")
 });
+/// A compiler line's department: the name is its first 41 characters ([`first_chars`]).
 static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:编制部门|预算主管部门|编制单位)\s*:\s*(\p{Han}[\p{Han}()]{2,40})").expect("department")
+    Regex::new(r"(?:编制部门|预算主管部门|编制单位)\s*:\s*(\p{Han}[\p{Han}()]{2,})").expect("department")
 });
 static PLACEHOLDER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:XX|xx|××|ＸＸ)\s?\p{Han}|\p{Han}\s?(?:XX|xx|××)").expect("placeholder"));
@@ -81,12 +82,13 @@ pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {
         for (line, text) in layout.lines.iter().zip(&texts) {
             // Compared as names: `…中心` and `…中心单位`, `…局` and `…局（本级）` are one entity.
             if let Some(c) = DEPARTMENT.captures(text)
-                && entity_name(&c[1]) != entity_name(department)
+                && let named = first_chars(&c[1], 41)
+                && entity_name(named) != entity_name(department)
             {
                 out.push(finding(
                     FindingKind::DepartmentMismatch,
                     line.page,
-                    format!("line {}: names the department {}, the document's is {department}", line.number, &c[1]),
+                    format!("line {}: names the department {named}, the document's is {department}", line.number),
                     None,
                 ));
             }
