@@ -25,7 +25,8 @@ pub(crate) struct Type0Font {
     horizontal: bool,
     dw: f32,
     dw2: (f32, f32),
-    widths: FxHashMap<u32, f32>,
+    /// (gongkai) Shared between fonts that print the same `/W` (see `shared_widths`).
+    widths: Arc<FxHashMap<u32, f32>>,
     /// (gongkai) Shared: a predefined CMap is parsed once per process and each font holds
     /// it, not a copy (copying `UniGB-UCS2-H` per font was 6 % of a word processor's export).
     encoding: Arc<CMap>,
@@ -111,7 +112,7 @@ impl Type0Font {
 
         let widths = descendant_font
             .get::<Array<'_>>(W)
-            .and_then(|a| read_widths(&a))
+            .and_then(|a| shared_widths(&a))
             .unwrap_or_default();
         let widths2 = descendant_font
             .get::<Array<'_>>(W2)
@@ -476,6 +477,35 @@ fn load_program(descriptor: &Dict<'_>, loader: &FontLoader<'_>) -> Option<FontPr
         .or_else(|| descriptor.get::<Stream<'_>>(FONT_FILE))?;
 
     loader.programs.load(&stream)
+}
+
+/// gongkai: the widths of a `/W` array, read once per thread for each distinct array. A word
+/// processor's export embeds a font per page, each printing the same `/W` (thousands of
+/// numbers, each read as a possible reference first): reading them again was half the time
+/// of such a document. Keyed by the array's bytes, only when it holds no reference (the same
+/// bytes then mean the same widths in any document).
+fn shared_widths(arr: &Array<'_>) -> Option<Arc<FxHashMap<u32, f32>>> {
+    use std::cell::RefCell;
+    type Seen = FxHashMap<Vec<u8>, Option<Arc<FxHashMap<u32, f32>>>>;
+    thread_local! {
+        static SEEN: RefCell<Seen> = RefCell::new(FxHashMap::default());
+    }
+    let data = arr.data();
+    if data.contains(&b'R') {
+        return read_widths(arr).map(Arc::new);
+    }
+    SEEN.with(|seen| {
+        if let Some(widths) = seen.borrow().get(data) {
+            return widths.clone();
+        }
+        let widths = read_widths(arr).map(Arc::new);
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= 64 {
+            seen.clear(); // a bound on what a long batch keeps
+        }
+        seen.insert(data.to_vec(), widths.clone());
+        widths
+    })
 }
 
 fn read_widths(arr: &Array<'_>) -> Option<FxHashMap<u32, f32>> {
