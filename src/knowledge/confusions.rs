@@ -39,22 +39,26 @@ static CONFUSIONS: LazyLock<(Vec<Pair>, Vec<Rewrite>)> = LazyLock::new(|| {
 /// `1，一般…` → `1.一般…`); `None` when there is none.
 pub fn unconfuse(text: &str) -> Option<String> {
     let (_, ordinals) = &*CONFUSIONS;
-    let mut out = unconfuse_words(text).unwrap_or_else(|| text.to_string());
+    let mut out = unconfuse_words(text);
     for (pattern, replace) in ordinals {
-        out = pattern.replace(&out, replace.as_str()).into_owned();
+        // A copy only where a pattern changed something: every title candidate comes here.
+        if let std::borrow::Cow::Owned(changed) = pattern.replace(out.as_deref().unwrap_or(text), replace.as_str()) {
+            out = Some(changed);
+        }
     }
-    (out != text).then_some(out)
+    out.filter(|out| out != text)
 }
 
 /// Undoes the confused words only (`人员支册` → `人员支出`), not the list numbers: for header
 /// words, where a piece may begin with a mark of the word it continues (`上年结余` / `、结转`).
 pub fn unconfuse_words(text: &str) -> Option<String> {
     let (pairs, _) = &*CONFUSIONS;
-    let mut out = text.to_string();
+    let mut out: Option<String> = None;
     for p in pairs {
-        if out.contains(&p.read) {
-            out = out.replace(&p.read, &p.printed);
+        let current = out.as_deref().unwrap_or(text);
+        if current.contains(&p.read) {
+            out = Some(current.replace(&p.read, &p.printed));
         }
     }
-    (out != text).then_some(out)
+    out.filter(|out| out != text)
 }

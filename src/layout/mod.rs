@@ -381,17 +381,21 @@ fn other_block(title: Line, mut lines: Vec<Line>, before: &[OtherBlock]) -> Opti
     // again, or a project's 项目名称 row); the other lines are rows carried over from the page
     // before, figures or not.
     let compact = |c: &str| crate::label::label_key(c);
+    // (A title printed on a hundred pages is looked back at from each: its text is compared
+    // as printed before it is normalised, and each header word normalised once.)
+    let (printed, key) = (title.text(), compact(&title.text()));
     let same: Vec<&OtherBlock> = before
         .iter()
         .rev()
-        .take_while(|p| compact(&p.title.text()) == compact(&title.text()) && p.title.page < title.page)
+        .take_while(|p| p.title.page < title.page && (p.title.text() == printed || compact(&p.title.text()) == key))
         .collect();
     if !same.is_empty() {
-        let words: std::collections::BTreeSet<String> = same
+        let cells: std::collections::BTreeSet<&str> = same
             .iter()
             .flat_map(|p| p.segments.iter().flat_map(|s| &s.header))
-            .flat_map(|l| l.filled().map(|(_, c)| compact(c)))
+            .flat_map(|l| l.filled().map(|(_, c)| c))
             .collect();
+        let words: std::collections::BTreeSet<String> = cells.into_iter().map(compact).collect();
         let before = &lines[..first_figure.unwrap_or(lines.len())];
         let last = before.iter().rposition(|l| l.filled().any(|(_, c)| words.contains(&compact(c))));
         header_lines = last.map_or(0, |last| last + 1);
