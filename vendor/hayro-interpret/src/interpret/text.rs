@@ -78,8 +78,10 @@ pub(crate) fn show_glyph_run<'a>(ctx: &mut Context<'a>, device: &mut impl Device
 
     let render_mode = ctx.text_state().render_mode;
     let stroke_props = ctx.stroke_props().clone();
-    let fill_props = ctx.draw_props(false);
-    let stroke_draw_props = ctx.draw_props(true);
+    // gongkai: the fill's and the stroke's props are made when the render mode draws with
+    // them (each clones the paint of the graphics state, for every glyph run).
+    let fill_props = || ctx.draw_props(false);
+    let stroke_draw_props = || ctx.draw_props(true);
 
     let writing_mode = if ctx.text_state().font_horizontal() {
         WritingMode::Horizontal
@@ -111,34 +113,34 @@ pub(crate) fn show_glyph_run<'a>(ctx: &mut Context<'a>, device: &mut impl Device
 
         match render_mode {
             TextRenderingMode::Fill => {
-                device.draw_glyph_run(&run, fill_props, &DrawMode::Fill(FillRule::NonZero));
+                device.draw_glyph_run(&run, fill_props(), &DrawMode::Fill(FillRule::NonZero));
             }
             TextRenderingMode::Stroke => {
-                device.draw_glyph_run(&run, stroke_draw_props, &DrawMode::Stroke(stroke_props));
+                device.draw_glyph_run(&run, stroke_draw_props(), &DrawMode::Stroke(stroke_props));
             }
             TextRenderingMode::FillStroke => {
-                device.draw_glyph_run(&run, fill_props, &DrawMode::Fill(FillRule::NonZero));
-                device.draw_glyph_run(&run, stroke_draw_props, &DrawMode::Stroke(stroke_props));
+                device.draw_glyph_run(&run, fill_props(), &DrawMode::Fill(FillRule::NonZero));
+                device.draw_glyph_run(&run, stroke_draw_props(), &DrawMode::Stroke(stroke_props));
             }
             TextRenderingMode::Invisible => {
                 // Still call draw_glyph_run for invisible text, so that it can
                 // for example be used for text extraction.
-                device.draw_glyph_run(&run, fill_props, &DrawMode::Invisible);
+                device.draw_glyph_run(&run, fill_props(), &DrawMode::Invisible);
             }
             TextRenderingMode::FillAndClip => {
-                device.draw_glyph_run(&run, fill_props, &DrawMode::Fill(FillRule::NonZero));
+                device.draw_glyph_run(&run, fill_props(), &DrawMode::Fill(FillRule::NonZero));
             }
             TextRenderingMode::StrokeAndClip => {
-                device.draw_glyph_run(&run, stroke_draw_props, &DrawMode::Stroke(stroke_props));
+                device.draw_glyph_run(&run, stroke_draw_props(), &DrawMode::Stroke(stroke_props));
             }
             TextRenderingMode::FillAndStrokeAndClip => {
-                device.draw_glyph_run(&run, fill_props, &DrawMode::Fill(FillRule::NonZero));
-                device.draw_glyph_run(&run, stroke_draw_props, &DrawMode::Stroke(stroke_props));
+                device.draw_glyph_run(&run, fill_props(), &DrawMode::Fill(FillRule::NonZero));
+                device.draw_glyph_run(&run, stroke_draw_props(), &DrawMode::Stroke(stroke_props));
             }
             TextRenderingMode::Clip => {
                 // TODO: Pass clipping-only text with its own draw mode, so that devices
                 // can tell it apart from invisible text.
-                device.draw_glyph_run(&run, fill_props, &DrawMode::Invisible);
+                device.draw_glyph_run(&run, fill_props(), &DrawMode::Invisible);
             }
         }
 
