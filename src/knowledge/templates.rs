@@ -337,6 +337,11 @@ pub enum Recognised {
 
 /// Recognises a line as a table title, standard or not.
 pub fn recognise(text: &str) -> Option<Recognised> {
+    // Every title, exact, near or by role, holds ideographs (a list number's dash read as 一
+    // is not enough): a figure or a mark is ruled out before it is normalised.
+    if !label::may_contain(text, label::is_ideograph) {
+        return None;
+    }
     let key = title_key(text);
     let key = crate::knowledge::confusions::unconfuse(&key).unwrap_or(key);
     let len = key.chars().count();

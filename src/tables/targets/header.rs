@@ -99,6 +99,11 @@ pub fn record_map(texts: &[(usize, String)]) -> Option<Map> {
 fn fields_map(texts: &[(usize, String)]) -> Map {
     let mut map = Map::default();
     for (position, text) in texts {
+        // Every header word holds ideographs: a figure or a mark names no field and no money
+        // (each row of a target table is tried as a header printed again).
+        if !crate::label::may_contain(text, crate::label::is_ideograph) {
+            continue;
+        }
         let named = fields_named(text);
         if named.is_empty()
             && let Some(label) = money_column(text)

@@ -279,6 +279,13 @@ pub(crate) fn handle_gs<'a>(
     parent_resources: &Resources<'a>,
 ) {
     for key in dict.keys() {
+        // gongkai (feature `text-only`): of a graphics state, only its font reaches the text
+        // and its position; line styles, alpha, blend modes, soft masks and transfer functions
+        // are how things are painted (reading them was 4 % of a document that sets one before
+        // each text object).
+        if cfg!(feature = "text-only") && key.as_ref() != b"Font" {
+            continue;
+        }
         handle_gs_single(dict, key.clone(), context, parent_resources);
     }
 }
