@@ -26,7 +26,8 @@ static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("compiler")
 });
 /// A document heading naming the department: `上海市普陀区财政局2024年度部门决算`, the name
-/// of 4 to 30 ideographs (the upper bound checked after the match: see [`first_chars`]).
+/// of 4 to 30 ideographs (the upper bound checked after the match, in `named_heading`: a
+/// bounded repetition of the class is dear to compile).
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,}?)[0-9]{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
 });

@@ -17,37 +17,11 @@ use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::Deserialize;
 
-use super::narrative::{CATALOGUES, Compared, excerpt, subject_row};
+use super::narrative::{Compared, Patterns, STATEMENTS, excerpt, subject_row};
 use crate::label::label_key;
 use crate::layout::Narrative;
 use crate::model::{Finding, FindingKind, Kind, Severity, Table};
-
-/// The comparison patterns of a statement catalogue (`[comparisons]` in data/narrative/*.toml).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Patterns {
-    /// 决算数 against 预算数: groups `budget`, `actual`, optional `pct`.
-    #[serde(default)]
-    pub budget_vs_actual: Option<String>,
-    /// The direction word after a budget-vs-actual statement: group `dir`.
-    #[serde(default)]
-    pub direction: Option<String>,
-    /// Against last year, in each form printed: groups `current`, optional `previous`,
-    /// `change`, `delta`, `trend`, `pct`.
-    #[serde(default)]
-    pub year_on_year: Vec<String>,
-    /// The subject a budget-vs-actual statement is about: groups `class`, `section`, `item`.
-    #[serde(default)]
-    pub subject: Option<String>,
-    /// A change followed by its parts: groups `change`, `delta`, `list`.
-    #[serde(default)]
-    pub change_parts: Option<String>,
-    /// Sets of parts that make up their whole (基本支出 + 项目支出): a list naming exactly
-    /// such a set must add up; any other list is checked only for a contradicted word.
-    #[serde(default)]
-    pub complete_parts: Vec<Vec<String>>,
-}
 
 /// One part of a change: `基本支出增加362.10万元`.
 static PART: LazyLock<Regex> = LazyLock::new(|| {
@@ -72,23 +46,11 @@ fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).expect("data/narrative/*.toml comparison patterns compile (tested)")
 }
 
-/// What this module reads of a statement catalogue: its kind and its `[comparisons]`.
-#[derive(Deserialize)]
-struct Catalogue {
-    kind: Kind,
-    comparisons: Option<Patterns>,
-}
-
-/// Every catalogue's comparison patterns by disclosure kind, compiled when a document of
-/// that kind first needs them (a budget never compiles the final accounts' patterns).
-static COMPARISONS: LazyLock<Vec<(Kind, Patterns, OnceLock<Compiled>)>> = LazyLock::new(|| {
-    CATALOGUES
-        .iter()
-        .filter_map(|t| {
-            let c: Catalogue = toml::from_str(t).expect("data/narrative/*.toml parse (tested)");
-            Some((c.kind, c.comparisons?, OnceLock::new()))
-        })
-        .collect()
+/// Every catalogue's comparison patterns by disclosure kind (read with its statements),
+/// compiled when a document of that kind first needs them (a budget never compiles the final
+/// accounts' patterns).
+static COMPARISONS: LazyLock<Vec<(Kind, &'static Patterns, OnceLock<Compiled>)>> = LazyLock::new(|| {
+    STATEMENTS.iter().filter_map(|s| Some((s.kind, s.comparisons.as_ref()?, OnceLock::new()))).collect()
 });
 
 impl Compiled {

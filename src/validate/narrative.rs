@@ -19,8 +19,8 @@ use crate::label::label_key;
 use crate::layout::Narrative;
 use crate::model::{Finding, FindingKind, Kind, Severity, Table, Unit};
 
-/// The statement catalogues' text, one per disclosure kind (`comparisons` reads its part).
-pub(crate) const CATALOGUES: [&str; 2] =
+/// The statement catalogues' text, one per disclosure kind.
+const CATALOGUES: [&str; 2] =
     [include_str!("../../data/narrative/budget.toml"), include_str!("../../data/narrative/final-accounts.toml")];
 
 /// Every statement catalogue, one per disclosure kind.
@@ -72,6 +72,34 @@ pub struct Statements {
     /// a figure is reported as unresolved, not compared with the label's cell.
     #[serde(default)]
     pub qualifiers: Vec<String>,
+    /// The comparisons the text makes, checked by `comparisons`.
+    #[serde(default)]
+    pub comparisons: Option<Patterns>,
+}
+
+/// The comparison patterns of a statement catalogue (`[comparisons]` in data/narrative/*.toml).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Patterns {
+    /// 决算数 against 预算数: groups `budget`, `actual`, optional `pct`.
+    #[serde(default)]
+    pub budget_vs_actual: Option<String>,
+    /// The direction word after a budget-vs-actual statement: group `dir`.
+    #[serde(default)]
+    pub direction: Option<String>,
+    /// Against last year, in each form printed: groups `current`, optional `previous`,
+    /// `change`, `delta`, `trend`, `pct`.
+    #[serde(default)]
+    pub year_on_year: Vec<String>,
+    /// The subject a budget-vs-actual statement is about: groups `class`, `section`, `item`.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// A change followed by its parts: groups `change`, `delta`, `list`.
+    #[serde(default)]
+    pub change_parts: Option<String>,
+    /// Sets of parts that make up their whole (基本支出 + 项目支出): a list naming exactly
+    /// such a set must add up; any other list is checked only for a contradicted word.
+    #[serde(default)]
+    pub complete_parts: Vec<Vec<String>>,
 }
 
 /// One kind of figure the narrative states.
