@@ -25,7 +25,7 @@ import os, shutil, statistics, subprocess, sys, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 RUNS = int(ARGS[0]) if ARGS and ARGS[0].isdigit() else 3
-GONGKAI = os.path.join(ROOT, "target", "release", "gongkai")
+GONGKAI = os.environ.get("GONGKAI") or os.path.join(ROOT, "target", "release", "gongkai")
 ENV = dict(os.environ, OMP_THREAD_LIMIT="1", RAYON_NUM_THREADS="1")
 SCANS = ["qinglong-2023-budget-scan-150dpi.pdf", "qinglong-2023-budget-scan-200dpi.pdf"]
 if "--all" in sys.argv:

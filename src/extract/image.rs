@@ -27,7 +27,7 @@ pub enum ImageError {
 }
 
 /// Pixels darker than this are ink.
-const INK: u8 = 160;
+pub(super) const INK: u8 = 160;
 
 /// How much darker than the paper a ruling's pixels are at least. Rulings are often printed
 /// light grey (and a scan blurs a hairline lighter still): ink at [`INK`] misses them, so
@@ -217,9 +217,105 @@ impl Gray {
         for (x, y0, y1) in vertical {
             out.push(Ruling { x0: x, y0: y0 as f32, x1: x, y1: y1 as f32 });
         }
+        // A ruling has paper on both sides (or, a double rule, another line all along one
+        // side). Ink beside part of it is a line of text: the bottoms of its characters run
+        // together into a thin line when a low-resolution scan is blurred.
+        out.retain(|r| {
+            // A line of text is as long as a cell's words at most; figures set close against a
+            // long column line can put ink beside much of it.
+            if (r.x1 - r.x0).abs().max((r.y1 - r.y0).abs()) >= (min * LONG_RULING) as f32 {
+                return true;
+            }
+            let beside = self.side_ink(r, thick);
+            beside.ruling()
+        });
         out
     }
+
+    /// What lies beside a ruling (pixels, as [`Gray::rulings`] gives it), [`SIDE`] pixels
+    /// beyond its own ink, along the places where the line is found within two pixels: the
+    /// larger share with something darker than the paper on one side only, and the larger
+    /// share with ink there. (On both sides is a line crossing this one.)
+    pub fn side_ink(&self, r: &Ruling, thick: usize) -> Beside {
+        let light = self.light_ink();
+        let horizontal = r.y0 == r.y1;
+        // (line, along) → pixel; lines run across the ruling.
+        let (lines, line) =
+            if horizontal { (self.height, r.y0.round() as usize) } else { (self.width, r.x0.round() as usize) };
+        let pixel = |l: usize, a: usize| {
+            let (x, y) = if horizontal { (a, l) } else { (l, a) };
+            if l < lines { self.pixels[y * self.width + x] } else { 255 }
+        };
+        let dark = |l: usize, a: usize| pixel(l, a) < light;
+        let (from, to) = if horizontal { (r.x0, r.x1) } else { (r.y0.min(r.y1), r.y0.max(r.y1)) };
+        let mut n = 0usize;
+        // Counts of (grey, ink) × (before, after).
+        let mut seen = [[0usize; 2]; 2];
+        for a in (from as usize..=to as usize).step_by(2) {
+            // Where the line is here: a little skew left moves it a pixel or two.
+            let Some(at) =
+                [0isize, -1, 1, -2, 2].iter().filter_map(|d| line.checked_add_signed(*d)).find(|&l| dark(l, a))
+            else {
+                continue;
+            };
+            n += 1;
+            let (mut first, mut last) = (at, at);
+            while first > 0 && at - first < thick && dark(first - 1, a) {
+                first -= 1;
+            }
+            while last - at < thick && dark(last + 1, a) {
+                last += 1;
+            }
+            let before = first.checked_sub(SIDE + 1).map_or(255, |l| pixel(l, a));
+            let after = pixel(last + SIDE + 1, a);
+            for (k, level) in [light, INK].into_iter().enumerate() {
+                match (before < level, after < level) {
+                    (true, false) => seen[k][0] += 1,
+                    (false, true) => seen[k][1] += 1,
+                    _ => {}
+                }
+            }
+        }
+        let share = |k: [usize; 2]| k[0].max(k[1]) as f32 / n.max(1) as f32;
+        Beside { grey: share(seen[0]), ink: share(seen[1]) }
+    }
 }
+
+/// What lies beside a ruling: see [`Gray::side_ink`].
+#[derive(Debug, Clone, Copy)]
+pub struct Beside {
+    pub grey: f32,
+    pub ink: f32,
+}
+
+impl Beside {
+    /// Whether the line is a ruling: paper on both sides of most of it, or a shaded band
+    /// (grey, not ink) along one side, or another line all along it (a table's double
+    /// frame). Grey and ink beside much of it is a line of text: the bottoms (or sides) of
+    /// its characters run together into a thin line when a low-resolution scan is blurred.
+    pub fn ruling(self) -> bool {
+        self.grey <= MAX_GREY_SIDE || self.ink <= MAX_INK_SIDE || self.ink >= DOUBLE_RULE
+    }
+}
+
+/// A line this many times the shortest ruling is a ruling whatever lies beside it.
+const LONG_RULING: usize = 6;
+
+/// How far beside a ruling's ink [`Gray::side_ink`] looks, pixels.
+const SIDE: usize = 3;
+
+/// The most of a ruling's length that may have something darker than paper on one side:
+/// where a cell's text comes close to its line. Real rulings: a tenth at most; the
+/// text-made lines of a 150 dpi scan, a quarter to four fifths.
+const MAX_GREY_SIDE: f32 = 0.2;
+
+/// The most of a text-made line's length with ink (not grey) on one side that a ruling
+/// along a shaded band may have: a band is grey, characters are ink.
+const MAX_INK_SIDE: f32 = 0.06;
+
+/// A line with ink beside this much of its length is one of two lines printed close
+/// together (a table's double frame), not text.
+const DOUBLE_RULE: f32 = 0.92;
 
 /// Gaps bridged within one run, pixels.
 const GAP: usize = 4;
@@ -279,11 +375,42 @@ fn runs(
     }
     done.extend(open.into_iter().filter(|o| o.1 - o.0 < thick).map(|o| ((o.0 + o.1) as f32 / 2.0, o.2, o.3)));
     // Pieces of one line that stepped apart (a line a few pixels thick, a little skew left)
-    // are joined: near the same position and touching or overlapping along it.
-    done.sort_by_key(|d| d.1);
+    // are joined: near the same position, touching or overlapping along it. So are long
+    // pieces that faded apart (a light grey hairline, scanned at a low resolution and
+    // blurred, breaks up for a few characters' width): the gap between them under half the
+    // shortest ruling (a table breaks a ruling only where a cell spans it, a column wide at
+    // least). Short pieces are not: the strokes of characters printed one above the other
+    // in a column of codes would chain into a line.
+    // Pieces each as long as the shortest ruling are a line faded for longer stretches (a
+    // hairline at 200 dpi): joined across three times that.
+    let (long, join) = (min / 2, (min / 2).max(GAP * 2));
+    let mut lines = done;
+    // Joined until nothing more joins: pieces joined into a long one may join the next.
+    loop {
+        let before = lines.len();
+        lines = join_pieces(lines, |shorter| match shorter {
+            n if n >= min => min * 3,
+            n if n >= long => join,
+            _ => GAP * 2,
+        });
+        if lines.len() == before {
+            break;
+        }
+    }
+    lines.retain(|&(_, start, end)| end - start >= min);
+    lines
+}
+
+/// One pass joining pieces (position, start, end) near the same position whose gap is at
+/// most `gap(length of the shorter)`.
+fn join_pieces(mut pieces: Vec<(f32, usize, usize)>, gap: impl Fn(usize) -> usize) -> Vec<(f32, usize, usize)> {
+    pieces.sort_by_key(|d| d.1);
     let mut lines: Vec<(f32, usize, usize)> = Vec::new();
-    for (at, start, end) in done {
-        let near = |l: &(f32, usize, usize)| (l.0 - at).abs() <= 3.0 && start <= l.2 + GAP * 2 && end + GAP * 2 >= l.1;
+    for (at, start, end) in pieces {
+        let near = |l: &(f32, usize, usize)| {
+            let gap = gap((end - start).min(l.2 - l.1));
+            (l.0 - at).abs() <= 3.0 && start <= l.2 + gap && end + gap >= l.1
+        };
         match lines.iter_mut().find(|l| near(l)) {
             Some(l) => {
                 let (a, b) = ((l.2 - l.1) as f32, (end - start) as f32);
@@ -293,7 +420,6 @@ fn runs(
             None => lines.push((at, start, end)),
         }
     }
-    lines.retain(|&(_, start, end)| end - start >= min);
     lines
 }
 
@@ -357,6 +483,39 @@ mod tests {
         let flat = g.flattened();
         let at = |y: usize| flat.pixels[y * 400 + 50];
         assert_eq!((at(10), at(100), at(170)), (255, 200, 215));
+    }
+
+    #[test]
+    fn a_faded_ruling_is_one_line_and_the_blurred_bottoms_of_a_line_of_text_are_none() {
+        let mut g = blank(600, 300);
+        // A hairline broken for a few characters' width in three places (a light line
+        // scanned at a low resolution), a shaded band along its upper side.
+        for x in 20..580 {
+            if !(150..170).contains(&x) && !(300..330).contains(&x) && !(450..460).contains(&x) {
+                g.pixels[100 * 600 + x] = 200;
+            }
+            for y in 80..98 {
+                g.pixels[y * 600 + x] = 215;
+            }
+        }
+        // Characters (strokes 3 px wide, 30 high, 8 apart) whose bottoms a blur ran together.
+        for x in 100..330 {
+            for y in 170..200 {
+                if x % 8 < 3 {
+                    g.pixels[y * 600 + x] = 60;
+                }
+            }
+            g.pixels[200 * 600 + x] = 90;
+        }
+        let rules = g.rulings(100, 10);
+        let horizontal: Vec<&Ruling> = rules.iter().filter(|r| r.y0 == r.y1).collect();
+        assert!(
+            horizontal.iter().any(|r| r.y0 == 100.0 && r.x0 <= 20.0 && r.x1 >= 579.0),
+            "the faded line, whole: {rules:?}"
+        );
+        assert!(horizontal.iter().all(|r| r.y0 < 150.0), "no line under the characters: {rules:?}");
+        // Each stroke is a short vertical piece; piled up a column of them is no ruling.
+        assert!(rules.iter().all(|r| r.y0 == r.y1), "no vertical: {rules:?}");
     }
 
     #[test]

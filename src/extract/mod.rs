@@ -7,6 +7,7 @@
 //! into the same [`Line`]s) after a per-page quality gate: a page whose text cannot be
 //! trusted is reported and withheld, so nothing garbled reaches the facts. Never fails.
 
+pub mod cells;
 pub mod image;
 pub mod ocr;
 mod quality;
@@ -114,13 +115,14 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
         ocr::page(path, page.number)
     };
     match result {
-        Ok(ocr::OcrPage { words, rulings, skew }) => {
+        Ok(ocr::OcrPage { words, rulings, skew, reread }) => {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
             let mut f = Finding::new(
                 Severity::Info,
                 FindingKind::OcrPage,
                 format!(
-                    "page {}: read by OCR (tesseract chi_sim, {} dpi, straightened by {skew:.2}°, {} rulings found): {} words, mean confidence {confidence:.0}",
+                    "page {}: read by OCR (tesseract chi_sim, {} dpi, straightened by {skew:.2}°, {} rulings found, \
+                     {reread} cells the page's reading passed over read on their own): {} words, mean confidence {confidence:.0}",
                     page.number,
                     ocr::DPI,
                     rulings.len(),

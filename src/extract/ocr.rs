@@ -11,9 +11,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use super::cells;
 use super::image::Gray;
-use crate::page::{Ruling, Word, split_at_rulings};
-use crate::source::ocr_output::words;
+use crate::page::{Ruling, Word, level, split_at_rulings};
+use crate::source::ocr_output::{tsv_lines, words};
 
 /// Pages whose image declares more pixels than this are not OCR'd: rendering them would
 /// take minutes and gigabytes (an A4 page at 600 dpi is 35 million).
@@ -52,12 +53,14 @@ fn run(tool: &'static str, command: &mut Command) -> Result<Vec<u8>, OcrError> {
 }
 
 /// A page as OCR read it: its words, the rulings found in its image (points, in the
-/// deskewed frame the words are in), and the skew that was straightened, in degrees.
+/// deskewed frame the words are in), the skew that was straightened, in degrees, and how
+/// many cells of its ruled grid the page's reading passed over and were read on their own.
 #[derive(Debug, Clone, Default)]
 pub struct OcrPage {
     pub words: Vec<Word>,
     pub rulings: Vec<Ruling>,
     pub skew: f32,
+    pub reread: usize,
 }
 
 /// Skews smaller than this (degrees) are left alone.
@@ -91,20 +94,127 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
     let thick = (super::image::MAX_RULING_PT / scale) as usize;
     let found = gray.rulings(min, thick);
     // The engine reads the page straightened, its background flattened.
-    std::fs::write(&image, gray.flattened().to_pgm())?;
+    let flat = gray.flattened();
+    drop(gray);
+    std::fs::write(&image, flat.to_pgm())?;
+    let tsv = tesseract(&image, "3")?;
+    let mut words = words(&String::from_utf8_lossy(&tsv), DPI);
+    // Cells of the ruled grid with ink and no word (or only doubtful ones): their rows read
+    // again, each on its own.
+    let in_pixels: Vec<Word> = words
+        .iter()
+        .map(|w| Word {
+            text: w.text.clone(),
+            left: w.left / scale,
+            top: w.top / scale,
+            width: w.width / scale,
+            height: w.height / scale,
+            confidence: w.confidence,
+        })
+        .collect();
+    let grid = cells::grid(&found, 1.0 / scale);
+    let inset = thick / 2 + 3;
+    let mut lost = cells::missed(&flat, &grid, &in_pixels, inset, DPI);
+    let reread = lost.len();
+    if reread > cells::MAX_CELLS {
+        lost.clear();
+    }
     let rulings: Vec<Ruling> = found
         .into_iter()
         .map(|r| Ruling { x0: r.x0 * scale, y0: r.y0 * scale, x1: r.x1 * scale, y1: r.y1 * scale })
         .collect();
-    let tsv = run(
+    read_cells(&mut words, &flat, &grid, &lost, inset, &rulings, dir, scale)?;
+    let words = split_at_rulings(words, &rulings);
+    Ok(OcrPage { words, rulings, skew, reread: lost.len() })
+}
+
+/// Tesseract's TSV of `image` (a page, or a list of images one per line) in page
+/// segmentation mode `psm`.
+fn tesseract(image: &Path, psm: &str) -> Result<Vec<u8>, OcrError> {
+    run(
         "tesseract",
         Command::new("tesseract")
-            .arg(&image)
-            .args(["stdout", "-l", "chi_sim", "--psm", "3", "--dpi", &DPI.to_string(), "tsv"])
+            .arg(image)
+            .args(["stdout", "-l", "chi_sim", "--psm", psm, "--dpi", &DPI.to_string(), "tsv"])
             .env("OMP_THREAD_LIMIT", "1"),
-    )?;
-    let words = split_at_rulings(words(&String::from_utf8_lossy(&tsv), DPI), &rulings);
-    Ok(OcrPage { words, rulings, skew })
+    )
+}
+
+/// Paper around a cell's crop, pixels.
+const CELL_PAD: usize = 16;
+
+/// Words below this confidence in a cell read on its own are left out: an empty cell's
+/// speck of noise, read as a character.
+const MIN_CELL_CONFIDENCE: f32 = 30.0;
+
+/// Reads the rows of the page image `flat` holding `cells` the page's reading passed over
+/// or read with doubt, each cropped on its own as one line of text, in one engine run. A
+/// cell's words so read replace those of the page's reading (`words`, points) in it when
+/// the engine is surer of them.
+#[allow(clippy::too_many_arguments)]
+fn read_cells(
+    words: &mut Vec<Word>,
+    flat: &Gray,
+    grid: &[cells::CellBox],
+    cells: &[cells::CellBox],
+    inset: usize,
+    rulings: &[Ruling],
+    dir: &Path,
+    scale: f32,
+) -> Result<(), OcrError> {
+    if cells.is_empty() {
+        return Ok(());
+    }
+    let bands = cells::bands(grid, cells, inset);
+    let mut list = String::new();
+    for (i, band) in bands.iter().enumerate() {
+        let path = dir.join(format!("row-{i}.pgm"));
+        std::fs::write(&path, cells::crop(flat, band.area, CELL_PAD).to_pgm())?;
+        list.push_str(&path.to_string_lossy());
+        list.push('\n');
+    }
+    let list_path = dir.join("rows.txt");
+    std::fs::write(&list_path, list)?;
+    let tsv = tesseract(&list_path, "7")?;
+    let (mut add, mut drop) = (Vec::new(), vec![false; words.len()]);
+    for ((page, ..), line) in tsv_lines(&String::from_utf8_lossy(&tsv), 1.0) {
+        let Some(band) = (page as usize).checked_sub(1).and_then(|i| bands.get(i)) else { continue };
+        let (x, y) = ((band.area.x0 as f32) - CELL_PAD as f32, (band.area.y0 as f32) - CELL_PAD as f32);
+        let read: Vec<Word> = level(vec![line])
+            .into_iter()
+            .filter(|w| w.confidence >= MIN_CELL_CONFIDENCE)
+            .map(|w| Word {
+                left: (w.left + x) * scale,
+                top: (w.top + y) * scale,
+                width: w.width * scale,
+                height: w.height * scale,
+                ..w
+            })
+            .collect();
+        let inside = |w: &Word, c: &cells::CellBox| {
+            let (cx, cy) = ((w.left + w.width / 2.0) / scale, (w.top + w.height / 2.0) / scale);
+            cx >= c.x0 as f32 && cx < c.x1 as f32 && cy >= c.y0 as f32 - 2.0 && cy < c.y1 as f32 + 2.0
+        };
+        let read = split_at_rulings(read, rulings);
+        for cell in &band.missed {
+            let new: Vec<&Word> = read.iter().filter(|w| inside(w, cell)).collect();
+            let old: Vec<usize> = (0..words.len()).filter(|&i| inside(&words[i], cell)).collect();
+            let mean = |c: &mut dyn Iterator<Item = f32>, n: usize| c.sum::<f32>() / n.max(1) as f32;
+            let surer = mean(&mut new.iter().map(|w| w.confidence), new.len())
+                > mean(&mut old.iter().map(|&i| words[i].confidence), old.len());
+            if !new.is_empty() && surer {
+                old.iter().for_each(|&i| drop[i] = true);
+                add.extend(new.into_iter().cloned());
+            }
+        }
+    }
+    let mut i = 0;
+    words.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+    words.extend(add);
+    Ok(())
 }
 
 #[cfg(test)]

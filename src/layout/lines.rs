@@ -156,9 +156,13 @@ pub fn has_figure(line: &Line) -> bool {
     line.filled().filter(|(_, c)| long(c)).count() >= 2 || line.filled().any(|(_, c)| is_figure(c))
 }
 
-/// A decimal (`198.30`, `1,208.20`) or an integer grouped in thousands (`288,280,739`).
+/// A decimal (`198.30`, `1,208.20`), an integer grouped in thousands (`288,280,739`), or a
+/// decimal whose thousands commas OCR read as points (`9.616.338314`, which repair mends).
 pub fn is_figure(cell: &str) -> bool {
     let c = cell.trim();
+    if points_for_commas(c) {
+        return true;
+    }
     let plain = c.replace(',', "");
     let decimal = c.contains('.') && plain.parse::<rust_decimal::Decimal>().is_ok();
     let grouped = c.contains(',')
@@ -166,6 +170,17 @@ pub fn is_figure(cell: &str) -> bool {
             g.chars().all(|ch| ch.is_ascii_digit()) && (if i == 0 { (1..=3).contains(&g.len()) } else { g.len() == 3 })
         });
     decimal || grouped
+}
+
+/// A decimal grouped in thousands by points, not commas (`9.616.338314`): two points or
+/// more, groups of three digits between them.
+pub fn points_for_commas(cell: &str) -> bool {
+    let groups: Vec<&str> = cell.trim_start_matches('-').split('.').collect();
+    let digits = |g: &str| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit());
+    groups.len() >= 3
+        && groups.iter().all(|g| digits(g))
+        && groups[0].len() <= 3
+        && groups[1..groups.len() - 1].iter().all(|g| g.len() == 3)
 }
 
 #[cfg(test)]

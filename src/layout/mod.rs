@@ -21,7 +21,7 @@ use crate::page::Line;
 
 pub use banner::Banner;
 pub use block::{Block, Layout, Narrative, OtherBlock, Segment};
-pub use lines::{has_figure, is_figure, is_numbers_line, is_seq_row, unit_of};
+pub use lines::{has_figure, is_figure, is_numbers_line, is_seq_row, points_for_commas, unit_of};
 use lines::{
     header_words_follow, is_bare_page_number, is_heading, is_note, is_numbers_marker, is_page_number, is_part_heading,
     is_prose, is_sentence, is_total_row,

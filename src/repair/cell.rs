@@ -27,7 +27,10 @@ static CODE_NAME: LazyLock<Regex> =
 /// Repairs a money cell: full-width digits (`full-width`), a ruling or quote glued to the
 /// figure by OCR (`ocr-debris`: `509.01|` → `509.01`), a space after the decimal point
 /// (`split-decimal`: `198. 30` → `198.30`, never across cells), thousands separators
-/// (`thousands-separator`), and a dash printed for "none" (`dash-blank` → empty).
+/// (`thousands-separator`), thousands separators OCR read as points (`point-for-comma`:
+/// `9.616.338314` → `9616.338314`; a figure has one decimal point, so every point before
+/// the last, between groups of three digits, was a comma), and a dash printed for "none"
+/// (`dash-blank` → empty).
 pub fn value(raw: &str) -> Fixed {
     let mut rules = Vec::new();
     let mut text = raw.trim().to_string();
@@ -66,6 +69,11 @@ pub fn value(raw: &str) -> Fixed {
     if THOUSANDS.is_match(&text) {
         text = text.replace(',', "");
         rules.push("thousands-separator");
+    }
+    if crate::layout::points_for_commas(&text) {
+        let point = text.rfind('.').unwrap_or(text.len());
+        text = format!("{}{}", text[..point].replace('.', ""), &text[point..]);
+        rules.push("point-for-comma");
     }
     if DASH.is_match(&text) {
         text.clear();
@@ -114,14 +122,15 @@ pub fn code(raw: &str) -> Fixed {
         text = trimmed.to_string();
         rules.push("ocr-debris");
     }
-    // A letter OCR reads for a digit of its shape inside a code (`0l` for `01`, `2O5`).
+    // A letter OCR reads for a digit of its shape inside a code (`0l` for `01`, `2O5`, and
+    // `ol` for `01`: two such letters are no word a code column prints).
     let digit = |c: char| match c {
         'l' | 'I' => Some('1'),
         'O' | 'o' => Some('0'),
         c if c.is_ascii_digit() => Some(c),
         _ => None,
     };
-    if text.chars().any(|c| c.is_ascii_digit())
+    if (text.chars().any(|c| c.is_ascii_digit()) || text.chars().count() >= 2)
         && !text.chars().all(|c| c.is_ascii_digit())
         && let Some(digits) = text.chars().map(digit).collect::<Option<String>>()
     {
@@ -150,7 +159,8 @@ mod tests {
         assert!(value("合计费用38").rules.is_empty(), "three ideographs are a label, not debris");
         assert_eq!(code("0l"), Fixed { text: "01".into(), rules: vec!["ocr-confusion"] });
         assert_eq!(code("2O5").text, "205");
-        assert!(code("合计").rules.is_empty() && code("lO").rules.is_empty(), "no digit, no code to mend");
+        assert!(code("合计").rules.is_empty() && code("l").rules.is_empty(), "one letter alone is no code to mend");
+        assert_eq!(code("ol"), Fixed { text: "01".into(), rules: vec!["ocr-confusion"] });
         // Integer fragments are not decimals: left for the reader.
         assert_eq!(value("1 12.2").text, "1 12.2");
         assert_eq!(value("37. 73.").text, "37. 73.");
@@ -160,6 +170,9 @@ mod tests {
     fn thousands_separator_and_full_width() {
         assert_eq!(value("91,016,775.35").text, "91016775.35");
         assert_eq!(value("91,016,775.35").rules, vec!["thousands-separator"]);
+        assert_eq!(value("9.616.338314"), Fixed { text: "9616.338314".into(), rules: vec!["point-for-comma"] });
+        assert_eq!(value("1.803.849.10").text, "1803849.10");
+        assert!(value("1.80.849").rules.is_empty(), "groups of three between the points, or not a figure");
         assert_eq!(value("１２.５０"), Fixed { text: "12.50".into(), rules: vec!["full-width"] });
     }
 

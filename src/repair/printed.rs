@@ -510,7 +510,11 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             && !known()
             && over_figures()
     });
-    ((named > positional || keeps_more) && values > 0 && !debris).then_some(out)
+    // Unless the printed reading names clearly more of the template than the positional one
+    // (two columns or more): then the words are a fragment of a column of its own (`后` of
+    // a wrapped `扣除基建项目后预算数`), and the positional reading would misplace them all.
+    let clearly = named >= positional + 2;
+    ((named > positional || keeps_more) && values > 0 && (!debris || clearly)).then_some(out)
 }
 
 /// The item a transposed table's column of its own is printed under: the item of the
