@@ -483,22 +483,12 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     });
     let keeps_more = named >= positional && (worded > template_values || before) && !blocks;
     // A figure column of its own (figures below it) under a word too short to be a name (one
-    // or two characters, or punctuation among them: `和、站`) that no template name holds
-    // (`计` is what is left of 合计) and no vocabulary knows is OCR debris over a template
-    // column, not a column: the template's reading stands.
-    let debris = out.iter().any(|p| {
+    // or two characters, or punctuation among them: `和、站`) is what OCR left of a header
+    // word; one that no template name holds (`计` is what is left of 合计) and no vocabulary
+    // knows is OCR debris over a template column, not a column: the template's reading stands.
+    let fragment = |p: &Printed| {
         let key = label_key(&p.column.label);
         let short = key.chars().count() <= 2 || !key.chars().all(crate::label::is_ideograph);
-        let known = || {
-            template
-                .columns
-                .iter()
-                .map(crate::knowledge::templates::ColumnTemplate::key)
-                .chain(TOTALS.iter().map(ToString::to_string))
-                .any(|n| n.contains(&key))
-                || crate::knowledge::vocabulary::measure(None, &template.id, &key).is_some()
-                || crate::knowledge::vocabulary::item(None, &template.id, &key).is_some()
-        };
         let over_figures = || {
             let (figures, codes, small, words) = body_profile(block, p.position);
             figures > codes + small + words
@@ -507,13 +497,43 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             && p.column.role == ColumnRole::Value
             && key.chars().count() <= 3
             && short
-            && !known()
             && over_figures()
-    });
+    };
+    let known = |p: &Printed| {
+        let key = label_key(&p.column.label);
+        template
+            .columns
+            .iter()
+            .map(crate::knowledge::templates::ColumnTemplate::key)
+            .chain(TOTALS.iter().map(ToString::to_string))
+            .any(|n| n.contains(&key))
+            || crate::knowledge::vocabulary::measure(None, &template.id, &key).is_some()
+            || crate::knowledge::vocabulary::item(None, &template.id, &key).is_some()
+    };
+    let debris = out.iter().any(|p| fragment(p) && !known(p));
     // Unless the printed reading names clearly more of the template than the positional one
-    // (two columns or more): then the words are a fragment of a column of its own (`后` of
-    // a wrapped `扣除基建项目后预算数`), and the positional reading would misplace them all.
+    // (two columns or more): then a fragment is the template column left free between its
+    // named neighbours (`四` between 基本支出 and 上缴上级支出 is 项目支出), or, none free, a
+    // column of its own (`后` of a wrapped `扣除基建项目后预算数`); the positional reading
+    // would misplace every column.
     let clearly = named >= positional + 2;
+    if debris && clearly {
+        for j in 0..out.len() {
+            if !fragment(&out[j]) {
+                continue;
+            }
+            let before = out[..j].iter().filter_map(|p| p.template).max();
+            let after = out[j + 1..].iter().filter_map(|p| p.template).min().unwrap_or(template.columns.len());
+            let free = (before.map_or(0, |b| b + 1)..after)
+                .find(|&i| !taken[i] && template.columns[i].role == ColumnRole::Value);
+            if let Some(i) = free {
+                taken[i] = true;
+                let printed = std::mem::take(&mut out[j].column.label);
+                out[j].column = as_printed(template.columns[i].column(None), &printed);
+                out[j].template = Some(i);
+            }
+        }
+    }
     ((named > positional || keeps_more) && values > 0 && (!debris || clearly)).then_some(out)
 }
 
