@@ -24,6 +24,21 @@ fn document(run: &crate::common::Run, stem: &str) -> Document {
     serde_json::from_str(&std::fs::read_to_string(run.out.path().join(format!("{stem}.json"))).unwrap()).unwrap()
 }
 
+/// The seeded scan of corpus document `source` at `dpi` (`scripts/make_scans.py`, which
+/// names it `{stem}-{dpi}dpi.pdf`), in a folder removed when the first is dropped.
+fn scanned(source: &str, dpi: u32, stem: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = Command::new(root().join(".venv/bin/python"))
+        .arg(root().join("scripts/make_scans.py"))
+        .arg(dir.path())
+        .args(["--dpi", &dpi.to_string(), "--layer-dpi", "", source])
+        .output()
+        .expect("run .venv/bin/python (scripts/setup.sh installs it with Pillow and numpy)");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let scan = dir.path().join(format!("{stem}-{dpi}dpi.pdf"));
+    (dir, scan)
+}
+
 /// (F1, figures that differ from the truth without a finding on their row).
 fn measure(scan: &Document, truth: &BTreeMap<Key, String>) -> (f64, Vec<Key>) {
     let got = figures(scan);
@@ -42,15 +57,7 @@ fn measure(scan: &Document, truth: &BTreeMap<Key, String>) -> (f64, Vec<Key>) {
 #[test]
 fn a_whole_scanned_shanghai_budget_gives_the_text_layers_figures() {
     let source = "shanghai/shanghai-2026年上海市工业和信息化局_部门预算.pdf";
-    let dir = tempfile::tempdir().expect("tempdir");
-    let made = Command::new(root().join(".venv/bin/python"))
-        .arg(root().join("scripts/make_scans.py"))
-        .arg(dir.path())
-        .args(["--dpi", "200", "--layer-dpi", "", source])
-        .output()
-        .expect("run .venv/bin/python (scripts/setup.sh installs it with Pillow and numpy)");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let scan = dir.path().join("shanghai-industry-2026-200dpi.pdf");
+    let (_dir, scan) = scanned(source, 200, "shanghai-industry-2026");
     let corpus = root().join("../shared/corpus/pdf").join(source);
     let run = convert(&[scan.as_path(), Path::new(&corpus)]);
     let truth = figures(&document(&run, "shanghai-2026年上海市工业和信息化局_部门预算"));
@@ -70,15 +77,7 @@ fn a_whole_scanned_shanghai_budget_gives_the_text_layers_figures() {
 #[test]
 fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
     let source = "beijing/beijing-政府办公厅_附件2：北京市信访办公室2026年度部门预算报表.pdf";
-    let dir = tempfile::tempdir().expect("tempdir");
-    let made = Command::new(root().join(".venv/bin/python"))
-        .arg(root().join("scripts/make_scans.py"))
-        .arg(dir.path())
-        .args(["--dpi", "150", "--layer-dpi", "", source])
-        .output()
-        .expect("run .venv/bin/python (scripts/setup.sh installs it with Pillow and numpy)");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let scan = dir.path().join("beijing-petitions-2026-150dpi.pdf");
+    let (_dir, scan) = scanned(source, 150, "beijing-petitions-2026");
     let corpus = root().join("../shared/corpus/pdf").join(source);
     let run = convert(&[scan.as_path(), Path::new(&corpus)]);
     let truth = figures(&document(&run, "beijing-政府办公厅_附件2：北京市信访办公室2026年度部门预算报表"));

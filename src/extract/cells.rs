@@ -4,8 +4,9 @@
 //! confuses it: a header printed bold on a shaded band, a figure alone in a wide cell, are
 //! at times left out of every block, so a row loses its label or a table its header (and is
 //! then not recognised at all). The rulings found in the image give the grid; a cell of it
-//! that holds ink but none of the words read is cut out and read again on its own, as one
-//! line of text (`--psm 7`). All such cells of a page go to one engine run.
+//! that holds ink but no word read with confidence has its row cut out and read again as
+//! one line of text (`--psm 7`: a lone header word cut out alone reads as nothing). All
+//! such rows of a page go to one engine run.
 
 use super::image::Gray;
 use crate::page::{Ruling, Word};
@@ -87,12 +88,13 @@ pub fn grid(rulings: &[Ruling], px_per_pt: f32) -> Vec<CellBox> {
     cells
 }
 
-/// The cells of `grid` that hold ink but none of `words` (pixels, as read from `gray`; a
-/// word of bars and dashes, the engine's reading of a ruling, is none, and so is a word
-/// read with a confidence under [`DOUBTFUL`]), each as its inside: the cell within its
-/// rulings (`inset` pixels in from each).
-pub fn missed(gray: &Gray, grid: &[CellBox], words: &[Word], inset: usize, dpi: u32) -> Vec<CellBox> {
-    let min_ink = (MIN_INK_300 as f32 * (dpi as f32 / 300.0).powi(2)).max(8.0) as usize;
+/// The cells of `grid` that hold ink but none of `words` (points, `px_per_pt` pixels of
+/// `gray` each; a word of bars and dashes, the engine's reading of a ruling, is none, and so
+/// is a word read with a confidence under [`DOUBTFUL`]), each as its inside: the cell within
+/// its rulings (`inset` pixels in from each).
+pub fn missed(gray: &Gray, grid: &[CellBox], words: &[Word], inset: usize, px_per_pt: f32) -> Vec<CellBox> {
+    let dpi = px_per_pt * 72.0;
+    let min_ink = (MIN_INK_300 as f32 * (dpi / 300.0).powi(2)).max(8.0) as usize;
     let mut out = Vec::new();
     for cell in grid {
         if cell.x1 < cell.x0 + 3 * inset || cell.y1 < cell.y0 + 3 * inset {
@@ -101,8 +103,8 @@ pub fn missed(gray: &Gray, grid: &[CellBox], words: &[Word], inset: usize, dpi: 
         let inside = CellBox { x0: cell.x0 + inset, y0: cell.y0 + inset, x1: cell.x1 - inset, y1: cell.y1 - inset };
         let read =
             words.iter().filter(|w| w.confidence >= DOUBTFUL && w.text.chars().any(char::is_alphanumeric)).any(|w| {
-                let (x0, y0) = (w.left, w.top);
-                let (x1, y1) = (w.left + w.width, w.top + w.height);
+                let (x0, y0) = (w.left * px_per_pt, w.top * px_per_pt);
+                let (x1, y1) = ((w.left + w.width) * px_per_pt, (w.top + w.height) * px_per_pt);
                 x0 < inside.x1 as f32 && x1 > inside.x0 as f32 && y0 < inside.y1 as f32 && y1 > inside.y0 as f32
             });
         if read || inside.y1 > gray.height || inside.x1 > gray.width {
@@ -198,8 +200,17 @@ mod tests {
                 gray.pixels[(y + 60) * 800 + x] = 0;
             }
         }
-        let word = Word { text: "合计".into(), left: 150.0, top: 180.0, width: 30.0, height: 20.0, confidence: 90.0 };
-        let lost = missed(&gray, &cells, &[word], 8, 300);
+        // In points (72 of them to the 300 pixels of an inch).
+        let pt = |px: f32| px * 72.0 / 300.0;
+        let word = Word {
+            text: "合计".into(),
+            left: pt(150.0),
+            top: pt(180.0),
+            width: pt(30.0),
+            height: pt(20.0),
+            confidence: 90.0,
+        };
+        let lost = missed(&gray, &cells, &[word], 8, 300.0 / 72.0);
         assert_eq!(lost, [CellBox { x0: 408, y0: 108, x1: 692, y1: 152 }]);
         let image = crop(&gray, lost[0], 10);
         assert_eq!((image.width, image.height), (304, 64));

@@ -226,8 +226,7 @@ impl Gray {
             if (r.x1 - r.x0).abs().max((r.y1 - r.y0).abs()) >= (min * LONG_RULING) as f32 {
                 return true;
             }
-            let beside = self.side_ink(r, thick);
-            beside.ruling()
+            self.side_ink(r, thick).ruling()
         });
         out
     }
@@ -378,14 +377,13 @@ fn runs(
     // are joined: near the same position, touching or overlapping along it. So are long
     // pieces that faded apart (a light grey hairline, scanned at a low resolution and
     // blurred, breaks up for a few characters' width): the gap between them under half the
-    // shortest ruling (a table breaks a ruling only where a cell spans it, a column wide at
-    // least). Short pieces are not: the strokes of characters printed one above the other
-    // in a column of codes would chain into a line.
-    // Pieces each as long as the shortest ruling are a line faded for longer stretches (a
-    // hairline at 200 dpi): joined across three times that.
+    // shortest ruling, or, pieces each as long as the shortest ruling (a hairline at 200 dpi
+    // faded for longer stretches), under three times it (a table breaks a ruling only where
+    // a cell spans it, a column wide at least). Short pieces are not: the strokes of
+    // characters printed one above the other in a column of codes would chain into a line.
+    // Joined until nothing more joins: pieces joined into a long one may join the next.
     let (long, join) = (min / 2, (min / 2).max(GAP * 2));
     let mut lines = done;
-    // Joined until nothing more joins: pieces joined into a long one may join the next.
     loop {
         let before = lines.len();
         lines = join_pieces(lines, |shorter| match shorter {

@@ -122,7 +122,7 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
                 FindingKind::OcrPage,
                 format!(
                     "page {}: read by OCR (tesseract chi_sim, {} dpi, straightened by {skew:.2}°, {} rulings found, \
-                     {reread} cells the page's reading passed over read on their own): {} words, mean confidence {confidence:.0}",
+                     {reread} cells the page's reading passed over read again with their row): {} words, mean confidence {confidence:.0}",
                     page.number,
                     ocr::DPI,
                     rulings.len(),

@@ -54,7 +54,7 @@ fn run(tool: &'static str, command: &mut Command) -> Result<Vec<u8>, OcrError> {
 
 /// A page as OCR read it: its words, the rulings found in its image (points, in the
 /// deskewed frame the words are in), the skew that was straightened, in degrees, and how
-/// many cells of its ruled grid the page's reading passed over and were read on their own.
+/// many cells of its ruled grid the page's reading passed over and were read again.
 #[derive(Debug, Clone, Default)]
 pub struct OcrPage {
     pub words: Vec<Word>,
@@ -101,22 +101,10 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
     let mut words = words(&String::from_utf8_lossy(&tsv), DPI);
     // Cells of the ruled grid with ink and no word (or only doubtful ones): their rows read
     // again, each on its own.
-    let in_pixels: Vec<Word> = words
-        .iter()
-        .map(|w| Word {
-            text: w.text.clone(),
-            left: w.left / scale,
-            top: w.top / scale,
-            width: w.width / scale,
-            height: w.height / scale,
-            confidence: w.confidence,
-        })
-        .collect();
     let grid = cells::grid(&found, 1.0 / scale);
     let inset = thick / 2 + 3;
-    let mut lost = cells::missed(&flat, &grid, &in_pixels, inset, DPI);
-    let reread = lost.len();
-    if reread > cells::MAX_CELLS {
+    let mut lost = cells::missed(&flat, &grid, &words, inset, 1.0 / scale);
+    if lost.len() > cells::MAX_CELLS {
         lost.clear();
     }
     let rulings: Vec<Ruling> = found
@@ -176,7 +164,8 @@ fn read_cells(
     let list_path = dir.join("rows.txt");
     std::fs::write(&list_path, list)?;
     let tsv = tesseract(&list_path, "7")?;
-    let (mut add, mut drop) = (Vec::new(), vec![false; words.len()]);
+    let (mut add, mut replaced) = (Vec::new(), vec![false; words.len()]);
+    let mean = |c: Vec<f32>| c.iter().sum::<f32>() / c.len().max(1) as f32;
     for ((page, ..), line) in tsv_lines(&String::from_utf8_lossy(&tsv), 1.0) {
         let Some(band) = (page as usize).checked_sub(1).and_then(|i| bands.get(i)) else { continue };
         let (x, y) = ((band.area.x0 as f32) - CELL_PAD as f32, (band.area.y0 as f32) - CELL_PAD as f32);
@@ -199,20 +188,16 @@ fn read_cells(
         for cell in &band.missed {
             let new: Vec<&Word> = read.iter().filter(|w| inside(w, cell)).collect();
             let old: Vec<usize> = (0..words.len()).filter(|&i| inside(&words[i], cell)).collect();
-            let mean = |c: &mut dyn Iterator<Item = f32>, n: usize| c.sum::<f32>() / n.max(1) as f32;
-            let surer = mean(&mut new.iter().map(|w| w.confidence), new.len())
-                > mean(&mut old.iter().map(|&i| words[i].confidence), old.len());
+            let surer = mean(new.iter().map(|w| w.confidence).collect())
+                > mean(old.iter().map(|&i| words[i].confidence).collect());
             if !new.is_empty() && surer {
-                old.iter().for_each(|&i| drop[i] = true);
+                old.iter().for_each(|&i| replaced[i] = true);
                 add.extend(new.into_iter().cloned());
             }
         }
     }
-    let mut i = 0;
-    words.retain(|_| {
-        i += 1;
-        !drop[i - 1]
-    });
+    let mut replaced = replaced.into_iter();
+    words.retain(|_| !replaced.next().unwrap_or(false));
     words.extend(add);
     Ok(())
 }
