@@ -14,6 +14,7 @@ pub mod label;
 pub mod layout;
 pub mod model;
 pub mod page;
+mod readings;
 pub mod recover;
 pub mod repair;
 pub mod source;
@@ -40,8 +41,21 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     // Text as printed: OCR lines of cells, or a PDF's glyphs that pass the quality gate.
     let sha256 = input.sha256.clone();
     let extracted = stage("extract", || extract::extract(input, options));
+    let document = rebuild(path, doc, &sha256, &extracted);
+    if !options.ocr || extracted.layer_pages.is_empty() || readings::balanced(&document) {
+        return document;
+    }
+    // A scan's hidden OCR layer is another tool's OCR, of unknown quality: where its tables
+    // do not balance, its pages are OCR'd afresh and the identities choose the reading.
+    let layer_pages = extracted.layer_pages.clone();
+    let reread = stage("extract", || extract::reread_layers(path, extracted));
+    readings::choose(document, rebuild(path, doc, &sha256, &reread), &layer_pages)
+}
+
+/// The stages after extraction: the document the extracted text gives.
+fn rebuild(path: &Path, doc: &str, sha256: &str, extracted: &extract::Extracted) -> Document {
     // Lines of cells (from geometry for PDFs), pages, banner, one block per standard table.
-    let layout = stage("layout", || layout::segment(&extracted));
+    let layout = stage("layout", || layout::segment(extracted));
     // Header words mapped onto template columns and cells repaired, every change logged.
     let repaired = stage("repair", || repair::apply(&layout));
     // Metadata first: the document's unit decides which tables carry a unit of their own.
@@ -50,7 +64,7 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     let rebuilt = stage("tables", || tables::rebuild(&repaired.grids, metadata.unit));
     let source = Source {
         path: path.display().to_string(),
-        sha256,
+        sha256: sha256.to_string(),
         pages: layout.pages,
         text_source: extracted.text_source,
         ocr_pages: extracted.ocr_pages.clone(),
@@ -67,7 +81,7 @@ pub fn convert_with(path: &Path, doc: &str, options: &extract::Options) -> Docum
     let targets = stage("tables", || tables::targets(&others));
     validated.findings.extend(validate::targets::check(&targets, &others, &metadata));
     let stages = emit::Stages {
-        noticed: extracted.findings,
+        noticed: extracted.findings.clone(),
         repaired,
         rebuilt: rebuilt.findings,
         recovered,

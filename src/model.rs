@@ -576,6 +576,9 @@ pub enum FindingKind {
     OcrPage,
     /// OCR of a page failed.
     OcrFailed,
+    /// A scan's hidden OCR layer did not balance: its pages were OCR'd afresh and the
+    /// reading the identities favour was kept (the finding gives both scores).
+    OcrLayerReread,
     /// A body line has more cells than the table has columns.
     ExtraCell,
     /// A table noted as empty (本表无数据) prints figures.

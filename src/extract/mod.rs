@@ -27,6 +27,9 @@ pub struct Extracted {
     pub text_source: TextSource,
     /// The PDF pages read by OCR.
     pub ocr_pages: Vec<u32>,
+    /// Of those, the pages read from a scan's hidden OCR layer (another tool's OCR, used as
+    /// it passed the quality checks), which [`reread_layers`] OCRs afresh.
+    pub layer_pages: Vec<u32>,
     pub findings: Vec<Finding>,
 }
 
@@ -51,6 +54,7 @@ pub fn extract(input: Input, options: &Options) -> Extracted {
                 pages,
                 text_source: TextSource::OcrText,
                 ocr_pages: Vec::new(),
+                layer_pages: Vec::new(),
                 findings,
             }
         }
@@ -59,6 +63,7 @@ pub fn extract(input: Input, options: &Options) -> Extracted {
             content: Text::Glyphs(pages),
             text_source: TextSource::OcrText,
             ocr_pages: Vec::new(),
+            layer_pages: Vec::new(),
             findings: Vec::new(),
         },
         Content::AlignedText(lines, columns) => Extracted {
@@ -66,6 +71,7 @@ pub fn extract(input: Input, options: &Options) -> Extracted {
             content: Text::Lines(lines),
             text_source: TextSource::OcrText,
             ocr_pages: Vec::new(),
+            layer_pages: Vec::new(),
             findings: vec![Finding::new(
                 Severity::Info,
                 FindingKind::SpaceAlignedText,
@@ -86,25 +92,66 @@ pub fn extract(input: Input, options: &Options) -> Extracted {
                     (quality::gate(p, &mut findings), printed)
                 })
                 .collect();
-            // OCR the pages that need it, in parallel (one engine process per page).
-            let read: Vec<(Page, Option<Finding>)> = gated
-                .into_par_iter()
-                .map(|(gated, printed)| {
-                    let unusable = gated.glyphs.is_empty() && printed;
-                    if options.ocr && unusable { ocr_page(&path, gated) } else { (gated, None) }
-                })
+            // A hidden OCR layer that passed the gate is already OCR; its pages are known here.
+            let layer_pages = gated
+                .iter()
+                .filter(|(p, _)| p.source == TextSource::Ocr && !p.glyphs.is_empty())
+                .map(|(p, _)| p.number)
                 .collect();
-            let mut out = Vec::with_capacity(read.len());
-            for (page, finding) in read {
-                findings.extend(finding);
-                out.push(page);
-            }
-            let count = u32::try_from(out.len()).unwrap_or(u32::MAX);
-            let text_source = out.iter().map(|p| p.source).max().unwrap_or_default();
-            let ocr_pages = out.iter().filter(|p| p.source == TextSource::Ocr).map(|p| p.number).collect();
-            Extracted { content: Text::Glyphs(out), pages: count, text_source, ocr_pages, findings }
+            // OCR the pages that need it, in parallel (one engine process per page).
+            let pages = read_pages(
+                &path,
+                gated,
+                |page, printed| options.ocr && page.glyphs.is_empty() && printed,
+                &mut findings,
+            );
+            glyphs(pages, layer_pages, findings)
         }
     }
+}
+
+/// The pages of a PDF read from hidden OCR layers ([`Extracted::layer_pages`]) OCR'd by
+/// gongkai instead, every other page as it was: the second reading of a scan whose layer's
+/// tables do not balance. Extraction findings are kept, with the new pages' `ocr_page`
+/// findings after them.
+pub fn reread_layers(path: &std::path::Path, extracted: Extracted) -> Extracted {
+    let Extracted { content: Text::Glyphs(pages), layer_pages, mut findings, .. } = extracted else {
+        return extracted;
+    };
+    let pages = pages
+        .into_iter()
+        .map(|p| if layer_pages.contains(&p.number) { (Page { glyphs: Vec::new(), ..p }, true) } else { (p, false) })
+        .collect();
+    let pages = read_pages(path, pages, |_, reread| reread, &mut findings);
+    glyphs(pages, Vec::new(), findings)
+}
+
+/// OCRs the pages `needs_ocr(page, flag)` picks, in parallel (one engine process per page),
+/// their findings added to `findings` in page order.
+fn read_pages(
+    path: &std::path::Path,
+    pages: Vec<(Page, bool)>,
+    needs_ocr: impl Fn(&Page, bool) -> bool + Sync,
+    findings: &mut Vec<Finding>,
+) -> Vec<Page> {
+    let read: Vec<(Page, Option<Finding>)> = pages
+        .into_par_iter()
+        .map(|(page, flag)| if needs_ocr(&page, flag) { ocr_page(path, page) } else { (page, None) })
+        .collect();
+    let mut out = Vec::with_capacity(read.len());
+    for (page, finding) in read {
+        findings.extend(finding);
+        out.push(page);
+    }
+    out
+}
+
+/// The extraction of a PDF's pages.
+fn glyphs(pages: Vec<Page>, layer_pages: Vec<u32>, findings: Vec<Finding>) -> Extracted {
+    let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+    let text_source = pages.iter().map(|p| p.source).max().unwrap_or_default();
+    let ocr_pages = pages.iter().filter(|p| p.source == TextSource::Ocr).map(|p| p.number).collect();
+    Extracted { content: Text::Glyphs(pages), pages: count, text_source, ocr_pages, layer_pages, findings }
 }
 
 /// OCRs one page; on failure the page stays as it was (without text) and says why.

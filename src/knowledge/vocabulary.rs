@@ -132,6 +132,21 @@ impl Vocabulary {
     }
 }
 
+impl Vocabulary {
+    /// Every name (label_key'd) that means something in `table` of a document of `kind`.
+    pub fn names(&self, kind: Option<Kind>, table: &str) -> BTreeSet<&str> {
+        let scoped = self.scoped.get(table).into_iter().flat_map(|n| n.keys());
+        let in_kind = kind.and_then(|k| self.by_kind.get(kind_id(k))).into_iter().flat_map(|n| n.keys());
+        let ambiguous = self.ambiguous.get(table);
+        scoped
+            .chain(in_kind)
+            .chain(self.any.keys())
+            .filter(|n| !ambiguous.is_some_and(|a| a.contains(*n)))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
 /// A kind as the vocabulary files name it (its serde name).
 fn kind_id(kind: Kind) -> &'static str {
     match kind {

@@ -125,6 +125,16 @@ fn title_of(line: &Line) -> Option<Recognised> {
         [number, ref rest @ ..] if (1..=2).contains(&rest.len()) && is_number_part(number) => {
             template::recognise(&filled.concat())
         }
+        // A title cut at a gap inside its qualifier (`…情况表(按经济分类 | 科目)`), as OCR cuts it
+        // (reading its bracket as `〈` too).
+        [text, end]
+            if text.contains(['(', '（', '〈'])
+                && !text.contains([')', '）'])
+                && end.trim_end().ends_with([')', '）'])
+                && end.chars().count() <= 6 =>
+        {
+            template::recognise(&format!("{text}{end}"))
+        }
         _ => None, // a table-of-contents entry carries its page number
     }
 }
@@ -487,5 +497,16 @@ mod tests {
         let gpb = "单位:万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n201\t一般公共服务支出\t10.00\t10.00\t\n";
         assert_eq!(ids(&format!("表5:\t2026年市级部门一般公共和预算支出预算表\n{gpb}")), ["gpb_expense"]);
         assert!(ids(&format!("说明:\t2026年市级部门收支预算总表\n{body}")).is_empty(), "only a table's number");
+    }
+
+    #[test]
+    fn a_title_cut_inside_its_qualifier_is_one_title() {
+        let econ = "单位:万元\n科目编码\t科目名称\t合计\n301\t工资福利支出\t10.00\n";
+        let ids = |text: &str| -> Vec<String> {
+            crate::testing::layout(text).blocks.iter().map(|b| b.template.id.clone()).collect()
+        };
+        let title = "一般公共预算基本支出情况表〈按经济分类\t科目)";
+        assert_eq!(ids(&format!("{title}\n{econ}")), ["gpb_basic_expense"]);
+        assert!(ids(&format!("一般公共预算基本支出情况表\t科目)\n{econ}")).is_empty(), "no bracket opened");
     }
 }

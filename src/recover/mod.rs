@@ -4,10 +4,14 @@
 //! repaired (`misread`; never on a text layer). Every change comes with the identity that
 //! gives it. Candidate readings are tried against an overlay of the figures
 //! ([`Figures::with`](crate::knowledge::identities::Figures::with)); only a chosen one
-//! changes the tables this stage returns.
+//! changes the tables this stage returns. Before, an OCR'd row whose name OCR garbled is
+//! keyed by the template name it holds (`names`); after, OCR'd figures are shown with the decimal
+//! places their table prints (`places`).
 
 mod infer;
 pub mod misread;
+mod names;
+mod places;
 
 use crate::knowledge::identities::{self, Instance};
 use crate::model::{Finding, Kind, Metadata, Repair, Source, Table};
@@ -20,7 +24,8 @@ pub struct Recovered {
     pub tables: Vec<Table>,
     /// Inferred cells, for the repair log.
     pub inferred: Vec<Inferred>,
-    /// OCR misreads repaired by the identities, as repair records.
+    /// OCR'd figures given their table's places, and OCR misreads repaired by the
+    /// identities, as repair records.
     pub corrected: Vec<Repair>,
     pub findings: Vec<Finding>,
     /// The identities over these tables, expanded once (expanding them is the costly part of
@@ -31,6 +36,8 @@ pub struct Recovered {
 /// Infers lost figures, then repairs misreads, over the identities of the document's kind.
 pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source) -> Recovered {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
+    // Names first: the identities find a row by its key.
+    let mut corrected = names::key(&mut tables, metadata.kind, source);
     let instances: Vec<Instance<'static>> = identities::CATALOGUES
         .iter()
         .filter(|c| c.kind == kind)
@@ -38,6 +45,9 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source) -> 
         .collect();
     let mut findings = Vec::new();
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);
-    let corrected = misread::repair(&mut tables, &instances, metadata.unit, source, &mut findings);
+    corrected.extend(misread::repair(&mut tables, &instances, metadata.unit, source, &mut findings));
+    // Places last: a figure that lost its last digit (`736.8` for `736.81`) is a misread the
+    // identities mend, not a `736.80`.
+    corrected.extend(places::align(&mut tables, source));
     Recovered { tables, inferred, corrected, findings, instances }
 }

@@ -97,6 +97,15 @@ pub fn label(raw: &str) -> Fixed {
         text = text[start..].to_string();
         rules.push("label-stray-number");
     }
+    // A speck or ruling read as punctuation before the label, or after its 其中: (`,(一)因公
+    // 出国(境)支出`, `其中:,(一)…`): no row label begins with one (a quote may: `“三公”经费`).
+    let lead = if text.starts_with("其中:") { "其中:".len() } else { 0 };
+    let rest = &text[lead..];
+    let trimmed = rest.trim_start_matches([',', '.', '。', '·', '|', ':', ';']);
+    if trimmed.len() != rest.len() && trimmed.starts_with(|c: char| c == '(' || crate::label::is_ideograph(c)) {
+        text = format!("{}{trimmed}", &text[..lead]);
+        rules.push("ocr-debris");
+    }
     if let Some(fixed) = unconfuse(&text) {
         text = fixed;
         rules.push("ocr-confusion");
@@ -218,6 +227,18 @@ mod tests {
     fn code_spaces() {
         assert_eq!(code("201 03 01").text, "2010301");
         assert_eq!(code("2010306").rules, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn punctuation_before_a_label_is_ocr_debris() {
+        assert_eq!(
+            label(",(一)因公出国(境)支出"),
+            Fixed { text: "(一)因公出国(境)支出".into(), rules: vec!["ocr-debris"] }
+        );
+        assert_eq!(label("|一般公共服务支出").text, "一般公共服务支出");
+        assert!(label("“三公”经费").rules.is_empty(), "a quote is printed");
+        assert_eq!(label("其中:,(一)因公出国(境)支出").text, "其中:(一)因公出国(境)支出");
+        assert!(label("(一)因公出国(境)支出").rules.is_empty());
     }
 
     #[test]

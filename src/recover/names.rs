@@ -1,0 +1,106 @@
+//! OCR'd row names keyed by the template name they hold (`label-vocabulary`): a label whose
+//! list number or edge OCR garbled (`1把一般公共预算拨款收入`, `Y一、社会保障和就业支出`,
+//! `人金融支出`) or whose first character it lost (`般公共服务支出`) is keyed by the one name of
+//! the table's vocabulary (`data/vocabulary/items.toml`, the function classes) it holds with
+//! at most [`MAX_EXTRA`] characters more, or lacks only its first character of, so its
+//! figures join the identities and the warehouse's items. The printed label is kept; never on a
+//! text layer, a row with a code, a name the vocabulary knows, or where another row of the
+//! table already has that key.
+
+use crate::knowledge::vocabulary::ITEMS;
+use crate::label::label_key;
+use crate::model::{Kind, Location, Repair, Source, Table, TextSource};
+
+/// Characters of OCR debris a garbled name may hold besides the name.
+const MAX_EXTRA: usize = 3;
+
+/// Shortest name matched: shorter ones (`合计`) are held by too many labels.
+const MIN_NAME: usize = 4;
+
+/// Keys OCR'd rows by the vocabulary name they hold, with a repair record each.
+pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    for table in tables.iter_mut() {
+        let names: Vec<&str> =
+            ITEMS.names(kind, &table.id).into_iter().filter(|n| n.chars().count() >= MIN_NAME).collect();
+        if names.is_empty() {
+            continue;
+        }
+        for r in 0..table.rows.len() {
+            let row = &table.rows[r];
+            if row.code.is_some()
+                || source.page_source(row.page) == TextSource::TextLayer
+                || names.contains(&row.key.as_str())
+            {
+                continue;
+            }
+            let Some(name) = held(&row.key, &names) else { continue };
+            let taken = table.rows.iter().any(|o| o.key == name && o.side == row.side && o.under == row.under);
+            if taken {
+                continue;
+            }
+            let row = &mut table.rows[r];
+            repairs.push(Repair {
+                location: Location {
+                    page: row.page,
+                    line: row.line,
+                    table: Some(table.id.clone()),
+                    row: Some(name.to_string()),
+                    column: None,
+                },
+                rule: "label-vocabulary".to_string(),
+                raw: row.key.clone(),
+                repaired: name.to_string(),
+            });
+            row.key = label_key(name);
+        }
+    }
+    repairs
+}
+
+/// The one name `key` holds at its start or end with at most [`MAX_EXTRA`] characters more,
+/// or is with its first character lost; the longest when several are held, none on a tie.
+fn held<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
+    let length = key.chars().count();
+    let fits = |name: &&&str| {
+        let n = name.chars().count();
+        let held = (key.starts_with(**name) || key.ends_with(**name)) && length - n <= MAX_EXTRA && length > n;
+        let lost_first = n == length + 1 && length >= MIN_NAME && name.ends_with(key);
+        held || lost_first
+    };
+    let mut fitting: Vec<&str> = names.iter().filter(fits).copied().collect();
+    fitting.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    match fitting[..] {
+        [one] => Some(one),
+        [first, second, ..] if first.chars().count() > second.chars().count() => Some(first),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Vec<&'static str> {
+        let all = ITEMS.names(Some(Kind::Budget), "summary");
+        all.into_iter().filter(|n| n.chars().count() >= MIN_NAME).collect()
+    }
+
+    #[test]
+    fn a_garbled_list_number_or_edge_leaves_the_name() {
+        let names = names();
+        assert_eq!(held("1把一般公共预算拨款收入", &names), Some("一般公共预算拨款收入"));
+        assert_eq!(held("Y一、社会保障和就业支出", &names), Some("社会保障和就业支出"));
+        assert_eq!(held("人金融支出", &names), Some("金融支出"));
+        assert_eq!(held("般公共服务支出", &names), Some("一般公共服务支出"));
+        assert_eq!(held("革虐、城乡社区支出", &names), Some("城乡社区支出"));
+    }
+
+    #[test]
+    fn too_much_else_or_no_name_is_left() {
+        let names = names();
+        assert_eq!(held("公共安全支出阔IIUI册瑟届", &names), None, "eight characters of debris");
+        assert_eq!(held("上年一般公共预算拨款收入结转", &names), None);
+        assert_eq!(held("办公费", &names), None);
+    }
+}

@@ -1,0 +1,148 @@
+//! OCR'd figures shown with the decimal places their table prints (`decimal-places`): a
+//! table of two places read `0`, `0.0`, `6816.0` or `0.000` is given `0.00`, `6816.00`,
+//! `0.00`. The number is unchanged; only how many places it shows, which OCR loses with a
+//! dropped or doubled zero. Only where the table prints one number of places (most of its
+//! figures other than zero) and the figure has the same value at it; never on a text layer,
+//! whose figures stay as printed, and never on an inferred figure. It runs after the
+//! identities have mended misreads: `736.8` for `736.81` is a lost digit, not `736.80`.
+
+use std::collections::BTreeMap;
+
+use crate::model::{CellStatus, Location, Repair, Source, Table, TextSource};
+
+/// Figures other than zero a table needs for its places to be known.
+const MIN_FIGURES: usize = 5;
+
+/// Share of those that must show the same number of places.
+const MIN_SHARE: f64 = 0.8;
+
+/// Gives OCR'd figures their table's places, with a repair record each.
+pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    for table in tables.iter_mut() {
+        let Some(places) = places(table) else { continue };
+        for row in &mut table.rows {
+            if source.page_source(row.page) == TextSource::TextLayer {
+                continue;
+            }
+            for cell in &mut row.cells {
+                let Some(read) = cell.value else { continue };
+                // An inferred figure is the identity's, not a reading.
+                if cell.status == CellStatus::Inferred || read.scale() == places || read.round_dp(places) != read {
+                    continue;
+                }
+                let mut shown = read;
+                shown.rescale(places);
+                cell.value = Some(shown);
+                if cell.status == CellStatus::Read {
+                    cell.status = CellStatus::Repaired;
+                }
+                repairs.push(Repair {
+                    location: Location {
+                        page: row.page,
+                        line: row.line,
+                        table: Some(table.id.clone()),
+                        row: Some(row.key.clone()),
+                        column: Some(cell.column.clone()),
+                    },
+                    rule: "decimal-places".to_string(),
+                    raw: read.to_string(),
+                    repaired: shown.to_string(),
+                });
+            }
+        }
+    }
+    repairs
+}
+
+/// The number of places most of a table's figures other than zero show, when clearly one.
+fn places(table: &Table) -> Option<u32> {
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    let figures = table.rows.iter().flat_map(|r| &r.cells).filter_map(|c| c.value).filter(|v| !v.is_zero());
+    for value in figures {
+        *counts.entry(value.scale()).or_default() += 1;
+    }
+    let total: usize = counts.values().sum();
+    let (&places, &most) = counts.iter().max_by_key(|(_, n)| **n)?;
+    (total >= MIN_FIGURES && most as f64 >= total as f64 * MIN_SHARE).then_some(places)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Row};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn cell(v: &str) -> Cell {
+        Cell {
+            column: "合计".into(),
+            raw: v.into(),
+            value: Some(Decimal::from_str(v).unwrap()),
+            status: CellStatus::Read,
+            inferred_by: None,
+            bbox: None,
+            confidence: None,
+        }
+    }
+
+    fn table(values: &[&str]) -> Table {
+        let row = |(i, v): (usize, &&str)| Row {
+            key: format!("r{i}"),
+            label: format!("r{i}"),
+            code: None,
+            side: None,
+            under: None,
+            seq: None,
+            page: 1,
+            line: i as u32 + 1,
+            cells: vec![cell(v)],
+        };
+        Table {
+            id: "summary".into(),
+            layout: "national".into(),
+            title: String::new(),
+            pages: vec![1],
+            unit: None,
+            empty: false,
+            notes: Vec::new(),
+            columns: Vec::new(),
+            rows: values.iter().enumerate().map(row).collect(),
+        }
+    }
+
+    fn source(text_source: TextSource) -> Source {
+        let ocr_pages = if text_source == TextSource::Ocr { vec![1] } else { Vec::new() };
+        Source { path: String::new(), sha256: String::new(), pages: 1, text_source, ocr_pages }
+    }
+
+    #[test]
+    fn zeros_and_short_figures_take_the_tables_places() {
+        let read = ["1.25", "3.50", "10.00", "7.75", "2.05", "8.10", "9.99", "11.11", "0", "0.0", "6816.0", "0.000"];
+        let mut tables = vec![table(&read)];
+        let repairs = align(&mut tables, &source(TextSource::Ocr));
+        let shown: Vec<String> = tables[0].rows.iter().map(|r| r.cells[0].value.unwrap().to_string()).collect();
+        assert_eq!(shown[8..], ["0.00", "0.00", "6816.00", "0.00"]);
+        assert_eq!(shown[..8], read[..8]);
+        assert_eq!(repairs.len(), 4);
+        assert_eq!(
+            (repairs[0].raw.as_str(), repairs[0].repaired.as_str(), repairs[0].rule.as_str()),
+            ("0", "0.00", "decimal-places")
+        );
+        assert_eq!(tables[0].rows[8].cells[0].status, CellStatus::Repaired);
+    }
+
+    #[test]
+    fn a_figure_with_more_places_than_zeros_or_a_text_layer_is_left() {
+        let mut tables = vec![table(&["1.25", "3.50", "10.00", "7.75", "2.05", "4.125"])];
+        assert!(align(&mut tables, &source(TextSource::Ocr)).is_empty(), "4.125 is not 4.13");
+        let mut tables = vec![table(&["1.25", "3.50", "10.00", "7.75", "2.05", "0"])];
+        assert!(align(&mut tables, &source(TextSource::TextLayer)).is_empty());
+    }
+
+    #[test]
+    fn a_table_of_mixed_places_is_left() {
+        let mut tables = vec![table(&["1.25", "3.5", "10", "7.75", "2.050", "0"])];
+        assert!(align(&mut tables, &source(TextSource::Ocr)).is_empty());
+    }
+}
