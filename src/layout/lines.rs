@@ -10,9 +10,10 @@ pub fn unit_of(line: &Line) -> Option<Unit> {
         return None; // most lines, ruled out before their text is made and normalised
     }
     let text: String = crate::label::nfkc(&line.text()).chars().filter(|c| !c.is_whitespace()).collect();
-    // `编制单位:某局 单位:万元`: the unit follows whichever `单位:` names one.
-    text.match_indices("单位:").find_map(|(at, _)| {
-        let rest = &text[at + "单位:".len()..];
+    // `编制单位:某局 单位:万元`: the unit follows whichever `单位:` names one; OCR reads the
+    // colon as a comma, semicolon or point too (`单位,元`, `单位;万元`).
+    text.match_indices("单位").find_map(|(at, _)| {
+        let rest = text[at + "单位".len()..].strip_prefix([':', ',', ';', '.'])?;
         Unit::prefix_of(rest)
     })
 }
@@ -192,5 +193,29 @@ mod sentence_tests {
         let block = &layout.blocks[0];
         assert_eq!(block.notes.len(), 2, "{:?}", block.notes);
         assert!(block.segments.iter().all(|s| s.body.iter().all(|l| !l.text().contains("预算单位"))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(cells: &[&str]) -> Line {
+        Line {
+            number: 1,
+            page: 1,
+            cells: cells.iter().map(ToString::to_string).collect(),
+            spans: vec![],
+            boxes: vec![],
+            continues_row: false,
+        }
+    }
+
+    #[test]
+    fn a_unit_follows_its_colon_or_what_ocr_reads_for_it() {
+        assert_eq!(unit_of(&line(&["编制单位:某局", "单位:万元"])), Some(Unit::WanYuan));
+        assert_eq!(unit_of(&line(&["单位,元"])), Some(Unit::Yuan));
+        assert_eq!(unit_of(&line(&["金额单位;万元"])), Some(Unit::WanYuan));
+        assert_eq!(unit_of(&line(&["编制单位,某局"])), None);
     }
 }

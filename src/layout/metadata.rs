@@ -40,8 +40,9 @@ static COVER: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("cover")
 });
-/// A unit stated anywhere on a line: `单位:元` (never `编制单位:…`, which names no unit).
-static UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"单位:(万元|元)").expect("unit"));
+/// A unit stated anywhere on a line: `单位:元` (never `编制单位:…`, which names no unit), its
+/// colon as OCR may read it (`单位,元`).
+static UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"单位[:,;.](万元|元)").expect("unit"));
 static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]\s*万元").expect("wan yuan"));
 
 // Plain string searches where a pattern is simple: every document runs these, and a

@@ -113,4 +113,22 @@ mod tests {
         let kinds: Vec<_> = repaired.findings.iter().map(|f| f.kind).collect();
         assert!(kinds.contains(&crate::model::FindingKind::FiguresUnread), "{kinds:?}");
     }
+
+    #[test]
+    fn a_sides_total_ocr_read_as_one_character_keeps_the_columns_beside_it() {
+        // The 支出 side of a summary printing 合计 | 基本支出 (人员经费, 公用经费) | 项目支出
+        // under 预算数, its 合计 read as `二` by OCR: the side's figure column, and the columns
+        // beside it kept, as when 合计 is read.
+        let header = |total: &str| {
+            format!(
+                "2026年预算单位财务收支预算总表\n单位:元\n本年收入\t\t本年支出\n\t\t\t预算数\n                 项目\t预算数\t项目\t\t基本支出\n\t\t\t{total}\t\t\t项目支出\n\t\t\t\t人员经费\t公用经费\n                 一、财政拨款收入\t866,296\t一、社会保障和就业支出\t40,340\t39,540\t800\t\n                 1、一般公共预算\t866,296\t二、农林水支出\t825,956\t172,800\t587,090\t66,066\n                 收入总计\t866,296\t支出总计\t866,296\t212,340\t587,890\t66,066\n"
+            )
+        };
+        let columns = |total: &str| -> Vec<String> {
+            let repaired = super::apply(&crate::testing::layout(&header(total)));
+            repaired.grids[0].columns.iter().map(|c| c.key.clone()).collect()
+        };
+        assert_eq!(columns("合计").len(), 7, "{:?}", columns("合计"));
+        assert_eq!(columns("二"), columns("合计"));
+    }
 }

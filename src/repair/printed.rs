@@ -442,9 +442,26 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         first.column = as_printed(template.columns[i].column(None), &printed);
         first.template = Some(i);
     }
-    // A side of a two-sided table whose figure column is printed under a total's name and
-    // has more columns beside it (`项目 | 合计 | 基本支出 | 项目支出` on the 支出 side): the
-    // side's figure column.
+    // A figure column of its own (figures below it) under a word too short to be a name (one
+    // or two characters, or punctuation among them: `和、站`) is what OCR left of a header
+    // word; one that no template name holds (`计` is what is left of 合计) and no vocabulary
+    // knows is OCR debris over a template column, not a column: the template's reading stands.
+    let fragment = |p: &Printed| {
+        let key = label_key(&p.column.label);
+        let short = key.chars().count() <= 2 || !key.chars().all(crate::label::is_ideograph);
+        let over_figures = || {
+            let (figures, codes, small, words) = body_profile(block, p.position);
+            figures > codes + small + words
+        };
+        p.template.is_none()
+            && p.column.role == ColumnRole::Value
+            && key.chars().count() <= 3
+            && short
+            && over_figures()
+    };
+    // A side of a two-sided table whose figure column is printed under a total's name (or
+    // what OCR left of it: `二` for 合计) and has more columns beside it (`项目 | 合计 | 基本支出 |
+    // 项目支出` on the 支出 side): the side's figure column.
     if template.two_sided {
         for (i, c) in template.columns.iter().enumerate() {
             if c.role != ColumnRole::Value || taken[i] {
@@ -452,7 +469,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             }
             if let Some(first) = out.iter_mut().find(|p| p.column.role == ColumnRole::Value && p.column.side == c.side)
                 && first.template.is_none()
-                && TOTALS.contains(&first.column.key.as_str())
+                && (TOTALS.contains(&first.column.key.as_str()) || fragment(first))
             {
                 taken[i] = true;
                 named += 1;
@@ -482,23 +499,6 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         codes + words >= 3 && codes + words > small
     });
     let keeps_more = named >= positional && (worded > template_values || before) && !blocks;
-    // A figure column of its own (figures below it) under a word too short to be a name (one
-    // or two characters, or punctuation among them: `和、站`) is what OCR left of a header
-    // word; one that no template name holds (`计` is what is left of 合计) and no vocabulary
-    // knows is OCR debris over a template column, not a column: the template's reading stands.
-    let fragment = |p: &Printed| {
-        let key = label_key(&p.column.label);
-        let short = key.chars().count() <= 2 || !key.chars().all(crate::label::is_ideograph);
-        let over_figures = || {
-            let (figures, codes, small, words) = body_profile(block, p.position);
-            figures > codes + small + words
-        };
-        p.template.is_none()
-            && p.column.role == ColumnRole::Value
-            && key.chars().count() <= 3
-            && short
-            && over_figures()
-    };
     let known = |p: &Printed| {
         let key = label_key(&p.column.label);
         template
