@@ -76,22 +76,35 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
     Grid { template: block.template, title, pages, columns, rows, notes, unit: block.unit }
 }
 
-/// A table whose figures all sit in lines taken for its header (no body line) is reported:
-/// its figures are not read, and it must not pass for a table printed empty.
+/// A table with figures in lines taken for its header is reported: those figures are not
+/// read, a table with no body line must not pass for one printed empty, and one whose
+/// header OCR lost (its first row taken for it) has columns named after figures, so the
+/// figures read under them are not in their columns.
 fn figures_in_header(block: &Block, log: &mut Log) {
     let header = block.segments.iter().flat_map(|s| &s.header);
     let lines: Vec<&crate::page::Line> = header.filter(|l| crate::layout::has_figure(l)).collect();
-    // Two figures at least: one is as likely OCR debris in a header (`13.2`).
-    let figures: usize = lines.iter().map(|l| l.filled().filter(|(_, c)| crate::layout::is_figure(c)).count()).sum();
-    if figures < 2 || block.segments.iter().any(|s| !s.body.is_empty()) {
+    // Two figures at least: one is as likely OCR debris in a header (`13.2`). A figure OCR
+    // broke (`866,29`) counts: digits and separators only, three digits or more.
+    let broken = |c: &str| {
+        c.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '，'))
+            && c.chars().filter(char::is_ascii_digit).count() >= 3
+    };
+    let figure = |c: &str| crate::layout::is_figure(c) || broken(c.trim());
+    let figures: usize = lines.iter().map(|l| l.filled().filter(|(_, c)| figure(c)).count()).sum();
+    if figures < 2 {
         return;
     }
     let lines: Vec<u32> = lines.iter().map(|l| l.number).collect();
     let id = &block.template.id;
+    let what = if block.segments.iter().any(|s| !s.body.is_empty()) {
+        "those figures are not read, and the columns are named after them: the figures below are not known to be in their columns"
+    } else {
+        "its figures are not read"
+    };
     let mut f = crate::model::Finding::new(
         crate::model::Severity::Error,
         crate::model::FindingKind::FiguresUnread,
-        format!("{id}: lines {lines:?} print figures but were read as the table's header: its figures are not read"),
+        format!("{id}: lines {lines:?} print figures but were read as the table's header: {what}"),
     );
     f.table = Some(id.clone());
     f.page = Some(block.title.page);
@@ -112,6 +125,20 @@ mod tests {
         let repaired = super::apply(&layout);
         let kinds: Vec<_> = repaired.findings.iter().map(|f| f.kind).collect();
         assert!(kinds.contains(&crate::model::FindingKind::FiguresUnread), "{kinds:?}");
+    }
+
+    #[test]
+    fn a_first_row_taken_for_a_lost_header_is_reported() {
+        // OCR lost the header; the first row, one figure broken (`866,29`), was taken for it.
+        let text = "部门收支总表\n单位：万元\n项目\t预算数\t项目\t预算数\n一、财政拨款收入\t866,29\t一、一般公共服务支出\t40,340\n\
+                    二、事业收入\t\t二、外交支出\t10.00\n";
+        let mut layout = crate::testing::layout(text);
+        let segment = &mut layout.blocks[0].segments[0];
+        let first = segment.body.remove(0);
+        segment.header.push(first);
+        let repaired = super::apply(&layout);
+        let unread = repaired.findings.iter().find(|f| f.kind == crate::model::FindingKind::FiguresUnread);
+        assert!(unread.is_some_and(|f| f.message.contains("not known to be in their columns")), "{unread:?}");
     }
 
     #[test]
