@@ -488,6 +488,19 @@ pub struct Location {
     pub column: Option<String>,
 }
 
+impl Location {
+    /// A row of a standard table, or one of its cells: where a repair of it is recorded.
+    pub fn in_row(table: &str, row: &Row, column: Option<&str>) -> Location {
+        Location {
+            page: row.page,
+            line: row.line,
+            table: Some(table.to_string()),
+            row: Some(row.key.clone()),
+            column: column.map(str::to_string),
+        }
+    }
+}
+
 /// The money unit figures are printed in: a closed vocabulary, written as printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub enum Unit {

@@ -64,15 +64,21 @@ fn measure(scan: &Document, truth: &BTreeMap<Key, String>) -> (f64, Vec<Key>) {
     (if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }, silent)
 }
 
+/// The scan's document, converted in one run with the corpus document `source` it was made
+/// from, and the figures of that document's text layer (the truth).
+fn against_truth(source: &str, scan: &Path) -> (Document, BTreeMap<Key, String>) {
+    let corpus = root().join("../shared/corpus/pdf").join(source);
+    let run = convert(&[scan, corpus.as_path()]);
+    let stem = |p: &Path| p.file_stem().expect("a file name").to_string_lossy().into_owned();
+    (document(&run, &stem(scan)), figures(&document(&run, &stem(&corpus))))
+}
+
 #[test]
 fn a_whole_scanned_shanghai_budget_gives_the_text_layers_figures() {
     let source = "shanghai/shanghai-2026年上海市工业和信息化局_部门预算.pdf";
     let (_dir, scan) = scanned(source, 200, "shanghai-industry-2026");
-    let corpus = root().join("../shared/corpus/pdf").join(source);
-    let run = convert(&[scan.as_path(), Path::new(&corpus)]);
-    let truth = figures(&document(&run, "shanghai-2026年上海市工业和信息化局_部门预算"));
+    let (doc, truth) = against_truth(source, &scan);
     assert!(truth.len() >= 90, "the text layer gives {} figures", truth.len());
-    let doc = document(&run, "shanghai-industry-2026-200dpi");
     let (f1, silent) = measure(&doc, &truth);
     eprintln!("shanghai-industry-2026-200dpi: F1 {f1:.3} against {} figures", truth.len());
     assert!(silent.is_empty(), "figures that differ without a finding on their row: {silent:#?}");
@@ -88,11 +94,8 @@ fn a_whole_scanned_shanghai_budget_gives_the_text_layers_figures() {
 fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
     let source = "beijing/beijing-政府办公厅_附件2：北京市信访办公室2026年度部门预算报表.pdf";
     let (_dir, scan) = scanned(source, 150, "beijing-petitions-2026");
-    let corpus = root().join("../shared/corpus/pdf").join(source);
-    let run = convert(&[scan.as_path(), Path::new(&corpus)]);
-    let truth = figures(&document(&run, "beijing-政府办公厅_附件2：北京市信访办公室2026年度部门预算报表"));
+    let (doc, truth) = against_truth(source, &scan);
     assert!(truth.len() >= 170, "the text layer gives {} figures", truth.len());
-    let doc = document(&run, "beijing-petitions-2026-150dpi");
     let (f1, _) = measure(&doc, &truth);
     eprintln!("beijing-petitions-2026-150dpi: F1 {f1:.3} against {} figures", truth.len());
     let right = |table: &str| figures(&doc).iter().filter(|(k, v)| k.0 == table && truth.get(*k) == Some(v)).count();
@@ -109,10 +112,7 @@ fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
 fn a_hidden_ocr_layer_whose_tables_do_not_balance_is_read_again() {
     let source = "beijing/beijing-政府办公厅_附件2：北京市信访办公室2026年度部门预算报表.pdf";
     let (_dir, scan) = scanned_with_layer(source, 200, "beijing-petitions-2026");
-    let corpus = root().join("../shared/corpus/pdf").join(source);
-    let run = convert(&[scan.as_path(), Path::new(&corpus)]);
-    let truth = figures(&document(&run, "beijing-政府办公厅_附件2：北京市信访办公室2026年度部门预算报表"));
-    let doc = document(&run, "beijing-petitions-2026-200dpi-ocr-layer");
+    let (doc, truth) = against_truth(source, &scan);
     let reread = doc.findings.iter().find(|f| f.kind == gongkai::model::FindingKind::OcrLayerReread);
     let reread = reread.expect("a finding on the layer read again");
     assert!(reread.message.contains("gongkai's own OCR is kept"), "{}", reread.message);
@@ -129,11 +129,8 @@ fn a_hidden_ocr_layer_whose_tables_do_not_balance_is_read_again() {
 fn a_scan_whose_ocr_garbles_names_and_places_keeps_its_rows() {
     let source = "zhuhai/zhuhai-财政局_2026年部门预算.pdf";
     let (_dir, scan) = scanned(source, 200, "zhuhai-finance-2026");
-    let corpus = root().join("../shared/corpus/pdf").join(source);
-    let run = convert(&[scan.as_path(), Path::new(&corpus)]);
-    let truth = figures(&document(&run, "zhuhai-财政局_2026年部门预算"));
+    let (doc, truth) = against_truth(source, &scan);
     assert!(truth.len() >= 180, "the text layer gives {} figures", truth.len());
-    let doc = document(&run, "zhuhai-finance-2026-200dpi");
     let (f1, _) = measure(&doc, &truth);
     eprintln!("zhuhai-finance-2026-200dpi: F1 {f1:.3} against {} figures", truth.len());
     let rules: BTreeSet<&str> = doc.repairs.iter().map(|r| r.rule.as_str()).collect();

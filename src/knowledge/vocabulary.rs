@@ -130,9 +130,7 @@ impl Vocabulary {
             self.scoped.get(table).and_then(|names| names.get(name)).or_else(in_kind).or_else(|| self.any.get(name))?;
         Some(&self.entries[*index].id)
     }
-}
 
-impl Vocabulary {
     /// Every name (label_key'd) that means something in `table` of a document of `kind`.
     pub fn names(&self, kind: Option<Kind>, table: &str) -> BTreeSet<&str> {
         let scoped = self.scoped.get(table).into_iter().flat_map(|n| n.keys());

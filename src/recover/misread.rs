@@ -200,7 +200,7 @@ fn apply(
     let row = &mut tables[at.table].rows[r];
     let cell = row.cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
     cell.status = CellStatus::Repaired;
-    let (page, line, key) = (row.page, row.line, row.key.clone());
+    let location = Location::in_row(&tables[at.table].id, &tables[at.table].rows[r], Some(&at.column));
     let mut f = Finding::located(
         Severity::Warning,
         FindingKind::ValueRepaired,
@@ -209,18 +209,7 @@ fn apply(
     );
     (f.expected, f.actual) = (Some(fixed), Some(read));
     findings.push(f);
-    Repair {
-        location: Location {
-            page,
-            line,
-            table: Some(tables[at.table].id.clone()),
-            row: Some(key),
-            column: Some(at.column.clone()),
-        },
-        rule: "identity-misread".to_string(),
-        raw: read.to_string(),
-        repaired: fixed.to_string(),
-    }
+    Repair { location, rule: "identity-misread".to_string(), raw: read.to_string(), repaired: fixed.to_string() }
 }
 
 fn set(tables: &mut [Table], at: &At, value: Decimal) {

@@ -8,7 +8,6 @@
 //! table already has that key.
 
 use crate::knowledge::vocabulary::ITEMS;
-use crate::label::label_key;
 use crate::model::{Kind, Location, Repair, Source, Table, TextSource};
 
 /// Characters of OCR debris a garbled name may hold besides the name.
@@ -20,6 +19,9 @@ const MIN_NAME: usize = 4;
 /// Keys OCR'd rows by the vocabulary name they hold, with a repair record each.
 pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Repair> {
     let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs; // no page read by OCR
+    }
     for table in tables.iter_mut() {
         let names: Vec<&str> =
             ITEMS.names(kind, &table.id).into_iter().filter(|n| n.chars().count() >= MIN_NAME).collect();
@@ -39,20 +41,14 @@ pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Rep
             if taken {
                 continue;
             }
-            let row = &mut table.rows[r];
+            // The names are keys already (label_key'd).
+            let raw = std::mem::replace(&mut table.rows[r].key, name.to_string());
             repairs.push(Repair {
-                location: Location {
-                    page: row.page,
-                    line: row.line,
-                    table: Some(table.id.clone()),
-                    row: Some(name.to_string()),
-                    column: None,
-                },
+                location: Location::in_row(&table.id, &table.rows[r], None),
                 rule: "label-vocabulary".to_string(),
-                raw: row.key.clone(),
+                raw,
                 repaired: name.to_string(),
             });
-            row.key = label_key(name);
         }
     }
     repairs

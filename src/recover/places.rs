@@ -19,12 +19,16 @@ const MIN_SHARE: f64 = 0.8;
 /// Gives OCR'd figures their table's places, with a repair record each.
 pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
     let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs; // no page read by OCR
+    }
     for table in tables.iter_mut() {
         let Some(places) = places(table) else { continue };
         for row in &mut table.rows {
             if source.page_source(row.page) == TextSource::TextLayer {
                 continue;
             }
+            let mut shown_at = Vec::new();
             for cell in &mut row.cells {
                 let Some(read) = cell.value else { continue };
                 // An inferred figure is the identity's, not a reading.
@@ -37,19 +41,14 @@ pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
                 if cell.status == CellStatus::Read {
                     cell.status = CellStatus::Repaired;
                 }
-                repairs.push(Repair {
-                    location: Location {
-                        page: row.page,
-                        line: row.line,
-                        table: Some(table.id.clone()),
-                        row: Some(row.key.clone()),
-                        column: Some(cell.column.clone()),
-                    },
-                    rule: "decimal-places".to_string(),
-                    raw: read.to_string(),
-                    repaired: shown.to_string(),
-                });
+                shown_at.push((cell.column.clone(), read, shown));
             }
+            repairs.extend(shown_at.into_iter().map(|(column, read, shown)| Repair {
+                location: Location::in_row(&table.id, row, Some(&column)),
+                rule: "decimal-places".to_string(),
+                raw: read.to_string(),
+                repaired: shown.to_string(),
+            }));
         }
     }
     repairs
