@@ -17,8 +17,10 @@ text-layer conversion of the source document: exact as read, mended by a cell ru
 back by an identity, inferred, wrong (a figure that differs, or a row or column the truth
 has not), missed; F1; seconds per page (tesseract: the whole conversion; RapidOCR: engine
 and conversion of its JSON, and that conversion alone — the pipeline outside the engine).
+`2nd` counts the figures PP-OCR's second reading won back (gongkai's second engine, on by
+default); `--first-only` adds a row per scan with tesseract alone, the models hidden.
 
-    scripts/bench_ocr.py --whole [--dpi 150,200,300] [--rapidocr] [DOC ...]
+    scripts/bench_ocr.py --whole [--dpi 150,200,300] [--rapidocr] [--first-only] [DOC ...]
 """
 import os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -87,20 +89,22 @@ def facts(path):
             for c in r["cells"]:
                 if c.get("value") is not None:
                     out[(t["id"], r["key"], c["column"], r.get("side") or "", r.get("under") or "")] = (c["value"], c["status"])
-    won = {(r["location"].get("table"), r["location"].get("row"), r["location"].get("column"))
-           for r in doc.get("repairs", []) if r["rule"] == "identity-misread"}
+    won = {(r["location"].get("table"), r["location"].get("row"), r["location"].get("column")): r["rule"]
+           for r in doc.get("repairs", []) if r["rule"] in ("identity-misread", "second-engine")}
     return doc, out, won
 
 
 def score(truth, path):
     """Shares of the truth's figures by how the scan's conversion got them, and F1."""
     doc, got, won = facts(path)
-    kinds = dict(exact=0, rule=0, identity=0, inferred=0, wrong=0)
+    kinds = dict(exact=0, rule=0, second=0, identity=0, inferred=0, wrong=0)
     for key, (value, status) in got.items():
         if truth.get(key, (None,))[0] != value:
             kinds["wrong"] += 1
         elif status == "inferred":
             kinds["inferred"] += 1
+        elif won.get((key[0], key[1], key[2])) == "second-engine":
+            kinds["second"] += 1
         elif (key[0], key[1], key[2]) in won:
             kinds["identity"] += 1
         elif status == "repaired":
@@ -117,7 +121,7 @@ def whole():
     import json
     sys.path.insert(0, os.path.join(ROOT, "scripts"))
     import make_scans
-    args = [a for a in sys.argv[1:] if a not in ("--whole", "--rapidocr")]
+    args = [a for a in sys.argv[1:] if a not in ("--whole", "--rapidocr", "--first-only")]
     dpis = [150, 200, 300]
     if "--dpi" in args:
         i = args.index("--dpi")
@@ -126,8 +130,12 @@ def whole():
     docs = args or make_scans.DOCUMENTS
     cache = os.path.join(ROOT, "target", "scans")
     os.makedirs(cache, exist_ok=True)
-    print(f"{'sample':44} {'engine':8} {'facts':>5} {'exact':>6} {'rule':>5} {'ident':>5} {'infer':>5} "
+    print(f"{'sample':44} {'engine':9} {'facts':>5} {'exact':>6} {'rule':>5} {'2nd':>4} {'ident':>5} {'infer':>5} "
           f"{'wrong':>5} {'miss':>5} {'F1':>6} {'s/page':>7} {'rest/page':>9}")
+    # Tesseract with PP-OCR's second reading of each figure (the default), and — with
+    # --first-only — tesseract alone (the models hidden), to see what the second engine adds.
+    variants = [("tess+pp", ENV)] + ([("tesseract", dict(ENV, GONGKAI_MODELS="/nonexistent"))]
+                                     if "--first-only" in sys.argv else [])
     for doc in docs:
         stem = make_scans.STEMS.get(doc, os.path.splitext(os.path.basename(doc))[0])
         with tempfile.TemporaryDirectory() as tmp:
@@ -140,14 +148,17 @@ def whole():
             for name in names:
                 pdf = os.path.join(cache, name)
                 n = pages(pdf)
-                with tempfile.TemporaryDirectory() as tmp:
-                    start = time.perf_counter()
-                    run([GONGKAI, "convert", pdf, "--out", tmp, "--jobs", "1"])
-                    seconds = time.perf_counter() - start
-                    _, kinds, f1 = score(truth, os.path.join(tmp, name[:-4] + ".json"))
-                # The whole conversion, engine included (the rest alone: the first mode).
-                print(f"{name:44} {'tesseract':8} {len(truth):5} {kinds['exact']:6} {kinds['rule']:5} {kinds['identity']:5} "
-                      f"{kinds['inferred']:5} {kinds['wrong']:5} {kinds['missed']:5} {f1:6.3f} {seconds / n:7.2f} {'':>9}")
+                for label, env in variants:
+                    with tempfile.TemporaryDirectory() as tmp:
+                        start = time.perf_counter()
+                        subprocess.run([GONGKAI, "convert", pdf, "--out", tmp, "--jobs", "1"], check=True, env=env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                        seconds = time.perf_counter() - start
+                        _, kinds, f1 = score(truth, os.path.join(tmp, name[:-4] + ".json"))
+                    # The whole conversion, engines included (the rest alone: the first mode).
+                    print(f"{name:44} {label:9} {len(truth):5} {kinds['exact']:6} {kinds['rule']:5} {kinds['second']:4} "
+                          f"{kinds['identity']:5} {kinds['inferred']:5} {kinds['wrong']:5} {kinds['missed']:5} {f1:6.3f} "
+                          f"{seconds / n:7.2f} {'':>9}")
                 if "--rapidocr" in sys.argv and not name.endswith("-ocr-layer.pdf"):
                     rapid(pdf, n, truth, name)
 
@@ -171,7 +182,7 @@ def rapid(pdf, n, truth, name):
         run([GONGKAI, "convert", out, "--out", result])
         rest = time.perf_counter() - start
         _, kinds, f1 = score(truth, os.path.join(result, name[:-4] + ".json"))
-    print(f"{name:44} {'rapidocr':8} {len(truth):5} {kinds['exact']:6} {kinds['rule']:5} {kinds['identity']:5} "
+    print(f"{name:44} {'rapidocr':9} {len(truth):5} {kinds['exact']:6} {kinds['rule']:5} {kinds['second']:4} {kinds['identity']:5} "
           f"{kinds['inferred']:5} {kinds['wrong']:5} {kinds['missed']:5} {f1:6.3f} {(engine + rest) / n:7.2f} {rest / n:9.3f}")
 
 

@@ -70,7 +70,8 @@ fn rebuild(path: &Path, doc: &str, sha256: &str, extracted: &extract::Extracted)
         ocr_pages: extracted.ocr_pages.clone(),
     };
     // A lost figure inferred where the identities pin it down, an OCR misread repaired.
-    let recovered = stage("recover", || recover::recover(rebuilt.tables, &metadata, &source));
+    let figures = extracted.figure_crops();
+    let recovered = stage("recover", || recover::recover(rebuilt.tables, &metadata, &source, &figures));
     // Every identity checked, across tables, against the narrative and the page metadata.
     let mut validated =
         stage("validate", || validate::check(&recovered.tables, &recovered.instances, &layout, &metadata));

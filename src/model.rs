@@ -448,6 +448,34 @@ pub struct Cell {
     /// The OCR engine's lowest word confidence (0–100) in the cell (OCR'd pages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
+    /// Where two OCR engines read the figure differently: each one's reading, the one the
+    /// value follows marked `chosen` (none, when an identity gave a third reading).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<EngineReading>,
+}
+
+/// An OCR engine.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OcrEngine {
+    /// tesseract 5 with `chi_sim`: the first engine, which reads the page.
+    Tesseract,
+    /// PP-OCRv4 text-line recognition (ONNX, in-process): the second, which reads each
+    /// figure the first read again.
+    PpOcr,
+}
+
+/// One engine's reading of a cell's figure.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct EngineReading {
+    pub engine: OcrEngine,
+    /// The text as the engine read it.
+    pub text: String,
+    /// The engine's confidence (0–100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    /// The cell's value is this reading's.
+    pub chosen: bool,
 }
 
 /// How a cell's value was obtained.
@@ -608,6 +636,9 @@ pub enum FindingKind {
     ValueRepaired,
     /// Several OCR-plausible readings would fit a broken identity, so none is chosen.
     MisreadAmbiguous,
+    /// The two OCR engines read a figure differently and no identity decides between them:
+    /// the first engine's reading is kept, the cell holds both.
+    OcrEnginesDisagree,
     /// An identity fails beyond rounding.
     IdentityViolation,
     /// A soft identity (one that holds only for some departments) fails.

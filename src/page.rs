@@ -55,6 +55,25 @@ pub struct Page {
     /// Where the page's glyphs come from: the text layer, or OCR (gongkai's own, or a
     /// hidden OCR layer that passed the quality checks).
     pub source: crate::model::TextSource,
+    /// The figures gongkai's OCR read on the page, cut out of the image it read: `recover`
+    /// has the second engine (PP-OCR) read those whose reading is in doubt.
+    pub figures: Vec<FigureCrop>,
+}
+
+/// A figure the first OCR engine (tesseract) read, and its crop of the page image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureCrop {
+    /// The word's box, points from the page's top-left (the deskewed frame of the glyphs).
+    pub left: f32,
+    pub top: f32,
+    pub width: f32,
+    pub height: f32,
+    /// The first engine's text of the word.
+    pub first: String,
+    /// The crop: greyscale, row-major, 0 black.
+    pub pixels: Vec<u8>,
+    pub pixel_width: usize,
+    pub pixel_height: usize,
 }
 
 /// An OCR'd word: its text, box in points (top-left origin) and confidence (0–100).

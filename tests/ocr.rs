@@ -49,11 +49,12 @@ fn read(stem: &str, truth_file: &str, tables: &[&str]) -> (Document, usize, usiz
     // `198. 30`), won back by the identities, inferred.
     let cells: Vec<&gongkai::model::Cell> = doc.tables.iter().flat_map(|t| &t.rows).flat_map(|r| &r.cells).collect();
     let won_back = doc.repairs.iter().filter(|r| r.rule == "identity-misread").count();
+    let second = doc.repairs.iter().filter(|r| r.rule == "second-engine").count();
     let status = |s: CellStatus| cells.iter().filter(|c| c.status == s).count();
     eprintln!(
-        "  engine exact {}, mended by cell rules {}, won back by identities {won_back}, inferred {}",
+        "  engine exact {}, mended by cell rules {}, taken from the second engine {second}, won back by identities {won_back}, inferred {}",
         status(CellStatus::Read),
-        status(CellStatus::Repaired) - won_back,
+        status(CellStatus::Repaired) - won_back - second,
         status(CellStatus::Inferred)
     );
     for missed in want.difference(&got) {

@@ -137,3 +137,42 @@ fn a_scan_whose_ocr_garbles_names_and_places_keeps_its_rows() {
     assert!(rules.contains("label-vocabulary") && rules.contains("decimal-places"), "{rules:?}");
     assert!(f1 >= 0.95, "F1 {f1:.3}");
 }
+
+/// A 150 dpi scan where tesseract misreads figures that then break the identities (`0.1` for
+/// 0.11, `7,552.93` for 7,552.92, `738]` for 736.81): the second engine, PP-OCR, reads each
+/// again from the same image, and its figure, with which the identities hold, is taken. Both
+/// readings stay on the cell, PP-OCR's marked chosen, and each such figure is the truth's.
+#[test]
+fn figures_tesseract_misreads_are_read_again_by_a_second_engine() {
+    use gongkai::model::OcrEngine;
+    let source = "zhuhai/zhuhai-财政局_2026年部门预算.pdf";
+    let (_dir, scan) = scanned(source, 150, "zhuhai-finance-2026");
+    let (doc, truth) = against_truth(source, &scan);
+    let won = doc.repairs.iter().filter(|r| r.rule == "second-engine").count();
+    assert!(won >= 2, "{won} figures taken from the second engine");
+    let side = |r: &gongkai::model::Row| r.side.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default();
+    let mut chosen = 0;
+    for table in &doc.tables {
+        for row in &table.rows {
+            for cell in row.cells.iter().filter(|c| !c.readings.is_empty()) {
+                let engines: Vec<OcrEngine> = cell.readings.iter().map(|r| r.engine).collect();
+                assert_eq!(engines, [OcrEngine::Tesseract, OcrEngine::PpOcr], "{cell:?}");
+                if cell.readings.iter().any(|r| r.engine == OcrEngine::PpOcr && r.chosen) {
+                    chosen += 1;
+                    let key = (
+                        table.id.clone(),
+                        row.key.clone(),
+                        cell.column.clone(),
+                        side(row),
+                        row.under.clone().unwrap_or_default(),
+                    );
+                    assert_eq!(truth.get(&key), cell.value.map(|v| v.to_string()).as_ref(), "{key:?}: {cell:?}");
+                }
+            }
+        }
+    }
+    assert_eq!(chosen, won, "every figure taken from the second engine says so on its cell");
+    let (f1, _) = measure(&doc, &truth);
+    eprintln!("zhuhai-finance-2026-150dpi: F1 {f1:.3} against {} figures, {won} from the second engine", truth.len());
+    assert!(f1 >= 0.91, "F1 {f1:.3}");
+}

@@ -272,6 +272,7 @@ mod tests {
             inferred_by: None,
             bbox: None,
             confidence: None,
+            readings: Vec::new(),
         }
     }
 

@@ -10,7 +10,9 @@
 pub mod cells;
 pub mod image;
 pub mod ocr;
+pub mod ppocr;
 mod quality;
+pub mod second;
 
 use crate::model::{Finding, FindingKind, Severity, TextSource};
 use rayon::prelude::*;
@@ -31,6 +33,17 @@ pub struct Extracted {
     /// it passed the quality checks), which [`reread_layers`] OCRs afresh.
     pub layer_pages: Vec<u32>,
     pub findings: Vec<Finding>,
+}
+
+impl Extracted {
+    /// The figures cut out of the pages gongkai OCR'd, for the second engine, with their
+    /// pages.
+    pub fn figure_crops(&self) -> Vec<(u32, &crate::page::FigureCrop)> {
+        match &self.content {
+            Text::Glyphs(pages) => pages.iter().flat_map(|p| p.figures.iter().map(move |r| (p.number, r))).collect(),
+            Text::Lines(_) => Vec::new(),
+        }
+    }
 }
 
 /// The two shapes of extracted text.
@@ -162,14 +175,18 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
         ocr::page(path, page.number)
     };
     match result {
-        Ok(ocr::OcrPage { words, rulings, skew, reread }) => {
+        Ok(ocr::OcrPage { words, rulings, skew, reread, figures }) => {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
+            let engine = match ppocr::shared() {
+                Some(_) => format!("{} figures cut out for the second engine, PP-OCR", figures.len()),
+                None => format!("the second engine, PP-OCR, is not installed ({})", ppocr::models_dir().display()),
+            };
             let mut f = Finding::new(
                 Severity::Info,
                 FindingKind::OcrPage,
                 format!(
                     "page {}: read by OCR (tesseract chi_sim, {} dpi, straightened by {skew:.2}°, {} rulings found, \
-                     {reread} cells the page's reading passed over read again with their row): {} words, mean confidence {confidence:.0}",
+                     {reread} cells the page's reading passed over read again with their row; {engine}): {} words, mean confidence {confidence:.0}",
                     page.number,
                     ocr::DPI,
                     rulings.len(),
@@ -178,7 +195,7 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
             );
             f.page = Some(page.number);
             let glyphs = words.iter().map(Word::glyph).collect();
-            (Page { glyphs, rulings, source: TextSource::Ocr, ..page }, Some(f))
+            (Page { glyphs, rulings, figures, source: TextSource::Ocr, ..page }, Some(f))
         }
         Err(e) => {
             let mut f = Finding::new(Severity::Warning, FindingKind::OcrFailed, format!("page {}: {e}", page.number));

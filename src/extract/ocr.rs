@@ -13,7 +13,7 @@ use std::process::Command;
 
 use super::cells;
 use super::image::Gray;
-use crate::page::{Ruling, Word, level, split_at_rulings};
+use crate::page::{FigureCrop, Ruling, Word, level, split_at_rulings};
 use crate::source::ocr_output::{tsv_lines, words};
 
 /// Pages whose image declares more pixels than this are not OCR'd: rendering them would
@@ -53,14 +53,16 @@ fn run(tool: &'static str, command: &mut Command) -> Result<Vec<u8>, OcrError> {
 }
 
 /// A page as OCR read it: its words, the rulings found in its image (points, in the
-/// deskewed frame the words are in), the skew that was straightened, in degrees, and how
-/// many cells of its ruled grid the page's reading passed over and were read again.
+/// deskewed frame the words are in), the skew that was straightened, in degrees, how many
+/// cells of its ruled grid the page's reading passed over and were read again, and its
+/// figures cut out for the second engine.
 #[derive(Debug, Clone, Default)]
 pub struct OcrPage {
     pub words: Vec<Word>,
     pub rulings: Vec<Ruling>,
     pub skew: f32,
     pub reread: usize,
+    pub figures: Vec<FigureCrop>,
 }
 
 /// Skews smaller than this (degrees) are left alone.
@@ -113,7 +115,8 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
         .collect();
     read_cells(&mut words, &flat, &grid, &lost, inset, &rulings, dir, scale)?;
     let words = split_at_rulings(words, &rulings);
-    Ok(OcrPage { words, rulings, skew, reread: lost.len() })
+    let figures = super::second::crops(&flat, &words, &rulings, scale);
+    Ok(OcrPage { words, rulings, skew, reread: lost.len(), figures })
 }
 
 /// Tesseract's TSV of `image` (a page, or a list of images one per line) in page

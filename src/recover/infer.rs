@@ -90,6 +90,7 @@ pub fn fill(
             inferred_by: Some(best.rule.clone()),
             bbox: None,
             confidence: None,
+            readings: Vec::new(),
         };
         row.cells.retain(|c| c.column != at.column);
         row.cells.push(cell);

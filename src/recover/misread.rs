@@ -164,7 +164,7 @@ pub fn repair(
 }
 
 /// A read (or already repaired) figure's value.
-fn readable(tables: &[Table], at: &At) -> Option<Decimal> {
+pub(super) fn readable(tables: &[Table], at: &At) -> Option<Decimal> {
     let cell = tables[at.table].rows[at.row?].cells.iter().find(|c| c.column == at.column)?;
     matches!(cell.status, CellStatus::Read | CellStatus::Repaired).then_some(cell.value).flatten()
 }
@@ -180,7 +180,7 @@ fn readings(read: Decimal) -> impl Iterator<Item = Decimal> {
 
 /// Whether `test` passes with the readable figure at `at` read as `value`: tried against an
 /// overlay of the figures, the tables unchanged.
-fn with(tables: &[Table], at: &At, value: Decimal, test: impl Fn(&Figures) -> bool) -> bool {
+pub(super) fn with(tables: &[Table], at: &At, value: Decimal, test: impl Fn(&Figures) -> bool) -> bool {
     readable(tables, at).is_some() && test(&Figures::of(tables).with(at, value))
 }
 
@@ -200,6 +200,7 @@ fn apply(
     let row = &mut tables[at.table].rows[r];
     let cell = row.cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
     cell.status = CellStatus::Repaired;
+    super::reading::changed(cell, fixed);
     let location = Location::in_row(&tables[at.table].id, &tables[at.table].rows[r], Some(&at.column));
     let mut f = Finding::located(
         Severity::Warning,

@@ -8,14 +8,17 @@
 //! keyed by the template name it holds (`names`); after, OCR'd figures are shown with the decimal
 //! places their table prints (`places`).
 
+mod engines;
 mod infer;
 pub mod misread;
 mod names;
 mod places;
+mod reading;
 
 use crate::knowledge::identities::{self, Instance};
 use crate::model::{Finding, Kind, Metadata, Repair, Source, Table};
 
+pub use engines::Crops;
 pub use infer::Inferred;
 
 /// The tables with recovered figures, and the evidence for each.
@@ -33,8 +36,10 @@ pub struct Recovered {
     pub instances: Vec<Instance<'static>>,
 }
 
-/// Infers lost figures, then repairs misreads, over the identities of the document's kind.
-pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source) -> Recovered {
+/// Infers lost figures, then takes the second OCR engine's figure where it mends what the
+/// first broke (it reads the figures of OCR'd pages cut out in [`Crops`]), then repairs
+/// misreads, over the identities of the document's kind.
+pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source, crops: &Crops) -> Recovered {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
     // Names first: the identities find a row by its key.
     let mut corrected = names::key(&mut tables, metadata.kind, source);
@@ -45,6 +50,8 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source) -> 
         .collect();
     let mut findings = Vec::new();
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);
+    // A second engine's reading before the guesses of the misread rules: it was read.
+    corrected.extend(engines::decide(&mut tables, &instances, metadata.unit, crops, &mut findings));
     corrected.extend(misread::repair(&mut tables, &instances, metadata.unit, source, &mut findings));
     // Places last: a figure that lost its last digit (`736.8` for `736.81`) is a misread the
     // identities mend, not a `736.80`.

@@ -82,6 +82,7 @@ mod tests {
             inferred_by: None,
             bbox: None,
             confidence: None,
+            readings: Vec::new(),
         }
     }
 

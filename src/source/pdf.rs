@@ -149,6 +149,7 @@ fn read_run(pdf: &Pdf, range: std::ops::Range<usize>) -> Vec<Page> {
             image_cover: (collector.largest_image / (f64::from(width) * f64::from(height)).max(1.0)).min(1.0) as f32,
             invisible: collector.invisible,
             source: crate::model::TextSource::TextLayer,
+            figures: Vec::new(),
         });
     }
     out

@@ -464,6 +464,7 @@ fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>
         inferred_by: None,
         bbox: cell.bbox.map(|b| [b.x0, b.top, b.x1, b.bottom].map(tenth)),
         confidence: cell.bbox.and_then(|b| b.confidence).map(tenth),
+        readings: Vec::new(),
     }
 }
 

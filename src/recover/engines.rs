@@ -1,0 +1,184 @@
+//! Two OCR engines, the identities deciding. Where gongkai OCR'd a page, every figure
+//! tesseract read was cut out of the page image (`extract::second`). A figure in doubt —
+//! in an identity that breaks as read, or read with low confidence — is read again by
+//! PP-OCR (`extract::ppocr`); where the two read different figures:
+//!
+//! - a cell in an identity that breaks as read takes PP-OCR's figure when every identity it
+//!   takes part in then holds (`second-engine`, a repair with the identities as evidence);
+//! - otherwise it keeps tesseract's: the identities hold with it, or the other reading does
+//!   not mend them; when no identity takes in the cell at all, nothing decides, and the cell
+//!   is reported (`ocr_engines_disagree`) rather than trusted silently.
+//!
+//! Either way the cell records both readings and which one its value follows (neither, when
+//! a misread repair later gives a third).
+
+use rust_decimal::Decimal;
+
+use super::misread::{LOW_CONFIDENCE, readable, with};
+use super::reading::{changed, figure};
+use crate::extract::ppocr::{self, Recognizer};
+use crate::knowledge::identities::figures::path;
+use crate::knowledge::identities::{At, Figures, Instance, measure};
+use crate::model::{
+    CellStatus, EngineReading, Finding, FindingKind, Location, OcrEngine, Place, Repair, Severity, Table, Unit,
+};
+use crate::page::FigureCrop;
+
+/// The figures cut out of a document's OCR'd pages, with their pages.
+pub type Crops<'a> = [(u32, &'a FigureCrop)];
+
+/// Has the second engine read the figures in doubt and lets the identities decide; returns
+/// the repairs (cells whose value now follows the second engine).
+pub fn decide(
+    tables: &mut [Table],
+    instances: &[Instance],
+    unit: Option<Unit>,
+    crops: &Crops,
+    findings: &mut Vec<Finding>,
+) -> Vec<Repair> {
+    if crops.is_empty() {
+        return Vec::new();
+    }
+    // Loaded only for a document with figures in doubt: most OCR'd documents have a few.
+    let mut engine: Option<Option<&Recognizer>> = None;
+    let holds = |figures: &Figures, i: &Instance| measure(figures, i, unit).is_none_or(|m| m.holds(i.rule.relation));
+    let mut repairs = Vec::new();
+    for at in in_doubt(tables, instances, &holds) {
+        let Some(read) = readable(tables, &at) else { continue };
+        let inside = inside(tables, &at, crops);
+        if inside.is_empty() {
+            continue;
+        }
+        let Some(recognizer) = *engine.get_or_insert_with(ppocr::shared) else { return repairs };
+        let Some(other) = second_reading(recognizer, &inside) else { continue };
+        let Some(value) = figure(&other.0) else { continue };
+        if value == read {
+            continue;
+        }
+        let involved: Vec<&Instance> =
+            instances.iter().filter(|i| i.lhs.contains(&at) || i.rhs.contains(&at)).collect();
+        let figures = Figures::of(tables);
+        let broken: Vec<&str> = involved.iter().filter(|i| !holds(&figures, i)).map(|i| i.rule.id.as_str()).collect();
+        record(tables, &at, &other);
+        if !broken.is_empty() && with(tables, &at, value, |f| involved.iter().all(|i| holds(f, i))) {
+            repairs.push(adopt(tables, &at, read, value, &broken, findings));
+        } else if involved.is_empty() {
+            let (table, row) = (&tables[at.table], &tables[at.table].rows[at.row.expect("a row")]);
+            findings.push(Finding::located(
+                Severity::Warning,
+                FindingKind::OcrEnginesDisagree,
+                Place::cell(&table.id, row, &at.column),
+                format!(
+                    "{} was read as {read} by tesseract and as {} by PP-OCR, and no identity takes it in to \
+                     decide: tesseract's reading is kept",
+                    path(tables, &at),
+                    other.0
+                ),
+            ));
+        }
+    }
+    repairs
+}
+
+/// The read figures of OCR'd rows in doubt: in an identity that breaks as read, or read with
+/// a confidence under [`LOW_CONFIDENCE`].
+fn in_doubt(tables: &[Table], instances: &[Instance], holds: &impl Fn(&Figures, &Instance) -> bool) -> Vec<At> {
+    let figures = Figures::of(tables);
+    let mut out: Vec<At> = instances
+        .iter()
+        .filter(|i| !holds(&figures, i))
+        .flat_map(|i| i.lhs.iter().chain(&i.rhs))
+        .filter(|at| at.row.is_some())
+        .cloned()
+        .collect();
+    for (t, table) in tables.iter().enumerate() {
+        for (r, row) in table.rows.iter().enumerate() {
+            for cell in row.cells.iter().filter(|c| c.confidence.is_some_and(|c| c < LOW_CONFIDENCE)) {
+                out.push(At { table: t, row: Some(r), column: cell.column.clone() });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The crops whose middle lies in the box of the cell at `at`, left to right.
+fn inside<'a>(tables: &[Table], at: &At, crops: &Crops<'a>) -> Vec<&'a FigureCrop> {
+    let Some(row) = at.row.map(|r| &tables[at.table].rows[r]) else { return Vec::new() };
+    let Some([x0, top, x1, bottom]) = row.cells.iter().find(|c| c.column == at.column).and_then(|c| c.bbox) else {
+        return Vec::new();
+    };
+    let mut inside: Vec<&FigureCrop> = crops
+        .iter()
+        .filter(|(page, c)| {
+            let (cx, cy) = (c.left + c.width / 2.0, c.top + c.height / 2.0);
+            *page == row.page && cx >= x0 - 1.0 && cx <= x1 + 1.0 && cy >= top - 1.0 && cy <= bottom + 1.0
+        })
+        .map(|(_, c)| *c)
+        .collect();
+    inside.sort_by(|a, b| a.left.total_cmp(&b.left));
+    inside
+}
+
+/// The second engine's reading of a cell's crops: their texts joined, the lowest confidence
+/// (0–100, to a tenth).
+fn second_reading(recognizer: &Recognizer, crops: &[&FigureCrop]) -> Option<(String, f32)> {
+    let mut text = String::new();
+    let mut confidence = 1.0f32;
+    for c in crops {
+        let (t, p) = recognizer.read_line(&c.pixels, c.pixel_width, c.pixel_height).ok()?;
+        text.push_str(&t);
+        confidence = confidence.min(p);
+    }
+    Some((text, (confidence * 1000.0).round() / 10.0))
+}
+
+/// Records both readings on the cell, the first chosen: the value is tesseract's until a
+/// rule changes it ([`changed`]).
+fn record(tables: &mut [Table], at: &At, other: &(String, f32)) {
+    let Some(r) = at.row else { return };
+    let Some(cell) = tables[at.table].rows[r].cells.iter_mut().find(|c| c.column == at.column) else { return };
+    cell.readings = vec![
+        EngineReading {
+            engine: OcrEngine::Tesseract,
+            text: cell.raw.clone(),
+            confidence: cell.confidence,
+            chosen: true,
+        },
+        EngineReading { engine: OcrEngine::PpOcr, text: other.0.clone(), confidence: Some(other.1), chosen: false },
+    ];
+}
+
+/// Sets the second engine's figure, records the finding and returns the repair.
+fn adopt(
+    tables: &mut [Table],
+    at: &At,
+    read: Decimal,
+    value: Decimal,
+    broken: &[&str],
+    findings: &mut Vec<Finding>,
+) -> Repair {
+    let where_ = path(tables, at);
+    let r = at.row.expect("a cell in a row");
+    let (table, row) = (&tables[at.table], &tables[at.table].rows[r]);
+    let place = Place::cell(&table.id, row, &at.column);
+    let location = Location::in_row(&table.id, row, Some(&at.column));
+    let cell = tables[at.table].rows[r].cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
+    cell.value = Some(value);
+    cell.status = CellStatus::Repaired;
+    changed(cell, value);
+    let mut f = Finding::located(
+        Severity::Warning,
+        FindingKind::ValueRepaired,
+        place,
+        format!(
+            "{where_} was read as {read} by tesseract, which breaks {}; PP-OCR read {value}, with which every \
+             identity it takes part in holds: {value}",
+            broken.join(", ")
+        ),
+    );
+    (f.expected, f.actual) = (Some(value), Some(read));
+    findings.push(f);
+    Repair { location, rule: "second-engine".to_string(), raw: read.to_string(), repaired: value.to_string() }
+}
