@@ -174,5 +174,6 @@ fn figures_tesseract_misreads_are_read_again_by_a_second_engine() {
     assert_eq!(chosen, won, "every figure taken from the second engine says so on its cell");
     let (f1, _) = measure(&doc, &truth);
     eprintln!("zhuhai-finance-2026-150dpi: F1 {f1:.3} against {} figures, {won} from the second engine", truth.len());
-    assert!(f1 >= 0.91, "F1 {f1:.3}");
+    // 0.948 measured; 0.905 with tesseract alone and before `其中,` and `上+二、` were undone.
+    assert!(f1 >= 0.94, "F1 {f1:.3}");
 }

@@ -62,3 +62,14 @@ pub fn unconfuse_words(text: &str) -> Option<String> {
     }
     out.filter(|out| out != text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_colon_of_qizhong_read_as_a_comma_is_undone_in_header_words_too() {
+        assert_eq!(unconfuse_words("其中,基本支出").as_deref(), Some("其中:基本支出"));
+        assert_eq!(unconfuse_words("其中:基本支出"), None);
+    }
+}

@@ -20,6 +20,9 @@ static SPLIT_DECIMAL: LazyLock<Regex> =
 static THOUSANDS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$").expect("thousands"));
 static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-—–－]{1,3}$").expect("dash"));
+/// A Chinese list number opening a label: `一、`, `(一)`.
+static LIST_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))").expect("list number"));
 static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+\s+(\p{Han})").expect("leading number"));
 static CODE_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{3}|[0-9]{5}|[0-9]{7})\s*(\p{Han}.*)$").expect("code name"));
@@ -105,6 +108,16 @@ pub fn label(raw: &str) -> Fixed {
     if trimmed.len() != rest.len() && trimmed.starts_with(|c: char| c == '(' || crate::label::is_ideograph(c)) {
         text = format!("{}{trimmed}", &text[..lead]);
         rules.push("ocr-debris");
+    }
+    // Or as a Latin letter or two before its Chinese list number (`SS一、社会保障和就业支出`):
+    // a label may begin with letters (`PPP项目`), never with letters and then 一、 or (一).
+    let rest = &text[lead..];
+    let after = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    if (1..=3).contains(&(rest.len() - after.len())) && LIST_NUMBER.is_match(after) {
+        text = format!("{}{after}", &text[..lead]);
+        if !rules.contains(&"ocr-debris") {
+            rules.push("ocr-debris");
+        }
     }
     if let Some(fixed) = unconfuse(&text) {
         text = fixed;
@@ -239,6 +252,11 @@ mod tests {
         assert!(label("“三公”经费").rules.is_empty(), "a quote is printed");
         assert_eq!(label("其中:,(一)因公出国(境)支出").text, "其中:(一)因公出国(境)支出");
         assert!(label("(一)因公出国(境)支出").rules.is_empty());
+        assert_eq!(label("SS一、社会保障和就业支出").text, "一、社会保障和就业支出");
+        assert_eq!(label("Y(二)公务接待费").text, "(二)公务接待费");
+        assert!(label("PPP项目支出").rules.is_empty(), "letters before a name are printed");
+        assert_eq!(label("其中,(一)因公出国(境)支出").text, "其中:(一)因公出国(境)支出", "a colon read as a comma");
+        assert_eq!(label("上+二、农林水支出").text, "十二、农林水支出", "十 read as a plus sign");
     }
 
     #[test]
