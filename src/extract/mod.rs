@@ -177,9 +177,10 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
     match result {
         Ok(ocr::OcrPage { words, rulings, skew, reread, figures }) => {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
-            let engine = match ppocr::shared() {
-                Some(_) => format!("{} figures cut out for the second engine, PP-OCR", figures.len()),
-                None => format!("the second engine, PP-OCR, is not installed ({})", ppocr::models_dir().display()),
+            // Whether it is installed, not loaded: `recover` loads it only for figures in doubt.
+            let engine = match ppocr::installed() {
+                true => format!("{} figures cut out for the second engine, PP-OCR", figures.len()),
+                false => format!("the second engine, PP-OCR, is not installed ({})", ppocr::models_dir().display()),
             };
             let mut f = Finding::new(
                 Severity::Info,

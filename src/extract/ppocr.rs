@@ -118,6 +118,12 @@ pub fn models_dir() -> PathBuf {
         .map_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models")), PathBuf::from)
 }
 
+/// Whether the model and its dictionary are in [`models_dir`] (without loading them).
+pub fn installed() -> bool {
+    let dir = models_dir();
+    dir.join(MODEL_FILE).is_file() && dir.join(KEYS_FILE).is_file()
+}
+
 /// The process's recogniser, loaded once from [`models_dir`]; `None` when the model is not
 /// installed or does not load (gongkai then reads with tesseract alone).
 pub fn shared() -> Option<&'static Recognizer> {

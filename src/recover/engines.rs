@@ -12,16 +12,12 @@
 //! Either way the cell records both readings and which one its value follows (neither, when
 //! a misread repair later gives a third).
 
-use rust_decimal::Decimal;
-
-use super::misread::{LOW_CONFIDENCE, readable, with};
-use super::reading::{changed, figure};
+use super::misread::{LOW_CONFIDENCE, apply, holds, readable, with};
+use super::reading::figure;
 use crate::extract::ppocr::{self, Recognizer};
 use crate::knowledge::identities::figures::path;
-use crate::knowledge::identities::{At, Figures, Instance, measure};
-use crate::model::{
-    CellStatus, EngineReading, Finding, FindingKind, Location, OcrEngine, Place, Repair, Severity, Table, Unit,
-};
+use crate::knowledge::identities::{At, Figures, Instance};
+use crate::model::{EngineReading, Finding, FindingKind, OcrEngine, Place, Repair, Severity, Table, Unit};
 use crate::page::FigureCrop;
 
 /// The figures cut out of a document's OCR'd pages, with their pages.
@@ -41,7 +37,7 @@ pub fn decide(
     }
     // Loaded only for a document with figures in doubt: most OCR'd documents have a few.
     let mut engine: Option<Option<&Recognizer>> = None;
-    let holds = |figures: &Figures, i: &Instance| measure(figures, i, unit).is_none_or(|m| m.holds(i.rule.relation));
+    let holds = |figures: &Figures, i: &Instance| holds(figures, i, unit);
     let mut repairs = Vec::new();
     for at in in_doubt(tables, instances, &holds) {
         let Some(read) = readable(tables, &at) else { continue };
@@ -61,7 +57,11 @@ pub fn decide(
         let broken: Vec<&str> = involved.iter().filter(|i| !holds(&figures, i)).map(|i| i.rule.id.as_str()).collect();
         record(tables, &at, &other);
         if !broken.is_empty() && with(tables, &at, value, |f| involved.iter().all(|i| holds(f, i))) {
-            repairs.push(adopt(tables, &at, read, value, &broken, findings));
+            let why = format!(
+                "breaks {}; PP-OCR read {value}, with which every identity it takes part in holds",
+                broken.join(", ")
+            );
+            repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
         } else if involved.is_empty() {
             let (table, row) = (&tables[at.table], &tables[at.table].rows[at.row.expect("a row")]);
             findings.push(Finding::located(
@@ -148,37 +148,4 @@ fn record(tables: &mut [Table], at: &At, other: &(String, f32)) {
         },
         EngineReading { engine: OcrEngine::PpOcr, text: other.0.clone(), confidence: Some(other.1), chosen: false },
     ];
-}
-
-/// Sets the second engine's figure, records the finding and returns the repair.
-fn adopt(
-    tables: &mut [Table],
-    at: &At,
-    read: Decimal,
-    value: Decimal,
-    broken: &[&str],
-    findings: &mut Vec<Finding>,
-) -> Repair {
-    let where_ = path(tables, at);
-    let r = at.row.expect("a cell in a row");
-    let (table, row) = (&tables[at.table], &tables[at.table].rows[r]);
-    let place = Place::cell(&table.id, row, &at.column);
-    let location = Location::in_row(&table.id, row, Some(&at.column));
-    let cell = tables[at.table].rows[r].cells.iter_mut().find(|c| c.column == at.column).expect("the cell exists");
-    cell.value = Some(value);
-    cell.status = CellStatus::Repaired;
-    changed(cell, value);
-    let mut f = Finding::located(
-        Severity::Warning,
-        FindingKind::ValueRepaired,
-        place,
-        format!(
-            "{where_} was read as {read} by tesseract, which breaks {}; PP-OCR read {value}, with which every \
-             identity it takes part in holds: {value}",
-            broken.join(", ")
-        ),
-    );
-    (f.expected, f.actual) = (Some(value), Some(read));
-    findings.push(f);
-    Repair { location, rule: "second-engine".to_string(), raw: read.to_string(), repaired: value.to_string() }
 }

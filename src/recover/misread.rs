@@ -89,7 +89,7 @@ pub fn repair(
     let ocr = |tables: &[Table], at: &At| {
         at.row.is_some_and(|r| source.page_source(tables[at.table].rows[r].page) != TextSource::TextLayer)
     };
-    let holds = |figures: &Figures, i: &Instance| measure(figures, i, unit).is_none_or(|m| m.holds(i.rule.relation));
+    let holds = |figures: &Figures, i: &Instance| holds(figures, i, unit);
     let mut repairs = Vec::new();
     // Cells in two or more broken identities.
     let mut broken: BTreeMap<At, Vec<usize>> = BTreeMap::new();
@@ -125,7 +125,7 @@ pub fn repair(
             continue;
         };
         let why = format!("breaks {}; the one OCR-plausible reading that makes all of them hold", evidence.join(", "));
-        repairs.push(apply(tables, &at, read, fixed, &why, findings));
+        repairs.push(apply(tables, &at, read, fixed, MISREAD, &why, findings));
     }
     // Low-confidence figures, each located by one broken identity.
     loop {
@@ -158,9 +158,18 @@ pub fn repair(
         let why = format!(
             "was read with OCR confidence {c:.0} and breaks {rule}; of that identity's figures it alone has an OCR-plausible reading that makes it hold without breaking another"
         );
-        repairs.push(apply(tables, &at, read, fixed, &why, findings));
+        repairs.push(apply(tables, &at, read, fixed, MISREAD, &why, findings));
     }
     repairs
+}
+
+/// The rule of the repairs made here.
+const MISREAD: &str = "identity-misread";
+
+/// Whether an identity holds over `figures` (or cannot be measured: a figure it needs is
+/// missing).
+pub(super) fn holds(figures: &Figures, instance: &Instance, unit: Option<Unit>) -> bool {
+    measure(figures, instance, unit).is_none_or(|m| m.holds(instance.rule.relation))
 }
 
 /// A read (or already repaired) figure's value.
@@ -184,12 +193,13 @@ pub(super) fn with(tables: &[Table], at: &At, value: Decimal, test: impl Fn(&Fig
     readable(tables, at).is_some() && test(&Figures::of(tables).with(at, value))
 }
 
-/// Sets the repaired figure, records the finding and returns the repair.
-fn apply(
+/// Sets the repaired figure, records the finding and returns the repair, under `rule`.
+pub(super) fn apply(
     tables: &mut [Table],
     at: &At,
     read: Decimal,
     fixed: Decimal,
+    rule: &str,
     why: &str,
     findings: &mut Vec<Finding>,
 ) -> Repair {
@@ -210,7 +220,7 @@ fn apply(
     );
     (f.expected, f.actual) = (Some(fixed), Some(read));
     findings.push(f);
-    Repair { location, rule: "identity-misread".to_string(), raw: read.to_string(), repaired: fixed.to_string() }
+    Repair { location, rule: rule.to_string(), raw: read.to_string(), repaired: fixed.to_string() }
 }
 
 fn set(tables: &mut [Table], at: &At, value: Decimal) {

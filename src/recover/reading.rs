@@ -2,28 +2,17 @@
 //! follows once a recovery rule changed it (`engines` takes the second engine's, `misread`
 //! a third).
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
+use crate::label::nfkc;
 use crate::model::{Cell, OcrEngine};
 
-/// A reading as a figure: its digits, point and sign, thousands separators dropped; `None`
-/// when that is not a number.
+/// A reading as a figure (`tables::figure`: NFKC, so full-width digits too, and
+/// thousands separators dropped), once what is not part of a figure is left out: the crop's
+/// edge read as a mark (`|198.30`, `736.81—、`).
 pub(super) fn figure(text: &str) -> Option<Decimal> {
-    // PP-OCR's dictionary holds full-width digits too (`２` for a lone 2).
-    let kept: String = text
-        .chars()
-        .map(|c| match c {
-            '０'..='９' | '．' | '－' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | '-'))
-        .collect();
-    if !kept.chars().any(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    Decimal::from_str(&kept).ok()
+    let kept: String = nfkc(text).chars().filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-')).collect();
+    crate::tables::figure(&kept)
 }
 
 /// Marks which reading a cell's value now follows after a recovery rule set it to `value`:
@@ -36,6 +25,8 @@ pub(super) fn changed(cell: &mut Cell, value: Decimal) {
 
 #[cfg(test)]
 mod tests {
+    use std::str::FromStr;
+
     use super::*;
 
     #[test]

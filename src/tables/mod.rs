@@ -9,6 +9,7 @@ mod other;
 pub mod render;
 mod targets;
 
+pub(crate) use other::figure;
 pub use other::others;
 pub use targets::targets;
 
