@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 /// Unicode NFKC, plus the CJK Radicals Supplement look-alikes NFKC leaves alone (broken
@@ -82,7 +82,8 @@ fn is_quote(c: char) -> bool {
 const CJK_NUMERALS: &str = "一二三四五六七八九十百";
 
 static CJK_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^(?:[{CJK_NUMERALS}]+、|\([{CJK_NUMERALS}]+\)|\([0-9]{{1,2}}\))")).expect("ordinal pattern")
+    crate::pattern::compile(&format!(r"^(?:[{CJK_NUMERALS}]+、|\([{CJK_NUMERALS}]+\)|\([0-9]{{1,2}}\))"))
+        .expect("ordinal pattern")
 });
 
 /// Drops one leading ordinal: `一、`, `(三)`, `3、`, or `3.` not followed by a digit.

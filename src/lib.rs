@@ -14,6 +14,7 @@ pub mod label;
 pub mod layout;
 pub mod model;
 pub mod page;
+pub mod pattern;
 mod readings;
 pub mod recover;
 pub mod repair;

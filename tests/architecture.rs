@@ -10,7 +10,7 @@ use regex::Regex;
 /// The stages in pipeline order, as `lib.rs` calls them.
 const STAGES: [&str; 8] = ["source", "extract", "layout", "repair", "tables", "recover", "validate", "emit"];
 /// Shared models and knowledge, in the order they may import each other.
-const SHARED: [&str; 4] = ["model", "page", "label", "knowledge"];
+const SHARED: [&str; 5] = ["pattern", "model", "page", "label", "knowledge"];
 /// Above the pipeline: runs it over many inputs.
 const ABOVE: [&str; 1] = ["batch"];
 

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 
 /// The OCR confusions of `data/ocr/confusions.toml`.
 #[derive(serde::Deserialize)]
@@ -30,8 +30,11 @@ type Rewrite = (Regex, String);
 static CONFUSIONS: LazyLock<(Vec<Pair>, Vec<Rewrite>)> = LazyLock::new(|| {
     let c: Confusions =
         toml::from_str(include_str!("../../data/ocr/confusions.toml")).expect("data/ocr/confusions.toml");
-    let ordinals =
-        c.ordinal.into_iter().map(|o| (Regex::new(&o.pattern).expect("ordinal pattern"), o.replace)).collect();
+    let ordinals = c
+        .ordinal
+        .into_iter()
+        .map(|o| (crate::pattern::compile(&o.pattern).expect("ordinal pattern"), o.replace))
+        .collect();
     (c.pair, ordinals)
 });
 

@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 use serde::Deserialize;
 
 use crate::label;
@@ -391,14 +391,14 @@ static ROLES: LazyLock<Roles> = LazyLock::new(|| {
 
 /// A leading table number: `预算01表`, `单位预算表10`, `公开02表`, `表1.`, `表1:`, `(一)`, `一、`, `1.`.
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::pattern::compile(
         r"^(?:(?:(?:单位|部门)?(?:预算|决算|公开)?(?:表[0-9]{1,2}|[0-9]{1,2}表)[.:、]?)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|[0-9]{1,2}[.、])",
     )
     .expect("number pattern")
 });
 
 /// A year, with whatever precedes it (the department's name): `北京市统计局2026年度`.
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^.*?[0-9]{4}年度?").expect("year pattern"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| crate::pattern::compile(r"^.*?[0-9]{4}年度?").expect("year pattern"));
 
 /// A title reduced to what says its role, and the parenthesised qualifier after it
 /// (`按功能分类科目`, `预算表1`); `None` when the line cannot be a title (a contents entry
@@ -407,7 +407,7 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^.*?[0-9]{4}年度?
 /// title or at the top of a continued page: furniture, not a heading.
 pub fn is_table_number(text: &str) -> bool {
     static BARE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^附?(?:单位|部门)?(?:预算|决算|公开)?附?(?:表(?:[0-9]{1,2}(?:-[0-9]{1,2})?|[一二三四五六七八九十]{1,3})|[0-9]{1,2}表)$")
+        crate::pattern::compile(r"^附?(?:单位|部门)?(?:预算|决算|公开)?附?(?:表(?:[0-9]{1,2}(?:-[0-9]{1,2})?|[一二三四五六七八九十]{1,3})|[0-9]{1,2}表)$")
             .expect("table number pattern")
     });
     BARE.is_match(&label::label_key(text))

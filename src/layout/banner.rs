@@ -4,20 +4,20 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 
 use crate::label::nfkc;
 use crate::page::Line;
 
 static CODE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]{2,12})\s*([\p{Han}()]{4,})$").expect("banner pattern"));
+    LazyLock::new(|| crate::pattern::compile(r"^([0-9]{2,12})\s*([\p{Han}()]{4,})$").expect("banner pattern"));
 static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:预算年度|年度|决算年度)\s*:\s*([0-9]{4})").expect("year pattern"));
-static AS_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^截[止至]时间\s*:").expect("as-of pattern"));
+    LazyLock::new(|| crate::pattern::compile(r"^(?:预算年度|年度|决算年度)\s*:\s*([0-9]{4})").expect("year pattern"));
+static AS_OF: LazyLock<Regex> = LazyLock::new(|| crate::pattern::compile(r"^截[止至]时间\s*:").expect("as-of pattern"));
 
 /// The code and name of a banner line (`code name`, the name of 4 to 40 ideographs: the upper
 /// bound is checked after the match, a bounded repetition of the class being dear to compile).
-fn code_name(text: &str) -> Option<regex::Captures<'_>> {
+fn code_name(text: &str) -> Option<crate::pattern::Captures<'_>> {
     CODE_NAME.captures(text).filter(|c| c[2].chars().count() <= 40)
 }
 

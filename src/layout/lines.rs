@@ -20,9 +20,11 @@ pub fn unit_of(line: &Line) -> Option<Unit> {
 
 /// A page number printed as page furniture: `- 4 -`, `第4页`, `第 4 页 共 12 页`.
 pub fn is_page_number(line: &Line) -> bool {
-    static PAGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(?:[-—–]+[0-9]{1,4}[-—–]+|第[0-9]{1,4}页(?:/?共[0-9]{1,4}页)?|[0-9]{1,4}/[0-9]{1,4})$")
-            .expect("page number")
+    static PAGE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
+        crate::pattern::compile(
+            r"^(?:[-—–]+[0-9]{1,4}[-—–]+|第[0-9]{1,4}页(?:/?共[0-9]{1,4}页)?|[0-9]{1,4}/[0-9]{1,4})$",
+        )
+        .expect("page number")
     });
     // Every form has a digit and nothing but digits, dashes, 第, 页, 共 and `/`: most lines
     // are ruled out, cell by cell, before their text is made, normalised and matched.

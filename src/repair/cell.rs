@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 
 use crate::knowledge::confusions::unconfuse;
 use crate::label::{dewrap, nfkc};
@@ -16,16 +16,18 @@ pub struct Fixed {
 }
 
 static SPLIT_DECIMAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(-?[0-9]+)\.\s+([0-9]{1,2})$").expect("split decimal"));
+    LazyLock::new(|| crate::pattern::compile(r"^(-?[0-9]+)\.\s+([0-9]{1,2})$").expect("split decimal"));
 static THOUSANDS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$").expect("thousands"));
-static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-—–－]{1,3}$").expect("dash"));
+    LazyLock::new(|| crate::pattern::compile(r"^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$").expect("thousands"));
+static DASH: LazyLock<Regex> = LazyLock::new(|| crate::pattern::compile(r"^[-—–－]{1,3}$").expect("dash"));
+static LEADING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::compile(r"^[0-9]+\s+(\p{Han})").expect("leading number"));
 /// A Chinese list number opening a label: `一、`, `(一)`.
-static LIST_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))").expect("list number"));
-static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+\s+(\p{Han})").expect("leading number"));
+static LIST_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    crate::pattern::compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))").expect("list number")
+});
 static CODE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]{3}|[0-9]{5}|[0-9]{7})\s*(\p{Han}.*)$").expect("code name"));
+    LazyLock::new(|| crate::pattern::compile(r"^([0-9]{3}|[0-9]{5}|[0-9]{7})\s*(\p{Han}.*)$").expect("code name"));
 
 /// Repairs a money cell: full-width digits (`full-width`), a ruling or quote glued to the
 /// figure by OCR (`ocr-debris`: `509.01|` → `509.01`), a space after the decimal point

@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 
 use super::grid::Log;
 use crate::knowledge::templates::{ColumnTemplate, TableTemplate};
@@ -19,7 +19,7 @@ use crate::model::{Column, Location};
 use crate::page::Line;
 
 static STRAY_NUMBERS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\p{Han}.*?\p{Han})\s+[[0-9].\s]+$").expect("stray numbers"));
+    LazyLock::new(|| crate::pattern::compile(r"^(\p{Han}.*?\p{Han})\s+[0-9.\s]+$").expect("stray numbers"));
 
 fn location(line: &Line, table: &str, column: Option<&str>) -> Location {
     Location {

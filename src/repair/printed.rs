@@ -89,8 +89,8 @@ pub(super) fn header_texts(block: &Block) -> Vec<Vec<String>> {
 /// The year groups printed over a transposed table's items (`2025年预算数`, `2026年预算数`,
 /// `上年预算数`), left to right.
 fn year_groups(block: &Block) -> Vec<String> {
-    static YEAR_GROUP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(?:20[0-9]{2}年度?|本年度?|上年度?)(?:预算数|预算|决算数|决算|执行数)?$")
+    static YEAR_GROUP: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
+        crate::pattern::compile(r"^(?:20[0-9]{2}年度?|本年度?|上年度?)(?:预算数|预算|决算数|决算|执行数)?$")
             .expect("year group")
     });
     let mut groups: Vec<(usize, String)> =

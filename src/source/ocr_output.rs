@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 
 use crate::model::TextSource;
 use crate::page::{Page, Word, level, split_at_rulings};
@@ -64,8 +64,9 @@ pub fn tsv(text: &str) -> Result<Vec<Page>, String> {
 }
 
 static BBOX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)").expect("hOCR bbox"));
-static CONFIDENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"x_wconf (\d+(?:\.\d+)?)").expect("hOCR x_wconf"));
+    LazyLock::new(|| crate::pattern::compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)").expect("hOCR bbox"));
+static CONFIDENCE: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::compile(r"x_wconf (\d+(?:\.\d+)?)").expect("hOCR x_wconf"));
 
 /// What an hOCR element is, by its class.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -31,8 +31,8 @@ pub struct Rebuilt {
 }
 
 /// A classification code at the start of a label: 3, 5 or 7 digits, bracketed or set off.
-static LABEL_CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"^[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?[\s\-—:]*(\p{Han}.*)$").expect("label code")
+static LABEL_CODE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
+    crate::pattern::compile(r"^[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?[\s\-—:]*(\p{Han}.*)$").expect("label code")
 });
 
 /// Words in a note that declare the table empty on purpose.

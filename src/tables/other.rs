@@ -5,7 +5,7 @@
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 use rust_decimal::Decimal;
 
 use crate::label::nfkc;
@@ -14,7 +14,8 @@ use crate::model::{OtherCell, OtherRow, OtherTable};
 use crate::page::Line;
 
 /// A plain printed figure once thousands separators and spaces are gone.
-static FIGURE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^-?[0-9]+(?:\.[0-9]+)?$").expect("figure pattern"));
+static FIGURE: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::compile(r"^-?[0-9]+(?:\.[0-9]+)?$").expect("figure pattern"));
 
 /// The other tables of a document, in order.
 pub fn others(blocks: &[OtherBlock]) -> Vec<OtherTable> {

@@ -3,7 +3,7 @@
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 use rust_decimal::Decimal;
 
 use crate::label::nfkc;
@@ -11,8 +11,10 @@ use crate::model::TargetValue;
 
 /// A comparator, a number and what follows it.
 static VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(>=|<=|≥|≤|≧|≦|>|<|=|不低于|不少于|不高于|不超过|大于|小于|等于|达到)?([0-9]+(?:\.[0-9]+)?)(.*)$")
-        .expect("value pattern")
+    crate::pattern::compile(
+        r"^(>=|<=|≥|≤|≧|≦|>|<|=|不低于|不少于|不高于|不超过|大于|小于|等于|达到)?([0-9]+(?:\.[0-9]+)?)(.*)$",
+    )
+    .expect("value pattern")
 });
 
 /// `≥150件` → (`>=`, 150, `件`); `None` for a date (`2023年底前`), words or a range.

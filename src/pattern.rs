@@ -1,0 +1,142 @@
+//! Patterns matched against short haystacks — a cell, a label, a line, a title — as the code
+//! and `data/` write them (the `regex` crate's syntax, with `\p{Han}`, Unicode `\s` and
+//! `\d`), compiled by `regex-lite`.
+//!
+//! Why: the `regex` crate's compiler builds a Unicode class into a UTF-8 automaton,
+//! allocating and clearing two 400 KB maps for each pattern, and every worker compiles its
+//! patterns once: about half of a worker's start-up, as much as a short document's
+//! conversion (`scripts/bench_corpus.py`, per city folder). `regex-lite` compiles in a
+//! fraction of that and matches by code point, which is quick on a cell.
+//!
+//! Where a pattern searches a whole text (the narrative's statements and comparisons,
+//! metadata, consistency), `regex`'s DFA is many times faster than `regex-lite`'s PikeVM
+//! (whole corpus 1.9 → 2.9 s with every pattern here), so those stay with `regex`.
+//!
+//! `regex-lite` knows no Unicode classes, so the three the patterns use are written out as
+//! the code-point ranges `regex` gives them (Unicode 16, as in `regex-syntax` 0.8): the
+//! meaning of every pattern is unchanged. Other Unicode classes and word boundaries (`\w`,
+//! `\b`, other `\p{…}`), which `regex-lite` would take as ASCII ones, are refused.
+
+pub use regex_lite::{Captures, Regex};
+
+/// `\p{Han}`: the Han script (汉字, with 〇 and the radicals).
+const HAN: &str = r"\x{2E80}-\x{2E99}\x{2E9B}-\x{2EF3}\x{2F00}-\x{2FD5}\x{3005}\x{3007}\x{3021}-\x{3029}\x{3038}-\x{303B}\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FA6D}\x{FA70}-\x{FAD9}\x{16FE2}-\x{16FE3}\x{16FF0}-\x{16FF1}\x{20000}-\x{2A6DF}\x{2A700}-\x{2B739}\x{2B740}-\x{2B81D}\x{2B820}-\x{2CEA1}\x{2CEB0}-\x{2EBE0}\x{2EBF0}-\x{2EE5D}\x{2F800}-\x{2FA1D}\x{30000}-\x{3134A}\x{31350}-\x{323AF}";
+
+/// `\s`: Unicode white space (the ideographic space U+3000 and no-break space among it).
+const SPACE: &str = r"\x{9}-\x{D}\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}-\x{2029}\x{202F}\x{205F}\x{3000}";
+
+/// `\d`: the decimal digits of every script (ASCII and full-width among them).
+const DIGIT: &str = r"\x{30}-\x{39}\x{660}-\x{669}\x{6F0}-\x{6F9}\x{7C0}-\x{7C9}\x{966}-\x{96F}\x{9E6}-\x{9EF}\x{A66}-\x{A6F}\x{AE6}-\x{AEF}\x{B66}-\x{B6F}\x{BE6}-\x{BEF}\x{C66}-\x{C6F}\x{CE6}-\x{CEF}\x{D66}-\x{D6F}\x{DE6}-\x{DEF}\x{E50}-\x{E59}\x{ED0}-\x{ED9}\x{F20}-\x{F29}\x{1040}-\x{1049}\x{1090}-\x{1099}\x{17E0}-\x{17E9}\x{1810}-\x{1819}\x{1946}-\x{194F}\x{19D0}-\x{19D9}\x{1A80}-\x{1A89}\x{1A90}-\x{1A99}\x{1B50}-\x{1B59}\x{1BB0}-\x{1BB9}\x{1C40}-\x{1C49}\x{1C50}-\x{1C59}\x{A620}-\x{A629}\x{A8D0}-\x{A8D9}\x{A900}-\x{A909}\x{A9D0}-\x{A9D9}\x{A9F0}-\x{A9F9}\x{AA50}-\x{AA59}\x{ABF0}-\x{ABF9}\x{FF10}-\x{FF19}\x{104A0}-\x{104A9}\x{10D30}-\x{10D39}\x{10D40}-\x{10D49}\x{11066}-\x{1106F}\x{110F0}-\x{110F9}\x{11136}-\x{1113F}\x{111D0}-\x{111D9}\x{112F0}-\x{112F9}\x{11450}-\x{11459}\x{114D0}-\x{114D9}\x{11650}-\x{11659}\x{116C0}-\x{116C9}\x{116D0}-\x{116E3}\x{11730}-\x{11739}\x{118E0}-\x{118E9}\x{11950}-\x{11959}\x{11BF0}-\x{11BF9}\x{11C50}-\x{11C59}\x{11D50}-\x{11D59}\x{11DA0}-\x{11DA9}\x{11F50}-\x{11F59}\x{16130}-\x{16139}\x{16A60}-\x{16A69}\x{16AC0}-\x{16AC9}\x{16B50}-\x{16B59}\x{16D70}-\x{16D79}\x{1CCF0}-\x{1CCF9}\x{1D7CE}-\x{1D7FF}\x{1E140}-\x{1E149}\x{1E2F0}-\x{1E2F9}\x{1E4F0}-\x{1E4F9}\x{1E5F1}-\x{1E5FA}\x{1E950}-\x{1E959}\x{1FBF0}-\x{1FBF9}";
+
+/// Why a pattern was not compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum PatternError {
+    /// A class or assertion `regex-lite` would read as ASCII where `regex` reads Unicode.
+    #[error("{0} in {1:?}: write the characters out")]
+    Unsupported(String, String),
+    /// The pattern's syntax.
+    #[error(transparent)]
+    Syntax(#[from] regex_lite::Error),
+}
+
+/// Compiles `pattern`, its Unicode classes written out.
+pub fn compile(pattern: &str) -> Result<Regex, PatternError> {
+    Ok(Regex::new(&written_out(pattern)?)?)
+}
+
+/// `pattern` with `\p{Han}`, `\s` and `\d` as code-point ranges.
+fn written_out(pattern: &str) -> Result<String, PatternError> {
+    let unsupported = |what: &str| PatternError::Unsupported(what.to_string(), pattern.to_string());
+    let mut out = String::with_capacity(pattern.len());
+    // Brackets open: 0 outside a class, 2 or more in a class nested in another (`[[0-9],]`),
+    // which `regex-lite` lacks and is written as one class: a union is the same set.
+    let mut depth = 0usize;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let ranges = match e {
+                    's' => Some(SPACE),
+                    'd' => Some(DIGIT),
+                    'p' => {
+                        let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                        if name != "{Han" {
+                            return Err(unsupported(&format!("\\p{name}}}")));
+                        }
+                        Some(HAN)
+                    }
+                    'w' | 'W' | 'b' | 'B' | 'S' | 'D' | 'P' => return Err(unsupported(&format!("\\{e}"))),
+                    _ => None,
+                };
+                match ranges {
+                    Some(r) if depth > 0 => out.push_str(r),
+                    Some(r) => {
+                        out.push('[');
+                        out.push_str(r);
+                        out.push(']');
+                    }
+                    None => {
+                        out.push(c);
+                        out.push(e);
+                    }
+                }
+            }
+            '[' => {
+                depth += 1;
+                let negated = chars.peek() == Some(&'^');
+                if depth > 1 {
+                    if negated {
+                        return Err(unsupported("a negated class inside a class"));
+                    }
+                } else {
+                    out.push(c);
+                    if negated {
+                        out.push(chars.next().expect("peeked"));
+                    }
+                }
+                // A `]` first in a class is a literal, not its end.
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().expect("peeked"));
+                }
+            }
+            ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(c);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unicode_classes_match_as_regex_reads_them() {
+        let re = compile(r"^(\p{Han}+)\s*([\p{Han}()]{2,})\s+(\d+)$").unwrap();
+        let caps = re.captures("一般公共服务\u{3000}(本级)  １２").unwrap();
+        assert_eq!((&caps[1], &caps[2], &caps[3]), ("一般公共服务", "(本级)", "１２"));
+        assert!(compile(r"^\p{Han}$").unwrap().is_match("〇"));
+        assert!(!compile(r"^\p{Han}$").unwrap().is_match("、"));
+        assert!(compile(r"^[0-9.\s]+$").unwrap().is_match("1.2\u{a0}3"));
+        assert!(compile(r"^[^\s]+$").unwrap().is_match("x") && !compile(r"^[^\s]+$").unwrap().is_match("x y"));
+        assert!(compile(r"^[\]a]+$").unwrap().is_match("]a"), "an escaped bracket inside a class");
+        let nested = compile(r"^[[0-9],]+$|^x[^[0-9].]$").unwrap();
+        assert!(nested.is_match("1,2") && nested.is_match("xa") && !nested.is_match("x1") && !nested.is_match("x."));
+    }
+
+    #[test]
+    fn ascii_only_readings_are_refused() {
+        for p in [r"\w+", r"\bx", r"\p{Greek}", r"\S", r"[a[^b]]"] {
+            assert!(matches!(compile(p), Err(PatternError::Unsupported(..))), "{p}");
+        }
+    }
+}
