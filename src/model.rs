@@ -639,6 +639,10 @@ pub enum FindingKind {
     /// The two OCR engines read a figure differently and no identity decides between them:
     /// the first engine's reading is kept, the cell holds both.
     OcrEnginesDisagree,
+    /// A run of text (a header word, a label) tesseract read with low confidence as no name
+    /// the templates or vocabularies know, which the second engine (PP-OCR) reads as one: the
+    /// second reading is kept, the finding gives both (info, rule `second-engine`).
+    OcrTextReread,
     /// An identity fails beyond rounding.
     IdentityViolation,
     /// A soft identity (one that holds only for some departments) fails.

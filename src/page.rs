@@ -77,7 +77,7 @@ pub struct FigureCrop {
 }
 
 /// An OCR'd word: its text, box in points (top-left origin) and confidence (0–100).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Word {
     pub text: String,
     pub left: f32,

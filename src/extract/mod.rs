@@ -147,13 +147,13 @@ fn read_pages(
     needs_ocr: impl Fn(&Page, bool) -> bool + Sync,
     findings: &mut Vec<Finding>,
 ) -> Vec<Page> {
-    let read: Vec<(Page, Option<Finding>)> = pages
+    let read: Vec<(Page, Vec<Finding>)> = pages
         .into_par_iter()
-        .map(|(page, flag)| if needs_ocr(&page, flag) { ocr_page(path, page) } else { (page, None) })
+        .map(|(page, flag)| if needs_ocr(&page, flag) { ocr_page(path, page) } else { (page, Vec::new()) })
         .collect();
     let mut out = Vec::with_capacity(read.len());
-    for (page, finding) in read {
-        findings.extend(finding);
+    for (page, noticed) in read {
+        findings.extend(noticed);
         out.push(page);
     }
     out
@@ -168,14 +168,14 @@ fn glyphs(pages: Vec<Page>, layer_pages: Vec<u32>, findings: Vec<Finding>) -> Ex
 }
 
 /// OCRs one page; on failure the page stays as it was (without text) and says why.
-fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
+fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Vec<Finding>) {
     let result = if page.image_pixels > ocr::MAX_OCR_PIXELS {
         Err(ocr::OcrError::TooLarge(page.image_pixels))
     } else {
         ocr::page(path, page.number)
     };
     match result {
-        Ok(ocr::OcrPage { words, rulings, skew, reread, figures }) => {
+        Ok(ocr::OcrPage { words, rulings, skew, reread, figures, texts }) => {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
             // Whether it is installed, not loaded: `recover` loads it only for figures in doubt.
             let engine = match ppocr::installed() {
@@ -195,13 +195,28 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Option<Finding>) {
                 ),
             );
             f.page = Some(page.number);
+            let mut noticed = vec![f];
+            noticed.extend(texts.iter().map(|t| {
+                let mut f = Finding::new(
+                    Severity::Info,
+                    FindingKind::OcrTextReread,
+                    format!(
+                        "page {}: tesseract read «{}» (confidence {:.0}), a name no template knows; PP-OCR reads «{}» \
+                         (confidence {:.0}), a name the templates know: PP-OCR's reading is kept",
+                        page.number, t.first, t.first_confidence, t.second, t.second_confidence
+                    ),
+                );
+                f.page = Some(page.number);
+                f.rule = Some("second-engine".into());
+                f
+            }));
             let glyphs = words.iter().map(Word::glyph).collect();
-            (Page { glyphs, rulings, figures, source: TextSource::Ocr, ..page }, Some(f))
+            (Page { glyphs, rulings, figures, source: TextSource::Ocr, ..page }, noticed)
         }
         Err(e) => {
             let mut f = Finding::new(Severity::Warning, FindingKind::OcrFailed, format!("page {}: {e}", page.number));
             f.page = Some(page.number);
-            (page, Some(f))
+            (page, vec![f])
         }
     }
 }

@@ -54,8 +54,8 @@ fn run(tool: &'static str, command: &mut Command) -> Result<Vec<u8>, OcrError> {
 
 /// A page as OCR read it: its words, the rulings found in its image (points, in the
 /// deskewed frame the words are in), the skew that was straightened, in degrees, how many
-/// cells of its ruled grid the page's reading passed over and were read again, and its
-/// figures cut out for the second engine.
+/// cells of its ruled grid the page's reading passed over and were read again, its
+/// figures cut out for the second engine, and the runs of text the second engine read again.
 #[derive(Debug, Clone, Default)]
 pub struct OcrPage {
     pub words: Vec<Word>,
@@ -63,6 +63,7 @@ pub struct OcrPage {
     pub skew: f32,
     pub reread: usize,
     pub figures: Vec<FigureCrop>,
+    pub texts: Vec<super::second::TextReread>,
 }
 
 /// Skews smaller than this (degrees) are left alone.
@@ -115,8 +116,17 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
         .collect();
     read_cells(&mut words, &flat, &grid, &lost, inset, &rulings, dir, scale)?;
     let words = split_at_rulings(words, &rulings);
+    // Header words and labels tesseract garbled into no known name, read again by PP-OCR.
+    let (words, texts) = match super::ppocr::installed().then(super::ppocr::shared).flatten() {
+        Some(engine) => {
+            super::second::reread_texts(&flat, words, &rulings, scale, crate::knowledge::vocabulary::is_known, |crop| {
+                engine.read_line(&crop.pixels, crop.width, crop.height).ok()
+            })
+        }
+        None => (words, Vec::new()),
+    };
     let figures = super::second::crops(&flat, &words, &rulings, scale);
-    Ok(OcrPage { words, rulings, skew, reread: lost.len(), figures })
+    Ok(OcrPage { words, rulings, skew, reread: lost.len(), figures, texts })
 }
 
 /// Tesseract's TSV of `image` (a page, or a list of images one per line) in page

@@ -4,6 +4,11 @@
 //! PP-OCR ([`super::ppocr`], a neural text-line recogniser whose mistakes are not
 //! tesseract's) read those whose reading is in doubt — in a broken identity, or read with
 //! low confidence — and the identities decide.
+//!
+//! Text is decided here, on the page: a run of words (a header word, a label) that
+//! tesseract read with low confidence as no name gongkai knows (`让计小诗` for 小计) is read
+//! again by PP-OCR, and its reading is kept where it is a name the templates or
+//! vocabularies know ([`reread_texts`]); the page's findings give both readings.
 
 use super::image::Gray;
 use crate::page::{FigureCrop, Ruling, Word};
@@ -12,6 +17,15 @@ use crate::page::{FigureCrop, Ruling, Word};
 /// less well, and tesseract's box at times misses a faint first or last digit.
 const PAD_X: f32 = 0.6;
 const PAD_Y: f32 = 0.3;
+
+/// Tesseract's confidence (0–100) under which a run of text that names nothing known is read
+/// again: its garbled header words come with low confidence, the words it reads right
+/// mostly above 85.
+const TEXT_DOUBT: f32 = 80.0;
+
+/// PP-OCR's confidence (0–100) a reading of text needs to replace tesseract's: the garbled
+/// header words it read right came at 98–100.
+const SECOND_SURE: f32 = 80.0;
 
 /// Ink of a ruling kept off the crop's edge, pixels (a line along the edge reads as `1` or `一`).
 const RULING_CLEARANCE: f32 = 4.0;
@@ -37,39 +51,149 @@ pub fn crops(image: &Gray, words: &[Word], rulings: &[Ruling], scale: f32) -> Ve
         .collect()
 }
 
-/// The figures among `words`, the pieces of one joined: tesseract at times cuts a figure
-/// in two at its point or a separator (`247.55` `2000`), and two crops, each with paper
-/// around it, would each take in the other's edge (`247.55` + `52000`).
-fn figures(words: &[Word], rulings: &[Ruling]) -> Vec<Word> {
-    let mut pieces: Vec<&Word> = words.iter().filter(|w| is_figure(&w.text)).collect();
-    pieces.sort_by(|a, b| (a.top + a.height).total_cmp(&(b.top + b.height)).then(a.left.total_cmp(&b.left)));
-    let mut out: Vec<Word> = Vec::new();
-    for w in pieces {
-        // Lines a point apart interleave in that order: the piece's own figure is looked for.
-        if let Some(last) = out.iter_mut().rev().find(|last| same_figure(last, w, rulings)) {
-            let right = (w.left + w.width).max(last.left + last.width);
-            let bottom = (w.top + w.height).max(last.top + last.height);
-            last.top = last.top.min(w.top);
-            (last.width, last.height) = (right - last.left, bottom - last.top);
-            last.text.push_str(&w.text);
-            last.confidence = last.confidence.min(w.confidence);
-        } else {
-            out.push(w.clone());
+/// A run of text the second engine read again as a known name: its first reading (the
+/// words joined) and confidence (the lowest of its words, 0–100), and the second.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextReread {
+    pub first: String,
+    pub first_confidence: f32,
+    pub second: String,
+    pub second_confidence: f32,
+}
+
+/// `words` with each run of text (words on one line, a character apart, no ruling between)
+/// that tesseract read with low confidence as no name `known` knows replaced by one word,
+/// `read`'s reading of its crop, where that is a known name; and those runs.
+pub fn reread_texts(
+    image: &Gray,
+    words: Vec<Word>,
+    rulings: &[Ruling],
+    scale: f32,
+    known: impl Fn(&str) -> bool,
+    read: impl Fn(&Gray) -> Option<(String, f32)>,
+) -> (Vec<Word>, Vec<TextReread>) {
+    let mut replaced: Vec<Option<Word>> = vec![None; words.len()];
+    let mut dropped = vec![false; words.len()];
+    let mut rereads = Vec::new();
+    for (run, joined) in runs(&words, |w| !is_figure(&w.text) && !w.text.is_ascii(), 1.0, rulings) {
+        let (first, confidence) = (joined.text.clone(), joined.confidence);
+        if confidence >= TEXT_DOUBT || known(&first) {
+            continue;
+        }
+        // The crop stops short of the words beside the run too: a year's last digit beside a
+        // title read as part of it (`5年…`) would make it another name.
+        let fences: Vec<Ruling> = rulings.iter().copied().chain(fences(&words, &run, &joined)).collect();
+        let Some(cut) = crop(image, &joined, &fences, scale) else { continue };
+        let Some(second) = read(&cut) else { continue };
+        let (text, second_confidence) = (edges_as_first(second.0.trim(), &first).to_string(), second.1 * 100.0);
+        if text == first || second_confidence < SECOND_SURE || !known(&text) {
+            continue;
+        }
+        // A reading longer than the crop can hold took in text beside it (`十三、交通运输支出`
+        // from `交通`'s crop, the rest its own word): not this run's.
+        if printed_width(&text, joined.height) > cut.width as f32 * scale {
+            continue;
+        }
+        for &i in &run {
+            dropped[i] = true;
+        }
+        rereads.push(TextReread { first, first_confidence: confidence, second: text.clone(), second_confidence });
+        replaced[run[0]] = Some(Word { text, confidence: second_confidence, ..joined });
+    }
+    let words = words
+        .into_iter()
+        .zip(replaced.into_iter().zip(dropped))
+        .filter_map(|(word, (replacement, dropped))| replacement.or((!dropped).then_some(word)))
+        .collect();
+    (words, rereads)
+}
+
+/// About how wide `text` prints in characters `height` high (tesseract's box of a Chinese
+/// character is about its advance; other characters take half), a little under rather than over.
+fn printed_width(text: &str, height: f32) -> f32 {
+    0.85 * height * text.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum::<f32>()
+}
+
+/// `second` without the digits at its ends that `first` has not there: a figure beside the
+/// run (a title's year) whose edge the crop took in, read as part of the text (`5年…`).
+fn edges_as_first<'a>(second: &'a str, first: &str) -> &'a str {
+    let digit = |c: char| c.is_ascii_digit();
+    let second = if first.starts_with(digit) { second } else { second.trim_start_matches(digit) };
+    if first.ends_with(digit) { second } else { second.trim_end_matches(digit) }
+}
+
+/// Vertical lines at the near edges of the words beside `joined` on its line (not the words
+/// of its `run`), as rulings a crop stops short of.
+fn fences<'a>(words: &'a [Word], run: &'a [usize], joined: &'a Word) -> impl Iterator<Item = Ruling> + 'a {
+    let (y0, y1) = (joined.top, joined.top + joined.height);
+    words.iter().enumerate().filter(move |(i, w)| !run.contains(i) && w.top < y1 && w.top + w.height > y0).filter_map(
+        move |(_, w)| {
+            // A word's box may reach into the run's: the fence is then the run's own edge.
+            let centre = w.left + w.width / 2.0;
+            let x = if centre < joined.left {
+                (w.left + w.width).min(joined.left)
+            } else if centre > joined.left + joined.width {
+                w.left.max(joined.left + joined.width)
+            } else {
+                return None;
+            };
+            Some(Ruling { x0: x, y0, x1: x, y1 })
+        },
+    )
+}
+
+/// The word `all` and the word `next` to its right as one: their boxes' union, the texts
+/// joined, the lower confidence.
+fn joined(mut all: Word, next: &Word) -> Word {
+    let right = (next.left + next.width).max(all.left + all.width);
+    let bottom = (next.top + next.height).max(all.top + all.height);
+    all.top = all.top.min(next.top);
+    (all.width, all.height) = (right - all.left, bottom - all.top);
+    all.text.push_str(&next.text);
+    all.confidence = all.confidence.min(next.confidence);
+    all
+}
+
+/// Runs of the words `of` takes, each as its words' indices into `words` left to right and
+/// the words joined: each next word on the run's line, beside it closer than `gap` times a
+/// character's height, with no ruling between.
+fn runs(words: &[Word], of: impl Fn(&Word) -> bool, gap: f32, rulings: &[Ruling]) -> Vec<(Vec<usize>, Word)> {
+    let mut order: Vec<usize> = (0..words.len()).filter(|&i| of(&words[i])).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&words[a], &words[b]);
+        (a.top + a.height).total_cmp(&(b.top + b.height)).then(a.left.total_cmp(&b.left))
+    });
+    let mut out: Vec<(Vec<usize>, Word)> = Vec::new();
+    for i in order {
+        // Lines a point apart interleave in that order: the word's own run is looked for.
+        match out.iter_mut().rev().find(|(_, all)| beside(all, &words[i], gap, rulings)) {
+            Some((run, all)) => {
+                run.push(i);
+                *all = joined(std::mem::take(all), &words[i]);
+            }
+            None => out.push((vec![i], words[i].clone())),
         }
     }
     out
 }
 
-/// Whether `next` goes on with the figure `last` on its line: beside it on the right,
-/// closer than 0.8 of a character's height (the gap between two columns of figures is wider),
-/// no ruling between them.
-fn same_figure(last: &Word, next: &Word, rulings: &[Ruling]) -> bool {
+/// The figures among `words`, the pieces of one joined: tesseract at times cuts a figure
+/// in two at its point or a separator (`247.55` `2000`), and two crops, each with paper
+/// around it, would each take in the other's edge (`247.55` + `52000`).
+fn figures(words: &[Word], rulings: &[Ruling]) -> Vec<Word> {
+    // Closer than 0.8 of a character's height: the gap between two columns of figures is wider.
+    runs(words, |w| is_figure(&w.text), 0.8, rulings).into_iter().map(|(_, all)| all).collect()
+}
+
+/// Whether `next` goes on with the run whose last word is `last`, on its line: beside it on
+/// the right, closer than `gap` times a character's height, no ruling between them.
+fn beside(last: &Word, next: &Word, gap_limit: f32, rulings: &[Ruling]) -> bool {
     let overlap = (last.top + last.height).min(next.top + next.height) - last.top.max(next.top);
     let end = last.left + last.width;
     let gap = next.left - end;
     overlap > 0.5 * last.height.min(next.height)
         && gap > -0.5 * next.height
-        && gap < 0.8 * next.height.max(last.height)
+        && gap < gap_limit * next.height.max(last.height)
         && !rulings.iter().any(|r| {
             r.x0 == r.x1 && r.x0 > end.min(next.left) - 1.0 && r.x0 < next.left.max(end) + 1.0 && {
                 let cy = next.top + next.height / 2.0;
@@ -148,6 +272,49 @@ mod tests {
         assert_eq!(joined[0].width, 41.0);
         let ruling = Ruling { x0: 120.5, y0: 0.0, x1: 120.5, y1: 500.0 };
         assert_eq!(figures(&[word("247.55", 100.0), word("2000", 121.0)], &[ruling]).len(), 2, "a ruling between");
+    }
+
+    #[test]
+    fn a_doubtful_run_of_text_is_replaced_by_a_second_reading_that_is_a_known_name() {
+        let image = Gray { width: 1000, height: 1000, pixels: vec![255; 1_000_000] };
+        let word = |text: &str, left: f32, confidence: f32| Word {
+            text: text.into(),
+            left,
+            top: 100.0,
+            width: 16.0,
+            height: 8.0,
+            confidence,
+        };
+        let words = || {
+            vec![
+                word("让计", 100.0, 41.0),
+                word("小诗", 117.0, 60.0),
+                word("1.00", 200.0, 95.0),
+                word("合计", 300.0, 50.0),
+                word("项目", 400.0, 90.0),
+            ]
+        };
+        let known = |t: &str| matches!(t, "小计" | "合计");
+        let (out, rereads) = reread_texts(&image, words(), &[], 0.5, known, |_| Some(("小计".into(), 0.97)));
+        let texts: Vec<&str> = out.iter().map(|w| w.text.as_str()).collect();
+        // 合计 is known as read, 项目 read surely: neither is read again.
+        assert_eq!(texts, ["小计", "1.00", "合计", "项目"]);
+        assert_eq!((out[0].left, out[0].width, out[0].confidence), (100.0, 33.0, 97.0));
+        let first = TextReread {
+            first: "让计小诗".into(),
+            first_confidence: 41.0,
+            second: "小计".into(),
+            second_confidence: 97.0,
+        };
+        assert_eq!(rereads, [first]);
+        assert_eq!(edges_as_first("5年预算表", "年预算"), "年预算表");
+        assert_eq!(edges_as_first("2026年预算表", "2026年预算"), "2026年预算表");
+        // A second reading that is no known name changes nothing.
+        let (out, rereads) = reread_texts(&image, words(), &[], 0.5, known, |_| Some(("让计小时".into(), 0.9)));
+        assert_eq!((out, rereads.len()), (words(), 0));
+        // Nor does a known name PP-OCR is unsure of.
+        let (out, rereads) = reread_texts(&image, words(), &[], 0.5, known, |_| Some(("小计".into(), 0.5)));
+        assert_eq!((out, rereads.len()), (words(), 0));
     }
 
     #[test]

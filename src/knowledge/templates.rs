@@ -144,6 +144,16 @@ pub struct Group {
     keys: Vec<String>,
 }
 
+/// Whether `key` (a label_key) is a name some template prints in a table's header: a
+/// column's label or alias, a merged header over columns, a group heading.
+pub fn is_header_name(key: &str) -> bool {
+    TEMPLATES.iter().flat_map(|set| &set.tables).any(|t| {
+        t.columns.iter().any(|c| c.names(key))
+            || t.group_keys().iter().any(|k| k == key)
+            || t.groups.iter().any(|g| g.names(key))
+    })
+}
+
 impl Group {
     /// True when a row keyed `key` is this heading as printed.
     pub fn names(&self, key: &str) -> bool {

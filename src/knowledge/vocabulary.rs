@@ -131,6 +131,13 @@ impl Vocabulary {
         Some(&self.entries[*index].id)
     }
 
+    /// Whether `name` (a label_key) means something in some table of some kind.
+    pub fn knows(&self, name: &str) -> bool {
+        self.any.contains_key(name)
+            || self.scoped.values().any(|names| names.contains_key(name))
+            || self.by_kind.values().any(|names| names.contains_key(name))
+    }
+
     /// Every name (label_key'd) that means something in `table` of a document of `kind`.
     pub fn names(&self, kind: Option<Kind>, table: &str) -> BTreeSet<&str> {
         let scoped = self.scoped.get(table).into_iter().flat_map(|n| n.keys());
@@ -193,6 +200,20 @@ pub static ITEMS: LazyLock<Vocabulary> = LazyLock::new(|| {
     Vocabulary::new(file)
 });
 
+/// Whether the printed `text` is a name gongkai knows: a standard table's title, a template's
+/// header word, a measure, an item or a function class (OCR is asked whether a reading of a
+/// header word or a label is one).
+pub fn is_known(text: &str) -> bool {
+    let text = crate::label::nfkc(text);
+    let text = super::confusions::unconfuse_words(&text).unwrap_or(text);
+    let key = label_key(&text);
+    !key.is_empty()
+        && (super::templates::is_header_name(&key)
+            || MEASURES.knows(&key)
+            || ITEMS.knows(&key)
+            || super::templates::match_title(&text).is_some())
+}
+
 /// The measure of the column `column` (a label_key) in the table `table` of a document of
 /// `kind`.
 pub fn measure(kind: Option<Kind>, table: &str, column: &str) -> Option<&'static str> {
@@ -236,6 +257,27 @@ mod tests {
     use crate::model::ColumnRole;
 
     const B: Option<Kind> = Some(Kind::Budget);
+
+    #[test]
+    fn known_names_are_titles_header_words_measures_items_and_classes() {
+        let known = [
+            "小计",
+            "上解上级支出",
+            "基本支出",
+            "日常公用支出",
+            "一般公共服务支出",
+            "财政拨款收支总表",
+            "项目",
+            "合 计",
+        ];
+        for name in known {
+            assert!(is_known(name), "{name}");
+        }
+        for garbled in ["让计小诗", "圭缴上级一支出", "立皇位各各宁玉", "3", "", "中华人民共和国"]
+        {
+            assert!(!is_known(garbled), "{garbled}");
+        }
+    }
 
     #[test]
     fn parts_are_the_items_the_templates_print_under_a_heading() {
