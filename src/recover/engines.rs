@@ -1,13 +1,18 @@
 //! Two OCR engines, the identities deciding. Where gongkai OCR'd a page, every figure
 //! tesseract read was cut out of the page image (`extract::second`). A figure in doubt —
 //! in an identity that breaks as read, or read with low confidence — is read again by
-//! PP-OCR (`extract::ppocr`); where the two read different figures:
+//! PP-OCR (`extract::ppocr`), as is one shown with fewer places than its table's figures
+//! (`736.8` in a table of two places: a digit lost, which no identity may reach); where the
+//! two read different figures:
 //!
 //! - a cell in an identity that breaks as read takes PP-OCR's figure when every identity it
 //!   takes part in then holds (`second-engine`, a repair with the identities as evidence);
-//! - otherwise it keeps tesseract's: the identities hold with it, or the other reading does
-//!   not mend them; when no identity takes in the cell at all, nothing decides, and the cell
-//!   is reported (`ocr_engines_disagree`) rather than trusted silently.
+//! - a figure shown with fewer places than its table's figures takes PP-OCR's figure when
+//!   that shows the table's places and every identity then holds (the digit tesseract lost);
+//! - otherwise it keeps tesseract's: the identities hold with it and not with the other, or
+//!   the other does not mend them; when the identities hold with either reading, or none can
+//!   be measured, nothing decides, and the cell is reported (`ocr_engines_disagree`) rather
+//!   than trusted silently.
 //!
 //! Either way the cell records both readings and which one its value follows (neither, when
 //! a misread repair later gives a third).
@@ -16,9 +21,10 @@ use super::misread::{LOW_CONFIDENCE, apply, holds, readable, with};
 use super::reading::figure;
 use crate::extract::ppocr::{self, Recognizer};
 use crate::knowledge::identities::figures::path;
-use crate::knowledge::identities::{At, Figures, Instance};
-use crate::model::{EngineReading, Finding, FindingKind, OcrEngine, Place, Repair, Severity, Table, Unit};
+use crate::knowledge::identities::{At, Figures, Instance, measure};
+use crate::model::{Cell, EngineReading, Finding, FindingKind, OcrEngine, Place, Repair, Severity, Table, Unit};
 use crate::page::FigureCrop;
+use rust_decimal::Decimal;
 
 /// The figures cut out of a document's OCR'd pages, with their pages.
 pub type Crops<'a> = [(u32, &'a FigureCrop)];
@@ -55,22 +61,34 @@ pub fn decide(
             instances.iter().filter(|i| i.lhs.contains(&at) || i.rhs.contains(&at)).collect();
         let figures = Figures::of(tables);
         let broken: Vec<&str> = involved.iter().filter(|i| !holds(&figures, i)).map(|i| i.rule.id.as_str()).collect();
+        let decidable = involved.iter().any(|i| measure(&figures, i, unit).is_some());
+        // A figure shown with fewer places than its table's lost a digit (`736.8`); PP-OCR's
+        // reading with the table's places is that digit, where it breaks no identity.
+        let places = super::places::places(&tables[at.table]);
+        let digit_lost = places.is_some_and(|p| read.scale() < p && value.scale() == p);
         record(tables, &at, &other);
-        if !broken.is_empty() && with(tables, &at, value, |f| involved.iter().all(|i| holds(f, i))) {
+        let other_holds = with(tables, &at, value, |f| involved.iter().all(|i| holds(f, i)));
+        if !broken.is_empty() && other_holds {
             let why = format!(
                 "breaks {}; PP-OCR read {value}, with which every identity it takes part in holds",
                 broken.join(", ")
             );
             repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
-        } else if involved.is_empty() {
+        } else if broken.is_empty() && other_holds && digit_lost {
+            let why = format!(
+                "shows fewer places than its table's figures; PP-OCR read {value}, with its table's places, and \
+                 every identity it takes part in holds with it"
+            );
+            repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
+        } else if !decidable || (broken.is_empty() && other_holds) {
             let (table, row) = (&tables[at.table], &tables[at.table].rows[at.row.expect("a row")]);
             findings.push(Finding::located(
                 Severity::Warning,
                 FindingKind::OcrEnginesDisagree,
                 Place::cell(&table.id, row, &at.column),
                 format!(
-                    "{} was read as {read} by tesseract and as {} by PP-OCR, and no identity takes it in to \
-                     decide: tesseract's reading is kept",
+                    "{} was read as {read} by tesseract and as {} by PP-OCR, and the identities that take it in \
+                     hold with either (or none can be measured): tesseract's reading is kept",
                     path(tables, &at),
                     other.0
                 ),
@@ -80,8 +98,8 @@ pub fn decide(
     repairs
 }
 
-/// The read figures of OCR'd rows in doubt: in an identity that breaks as read, or read with
-/// a confidence under [`LOW_CONFIDENCE`].
+/// The read figures of OCR'd rows in doubt: in an identity that breaks as read, read with
+/// a confidence under [`LOW_CONFIDENCE`], or shown with fewer places than its table's.
 fn in_doubt(tables: &[Table], instances: &[Instance], holds: &impl Fn(&Figures, &Instance) -> bool) -> Vec<At> {
     let figures = Figures::of(tables);
     let mut out: Vec<At> = instances
@@ -92,8 +110,11 @@ fn in_doubt(tables: &[Table], instances: &[Instance], holds: &impl Fn(&Figures, 
         .cloned()
         .collect();
     for (t, table) in tables.iter().enumerate() {
+        let places = super::places::places(table);
+        let short = |v: Option<Decimal>| v.zip(places).is_some_and(|(v, p)| !v.is_zero() && v.scale() < p);
         for (r, row) in table.rows.iter().enumerate() {
-            for cell in row.cells.iter().filter(|c| c.confidence.is_some_and(|c| c < LOW_CONFIDENCE)) {
+            let doubtful = |c: &&Cell| c.confidence.is_some_and(|c| c < LOW_CONFIDENCE) || short(c.value);
+            for cell in row.cells.iter().filter(doubtful) {
                 out.push(At { table: t, row: Some(r), column: cell.column.clone() });
             }
         }

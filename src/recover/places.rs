@@ -55,7 +55,7 @@ pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
 }
 
 /// The number of places most of a table's figures other than zero show, when clearly one.
-fn places(table: &Table) -> Option<u32> {
+pub(super) fn places(table: &Table) -> Option<u32> {
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     let figures = table.rows.iter().flat_map(|r| &r.cells).filter_map(|c| c.value).filter(|v| !v.is_zero());
     for value in figures {
