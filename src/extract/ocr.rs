@@ -117,7 +117,7 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
     read_cells(&mut words, &flat, &grid, &lost, inset, &rulings, dir, scale)?;
     let words = split_at_rulings(words, &rulings);
     // Header words and labels tesseract garbled into no known name, read again by PP-OCR.
-    let (words, texts) = match super::ppocr::installed().then(super::ppocr::shared).flatten() {
+    let (words, texts) = match super::ppocr::shared() {
         Some(engine) => {
             super::second::reread_texts(&flat, words, &rulings, scale, crate::knowledge::vocabulary::is_known, |crop| {
                 engine.read_line(&crop.pixels, crop.width, crop.height).ok()

@@ -45,7 +45,9 @@ pub fn decide(
     let mut engine: Option<Option<&Recognizer>> = None;
     let holds = |figures: &Figures, i: &Instance| holds(figures, i, unit);
     let mut repairs = Vec::new();
-    for at in in_doubt(tables, instances, &holds) {
+    // Each table's places as read, before any figure here changes.
+    let places: Vec<Option<u32>> = tables.iter().map(super::places::places).collect();
+    for at in in_doubt(tables, instances, &places, &holds) {
         let Some(read) = readable(tables, &at) else { continue };
         let inside = inside(tables, &at, crops);
         if inside.is_empty() {
@@ -64,8 +66,7 @@ pub fn decide(
         let decidable = involved.iter().any(|i| measure(&figures, i, unit).is_some());
         // A figure shown with fewer places than its table's lost a digit (`736.8`); PP-OCR's
         // reading with the table's places is that digit, where it breaks no identity.
-        let places = super::places::places(&tables[at.table]);
-        let digit_lost = places.is_some_and(|p| read.scale() < p && value.scale() == p);
+        let digit_lost = places[at.table].is_some_and(|p| read.scale() < p && value.scale() == p);
         record(tables, &at, &other);
         let other_holds = with(tables, &at, value, |f| involved.iter().all(|i| holds(f, i)));
         if !broken.is_empty() && other_holds {
@@ -100,7 +101,12 @@ pub fn decide(
 
 /// The read figures of OCR'd rows in doubt: in an identity that breaks as read, read with
 /// a confidence under [`LOW_CONFIDENCE`], or shown with fewer places than its table's.
-fn in_doubt(tables: &[Table], instances: &[Instance], holds: &impl Fn(&Figures, &Instance) -> bool) -> Vec<At> {
+fn in_doubt(
+    tables: &[Table],
+    instances: &[Instance],
+    places: &[Option<u32>],
+    holds: &impl Fn(&Figures, &Instance) -> bool,
+) -> Vec<At> {
     let figures = Figures::of(tables);
     let mut out: Vec<At> = instances
         .iter()
@@ -110,10 +116,8 @@ fn in_doubt(tables: &[Table], instances: &[Instance], holds: &impl Fn(&Figures, 
         .cloned()
         .collect();
     for (t, table) in tables.iter().enumerate() {
-        let places = super::places::places(table);
-        let short = |v: Option<Decimal>| v.zip(places).is_some_and(|(v, p)| !v.is_zero() && v.scale() < p);
         for (r, row) in table.rows.iter().enumerate() {
-            let doubtful = |c: &&Cell| c.confidence.is_some_and(|c| c < LOW_CONFIDENCE) || short(c.value);
+            let doubtful = |c: &&Cell| c.confidence.is_some_and(|c| c < LOW_CONFIDENCE) || short(c.value, places[t]);
             for cell in row.cells.iter().filter(doubtful) {
                 out.push(At { table: t, row: Some(r), column: cell.column.clone() });
             }
@@ -122,6 +126,11 @@ fn in_doubt(tables: &[Table], instances: &[Instance], holds: &impl Fn(&Figures, 
     out.sort();
     out.dedup();
     out
+}
+
+/// Whether `value` (not zero) shows fewer places than its table's figures, `places`.
+fn short(value: Option<Decimal>, places: Option<u32>) -> bool {
+    value.zip(places).is_some_and(|(v, p)| !v.is_zero() && v.scale() < p)
 }
 
 /// The crops whose middle lies in the box of the cell at `at`, left to right.
