@@ -182,7 +182,7 @@ fn figures_tesseract_misreads_are_read_again_by_a_second_engine() {
         .findings
         .iter()
         .filter(|f| f.kind == gongkai::model::FindingKind::OcrTextReread)
-        .map(|f| f.message.split('«').nth(2).and_then(|r| r.split('»').next()).expect("the second reading"))
+        .map(|f| f.message.rsplit('«').next().and_then(|r| r.split('»').next()).expect("the second reading"))
         .collect();
     assert!(rereads.len() >= 5, "{rereads:?}");
     for reading in &rereads {

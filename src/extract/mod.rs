@@ -13,6 +13,7 @@ pub mod ocr;
 pub mod ppocr;
 mod quality;
 pub mod second;
+mod wrapped;
 
 use crate::model::{Finding, FindingKind, Severity, TextSource};
 use rayon::prelude::*;
@@ -197,13 +198,18 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Vec<Finding>) {
             f.page = Some(page.number);
             let mut noticed = vec![f];
             noticed.extend(texts.iter().map(|t| {
+                let first = if t.first.is_empty() {
+                    "no word in a cell that holds ink".to_string()
+                } else {
+                    format!("«{}» (confidence {:.0}), a name no template knows", t.first, t.first_confidence)
+                };
                 let mut f = Finding::new(
                     Severity::Info,
                     FindingKind::OcrTextReread,
                     format!(
-                        "page {}: tesseract read «{}» (confidence {:.0}), a name no template knows; PP-OCR reads «{}» \
-                         (confidence {:.0}), a name the templates know: PP-OCR's reading is kept",
-                        page.number, t.first, t.first_confidence, t.second, t.second_confidence
+                        "page {}: tesseract read {first}; PP-OCR reads «{}» (confidence {:.0}), a name the templates \
+                         know: PP-OCR's reading is kept",
+                        page.number, t.second, t.second_confidence
                     ),
                 );
                 f.page = Some(page.number);

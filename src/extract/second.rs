@@ -21,11 +21,11 @@ const PAD_Y: f32 = 0.3;
 /// Tesseract's confidence (0–100) under which a run of text that names nothing known is read
 /// again: its garbled header words come with low confidence, the words it reads right
 /// mostly above 85.
-const TEXT_DOUBT: f32 = 80.0;
+pub(super) const TEXT_DOUBT: f32 = 80.0;
 
 /// PP-OCR's confidence (0–100) a reading of text needs to replace tesseract's: the garbled
 /// header words it read right came at 98–100.
-const SECOND_SURE: f32 = 80.0;
+pub(super) const SECOND_SURE: f32 = 80.0;
 
 /// Ink of a ruling kept off the crop's edge, pixels (a line along the edge reads as `1` or `一`).
 const RULING_CLEARANCE: f32 = 4.0;

@@ -60,19 +60,25 @@ pub fn is_numbers_line(line: &Line) -> bool {
     let cells: Vec<String> = line.filled().map(|(_, c)| crate::label::nfkc(c).replace(' ', "")).collect();
     let marker = |c: &String| c.chars().all(|ch| "*#甲乙丙丁栏次行".contains(ch));
     let mut leading = cells.iter().take_while(|c| marker(c)).count();
-    // The 栏次 marker OCR misread (`站`, `栏犬`): a short first cell before three numbers.
+    // The 栏次 marker OCR misread (`站`, `栏犬`, `**` as `9`): a short first cell before three
+    // numbers, which start at 1 when the first cell is a digit too.
     let misread = leading == 0
-        && cells.first().is_some_and(|c| (1..=2).contains(&c.chars().count()) && c.parse::<u32>().is_err())
+        && cells.first().is_some_and(|c| {
+            (1..=2).contains(&c.chars().count())
+                && (c.parse::<u32>().is_err() || cells.get(1).is_some_and(|n| n == "1"))
+        })
         && cells.iter().skip(1).take(3).filter(|c| c.parse::<u32>().is_ok()).count() == 3;
     if misread {
         leading = 1;
     }
     let numbers: Vec<u32> = cells.iter().skip(leading).map_while(|c| c.parse().ok()).collect();
     // Without a marker cell, three numbers at least (a body row of small integers is not one).
+    // One number OCR misread (`6` as `0`) in a line of four or more is still the line.
+    let out_of_order = numbers.iter().enumerate().filter(|&(i, &n)| n as usize != numbers[0] as usize + i).count();
     numbers.len() >= if leading > 0 { 1 } else { 3 }
         && leading + numbers.len() == cells.len()
         && numbers[0] <= 2
-        && numbers.windows(2).all(|w| w[1] == w[0] + 1)
+        && (out_of_order == 0 || (out_of_order == 1 && numbers.len() >= 4))
 }
 
 /// A line that is the 栏次 marker alone, no number: OCR sets it on a line of its own,
@@ -219,5 +225,20 @@ mod tests {
         assert_eq!(unit_of(&line(&["单位,元"])), Some(Unit::Yuan));
         assert_eq!(unit_of(&line(&["金额单位;万元"])), Some(Unit::WanYuan));
         assert_eq!(unit_of(&line(&["编制单位,某局"])), None);
+    }
+
+    #[test]
+    fn column_numbers_after_a_misread_marker_are_the_numbers_line() {
+        assert!(is_numbers_line(&line(&["栏次", "1", "2", "3"])));
+        assert!(is_numbers_line(&line(&["**", "1", "2", "3"])));
+        assert!(is_numbers_line(&line(&["站", "1", "2", "3"])));
+        // `**` read as a digit: the numbers after it start at 1.
+        assert!(is_numbers_line(&line(&["9", "1", "2", "3"])));
+        assert!(is_numbers_line(&line(&["1", "2", "3", "4"])));
+        // One of four or more misread.
+        assert!(is_numbers_line(&line(&["宁玉", "1", "2", "3", "4", "5", "0"])));
+        assert!(!is_numbers_line(&line(&["1", "2", "0"])));
+        // A body row of small integers is not.
+        assert!(!is_numbers_line(&line(&["9", "4", "5", "6"])));
     }
 }
