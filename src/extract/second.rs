@@ -74,18 +74,26 @@ pub fn reread_texts(
 ) -> (Vec<Word>, Vec<TextReread>) {
     let mut replaced: Vec<Option<Word>> = vec![None; words.len()];
     let mut dropped = vec![false; words.len()];
+    // Words another run's second reading took in: in that reading, not read again.
+    let mut consumed = vec![false; words.len()];
     let mut rereads = Vec::new();
     for (run, joined) in runs(&words, |w| !is_figure(&w.text) && !w.text.is_ascii(), 1.0, rulings) {
         let (first, confidence) = (joined.text.clone(), joined.confidence);
-        if confidence >= TEXT_DOUBT || known(&first) {
+        if known(&first) || run.iter().any(|&i| consumed[i]) {
+            continue;
+        }
+        let reach = to_line_end(&joined, &words, &run, rulings, image.width as f32 * scale);
+        // Read in doubt, or read surely but short of ink on its line that no word holds.
+        if confidence >= TEXT_DOUBT && !ink_after(image, &joined, &reach, scale) {
             continue;
         }
         // The crop stops short of the words beside the run too: a year's last digit beside a
         // title read as part of it (`5年…`) would make it another name.
         let fences: Vec<Ruling> = rulings.iter().copied().chain(fences(&words, &run, &joined)).collect();
-        let Some(cut) = crop(image, &joined, &fences, scale) else { continue };
+        let Some(cut) = crop(image, &reach, &fences, scale) else { continue };
         let Some(second) = read(&cut) else { continue };
-        let (text, second_confidence) = (edges_as_first(second.0.trim(), &first).to_string(), second.1 * 100.0);
+        let text = without_stray_marks(edges_as_first(second.0.trim(), &first)).to_string();
+        let second_confidence = second.1 * 100.0;
         if text == first || second_confidence < SECOND_SURE || !known(&text) {
             continue;
         }
@@ -97,15 +105,75 @@ pub fn reread_texts(
         for &i in &run {
             dropped[i] = true;
         }
+        // Words of what the run's reading left out, within the crop (`公”` in the box of `“三`,
+        // or past the run's end), are in the second reading.
+        let mut whole = joined;
+        let (start, reach_end) = (whole.left, reach.left + reach.width);
+        for (i, w) in words.iter().enumerate() {
+            let (cx, cy) = (w.left + w.width / 2.0, w.top + w.height / 2.0);
+            let on_line = cy > whole.top - whole.height / 2.0 && cy < whole.top + whole.height * 1.5;
+            if !run.contains(&i) && on_line && cx > start && cx < reach_end && !is_figure(&w.text) {
+                consumed[i] = true;
+                whole.width = whole.width.max(w.left + w.width - whole.left);
+            }
+        }
         rereads.push(TextReread { first, first_confidence: confidence, second: text.clone(), second_confidence });
-        replaced[run[0]] = Some(Word { text, confidence: second_confidence, ..joined });
+        replaced[run[0]] = Some(Word { text, confidence: second_confidence, ..whole });
     }
     let words = words
         .into_iter()
-        .zip(replaced.into_iter().zip(dropped))
-        .filter_map(|(word, (replacement, dropped))| replacement.or((!dropped).then_some(word)))
+        .zip(replaced.into_iter().zip(dropped).zip(consumed))
+        .filter_map(
+            |(word, ((replacement, dropped), consumed))| {
+                if consumed { None } else { replacement.or((!dropped).then_some(word)) }
+            },
+        )
         .collect();
     (words, rereads)
+}
+
+/// The run `joined` reaching to its line's end where no other word stands after it on its
+/// line: to the next vertical ruling, or the page's edge (`right`, points). Tesseract at
+/// times leaves out a title's or a label's end (`…一般公共预算“三公”` of `…“三公”经费预算表`);
+/// the crop then holds what it left.
+fn to_line_end(joined: &Word, words: &[Word], run: &[usize], rulings: &[Ruling], right: f32) -> Word {
+    let (y0, y1, end) = (joined.top, joined.top + joined.height, joined.left + joined.width);
+    let after = words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| !run.contains(&i) && w.top < y1 && w.top + w.height > y0 && w.left + w.width / 2.0 > end);
+    if after {
+        return joined.clone();
+    }
+    let cy = (y0 + y1) / 2.0;
+    let ruling = rulings
+        .iter()
+        .filter(|r| r.x0 == r.x1 && r.x0 >= end - 1.0 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy)
+        .map(|r| r.x0)
+        .fold(right, f32::min);
+    Word { width: ruling - joined.left, ..joined.clone() }
+}
+
+/// Whether the stretch of `reach` after `joined` (a character's height on) holds ink: a
+/// character or more of something the run's reading left out.
+fn ink_after(image: &Gray, joined: &Word, reach: &Word, scale: f32) -> bool {
+    let px = |v: f32, max: usize| ((v / scale).max(0.0) as usize).min(max);
+    let (x0, x1) = (
+        px(joined.left + joined.width + joined.height, image.width),
+        px(reach.left + reach.width - joined.height / 2.0, image.width),
+    );
+    let (y0, y1) =
+        (px(joined.top + joined.height * 0.2, image.height), px(joined.top + joined.height * 0.8, image.height));
+    if x1 <= x0 || y1 <= y0 {
+        return false;
+    }
+    let dark: usize = (y0..y1)
+        .map(|y| {
+            image.pixels[y * image.width + x0..y * image.width + x1].iter().filter(|&&p| p < super::image::INK).count()
+        })
+        .sum();
+    // A character's strokes cross its middle rows: a tenth of its box dark at least.
+    dark as f32 >= 0.1 * (joined.height / scale).powi(2) * 0.6
 }
 
 /// About how wide `text` prints in characters `height` high (tesseract's box of a Chinese
@@ -120,6 +188,27 @@ fn edges_as_first<'a>(second: &'a str, first: &str) -> &'a str {
     let digit = |c: char| c.is_ascii_digit();
     let second = if first.starts_with(digit) { second } else { second.trim_start_matches(digit) };
     if first.ends_with(digit) { second } else { second.trim_end_matches(digit) }
+}
+
+/// `text` without the marks at its ends that pair with nothing in it: the edge of a ruling or
+/// a speck past a name's end read as `」` or `|` (`国有资本经营预算」`). A closing bracket whose
+/// opening one the text holds (`（按功能分类科目）`), or the reverse, stays.
+pub(super) fn without_stray_marks(text: &str) -> &str {
+    const PAIRS: [(char, char); 6] = [('(', ')'), ('（', '）'), ('“', '”'), ('「', '」'), ('《', '》'), ('〈', '〉')];
+    let stray = |c: char, text: &str| {
+        !c.is_alphanumeric()
+            && !PAIRS
+                .iter()
+                .any(|&(open, close)| (c == close && text.contains(open)) || (c == open && text.contains(close)))
+    };
+    let mut text = text;
+    while let Some(c) = text.chars().next_back().filter(|&c| stray(c, text)) {
+        text = &text[..text.len() - c.len_utf8()];
+    }
+    while let Some(c) = text.chars().next().filter(|&c| stray(c, text)) {
+        text = &text[c.len_utf8()..];
+    }
+    text
 }
 
 /// Vertical lines at the near edges of the words beside `joined` on its line (not the words
@@ -309,12 +398,55 @@ mod tests {
         assert_eq!(rereads, [first]);
         assert_eq!(edges_as_first("5年预算表", "年预算"), "年预算表");
         assert_eq!(edges_as_first("2026年预算表", "2026年预算"), "2026年预算表");
+        assert_eq!(without_stray_marks("国有资本经营预算」"), "国有资本经营预算");
+        assert_eq!(without_stray_marks("|小计、"), "小计");
+        assert_eq!(without_stray_marks("支出情况表（按功能分类科目）"), "支出情况表（按功能分类科目）");
+        assert_eq!(without_stray_marks("“三公”经费"), "“三公”经费");
+        assert_eq!(without_stray_marks("(一)工资福利支出"), "(一)工资福利支出");
         // A second reading that is no known name changes nothing.
         let (out, rereads) = reread_texts(&image, words(), &[], 0.5, known, |_| Some(("让计小时".into(), 0.9)));
         assert_eq!((out, rereads.len()), (words(), 0));
         // Nor does a known name PP-OCR is unsure of.
         let (out, rereads) = reread_texts(&image, words(), &[], 0.5, known, |_| Some(("小计".into(), 0.5)));
         assert_eq!((out, rereads.len()), (words(), 0));
+    }
+
+    #[test]
+    fn a_run_read_surely_but_short_of_its_lines_ink_is_read_to_the_lines_end() {
+        // Scale 0.5: a point is two pixels. The title's run ends at 150 pt; ink printed after
+        // it (150–190 pt) no word holds.
+        let mut image = Gray { width: 1000, height: 1000, pixels: vec![255; 1_000_000] };
+        for y in 200..216 {
+            for x in (310..380).step_by(3) {
+                image.pixels[y * 1000 + x] = 0;
+            }
+        }
+        let title = Word {
+            text: "一般公共预算“三".into(),
+            left: 100.0,
+            top: 100.0,
+            width: 50.0,
+            height: 8.0,
+            confidence: 92.0,
+        };
+        let left_out =
+            Word { text: "公”".into(), left: 146.0, top: 100.0, width: 6.0, height: 8.0, confidence: 92.0 };
+        let widths = std::cell::RefCell::new(Vec::new());
+        let read = |g: &Gray| {
+            widths.borrow_mut().push(g.width);
+            Some(("一般公共预算“三公”经费预算表".to_string(), 0.99))
+        };
+        let known = |t: &str| t == "一般公共预算“三公”经费预算表";
+        let (out, rereads) = reread_texts(&image, vec![title.clone(), left_out.clone()], &[], 0.5, known, read);
+        assert_eq!(out.len(), 1, "the word inside the crop is in the second reading: {out:?}");
+        assert_eq!(out[0].text, "一般公共预算“三公”经费预算表");
+        assert_eq!(rereads.len(), 1);
+        // The crop reached past the run's end, to the page's edge.
+        assert!(widths.borrow()[0] > 800, "{:?}", widths.borrow());
+        // Without ink after it, a run read surely is left as read.
+        let blank = Gray { width: 1000, height: 1000, pixels: vec![255; 1_000_000] };
+        let (out, rereads) = reread_texts(&blank, vec![title, left_out], &[], 0.5, known, |_| None);
+        assert_eq!((out.len(), rereads.len()), (2, 0));
     }
 
     #[test]

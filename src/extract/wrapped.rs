@@ -72,6 +72,7 @@ pub fn reread_cells(
             text.push_str(t.trim());
             confidence = confidence.min(c * 100.0);
         }
+        let text = super::second::without_stray_marks(&text).to_string();
         if confidence < SECOND_SURE || text == first || !known(&text) {
             continue;
         }

@@ -71,14 +71,16 @@ pub fn is_numbers_line(line: &Line) -> bool {
     if misread {
         leading = 1;
     }
-    let numbers: Vec<u32> = cells.iter().skip(leading).map_while(|c| c.parse().ok()).collect();
+    let rest = &cells[leading.min(cells.len())..];
+    let Some(start) = rest.first().and_then(|c| c.parse::<u32>().ok()).filter(|&s| s <= 2) else { return false };
+    let expected = |i: usize| u32::try_from(i).ok().map(|i| start + i);
+    let in_place = rest.iter().enumerate().filter(|&(i, c)| c.parse::<u32>().ok() == expected(i)).count();
     // Without a marker cell, three numbers at least (a body row of small integers is not one).
-    // One number OCR misread (`6` as `0`) in a line of four or more is still the line.
-    let out_of_order = numbers.iter().enumerate().filter(|&(i, &n)| n as usize != numbers[0] as usize + i).count();
-    numbers.len() >= if leading > 0 { 1 } else { 3 }
-        && leading + numbers.len() == cells.len()
-        && numbers[0] <= 2
-        && (out_of_order == 0 || (out_of_order == 1 && numbers.len() >= 4))
+    // In a line of four or more, OCR may misread a third of them (`6` as `0`, `5` as `$`):
+    // each is still a number's short cell.
+    rest.len() >= if leading > 0 { 1 } else { 3 }
+        && rest.iter().all(|c| (1..=2).contains(&c.chars().count()))
+        && (in_place == rest.len() || (rest.len() >= 4 && in_place * 3 >= rest.len() * 2))
 }
 
 /// A line that is the 栏次 marker alone, no number: OCR sets it on a line of its own,
@@ -238,6 +240,8 @@ mod tests {
         // One of four or more misread.
         assert!(is_numbers_line(&line(&["宁玉", "1", "2", "3", "4", "5", "0"])));
         assert!(!is_numbers_line(&line(&["1", "2", "0"])));
+        assert!(is_numbers_line(&line(&["+", "1", "2", "3", "4", "$", "0"])));
+        assert!(!is_numbers_line(&line(&["1", "2", "3", "4", "0.5"])));
         // A body row of small integers is not.
         assert!(!is_numbers_line(&line(&["9", "4", "5", "6"])));
     }
