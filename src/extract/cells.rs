@@ -20,6 +20,31 @@ pub struct CellBox {
     pub y1: usize,
 }
 
+impl CellBox {
+    /// The cell within its rulings, `inset` pixels in from each; none for a cell too small
+    /// to hold anything but its rulings.
+    pub fn inside(self, inset: usize) -> Option<CellBox> {
+        (self.x1 >= self.x0 + 3 * inset && self.y1 >= self.y0 + 3 * inset).then(|| CellBox {
+            x0: self.x0 + inset,
+            y0: self.y0 + inset,
+            x1: self.x1 - inset,
+            y1: self.y1 - inset,
+        })
+    }
+}
+
+/// The dark pixels of `gray` in `area` (which lies within the image).
+pub fn ink(gray: &Gray, area: CellBox) -> usize {
+    (area.y0..area.y1)
+        .map(|y| {
+            gray.pixels[y * gray.width + area.x0..y * gray.width + area.x1]
+                .iter()
+                .filter(|&&p| p < super::image::INK)
+                .count()
+        })
+        .sum()
+}
+
 /// How far a ruling may stop short of a corner and still close the cell, pixels per dpi
 /// point (a scanned frame's lines meet roughly).
 const SLACK_PT: f32 = 4.0;
@@ -96,11 +121,7 @@ pub fn missed(gray: &Gray, grid: &[CellBox], words: &[Word], inset: usize, px_pe
     let dpi = px_per_pt * 72.0;
     let min_ink = (MIN_INK_300 as f32 * (dpi / 300.0).powi(2)).max(8.0) as usize;
     let mut out = Vec::new();
-    for cell in grid {
-        if cell.x1 < cell.x0 + 3 * inset || cell.y1 < cell.y0 + 3 * inset {
-            continue;
-        }
-        let inside = CellBox { x0: cell.x0 + inset, y0: cell.y0 + inset, x1: cell.x1 - inset, y1: cell.y1 - inset };
+    for inside in grid.iter().filter_map(|c| c.inside(inset)) {
         let read =
             words.iter().filter(|w| w.confidence >= DOUBTFUL && w.text.chars().any(char::is_alphanumeric)).any(|w| {
                 let (x0, y0) = (w.left * px_per_pt, w.top * px_per_pt);
@@ -110,15 +131,7 @@ pub fn missed(gray: &Gray, grid: &[CellBox], words: &[Word], inset: usize, px_pe
         if read || inside.y1 > gray.height || inside.x1 > gray.width {
             continue;
         }
-        let ink: usize = (inside.y0..inside.y1)
-            .map(|y| {
-                gray.pixels[y * gray.width + inside.x0..y * gray.width + inside.x1]
-                    .iter()
-                    .filter(|&&p| p < super::image::INK)
-                    .count()
-            })
-            .sum();
-        if ink >= min_ink {
+        if ink(gray, inside) >= min_ink {
             out.push(inside);
         }
     }

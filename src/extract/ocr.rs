@@ -123,11 +123,7 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
             let known = crate::knowledge::vocabulary::is_known;
             let read = |crop: &Gray| engine.read_line(&crop.pixels, crop.width, crop.height).ok();
             let (words, mut texts) = super::second::reread_texts(&flat, words, &rulings, scale, known, read);
-            let insides: Vec<cells::CellBox> = grid
-                .iter()
-                .filter(|c| c.x1 > c.x0 + 3 * inset && c.y1 > c.y0 + 3 * inset)
-                .map(|c| cells::CellBox { x0: c.x0 + inset, y0: c.y0 + inset, x1: c.x1 - inset, y1: c.y1 - inset })
-                .collect();
+            let insides: Vec<cells::CellBox> = grid.iter().filter_map(|c| c.inside(inset)).collect();
             let (words, wrapped) = super::wrapped::reread_cells(&flat, words, &insides, scale, known, read);
             texts.extend(wrapped);
             (words, texts)

@@ -167,11 +167,7 @@ fn ink_after(image: &Gray, joined: &Word, reach: &Word, scale: f32) -> bool {
     if x1 <= x0 || y1 <= y0 {
         return false;
     }
-    let dark: usize = (y0..y1)
-        .map(|y| {
-            image.pixels[y * image.width + x0..y * image.width + x1].iter().filter(|&&p| p < super::image::INK).count()
-        })
-        .sum();
+    let dark = super::cells::ink(image, super::cells::CellBox { x0, y0, x1, y1 });
     // A character's strokes cross its middle rows: a tenth of its box dark at least.
     dark as f32 >= 0.1 * (joined.height / scale).powi(2) * 0.6
 }

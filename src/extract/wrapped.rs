@@ -65,14 +65,15 @@ pub fn reread_cells(
         if !old.is_empty() && first_confidence >= TEXT_DOUBT && !lines.iter().any(unread) {
             continue;
         }
-        let mut text = String::new();
-        let mut confidence = 100.0f32;
-        for line in &lines {
-            let Some((t, c)) = read(&super::cells::crop(image, *line, PAD)) else { break };
-            text.push_str(t.trim());
-            confidence = confidence.min(c * 100.0);
-        }
-        let text = super::second::without_stray_marks(&text).to_string();
+        // Every line read, or the cell is left as it is (a part of a name may be a name).
+        let Some(read_lines) =
+            lines.iter().map(|l| read(&super::cells::crop(image, *l, PAD))).collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let confidence = read_lines.iter().map(|(_, c)| c * 100.0).fold(100.0, f32::min);
+        let joined: String = read_lines.iter().map(|(t, _)| t.trim()).collect();
+        let text = super::second::without_stray_marks(&joined).to_string();
         if confidence < SECOND_SURE || text == first || !known(&text) {
             continue;
         }
