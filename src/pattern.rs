@@ -8,16 +8,23 @@
 //! conversion (`scripts/bench_corpus.py`, per city folder). `regex-lite` compiles in a
 //! fraction of that and matches by code point, which is quick on a cell.
 //!
-//! Where a pattern searches a whole text (the narrative's statements and comparisons,
-//! metadata, consistency), `regex`'s DFA is many times faster than `regex-lite`'s PikeVM
-//! (whole corpus 1.9 → 2.9 s with every pattern here), so those stay with `regex`.
+//! `regex-lite` has no literal search: run over a whole explanation, or over every line of a
+//! document, it is many times slower than `regex`'s DFA (whole corpus 1.9 → 2.9 s). So a
+//! pattern over many lines is [`Guarded`] by words its every match holds, and the narrative's
+//! statements and comparisons are searched only in the sentences that hold words their every
+//! match holds ([`Sentences`]).
 //!
 //! `regex-lite` knows no Unicode classes, so the three the patterns use are written out as
 //! the code-point ranges `regex` gives them (Unicode 16, as in `regex-syntax` 0.8): the
 //! meaning of every pattern is unchanged. Other Unicode classes and word boundaries (`\w`,
 //! `\b`, other `\p{…}`), which `regex-lite` would take as ASCII ones, are refused.
 
+mod sentences;
+
 pub use regex_lite::{Captures, Regex};
+#[cfg(test)]
+pub use sentences::stops;
+pub use sentences::{Reach, Sentences};
 
 /// `\p{Han}`: the Han script (汉字, with 〇 and the radicals).
 const HAN: &str = r"\x{2E80}-\x{2E99}\x{2E9B}-\x{2EF3}\x{2F00}-\x{2FD5}\x{3005}\x{3007}\x{3021}-\x{3029}\x{3038}-\x{303B}\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FA6D}\x{FA70}-\x{FAD9}\x{16FE2}-\x{16FE3}\x{16FF0}-\x{16FF1}\x{20000}-\x{2A6DF}\x{2A700}-\x{2B739}\x{2B740}-\x{2B81D}\x{2B820}-\x{2CEA1}\x{2CEB0}-\x{2EBE0}\x{2EBF0}-\x{2EE5D}\x{2F800}-\x{2FA1D}\x{30000}-\x{3134A}\x{31350}-\x{323AF}";
@@ -42,6 +49,44 @@ pub enum PatternError {
 /// Compiles `pattern`, its Unicode classes written out.
 pub fn compile(pattern: &str) -> Result<Regex, PatternError> {
     Ok(Regex::new(&written_out(pattern)?)?)
+}
+
+/// A pattern tried on many short texts (every line of a document), compiled on first use and
+/// run only on a text that holds one of its needles, words every match of it holds: the
+/// answers are the pattern's, and `regex-lite`, which has no literal search of its own, does
+/// not run its automaton over every line.
+pub struct Guarded {
+    pattern: &'static str,
+    needles: &'static [&'static str],
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl Guarded {
+    /// `pattern`, every match of which holds one of `needles`.
+    pub const fn new(pattern: &'static str, needles: &'static [&'static str]) -> Guarded {
+        Guarded { pattern, needles, compiled: std::sync::OnceLock::new() }
+    }
+
+    fn regex(&self, text: &str) -> Option<&Regex> {
+        self.needles.iter().any(|n| text.contains(n)).then(|| {
+            self.compiled.get_or_init(|| compile(self.pattern).unwrap_or_else(|e| panic!("{}: {e}", self.pattern)))
+        })
+    }
+
+    /// The first match's groups.
+    pub fn captures<'t>(&self, text: &'t str) -> Option<Captures<'t>> {
+        self.regex(text)?.captures(text)
+    }
+
+    /// The first match.
+    pub fn find<'t>(&self, text: &'t str) -> Option<regex_lite::Match<'t>> {
+        self.regex(text)?.find(text)
+    }
+
+    /// Whether `text` holds a match.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex(text).is_some_and(|r| r.is_match(text))
+    }
 }
 
 /// `pattern` with `\p{Han}`, `\s` and `\d` as code-point ranges.

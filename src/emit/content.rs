@@ -9,12 +9,12 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::label::nfkc;
 use crate::layout::Layout;
 use crate::model::Kind;
+use crate::pattern::Regex;
 
 /// What the input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,15 +44,41 @@ struct Vocabulary {
 }
 
 static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
-    toml::from_str(include_str!("../../data/documents/disclosure.toml"))
+    serde_json::from_str(crate::knowledge::data!("documents/disclosure"))
         .expect("data/documents/disclosure.toml (tested)")
 });
-/// How a disclosure names itself: `部门预算`, `单位决算`.
-static SELF_NAMED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:部门|单位)(预算|决算)").expect("self-named"));
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]{4}年").expect("year"));
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]万?元").expect("amount"));
 /// A cell that is a figure and nothing else: `31,730,000`, `12,672.73`, `0`.
-static FIGURE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^-?[0-9][0-9,]*(?:\.[0-9]+)?$").expect("figure"));
+static FIGURE: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::compile(r"^-?[0-9][0-9,]*(?:\.[0-9]+)?$").expect("figure"));
+
+/// How a disclosure names itself first: `部门预算`, `单位决算` (the kind it names).
+fn self_named(text: &str) -> Option<Kind> {
+    ["部门预算", "单位预算", "部门决算", "单位决算"]
+        .iter()
+        .filter_map(|w| text.find(w).map(|at| (at, w.ends_with("决算"))))
+        .min()
+        .map(|(_, final_accounts)| if final_accounts { Kind::FinalAccounts } else { Kind::Budget })
+}
+
+/// The characters before `at` in `text`, nearest first.
+fn before(text: &str, at: usize) -> std::iter::Rev<std::str::Chars<'_>> {
+    text[..at].chars().rev()
+}
+
+/// Whether `text` states a year: `2026年`.
+fn states_year(text: &str) -> bool {
+    text.match_indices('年').any(|(at, _)| before(text, at).take(4).filter(char::is_ascii_digit).count() == 4)
+}
+
+/// How many amounts `text` states: `5,004万元`, `0元`.
+fn amounts(text: &str) -> usize {
+    text.match_indices('元')
+        .filter(|&(at, _)| {
+            let mut chars = before(text, at).skip_while(|&c| c == '万');
+            before(text, at).take_while(|&c| c == '万').count() <= 1 && chars.next().is_some_and(|c| c.is_ascii_digit())
+        })
+        .count()
+}
 
 /// Tells what the input is (only the layout's text; no file name).
 pub fn content(layout: &Layout) -> Content {
@@ -68,13 +94,11 @@ pub fn content(layout: &Layout) -> Content {
     if words < VOCABULARY.min_words {
         return Content::NotADisclosure;
     }
-    let named = SELF_NAMED.captures(&text).map(|c| if &c[1] == "决算" { Kind::FinalAccounts } else { Kind::Budget });
+    let named = self_named(&text);
     let figure_lines =
         layout.lines.iter().filter(|l| l.filled().filter(|(_, c)| FIGURE.is_match(&nfkc(c))).count() >= 2).count();
     match named {
-        Some(kind)
-            if figure_lines < TABLE_LINES && YEAR.is_match(&text) && AMOUNT.find_iter(&text).count() >= AMOUNTS =>
-        {
+        Some(kind) if figure_lines < TABLE_LINES && states_year(&text) && amounts(&text) >= AMOUNTS => {
             Content::Narrative { kind }
         }
         _ if figure_lines >= TABLE_LINES => Content::UnrecognisedTables { figure_lines },

@@ -29,7 +29,7 @@ type Rewrite = (Regex, String);
 
 static CONFUSIONS: LazyLock<(Vec<Pair>, Vec<Rewrite>)> = LazyLock::new(|| {
     let c: Confusions =
-        toml::from_str(include_str!("../../data/ocr/confusions.toml")).expect("data/ocr/confusions.toml");
+        serde_json::from_str(crate::knowledge::data!("ocr/confusions")).expect("data/ocr/confusions.toml");
     let ordinals = c
         .ordinal
         .into_iter()

@@ -8,3 +8,12 @@ pub mod identities;
 pub mod targets;
 pub mod templates;
 pub mod vocabulary;
+
+/// The text of `data/<path>.toml` as JSON, written by `build.rs` (a worker parses JSON a few
+/// times faster than TOML, and every worker parses the knowledge it uses once).
+macro_rules! data {
+    ($path:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/data/", $path, ".json"))
+    };
+}
+pub(crate) use data;

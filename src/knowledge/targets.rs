@@ -55,7 +55,7 @@ pub struct Fields {
 /// The vocabulary, its header words as label keys (computed once: every row of every target
 /// table is tried as a header).
 pub static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
-    let mut v: Vocabulary = toml::from_str(include_str!("../../data/targets/vocabulary.toml"))
+    let mut v: Vocabulary = serde_json::from_str(crate::knowledge::data!("targets/vocabulary"))
         .expect("data/targets/vocabulary.toml parses (tested)");
     let c = &mut v.columns;
     for words in [

@@ -15,13 +15,13 @@ use crate::model::{ColumnRole, Kind, Side};
 /// All template sets gongkai knows, one per disclosure kind.
 pub static TEMPLATES: LazyLock<Vec<TemplateSet>> = LazyLock::new(|| {
     [
-        include_str!("../../data/templates/budget.toml"),
-        include_str!("../../data/templates/budget-shanghai.toml"),
-        include_str!("../../data/templates/final-accounts.toml"),
+        crate::knowledge::data!("templates/budget"),
+        crate::knowledge::data!("templates/budget-shanghai"),
+        crate::knowledge::data!("templates/final-accounts"),
     ]
     .iter()
     .map(|text| {
-        let mut set: TemplateSet = toml::from_str(text).expect("data/templates/*.toml parse (tested)");
+        let mut set: TemplateSet = serde_json::from_str(text).expect("data/templates/*.toml parse (tested)");
         for table in &mut set.tables {
             table.layout = set.layout.clone();
             table.prepare();
@@ -66,7 +66,7 @@ impl Classification {
             classification: Vec<Entry>,
         }
         static FIRST: LazyLock<Vec<Entry>> = LazyLock::new(|| {
-            let file: File = toml::from_str(include_str!("../../data/codes/classifications.toml"))
+            let file: File = serde_json::from_str(crate::knowledge::data!("codes/classifications"))
                 .expect("data/codes/classifications.toml parses (tested)");
             file.classification
         });
@@ -396,7 +396,7 @@ impl RoleRule {
 }
 
 static ROLES: LazyLock<Roles> = LazyLock::new(|| {
-    toml::from_str(include_str!("../../data/templates/roles.toml")).expect("data/templates/roles.toml parses (tested)")
+    serde_json::from_str(crate::knowledge::data!("templates/roles")).expect("data/templates/roles.toml parses (tested)")
 });
 
 /// A leading table number: `预算01表`, `单位预算表10`, `公开02表`, `表1.`, `表1:`, `(一)`, `一、`, `1.`.

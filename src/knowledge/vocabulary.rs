@@ -175,7 +175,7 @@ struct Class {
 /// `data/vocabulary/measures.toml`.
 pub static MEASURES: LazyLock<Vocabulary> = LazyLock::new(|| {
     Vocabulary::new(
-        toml::from_str(include_str!("../../data/vocabulary/measures.toml")).expect("measures parse (tested)"),
+        serde_json::from_str(crate::knowledge::data!("vocabulary/measures")).expect("measures parse (tested)"),
     )
 });
 
@@ -183,8 +183,8 @@ pub static MEASURES: LazyLock<Vocabulary> = LazyLock::new(|| {
 /// tables that name classes by their names.
 pub static ITEMS: LazyLock<Vocabulary> = LazyLock::new(|| {
     let mut file: File =
-        toml::from_str(include_str!("../../data/vocabulary/items.toml")).expect("items parse (tested)");
-    let classes: Classes = toml::from_str(include_str!("../../data/codes/function-classes.toml"))
+        serde_json::from_str(crate::knowledge::data!("vocabulary/items")).expect("items parse (tested)");
+    let classes: Classes = serde_json::from_str(crate::knowledge::data!("codes/function-classes"))
         .expect("function classes parse (tested)");
     for class in classes.class {
         let tables = file.classes_in.iter().map(|t| (t.clone(), class.names.clone())).collect();

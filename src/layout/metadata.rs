@@ -9,41 +9,35 @@
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::block::Layout;
 use crate::label::{entity_name, first_chars, has_ordinal, is_ideograph, nfkc};
 use crate::model::{Consolidation, Metadata, Scope, Unit};
 use crate::page::Line;
+use crate::pattern::Guarded;
 
-static TITLE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)").expect("title year"));
+static TITLE_YEAR: Guarded = Guarded::new(r"([0-9]{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)", &["预算", "决算"]);
 /// The compiler's name is its first 41 characters ([`first_chars`]).
-static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称|预算单位)\s*:\s*(\p{Han}[\p{Han}()]{2,})")
-        .expect("compiler")
-});
+static COMPILER: Guarded = Guarded::new(
+    r"(?:编制部门|预算主管部门|编制单位|部门名称|单位名称|预算单位)\s*:\s*(\p{Han}[\p{Han}()]{2,})",
+    &["编制部门", "预算主管部门", "编制单位", "部门名称", "单位名称", "预算单位"],
+);
 /// A document heading naming the department: `上海市普陀区财政局2024年度部门决算`, the name
-/// of 4 to 30 ideographs (the upper bound checked after the match, in `named_heading`: a
-/// bounded repetition of the class is dear to compile).
-static HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:第[一二三四]部分)?(\p{Han}{4,}?)[0-9]{4}年度?部门(?:预算|决算)(?:表|公开)?$").expect("heading")
-});
+/// of 4 to 30 ideographs (the upper bound checked after the match, in `named_heading`).
+static HEADING: Guarded = Guarded::new(
+    r"^(?:第[一二三四]部分)?(\p{Han}{4,}?)[0-9]{4}年度?部门(?:预算|决算)(?:表|公开)?$",
+    &["部门预算", "部门决算"],
+);
 /// The cover's title: the entity, its consolidation, the year before or after the name, and
 /// the scope (`2026年度泉州市公安局(本级)单位预算`, `无锡市商务局2026年度部门预算公开`).
-/// Ideographs as ranges, not `\p{Han}`: a fraction of the compile time.
-static COVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:[0-9]{4}年度?)?(?P<name>[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}][\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}()]{3,40}?)(?:\((?P<consolidation>本级|汇总)\))?(?:[0-9]{4}年度?)?(?P<scope>部门|单位)(?:预算|决算)",
-    )
-    .expect("cover")
-});
+static COVER: Guarded = Guarded::new(
+    r"^(?:[0-9]{4}年度?)?(?P<name>[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}][\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}()]{3,40}?)(?:\((?P<consolidation>本级|汇总)\))?(?:[0-9]{4}年度?)?(?P<scope>部门|单位)(?:预算|决算)",
+    &["预算", "决算"],
+);
 /// A unit stated anywhere on a line: `单位:元` (never `编制单位:…`, which names no unit), its
 /// colon as OCR may read it (`单位,元`).
-static UNIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"单位[:,;.](万元|元)").expect("unit"));
-static NARRATIVE_WAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]\s*万元").expect("wan yuan"));
+static UNIT: Guarded = Guarded::new(r"单位[:,;.](万元|元)", &["单位"]);
+static NARRATIVE_WAN: Guarded = Guarded::new(r"[0-9]\s*万元", &["万元"]);
 
 // Plain string searches where a pattern is simple: every document runs these, and a
 // compiled pattern costs milliseconds in a debug build.

@@ -15,35 +15,42 @@
 use std::str::FromStr;
 use std::sync::{LazyLock, OnceLock};
 
-use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::narrative::{Compared, Patterns, STATEMENTS, excerpt, subject_row};
 use crate::label::label_key;
 use crate::layout::Narrative;
 use crate::model::{Finding, FindingKind, Kind, Severity, Table};
+use crate::pattern::{Reach, Regex, Sentences};
 
 /// One part of a change: `基本支出增加362.10万元`.
 static PART: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[,，、;；:：])(?P<name>[^,，、;；:：]*?)(?P<c>增加|减少)(?P<d>[0-9][0-9,]*(?:\.[0-9]+)?)万元")
-        .expect("part")
+    crate::pattern::compile(
+        r"(?:^|[,，、;；:：])(?P<name>[^,，、;；:：]*?)(?P<c>增加|减少)(?P<d>[0-9][0-9,]*(?:\.[0-9]+)?)万元",
+    )
+    .expect("part")
 });
 
 /// The start of a numbered item: `1、`, `11、`.
-static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^[0-9].])[0-9]{1,2}、").expect("item"));
+static ITEM: LazyLock<Regex> = LazyLock::new(|| crate::pattern::compile(r"(?:^|[^[0-9].])[0-9]{1,2}、").expect("item"));
 
-/// The patterns compiled.
+/// The patterns compiled: those over the whole explanation searched sentence by sentence,
+/// those over a few characters (after a statement, before it) as they are.
 pub struct Compiled {
-    bva: Option<Regex>,
+    bva: Option<Sentences>,
     direction: Option<Regex>,
-    yoy: Vec<Regex>,
+    yoy: Vec<Sentences>,
     subject: Option<Regex>,
-    change_parts: Option<Regex>,
+    change_parts: Option<Sentences>,
     complete_parts: Vec<Vec<String>>,
 }
 
 fn compile(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("data/narrative/*.toml comparison patterns compile (tested)")
+    crate::pattern::compile(pattern).expect("data/narrative/*.toml comparison patterns compile (tested)")
+}
+
+fn sentences(pattern: &str) -> Sentences {
+    Sentences::new(pattern, Reach::of(pattern)).expect("data/narrative/*.toml comparison patterns compile (tested)")
 }
 
 /// Every catalogue's comparison patterns by disclosure kind (read with its statements),
@@ -56,11 +63,11 @@ static COMPARISONS: LazyLock<Vec<(Kind, &'static Patterns, OnceLock<Compiled>)>>
 impl Compiled {
     fn of(p: &Patterns) -> Compiled {
         Compiled {
-            bva: p.budget_vs_actual.as_deref().map(compile),
+            bva: p.budget_vs_actual.as_deref().map(sentences),
             direction: p.direction.as_deref().map(compile),
-            yoy: p.year_on_year.iter().map(|y| compile(y)).collect(),
+            yoy: p.year_on_year.iter().map(|y| sentences(y)).collect(),
             subject: p.subject.as_deref().map(compile),
-            change_parts: p.change_parts.as_deref().map(compile),
+            change_parts: p.change_parts.as_deref().map(sentences),
             complete_parts: p.complete_parts.clone(),
         }
     }
@@ -139,19 +146,33 @@ fn check_with(patterns: &Compiled, tables: &[Table], narrative: &Narrative, out:
     }
 }
 
+/// Where a match is in the whole text.
+struct Whole {
+    start: usize,
+    end: usize,
+}
+
+impl Whole {
+    /// The match of `caps`, whose positions count from `at`.
+    fn of(at: usize, caps: &crate::pattern::Captures<'_>) -> Whole {
+        let m = caps.get(0).expect("match");
+        Whole { start: at + m.start(), end: at + m.end() }
+    }
+}
+
 /// A contradiction: where in the text (start, end), what, and the table row it is about.
 type Contradiction = (usize, usize, String, Option<(usize, usize)>);
 
 fn budget_vs_actual(
     patterns: &Compiled,
-    bva: &Regex,
+    bva: &Sentences,
     tables: &[Table],
     text: &str,
     out: &mut Compared,
     found: &mut Vec<Contradiction>,
 ) {
-    for caps in bva.captures_iter(text) {
-        let whole = caps.get(0).expect("match");
+    for (at, caps) in bva.captures_iter(text) {
+        let whole = Whole::of(at, &caps);
         let (Some(budget), Some(actual)) = (number(&caps["budget"]), number(&caps["actual"])) else { continue };
         out.checked += 1;
         if let Some(pct) = caps.name("pct").and_then(|p| number(p.as_str()))
@@ -159,10 +180,10 @@ fn budget_vs_actual(
             && !percent_holds(pct, actual, half(actual), budget, half(budget))
         {
             let m = format!("{actual} of a budget of {budget} is {computed}%, the text says {pct}%");
-            found.push((whole.start(), whole.end(), m, None));
+            found.push((whole.start, whole.end, m, None));
         }
         // A few characters on: 24 bytes, cut back to a character boundary.
-        let after = crate::label::prefix_within(&text[whole.end()..], 24);
+        let after = crate::label::prefix_within(&text[whole.end..], 24);
         if let Some(d) = patterns.direction.as_ref().and_then(|d| d.captures(after)) {
             let word = &d["dir"];
             let level = (actual - budget).abs() * Decimal::from(100) <= budget.abs();
@@ -173,13 +194,13 @@ fn budget_vs_actual(
             };
             if !holds {
                 let m = format!("决算数{word}预算数, but the 决算数 {actual} and the 预算数 {budget} say otherwise");
-                found.push((whole.start(), whole.end() + d.get(0).expect("match").end(), m, None));
+                found.push((whole.start, whole.end + d.get(0).expect("match").end(), m, None));
             }
         }
         // The subject the statement is about: named at the start of its numbered item
         // (`1、一般公共服务支出（类）…（项）。主要用于：…。年初预算为…`); its 决算数 is in the table.
-        let window_start = text[..whole.start()].char_indices().rev().nth(120).map_or(0, |(i, _)| i);
-        let window = &text[window_start..whole.start()];
+        let window_start = text[..whole.start].char_indices().rev().nth(120).map_or(0, |(i, _)| i);
+        let window = &text[window_start..whole.start];
         let item = ITEM.find_iter(window).last().map(|m| &window[m.start()..]);
         let subject = patterns.subject.as_ref().zip(item).and_then(|(s, item)| s.captures(item));
         if let Some(s) = subject {
@@ -192,7 +213,7 @@ fn budget_vs_actual(
                 && printed.round_dp(actual.scale()) != actual
             {
                 let m = format!("the text's 决算 {actual} for {} differs from the table's {printed}", names.join("-"));
-                found.push((whole.start(), whole.end(), m, Some((t, r))));
+                found.push((whole.start, whole.end, m, Some((t, r))));
             }
         }
     }
@@ -200,9 +221,9 @@ fn budget_vs_actual(
 
 /// `X万元，比上年(P万元)增加Y万元，增长Z%`: the two words agree, X − P is the change, and Z is
 /// the change over last year's figure (P, or X ∓ Y).
-fn year_on_year(yoy: &Regex, text: &str, out: &mut Compared, found: &mut Vec<Contradiction>) {
-    for caps in yoy.captures_iter(text) {
-        let whole = caps.get(0).expect("match");
+fn year_on_year(yoy: &Sentences, text: &str, out: &mut Compared, found: &mut Vec<Contradiction>) {
+    for (at, caps) in yoy.captures_iter(text) {
+        let whole = Whole::of(at, &caps);
         let (Some(current), Some(delta), Some(pct)) =
             (number(&caps["current"]), number(&caps["delta"]), number(&caps["pct"]))
         else {
@@ -211,7 +232,7 @@ fn year_on_year(yoy: &Regex, text: &str, out: &mut Compared, found: &mut Vec<Con
         let printed_previous = caps.name("previous").and_then(|p| number(p.as_str()));
         out.checked += 1;
         let up = &caps["change"] == "增加";
-        let at = (whole.start(), whole.end());
+        let at = (whole.start, whole.end);
         if up != (&caps["trend"] == "增长") && !(delta.is_zero() && pct.is_zero()) {
             let m = format!("{}… then {}: the two words disagree", &caps["change"], &caps["trend"]);
             found.push((at.0, at.1, m, None));
@@ -243,14 +264,14 @@ fn year_on_year(yoy: &Regex, text: &str, out: &mut Compared, found: &mut Vec<Con
 /// `增加Y万元，主要是基本支出增加A万元，项目支出增加B万元`: a complete set of parts adds up to
 /// the change; any list is wrong where one direction word, turned, would make it add up.
 fn change_parts(
-    parts: &Regex,
+    parts: &Sentences,
     complete: &[Vec<String>],
     text: &str,
     out: &mut Compared,
     found: &mut Vec<Contradiction>,
 ) {
-    for caps in parts.captures_iter(text) {
-        let whole = caps.get(0).expect("match");
+    for (at, caps) in parts.captures_iter(text) {
+        let whole = Whole::of(at, &caps);
         let Some(delta) = number(&caps["delta"]) else { continue };
         let signed = if &caps["change"] == "增加" { delta } else { -delta };
         let items: Vec<(String, Decimal, Decimal)> = PART
@@ -281,7 +302,7 @@ fn change_parts(
         if is_complete || turned.is_some() {
             let why = turned.map_or_else(String::new, |t| format!(": {t} is turned"));
             let m = format!("the parts of a change of {signed} add up to {sum}{why}");
-            found.push((whole.start(), whole.end(), m, None));
+            found.push((whole.start, whole.end, m, None));
         }
     }
 }

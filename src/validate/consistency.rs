@@ -3,27 +3,23 @@
 //! and placeholders left from a template (`XX局`, `××单位`) — each a finding at the page
 //! where it is printed.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::label::{entity_name, first_chars, nfkc};
 use crate::layout::Layout;
 use crate::model::{Finding, FindingKind, Metadata, Severity};
+use crate::pattern::Guarded;
 
-static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([0-9]{4})\s*年度?").expect("year"));
-static BANNER_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:预算年度|决算年度|年度)\s*:\s*([0-9]{4})").expect("banner year"));
+static YEAR_IN_TITLE: Guarded = Guarded::new(r"([0-9]{4})\s*年度?", &["年"]);
+static BANNER_YEAR: Guarded = Guarded::new(r"^(?:预算年度|决算年度|年度)\s*:\s*([0-9]{4})", &["年度"]);
 /// A document heading: `2023 年部门预算信息公开目录`, `…2023 年部门预算信息公开情况说明`.
-static HEADING_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([0-9]{4})\s*年度?\s*(?:部门|单位|区级部门)?(?:预算|决算)(?:信息)?公开").expect("heading")
-});
+static HEADING_YEAR: Guarded =
+    Guarded::new(r"([0-9]{4})\s*年度?\s*(?:部门|单位|区级部门)?(?:预算|决算)(?:信息)?公开", &["公开"]);
 /// A compiler line's department: the name is its first 41 characters ([`first_chars`]).
-static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:编制部门|预算主管部门|编制单位)\s*:\s*(\p{Han}[\p{Han}()]{2,})").expect("department")
-});
-static PLACEHOLDER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:XX|xx|××|ＸＸ)\s?\p{Han}|\p{Han}\s?(?:XX|xx|××)").expect("placeholder"));
+static DEPARTMENT: Guarded = Guarded::new(
+    r"(?:编制部门|预算主管部门|编制单位)\s*:\s*(\p{Han}[\p{Han}()]{2,})",
+    &["编制部门", "预算主管部门", "编制单位"],
+);
+static PLACEHOLDER: Guarded =
+    Guarded::new(r"(?:XX|xx|××|ＸＸ)\s?\p{Han}|\p{Han}\s?(?:XX|xx|××)", &["XX", "xx", "××", "ＸＸ"]);
 
 /// Checks the metadata against every page.
 pub fn check(layout: &Layout, metadata: &Metadata) -> Vec<Finding> {

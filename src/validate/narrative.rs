@@ -8,7 +8,6 @@
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use regex::Regex;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
@@ -18,27 +17,35 @@ use crate::knowledge::identities::{CellSpec, find_row};
 use crate::label::label_key;
 use crate::layout::Narrative;
 use crate::model::{Finding, FindingKind, Kind, Severity, Table, Unit};
+use crate::pattern::{Captures, Reach, Sentences};
 
 /// The statement catalogues' text, one per disclosure kind.
 const CATALOGUES: [&str; 2] =
-    [include_str!("../../data/narrative/budget.toml"), include_str!("../../data/narrative/final-accounts.toml")];
+    [crate::knowledge::data!("narrative/budget"), crate::knowledge::data!("narrative/final-accounts")];
 
 /// Every statement catalogue, one per disclosure kind.
 pub static STATEMENTS: LazyLock<Vec<Statements>> = LazyLock::new(|| {
-    CATALOGUES.iter().map(|t| toml::from_str(t).expect("data/narrative/*.toml parse (tested)")).collect()
+    CATALOGUES.iter().map(|t| serde_json::from_str(t).expect("data/narrative/*.toml parse (tested)")).collect()
 });
 
-/// Every statement's pattern, compiled once (every document runs them all).
-/// Compiled on first use: most documents state only some of the figures, and compiling
-/// every pattern up front dominated a one-page conversion.
-static COMPILED: LazyLock<std::collections::HashMap<String, std::sync::OnceLock<Option<Regex>>>> =
+/// Every statement's pattern by id, compiled on first use: most documents state only some
+/// of the figures, and compiling every pattern up front dominated a one-page conversion.
+static SEARCHED: LazyLock<std::collections::HashMap<&'static str, std::sync::OnceLock<Option<Sentences>>>> =
     LazyLock::new(|| {
-        STATEMENTS.iter().flat_map(|s| &s.statements).map(|st| (st.id.clone(), std::sync::OnceLock::new())).collect()
+        STATEMENTS.iter().flat_map(|s| &s.statements).map(|st| (st.id.as_str(), Default::default())).collect()
     });
 
 impl Statement {
-    /// Words of the label that must occur in the text for it to match at all: the longest
-    /// run of ideographs of each alternative (`[“"]?三公[”"]?经费` → 经费).
+    /// The compiled pattern, when the text can hold a match.
+    fn searched(&self, text: &str) -> Option<&'static Sentences> {
+        if self.kind == StatementKind::Amount && !self.keywords().iter().any(|k| text.contains(k.as_str())) {
+            return None;
+        }
+        SEARCHED.get(self.id.as_str())?.get_or_init(|| self.pattern()).as_ref()
+    }
+
+    /// Words of the label one of which must occur in the text for it to match at all: the
+    /// longest run of ideographs of each alternative (`预算收入|收入预算`).
     fn keywords(&self) -> Vec<String> {
         self.label
             .split('|')
@@ -49,14 +56,6 @@ impl Statement {
             })
             .filter(|w| !w.is_empty())
             .collect()
-    }
-
-    /// The compiled pattern, when the text can contain a match.
-    fn pattern_for(&self, text: &str) -> Option<&'static Regex> {
-        if self.kind == StatementKind::Amount && !self.keywords().iter().any(|k| text.contains(k.as_str())) {
-            return None;
-        }
-        COMPILED.get(&self.id)?.get_or_init(|| self.pattern()).as_ref()
     }
 }
 
@@ -148,16 +147,30 @@ pub enum StatementKind {
 const AMOUNT: &str =
     r"(?:预算数|预算)?(?:为|共计安排|安排|是|共计|合计)?(?P<v>[0-9][[0-9],]*(?:\.[0-9]+)?)(?P<u>万元|元)";
 
-static SUBJECT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r#"[“"](?P<path>[^”"]+)[”"]科目{AMOUNT}"#)).expect("subject pattern"));
-
 impl Statement {
-    fn pattern(&self) -> Option<Regex> {
+    /// The statement's pattern.
+    fn source(&self) -> String {
         match self.kind {
-            StatementKind::Amount => Regex::new(&format!("(?:{}){AMOUNT}", self.label)).ok(),
-            StatementKind::Subject => Some(SUBJECT.clone()),
-            StatementKind::Class => Regex::new(&format!(r"(?P<name>\p{{Han}}+)\(类\){AMOUNT}")).ok(),
+            StatementKind::Amount => format!("(?:{}){AMOUNT}", self.label),
+            StatementKind::Subject => format!(r#"[“"](?P<path>[^”"。]+)[”"]科目{AMOUNT}"#),
+            StatementKind::Class => format!(r"(?P<name>\p{{Han}}+)\(类\){AMOUNT}"),
         }
+    }
+
+    /// Where the pattern can match: where its label begins or ends (an amount: the label read
+    /// alone, [`AMOUNT`] holding no `。`), or where the `(类)` or `科目` every match holds is (a
+    /// class, a subject path). Tested against the whole pattern.
+    fn reach(&self) -> Option<Reach> {
+        let at = |needle: &str| Some(Reach { needles: vec![needle.to_string()], stops: 0 });
+        match self.kind {
+            StatementKind::Amount => Reach::of(&self.label),
+            StatementKind::Subject => at("科目"),
+            StatementKind::Class => at("(类)"),
+        }
+    }
+
+    fn pattern(&self) -> Option<Sentences> {
+        Sentences::new(&self.source(), self.reach()).ok()
     }
 }
 
@@ -177,10 +190,11 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
     let text = &narrative.text;
     let of_kind = STATEMENTS.iter().filter(|s| s.kind == kind);
     for (statement, qualifiers) in of_kind.flat_map(|s| s.statements.iter().map(|st| (st, &s.qualifiers))) {
-        let Some(pattern) = statement.pattern_for(text) else { continue };
-        for caps in pattern.captures_iter(text) {
-            let whole = caps.get(0).expect("match");
-            let before = &text[..whole.start()];
+        let Some(pattern) = statement.searched(text) else { continue };
+        for (at, caps) in pattern.captures_iter(text) {
+            let found = caps.get(0).expect("match");
+            let (start, end, matched) = (at + found.start(), at + found.end(), found.as_str());
+            let before = &text[..start];
             if statement.not_after.iter().any(|n| before.ends_with(n.as_str())) {
                 continue;
             }
@@ -188,10 +202,10 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
             let other: Vec<&str> = qualifiers
                 .iter()
                 .map(String::as_str)
-                .filter(|q| context.contains(q) && !statement.zh.contains(q) && !whole.as_str().contains(q))
+                .filter(|q| context.contains(q) && !statement.zh.contains(q) && !matched.contains(q))
                 .collect();
             if !other.is_empty() {
-                let excerpt = excerpt(text, whole.start(), whole.end());
+                let excerpt = excerpt(text, start, end);
                 let mut f = Finding::new(
                     Severity::Info,
                     FindingKind::NarrativeUnresolved,
@@ -203,7 +217,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
                     ),
                 );
                 f.rule = Some(statement.id.clone());
-                f.page = narrative.page_at(whole.start());
+                f.page = narrative.page_at(start);
                 out.findings.push(f);
                 continue;
             }
@@ -212,7 +226,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
                 // The table the figure is printed in is printed empty (空表), yet the text
                 // states an amount: the publication contradicts itself at that table.
                 if let Some(table) = printed_empty(tables, statement).filter(|_| !stated.is_zero()) {
-                    let context = excerpt(text, whole.start(), whole.end());
+                    let context = excerpt(text, start, end);
                     let u = caps.name("u").map_or("", |u| u.as_str());
                     let mut f = Finding::new(
                         statement.severity,
@@ -225,7 +239,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
                     f.table = Some(table.id.clone());
                     f.rule = Some(statement.id.clone());
                     f.actual = Some(stated);
-                    f.page = narrative.page_at(whole.start());
+                    f.page = narrative.page_at(start);
                     out.checked += 1;
                     out.mismatched += 1;
                     out.found.insert(statement.id.clone());
@@ -249,7 +263,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
                 continue;
             }
             out.mismatched += 1;
-            let context = excerpt(text, whole.start(), whole.end());
+            let context = excerpt(text, start, end);
             let row_key = row.map(|r| table.rows[r].key.clone());
             let mut f = Finding::new(
                 statement.severity,
@@ -273,7 +287,7 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
             f.expected = Some(expected);
             f.actual = Some(stated);
             f.difference = Some(stated - expected);
-            f.page = narrative.page_at(whole.start());
+            f.page = narrative.page_at(start);
             out.findings.push(f);
         }
     }
@@ -350,7 +364,7 @@ fn last_chars(text: &str, keep: impl Fn(char) -> bool, most: usize) -> &str {
 fn locate(
     tables: &[Table],
     statement: &Statement,
-    caps: &regex::Captures,
+    caps: &Captures,
     year: Option<i32>,
 ) -> Option<(usize, Option<usize>, String)> {
     match statement.kind {
@@ -436,6 +450,8 @@ mod tests {
     fn statements_load_and_compile() {
         for s in STATEMENTS.iter().flat_map(|s| &s.statements) {
             assert!(s.pattern().is_some(), "{} compiles", s.id);
+            let reach = s.reach().unwrap_or_else(|| panic!("{}: a label begins or ends with a few words", s.id));
+            assert!(crate::pattern::stops(&s.source()).is_some_and(|n| n <= reach.stops), "{}: spans no more 。", s.id);
             assert!(!s.zh.is_empty() && !s.en.is_empty());
             assert!(s.kind != StatementKind::Amount || !s.cells.is_empty(), "{} names its cells", s.id);
         }
@@ -447,7 +463,10 @@ mod tests {
             let s = STATEMENTS[0].statements.iter().find(|s| s.id == id).expect("statement");
             let p = s.pattern().expect("pattern");
             p.captures_iter(text)
-                .filter(|c| !s.not_after.iter().any(|n| text[..c.get(0).unwrap().start()].ends_with(n.as_str())))
+                .filter(|(at, c)| {
+                    !s.not_after.iter().any(|n| text[..at + c.get(0).unwrap().start()].ends_with(n.as_str()))
+                })
+                .map(|(_, c)| c)
                 .map(|c| format!("{}{}", &c["v"], &c["u"]))
                 .collect()
         };

@@ -5,9 +5,8 @@
 //! the indicators, so one careless table is one finding, not twenty.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Guarded;
 use rust_decimal::Decimal;
 
 use crate::knowledge::templates::{title_core, title_key};
@@ -18,7 +17,7 @@ use crate::model::{Finding, FindingKind, Kind, Metadata, OtherTable, Place, Seve
 pub const TABLE: &str = "performance_targets";
 
 /// A year as printed in a value or a basis (`2022 年`, `2022年度`).
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20[0-9]{2})\s*年").expect("year pattern"));
+static YEAR: Guarded = Guarded::new(r"(20[0-9]{2})\s*年", &["年"]);
 
 pub fn check(targets: &[Target], others: &[OtherTable], metadata: &Metadata) -> Vec<Finding> {
     let mut findings = Vec::new();

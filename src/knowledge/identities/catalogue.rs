@@ -12,12 +12,12 @@ use crate::model::{Kind, Side};
 /// Every identity catalogue, one per disclosure kind.
 pub static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
     [
-        include_str!("../../../data/identities/budget.toml"),
-        include_str!("../../../data/identities/budget-cross-table.toml"),
-        include_str!("../../../data/identities/final-accounts.toml"),
+        crate::knowledge::data!("identities/budget"),
+        crate::knowledge::data!("identities/budget-cross-table"),
+        crate::knowledge::data!("identities/final-accounts"),
     ]
     .iter()
-    .map(|t| toml::from_str(t).expect("data/identities/*.toml parse (tested)"))
+    .map(|t| serde_json::from_str(t).expect("data/identities/*.toml parse (tested)"))
     .collect()
 });
 
@@ -168,7 +168,7 @@ static CLASSES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
         code: String,
         names: Vec<String>,
     }
-    let file: File = toml::from_str(include_str!("../../../data/codes/function-classes.toml"))
+    let file: File = serde_json::from_str(crate::knowledge::data!("codes/function-classes"))
         .expect("function classes parse (tested)");
     file.class.into_iter().flat_map(|c| c.names.into_iter().map(move |n| (label_key(&n), c.code.clone()))).collect()
 });
