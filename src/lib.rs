@@ -73,11 +73,14 @@ fn rebuild(path: &Path, doc: &str, sha256: &str, extracted: &extract::Extracted)
     // A lost figure inferred where the identities pin it down, an OCR misread repaired.
     let figures = extracted.figure_crops();
     let recovered = stage("recover", || recover::recover(rebuilt.tables, &metadata, &source, &figures));
-    // Every identity checked, across tables, against the narrative and the page metadata.
-    let mut validated =
-        stage("validate", || validate::check(&recovered.tables, &recovered.instances, &layout, &metadata));
     // Without a standard table: a narrative part, tables not recognised, or no disclosure.
     let content = emit::content(&layout);
+    // Every identity checked, across tables, against the narrative and the page metadata; a
+    // text that is no disclosure (a price list of 328 pages) has none to check.
+    let mut validated = match content {
+        emit::Content::NotADisclosure => validate::Validated::default(),
+        _ => stage("validate", || validate::check(&recovered.tables, &recovered.instances, &layout, &metadata)),
+    };
     // The tables that are not standard ones, kept as printed; the performance targets among them.
     let others = stage("tables", || tables::others(&layout.others));
     let targets = stage("tables", || tables::targets(&others));

@@ -241,15 +241,21 @@ fn covered(spans: &[(f32, f32)]) -> f32 {
 }
 
 /// Groups glyphs into lines by baseline, each sorted left to right; lines top to bottom.
-fn rows(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
-    let mut sorted: Vec<&Glyph> =
-        glyphs.iter().filter(|g| g.text.as_deref().is_some_and(|t| !t.trim().is_empty())).collect();
-    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
-    let mut rows: Vec<Vec<Glyph>> = Vec::new();
-    for g in sorted {
+fn rows(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
+    // Top to bottom, left to right, as a stable sort by (y, x) orders them, on keys that sort
+    // as integers (a long document has half a million glyphs).
+    let mut sorted: Vec<(i32, i32, u32)> = glyphs
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.text.as_deref().is_some_and(|t| !t.trim().is_empty()))
+        .map(|(i, g)| (total_order(g.y), total_order(g.x), i as u32))
+        .collect();
+    sorted.sort_unstable();
+    let mut rows: Vec<Vec<&Glyph>> = Vec::new();
+    for g in sorted.into_iter().map(|(_, _, i)| &glyphs[i as usize]) {
         match rows.last_mut() {
-            Some(row) if (g.y - row[0].y).abs() <= row[0].size.max(g.size) * 0.25 => row.push(g.clone()),
-            _ => rows.push(vec![g.clone()]),
+            Some(row) if (g.y - row[0].y).abs() <= row[0].size.max(g.size) * 0.25 => row.push(g),
+            _ => rows.push(vec![g]),
         }
     }
     for row in &mut rows {
@@ -258,6 +264,12 @@ fn rows(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
         row.dedup_by(|b, a| a.text == b.text && (b.x - a.x).abs() < a.size * 0.2);
     }
     rows
+}
+
+/// `x` as an integer in the order of `f32::total_cmp`.
+fn total_order(x: f32) -> i32 {
+    let bits = x.to_bits() as i32;
+    bits ^ (((bits >> 31) as u32) >> 1) as i32
 }
 
 fn is_digit(g: &Glyph) -> bool {
@@ -270,7 +282,7 @@ fn is_digit(g: &Glyph) -> bool {
 
 /// Splits a line at gaps wider than one character; returns the cells, their x-extents and
 /// boxes.
-fn gap_cells(row: &[Glyph]) -> (Vec<String>, Vec<Span>, Vec<Option<CellBox>>) {
+fn gap_cells(row: &[&Glyph]) -> (Vec<String>, Vec<Span>, Vec<Option<CellBox>>) {
     let mut cells = vec![String::new()];
     let mut spans: Vec<(f32, f32)> = Vec::new();
     let mut boxes: Vec<Option<CellBox>> = Vec::new();
@@ -298,7 +310,7 @@ fn gap_cells(row: &[Glyph]) -> (Vec<String>, Vec<Span>, Vec<Option<CellBox>>) {
 }
 
 /// Places a line's glyphs in the grid's columns, split by the rulings crossing the line.
-fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> (Vec<String>, Vec<Option<CellBox>>) {
+fn grid_cells(grid: &Grid, row: &[&Glyph], baseline: f32, size: f32) -> (Vec<String>, Vec<Option<CellBox>>) {
     let (top, bottom) = (baseline - size * 0.8, baseline + size * 0.1);
     let mut local: Vec<f32> = grid
         .verticals
@@ -332,8 +344,7 @@ fn grid_cells(grid: &Grid, row: &[Glyph], baseline: f32, size: f32) -> (Vec<Stri
     }
     if !outside.is_empty() {
         // Text beside the grid (a note, a unit) keeps its own cells after the columns.
-        let owned: Vec<Glyph> = outside.into_iter().cloned().collect();
-        let (more, _, more_boxes) = gap_cells(&owned);
+        let (more, _, more_boxes) = gap_cells(&outside);
         cells.extend(more);
         boxes.extend(more_boxes);
     }
