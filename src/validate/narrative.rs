@@ -505,4 +505,53 @@ mod comparison_tests {
         let before = "2.“农林水支出”科目83万元,主要用于主要用于";
         assert!(subject_context(before).contains("科目83万元"), "{}", subject_context(before));
     }
+
+    /// What `regex` finds over the whole text: every match's span and groups.
+    fn whole(pattern: &str, text: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        regex::Regex::new(pattern)
+            .unwrap()
+            .captures_iter(text)
+            .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+            .collect()
+    }
+
+    /// What the sentence-by-sentence search finds, in the same terms.
+    fn by_sentence(s: &Sentences, text: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        s.captures_iter(text)
+            .map(|(at, c)| c.iter().map(|m| m.map(|m| (at + m.start(), at + m.end()))).collect())
+            .collect()
+    }
+
+    #[test]
+    fn every_statement_and_comparison_finds_in_a_real_explanation_what_a_whole_text_search_finds() {
+        let seed =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/ocr-text/qinglong-2023-budget.txt"))
+                .expect("the seed sample");
+        let budget = crate::testing::layout(&seed).narrative.text;
+        // A final account's explanation, its figures as printed (a comparison spans a `。`).
+        let final_accounts = "2024年度收入支出总计1,234.56万元。与2023年度相比,收入支出总计减少12.3万元,下降0.99%。\
+            本年收入合计1,200万元,其中:财政拨款收入1,100万元,其他收入100万元。本年支出合计1,190万元,\
+            其中:基本支出900万元,项目支出290万元。1、一般公共服务支出(类)财政事务(款)行政运行(项)。\
+            年初预算为100万元,支出决算为98.5万元,完成年初预算的98.5%。决算数小于预算数。\
+            “三公”经费财政拨款支出年初预算为20万元。支出决算增加5万元,主要是基本支出增加3万元,项目支出增加2万元。";
+        let mut found = 0;
+        for text in [budget.as_str(), final_accounts] {
+            assert!(text.len() > 200);
+            for statement in STATEMENTS.iter().flat_map(|s| &s.statements) {
+                let searched = statement.pattern().expect("compiles");
+                let expected = whole(&statement.source(), text);
+                assert_eq!(by_sentence(&searched, text), expected, "{}", statement.id);
+                found += expected.len();
+            }
+            for p in STATEMENTS.iter().filter_map(|s| s.comparisons.as_ref()) {
+                for pattern in p.budget_vs_actual.iter().chain(&p.year_on_year).chain(&p.change_parts) {
+                    let searched = Sentences::new(pattern, Reach::of(pattern)).expect("compiles");
+                    let expected = whole(pattern, text);
+                    assert_eq!(by_sentence(&searched, text), expected, "{pattern}");
+                    found += expected.len();
+                }
+            }
+        }
+        assert!(found >= 20, "the texts state figures the patterns find ({found})");
+    }
 }
