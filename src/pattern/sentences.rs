@@ -22,6 +22,9 @@ const STOP: char = '。';
 pub struct Reach {
     pub needles: Vec<String>,
     pub stops: usize,
+    /// Every match begins with a needle (they are its first words): a match is tried only
+    /// where one occurs, anchored there.
+    pub starts: bool,
 }
 
 impl Reach {
@@ -30,8 +33,8 @@ impl Reach {
     /// things to list.
     pub fn of(pattern: &str) -> Option<Reach> {
         let hir = regex_syntax::parse(pattern).ok()?;
-        let needles = rarest_words(&hir).filter(|n| !n.iter().any(|w| w.contains(STOP)))?;
-        Some(Reach { needles, stops: most_stops(&hir)? })
+        let (needles, starts) = rarest_words(&hir).filter(|(n, _)| !n.iter().any(|w| w.contains(STOP)))?;
+        Some(Reach { needles, stops: most_stops(&hir)?, starts })
     }
 }
 
@@ -44,6 +47,7 @@ pub fn stops(pattern: &str) -> Option<usize> {
 
 /// A compiled pattern and where in a text it can match.
 pub struct Sentences {
+    /// The pattern; anchored at its start where every match begins with a needle.
     regex: Regex,
     /// Where it can match; `None`: anywhere in the text.
     reach: Option<Reach>,
@@ -52,27 +56,32 @@ pub struct Sentences {
 impl Sentences {
     /// `pattern` (no `^` or `$`), searched where `reach` says, or in the whole text.
     pub fn new(pattern: &str, reach: Option<Reach>) -> Result<Sentences, PatternError> {
-        Ok(Sentences { regex: compile(pattern)?, reach })
+        let regex = match &reach {
+            Some(r) if r.starts => compile(&format!("^(?:{pattern})"))?,
+            _ => compile(pattern)?,
+        };
+        Ok(Sentences { regex, reach })
     }
 
     /// Each match in `text`, with the offset in `text` its positions count from.
     pub fn captures_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, Captures<'t>)> + 't {
-        self.windows(text)
-            .into_iter()
-            .flat_map(move |(start, end)| self.regex.captures_iter(&text[start..end]).map(move |c| (start, c)))
+        let found: Vec<(usize, Captures<'t>)> = match &self.reach {
+            Some(reach) if reach.starts => starting_at_needles(&self.regex, reach, text),
+            _ => self
+                .windows(text)
+                .into_iter()
+                .flat_map(|(start, end)| self.regex.captures_iter(&text[start..end]).map(move |c| (start, c)))
+                .collect(),
+        };
+        found.into_iter()
     }
 
     /// The stretches of `text` to search: around each sentence holding a needle, as many
     /// sentences either side as a match may span, joined where they meet. A match holds a
     /// needle, so it lies within one stretch; one overlapping a stretch lies within it.
     fn windows(&self, text: &str) -> Vec<(usize, usize)> {
-        let Some(Reach { needles, stops }) = &self.reach else { return vec![(0, text.len())] };
-        let mut bounds = Vec::new();
-        let mut at = 0;
-        for sentence in text.split_inclusive(STOP) {
-            bounds.push((at, at + sentence.len()));
-            at += sentence.len();
-        }
+        let Some(Reach { needles, stops, .. }) = &self.reach else { return vec![(0, text.len())] };
+        let bounds = sentences(text);
         // Each needle is looked for once in the whole text (no needle holds a `。`).
         let mut held = vec![false; bounds.len()];
         for needle in needles {
@@ -93,15 +102,53 @@ impl Sentences {
     }
 }
 
-/// The words one of which every match begins with, or those one of which it ends with: the
-/// first, unless they are too many (ten digits, where every match ends with `%`) or the last
-/// are longer.
-fn rarest_words(hir: &Hir) -> Option<Vec<String>> {
+/// Each sentence's start and end (after its `。`).
+fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut bounds = Vec::new();
+    let mut at = 0;
+    for sentence in text.split_inclusive(STOP) {
+        bounds.push((at, at + sentence.len()));
+        at += sentence.len();
+    }
+    bounds
+}
+
+/// The matches of a pattern every match of which begins with a needle: tried, anchored, at
+/// each needle from the end of the last match on, up to as many sentences on as a match may
+/// span. The leftmost match begins at the first needle where one is found, and an anchored
+/// search there prefers what the whole-text search prefers.
+fn starting_at_needles<'t>(anchored: &Regex, reach: &Reach, text: &'t str) -> Vec<(usize, Captures<'t>)> {
+    let bounds = sentences(text);
+    let mut starts: Vec<usize> =
+        reach.needles.iter().flat_map(|n| text.match_indices(n.as_str()).map(|(at, _)| at)).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut out = Vec::new();
+    let mut done = 0;
+    for at in starts {
+        if at < done {
+            continue;
+        }
+        let sentence = bounds.partition_point(|&(_, end)| end <= at);
+        let end = bounds[(sentence + reach.stops).min(bounds.len() - 1)].1;
+        if let Some(c) = anchored.captures(&text[at..end]) {
+            done = at + c.get(0).map_or(0, |m| m.end().max(1));
+            out.push((at, c));
+        }
+    }
+    out
+}
+
+/// The words one of which every match begins with (`true`), or those one of which it ends
+/// with: the first, unless they are too many (ten digits, where every match ends with `%`)
+/// or the last are longer.
+fn rarest_words(hir: &Hir) -> Option<(Vec<String>, bool)> {
     let shortest = |w: &Vec<String>| w.iter().map(String::len).min().unwrap_or(0);
     match (words(hir, ExtractKind::Prefix), words(hir, ExtractKind::Suffix)) {
-        (Some(p), Some(s)) if p.len() > MOST_NEEDLES && s.len() <= MOST_NEEDLES => Some(s),
-        (Some(p), Some(s)) => Some(if shortest(&s) > shortest(&p) { s } else { p }),
-        (p, s) => p.or(s),
+        (Some(p), Some(s)) if p.len() > MOST_NEEDLES && s.len() <= MOST_NEEDLES => Some((s, false)),
+        (Some(p), Some(s)) => Some(if shortest(&s) > shortest(&p) { (s, false) } else { (p, true) }),
+        (Some(p), None) => Some((p, true)),
+        (None, s) => s.map(|s| (s, false)),
     }
 }
 
@@ -228,7 +275,7 @@ mod tests {
         }
         let class = r"(\p{Han}+)\(类\)([0-9]+)万元";
         let text = "其中:一般公共服务支出(类)12万元。教育支出(类)3万元,其他";
-        let reach = Reach { needles: vec!["(类)".into()], stops: 0 };
+        let reach = Reach { needles: vec!["(类)".into()], stops: 0, starts: false };
         assert_eq!(found(&Sentences::new(class, Some(reach)).unwrap(), text), whole(class, text));
     }
 

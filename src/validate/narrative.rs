@@ -161,7 +161,7 @@ impl Statement {
     /// alone, [`AMOUNT`] holding no `。`), or where the `(类)` or `科目` every match holds is (a
     /// class, a subject path). Tested against the whole pattern.
     fn reach(&self) -> Option<Reach> {
-        let at = |needle: &str| Some(Reach { needles: vec![needle.to_string()], stops: 0 });
+        let at = |needle: &str| Some(Reach { needles: vec![needle.to_string()], stops: 0, starts: false });
         match self.kind {
             StatementKind::Amount => Reach::of(&self.label),
             StatementKind::Subject => at("科目"),
