@@ -74,8 +74,9 @@ fn states_year(text: &str) -> bool {
 fn amounts(text: &str) -> usize {
     text.match_indices('元')
         .filter(|&(at, _)| {
-            let mut chars = before(text, at).skip_while(|&c| c == '万');
-            before(text, at).take_while(|&c| c == '万').count() <= 1 && chars.next().is_some_and(|c| c.is_ascii_digit())
+            let mut chars = before(text, at).peekable();
+            chars.next_if_eq(&'万');
+            chars.next().is_some_and(|c| c.is_ascii_digit())
         })
         .count()
 }

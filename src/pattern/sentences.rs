@@ -45,6 +45,20 @@ pub fn stops(pattern: &str) -> Option<usize> {
     most_stops(&regex_syntax::parse(pattern).ok()?)
 }
 
+/// A match in a long text: its groups, their positions counting from `at`.
+pub struct Found<'t> {
+    pub at: usize,
+    pub caps: Captures<'t>,
+}
+
+impl Found<'_> {
+    /// Where the whole match is in the text.
+    pub fn span(&self) -> (usize, usize) {
+        let m = self.caps.get(0).expect("a match");
+        (self.at + m.start(), self.at + m.end())
+    }
+}
+
 /// A compiled pattern and where in a text it can match.
 pub struct Sentences {
     /// The pattern; anchored at its start where every match begins with a needle.
@@ -63,14 +77,14 @@ impl Sentences {
         Ok(Sentences { regex, reach })
     }
 
-    /// Each match in `text`, with the offset in `text` its positions count from.
-    pub fn captures_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, Captures<'t>)> + 't {
-        let found: Vec<(usize, Captures<'t>)> = match &self.reach {
+    /// Each match in `text`.
+    pub fn captures_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Found<'t>> + 't {
+        let found: Vec<Found<'t>> = match &self.reach {
             Some(reach) if reach.starts => starting_at_needles(&self.regex, reach, text),
             _ => self
                 .windows(text)
                 .into_iter()
-                .flat_map(|(start, end)| self.regex.captures_iter(&text[start..end]).map(move |c| (start, c)))
+                .flat_map(|(at, end)| self.regex.captures_iter(&text[at..end]).map(move |caps| Found { at, caps }))
                 .collect(),
         };
         found.into_iter()
@@ -117,7 +131,7 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
 /// each needle from the end of the last match on, up to as many sentences on as a match may
 /// span. The leftmost match begins at the first needle where one is found, and an anchored
 /// search there prefers what the whole-text search prefers.
-fn starting_at_needles<'t>(anchored: &Regex, reach: &Reach, text: &'t str) -> Vec<(usize, Captures<'t>)> {
+fn starting_at_needles<'t>(anchored: &Regex, reach: &Reach, text: &'t str) -> Vec<Found<'t>> {
     let bounds = sentences(text);
     let mut starts: Vec<usize> =
         reach.needles.iter().flat_map(|n| text.match_indices(n.as_str()).map(|(at, _)| at)).collect();
@@ -131,9 +145,10 @@ fn starting_at_needles<'t>(anchored: &Regex, reach: &Reach, text: &'t str) -> Ve
         }
         let sentence = bounds.partition_point(|&(_, end)| end <= at);
         let end = bounds[(sentence + reach.stops).min(bounds.len() - 1)].1;
-        if let Some(c) = anchored.captures(&text[at..end]) {
-            done = at + c.get(0).map_or(0, |m| m.end().max(1));
-            out.push((at, c));
+        if let Some(caps) = anchored.captures(&text[at..end]) {
+            let found = Found { at, caps };
+            done = found.span().1.max(at + 1);
+            out.push(found);
         }
     }
     out
@@ -152,10 +167,10 @@ fn rarest_words(hir: &Hir) -> Option<(Vec<String>, bool)> {
     }
 }
 
-/// The longest a word looked for is, in bytes (four ideographs): a word's start (or end) is
-/// as good a test as the word, and the words, cut so, are few (the 210 ways a statement's
-/// `财政拨款收入` + `预算数为` + digit can begin are one, `财政拨款`).
-const NEEDLE_BYTES: usize = 12;
+/// The most characters a word looked for holds: a word's start (or end) is as good a test as
+/// the word, and the words, cut so, are few (the 210 ways a statement's `财政拨款收入` +
+/// `预算数为` + digit can begin are one, `财政拨款`).
+const NEEDLE_CHARS: usize = 4;
 
 /// Words one of which every match begins (or ends) with, where there are few.
 fn words(hir: &Hir, kind: ExtractKind) -> Option<Vec<String>> {
@@ -164,28 +179,19 @@ fn words(hir: &Hir, kind: ExtractKind) -> Option<Vec<String>> {
     let mut words = Vec::new();
     for literal in seq.literals()? {
         let bytes = literal.as_bytes();
-        // Cut to whole characters at the word's own end (its start, or its end).
-        let word = if prefix {
-            let mut cut = bytes.len().min(NEEDLE_BYTES);
-            while cut > 0 && cut < bytes.len() && bytes[cut] & 0xC0 == 0x80 {
-                cut -= 1;
-            }
-            std::str::from_utf8(&bytes[..cut]).ok()?
+        // A literal the extractor cut may end (or begin) inside a character: keep the whole
+        // characters on the word's own side.
+        let whole = if prefix {
+            &bytes[..std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len)]
         } else {
-            let mut cut = bytes.len().saturating_sub(NEEDLE_BYTES);
-            while cut < bytes.len() && bytes[cut] & 0xC0 == 0x80 {
-                cut += 1;
-            }
-            std::str::from_utf8(&bytes[cut..]).ok()?
+            &bytes[bytes.iter().take_while(|&&b| b & 0xC0 == 0x80).count()..]
         };
-        if word.is_empty() {
-            return None;
-        }
+        let word = std::str::from_utf8(whole).ok().filter(|w| !w.is_empty())?;
         words.push(word.to_string());
     }
     // Each word costs a pass over the text: cut them shorter while there are many
     // (`增加0` … `减少9` are `增加`, `减少`), keeping none that holds another.
-    let mut chars = words.iter().map(|w| w.chars().count()).max().unwrap_or(0);
+    let mut chars = words.iter().map(|w| w.chars().count()).max().unwrap_or(0).min(NEEDLE_CHARS);
     loop {
         let cut: Vec<String> = words.iter().map(|w| cut_to(w, chars, prefix)).collect();
         let kept = fewest(cut);
@@ -255,7 +261,7 @@ mod tests {
     }
 
     fn found(s: &Sentences, text: &str) -> Vec<(usize, String)> {
-        s.captures_iter(text).map(|(at, c)| (at + c.get(0).unwrap().start(), c[1].to_string())).collect()
+        s.captures_iter(text).map(|f| (f.span().0, f.caps[1].to_string())).collect()
     }
 
     #[test]

@@ -146,20 +146,6 @@ fn check_with(patterns: &Compiled, tables: &[Table], narrative: &Narrative, out:
     }
 }
 
-/// Where a match is in the whole text.
-struct Whole {
-    start: usize,
-    end: usize,
-}
-
-impl Whole {
-    /// The match of `caps`, whose positions count from `at`.
-    fn of(at: usize, caps: &crate::pattern::Captures<'_>) -> Whole {
-        let m = caps.get(0).expect("match");
-        Whole { start: at + m.start(), end: at + m.end() }
-    }
-}
-
 /// A contradiction: where in the text (start, end), what, and the table row it is about.
 type Contradiction = (usize, usize, String, Option<(usize, usize)>);
 
@@ -171,8 +157,8 @@ fn budget_vs_actual(
     out: &mut Compared,
     found: &mut Vec<Contradiction>,
 ) {
-    for (at, caps) in bva.captures_iter(text) {
-        let whole = Whole::of(at, &caps);
+    for matched in bva.captures_iter(text) {
+        let ((start, end), caps) = (matched.span(), matched.caps);
         let (Some(budget), Some(actual)) = (number(&caps["budget"]), number(&caps["actual"])) else { continue };
         out.checked += 1;
         if let Some(pct) = caps.name("pct").and_then(|p| number(p.as_str()))
@@ -180,10 +166,10 @@ fn budget_vs_actual(
             && !percent_holds(pct, actual, half(actual), budget, half(budget))
         {
             let m = format!("{actual} of a budget of {budget} is {computed}%, the text says {pct}%");
-            found.push((whole.start, whole.end, m, None));
+            found.push((start, end, m, None));
         }
         // A few characters on: 24 bytes, cut back to a character boundary.
-        let after = crate::label::prefix_within(&text[whole.end..], 24);
+        let after = crate::label::prefix_within(&text[end..], 24);
         if let Some(d) = patterns.direction.as_ref().and_then(|d| d.captures(after)) {
             let word = &d["dir"];
             let level = (actual - budget).abs() * Decimal::from(100) <= budget.abs();
@@ -194,13 +180,13 @@ fn budget_vs_actual(
             };
             if !holds {
                 let m = format!("决算数{word}预算数, but the 决算数 {actual} and the 预算数 {budget} say otherwise");
-                found.push((whole.start, whole.end + d.get(0).expect("match").end(), m, None));
+                found.push((start, end + d.get(0).expect("match").end(), m, None));
             }
         }
         // The subject the statement is about: named at the start of its numbered item
         // (`1、一般公共服务支出（类）…（项）。主要用于：…。年初预算为…`); its 决算数 is in the table.
-        let window_start = text[..whole.start].char_indices().rev().nth(120).map_or(0, |(i, _)| i);
-        let window = &text[window_start..whole.start];
+        let window_start = text[..start].char_indices().rev().nth(120).map_or(0, |(i, _)| i);
+        let window = &text[window_start..start];
         let item = ITEM.find_iter(window).last().map(|m| &window[m.start()..]);
         let subject = patterns.subject.as_ref().zip(item).and_then(|(s, item)| s.captures(item));
         if let Some(s) = subject {
@@ -213,7 +199,7 @@ fn budget_vs_actual(
                 && printed.round_dp(actual.scale()) != actual
             {
                 let m = format!("the text's 决算 {actual} for {} differs from the table's {printed}", names.join("-"));
-                found.push((whole.start, whole.end, m, Some((t, r))));
+                found.push((start, end, m, Some((t, r))));
             }
         }
     }
@@ -222,8 +208,8 @@ fn budget_vs_actual(
 /// `X万元，比上年(P万元)增加Y万元，增长Z%`: the two words agree, X − P is the change, and Z is
 /// the change over last year's figure (P, or X ∓ Y).
 fn year_on_year(yoy: &Sentences, text: &str, out: &mut Compared, found: &mut Vec<Contradiction>) {
-    for (at, caps) in yoy.captures_iter(text) {
-        let whole = Whole::of(at, &caps);
+    for matched in yoy.captures_iter(text) {
+        let ((start, end), caps) = (matched.span(), matched.caps);
         let (Some(current), Some(delta), Some(pct)) =
             (number(&caps["current"]), number(&caps["delta"]), number(&caps["pct"]))
         else {
@@ -232,7 +218,7 @@ fn year_on_year(yoy: &Sentences, text: &str, out: &mut Compared, found: &mut Vec
         let printed_previous = caps.name("previous").and_then(|p| number(p.as_str()));
         out.checked += 1;
         let up = &caps["change"] == "增加";
-        let at = (whole.start, whole.end);
+        let at = (start, end);
         if up != (&caps["trend"] == "增长") && !(delta.is_zero() && pct.is_zero()) {
             let m = format!("{}… then {}: the two words disagree", &caps["change"], &caps["trend"]);
             found.push((at.0, at.1, m, None));
@@ -270,8 +256,8 @@ fn change_parts(
     out: &mut Compared,
     found: &mut Vec<Contradiction>,
 ) {
-    for (at, caps) in parts.captures_iter(text) {
-        let whole = Whole::of(at, &caps);
+    for matched in parts.captures_iter(text) {
+        let ((start, end), caps) = (matched.span(), matched.caps);
         let Some(delta) = number(&caps["delta"]) else { continue };
         let signed = if &caps["change"] == "增加" { delta } else { -delta };
         let items: Vec<(String, Decimal, Decimal)> = PART
@@ -302,7 +288,7 @@ fn change_parts(
         if is_complete || turned.is_some() {
             let why = turned.map_or_else(String::new, |t| format!(": {t} is turned"));
             let m = format!("the parts of a change of {signed} add up to {sum}{why}");
-            found.push((whole.start, whole.end, m, None));
+            found.push((start, end, m, None));
         }
     }
 }

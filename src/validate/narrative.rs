@@ -191,9 +191,9 @@ pub fn compare(tables: &[Table], narrative: &Narrative, kind: Kind, unit: Option
     let of_kind = STATEMENTS.iter().filter(|s| s.kind == kind);
     for (statement, qualifiers) in of_kind.flat_map(|s| s.statements.iter().map(|st| (st, &s.qualifiers))) {
         let Some(pattern) = statement.searched(text) else { continue };
-        for (at, caps) in pattern.captures_iter(text) {
-            let found = caps.get(0).expect("match");
-            let (start, end, matched) = (at + found.start(), at + found.end(), found.as_str());
+        for found in pattern.captures_iter(text) {
+            let ((start, end), caps) = (found.span(), found.caps);
+            let matched = &text[start..end];
             let before = &text[..start];
             if statement.not_after.iter().any(|n| before.ends_with(n.as_str())) {
                 continue;
@@ -463,11 +463,8 @@ mod tests {
             let s = STATEMENTS[0].statements.iter().find(|s| s.id == id).expect("statement");
             let p = s.pattern().expect("pattern");
             p.captures_iter(text)
-                .filter(|(at, c)| {
-                    !s.not_after.iter().any(|n| text[..at + c.get(0).unwrap().start()].ends_with(n.as_str()))
-                })
-                .map(|(_, c)| c)
-                .map(|c| format!("{}{}", &c["v"], &c["u"]))
+                .filter(|f| !s.not_after.iter().any(|n| text[..f.span().0].ends_with(n.as_str())))
+                .map(|f| format!("{}{}", &f.caps["v"], &f.caps["u"]))
                 .collect()
         };
         assert_eq!(find("n.income.total", "2023年预算收入738.05万元,其中:一般公共预算收入509.01万元"), ["738.05万元"]);
@@ -518,7 +515,7 @@ mod comparison_tests {
     /// What the sentence-by-sentence search finds, in the same terms.
     fn by_sentence(s: &Sentences, text: &str) -> Vec<Vec<Option<(usize, usize)>>> {
         s.captures_iter(text)
-            .map(|(at, c)| c.iter().map(|m| m.map(|m| (at + m.start(), at + m.end()))).collect())
+            .map(|f| f.caps.iter().map(|m| m.map(|m| (f.at + m.start(), f.at + m.end()))).collect())
             .collect()
     }
 
