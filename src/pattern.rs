@@ -21,7 +21,7 @@
 
 mod sentences;
 
-pub use regex_lite::{Captures, Regex};
+pub use regex_lite::Captures;
 #[cfg(test)]
 pub use sentences::stops;
 pub use sentences::{Found, Reach, Sentences};
@@ -48,7 +48,128 @@ pub enum PatternError {
 
 /// Compiles `pattern`, its Unicode classes written out.
 pub fn compile(pattern: &str) -> Result<Regex, PatternError> {
-    Ok(Regex::new(&written_out(pattern)?)?)
+    Ok(Regex { inner: regex_lite::Regex::new(&written_out(pattern)?)?, firsts: first_chars(pattern) })
+}
+
+/// A compiled pattern. One anchored at the text's start (`^…`, as most cell, label and title
+/// patterns are) knows the characters a match can begin with and answers "no match" for a
+/// text that begins otherwise without running: every call of `regex-lite` takes a cache
+/// from its pool and sets up its threads, which on a line or a cell costs more than the
+/// match, and most lines are not what a given pattern looks for.
+#[derive(Debug, Clone)]
+pub struct Regex {
+    inner: regex_lite::Regex,
+    /// Every match begins at the text's start with one of these (`None`: not known).
+    firsts: Option<Box<[char]>>,
+}
+
+impl Regex {
+    /// Whether `text` may hold a match (false only when it surely does not).
+    fn may_match(&self, text: &str) -> bool {
+        self.firsts.as_ref().is_none_or(|firsts| text.chars().next().is_some_and(|c| firsts.contains(&c)))
+    }
+
+    /// Whether `text` holds a match.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.may_match(text) && self.inner.is_match(text)
+    }
+
+    /// The first match.
+    pub fn find<'t>(&self, text: &'t str) -> Option<regex_lite::Match<'t>> {
+        if self.may_match(text) { self.inner.find(text) } else { None }
+    }
+
+    /// The first match's groups.
+    pub fn captures<'t>(&self, text: &'t str) -> Option<Captures<'t>> {
+        if self.may_match(text) { self.inner.captures(text) } else { None }
+    }
+
+    /// Every match's groups, left to right.
+    pub fn captures_iter<'r, 't>(&'r self, text: &'t str) -> regex_lite::CaptureMatches<'r, 't> {
+        self.inner.captures_iter(text)
+    }
+
+    /// Every match, left to right.
+    pub fn find_iter<'r, 't>(&'r self, text: &'t str) -> regex_lite::Matches<'r, 't> {
+        self.inner.find_iter(text)
+    }
+
+    /// `text` with its first match replaced (borrowed where there is none).
+    pub fn replace<'t, R: regex_lite::Replacer>(&self, text: &'t str, rep: R) -> std::borrow::Cow<'t, str> {
+        if self.may_match(text) { self.inner.replace(text, rep) } else { std::borrow::Cow::Borrowed(text) }
+    }
+
+    /// `text` with every match replaced.
+    pub fn replace_all<'t, R: regex_lite::Replacer>(&self, text: &'t str, rep: R) -> std::borrow::Cow<'t, str> {
+        if self.may_match(text) { self.inner.replace_all(text, rep) } else { std::borrow::Cow::Borrowed(text) }
+    }
+
+    /// The pattern as compiled (its Unicode classes written out).
+    pub fn as_str(&self) -> &str {
+        self.inner.as_str()
+    }
+}
+
+/// The characters every match of `pattern` begins with, when it matches only at the text's
+/// start and they are few (a literal, or a small class, read from the pattern's syntax tree
+/// by `regex-syntax`); `None` otherwise, or where a match may be empty.
+fn first_chars(pattern: &str) -> Option<Box<[char]>> {
+    let hir = regex_syntax::parse(pattern).ok()?;
+    if !hir.properties().look_set_prefix().contains(regex_syntax::hir::Look::Start) {
+        return None;
+    }
+    let mut firsts = Vec::new();
+    match begins_with(&hir, &mut firsts)? {
+        true => None,
+        false => Some(firsts.into_boxed_slice()),
+    }
+}
+
+/// The most characters a class may have for a match's first to be listed.
+const MOST_FIRSTS: u32 = 64;
+
+/// Adds to `firsts` the characters a match of `hir` may begin with; whether it may be empty
+/// (so what follows it may begin a match too). `None` where they are too many to list.
+fn begins_with(hir: &regex_syntax::hir::Hir, firsts: &mut Vec<char>) -> Option<bool> {
+    use regex_syntax::hir::{Class, HirKind};
+    let mut add = |c: char| {
+        if !firsts.contains(&c) {
+            firsts.push(c);
+        }
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(true),
+        HirKind::Literal(literal) => {
+            add(std::str::from_utf8(&literal.0).ok()?.chars().next()?);
+            Some(false)
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let size: u32 = class.ranges().iter().map(|r| u32::from(r.end()) - u32::from(r.start()) + 1).sum();
+            if size > MOST_FIRSTS {
+                return None;
+            }
+            class.ranges().iter().flat_map(|r| r.start()..=r.end()).for_each(add);
+            Some(false)
+        }
+        HirKind::Class(Class::Bytes(_)) => None,
+        HirKind::Repetition(rep) => Some(begins_with(&rep.sub, firsts)? || rep.min == 0),
+        HirKind::Capture(capture) => begins_with(&capture.sub, firsts),
+        HirKind::Concat(items) => {
+            for item in items {
+                if !begins_with(item, firsts)? {
+                    return Some(false);
+                }
+            }
+            Some(true)
+        }
+        HirKind::Alternation(items) => {
+            let mut empty = false;
+            for item in items {
+                empty |= begins_with(item, firsts)?;
+            }
+            Some(empty)
+        }
+    }
 }
 
 /// A pattern tried on many short texts (every line of a document), compiled on first use and
@@ -176,6 +297,62 @@ mod tests {
         assert!(compile(r"^[\]a]+$").unwrap().is_match("]a"), "an escaped bracket inside a class");
         let nested = compile(r"^[[0-9],]+$|^x[^[0-9].]$").unwrap();
         assert!(nested.is_match("1,2") && nested.is_match("xa") && !nested.is_match("x1") && !nested.is_match("x."));
+    }
+
+    #[test]
+    fn an_anchored_pattern_knows_what_its_matches_begin_with() {
+        let firsts = |p: &str| {
+            first_chars(p).map(|f| {
+                let mut f = f.to_vec();
+                f.sort_unstable();
+                f.into_iter().collect::<String>()
+            })
+        };
+        assert_eq!(firsts(r"^[上土士]?[+＋]([一二三]?、)").as_deref(), Some("+上土士＋"));
+        assert_eq!(firsts(r"^(?:预算年度|年度)\s*:").as_deref(), Some("年预"));
+        assert_eq!(firsts(r"^([0-9]{1,2})[,，]\s*(\p{Han})").as_deref(), Some("0123456789"));
+        // Not anchored everywhere, a match that may be empty, a class too large to list.
+        for p in [r"(?:^|[^0-9.])[0-9]{1,2}、", r"a^b", r"^x?", r"^.*?[0-9]{4}年", r"^\p{Han}+", r"x$"] {
+            assert_eq!(firsts(p), None, "{p}");
+        }
+    }
+
+    /// The characters a match begins with only spare a run, never change an answer: every
+    /// anchored pattern of the cell, label and title rules, over every line and cell of the
+    /// seed's text (and their tails, which begin anywhere), answers as `regex-lite` does.
+    #[test]
+    fn a_pattern_answers_as_regex_lite_does_on_every_line_of_the_seed() {
+        let seed =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/ocr-text/qinglong-2023-budget.txt"))
+                .expect("the seed sample");
+        let mut texts: Vec<&str> = seed.lines().flat_map(|l| std::iter::once(l).chain(l.split('\t'))).collect();
+        let tails: Vec<&str> = texts.iter().flat_map(|t| t.char_indices().map(|(i, _)| &t[i..]).take(6)).collect();
+        texts.extend(tails);
+        let patterns = [
+            r"^(?:(?:(?:单位|部门)?(?:预算|决算|公开)?(?:表[0-9]{1,2}|[0-9]{1,2}表)[.:、]?)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|[0-9]{1,2}[.、])",
+            r"^(-?[0-9]+)\.\s+([0-9]{1,2})$",
+            r"^[-—–－]+\s*(\p{Han}|、)",
+            r"^([0-9]{3}|[0-9]{5}|[0-9]{7})\s*(\p{Han}.*)$",
+            r"^([0-9]{1,2})[,，]\s*(\p{Han})",
+            r"^[上土士]?[+＋]([一二三四五六七八九]?、)",
+            r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))",
+        ];
+        let mut matched = 0;
+        for p in patterns {
+            let gated = compile(p).unwrap();
+            assert!(gated.firsts.is_some(), "{p} is anchored and its first characters are few");
+            let plain = regex_lite::Regex::new(&written_out(p).unwrap()).unwrap();
+            for t in &texts {
+                let (a, b) = (gated.captures(t), plain.captures(t));
+                let groups =
+                    |c: Option<Captures>| c.map(|c| c.iter().map(|m| m.map(|m| m.range())).collect::<Vec<_>>());
+                let (a, b) = (groups(a), groups(b));
+                matched += usize::from(b.is_some());
+                assert_eq!(a, b, "{p} on {t:?}");
+                assert_eq!(gated.replace(t, "#"), plain.replace(t, "#"), "{p} on {t:?}");
+            }
+        }
+        assert!(matched > 100, "the seed holds matches of these patterns ({matched})");
     }
 
     #[test]

@@ -434,8 +434,13 @@ pub fn title_core(key: &str) -> Option<(String, String)> {
         qualifier = format!("{}{qualifier}", &core[open + 1..core.len() - 1]);
         core.truncate(open);
     }
+    // Only a number and a year before the words are taken off below: a line that does not end
+    // in 表 now never will (and most lines do not: the patterns are not run on them).
+    if !core.ends_with('表') {
+        return None;
+    }
     let core = NUMBER.replace(&core, "");
-    let core = YEAR.replace(&core, "");
+    let core = if core.contains('年') { YEAR.replace(&core, "") } else { core };
     let core = core.strip_prefix("年度").or_else(|| core.strip_prefix('年')).unwrap_or(&core);
     let len = core.chars().count();
     if !core.ends_with('表') || !(4..=30).contains(&len) {

@@ -67,11 +67,14 @@ pub fn value(raw: &str) -> Fixed {
             rules.push("ocr-debris");
         }
     }
-    if let Some(c) = SPLIT_DECIMAL.captures(&text) {
+    // (Most cells are a plain figure: the patterns below run only on one with a space or a comma.)
+    if text.contains(char::is_whitespace)
+        && let Some(c) = SPLIT_DECIMAL.captures(&text)
+    {
         text = format!("{}.{}", &c[1], &c[2]);
         rules.push("split-decimal");
     }
-    if THOUSANDS.is_match(&text) {
+    if text.contains(',') && THOUSANDS.is_match(&text) {
         text = text.replace(',', "");
         rules.push("thousands-separator");
     }
