@@ -111,64 +111,120 @@ impl Regex {
 }
 
 /// The characters every match of `pattern` begins with, when it matches only at the text's
-/// start and they are few (a literal, or a small class, read from the pattern's syntax tree
-/// by `regex-syntax`); `None` otherwise, or where a match may be empty.
+/// start and they are few (a literal, or a small class); `None` otherwise, or where a match
+/// may be empty. Read from the pattern's syntax tree as written (`regex-syntax`'s parser, not
+/// its translation, which resolves Unicode classes: that took as long as compiling), and
+/// only where no flag changes what a character matches.
 fn first_chars(pattern: &str) -> Option<Box<[char]>> {
-    let hir = regex_syntax::parse(pattern).ok()?;
-    if !hir.properties().look_set_prefix().contains(regex_syntax::hir::Look::Start) {
+    if !pattern.contains('^') || has_flags(pattern) {
+        return None;
+    }
+    let ast = regex_syntax::ast::parse::Parser::new().parse(pattern).ok()?;
+    if !anchored(&ast) {
         return None;
     }
     let mut firsts = Vec::new();
-    match begins_with(&hir, &mut firsts)? {
+    match begins_with(&ast, &mut firsts)? {
         true => None,
         false => Some(firsts.into_boxed_slice()),
+    }
+}
+
+/// Whether `pattern` has a group that sets flags (`(?i)`, `(?m:…)`; `(?:…)` sets none).
+fn has_flags(pattern: &str) -> bool {
+    pattern.match_indices("(?").any(|(i, _)| !pattern[i + 2..].starts_with(':'))
+}
+
+/// Whether every match of `ast` begins with `^` (with no flags, the text's start).
+fn anchored(ast: &regex_syntax::ast::Ast) -> bool {
+    use regex_syntax::ast::{AssertionKind, Ast};
+    match ast {
+        Ast::Assertion(a) => matches!(a.kind, AssertionKind::StartLine | AssertionKind::StartText),
+        Ast::Concat(c) => c.asts.first().is_some_and(anchored),
+        Ast::Alternation(a) => a.asts.iter().all(anchored),
+        Ast::Group(g) => anchored(&g.ast),
+        _ => false,
     }
 }
 
 /// The most characters a class may have for a match's first to be listed.
 const MOST_FIRSTS: u32 = 64;
 
-/// Adds to `firsts` the characters a match of `hir` may begin with; whether it may be empty
+/// Adds to `firsts` the characters a match of `ast` may begin with; whether it may be empty
 /// (so what follows it may begin a match too). `None` where they are too many to list.
-fn begins_with(hir: &regex_syntax::hir::Hir, firsts: &mut Vec<char>) -> Option<bool> {
-    use regex_syntax::hir::{Class, HirKind};
-    let mut add = |c: char| {
-        if !firsts.contains(&c) {
-            firsts.push(c);
-        }
-    };
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Some(true),
-        HirKind::Literal(literal) => {
-            add(std::str::from_utf8(&literal.0).ok()?.chars().next()?);
+fn begins_with(ast: &regex_syntax::ast::Ast, firsts: &mut Vec<char>) -> Option<bool> {
+    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+    match ast {
+        Ast::Empty(_) | Ast::Assertion(_) => Some(true),
+        Ast::Literal(literal) => {
+            add(firsts, literal.c);
             Some(false)
         }
-        HirKind::Class(Class::Unicode(class)) => {
-            let size: u32 = class.ranges().iter().map(|r| u32::from(r.end()) - u32::from(r.start()) + 1).sum();
-            if size > MOST_FIRSTS {
-                return None;
-            }
-            class.ranges().iter().flat_map(|r| r.start()..=r.end()).for_each(add);
+        Ast::ClassBracketed(class) if !class.negated => {
+            class_chars(&class.kind, firsts)?;
             Some(false)
         }
-        HirKind::Class(Class::Bytes(_)) => None,
-        HirKind::Repetition(rep) => Some(begins_with(&rep.sub, firsts)? || rep.min == 0),
-        HirKind::Capture(capture) => begins_with(&capture.sub, firsts),
-        HirKind::Concat(items) => {
-            for item in items {
+        Ast::Repetition(rep) => {
+            let empty = match &rep.op.kind {
+                RepetitionKind::ZeroOrOne | RepetitionKind::ZeroOrMore => true,
+                RepetitionKind::OneOrMore => false,
+                RepetitionKind::Range(
+                    RepetitionRange::Exactly(min) | RepetitionRange::AtLeast(min) | RepetitionRange::Bounded(min, _),
+                ) => *min == 0,
+            };
+            Some(begins_with(&rep.ast, firsts)? || empty)
+        }
+        Ast::Group(group) => begins_with(&group.ast, firsts),
+        Ast::Concat(concat) => {
+            for item in &concat.asts {
                 if !begins_with(item, firsts)? {
                     return Some(false);
                 }
             }
             Some(true)
         }
-        HirKind::Alternation(items) => {
+        Ast::Alternation(alternation) => {
             let mut empty = false;
-            for item in items {
+            for item in &alternation.asts {
                 empty |= begins_with(item, firsts)?;
             }
             Some(empty)
         }
+        // Any character, a Unicode or Perl class (`\p{Han}`, `\s`), a negated class, flags.
+        _ => None,
+    }
+}
+
+/// Adds the characters of a bracketed class; `None` where it holds a named class, an
+/// operation on classes, or more than [`MOST_FIRSTS`] characters.
+fn class_chars(set: &regex_syntax::ast::ClassSet, firsts: &mut Vec<char>) -> Option<()> {
+    use regex_syntax::ast::{ClassSet, ClassSetItem};
+    let ClassSet::Item(item) = set else { return None };
+    let mut items = vec![item];
+    while let Some(item) = items.pop() {
+        match item {
+            ClassSetItem::Empty(_) => {}
+            ClassSetItem::Literal(literal) => add(firsts, literal.c),
+            ClassSetItem::Range(range) => {
+                if u32::from(range.end.c).saturating_sub(u32::from(range.start.c)) >= MOST_FIRSTS {
+                    return None;
+                }
+                (range.start.c..=range.end.c).for_each(|c| add(firsts, c));
+            }
+            ClassSetItem::Union(union) => items.extend(&union.items),
+            ClassSetItem::Bracketed(inner) if !inner.negated => class_chars(&inner.kind, firsts)?,
+            _ => return None,
+        }
+        if firsts.len() > MOST_FIRSTS as usize {
+            return None;
+        }
+    }
+    Some(())
+}
+
+fn add(firsts: &mut Vec<char>, c: char) {
+    if !firsts.contains(&c) {
+        firsts.push(c);
     }
 }
 
@@ -301,6 +357,7 @@ mod tests {
 
     #[test]
     fn an_anchored_pattern_knows_what_its_matches_begin_with() {
+        assert!(has_flags("(?i)^a") && has_flags("^(?m:a)") && !has_flags("^(?:a)"));
         let firsts = |p: &str| {
             first_chars(p).map(|f| {
                 let mut f = f.to_vec();
@@ -312,7 +369,9 @@ mod tests {
         assert_eq!(firsts(r"^(?:预算年度|年度)\s*:").as_deref(), Some("年预"));
         assert_eq!(firsts(r"^([0-9]{1,2})[,，]\s*(\p{Han})").as_deref(), Some("0123456789"));
         // Not anchored everywhere, a match that may be empty, a class too large to list.
-        for p in [r"(?:^|[^0-9.])[0-9]{1,2}、", r"a^b", r"^x?", r"^.*?[0-9]{4}年", r"^\p{Han}+", r"x$"] {
+        for p in
+            [r"(?:^|[^0-9.])[0-9]{1,2}、", r"a^b", r"^x?", r"^.*?[0-9]{4}年", r"^\p{Han}+", r"x$", r"(?i)^a", r"^[^a]"]
+        {
             assert_eq!(firsts(p), None, "{p}");
         }
     }

@@ -112,16 +112,45 @@ fn files_from_standard_input_and_shards_cover_the_archive_once() {
 #[test]
 fn a_document_over_the_time_limit_fails_and_the_batch_goes_on() {
     let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
     // OCR of the 22-page scan takes far more than five seconds; the OCR text takes about one
     // in a debug build on a loaded 2-core machine, so its limit must leave room for that.
-    let status = gongkai(
-        &["--timeout", "5", "samples/scan/putuo-office-2025-budget-no-tounicode.pdf", "samples/ocr-text"],
-        dir.path(),
-        None,
-    );
-    assert_eq!(status, 1);
+    let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args([
+            "convert",
+            "--timeout",
+            "5",
+            "samples/scan/putuo-office-2025-budget-no-tounicode.pdf",
+            "samples/ocr-text",
+        ])
+        .arg("--out")
+        .arg(dir.path())
+        .env("TMPDIR", tmp.path())
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run gongkai");
+    assert_eq!(status.code(), Some(1));
+    // The worker killed mid-page leaves no rendered page behind.
+    let left: Vec<_> = walk(tmp.path());
+    assert!(left.is_empty(), "temporary files left: {left:?}");
     let doc = json(dir.path(), "putuo-office-2025-budget-no-tounicode.json");
     assert_eq!(doc["status"], "failed");
     assert_eq!(doc["findings"][0]["kind"], "time_limit");
     assert_eq!(json(dir.path(), "qinglong-2023-budget.json")["status"], "repaired");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

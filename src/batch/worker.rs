@@ -186,11 +186,20 @@ struct Worker {
     documents: Receiver<Option<Result<Rendered, String>>>,
     /// What the worker wrote to stderr since its current document began.
     stderr: Arc<Mutex<Vec<u8>>>,
+    /// The worker's temporary folder (its `TMPDIR`: OCR renders pages there), removed when
+    /// the worker is dropped, after it is killed: a worker killed over its time or memory
+    /// limit never cleans up after itself, and a rendered page is megabytes.
+    _scratch: tempfile::TempDir,
 }
 
 impl Worker {
     fn start(isolation: &Isolation, options: &crate::extract::Options) -> Result<Worker, Failed> {
+        let scratch = tempfile::Builder::new()
+            .prefix("gongkai-worker-")
+            .tempdir()
+            .map_err(|e| (FindingKind::WorkerFailed, format!("cannot make a worker's temporary folder: {e}")))?;
         let mut command = Command::new(&isolation.exe);
+        command.env("TMPDIR", scratch.path());
         command.arg("worker").arg("--max-memory-mb").arg(isolation.max_memory_mb.to_string());
         if !options.ocr {
             command.arg("--no-ocr");
@@ -244,7 +253,7 @@ impl Worker {
             }
         });
         let group = Pid::from_child(&child);
-        Ok(Worker { child, group, stdin, documents, stderr })
+        Ok(Worker { child, group, stdin, documents, stderr, _scratch: scratch })
     }
 
     /// Sends one document and waits for it, at most the time limit.
