@@ -690,6 +690,9 @@ pub enum FindingKind {
     /// A standard table prints figures on lines read as its header, and no body: its
     /// figures are not read (a layout no rule knows), never silently an empty table.
     FiguresUnread,
+    /// A standard table's title was found, but no column of it was read (its header lost, as
+    /// OCR may lose a shaded or ruled-out header): the table holds nothing, never silently.
+    TableUnread,
 }
 
 /// The kind as the contract writes it (`identity_violation`): its serde name, so the two

@@ -73,7 +73,28 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         .collect();
     pages.dedup();
     let notes = block.notes.iter().map(|l| crate::label::nfkc(&l.text())).collect();
+    if columns.is_empty() {
+        nothing_read(block, log);
+    }
     Grid { template: block.template, title, pages, columns, rows, notes, unit: block.unit }
+}
+
+/// A standard table of which no column was read is reported: whatever is printed under its
+/// title is in none of its cells, and an empty table must not pass for one printed empty.
+fn nothing_read(block: &Block, log: &mut Log) {
+    let id = &block.template.id;
+    let lines: usize = block.segments.iter().map(|s| s.header.len() + s.body.len()).sum();
+    let mut f = crate::model::Finding::new(
+        crate::model::Severity::Error,
+        crate::model::FindingKind::TableUnread,
+        format!(
+            "{id}: its title was found on page {}, but no column of the table was read ({lines} lines under it): the table is empty here, not as printed",
+            block.title.page
+        ),
+    );
+    f.table = Some(id.clone());
+    f.page = Some(block.title.page);
+    log.findings.push(f);
 }
 
 /// A table with figures in lines taken for its header is reported: those figures are not
@@ -125,6 +146,25 @@ mod tests {
         let repaired = super::apply(&layout);
         let kinds: Vec<_> = repaired.findings.iter().map(|f| f.kind).collect();
         assert!(kinds.contains(&crate::model::FindingKind::FiguresUnread), "{kinds:?}");
+    }
+
+    #[test]
+    fn a_table_of_which_no_column_was_read_is_reported_not_an_empty_table() {
+        // OCR lost everything under the title (a shaded header band, its rulings gone): the
+        // table has no column, so it holds nothing, and says so.
+        let text = "财政拨款收支总表\n单位：万元\n收入\t\t支出\n项目\t预算数\t项目\t合计\n一、一般公共预算资金\t100.00\t一、一般公共服务支出\t100.00\n";
+        let mut layout = crate::testing::layout(text);
+        let read = super::apply(&layout);
+        assert!(!read.grids[0].columns.is_empty());
+        assert!(!read.findings.iter().any(|f| f.kind == crate::model::FindingKind::TableUnread));
+        for segment in &mut layout.blocks[0].segments {
+            segment.header.clear();
+            segment.body.clear();
+        }
+        let lost = super::apply(&layout);
+        assert!(lost.grids[0].columns.is_empty());
+        let unread = lost.findings.iter().find(|f| f.kind == crate::model::FindingKind::TableUnread);
+        assert!(unread.is_some_and(|f| f.table.as_deref() == Some("fiscal_summary")), "{:?}", lost.findings);
     }
 
     #[test]
