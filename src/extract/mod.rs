@@ -176,19 +176,23 @@ fn ocr_page(path: &std::path::Path, page: Page) -> (Page, Vec<Finding>) {
         ocr::page(path, page.number)
     };
     match result {
-        Ok(ocr::OcrPage { words, rulings, skew, reread, figures, texts }) => {
+        Ok(ocr::OcrPage { words, rulings, skew, reread, reread_failed, figures, texts }) => {
             let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len().max(1) as f32;
             // Whether it is installed, not loaded: `recover` loads it only for figures in doubt.
             let engine = match ppocr::installed() {
                 true => format!("{} figures cut out for the second engine, PP-OCR", figures.len()),
                 false => format!("the second engine, PP-OCR, is not installed ({})", ppocr::models_dir().display()),
             };
+            let failed = match reread_failed {
+                0 => String::new(),
+                n => format!(" (the engine failed on {n} of those rows, whose cells keep the page's reading)"),
+            };
             let mut f = Finding::new(
                 Severity::Info,
                 FindingKind::OcrPage,
                 format!(
                     "page {}: read by OCR (tesseract chi_sim, {} dpi, straightened by {skew:.2}°, {} rulings found, \
-                     {reread} cells the page's reading passed over read again with their row; {engine}): {} words, mean confidence {confidence:.0}",
+                     {reread} cells the page's reading passed over read again with their row{failed}; {engine}): {} words, mean confidence {confidence:.0}",
                     page.number,
                     ocr::DPI,
                     rulings.len(),

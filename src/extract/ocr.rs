@@ -46,10 +46,22 @@ fn run(tool: &'static str, command: &mut Command) -> Result<Vec<u8>, OcrError> {
         _ => OcrError::Io(e),
     })?;
     if !output.status.success() {
-        let message = String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("").to_string();
-        return Err(OcrError::Failed { tool, message });
+        return Err(OcrError::Failed { tool, message: failure(&output) });
     }
     Ok(output.stdout)
+}
+
+/// Why a tool failed, in a line: its last line of errors that is not tesseract's progress
+/// (`Page 4 : row-4.pgm`), and the signal that killed it, if one did.
+fn failure(output: &std::process::Output) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let said = stderr.lines().rev().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("Page ")).unwrap_or("");
+    match output.status.signal() {
+        Some(signal) if said.is_empty() => format!("killed by signal {signal}"),
+        Some(signal) => format!("{said} (killed by signal {signal})"),
+        None => said.to_string(),
+    }
 }
 
 /// A page as OCR read it: its words, the rulings found in its image (points, in the
@@ -62,6 +74,9 @@ pub struct OcrPage {
     pub rulings: Vec<Ruling>,
     pub skew: f32,
     pub reread: usize,
+    /// Rows of `reread` cells the engine failed on (crashed reading their crop): those
+    /// cells keep the page's reading.
+    pub reread_failed: usize,
     pub figures: Vec<FigureCrop>,
     pub texts: Vec<super::second::TextReread>,
 }
@@ -114,7 +129,8 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
         .into_iter()
         .map(|r| Ruling { x0: r.x0 * scale, y0: r.y0 * scale, x1: r.x1 * scale, y1: r.y1 * scale })
         .collect();
-    read_cells(&mut words, &flat, &grid, &lost, inset, &rulings, dir, scale)?;
+    let mut reread_failed = 0;
+    read_cells(&mut words, &flat, &grid, &lost, inset, &rulings, dir, scale, &mut reread_failed)?;
     let words = split_at_rulings(words, &rulings);
     // Header words and labels tesseract garbled into no known name, read again by PP-OCR.
     // And names wrapped over lines inside their cell, read line by line.
@@ -131,7 +147,7 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
         None => (words, Vec::new()),
     };
     let figures = super::second::crops(&flat, &words, &rulings, scale);
-    Ok(OcrPage { words, rulings, skew, reread: lost.len(), figures, texts })
+    Ok(OcrPage { words, rulings, skew, reread: lost.len(), reread_failed, figures, texts })
 }
 
 /// Tesseract's TSV of `image` (a page, or a list of images one per line) in page
@@ -167,6 +183,7 @@ fn read_cells(
     rulings: &[Ruling],
     dir: &Path,
     scale: f32,
+    failed: &mut usize,
 ) -> Result<(), OcrError> {
     if cells.is_empty() {
         return Ok(());
@@ -181,11 +198,31 @@ fn read_cells(
     }
     let list_path = dir.join("rows.txt");
     std::fs::write(&list_path, list)?;
-    let tsv = tesseract(&list_path, "7")?;
+    // The engine can crash on a crop (tesseract 5 dies of a floating-point exception on
+    // some bands of several lines read as one): then each band is read on its own, and a
+    // band it fails on keeps the page's reading. A second look never costs the page.
+    let lines: Vec<(usize, _)> = match tesseract(&list_path, "7") {
+        Ok(tsv) => tsv_lines(&String::from_utf8_lossy(&tsv), 1.0)
+            .into_iter()
+            .filter_map(|((page, ..), line)| Some(((page as usize).checked_sub(1)?, line)))
+            .collect(),
+        Err(OcrError::Failed { .. }) => {
+            let mut lines = Vec::new();
+            for i in 0..bands.len() {
+                let Ok(tsv) = tesseract(&dir.join(format!("row-{i}.pgm")), "7") else {
+                    *failed += 1;
+                    continue;
+                };
+                lines.extend(tsv_lines(&String::from_utf8_lossy(&tsv), 1.0).into_iter().map(|(_, line)| (i, line)));
+            }
+            lines
+        }
+        Err(e) => return Err(e),
+    };
     let (mut add, mut replaced) = (Vec::new(), vec![false; words.len()]);
     let mean = |c: Vec<f32>| c.iter().sum::<f32>() / c.len().max(1) as f32;
-    for ((page, ..), line) in tsv_lines(&String::from_utf8_lossy(&tsv), 1.0) {
-        let Some(band) = (page as usize).checked_sub(1).and_then(|i| bands.get(i)) else { continue };
+    for (i, line) in lines {
+        let Some(band) = bands.get(i) else { continue };
         let (x, y) = ((band.area.x0 as f32) - CELL_PAD as f32, (band.area.y0 as f32) - CELL_PAD as f32);
         let read: Vec<Word> = level(vec![line])
             .into_iter()

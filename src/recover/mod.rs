@@ -5,9 +5,11 @@
 //! gives it. Candidate readings are tried against an overlay of the figures
 //! ([`Figures::with`](crate::knowledge::identities::Figures::with)); only a chosen one
 //! changes the tables this stage returns. Before, an OCR'd row whose name OCR garbled is
-//! keyed by the template name it holds (`names`); after, OCR'd figures are shown with the decimal
-//! places their table prints (`places`).
+//! keyed by the template name it holds, a column by the measure name it ends (`names`), and
+//! a code that lost digits is given the one its neighbours place it at (`codes`); after,
+//! OCR'd figures are shown with the decimal places their table prints (`places`).
 
+mod codes;
 mod engines;
 mod infer;
 pub mod misread;
@@ -43,6 +45,8 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source, cro
     let kind = metadata.kind.unwrap_or(Kind::Budget);
     // Names first: the identities find a row by its key.
     let mut corrected = names::key(&mut tables, metadata.kind, source);
+    corrected.extend(names::columns(&mut tables, metadata.kind, source));
+    corrected.extend(codes::in_sequence(&mut tables, source));
     let instances: Vec<Instance<'static>> = identities::CATALOGUES
         .iter()
         .filter(|c| c.kind == kind)

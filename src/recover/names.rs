@@ -6,9 +6,14 @@
 //! figures join the identities and the warehouse's items. The printed label is kept; never on a
 //! text layer, a row with a code, a name the vocabulary knows, or where another row of the
 //! table already has that key.
+//!
+//! Column names likewise (`header-vocabulary`): a figure column of its own whose OCR'd name
+//! no vocabulary knows and that is the end of one measure name of the table, lacking its
+//! first one or two characters (`公共预算` of 一般公共预算: the start of a header cell faded
+//! or cut by a ruling), is keyed by that name.
 
-use crate::knowledge::vocabulary::ITEMS;
-use crate::model::{Kind, Location, Repair, Source, Table, TextSource};
+use crate::knowledge::vocabulary::{ITEMS, MEASURES};
+use crate::model::{ColumnRole, Kind, Location, Repair, Source, Table, TextSource};
 
 /// Characters of OCR debris a garbled name may hold besides the name.
 const MAX_EXTRA: usize = 3;
@@ -54,6 +59,67 @@ pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Rep
     repairs
 }
 
+/// Longest start a column name may have lost, in characters, and the shortest name that
+/// may have lost it (a shorter tail is held by too many names).
+const MAX_LOST: usize = 2;
+const MIN_COLUMN_NAME: usize = 6;
+
+/// Keys OCR'd figure columns of their own by the measure name they are the end of, with a
+/// repair record each (at the table's first row, the column's figures being the cells).
+pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs;
+    }
+    for table in tables.iter_mut() {
+        if table.pages.iter().all(|&p| source.page_source(p) == TextSource::TextLayer) {
+            continue;
+        }
+        let names = MEASURES.names(kind, &table.id);
+        for c in 0..table.columns.len() {
+            let column = &table.columns[c];
+            if column.role != ColumnRole::Value
+                || MEASURES.lookup(kind, &table.id, &column.key).is_some()
+                || ITEMS.knows(&column.key)
+            {
+                continue;
+            }
+            let Some(name) = lost_start(&column.key, &names) else { continue };
+            if table.columns.iter().any(|o| o.key == name && o.side == column.side) {
+                continue;
+            }
+            let raw = std::mem::replace(&mut table.columns[c].key, name.to_string());
+            for row in &mut table.rows {
+                for cell in row.cells.iter_mut().filter(|cell| cell.column == raw) {
+                    cell.column = name.to_string();
+                }
+            }
+            let Some(first) = table.rows.first() else { continue };
+            repairs.push(Repair {
+                location: Location::in_row(&table.id, first, Some(name)),
+                rule: "header-vocabulary".to_string(),
+                raw,
+                repaired: name.to_string(),
+            });
+        }
+    }
+    repairs
+}
+
+/// The one name of [`MIN_COLUMN_NAME`] characters or more that ends in `key` and is at
+/// most [`MAX_LOST`] characters longer.
+fn lost_start<'a>(key: &str, names: &std::collections::BTreeSet<&'a str>) -> Option<&'a str> {
+    let length = key.chars().count();
+    let mut fitting = names.iter().filter(|n| {
+        let n_length = n.chars().count();
+        n_length >= MIN_COLUMN_NAME && n_length > length && n_length - length <= MAX_LOST && n.ends_with(key)
+    });
+    match (fitting.next(), fitting.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 /// The one name `key` holds at its start or end with at most [`MAX_EXTRA`] characters more,
 /// or is with its first character lost; the longest when several are held, none on a tie.
 fn held<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
@@ -61,7 +127,8 @@ fn held<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
     let fits = |name: &&&str| {
         let n = name.chars().count();
         let held = (key.starts_with(**name) || key.ends_with(**name)) && length - n <= MAX_EXTRA && length > n;
-        let lost_first = n == length + 1 && length >= MIN_NAME && name.ends_with(key);
+        // (The name is of MIN_NAME characters or more, so `出总计` is 支出总计.)
+        let lost_first = n == length + 1 && name.ends_with(key);
         held || lost_first
     };
     let mut fitting: Vec<&str> = names.iter().filter(fits).copied().collect();
@@ -90,6 +157,16 @@ mod tests {
         assert_eq!(held("人金融支出", &names), Some("金融支出"));
         assert_eq!(held("般公共服务支出", &names), Some("一般公共服务支出"));
         assert_eq!(held("革虐、城乡社区支出", &names), Some("城乡社区支出"));
+        assert_eq!(held("出总计", &names), Some("支出总计"));
+        assert_eq!(held("了预算拨款", &names), Some("预算拨款"));
+    }
+
+    #[test]
+    fn a_column_name_that_lost_its_start_is_the_measure_it_ends() {
+        let names = MEASURES.names(Some(Kind::Budget), "three_public");
+        assert_eq!(lost_start("公共预算", &names), Some("一般公共预算"));
+        assert_eq!(lost_start("预算", &names), None, "a tail too short to tell");
+        assert_eq!(lost_start("基金预算", &names), None, "政府性基金预算 lost three");
     }
 
     #[test]
@@ -98,5 +175,6 @@ mod tests {
         assert_eq!(held("公共安全支出阔IIUI册瑟届", &names), None, "eight characters of debris");
         assert_eq!(held("上年一般公共预算拨款收入结转", &names), None);
         assert_eq!(held("办公费", &names), None);
+        assert_eq!(held("总计", &names), None, "a name lost its first character, or is a shorter one");
     }
 }

@@ -5,6 +5,8 @@
 //! figures other than zero) and the figure has the same value at it; never on a text layer,
 //! whose figures stay as printed, and never on an inferred figure. It runs after the
 //! identities have mended misreads: `736.8` for `736.81` is a lost digit, not `736.80`.
+//! A figure one place short whose text ends in a bracket or bar (`7,552.8]`) lost its last
+//! `1` to that glyph (`one-as-bracket`): 7,552.81, not 7,552.80 (the validation checks it).
 
 use std::collections::BTreeMap;
 
@@ -28,11 +30,17 @@ pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
             if source.page_source(row.page) == TextSource::TextLayer {
                 continue;
             }
-            let mut shown_at = Vec::new();
+            let (mut shown_at, mut ones) = (Vec::new(), Vec::new());
             for cell in &mut row.cells {
                 let Some(read) = cell.value else { continue };
                 // An inferred figure is the identity's, not a reading.
                 if cell.status == CellStatus::Inferred || read.scale() == places || read.round_dp(places) != read {
+                    continue;
+                }
+                if let Some(one) = last_one_as_bracket(&cell.raw, read, places) {
+                    ones.push((cell.column.clone(), cell.raw.clone(), one));
+                    cell.value = Some(one);
+                    cell.status = CellStatus::Repaired;
                     continue;
                 }
                 let mut shown = read;
@@ -43,6 +51,12 @@ pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
                 }
                 shown_at.push((cell.column.clone(), read, shown));
             }
+            repairs.extend(ones.into_iter().map(|(column, raw, one)| Repair {
+                location: Location::in_row(&table.id, row, Some(&column)),
+                rule: "one-as-bracket".to_string(),
+                raw,
+                repaired: one.to_string(),
+            }));
             repairs.extend(shown_at.into_iter().map(|(column, read, shown)| Repair {
                 location: Location::in_row(&table.id, row, Some(&column)),
                 rule: "decimal-places".to_string(),
@@ -52,6 +66,23 @@ pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
         }
     }
     repairs
+}
+
+/// Glyphs a last `1` of a figure is read as at a cell's right edge, beside its ruling.
+const ONE_AS: [char; 6] = [']', '|', '丨', 'l', 'I', '!'];
+
+/// The figure `read` with the last digit its raw text shows as a bracket (`7,552.8]` for
+/// 7,552.81): where it is one place short of the table's `places` and the text ends in one
+/// of [`ONE_AS`] right after its last digit. (A ruling glued to a whole figure, `509.01|`,
+/// has its places; a figure one place short otherwise is a dropped zero or a lost digit.)
+fn last_one_as_bracket(raw: &str, read: rust_decimal::Decimal, places: u32) -> Option<rust_decimal::Decimal> {
+    let mut chars = raw.trim().chars().rev();
+    let (last, before) = (chars.next()?, chars.next()?);
+    if read.scale() == 0 || read.scale() + 1 != places || !ONE_AS.contains(&last) || !before.is_ascii_digit() {
+        return None;
+    }
+    let step = rust_decimal::Decimal::new(1, places);
+    Some(if read.is_sign_negative() { read - step } else { read + step })
 }
 
 /// The number of places most of a table's figures other than zero show, when clearly one.
@@ -130,6 +161,19 @@ mod tests {
             ("0", "0.00", "decimal-places")
         );
         assert_eq!(tables[0].rows[8].cells[0].status, CellStatus::Repaired);
+    }
+
+    #[test]
+    fn a_last_one_read_as_a_bracket_is_the_digit() {
+        let mut tables = vec![table(&["1.25", "3.50", "10.00", "7.75", "2.05", "7552.8"])];
+        tables[0].rows[5].cells[0].raw = "7,552.8]".into();
+        let repairs = align(&mut tables, &source(TextSource::Ocr));
+        assert_eq!(tables[0].rows[5].cells[0].value.unwrap().to_string(), "7552.81");
+        assert_eq!((repairs[0].raw.as_str(), repairs[0].rule.as_str()), ("7,552.8]", "one-as-bracket"));
+        // A figure one place short without the bracket is a dropped zero.
+        let mut tables = vec![table(&["1.25", "3.50", "10.00", "7.75", "2.05", "7552.8"])];
+        align(&mut tables, &source(TextSource::Ocr));
+        assert_eq!(tables[0].rows[5].cells[0].value.unwrap().to_string(), "7552.80");
     }
 
     #[test]

@@ -53,6 +53,18 @@ pub fn value(raw: &str) -> Fixed {
         text = trimmed.to_string();
         rules.push("ocr-debris");
     }
+    // An opening bracket after the figure (`0.0(`): no figure ends with one (a negative is
+    // printed `(1.00)`, closed); it is the edge of the cell's ruling or a last zero OCR broke,
+    // and the table's places (`decimal-places`) or its identities give the figure its digit.
+    if let Some(figure) = text.strip_suffix('(')
+        && figure.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+        && figure.ends_with(|c: char| c.is_ascii_digit())
+    {
+        text = figure.to_string();
+        if !rules.contains(&"ocr-debris") {
+            rules.push("ocr-debris");
+        }
+    }
     // A character of the label beside it read into the figure's box (`训38.000000`): one
     // or two ideographs before a figure that is whole without them.
     let figure = text.trim_start_matches(crate::label::is_cjk);
@@ -175,6 +187,13 @@ fn is_debris(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opening_bracket_after_a_figure_is_debris_a_negative_is_not() {
+        assert_eq!(value("0.0(").text, "0.0");
+        assert_eq!(value("0.0(").rules, ["ocr-debris"]);
+        assert_eq!(value("(1.00)").text, "(1.00)");
+    }
 
     #[test]
     fn split_decimal_joins_a_space_after_the_point() {

@@ -1,0 +1,89 @@
+//! OCR'd classification codes that lost digits, put back by their place in the table's
+//! order (`code-in-sequence`): coded tables list their rows in code order, so a code read
+//! `20505` between `2080501` and `2080506` is the one code of their length and parent
+//! (`20805··`) that lies between them and holds the digits read in order: `2080505`. Only
+//! a code shorter than both neighbours', which share a parent; never on a text layer, and
+//! never where more than one code fits. The identities over the code hierarchy, and the
+//! cross-table ones, then check the row's figures under its code.
+
+use crate::model::{Location, Repair, Source, Table, TextSource};
+
+/// Digits of the part of a code below its parent (项 under 款, 款 under 类).
+const CHILD_DIGITS: usize = 2;
+
+/// Gives OCR'd rows whose code lost digits the code their neighbours place them at.
+pub fn in_sequence(tables: &mut [Table], source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs;
+    }
+    for table in tables.iter_mut() {
+        let coded: Vec<usize> = (0..table.rows.len()).filter(|&r| table.rows[r].code.is_some()).collect();
+        for w in coded.windows(3) {
+            let (before, at, after) = (w[0], w[1], w[2]);
+            if source.page_source(table.rows[at].page) == TextSource::TextLayer {
+                continue;
+            }
+            let code = |r: usize| table.rows[r].code.clone().unwrap_or_default();
+            let Some(fits) = between(&code(before), &code(at), &code(after)) else { continue };
+            let row = &mut table.rows[at];
+            let raw = std::mem::replace(&mut row.code, Some(fits.clone())).unwrap_or_default();
+            if row.key == raw {
+                row.key = fits.clone();
+            }
+            repairs.push(Repair {
+                location: Location::in_row(&table.id, row, None),
+                rule: "code-in-sequence".to_string(),
+                raw,
+                repaired: fits,
+            });
+        }
+    }
+    repairs
+}
+
+/// The one code of `before`'s and `after`'s length and parent, between them (either bound
+/// included: rows may repeat a code), that holds the digits of the shorter `read` in order.
+fn between(before: &str, read: &str, after: &str) -> Option<String> {
+    let length = before.len();
+    if after.len() != length || read.len() >= length || length <= CHILD_DIGITS || read.is_empty() {
+        return None;
+    }
+    let parent = &before[..length - CHILD_DIGITS];
+    if !after.starts_with(parent) || !read.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (low, high): (u32, u32) =
+        (before[length - CHILD_DIGITS..].parse().ok()?, after[length - CHILD_DIGITS..].parse().ok()?);
+    let mut fitting =
+        (low..=high).map(|child| format!("{parent}{child:0width$}", width = CHILD_DIGITS)).filter(|c| holds(c, read));
+    match (fitting.next(), fitting.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
+/// True where the digits of `part` occur in `whole` in order.
+fn holds(whole: &str, part: &str) -> bool {
+    let mut digits = whole.chars();
+    part.chars().all(|d| digits.any(|w| w == d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_that_lost_digits_is_the_one_its_neighbours_place() {
+        assert_eq!(between("2080501", "20505", "2080506").as_deref(), Some("2080505"));
+        assert_eq!(between("2080501", "20501", "2080501").as_deref(), Some("2080501"), "rows repeat a code");
+    }
+
+    #[test]
+    fn a_code_of_its_neighbours_length_or_one_of_several_is_left() {
+        assert_eq!(between("2080501", "2080503", "2080506"), None, "a code of its own");
+        assert_eq!(between("2080501", "20805", "2080599"), None, "every 20805·· holds it");
+        assert_eq!(between("2080501", "20505", "2080806"), None, "no common parent");
+        assert_eq!(between("2080501", "211", "2080506"), None, "digits no code between holds");
+    }
+}
