@@ -203,3 +203,41 @@ fn figures_tesseract_misreads_are_read_again_by_a_second_engine() {
     // `其中,` and `上+二、` were undone.
     assert!(f1 >= 0.94, "F1 {f1:.3}");
 }
+
+/// A searchable scan (the layer tesseract's, made at 200 dpi) of a Guangdong budget whose
+/// layer lost the start of a header cell (`公共预算` for 一般公共预算), read a last zero as a
+/// bracket (`0.0(`) and a row's first character (`出总计`): the column is keyed by the
+/// measure name it ends, the bracket is debris and the zero a place, the row the name it
+/// ends. Every figure is the text layer's.
+#[test]
+fn a_hidden_layer_that_lost_the_starts_of_names_gives_every_figure() {
+    let source = "zhuhai/zhuhai-财政局_2026年部门预算.pdf";
+    let (_dir, scan) = scanned_with_layer(source, 200, "zhuhai-finance-2026");
+    let (doc, truth) = against_truth(source, &scan);
+    let (f1, silent) = measure(&doc, &truth);
+    eprintln!("zhuhai-finance-2026-200dpi-ocr-layer: F1 {f1:.3} against {} figures", truth.len());
+    let rules: BTreeSet<&str> = doc.repairs.iter().map(|r| r.rule.as_str()).collect();
+    assert!(rules.contains("header-vocabulary"), "{rules:?}");
+    assert!(silent.is_empty(), "figures that differ without a finding on their row: {silent:#?}");
+    assert!(f1 >= 0.99, "F1 {f1:.3}");
+}
+
+/// A Shanghai budget scanned at 150 dpi, whose 财政拨款收支总表's shaded header OCR does not
+/// read at all: its first row (`一、一般公共预算 | 866,296 | 一、社会保障和就业支出 | …`) is
+/// the table's first row, not its header, the columns are the Shanghai variant's by
+/// position (the one as wide as the rows), and a `header_unread` warning says so.
+#[test]
+fn a_table_whose_header_ocr_lost_is_read_by_its_templates_positions() {
+    let source = "shanghai/shanghai-2026年上海市工业和信息化局_部门预算.pdf";
+    let (_dir, scan) = scanned(source, 150, "shanghai-industry-2026");
+    let (doc, truth) = against_truth(source, &scan);
+    let unread = doc.findings.iter().find(|f| f.kind == gongkai::model::FindingKind::HeaderUnread);
+    assert_eq!(unread.and_then(|f| f.table.as_deref()), Some("fiscal_summary"), "{unread:?}");
+    let got = figures(&doc);
+    let right = truth.iter().filter(|(k, v)| k.0 == "fiscal_summary" && got.get(*k) == Some(v)).count();
+    let printed = truth.keys().filter(|k| k.0 == "fiscal_summary").count();
+    assert_eq!(right, printed, "财政拨款收支总表: {right} of {printed} figures right");
+    let (f1, silent) = measure(&doc, &truth);
+    eprintln!("shanghai-industry-2026-150dpi: F1 {f1:.3} against {} figures", truth.len());
+    assert!(silent.is_empty(), "figures that differ without a finding on their row: {silent:#?}");
+}

@@ -303,6 +303,9 @@ fn blocks(
             } else if continued && seg.header.is_empty() && lone_words && !names_columns && !has_figure(line) {
                 // A new page that opens with a heading of its own: the table has ended.
                 close(current.take(), &mut blocks, kind);
+            } else if !continued && seg.header.is_empty() && opens_body(kind, &block.template.id, line) {
+                // A row right under the title: OCR lost the header (a shaded band).
+                seg.body.push(line.clone());
             } else if (continued || !seg.header.is_empty())
                 // (A speck read as a digit before header words is no 序号.)
                 && ((is_seq_row(line) && !names_columns)
@@ -443,6 +446,14 @@ fn other_block(title: Line, mut lines: Vec<Line>, before: &[OtherBlock]) -> Opti
 }
 
 /// True when the line names a column or header group of some template of the role `id`.
+/// A table's first row, not its header: a line with figures that opens with the name of one
+/// of the table's rows (`一、一般公共预算 | 866,296 | …`), where OCR lost the header above it.
+fn opens_body(kind: Option<Kind>, id: &str, line: &Line) -> bool {
+    let Some((_, first)) = line.filled().next() else { return false };
+    // (A row may bear a column's name, 一般公共预算: the figures tell it from the header.)
+    has_figure(line) && crate::knowledge::vocabulary::item(kind, id, &crate::label::label_key(first)).is_some()
+}
+
 fn names_columns(kind: Option<Kind>, id: &str, line: &Line) -> bool {
     template::variants(kind.unwrap_or(Kind::Budget), id)
         .iter()
@@ -458,6 +469,17 @@ fn choose_template(mut block: Block, kind: Kind) -> Block {
         .flat_map(|s| s.header.iter())
         .flat_map(|l| l.filled().map(|(_, c)| c.to_string()))
         .collect();
+    if words.is_empty() {
+        // No header read (OCR lost it): the one variant as wide as the rows are.
+        let width = block.segments.iter().flat_map(|s| &s.body).map(|l| l.cells.len()).max().unwrap_or(0);
+        let wide = |t: &&TableTemplate| t.first_column() + t.columns.len() == width;
+        let fitting: Vec<&'static TableTemplate> =
+            template::variants(kind, &block.template.id).into_iter().filter(wide).collect();
+        if let [one] = fitting[..] {
+            block.template = one;
+        }
+        return block;
+    }
     let score = |t: &TableTemplate| t.vocabulary_score(words.iter().map(String::as_str));
     let current = score(block.template);
     if let Some(best) = template::variants(kind, &block.template.id).into_iter().max_by_key(|t| score(t))

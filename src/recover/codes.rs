@@ -27,7 +27,7 @@ pub fn in_sequence(tables: &mut [Table], source: &Source) -> Vec<Repair> {
             let code = |r: usize| table.rows[r].code.clone().unwrap_or_default();
             let Some(fits) = between(&code(before), &code(at), &code(after)) else { continue };
             let row = &mut table.rows[at];
-            let raw = std::mem::replace(&mut row.code, Some(fits.clone())).unwrap_or_default();
+            let raw = row.code.replace(fits.clone()).unwrap_or_default();
             if row.key == raw {
                 row.key = fits.clone();
             }

@@ -45,6 +45,7 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source, cro
     let kind = metadata.kind.unwrap_or(Kind::Budget);
     // Names first: the identities find a row by its key.
     let mut corrected = names::key(&mut tables, metadata.kind, source);
+    corrected.extend(names::elsewhere(&mut tables, source));
     corrected.extend(names::columns(&mut tables, metadata.kind, source));
     corrected.extend(codes::in_sequence(&mut tables, source));
     let instances: Vec<Instance<'static>> = identities::CATALOGUES

@@ -59,6 +59,69 @@ pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Rep
     repairs
 }
 
+/// Shortest row name matched against the other tables' rows: a shorter one is one
+/// character off too many others.
+const MIN_ELSEWHERE: usize = 5;
+
+/// Keys OCR'd rows without a code whose name is one character off the name of a row of
+/// another table of the document, and of no row there itself (`科技成果转化与扩贡` where the
+/// summary, the fiscal summary and the 一般公共预算支出表 print 科技成果转化与扩散), by that name,
+/// with a repair record each (`label-elsewhere`). The tables print one classification, so a
+/// name no other table prints, one character off one that two or more do, is that one
+/// misread.
+pub fn elsewhere(tables: &mut [Table], source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs;
+    }
+    // How many tables print each name (a name two tables print is no misread of one that
+    // a single other table prints: which of the two is, nothing tells).
+    let mut printed_in: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for table in tables.iter() {
+        let keys: std::collections::BTreeSet<&String> =
+            table.rows.iter().filter(|r| r.code.is_none()).map(|r| &r.key).collect();
+        keys.into_iter().for_each(|k| *printed_in.entry(k.clone()).or_default() += 1);
+    }
+    for t in 0..tables.len() {
+        let others: std::collections::BTreeSet<String> = tables
+            .iter()
+            .enumerate()
+            .filter(|&(o, _)| o != t)
+            .flat_map(|(_, o)| o.rows.iter().filter(|r| r.code.is_none()).map(|r| r.key.clone()))
+            .filter(|k| k.chars().count() >= MIN_ELSEWHERE && printed_in.get(k).copied().unwrap_or(0) >= 2)
+            .collect();
+        let table = &mut tables[t];
+        for r in 0..table.rows.len() {
+            let row = &table.rows[r];
+            let length = row.key.chars().count();
+            if row.code.is_some()
+                || length < MIN_ELSEWHERE
+                || source.page_source(row.page) == TextSource::TextLayer
+                || printed_in.get(&row.key).copied().unwrap_or(0) > 1
+                || ITEMS.knows(&row.key)
+            {
+                continue;
+            }
+            let near: Vec<&String> = others
+                .iter()
+                .filter(|k| k.chars().count() == length && crate::label::within_one_edit(k, &row.key))
+                .collect();
+            let [name] = near[..] else { continue };
+            if table.rows.iter().any(|o| &o.key == name && o.side == row.side && o.under == row.under) {
+                continue;
+            }
+            let raw = std::mem::replace(&mut table.rows[r].key, name.clone());
+            repairs.push(Repair {
+                location: Location::in_row(&table.id, &table.rows[r], None),
+                rule: "label-elsewhere".to_string(),
+                raw,
+                repaired: name.clone(),
+            });
+        }
+    }
+    repairs
+}
+
 /// Longest start a column name may have lost, in characters, and the shortest name that
 /// may have lost it (a shorter tail is held by too many names).
 const MAX_LOST: usize = 2;
@@ -159,6 +222,56 @@ mod tests {
         assert_eq!(held("革虐、城乡社区支出", &names), Some("城乡社区支出"));
         assert_eq!(held("出总计", &names), Some("支出总计"));
         assert_eq!(held("了预算拨款", &names), Some("预算拨款"));
+    }
+
+    fn table(id: &str, keys: &[&str]) -> Table {
+        let row = |(i, k): (usize, &&str)| crate::model::Row {
+            key: k.to_string(),
+            label: k.to_string(),
+            code: None,
+            side: None,
+            under: None,
+            seq: None,
+            page: 1,
+            line: i as u32 + 1,
+            cells: Vec::new(),
+        };
+        Table {
+            id: id.into(),
+            layout: "national".into(),
+            title: String::new(),
+            pages: vec![1],
+            unit: None,
+            empty: false,
+            notes: Vec::new(),
+            columns: Vec::new(),
+            rows: keys.iter().enumerate().map(row).collect(),
+        }
+    }
+
+    fn ocr() -> Source {
+        Source {
+            path: String::new(),
+            sha256: String::new(),
+            pages: 1,
+            text_source: TextSource::Ocr,
+            ocr_pages: vec![1],
+        }
+    }
+
+    #[test]
+    fn a_name_one_character_off_what_other_tables_print_is_theirs() {
+        let mut tables = vec![
+            table("summary", &["科技成果转化与扩散"]),
+            table("expense", &["科技成果转化与扩贡"]),
+            table("gpb_expense", &["科技成果转化与扩散"]),
+        ];
+        let repairs = elsewhere(&mut tables, &ocr());
+        assert_eq!(tables[1].rows[0].key, "科技成果转化与扩散");
+        assert_eq!((repairs[0].raw.as_str(), repairs[0].rule.as_str()), ("科技成果转化与扩贡", "label-elsewhere"));
+        // Printed once on each side, nothing tells which is the misread.
+        let mut tables = vec![table("summary", &["科技成果转化与扩散"]), table("expense", &["科技成果转化与扩贡"])];
+        assert!(elsewhere(&mut tables, &ocr()).is_empty());
     }
 
     #[test]

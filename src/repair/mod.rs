@@ -75,6 +75,12 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
     let notes = block.notes.iter().map(|l| crate::label::nfkc(&l.text())).collect();
     if columns.is_empty() {
         nothing_read(block, log);
+    } else if let Some(first) = block.segments.first()
+        && first.header.is_empty()
+        && first.numbers.is_none()
+        && let Some(row) = first.body.first()
+    {
+        header_unread(block, row, log);
     }
     Grid { template: block.template, title, pages, columns, rows, notes, unit: block.unit }
 }
@@ -94,6 +100,24 @@ fn nothing_read(block: &Block, log: &mut Log) {
     );
     f.table = Some(id.clone());
     f.page = Some(block.title.page);
+    log.findings.push(f);
+}
+
+/// A table whose first row sits right under its title, no header line read above it, is
+/// reported: its columns are taken by position from the template, not read.
+fn header_unread(block: &Block, row: &crate::page::Line, log: &mut Log) {
+    let id = &block.template.id;
+    let mut f = crate::model::Finding::new(
+        crate::model::Severity::Warning,
+        crate::model::FindingKind::HeaderUnread,
+        format!(
+            "{id}: no header line was read above its first row (line {}): its columns are the template's ({}), by position",
+            row.number,
+            block.template.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(" | ")
+        ),
+    );
+    f.table = Some(id.clone());
+    f.page = Some(row.page);
     log.findings.push(f);
 }
 
