@@ -149,13 +149,15 @@ pub fn is_total_row(line: &Line) -> bool {
     matches!(filled[..], [(_, t)] if matches!(crate::label::label_key(t).as_str(), "合计" | "总计"))
 }
 
-/// True when the next line holds header words (two cells or more, all words): a lone `合计`
-/// above it is the total column's header, not an empty table's total row.
+/// True when the next line holds header words (two cells or more, words and no figure; on
+/// an OCR'd page a third of its cells may be specks read as punctuation, `、。`): a lone
+/// `合计` above it is the total column's header, not an empty table's total row.
 pub fn header_words_follow(lines: &[Line], at: usize) -> bool {
-    lines[at + 1..]
-        .iter()
-        .find(|l| !l.is_blank())
-        .is_some_and(|next| next.filled().count() >= 2 && next.filled().all(|(_, c)| crate::label::cjk_count(c) > 0))
+    lines[at + 1..].iter().find(|l| !l.is_blank()).is_some_and(|next| {
+        let filled = next.filled().count();
+        let words = next.filled().filter(|(_, c)| crate::label::cjk_count(c) > 0).count();
+        words >= 2 && (words == filled || (3 * words >= 2 * filled && !has_figure(next)))
+    })
 }
 
 /// True when a cell of the line is a money figure: a decimal (`198.30`, `1,208.20`) or an
@@ -219,6 +221,17 @@ mod tests {
             boxes: vec![],
             continues_row: false,
         }
+    }
+
+    #[test]
+    fn a_lone_total_over_header_words_is_the_total_columns_header() {
+        let total = line(&["合计"]);
+        let words = line(&["全", "、。", "一般公共预算", "预", "国有资本经营", "财政专户管理"]);
+        assert!(header_words_follow(&[total.clone(), words], 0), "specks among the header words");
+        let row = line(&["一般公共服务支出", "、", "12.00"]);
+        assert!(!header_words_follow(&[total.clone(), row], 0), "a row of figures follows");
+        let specks = line(&["、", "。", "一般公共预算"]);
+        assert!(!header_words_follow(&[total, specks], 0), "mostly specks");
     }
 
     #[test]

@@ -54,24 +54,51 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
         if first.contains(':') || crate::layout::unit_of(line).is_some() {
             continue;
         }
+        let ocr = line.boxes.iter().flatten().any(|b| b.confidence.is_some());
         let words = line
             .filled()
-            .map(|(p, c)| {
+            .filter_map(|(p, c)| {
                 // No header word holds a full stop: one there is OCR reading a speck or the
                 // end of a ruling (`项目支出。`).
                 let text = dewrap(&nfkc(c).replace('。', ""));
+                // On an OCR'd page, nor begins with a comma or an enumeration mark, or a quote
+                // it does not close (`、,小计`, `”收入`, `“财政专户管理`): specks beside the
+                // word. (A text layer's wrapped name may: `上年结余` / `、结转`, `“三公` / `”经费`.)
+                let text = if ocr { without_specks(&text) } else { text };
+                if text.is_empty() {
+                    return None;
+                }
                 let text = crate::knowledge::confusions::unconfuse_words(&text).unwrap_or(text);
                 // A footnote number after a header's words (`人员经费3`) is not part of its name.
                 let text = match text.trim_end_matches(|c: char| c.is_ascii_digit()) {
                     t if t.len() < text.len() && t.ends_with(is_cjk) => t.to_string(),
                     _ => text,
                 };
-                (p, text)
+                Some((p, text))
             })
             .collect();
         lines.push(words);
     }
     lines
+}
+
+/// A header word without the specks OCR reads before it as punctuation: commas and
+/// enumeration marks, a closing quote, an opening quote it does not close (`“三公”经费`
+/// keeps its quotes).
+fn without_specks(text: &str) -> String {
+    const SPECKS: [char; 7] = [',', '、', ';', ':', '.', '”', '"'];
+    let mut word = text.to_string();
+    loop {
+        let rest = word.trim_start_matches(|c: char| SPECKS.contains(&c));
+        let rest = match rest.strip_prefix('“') {
+            Some(after) if !after.contains('”') => after,
+            _ => rest,
+        };
+        if rest.len() == word.len() {
+            return word;
+        }
+        word = rest.to_string();
+    }
 }
 
 /// Header words per position, top to bottom.
@@ -621,6 +648,15 @@ pub fn width(block: &Block) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn specks_read_as_punctuation_beside_a_header_word_are_not_its() {
+        assert_eq!(without_specks("、,小计"), "小计");
+        assert_eq!(without_specks("”收入"), "收入");
+        assert_eq!(without_specks("“财政专户管理"), "财政专户管理");
+        assert_eq!(without_specks("“三公”经费"), "“三公”经费");
+        assert_eq!(without_specks("、"), "");
+    }
 
     #[test]
     fn a_header_word_read_twice_is_read_once() {
