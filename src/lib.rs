@@ -117,4 +117,37 @@ pub(crate) mod testing {
         };
         crate::layout::segment(&crate::extract::extract(input, &crate::extract::Options { ocr: false }))
     }
+
+    /// A one-page document's source: its page OCR'd where `text_source` says so.
+    pub fn source(text_source: crate::model::TextSource) -> crate::model::Source {
+        let ocr_pages = if text_source == crate::model::TextSource::Ocr { vec![1] } else { Vec::new() };
+        crate::model::Source { path: String::new(), sha256: String::new(), pages: 1, text_source, ocr_pages }
+    }
+
+    /// A table `id` on page 1 of the rows `keys` (labels, no code), one line each, with the
+    /// cells `cells` gives each.
+    pub fn table(id: &str, keys: &[&str], cells: impl Fn(usize) -> Vec<crate::model::Cell>) -> crate::model::Table {
+        let row = |(i, k): (usize, &&str)| crate::model::Row {
+            key: k.to_string(),
+            label: k.to_string(),
+            code: None,
+            side: None,
+            under: None,
+            seq: None,
+            page: 1,
+            line: i as u32 + 1,
+            cells: cells(i),
+        };
+        crate::model::Table {
+            id: id.into(),
+            layout: "national".into(),
+            title: String::new(),
+            pages: vec![1],
+            unit: None,
+            empty: false,
+            notes: Vec::new(),
+            columns: Vec::new(),
+            rows: keys.iter().enumerate().map(row).collect(),
+        }
+    }
 }

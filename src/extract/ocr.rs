@@ -190,11 +190,13 @@ fn read_cells(
     }
     let bands = cells::bands(grid, cells, inset);
     let mut list = String::new();
+    let mut paths = Vec::new();
     for (i, band) in bands.iter().enumerate() {
         let path = dir.join(format!("row-{i}.pgm"));
         std::fs::write(&path, cells::crop(flat, band.area, CELL_PAD).to_pgm())?;
         list.push_str(&path.to_string_lossy());
         list.push('\n');
+        paths.push(path);
     }
     let list_path = dir.join("rows.txt");
     std::fs::write(&list_path, list)?;
@@ -208,8 +210,8 @@ fn read_cells(
             .collect(),
         Err(OcrError::Failed { .. }) => {
             let mut lines = Vec::new();
-            for i in 0..bands.len() {
-                let Ok(tsv) = tesseract(&dir.join(format!("row-{i}.pgm")), "7") else {
+            for (i, path) in paths.iter().enumerate() {
+                let Ok(tsv) = tesseract(path, "7") else {
                     *failed += 1;
                     continue;
                 };

@@ -445,7 +445,6 @@ fn other_block(title: Line, mut lines: Vec<Line>, before: &[OtherBlock]) -> Opti
     Some(OtherBlock { title, segments })
 }
 
-/// True when the line names a column or header group of some template of the role `id`.
 /// A table's first row, not its header: a line with figures that opens with the name of one
 /// of the table's rows (`一、一般公共预算 | 866,296 | …`), where OCR lost the header above it.
 fn opens_body(kind: Option<Kind>, id: &str, line: &Line) -> bool {
@@ -454,6 +453,7 @@ fn opens_body(kind: Option<Kind>, id: &str, line: &Line) -> bool {
     has_figure(line) && crate::knowledge::vocabulary::item(kind, id, &crate::label::label_key(first)).is_some()
 }
 
+/// True when the line names a column or header group of some template of the role `id`.
 fn names_columns(kind: Option<Kind>, id: &str, line: &Line) -> bool {
     template::variants(kind.unwrap_or(Kind::Budget), id)
         .iter()

@@ -82,15 +82,11 @@ pub fn elsewhere(tables: &mut [Table], source: &Source) -> Vec<Repair> {
             table.rows.iter().filter(|r| r.code.is_none()).map(|r| &r.key).collect();
         keys.into_iter().for_each(|k| *printed_in.entry(k.clone()).or_default() += 1);
     }
-    for t in 0..tables.len() {
-        let others: std::collections::BTreeSet<String> = tables
-            .iter()
-            .enumerate()
-            .filter(|&(o, _)| o != t)
-            .flat_map(|(_, o)| o.rows.iter().filter(|r| r.code.is_none()).map(|r| r.key.clone()))
-            .filter(|k| k.chars().count() >= MIN_ELSEWHERE && printed_in.get(k).copied().unwrap_or(0) >= 2)
-            .collect();
-        let table = &mut tables[t];
+    // The names a misread one may be: printed by two tables or more (so by one other than
+    // any row's own).
+    let common: Vec<&String> =
+        printed_in.iter().filter(|(k, n)| **n >= 2 && k.chars().count() >= MIN_ELSEWHERE).map(|(k, _)| k).collect();
+    for table in tables.iter_mut() {
         for r in 0..table.rows.len() {
             let row = &table.rows[r];
             let length = row.key.chars().count();
@@ -102,11 +98,11 @@ pub fn elsewhere(tables: &mut [Table], source: &Source) -> Vec<Repair> {
             {
                 continue;
             }
-            let near: Vec<&String> = others
+            let near: Vec<&&String> = common
                 .iter()
                 .filter(|k| k.chars().count() == length && crate::label::within_one_edit(k, &row.key))
                 .collect();
-            let [name] = near[..] else { continue };
+            let [&name] = near[..] else { continue };
             if table.rows.iter().any(|o| &o.key == name && o.side == row.side && o.under == row.under) {
                 continue;
             }
@@ -148,7 +144,7 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
                 continue;
             }
             let Some(name) = lost_start(&column.key, &names) else { continue };
-            if table.columns.iter().any(|o| o.key == name && o.side == column.side) {
+            if table.rows.is_empty() || table.columns.iter().any(|o| o.key == name && o.side == column.side) {
                 continue;
             }
             let raw = std::mem::replace(&mut table.columns[c].key, name.to_string());
@@ -157,9 +153,8 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
                     cell.column = name.to_string();
                 }
             }
-            let Some(first) = table.rows.first() else { continue };
             repairs.push(Repair {
-                location: Location::in_row(&table.id, first, Some(name)),
+                location: Location::in_row(&table.id, &table.rows[0], Some(name)),
                 rule: "header-vocabulary".to_string(),
                 raw,
                 repaired: name.to_string(),
@@ -225,38 +220,11 @@ mod tests {
     }
 
     fn table(id: &str, keys: &[&str]) -> Table {
-        let row = |(i, k): (usize, &&str)| crate::model::Row {
-            key: k.to_string(),
-            label: k.to_string(),
-            code: None,
-            side: None,
-            under: None,
-            seq: None,
-            page: 1,
-            line: i as u32 + 1,
-            cells: Vec::new(),
-        };
-        Table {
-            id: id.into(),
-            layout: "national".into(),
-            title: String::new(),
-            pages: vec![1],
-            unit: None,
-            empty: false,
-            notes: Vec::new(),
-            columns: Vec::new(),
-            rows: keys.iter().enumerate().map(row).collect(),
-        }
+        crate::testing::table(id, keys, |_| Vec::new())
     }
 
     fn ocr() -> Source {
-        Source {
-            path: String::new(),
-            sha256: String::new(),
-            pages: 1,
-            text_source: TextSource::Ocr,
-            ocr_pages: vec![1],
-        }
+        crate::testing::source(TextSource::Ocr)
     }
 
     #[test]

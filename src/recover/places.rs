@@ -100,7 +100,8 @@ pub(super) fn places(table: &Table) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Cell, Row};
+    use crate::model::Cell;
+    use crate::testing::source;
     use rust_decimal::Decimal;
     use std::str::FromStr;
 
@@ -118,33 +119,9 @@ mod tests {
     }
 
     fn table(values: &[&str]) -> Table {
-        let row = |(i, v): (usize, &&str)| Row {
-            key: format!("r{i}"),
-            label: format!("r{i}"),
-            code: None,
-            side: None,
-            under: None,
-            seq: None,
-            page: 1,
-            line: i as u32 + 1,
-            cells: vec![cell(v)],
-        };
-        Table {
-            id: "summary".into(),
-            layout: "national".into(),
-            title: String::new(),
-            pages: vec![1],
-            unit: None,
-            empty: false,
-            notes: Vec::new(),
-            columns: Vec::new(),
-            rows: values.iter().enumerate().map(row).collect(),
-        }
-    }
-
-    fn source(text_source: TextSource) -> Source {
-        let ocr_pages = if text_source == TextSource::Ocr { vec![1] } else { Vec::new() };
-        Source { path: String::new(), sha256: String::new(), pages: 1, text_source, ocr_pages }
+        let keys: Vec<String> = (0..values.len()).map(|i| format!("r{i}")).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        crate::testing::table("summary", &keys, |i| vec![cell(values[i])])
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
 /// keeps its quotes).
 fn without_specks(text: &str) -> String {
     const SPECKS: [char; 7] = [',', '、', ';', ':', '.', '”', '"'];
-    let mut word = text.to_string();
+    let mut word = text;
     loop {
         let rest = word.trim_start_matches(|c: char| SPECKS.contains(&c));
         let rest = match rest.strip_prefix('“') {
@@ -95,9 +95,9 @@ fn without_specks(text: &str) -> String {
             _ => rest,
         };
         if rest.len() == word.len() {
-            return word;
+            return word.to_string();
         }
-        word = rest.to_string();
+        word = rest;
     }
 }
 
