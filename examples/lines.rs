@@ -70,6 +70,18 @@ fn main() {
         }
         return;
     }
+    if std::env::args().any(|a| a == "--titles") {
+        for l in &layout.lines {
+            let t = l.cells.concat();
+            println!(
+                "l{} {:?} -> {:?}",
+                l.number,
+                t,
+                gongkai::knowledge::templates::match_title(&t).map(|m| m.table.id.clone())
+            );
+        }
+        return;
+    }
     for l in &layout.lines {
         let spans: Vec<String> = l.spans.iter().map(|(a, b)| format!("{a:.0}-{b:.0}")).collect();
         println!("p{} l{}: {}   {}", l.page, l.number, l.cells.join(" | "), spans.join(" "));

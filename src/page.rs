@@ -223,6 +223,7 @@ pub fn split_at_rulings(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
             x += advance(c) * unit;
         }
         settle_figure_cuts(&chars, &mut cut_before);
+        settle_code_cuts(&chars, &mut cut_before);
         let mut x = word.left;
         let mut piece: Option<Word> = None;
         for (i, c) in chars.into_iter().enumerate() {
@@ -278,6 +279,98 @@ fn settle_figure_cuts(chars: &[char], cut_before: &mut [bool]) {
     cut_before.iter_mut().for_each(|c| *c = false);
     for j in settled {
         cut_before[j] = true;
+    }
+}
+
+/// The digits of a classification code (3, 5 or 7 digits, then `-` and its name, as
+/// `30110-职工基本医疗保险缴费`) that OCR set on the wrong side of the ruling the code's cell
+/// begins at, or read the ruling into: the last digit or two of the word before the ruling
+/// that make the code whole (`社会保障缴费3 | 0110-…` → `…缴费 | 30110-…`), and a `1`, comma or
+/// point read for the ruling before a code one digit too long (`130207-邮电费`, `,30202-印刷费`).
+/// A code of a valid length is left as it is.
+pub fn codes_at_rulings(mut words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
+    let valid = |n: usize| matches!(n, 3 | 5 | 7);
+    let code_digits = |text: &str| {
+        let digits = text.chars().take_while(char::is_ascii_digit).count();
+        (text[digits..].starts_with('-') && digits > 0).then_some(digits)
+    };
+    let ruling_at = |x: f32, w: &Word| {
+        rules.iter().any(|r| {
+            (r.x0 - r.x1).abs() < 0.5
+                && (r.x0 - x).abs() <= w.height * 0.6
+                && r.y0.min(r.y1) <= w.top + 2.0
+                && r.y0.max(r.y1) >= w.top + w.height - 2.0
+        })
+    };
+    for w in words.iter_mut() {
+        // A speck read for the ruling before the code.
+        if ruling_at(w.left, w) {
+            let after = w.text.trim_start_matches([',', '.', '、', '\'', '"', '|']);
+            let dropped = w.text.len() - after.len();
+            let one = if dropped == 0 && after.starts_with('1') { 1 } else { 0 };
+            if let Some(n) = code_digits(&after[one..])
+                && (dropped > 0 && valid(n) || one == 1 && !valid(n + 1) && valid(n))
+            {
+                let (rest, count) = (after[one..].to_string(), w.text.chars().count());
+                let share = w.width * (count - rest.chars().count()) as f32 / count.max(1) as f32;
+                w.text = rest;
+                (w.left, w.width) = (w.left + share, w.width - share);
+            }
+        }
+    }
+    // Digits left before the ruling: the word just before on the same line.
+    for j in 0..words.len() {
+        let Some(n) = code_digits(&words[j].text) else { continue };
+        if valid(n) || !ruling_at(words[j].left, &words[j]) {
+            continue;
+        }
+        let gap = |w: &Word| (w.left + w.width - words[j].left).abs();
+        let before = (0..words.len())
+            .filter(|&i| {
+                let w = &words[i];
+                (w.top - words[j].top).abs() <= words[j].height * 0.5
+                    && w.left < words[j].left
+                    && gap(w) <= words[j].height
+            })
+            .min_by(|&a, &b| gap(&words[a]).total_cmp(&gap(&words[b])));
+        let Some(i) = before else { continue };
+        let text = words[i].text.clone();
+        let tail = text.chars().rev().take_while(char::is_ascii_digit).count();
+        let Some(k) = (1..=tail.min(2)).find(|&k| valid(n + k)) else { continue };
+        if tail == text.chars().count() && tail > 2 {
+            continue; // a figure or a code of its own, not a name's end (a digit or two alone is)
+        }
+        let moved: String = text[text.len() - k..].to_string();
+        let share = words[i].width * k as f32 / text.chars().count() as f32;
+        words[i].text.truncate(text.len() - k);
+        words[i].width -= share;
+        words[j].text = format!("{moved}{}", words[j].text);
+        (words[j].left, words[j].width) = (words[j].left - share, words[j].width + share);
+    }
+    words.retain(|w| !w.text.is_empty());
+    words
+}
+
+/// A name and the code of the next cell read as one word across a ruling
+/// (`社会保障缴费30110-职工…`): an ideograph is as wide as two digits, not the estimated
+/// advance's 1.8, so the cut lands a digit or two inside the code (`…缴费3 | 0110-…`). In a
+/// word of text, a cut inside a run of digits moves to the nearer end of the run (its start
+/// on a tie: a cell begins with its code).
+fn settle_code_cuts(chars: &[char], cut_before: &mut [bool]) {
+    if chars.iter().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-')) {
+        return; // figures: `settle_figure_cuts`
+    }
+    for i in 1..chars.len() {
+        if !cut_before[i] || !chars[i - 1].is_ascii_digit() || !chars[i].is_ascii_digit() {
+            continue;
+        }
+        let start = (0..i).rev().take_while(|&j| chars[j].is_ascii_digit()).last().unwrap_or(i);
+        let end = (i..chars.len()).take_while(|&j| chars[j].is_ascii_digit()).last().map_or(i, |j| j + 1);
+        let to = if i - start <= end - i { start } else { end };
+        cut_before[i] = false;
+        if to > 0 && to < chars.len() {
+            cut_before[to] = true;
+        }
     }
 }
 

@@ -88,10 +88,15 @@ fn a_whole_scanned_shanghai_budget_gives_the_text_layers_figures() {
 /// A report whose headers are printed on shaded bands, scanned at 150 dpi: its hairlines
 /// fade in stretches and the blurred bottoms of its lines of figures run together into thin
 /// lines; tesseract's page segmentation leaves header cells out. The rulings are told from
-/// text, the faded ones joined, and the header cells read again row by row: its 财政拨款收支总表
-/// and 一般公共预算支出表 come out with their rows, and most of its figures right. Tesseract
-/// crashes (a floating-point exception) on one of the rows of its page 3 read again as one
-/// line: that row keeps the page's reading, and the page is not lost.
+/// text, the faded ones joined, and the header cells read again row by row. Its grey
+/// hairlines are barely darker than the paper's noise pixel by pixel: they are found on the
+/// image averaged along them, bridged where they cross, and, where the flattening for OCR
+/// would break them into specks the engine reads as characters (and across which it runs a
+/// row's words), cleared from the image: the 收支总表, 支出总表, 财政拨款收支总表 and
+/// 一般公共预算支出表 come out whole (without it the 收支总表 was not found at all and the
+/// 支出总表 had no figure right). Tesseract crashes (a floating-point exception) on one of
+/// the rows of its page 3 read again as one line: that row keeps the page's reading, and the
+/// page is not lost.
 #[test]
 fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
     let source = "beijing/beijing-政府办公厅_附件2：北京市信访办公室2026年度部门预算报表.pdf";
@@ -108,9 +113,11 @@ fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
     let (f1, _) = measure(&doc, &truth);
     eprintln!("beijing-petitions-2026-150dpi: F1 {f1:.3} against {} figures", truth.len());
     let right = |table: &str| figures(&doc).iter().filter(|(k, v)| k.0 == table && truth.get(*k) == Some(v)).count();
-    assert!(right("fiscal_summary") >= 6, "财政拨款收支总表: {} figures right", right("fiscal_summary"));
-    assert!(right("gpb_expense") >= 30, "一般公共预算支出表: {} figures right", right("gpb_expense"));
-    assert!(f1 >= 0.45, "F1 {f1:.3}");
+    let all = |table: &str| truth.keys().filter(|k| k.0 == table).count();
+    for table in ["summary", "expense", "fiscal_summary", "gpb_expense"] {
+        assert_eq!(right(table), all(table), "{table}: {} of {} figures right", right(table), all(table));
+    }
+    assert!(f1 >= 0.85, "F1 {f1:.3}");
 }
 
 /// A searchable scan whose hidden layer was made without finding the rulings (tesseract's

@@ -39,6 +39,19 @@ const RULING_CONTRAST: u8 = 32;
 const LINE_REACH: usize = 4;
 const LINE_EDGE: u8 = 24;
 
+/// How many pixels along a line its greys are averaged over before they are judged (odd).
+const ALONG: usize = 9;
+
+/// How much darker than the paper a faint ruling's pixels are at least on that average
+/// (the noise averaged out, a fainter line is told from the paper), and than its sides.
+const AVERAGED_CONTRAST: u8 = 20;
+const AVERAGED_EDGE: u8 = 16;
+
+/// The share of a ruling the flattening for OCR leaves of a line it did not break, and the
+/// share of a page's long lines broken beyond which its lines are faint.
+const WHOLE_LINE: f32 = 0.7;
+const BROKEN_LINES: f32 = 0.25;
+
 /// The shortest ruling, in points (about 1 cm): longer than any character stroke.
 pub const MIN_RULING_PT: f32 = 24.0;
 
@@ -104,6 +117,58 @@ impl Gray {
         let level = self.light_ink();
         let pixels = self.pixels.iter().map(|&p| if p >= level { 255 } else { p }).collect();
         Gray { width: self.width, height: self.height, pixels }
+    }
+
+    /// The image (flattened for OCR) without its table's lines where they are faint
+    /// (pixels, as [`Gray::rulings`] gives them; `min` as there): a faint line the
+    /// flattening broke into dots and dashes is read by OCR as characters (`本`, `四`, `和`),
+    /// runs a row's words across it, and blurred against the characters beside it takes
+    /// them (`二、外交支出` read `外交支出`). Ink (a stroke crossing the line) is left. Lines
+    /// are faint when the flattening broke more than [`BROKEN_LINES`] of the long ones; where
+    /// it did not, the lines are left: the engine reads a table with clear lines well, and
+    /// the same table without them worse (it drops whole columns of integer parts).
+    pub fn without_faint_rulings(mut self, rulings: &[Ruling], min: usize) -> Gray {
+        let (w, h) = (self.width, self.height);
+        let long = (min * LONG_RULING) as f32;
+        let lines: Vec<(bool, isize, usize, usize)> = rulings
+            .iter()
+            .filter(|r| (r.x1 - r.x0).abs().max((r.y1 - r.y0).abs()) >= long)
+            .map(|r| {
+                if r.y0 == r.y1 {
+                    (true, r.y0.round() as isize, r.x0 as usize, r.x1 as usize)
+                } else {
+                    (false, r.x0.round() as isize, r.y0.min(r.y1) as usize, r.y0.max(r.y1) as usize)
+                }
+            })
+            .collect();
+        let index = |(horizontal, line, ..): (bool, isize, usize, usize), along: usize, d: isize| {
+            let across = usize::try_from(line.checked_add(d)?).ok()?;
+            let (x, y) = if horizontal { (along, across) } else { (across, along) };
+            (x < w && y < h).then_some(y * w + x)
+        };
+        let broken = lines
+            .iter()
+            .filter(|&&l @ (_, _, from, to)| {
+                let kept = (from..=to)
+                    .filter(|&a| (-2..=2).filter_map(|d| index(l, a, d)).any(|i| self.pixels[i] < 255))
+                    .count();
+                (kept as f32) < WHOLE_LINE * (to - from + 1) as f32
+            })
+            .count();
+        if (broken as f32) <= BROKEN_LINES * lines.len() as f32 {
+            return self;
+        }
+        let reach = LINE_REACH as isize;
+        for &l @ (_, _, from, to) in &lines {
+            for along in from..=to {
+                for i in (-reach..=reach).filter_map(|d| index(l, along, d)) {
+                    if self.pixels[i] >= INK {
+                        self.pixels[i] = 255;
+                    }
+                }
+            }
+        }
+        self
     }
 
     /// The lightest grey that is still ink (a grey ruling), against this page's paper.
@@ -199,22 +264,63 @@ impl Gray {
         // clearly lighter: a thin grey line (a figure may be printed close against its other
         // side), not the inside of a shaded band.
         let thin = |p: u8, a: u8, b: u8| p < light && a.max(b) >= p.saturating_add(LINE_EDGE);
+        // A hairline scanned at a low resolution and blurred is barely darker than the
+        // paper's noise pixel by pixel, and clearly darker on the image averaged along it
+        // ([`ALONG`] pixels), with lighter paper on both sides (the edge of a row of
+        // characters has their strokes on one). Its darkest pixel may step to the next.
+        let faint_level = self.paper().saturating_sub(AVERAGED_CONTRAST);
+        let faint = |p: u8, a: u8, b: u8| p < faint_level && a.min(b) >= p.saturating_add(AVERAGED_EDGE);
         let (w, h, d) = (self.width, self.height, LINE_REACH);
-        let across_rows = |x: usize, y: usize| {
+        let along_rows = self.averaged(true);
+        let along_columns = self.averaged(false);
+        // Each pixel test along rows or columns: `faint` takes the averaged image as well.
+        let across_rows = |x: usize, y: usize, faint_too: bool| {
             let p = at(x, y);
-            p < INK || (y >= d && y + d < h && thin(p, at(x, y - d), at(x, y + d)))
+            let m = |y: usize| along_rows[y * w + x];
+            p < INK
+                || (y > d
+                    && y + d + 1 < h
+                    && (thin(p, at(x, y - d), at(x, y + d))
+                        || (faint_too && (y - 1..=y + 1).any(|y| faint(m(y), m(y - d), m(y + d))))))
         };
-        let across_columns = |x: usize, y: usize| {
+        let across_columns = |x: usize, y: usize, faint_too: bool| {
             let p = at(x, y);
-            p < INK || (x >= d && x + d < w && thin(p, at(x - d, y), at(x + d, y)))
+            let m = |x: usize| along_columns[y * w + x];
+            p < INK
+                || (x > d
+                    && x + d + 1 < w
+                    && (thin(p, at(x - d, y), at(x + d, y))
+                        || (faint_too && (x - 1..=x + 1).any(|x| faint(m(x), m(x - d), m(x + d))))))
+        };
+        let rows = |faint_too| pieces(h, w, min, thick, |line, at| across_rows(at, line, faint_too));
+        let columns = |faint_too| pieces(w, h, min, thick, |line, at| across_columns(line, at, faint_too));
+        let (rows, faint_rows, columns, faint_columns) = (rows(false), rows(true), columns(false), columns(true));
+        // Where two grey lines cross, each darkens the other's sides, and neither is told
+        // from the paper beside it there: a gap where a line crosses is no gap.
+        let crossing = |across: &[(f32, usize, usize)]| {
+            let across = joined(across.to_vec(), min, |_, _, _| false);
+            move |at: f32, from: usize, to: usize| {
+                to - from <= thick + GAP
+                    && across.iter().any(|&(c, start, end)| {
+                        (from as f32 - GAP as f32..=to as f32 + GAP as f32).contains(&c)
+                            && (start as f32 - 3.0..=end as f32 + 3.0).contains(&at)
+                    })
+            }
+        };
+        let (over_rows, over_columns) = (crossing(&faint_columns), crossing(&faint_rows));
+        // A faint line is a table's long line: the tops of a row of figures, averaged, are one
+        // as long as the figures.
+        let long = min * LONG_RULING;
+        let lines = |strict: Vec<_>, faint: Vec<_>, crosses: &dyn Fn(f32, usize, usize) -> bool| {
+            let mut all = joined(strict, min, crosses);
+            all.extend(joined(faint, min, crosses).into_iter().filter(|l| l.2 - l.1 >= long));
+            joined(all, min, |_, _, _| false)
         };
         let mut out = Vec::new();
-        let horizontal = runs(self.height, self.width, min, thick, |line, at| across_rows(at, line));
-        for (y, x0, x1) in horizontal {
+        for (y, x0, x1) in lines(rows, faint_rows, &over_rows) {
             out.push(Ruling { x0: x0 as f32, y0: y, x1: x1 as f32, y1: y });
         }
-        let vertical = runs(self.width, self.height, min, thick, across_columns);
-        for (x, y0, y1) in vertical {
+        for (x, y0, y1) in lines(columns, faint_columns, &over_columns) {
             out.push(Ruling { x0: x, y0: y0 as f32, x1: x, y1: y1 as f32 });
         }
         // A ruling has paper on both sides (or, a double rule, another line all along one
@@ -228,6 +334,36 @@ impl Gray {
             }
             self.side_ink(r, thick).ruling()
         });
+        out
+    }
+
+    /// The image averaged over [`ALONG`] pixels along its rows (`rows`) or its columns.
+    fn averaged(&self, rows: bool) -> Vec<u8> {
+        let (w, h) = (self.width, self.height);
+        let (lines, length) = if rows { (h, w) } else { (w, h) };
+        let index = |line: usize, at: usize| if rows { line * w + at } else { at * w + line };
+        let half = ALONG / 2;
+        let mut out = vec![0u8; self.pixels.len()];
+        for line in 0..lines {
+            let mut sum: u32 = 0;
+            let mut count: u32 = 0;
+            // A window over [at - half, at + half], slid along the line.
+            for at in 0..length.min(half) {
+                sum += u32::from(self.pixels[index(line, at)]);
+                count += 1;
+            }
+            for at in 0..length {
+                if at + half < length {
+                    sum += u32::from(self.pixels[index(line, at + half)]);
+                    count += 1;
+                }
+                if at > half {
+                    sum -= u32::from(self.pixels[index(line, at - half - 1)]);
+                    count -= 1;
+                }
+                out[index(line, at)] = (sum / count) as u8;
+            }
+        }
         out
     }
 
@@ -319,10 +455,10 @@ const DOUBLE_RULE: f32 = 0.92;
 /// Gaps bridged within one run, pixels.
 const GAP: usize = 4;
 
-/// Runs of ink along each of `lines` lines of `length` pixels; runs on neighbouring lines
-/// that overlap are one line (thick, or stepping from pixel row to row where a little skew
-/// is left), reported at its middle when it is at least `min` long in all.
-fn runs(
+/// Pieces of lines: runs of ink along each of `lines` lines of `length` pixels, at least a
+/// quarter of `min` long; runs on neighbouring lines that overlap are one piece (thick, or
+/// stepping from pixel row to row where a little skew is left), reported at its middle.
+fn pieces(
     lines: usize,
     length: usize,
     min: usize,
@@ -373,6 +509,16 @@ fn runs(
         open = next;
     }
     done.extend(open.into_iter().filter(|o| o.1 - o.0 < thick).map(|o| ((o.0 + o.1) as f32 / 2.0, o.2, o.3)));
+    done
+}
+
+/// The lines `pieces` make, at least `min` long; a gap `bridged(position, from, to)` is
+/// no gap (another line crosses there).
+fn joined(
+    pieces: Vec<(f32, usize, usize)>,
+    min: usize,
+    bridged: impl Fn(f32, usize, usize) -> bool,
+) -> Vec<(f32, usize, usize)> {
     // Pieces of one line that stepped apart (a line a few pixels thick, a little skew left)
     // are joined: near the same position, touching or overlapping along it. So are long
     // pieces that faded apart (a light grey hairline, scanned at a low resolution and
@@ -383,14 +529,15 @@ fn runs(
     // characters printed one above the other in a column of codes would chain into a line.
     // Joined until nothing more joins: pieces joined into a long one may join the next.
     let (long, join) = (min / 2, (min / 2).max(GAP * 2));
-    let mut lines = done;
+    let mut lines = pieces;
     loop {
         let before = lines.len();
-        lines = join_pieces(lines, |shorter| match shorter {
+        let gap = |shorter| match shorter {
             n if n >= min => min * 3,
             n if n >= long => join,
             _ => GAP * 2,
-        });
+        };
+        lines = join_pieces(lines, gap, &bridged);
         if lines.len() == before {
             break;
         }
@@ -401,13 +548,18 @@ fn runs(
 
 /// One pass joining pieces (position, start, end) near the same position whose gap is at
 /// most `gap(length of the shorter)`.
-fn join_pieces(mut pieces: Vec<(f32, usize, usize)>, gap: impl Fn(usize) -> usize) -> Vec<(f32, usize, usize)> {
+fn join_pieces(
+    mut pieces: Vec<(f32, usize, usize)>,
+    gap: impl Fn(usize) -> usize,
+    bridged: impl Fn(f32, usize, usize) -> bool,
+) -> Vec<(f32, usize, usize)> {
     pieces.sort_by_key(|d| d.1);
     let mut lines: Vec<(f32, usize, usize)> = Vec::new();
     for (at, start, end) in pieces {
         let near = |l: &(f32, usize, usize)| {
             let gap = gap((end - start).min(l.2 - l.1));
-            (l.0 - at).abs() <= 3.0 && start <= l.2 + gap && end + gap >= l.1
+            (l.0 - at).abs() <= 3.0
+                && ((start <= l.2 + gap && end + gap >= l.1) || (start > l.2 && bridged(at, l.2, start)))
         };
         match lines.iter_mut().find(|l| near(l)) {
             Some(l) => {
@@ -514,6 +666,76 @@ mod tests {
         assert!(horizontal.iter().all(|r| r.y0 < 150.0), "no line under the characters: {rules:?}");
         // Each stroke is a short vertical piece; piled up a column of them is no ruling.
         assert!(rules.iter().all(|r| r.y0 == r.y1), "no vertical: {rules:?}");
+    }
+
+    /// A page of paper (250) with a scanner's noise (±8), and a grid of grey hairlines
+    /// blurred over five pixels (darkest 216: 34 below the paper), rows 52 pixels apart, the
+    /// columns 728 pixels long (a table's, longer than `LONG_RULING` shortest rulings).
+    fn faint_grid() -> Gray {
+        let (w, h) = (900, 850);
+        let mut seed = 7u32;
+        let mut noise = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            ((seed >> 16) % 17) as i32 - 8
+        };
+        let mut g =
+            Gray { width: w, height: h, pixels: (0..w * h).map(|_| (250 + noise()).clamp(0, 255) as u8).collect() };
+        let profile = [(-2i32, 238i32), (-1, 226), (0, 216), (1, 226), (2, 238)];
+        let mut darken = |x: usize, y: usize, level: i32, noise: i32| {
+            let p = &mut g.pixels[y * w + x];
+            *p = (*p as i32).min(level + noise).clamp(0, 255) as u8;
+        };
+        for row in 0..15 {
+            let y = 50 + row * 52;
+            for x in 40..860 {
+                for (d, level) in profile {
+                    darken(x, (y + d) as usize, level, noise());
+                }
+            }
+        }
+        for x in [40usize, 450, 860] {
+            for y in 50..50 + 14 * 52 {
+                for (d, level) in profile {
+                    darken((x as i32 + d) as usize, y, level, noise());
+                }
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn a_faint_noisy_hairline_is_found_whole_and_cleared_for_ocr() {
+        let g = faint_grid();
+        let rules = g.rulings(100, 12);
+        let vertical: Vec<&Ruling> = rules.iter().filter(|r| r.x0 == r.x1).collect();
+        for x in [40.0, 450.0, 860.0] {
+            assert!(
+                vertical.iter().any(|r| (r.x0 - x).abs() <= 1.0 && r.y0.min(r.y1) <= 55.0 && r.y0.max(r.y1) >= 770.0),
+                "the column line at {x}, whole across the rows it crosses: {vertical:?}"
+            );
+        }
+        assert_eq!(rules.iter().filter(|r| r.y0 == r.y1).count(), 15, "one line per row: {rules:?}");
+        // Flattened, the lines break into specks: they are cleared; a dark stroke across one is not.
+        let mut inked = g.clone();
+        inked.pixels[300 * 900 + 450] = 40;
+        let flat = inked.flattened();
+        let specks = (60..600).filter(|y| flat.pixels[y * 900 + 450] < 255).count();
+        assert!(specks > 0 && specks < 500, "the flattening breaks the line: {specks} of 540 pixels left");
+        let clear = flat.without_faint_rulings(&rules, 100);
+        let left: Vec<usize> = (60..600).filter(|y| clear.pixels[y * 900 + 450] < 255).collect();
+        assert_eq!(left, [300], "only the ink across it is left");
+    }
+
+    #[test]
+    fn lines_the_flattening_leaves_whole_are_left_for_ocr() {
+        let mut g = blank(400, 300);
+        for x in 20..380 {
+            g.pixels[100 * 400 + x] = 200;
+        }
+        let rules = g.rulings(50, 10);
+        assert_eq!(rules.len(), 1, "{rules:?}");
+        let flat = g.flattened();
+        assert_eq!(flat.clone().without_faint_rulings(&rules, 50), flat);
     }
 
     #[test]

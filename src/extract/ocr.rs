@@ -112,7 +112,7 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
     let thick = (super::image::MAX_RULING_PT / scale) as usize;
     let found = gray.rulings(min, thick);
     // The engine reads the page straightened, its background flattened.
-    let flat = gray.flattened();
+    let flat = gray.flattened().without_faint_rulings(&found, min);
     drop(gray);
     std::fs::write(&image, flat.to_pgm())?;
     let tsv = tesseract(&image, "3")?;
@@ -131,7 +131,7 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
         .collect();
     let mut reread_failed = 0;
     read_cells(&mut words, &flat, &grid, &lost, inset, &rulings, dir, scale, &mut reread_failed)?;
-    let words = split_at_rulings(words, &rulings);
+    let words = crate::page::codes_at_rulings(split_at_rulings(words, &rulings), &rulings);
     // Header words and labels tesseract garbled into no known name, read again by PP-OCR.
     // And names wrapped over lines inside their cell, read line by line.
     let (words, texts) = match super::ppocr::shared() {
@@ -289,6 +289,48 @@ mod tests {
         let ruling = Ruling { x0: 129.0, y0: 0.0, x1: 129.0, y1: 100.0 };
         let texts: Vec<String> = split_at_rulings(vec![word], &[ruling]).into_iter().map(|w| w.text).collect();
         assert_eq!(texts, ["合计", "1.00"]);
+    }
+
+    #[test]
+    fn a_name_and_the_next_cells_code_are_cut_before_the_code() {
+        // By estimated advance the ruling at 65 falls after the code's first digit.
+        let word = Word {
+            text: "社会保障缴费30110-职工基本医疗保险缴费".into(),
+            left: 0.0,
+            top: 50.0,
+            width: 193.0,
+            height: 10.0,
+            confidence: 90.0,
+        };
+        let ruling = Ruling { x0: 65.0, y0: 0.0, x1: 65.0, y1: 100.0 };
+        let texts: Vec<String> = split_at_rulings(vec![word], &[ruling]).into_iter().map(|w| w.text).collect();
+        assert_eq!(texts, ["社会保障缴费", "30110-职工基本医疗保险缴费"]);
+    }
+
+    #[test]
+    fn a_codes_digits_across_its_ruling_and_a_ruling_read_before_it_are_the_codes() {
+        let word = |text: &str, left: f32, width: f32| Word {
+            text: text.into(),
+            left,
+            top: 50.0,
+            width,
+            height: 10.0,
+            confidence: 90.0,
+        };
+        let ruling = Ruling { x0: 100.0, y0: 0.0, x1: 100.0, y1: 200.0 };
+        let texts = |words: Vec<Word>| -> Vec<String> {
+            crate::page::codes_at_rulings(words, &[ruling]).into_iter().map(|w| w.text).collect()
+        };
+        let words = vec![word("社会保障缴费3", 40.0, 63.0), word("0110-职工基本医疗保险缴费", 103.0, 80.0)];
+        assert_eq!(texts(words), ["社会保障缴费", "30110-职工基本医疗保险缴费"]);
+        // The digit a word of its own, left of the ruling.
+        let words = vec![word("社会保障缴费", 40.0, 55.0), word("3", 95.0, 5.0), word("0110-职工", 101.0, 30.0)];
+        assert_eq!(texts(words), ["社会保障缴费", "30110-职工"]);
+        let words = vec![word("130207-邮电费", 100.5, 50.0), word(",30202-印刷费", 100.5, 50.0)];
+        assert_eq!(texts(words), ["30207-邮电费", "30202-印刷费"]);
+        // Codes of a valid length, and words away from a ruling, are left.
+        let words = vec![word("110-某项", 100.5, 30.0), word("130207-邮电费", 160.0, 50.0)];
+        assert_eq!(texts(words), ["110-某项", "130207-邮电费"]);
     }
 
     #[test]

@@ -166,7 +166,12 @@ pub fn header_words_follow(lines: &[Line], at: usize) -> bool {
 /// 序号.
 pub fn has_figure(line: &Line) -> bool {
     let long = |c: &str| c.trim().len() >= 4 && c.trim().chars().all(|ch| ch.is_ascii_digit());
-    line.filled().filter(|(_, c)| long(c)).count() >= 2 || line.filled().any(|(_, c)| is_figure(c))
+    // On an OCR'd line, a figure with a speck read against it (`9,616.338314:`, `38.00000(`)
+    // is a figure all the same: the row is a row, and repair judges the cell.
+    let ocr = line.boxes.iter().flatten().any(|b| b.confidence.is_some());
+    let specks: &[char] = &[':', ';', ',', '，', '.', '(', ')', '[', ']', '|', '"', '\'', '“', '”', '、'];
+    line.filled().filter(|(_, c)| long(c)).count() >= 2
+        || line.filled().any(|(_, c)| is_figure(c) || (ocr && is_figure(c.trim().trim_matches(specks))))
 }
 
 /// A decimal (`198.30`, `1,208.20`), an integer grouped in thousands (`288,280,739`), or a

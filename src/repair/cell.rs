@@ -79,6 +79,32 @@ pub fn value(raw: &str) -> Fixed {
             rules.push("ocr-debris");
         }
     }
+    // A comma after a figure's decimals (`502.233096，`): no figure goes on after them. (After
+    // an integer, `40，`, it is a figure cut short: `40,340` with its last group lost.)
+    if let Some(figure) = text.strip_suffix([',', '，'])
+        && figure.contains('.')
+        && figure.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+        && figure.ends_with(|c: char| c.is_ascii_digit())
+    {
+        text = figure.to_string();
+        if !rules.contains(&"ocr-debris") {
+            rules.push("ocr-debris");
+        }
+    }
+    // An ideograph read inside a figure against its comma or point (`7了,045.905745`: the
+    // comma's tail read as a character of its own): one, where the figure is whole without
+    // it, its groups of three digits intact.
+    let mut inside = text.char_indices().filter(|&(_, c)| crate::label::is_cjk(c));
+    if let (Some((at, c)), None) = (inside.next(), inside.next()) {
+        let without = format!("{}{}", &text[..at], &text[at + c.len_utf8()..]);
+        let beside = |s: &str| s.starts_with([',', '.']) || s.ends_with([',', '.']);
+        if at > 0 && (beside(&text[..at]) || beside(&text[at + c.len_utf8()..])) && THOUSANDS.is_match(&without) {
+            text = without;
+            if !rules.contains(&"ocr-debris") {
+                rules.push("ocr-debris");
+            }
+        }
+    }
     // (Most cells are a plain figure: the patterns below run only on one with a space or a comma.)
     if text.contains(char::is_whitespace)
         && let Some(c) = SPLIT_DECIMAL.captures(&text)
@@ -187,6 +213,17 @@ fn is_debris(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ideograph_against_a_figures_comma_and_a_comma_after_it_are_debris() {
+        assert_eq!(value("7了,045.905745").text, "7045.905745");
+        assert_eq!(value("7了,045.905745").rules, ["ocr-debris", "thousands-separator"]);
+        assert_eq!(value("502.233096，").text, "502.233096");
+        assert_eq!(value("40，").text, "40,", "a figure cut short is left for the identities");
+        // Not where the groups of three would not be whole without it.
+        assert_eq!(value("7了,04.905745").text, "7了,04.905745");
+        assert_eq!(value("70了45.905745").text, "70了45.905745");
+    }
 
     #[test]
     fn an_opening_bracket_after_a_figure_is_debris_a_negative_is_not() {
