@@ -79,9 +79,10 @@ pub fn value(raw: &str) -> Fixed {
             rules.push("ocr-debris");
         }
     }
-    // A comma after a figure's decimals (`502.233096，`): no figure goes on after them. (After
-    // an integer, `40，`, it is a figure cut short: `40,340` with its last group lost.)
-    if let Some(figure) = text.strip_suffix([',', '，'])
+    // A comma or colon after a figure's decimals (`502.233096，`, `9,616.338314:`): no figure
+    // goes on after them. (After an integer, `40，`, it is a figure cut short: `40,340` with its
+    // last group lost.)
+    if let Some(figure) = text.strip_suffix([',', ':', ';'])
         && figure.contains('.')
         && figure.starts_with(|c: char| c.is_ascii_digit() || c == '-')
         && figure.ends_with(|c: char| c.is_ascii_digit())
@@ -219,6 +220,7 @@ mod tests {
         assert_eq!(value("7了,045.905745").text, "7045.905745");
         assert_eq!(value("7了,045.905745").rules, ["ocr-debris", "thousands-separator"]);
         assert_eq!(value("502.233096，").text, "502.233096");
+        assert_eq!(value("9,616.338314:").text, "9616.338314");
         assert_eq!(value("40，").text, "40,", "a figure cut short is left for the identities");
         // Not where the groups of three would not be whole without it.
         assert_eq!(value("7了,04.905745").text, "7了,04.905745");
