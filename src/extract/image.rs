@@ -62,6 +62,10 @@ pub const MAX_RULING_PT: f32 = 3.0;
 /// Skews measured, in degrees either way; scans beyond are not straightened.
 const MAX_SKEW: f32 = 3.0;
 
+/// Degrees by which a page's ink and its grey may disagree on its skew and the ink's
+/// reading stand (the two differ by a few hundredths where both read it right).
+const SKEW_AGREEMENT: f32 = 0.2;
+
 impl Gray {
     /// Reads a binary PGM (`P5`).
     pub fn from_pgm(bytes: &[u8]) -> Result<Gray, ImageError> {
@@ -104,10 +108,6 @@ impl Gray {
         let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
         out.extend_from_slice(&self.pixels);
         out
-    }
-
-    fn ink(&self, x: usize, y: usize) -> bool {
-        self.pixels[y * self.width + x] < INK
     }
 
     /// The image with everything near the paper's grey made paper white: a shaded header
@@ -194,12 +194,21 @@ impl Gray {
 
     /// The skew of the page's rows, in degrees (positive: rows fall to the right).
     pub fn skew(&self) -> f32 {
+        // Ink levels a page of text. Where its grey (rulings printed grey, lighter than ink)
+        // lies level at another angle, the page's few words mislead (a page of one small
+        // table, its lines grey: half a degree off and more) and the rulings level it.
+        let (from_ink, from_grey) = (self.level_of(INK), self.level_of(self.light_ink()));
+        if (from_ink - from_grey).abs() > SKEW_AGREEMENT { from_grey } else { from_ink }
+    }
+
+    /// The skew that lines up the pixels darker than `level` in rows, in degrees.
+    fn level_of(&self, level: u8) -> f32 {
         // Ink on a quarter-resolution grid is plenty to level rows by.
         let step = 4;
         let mut ink: Vec<(f32, f32)> = Vec::new();
         for y in (0..self.height).step_by(step) {
             for x in (0..self.width).step_by(step) {
-                if self.ink(x, y) {
+                if self.pixels[y * self.width + x] < level {
                     ink.push((x as f32, y as f32));
                 }
             }
@@ -292,9 +301,10 @@ impl Gray {
                     && (thin(p, at(x - d, y), at(x + d, y))
                         || (faint_too && (x - 1..=x + 1).any(|x| faint(m(x), m(x - d), m(x + d))))))
         };
-        let rows = |faint_too| pieces(h, w, min, thick, |line, at| across_rows(at, line, faint_too));
-        let columns = |faint_too| pieces(w, h, min, thick, |line, at| across_columns(line, at, faint_too));
-        let (rows, faint_rows, columns, faint_columns) = (rows(false), rows(true), columns(false), columns(true));
+        let rows = |faint_too, deep| pieces(h, w, min, deep, |line, at| across_rows(at, line, faint_too));
+        let columns = |faint_too, deep| pieces(w, h, min, deep, |line, at| across_columns(line, at, faint_too));
+        let (rows, faint_rows) = (rows(false, thick), rows(true, thick));
+        let (columns, faint_columns) = (columns(false, thick), columns(true, thick));
         // Where two grey lines cross, each darkens the other's sides, and neither is told
         // from the paper beside it there: a gap where a line crosses is no gap.
         let crossing = |across: &[(f32, usize, usize)]| {
@@ -326,15 +336,62 @@ impl Gray {
         // A ruling has paper on both sides (or, a double rule, another line all along one
         // side). Ink beside part of it is a line of text: the bottoms of its characters run
         // together into a thin line when a low-resolution scan is blurred.
-        out.retain(|r| {
+        let kept = |r: &Ruling| {
             // A line of text is as long as a cell's words at most; figures set close against a
             // long column line can put ink beside much of it.
-            if (r.x1 - r.x0).abs().max((r.y1 - r.y0).abs()) >= (min * LONG_RULING) as f32 {
-                return true;
-            }
-            self.side_ink(r, thick).ruling()
-        });
-        out
+            (r.x1 - r.x0).abs().max((r.y1 - r.y0).abs()) >= (min * LONG_RULING) as f32
+                || self.side_ink(r, thick).ruling()
+        };
+        let (mut across, mut down): (Vec<Ruling>, Vec<Ruling>) = out.into_iter().partition(|r| r.y0 == r.y1);
+        across.retain(kept);
+        // A column line from one row line to another is a ruling, however close the figures
+        // set against it come (a short table's, right-aligned `0.00|` on every row): the
+        // characters of a line of text make no line that ends on two rulings.
+        let reach = thick as f32;
+        let ends_on =
+            |x: f32, y: f32| across.iter().any(|h| (h.y0 - y).abs() <= reach && h.x0 - reach <= x && x <= h.x1 + reach);
+        down.retain(|r| kept(r) || (ends_on(r.x0, r.y0.min(r.y1)) && ends_on(r.x0, r.y0.max(r.y1))));
+        // A line a low-resolution scan blurred wide: its grey edges are a ruling's pixels too
+        // (`thin`: paper is `LINE_REACH` away), so its pixels run deeper than `thick` by an
+        // edge on each side. So do the strokes of a bold title's characters (`一`, `三`): a
+        // line found only so is a table's, long or from one ruling across it to another.
+        let deep = thick + 2 * LINE_REACH;
+        let wide = |lines: Vec<(f32, usize, usize)>, found: &[Ruling], others: &[Ruling], horizontal: bool| {
+            let meets = |at: f32, along: f32| {
+                others.iter().any(|o| {
+                    let (o_at, o_from, o_to) =
+                        if horizontal { (o.x0, o.y0.min(o.y1), o.y0.max(o.y1)) } else { (o.y0, o.x0, o.x1) };
+                    (o_at - along).abs() <= reach && o_from - reach <= at && at <= o_to + reach
+                })
+            };
+            let new = |&(at, from, to): &(f32, usize, usize)| {
+                !found.iter().any(|r| {
+                    let (r_at, r_from, r_to) =
+                        if horizontal { (r.y0, r.x0, r.x1) } else { (r.x0, r.y0.min(r.y1), r.y0.max(r.y1)) };
+                    (r_at - at).abs() <= reach && r_from <= to as f32 && from as f32 <= r_to
+                })
+            };
+            joined(lines, min, |_, _, _| false)
+                .into_iter()
+                .filter(new)
+                .filter(|&(at, from, to)| to - from >= long || (meets(at, from as f32) && meets(at, to as f32)))
+                .map(|(at, from, to)| {
+                    let (from, to) = (from as f32, to as f32);
+                    if horizontal {
+                        Ruling { x0: from, y0: at, x1: to, y1: at }
+                    } else {
+                        Ruling { x0: at, y0: from, x1: at, y1: to }
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        let wide_rows = wide(pieces(h, w, min, deep, |line, at| across_rows(at, line, false)), &across, &down, true);
+        let wide_columns =
+            wide(pieces(w, h, min, deep, |line, at| across_columns(line, at, false)), &down, &across, false);
+        across.extend(wide_rows);
+        across.extend(down);
+        across.extend(wide_columns);
+        across
     }
 
     /// The image averaged over [`ALONG`] pixels along its rows (`rows`) or its columns.
@@ -755,5 +812,94 @@ mod tests {
         assert!(straight.skew().abs() < 0.1, "{}", straight.skew());
         let rules = straight.rulings(400, 10);
         assert!(rules.iter().filter(|r| r.y0 == r.y1).count() >= 8, "{rules:?}");
+    }
+
+    #[test]
+    fn grey_rulings_level_a_page_its_few_words_would_not() {
+        // A small table printed in grey (200: lighter than ink, darker than the paper),
+        // skewed 1.5°, and a title of a few black words set level (what a page's words
+        // alone would give: no skew).
+        let mut g = blank(800, 600);
+        for row in 0..6 {
+            for x in 100..700 {
+                let y = 200.0 + row as f32 * 40.0 + x as f32 * 1.5f32.to_radians().tan();
+                g.pixels[y as usize * 800 + x] = 200;
+                g.pixels[(y as usize + 1) * 800 + x] = 200;
+            }
+        }
+        for x in (300..500).filter(|x| x % 12 < 8) {
+            for y in 100..125 {
+                g.pixels[y * 800 + x] = 0;
+            }
+        }
+        let skew = g.skew();
+        assert!((skew - 1.5).abs() < 0.1, "{skew}");
+    }
+
+    #[test]
+    fn a_short_column_line_with_figures_close_beside_it_is_a_ruling() {
+        // Row lines 50 pixels apart; a column line between the first and the last (200
+        // long: shorter than `LONG_RULING` shortest rulings) with a right-aligned figure's
+        // last digit three pixels from it on every row: ink beside half its length.
+        let mut g = blank(400, 300);
+        for y in [50, 100, 150, 200, 250] {
+            for x in 20..380 {
+                g.pixels[y * 400 + x] = 0;
+            }
+        }
+        for y in 50..=250 {
+            for x in [20, 200, 379] {
+                g.pixels[y * 400 + x] = 0;
+            }
+        }
+        for top in [62, 112, 162, 212] {
+            for y in top..top + 24 {
+                for x in 193..197 {
+                    g.pixels[y * 400 + x] = 0;
+                }
+            }
+        }
+        let rules = g.rulings(100, 10);
+        assert!(rules.iter().any(|r| r.x0 == 200.0 && r.x1 == 200.0), "{rules:?}");
+        // Without the row lines it ends on, the same line beside the same ink is not told
+        // from a line of text.
+        let mut loose = blank(400, 300);
+        for y in 50..=250 {
+            loose.pixels[y * 400 + 200] = 0;
+        }
+        for top in [62, 112, 162, 212] {
+            for y in top..top + 24 {
+                for x in 193..197 {
+                    loose.pixels[y * 400 + x] = 0;
+                }
+            }
+        }
+        assert!(loose.rulings(100, 10).is_empty());
+    }
+
+    #[test]
+    fn a_line_a_low_resolution_scan_blurred_wide_is_a_ruling_from_ruling_to_ruling() {
+        // A column line scanned at 150 dpi, blurred and doubled to 300: 15 pixels from paper
+        // to paper, deeper than the thickest ruling (12) by its grey edges.
+        let blurred = |rows: bool| {
+            let mut g = blank(400, 300);
+            let profile = [220, 210, 190, 160, 120, 80, 60, 60, 60, 80, 120, 160, 190, 210, 220];
+            for y in 20..=280 {
+                for (d, level) in profile.iter().enumerate() {
+                    g.pixels[y * 400 + 193 + d] = *level;
+                }
+            }
+            for y in [20, 280].into_iter().filter(|_| rows) {
+                for x in 100..300 {
+                    g.pixels[y * 400 + x] = 0;
+                }
+            }
+            g.rulings(100, 12)
+        };
+        let column = |rules: &[Ruling]| rules.iter().any(|r| r.x0 == r.x1 && (r.x0 - 200.0).abs() <= 1.0);
+        let rules = blurred(true);
+        assert!(column(&rules), "{rules:?}");
+        // Alone, as wide, it is as likely a bold character's stroke.
+        assert!(!column(&blurred(false)));
     }
 }

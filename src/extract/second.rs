@@ -259,6 +259,17 @@ fn runs(words: &[Word], of: impl Fn(&Word) -> bool, gap: f32, rulings: &[Ruling]
             None => out.push((vec![i], words[i].clone())),
         }
     }
+    // A run begun to the right before the words left of it were met (its words sit a point
+    // higher: `人了?` after `…一般公共预算“三`) goes on the run it is beside.
+    while let Some((a, b)) = (0..out.len())
+        .flat_map(|a| (0..out.len()).map(move |b| (a, b)))
+        .find(|&(a, b)| a != b && beside(&out[a].1, &out[b].1, gap, rulings))
+    {
+        let (run, all) = out.remove(b);
+        let a = if b < a { a - 1 } else { a };
+        out[a].0.extend(run);
+        out[a].1 = joined(std::mem::take(&mut out[a].1), &all);
+    }
     out
 }
 
@@ -339,6 +350,25 @@ mod tests {
         for t in ["合计", "2023年", "", ".", "19|8"] {
             assert!(!is_figure(t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_runs_end_set_a_point_higher_is_the_runs() {
+        // The end of a title read a point higher than its start: sorted by their bottoms, its
+        // words come first and begin a run of their own.
+        let word = |text: &str, left: f32, top: f32| Word {
+            text: text.into(),
+            left,
+            top,
+            width: 10.0,
+            height: 10.0,
+            confidence: 50.0,
+        };
+        let words = [word("预算", 100.0, 100.0), word("“三", 111.0, 100.0), word("人了?", 122.0, 99.5)];
+        let texts: Vec<String> = runs(&words, |_| true, 1.0, &[]).into_iter().map(|(_, w)| w.text).collect();
+        assert_eq!(texts, ["预算“三人了?"]);
+        let apart = [word("预算", 100.0, 100.0), word("人了?", 140.0, 99.5)];
+        assert_eq!(runs(&apart, |_| true, 1.0, &[]).len(), 2, "a gap of two characters");
     }
 
     #[test]

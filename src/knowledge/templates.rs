@@ -161,6 +161,9 @@ impl Group {
     }
 }
 
+/// A column name this long (`上缴上级支出`) is told from the others two characters off.
+pub const LONG_NAME: usize = 6;
+
 /// One leaf column.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ColumnTemplate {
@@ -224,6 +227,17 @@ impl ColumnTemplate {
     /// is too near others to tell.
     pub fn nearly_names(&self, key: &str) -> bool {
         self.keys.iter().any(|k| k.chars().count() >= 4 && label::within_one_edit(k, key))
+    }
+
+    /// How many characters `key` (`length` characters long) is off the nearest name of
+    /// this column of [`LONG_NAME`] characters or more within a character of its length
+    /// (`None` without such a name).
+    pub fn long_name_distance(&self, key: &str, length: usize) -> Option<usize> {
+        self.keys
+            .iter()
+            .filter(|k| k.chars().count() >= LONG_NAME && k.chars().count().abs_diff(length) <= 1)
+            .map(|k| label::edit_distance(k, key))
+            .min()
     }
 }
 

@@ -102,13 +102,20 @@ fn is_title(line: &Line) -> bool {
 /// A table's number, or the part of it OCR set apart (`表1:`, `预算01`, `预算08 | 表`): digits
 /// and the words a table number is made of, nothing else.
 fn is_number_part(cell: &str) -> bool {
-    let key = crate::label::nfkc(cell).replace(char::is_whitespace, "");
+    let key = without_specks(cell);
     key.chars().count() <= 8
         && key.chars().any(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
         && key
             .chars()
             .all(|c| c.is_ascii_digit() || "一二三四五六七八九十预决算部门单位附表公开第号:：.．、-".contains(c))
         && (key.contains('表') || key.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// A table number's cell without white space and the specks OCR reads beside its
+/// characters as marks no number holds (`表5$:`).
+fn without_specks(cell: &str) -> String {
+    let key = crate::label::nfkc(cell);
+    key.chars().filter(|&c| !c.is_whitespace() && !"$'\"`^~*!?|_;,".contains(c)).collect()
 }
 
 /// The table title a line is, standard or not: one filled cell (or a year set apart).
@@ -123,7 +130,7 @@ fn title_of(line: &Line) -> Option<Recognised> {
         // The table's number set apart from its title (`表1: | 2026年…收支预算总表`, and its
         // year apart again), as OCR splits them at the gap after the colon.
         [number, ref rest @ ..] if (1..=2).contains(&rest.len()) && is_number_part(number) => {
-            template::recognise(&filled.concat())
+            template::recognise(&format!("{}{}", without_specks(number), rest.concat()))
         }
         // A title cut at a gap inside its qualifier (`…情况表(按经济分类 | 科目)`), as OCR cuts it
         // (reading its bracket as `〈` too).
@@ -518,6 +525,8 @@ mod tests {
         // An OCR confusion in the title (`data/ocr/confusions.toml`) undone before matching.
         let gpb = "单位:万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n201\t一般公共服务支出\t10.00\t10.00\t\n";
         assert_eq!(ids(&format!("表5:\t2026年市级部门一般公共和预算支出预算表\n{gpb}")), ["gpb_expense"]);
+        // A speck OCR read into the number (`表5$:`) is no part of it.
+        assert_eq!(ids(&format!("表5$:\t2026\t年市级部门一般公共预算支出预算表\n{gpb}")), ["gpb_expense"]);
         assert!(ids(&format!("说明:\t2026年市级部门收支预算总表\n{body}")).is_empty(), "only a table's number");
     }
 

@@ -187,7 +187,10 @@ fn held<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
         let held = (key.starts_with(**name) || key.ends_with(**name)) && length - n <= MAX_EXTRA && length > n;
         // (The name is of MIN_NAME characters or more, so `出总计` is 支出总计.)
         let lost_first = n == length + 1 && name.ends_with(key);
-        held || lost_first
+        // One character read as a speck (`本年收入合;`): the name, all of it, as long.
+        let differing: Vec<char> = key.chars().zip(name.chars()).filter(|(k, c)| k != c).map(|(k, _)| k).collect();
+        let speck = n == length && matches!(differing[..], [k] if !crate::label::is_ideograph(k));
+        held || lost_first || speck
     };
     let mut fitting: Vec<&str> = names.iter().filter(fits).copied().collect();
     fitting.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
@@ -217,6 +220,8 @@ mod tests {
         assert_eq!(held("革虐、城乡社区支出", &names), Some("城乡社区支出"));
         assert_eq!(held("出总计", &names), Some("支出总计"));
         assert_eq!(held("了预算拨款", &names), Some("预算拨款"));
+        assert_eq!(held("本年收入合;", &names), Some("本年收入合计"));
+        assert_eq!(held("本年收入合针", &names), Some("本年收入"), "an ideograph is no speck");
     }
 
     fn table(id: &str, keys: &[&str]) -> Table {

@@ -12,7 +12,7 @@ use crate::label::{dewrap, label_key, nfkc};
 use crate::layout::Block;
 use crate::model::ColumnRole;
 
-use super::printed::{Printed, body_profile, header_lines, leaf};
+use super::printed::{Printed, body_profile, header_lines, leaf, ocr_header};
 
 /// The columns of a table printed in column blocks, or `None` when its header is not
 /// one (no sub-column names repeating over the figure columns).
@@ -96,7 +96,7 @@ pub fn columns(block: &Block) -> Option<Vec<Printed>> {
     }
     for (i, &p) in figures.iter().enumerate() {
         let stack = &stacks[i / period];
-        let (named, printed_item) = leaf(template, stack);
+        let (named, printed_item) = leaf(template, stack, ocr_header(block));
         let item = if printed_item.is_empty() { stack.concat() } else { printed_item };
         // A 小计 is keyed by the item it totals (`公务用车购置及运行维护费 / 小计`).
         let item = match &stack[..] {

@@ -33,6 +33,10 @@ pub fn line_number_positions(block: &Block) -> Vec<usize> {
 /// Words that name a total column.
 pub const TOTALS: [&str; 3] = ["小计", "合计", "总计"];
 
+/// A name ending so (`“三公”经费财政拨款预算总额`) names the sum of what follows it: over the
+/// first figure column, the table's total, however the rest of the name runs.
+const GRAND_TOTAL: &str = "总额";
+
 /// One printed column: where it is and what it is.
 #[derive(Debug, Clone)]
 pub struct Printed {
@@ -76,10 +80,23 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
                 };
                 Some((p, text))
             })
+            .flat_map(|(p, text)| split_total(ocr, p, text))
             .collect();
         lines.push(words);
     }
     lines
+}
+
+/// On an OCR'd page, a name and the 小计 printed under it in the same cell read as one word
+/// (`公务用车购置及运行维护费小计`: tesseract joins a merged group's name and the leaf below
+/// it when no ruling separates them) are two words, top to bottom, as a text layer gives them.
+fn split_total(ocr: bool, position: usize, text: String) -> Vec<(usize, String)> {
+    match text.strip_suffix(TOTALS[0]) {
+        Some(name) if ocr && name.chars().filter(|&c| is_cjk(c)).count() >= 2 => {
+            vec![(position, name.to_string()), (position, TOTALS[0].to_string())]
+        }
+        _ => vec![(position, text)],
+    }
 }
 
 /// A header word without the specks OCR reads before it as punctuation: commas and
@@ -99,6 +116,12 @@ fn without_specks(text: &str) -> String {
         }
         word = rest;
     }
+}
+
+/// Whether the block's header was read by OCR (its words have a confidence).
+pub(super) fn ocr_header(block: &Block) -> bool {
+    let header = block.segments.iter().flat_map(|s| s.header.iter());
+    header.flat_map(|l| l.boxes.iter().flatten()).any(|b| b.confidence.is_some())
 }
 
 /// Header words per position, top to bottom.
@@ -186,7 +209,7 @@ pub(super) fn group_over_total(
 }
 
 /// The template columns the words at one position could name, and the leaf as printed.
-pub(super) fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, String) {
+pub(super) fn leaf(template: &TableTemplate, pieces: &[String], ocr: bool) -> (Vec<usize>, String) {
     let groups = template.group_keys();
     let mut words: Vec<String> = pieces.iter().filter(|p| !groups.contains(&label_key(p))).cloned().collect();
     // A 小计 printed one character a line in a narrow column (`小` / `计`) is one word.
@@ -263,6 +286,13 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, 
             return (near, joined);
         }
     }
+    // On an OCR'd page, a long leaf read two characters off (`圭缴上级一支出`: a character
+    // misread, a speck read as `一`): the one template name it nearly is, every other one
+    // further by two characters more. (A printed name two characters off a template's is
+    // another column: `事业单位经营收入` is no misread of 事业单位经营支出.)
+    if ocr && let Some(near) = two_off(template, &label_key(&words.iter().map(|w| w.as_str()).collect::<String>())) {
+        return (near, words.iter().map(|w| w.as_str()).collect());
+    }
     // Over a leaf the measure vocabulary names (`人员经费`), a word that is not part of its
     // name is a merged group over it and its neighbours (`基本支出` over 人员经费 | 公用经费).
     let joined: String = words.iter().map(|w| w.as_str()).collect();
@@ -274,6 +304,28 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String]) -> (Vec<usize>, 
         return (Vec::new(), (*last).clone());
     }
     (Vec::new(), joined)
+}
+
+/// The template columns of the one long name `key` is at most two characters off, when
+/// every other name is two characters further. A key the measure vocabulary knows is a
+/// name (`政府性基金预算` is 政府性基金预算拨款 without its last word, not a misread), as is
+/// one two characters shorter or longer: a misread keeps a name's length, or nearly.
+fn two_off(template: &TableTemplate, key: &str) -> Option<Vec<usize>> {
+    if crate::knowledge::vocabulary::measure(None, &template.id, key).is_some() {
+        return None;
+    }
+    let length = key.chars().count();
+    let distances: Vec<(usize, usize)> = template
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.long_name_distance(key, length).map(|d| (i, d)))
+        .collect();
+    let best = distances.iter().map(|&(_, d)| d).min().filter(|&d| d <= 2)?;
+    let named: Vec<usize> = distances.iter().filter(|&&(_, d)| d == best).map(|&(i, _)| i).collect();
+    let one_name = named.iter().all(|&i| template.columns[i].key() == template.columns[named[0]].key());
+    let clear = distances.iter().all(|&(i, d)| named.contains(&i) || d >= best + 2);
+    (one_name && clear).then_some(named)
 }
 
 /// `key` with every run printed twice in a row once (`合计计` → `合计`, `上上缴上上级级支出支出`
@@ -324,7 +376,8 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     if texts.is_empty() {
         return None;
     }
-    let leaves: Vec<(Vec<usize>, String)> = texts.iter().map(|t| leaf(template, t)).collect();
+    let ocr = ocr_header(block);
+    let leaves: Vec<(Vec<usize>, String)> = texts.iter().map(|t| leaf(template, t, ocr)).collect();
     // How many template columns sit where the template says and are named there.
     let positional = (0..template.columns.len())
         .filter(|i| leaves.get(i + positional_first).is_some_and(|(named, _)| named.contains(i)))
@@ -461,7 +514,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     if let Some(i) = total.filter(|&i| !taken[i])
         && let Some(first) = out.iter_mut().find(|p| p.column.role == ColumnRole::Value)
         && first.template.is_none()
-        && (only || TOTALS.iter().any(|t| first.column.key.ends_with(t)))
+        && (only || TOTALS.iter().chain([&GRAND_TOTAL]).any(|t| first.column.key.ends_with(t)))
     {
         taken[i] = true;
         named += 1;
@@ -665,5 +718,33 @@ mod tests {
         assert_eq!(undoubled("上上缴上上级级支出支出"), "上缴上级支出");
         assert_eq!(undoubled("合计计"), "合计");
         assert_eq!(undoubled("人员经费"), "人员经费");
+    }
+
+    #[test]
+    fn a_name_and_the_subtotal_under_it_read_as_one_word_are_two() {
+        let split = split_total(true, 3, "公务用车购置及运行维护费小计".to_string());
+        assert_eq!(split, [(3, "公务用车购置及运行维护费".to_string()), (3, "小计".to_string())]);
+        assert_eq!(split_total(true, 0, "小计".to_string()), [(0, "小计".to_string())]);
+        assert_eq!(
+            split_total(false, 0, "项目小计".to_string()),
+            [(0, "项目小计".to_string())],
+            "a text layer's as printed"
+        );
+    }
+
+    fn national(id: &str) -> &'static TableTemplate {
+        let all = crate::knowledge::templates::variants(crate::model::Kind::Budget, id);
+        all.into_iter().find(|t| t.layout == "national").unwrap()
+    }
+
+    #[test]
+    fn a_long_header_name_ocr_read_two_characters_off_is_the_one_it_nearly_is() {
+        let expense = national("expense");
+        let near = two_off(expense, "圭缴上级一支出").expect("上缴上级支出 with a character misread and a speck");
+        assert!(near.iter().all(|&i| expense.columns[i].names("上缴上级支出")), "{near:?}");
+        // A name the measure vocabulary knows, or shorter by two characters, is printed so.
+        let three_public = national("three_public");
+        assert_eq!(two_off(three_public, "政府性基金预算"), None);
+        assert_eq!(two_off(expense, "基本"), None);
     }
 }
