@@ -354,15 +354,23 @@ impl Gray {
         // A line a low-resolution scan blurred wide: its grey edges are a ruling's pixels too
         // (`thin`: paper is `LINE_REACH` away), so its pixels run deeper than `thick` by an
         // edge on each side. So do the strokes of a bold title's characters (`一`, `三`): a
-        // line found only so is a table's, long or from one ruling across it to another.
+        // line found only so is a table's, long or crossed by two rulings a row apart (its
+        // end may run on into the strokes of a note under the table).
         let deep = thick + 2 * LINE_REACH;
         let wide = |lines: Vec<(f32, usize, usize)>, found: &[Ruling], others: &[Ruling], horizontal: bool| {
-            let meets = |at: f32, along: f32| {
-                others.iter().any(|o| {
-                    let (o_at, o_from, o_to) =
-                        if horizontal { (o.x0, o.y0.min(o.y1), o.y0.max(o.y1)) } else { (o.y0, o.x0, o.x1) };
-                    (o_at - along).abs() <= reach && o_from - reach <= at && at <= o_to + reach
-                })
+            let crossed = |at: f32, from: f32, to: f32| {
+                let crossings: Vec<f32> = others
+                    .iter()
+                    .filter_map(|o| {
+                        let (o_at, o_from, o_to) =
+                            if horizontal { (o.x0, o.y0.min(o.y1), o.y0.max(o.y1)) } else { (o.y0, o.x0, o.x1) };
+                        (from - reach <= o_at && o_at <= to + reach && o_from - reach <= at && at <= o_to + reach)
+                            .then_some(o_at)
+                    })
+                    .collect();
+                let span = crossings.iter().copied().fold(f32::NAN, f32::max)
+                    - crossings.iter().copied().fold(f32::NAN, f32::min);
+                span >= (min / 2) as f32
             };
             let new = |&(at, from, to): &(f32, usize, usize)| {
                 !found.iter().any(|r| {
@@ -374,7 +382,7 @@ impl Gray {
             joined(lines, min, |_, _, _| false)
                 .into_iter()
                 .filter(new)
-                .filter(|&(at, from, to)| to - from >= long || (meets(at, from as f32) && meets(at, to as f32)))
+                .filter(|&(at, from, to)| to - from >= long || crossed(at, from as f32, to as f32))
                 .map(|(at, from, to)| {
                     let (from, to) = (from as f32, to as f32);
                     if horizontal {
