@@ -1,6 +1,14 @@
 //! Prints a document's lines of cells as the layout stage sees them (development aid).
 fn main() {
     let path = std::env::args().nth(1).expect("input path");
+    if std::env::args().any(|a| a == "--trace") {
+        // The whole conversion with the library's debug events (the columns a header gave).
+        tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::DEBUG).init();
+        let ocr = std::env::args().any(|a| a == "--ocr");
+        let doc = gongkai::convert_with(std::path::Path::new(&path), "trace", &gongkai::extract::Options { ocr });
+        println!("{:?}", doc.status);
+        return;
+    }
     let input = gongkai::source::read(std::path::Path::new(&path)).map_err(|e| e.0.to_string()).unwrap();
     let ocr = std::env::args().any(|a| a == "--ocr");
     if std::env::args().any(|a| a == "--pages") {

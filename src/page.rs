@@ -250,7 +250,7 @@ pub fn split_at_rulings(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
 /// preferred). Words of other text keep their cuts.
 fn settle_figure_cuts(chars: &[char], cut_before: &mut [bool]) {
     let figure_like = |c: &char| c.is_ascii_digit() || matches!(c, '.' | ',' | '-');
-    if !chars.iter().all(figure_like) || !cut_before.iter().any(|&c| c) {
+    if !chars.iter().all(figure_like) || code_shaped(chars) || !cut_before.iter().any(|&c| c) {
         return;
     }
     let amount = |piece: &[char]| -> Option<usize> {
@@ -274,7 +274,14 @@ fn settle_figure_cuts(chars: &[char], cut_before: &mut [bool]) {
                 Some((usize::from(left != right) * 10 + j.abs_diff(at), j))
             })
             .min();
-        settled.push(best.map_or(at, |(_, j)| j));
+        // No place makes two amounts, and the word is one: the engine's box overhangs the
+        // ruling (`590.715374` boxed a few characters into the next cell would be cut into
+        // `590.715` and `374`), so the figure stays whole.
+        match best {
+            Some((_, j)) => settled.push(j),
+            None if amount(&chars[start..end]).is_some() => {}
+            None => settled.push(at),
+        }
     }
     cut_before.iter_mut().for_each(|c| *c = false);
     for j in settled {
@@ -287,7 +294,8 @@ fn settle_figure_cuts(chars: &[char], cut_before: &mut [bool]) {
 /// begins at, or read the ruling into: the last digit or two of the word before the ruling
 /// that make the code whole (`社会保障缴费3 | 0110-…` → `…缴费 | 30110-…`), and a `1`, comma or
 /// point read for the ruling before a code one digit too long (`130207-邮电费`, `,30202-印刷费`).
-/// A code of a valid length is left as it is.
+/// A code of a valid length is left as it is, unless the digits before the ruling are all
+/// that ends a name (`公务接待费30 | 217-…`): a name ends in no digit.
 pub fn codes_at_rulings(mut words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
     let valid = |n: usize| matches!(n, 3 | 5 | 7);
     let code_digits = |text: &str| {
@@ -321,7 +329,7 @@ pub fn codes_at_rulings(mut words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
     // Digits left before the ruling: the word just before on the same line.
     for j in 0..words.len() {
         let Some(n) = code_digits(&words[j].text) else { continue };
-        if valid(n) || !ruling_at(words[j].left, &words[j]) {
+        if !ruling_at(words[j].left, &words[j]) {
             continue;
         }
         let gap = |w: &Word| (w.left + w.width - words[j].left).abs();
@@ -340,6 +348,12 @@ pub fn codes_at_rulings(mut words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
         if tail == text.chars().count() && tail > 2 {
             continue; // a figure or a code of its own, not a name's end (a digit or two alone is)
         }
+        // A code of a valid length takes the digits only where they are all a name's end (a
+        // name ends in no digit: `公务接待费30 | 217-…` is `公务接待费 | 30217-…`).
+        let named = text.chars().rev().nth(tail).is_some_and(|c| !c.is_ascii() && c.is_alphabetic());
+        if valid(n) && !(k == tail && named) {
+            continue;
+        }
         let moved: String = text[text.len() - k..].to_string();
         let share = words[i].width * k as f32 / text.chars().count() as f32;
         words[i].text.truncate(text.len() - k);
@@ -357,7 +371,7 @@ pub fn codes_at_rulings(mut words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
 /// word of text, a cut inside a run of digits moves to the nearer end of the run (its start
 /// on a tie: a cell begins with its code).
 fn settle_code_cuts(chars: &[char], cut_before: &mut [bool]) {
-    if chars.iter().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-')) {
+    if chars.iter().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-')) && !code_shaped(chars) {
         return; // figures: `settle_figure_cuts`
     }
     for i in 1..chars.len() {
@@ -372,6 +386,13 @@ fn settle_code_cuts(chars: &[char], cut_before: &mut [bool]) {
             cut_before[to] = true;
         }
     }
+}
+
+/// Whether a word begins as a code does, digits then a dash (`30217-`, `30217-公务接待费`):
+/// a code whose name the engine read as words of their own is no figure.
+fn code_shaped(chars: &[char]) -> bool {
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    digits >= 3 && chars.get(digits) == Some(&'-')
 }
 
 /// The words of each engine line share that line's baseline and height (their median).

@@ -117,7 +117,16 @@ fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
     for table in ["summary", "expense", "fiscal_summary", "gpb_expense"] {
         assert_eq!(right(table), all(table), "{table}: {} of {} figures right", right(table), all(table));
     }
-    assert!(f1 >= 0.85, "F1 {f1:.3}");
+    // The 一般公共预算基本支出表's rows whose code or figure the engine set across a ruling:
+    // `590.715374` boxed into the next cell, `0201-办公费` (its first digit lost), and
+    // `公务接待费30 | 217-…`: each keyed by its department economic code, both figures right.
+    for code in ["30107", "30201", "30217"] {
+        let row = |k: &&Key| k.0 == "gpb_basic_expense" && k.1 == code;
+        let (read, truths) = (figures(&doc), truth.keys().filter(row).count());
+        let right = read.iter().filter(|(k, v)| row(k) && truth.get(*k) == Some(v)).count();
+        assert!(truths == 2 && right == 2, "gpb_basic_expense {code}: {right} of {truths} figures right");
+    }
+    assert!(f1 >= 0.95, "F1 {f1:.3}");
 }
 
 /// A searchable scan whose hidden layer was made without finding the rulings (tesseract's
@@ -151,7 +160,9 @@ fn a_scan_whose_ocr_garbles_names_and_places_keeps_its_rows() {
     eprintln!("zhuhai-finance-2026-200dpi: F1 {f1:.3} against {} figures", truth.len());
     let rules: BTreeSet<&str> = doc.repairs.iter().map(|r| r.rule.as_str()).collect();
     assert!(rules.contains("label-vocabulary") && rules.contains("decimal-places"), "{rules:?}");
-    assert!(f1 >= 0.95, "F1 {f1:.3}");
+    // `736.8]` twice in a small table: its last `1` read as a bracket, not a place short.
+    assert!(rules.contains("one-as-bracket"), "{rules:?}");
+    assert!(f1 >= 0.99, "F1 {f1:.3}");
 }
 
 /// A 150 dpi scan where tesseract misreads figures that then break the identities (`0.1` for

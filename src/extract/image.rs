@@ -321,16 +321,22 @@ impl Gray {
         // A faint line is a table's long line: the tops of a row of figures, averaged, are one
         // as long as the figures.
         let long = min * LONG_RULING;
+        // (Shorter faint lines are kept apart: a table's only where they run from ruling to
+        // ruling, below.)
         let lines = |strict: Vec<_>, faint: Vec<_>, crosses: &dyn Fn(f32, usize, usize) -> bool| {
             let mut all = joined(strict, min, crosses);
-            all.extend(joined(faint, min, crosses).into_iter().filter(|l| l.2 - l.1 >= long));
-            joined(all, min, |_, _, _| false)
+            let (long_faint, short_faint): (Vec<_>, Vec<_>) =
+                joined(faint, min, crosses).into_iter().partition(|l| l.2 - l.1 >= long);
+            all.extend(long_faint);
+            (joined(all, min, |_, _, _| false), short_faint)
         };
         let mut out = Vec::new();
-        for (y, x0, x1) in lines(rows, faint_rows, &over_rows) {
+        let (row_lines, short_faint_rows) = lines(rows, faint_rows, &over_rows);
+        for (y, x0, x1) in row_lines {
             out.push(Ruling { x0: x0 as f32, y0: y, x1: x1 as f32, y1: y });
         }
-        for (x, y0, y1) in lines(columns, faint_columns, &over_columns) {
+        let (column_lines, short_faint_columns) = lines(columns, faint_columns, &over_columns);
+        for (x, y0, y1) in column_lines {
             out.push(Ruling { x0: x, y0: y0 as f32, x1: x, y1: y1 as f32 });
         }
         // A ruling has paper on both sides (or, a double rule, another line all along one
@@ -351,6 +357,34 @@ impl Gray {
         let ends_on =
             |x: f32, y: f32| across.iter().any(|h| (h.y0 - y).abs() <= reach && h.x0 - reach <= x && x <= h.x1 + reach);
         down.retain(|r| kept(r) || (ends_on(r.x0, r.y0.min(r.y1)) && ends_on(r.x0, r.y0.max(r.y1))));
+        // A grey hairline a scan blurred across two pixels is found only on the image
+        // averaged along it; short (a header cell's column line, a short table's), it is a
+        // table's where it runs from one ruling to another: a faint line the averaged edges
+        // of a column of characters make stops short of the rulings around their cell, the
+        // cell's margin away. Row lines likewise, from column line to column line.
+        let from_ruling_to_ruling =
+            |lines: Vec<(f32, usize, usize)>, found: &[Ruling], others: &[Ruling], horizontal| {
+                let ends_on = |at: f32, end: f32| {
+                    others.iter().any(|o| {
+                        let (o_at, o_from, o_to) =
+                            if horizontal { (o.x0, o.y0.min(o.y1), o.y0.max(o.y1)) } else { (o.y0, o.x0, o.x1) };
+                        (o_at - end).abs() <= reach && o_from - reach <= at && at <= o_to + reach
+                    })
+                };
+                lines
+                    .into_iter()
+                    .filter(|&(at, from, to)| {
+                        !overlaps(found, at, from, to, horizontal, reach)
+                            && ends_on(at, from as f32)
+                            && ends_on(at, to as f32)
+                    })
+                    .map(|(at, from, to)| ruling_at(at, from, to, horizontal))
+                    .collect::<Vec<_>>()
+            };
+        let faint_down = from_ruling_to_ruling(short_faint_columns, &down, &across, false);
+        down.extend(faint_down);
+        let faint_across = from_ruling_to_ruling(short_faint_rows, &across, &down, true);
+        across.extend(faint_across);
         // A line a low-resolution scan blurred wide: its grey edges are a ruling's pixels too
         // (`thin`: paper is `LINE_REACH` away), so its pixels run deeper than `thick` by an
         // edge on each side. So do the strokes of a bold title's characters (`一`, `三`): a
@@ -372,25 +406,11 @@ impl Gray {
                     - crossings.iter().copied().fold(f32::NAN, f32::min);
                 span >= (min / 2) as f32
             };
-            let new = |&(at, from, to): &(f32, usize, usize)| {
-                !found.iter().any(|r| {
-                    let (r_at, r_from, r_to) =
-                        if horizontal { (r.y0, r.x0, r.x1) } else { (r.x0, r.y0.min(r.y1), r.y0.max(r.y1)) };
-                    (r_at - at).abs() <= reach && r_from <= to as f32 && from as f32 <= r_to
-                })
-            };
             joined(lines, min, |_, _, _| false)
                 .into_iter()
-                .filter(new)
+                .filter(|&(at, from, to)| !overlaps(found, at, from, to, horizontal, reach))
                 .filter(|&(at, from, to)| to - from >= long || crossed(at, from as f32, to as f32))
-                .map(|(at, from, to)| {
-                    let (from, to) = (from as f32, to as f32);
-                    if horizontal {
-                        Ruling { x0: from, y0: at, x1: to, y1: at }
-                    } else {
-                        Ruling { x0: at, y0: from, x1: at, y1: to }
-                    }
-                })
+                .map(|(at, from, to)| ruling_at(at, from, to, horizontal))
                 .collect::<Vec<_>>()
         };
         let wide_rows = wide(pieces(h, w, min, deep, |line, at| across_rows(at, line, false)), &across, &down, true);
@@ -496,6 +516,21 @@ impl Beside {
     pub fn ruling(self) -> bool {
         self.grey <= MAX_GREY_SIDE || self.ink <= MAX_INK_SIDE || self.ink >= DOUBLE_RULE
     }
+}
+
+/// Whether a line (`at` across, `from`..`to` along; `horizontal` or not) lies on one of
+/// `found`, within `reach` of it across.
+fn overlaps(found: &[Ruling], at: f32, from: usize, to: usize, horizontal: bool, reach: f32) -> bool {
+    found.iter().any(|r| {
+        let (r_at, r_from, r_to) = if horizontal { (r.y0, r.x0, r.x1) } else { (r.x0, r.y0.min(r.y1), r.y0.max(r.y1)) };
+        (r_at - at).abs() <= reach && r_from <= to as f32 && from as f32 <= r_to
+    })
+}
+
+/// The ruling of a line `at` across, `from`..`to` along.
+fn ruling_at(at: f32, from: usize, to: usize, horizontal: bool) -> Ruling {
+    let (from, to) = (from as f32, to as f32);
+    if horizontal { Ruling { x0: from, y0: at, x1: to, y1: at } } else { Ruling { x0: at, y0: from, x1: at, y1: to } }
 }
 
 /// A line this many times the shortest ruling is a ruling whatever lies beside it.
@@ -842,6 +877,40 @@ mod tests {
         }
         let skew = g.skew();
         assert!((skew - 1.5).abs() < 0.1, "{skew}");
+    }
+
+    #[test]
+    fn a_short_faint_column_line_is_a_ruling_from_row_line_to_row_line() {
+        // Noisy paper, two dark row lines, and two faint column lines a 200 dpi hairline
+        // blurred over two pixels (too light pixel by pixel): one from row line to row line
+        // (150 pixels, shorter than a faint line must be to stand alone), one stopping short
+        // of both, as the averaged edge of a column of characters in a cell does.
+        let (w, h) = (900, 300);
+        let mut seed = 11u32;
+        let mut noise = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            ((seed >> 16) % 17) as i32 - 8
+        };
+        let mut g =
+            Gray { width: w, height: h, pixels: (0..w * h).map(|_| (250 + noise()).clamp(0, 255) as u8).collect() };
+        for y in [50usize, 200] {
+            for x in 40..860 {
+                g.pixels[y * w + x] = 40;
+            }
+        }
+        let profile = [(-1i32, 234i32), (0, 224), (1, 224), (2, 234)];
+        for (x, from, to) in [(300usize, 50usize, 200usize), (600, 70, 180)] {
+            for y in from..=to {
+                for (d, level) in profile {
+                    let p = &mut g.pixels[y * w + (x as i32 + d) as usize];
+                    *p = (*p as i32).min(level + noise()).clamp(0, 255) as u8;
+                }
+            }
+        }
+        let rules = g.rulings(100, 12);
+        let down: Vec<&Ruling> = rules.iter().filter(|r| r.x0 == r.x1).collect();
+        assert!(down.iter().any(|r| (r.x0 - 300.5).abs() <= 1.0), "{down:?}");
+        assert!(!down.iter().any(|r| (r.x0 - 600.5).abs() <= 2.0), "{down:?}");
     }
 
     #[test]

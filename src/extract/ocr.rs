@@ -331,6 +331,11 @@ mod tests {
         // Codes of a valid length, and words away from a ruling, are left.
         let words = vec![word("110-某项", 100.5, 30.0), word("130207-邮电费", 160.0, 50.0)];
         assert_eq!(texts(words), ["110-某项", "130207-邮电费"]);
+        // Unless the digits before it are all a name's end: a name ends in no digit.
+        let words = vec![word("公务接待费30", 40.0, 58.0), word("217-公务接待费", 101.0, 40.0)];
+        assert_eq!(texts(words), ["公务接待费", "30217-公务接待费"]);
+        let words = vec![word("公务接待费", 40.0, 58.0), word("217-公务接待费", 101.0, 40.0)];
+        assert_eq!(texts(words), ["公务接待费", "217-公务接待费"]);
     }
 
     #[test]
@@ -348,5 +353,16 @@ mod tests {
         let ruling = Ruling { x0: 152.0, y0: 0.0, x1: 152.0, y1: 100.0 };
         let texts: Vec<String> = split_at_rulings(vec![word], &[ruling]).into_iter().map(|w| w.text).collect();
         assert_eq!(texts, ["44.080000", "44.080000"]);
+    }
+
+    #[test]
+    fn one_figure_whose_box_overhangs_a_ruling_stays_whole() {
+        // `590.715374` boxed from 501 to 548 across the ruling at 535 (a 150 dpi scan): by
+        // estimated advance the cut falls after `590.715`, and `374` is no amount.
+        let word =
+            Word { text: "590.715374".into(), left: 501.0, top: 50.0, width: 47.0, height: 10.0, confidence: 90.0 };
+        let ruling = Ruling { x0: 535.0, y0: 0.0, x1: 535.0, y1: 100.0 };
+        let texts: Vec<String> = split_at_rulings(vec![word], &[ruling]).into_iter().map(|w| w.text).collect();
+        assert_eq!(texts, ["590.715374"]);
     }
 }

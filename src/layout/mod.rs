@@ -373,7 +373,12 @@ fn is_furniture(line: &Line, banner: Option<&Banner>, running: &std::collections
 /// the body's rows print their later cells (a label wrapped onto a line of its own, beside
 /// no figure), not where they begin: a row's part, not running text after the table.
 fn in_a_later_column(line: &Line, seg: &Segment) -> bool {
-    let Some(&(start, _)) = line.spans.first() else { return false };
+    let Some(&(start, _)) = line.spans.first() else {
+        // A line of OCR'd words is aligned into the page's columns already (`| | 十六、金融
+        // 支出， |`, a speck making a sentence of it): its cell tells.
+        return line.filled().next().is_some_and(|(position, _)| position > 0)
+            && seg.body.iter().any(|l| l.filled().nth(1).is_some());
+    };
     let later = seg.body.iter().filter_map(|l| l.spans.get(1).map(|s| s.0)).min_by(f32::total_cmp);
     later.is_some_and(|x| start >= x)
 }

@@ -6,7 +6,8 @@
 //! never where more than one code fits. The identities over the code hierarchy, and the
 //! cross-table ones, then check the row's figures under its code.
 
-use crate::model::{Location, Repair, Source, Table, TextSource};
+use crate::knowledge::templates::variants;
+use crate::model::{Kind, Location, Repair, Source, Table, TextSource};
 
 /// Digits of the part of a code below its parent (项 under 款, 款 under 类).
 const CHILD_DIGITS: usize = 2;
@@ -34,6 +35,48 @@ pub fn in_sequence(tables: &mut [Table], source: &Source) -> Vec<Repair> {
             repairs.push(Repair {
                 location: Location::in_row(&table.id, row, None),
                 rule: "code-in-sequence".to_string(),
+                raw,
+                repaired: fits,
+            });
+        }
+    }
+    repairs
+}
+
+/// Gives OCR'd rows whose code is one digit short and none of its table's classification
+/// (`0201` in the 一般公共预算基本支出表, whose codes are 部门预算支出经济分类 `3…`) the one first
+/// digit that makes it the classification's (`30201`, `code-class-digit`): OCR lost the
+/// code's first digit. Never on a text layer, nor where the table has that code already.
+pub fn class_digit(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs;
+    }
+    for table in tables.iter_mut() {
+        let Some(class) = variants(kind, &table.id).iter().find_map(|t| t.classification) else { continue };
+        for r in 0..table.rows.len() {
+            let row = &table.rows[r];
+            let Some(code) = row.code.as_deref() else { continue };
+            if source.page_source(row.page) == TextSource::TextLayer
+                || !matches!(code.len(), 4 | 6)
+                || class.holds(code)
+                || !code.bytes().all(|b| b.is_ascii_digit())
+            {
+                continue;
+            }
+            let mut fitting = ('0'..='9').map(|d| format!("{d}{code}")).filter(|c| class.holds(c));
+            let (Some(fits), None) = (fitting.next(), fitting.next()) else { continue };
+            if table.rows.iter().any(|o| o.code.as_deref() == Some(fits.as_str())) {
+                continue;
+            }
+            let row = &mut table.rows[r];
+            let raw = row.code.replace(fits.clone()).unwrap_or_default();
+            if row.key == raw {
+                row.key = fits.clone();
+            }
+            repairs.push(Repair {
+                location: Location::in_row(&table.id, row, None),
+                rule: "code-class-digit".to_string(),
                 raw,
                 repaired: fits,
             });
@@ -77,6 +120,30 @@ mod tests {
     fn a_code_that_lost_digits_is_the_one_its_neighbours_place() {
         assert_eq!(between("2080501", "20505", "2080506").as_deref(), Some("2080505"));
         assert_eq!(between("2080501", "20501", "2080501").as_deref(), Some("2080501"), "rows repeat a code");
+    }
+
+    #[test]
+    fn a_code_that_lost_its_first_digit_gets_its_classifications() {
+        // The 一般公共预算基本支出表 is keyed by 部门预算支出经济分类 codes (3…).
+        let coded = |codes: &[&str]| {
+            let mut table = crate::testing::table("gpb_basic_expense", codes, |_| Vec::new());
+            table.rows.iter_mut().for_each(|r| r.code = Some(r.key.clone()));
+            vec![table]
+        };
+        let ocr = crate::testing::source(TextSource::Ocr);
+        let mut tables = coded(&["30199", "0201", "30202"]);
+        let repairs = class_digit(&mut tables, Kind::Budget, &ocr);
+        assert_eq!((tables[0].rows[1].key.as_str(), tables[0].rows[1].code.as_deref()), ("30201", Some("30201")));
+        assert_eq!((repairs[0].raw.as_str(), repairs[0].rule.as_str()), ("0201", "code-class-digit"));
+        // A code of the classification, one the table has already, and a text layer: left.
+        for (codes, source) in [
+            (&["30199", "3020", "30202"][..], TextSource::Ocr),
+            (&["30201", "0201"], TextSource::Ocr),
+            (&["30199", "0201"], TextSource::TextLayer),
+        ] {
+            let mut tables = coded(codes);
+            assert!(class_digit(&mut tables, Kind::Budget, &crate::testing::source(source)).is_empty(), "{codes:?}");
+        }
     }
 
     #[test]

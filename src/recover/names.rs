@@ -59,6 +59,10 @@ pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Rep
     repairs
 }
 
+/// Shortest name an OCR'd label one ideograph off is taken for: in a shorter one, one
+/// ideograph tells names apart (收入合计, 支出合计).
+const MIN_MISREAD: usize = 6;
+
 /// Shortest row name matched against the other tables' rows: a shorter one is one
 /// character off too many others.
 const MIN_ELSEWHERE: usize = 5;
@@ -190,7 +194,10 @@ fn held<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
         // One character read as a speck (`本年收入合;`): the name, all of it, as long.
         let differing: Vec<char> = key.chars().zip(name.chars()).filter(|(k, c)| k != c).map(|(k, _)| k).collect();
         let speck = n == length && matches!(differing[..], [k] if !crate::label::is_ideograph(k));
-        held || lost_first || speck
+        // Or one ideograph misread in a long name (`一般公共预算搜款`): the name, not the
+        // shorter one it starts with.
+        let misread = n == length && n >= MIN_MISREAD && differing.len() == 1;
+        held || lost_first || speck || misread
     };
     let mut fitting: Vec<&str> = names.iter().filter(fits).copied().collect();
     fitting.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
@@ -221,7 +228,10 @@ mod tests {
         assert_eq!(held("出总计", &names), Some("支出总计"));
         assert_eq!(held("了预算拨款", &names), Some("预算拨款"));
         assert_eq!(held("本年收入合;", &names), Some("本年收入合计"));
-        assert_eq!(held("本年收入合针", &names), Some("本年收入"), "an ideograph is no speck");
+        assert_eq!(held("本年收入合针", &names), Some("本年收入合计"), "one ideograph misread in a long name");
+        let names = ITEMS.names(Some(Kind::Budget), "fiscal_summary");
+        let names: Vec<&str> = names.into_iter().filter(|n| n.chars().count() >= MIN_NAME).collect();
+        assert_eq!(held("一般公共预算搜款", &names), Some("一般公共预算拨款"), "one ideograph misread");
     }
 
     fn table(id: &str, keys: &[&str]) -> Table {

@@ -85,10 +85,24 @@ fn last_one_as_bracket(raw: &str, read: rust_decimal::Decimal, places: u32) -> O
     Some(if read.is_sign_negative() { read - step } else { read + step })
 }
 
+/// Whether a figure's text ends in one of [`ONE_AS`] right after a digit.
+fn ends_in_one_as(raw: &str) -> bool {
+    let mut chars = raw.trim().chars().rev();
+    matches!((chars.next(), chars.next()), (Some(last), Some(before)) if ONE_AS.contains(&last) && before.is_ascii_digit())
+}
+
 /// The number of places most of a table's figures other than zero show, when clearly one.
 pub(super) fn places(table: &Table) -> Option<u32> {
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
-    let figures = table.rows.iter().flat_map(|r| &r.cells).filter_map(|c| c.value).filter(|v| !v.is_zero());
+    // A figure whose text ends in a bracket or bar may have lost its last digit to it: its
+    // places tell nothing (two `736.8]` for 736.81 in a small table would outvote the rest).
+    let figures = table
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| !ends_in_one_as(&c.raw))
+        .filter_map(|c| c.value)
+        .filter(|v| !v.is_zero());
     for value in figures {
         *counts.entry(value.scale()).or_default() += 1;
     }
@@ -151,6 +165,15 @@ mod tests {
         let mut tables = vec![table(&["1.25", "3.50", "10.00", "7.75", "2.05", "7552.8"])];
         align(&mut tables, &source(TextSource::Ocr));
         assert_eq!(tables[0].rows[5].cells[0].value.unwrap().to_string(), "7552.80");
+        // Figures so read do not vote on the table's places (two of them among eight would
+        // have outvoted the rest).
+        let mut tables = vec![table(&["7552.92", "736.8", "6816.00", "0.11", "7552.92", "736.8", "6816.0", "0.11"])];
+        for r in [1, 5] {
+            tables[0].rows[r].cells[0].raw = "736.8]".into();
+        }
+        align(&mut tables, &source(TextSource::Ocr));
+        let shown: Vec<String> = tables[0].rows.iter().map(|r| r.cells[0].value.unwrap().to_string()).collect();
+        assert_eq!(shown, ["7552.92", "736.81", "6816.00", "0.11", "7552.92", "736.81", "6816.00", "0.11"]);
     }
 
     #[test]

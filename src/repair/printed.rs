@@ -350,6 +350,8 @@ pub(super) fn body_profile(block: &Block, position: usize) -> (usize, usize, usi
     let mut profile = (0, 0, 0, 0);
     for line in block.segments.iter().flat_map(|s| s.body.iter()) {
         let Some(cell) = line.cells.get(position).map(|c| nfkc(c.trim())) else { continue };
+        // A speck OCR read at a cell's edge (`。”9,616.338314`) does not hide what it holds.
+        let cell = cell.trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '-' | '.'));
         if cell.is_empty() {
             continue;
         }
@@ -359,7 +361,7 @@ pub(super) fn body_profile(block: &Block, position: usize) -> (usize, usize, usi
         }
         if digits && (3..=7).contains(&cell.len()) {
             profile.1 += 1;
-        } else if cjk_count(&cell) > 0 {
+        } else if cjk_count(cell) > 0 {
             profile.3 += 1;
         } else if cell.replace([',', '-', '.'], "").chars().all(|c| c.is_ascii_digit()) {
             profile.0 += 1;

@@ -35,6 +35,11 @@ static LABEL_CODE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyL
     crate::pattern::compile(r"^[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?[\s\-—:]*(\p{Han}.*)$").expect("label code")
 });
 
+/// A code one digit short of a classification code's length, then a dash and its name.
+static SHORT_CODE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
+    crate::pattern::compile(r"^([0-9]{4}|[0-9]{6})[\-—]+(\p{Han}.*)$").expect("short code")
+});
+
 /// Words in a note that declare the table empty on purpose.
 const EMPTY_WORDS: [&str; 5] = ["空表", "无数据", "无此项", "本表无数据", "无此类"];
 
@@ -359,6 +364,20 @@ fn row(
         code = Some(found);
         label = name;
     }
+    // Or, none of its codes the classification's, by one a digit short (`0201-办公费` read for
+    // `30201-办公费`): reported below as no classification code, and given its digit by
+    // `recover::codes` where one digit alone makes it the classification's.
+    if let Some(class) = grid.template.classification
+        && !code.as_deref().is_some_and(|c| class.holds(c))
+        && let Some((found, name)) = parts.iter().chain(&labels).find_map(|t| {
+            let text = nfkc(t);
+            let found = SHORT_CODE.captures(&text)?;
+            Some((found[1].to_string(), found[2].to_string()))
+        })
+    {
+        code = Some(found);
+        label = name;
+    }
     let key = code.clone().unwrap_or_else(|| row_key(grid, &label));
     // A code of another length (`0`, `2130`) is a misread one: its row is not placed in the
     // hierarchy its figures belong to, so it is reported, never keyed in silence.
@@ -593,5 +612,23 @@ fn place_under(
             *heading = None;
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_code_that_lost_a_digit_keys_its_row_as_read_not_by_another_classifications() {
+        // The department economic code read a digit short beside a government economic one
+        // (`50201-办公经费 | 0201-办公费`): the row is keyed `0201` and reported, for
+        // `recover::codes` to mend, not keyed 50201 in silence.
+        let text = "一般公共预算基本支出表\n单位：万元\n政府支出经济分类科目\t部门支出经济分类科目\t合计\t人员经费\t公用经费\n\
+                    50199-其他工资福利支出\t30199-其他工资福利支出\t1.00\t1.00\t\n50201-办公经费\t0201-办公费\t76.00\t\t76.00\n";
+        let layout = crate::testing::layout(text);
+        let rebuilt = super::rebuild(&crate::repair::apply(&layout).grids, None);
+        let keys: Vec<&str> = rebuilt.tables[0].rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["30199", "0201"]);
+        assert_eq!(rebuilt.tables[0].rows[1].label, "办公费");
+        assert!(rebuilt.findings.iter().any(|f| f.message.contains("\"0201\" is not a classification code")));
     }
 }
