@@ -126,7 +126,11 @@ fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
         let right = read.iter().filter(|(k, v)| row(k) && truth.get(*k) == Some(v)).count();
         assert!(truths == 2 && right == 2, "gpb_basic_expense {code}: {right} of {truths} figures right");
     }
-    assert!(f1 >= 0.95, "F1 {f1:.3}");
+    // The next table's title read with its number in two pieces (`预算 | 10 | 表政府采购…`) is
+    // a title: the 三公 table ends on its own page and does not take that table's rows.
+    let three = doc.tables.iter().find(|t| t.id == "three_public").expect("the 三公 table");
+    assert_eq!(three.pages, [10], "{:?}", three.rows.iter().map(|r| &r.key).collect::<Vec<_>>());
+    assert!(f1 >= 0.97, "F1 {f1:.3}");
 }
 
 /// A searchable scan whose hidden layer was made without finding the rulings (tesseract's

@@ -128,10 +128,9 @@ fn title_of(line: &Line) -> Option<Recognised> {
             template::recognise(&format!("{year}{text}"))
         }
         // The table's number set apart from its title (`表1: | 2026年…收支预算总表`, and its
-        // year apart again), as OCR splits them at the gap after the colon.
-        [number, ref rest @ ..] if (1..=2).contains(&rest.len()) && is_number_part(number) => {
-            template::recognise(&format!("{}{}", without_specks(number), rest.concat()))
-        }
+        // year apart again), as OCR splits them at the gap after the colon, or itself split
+        // (`预算 | 10 | 表政府采购预算明细表`).
+        [_, _, ..] if numbered(&filled).is_some() => numbered(&filled),
         // A title cut at a gap inside its qualifier (`…情况表(按经济分类 | 科目)`), as OCR cuts it
         // (reading its bracket as `〈` too).
         [text, end]
@@ -144,6 +143,18 @@ fn title_of(line: &Line) -> Option<Recognised> {
         }
         _ => None, // a table-of-contents entry carries its page number
     }
+}
+
+/// A title whose table number OCR set apart in the first cell or two (`表1: | 2026年…表`,
+/// `预算 | 10 | 表政府采购预算明细表`), followed by at most two cells of title.
+fn numbered(filled: &[&str]) -> Option<Recognised> {
+    (1..=2).filter(|&k| k < filled.len() && filled.len() - k <= 2).find_map(|k| {
+        let (number, rest) = filled.split_at(k);
+        let number = number.concat();
+        is_number_part(&number)
+            .then(|| template::recognise(&format!("{}{}", without_specks(&number), rest.concat())))
+            .flatten()
+    })
 }
 
 /// A title wrapped onto the next line (`…项目绩效目` then `标表`), as one line; `None` when the
@@ -533,6 +544,15 @@ mod tests {
         // A speck OCR read into the number (`表5$:`) is no part of it.
         assert_eq!(ids(&format!("表5$:\t2026\t年市级部门一般公共预算支出预算表\n{gpb}")), ["gpb_expense"]);
         assert!(ids(&format!("说明:\t2026年市级部门收支预算总表\n{body}")).is_empty(), "only a table's number");
+        // The number itself split (`预算 | 10 | 表…`): the next table's title, so the one
+        // before ends there and does not take its rows.
+        let three = "预算09表财政拨款“三公”经费支出表\n单位:万元\n项目\t预算数\n因公出国(境)费用\t14.85\n";
+        let text =
+            format!("{three}\u{c}预算\t10\t表政府采购预算明细表\n金额单位:万元\n采购类别\t金额\nA-货物\t12.50\n");
+        let layout = crate::testing::layout(&text);
+        let others: Vec<String> = layout.others.iter().map(|o| o.title.text()).collect();
+        assert_eq!(others.len(), 1, "{others:?}");
+        assert_eq!(layout.blocks.iter().flat_map(|b| &b.segments).map(|s| s.body.len()).sum::<usize>(), 1);
     }
 
     #[test]
