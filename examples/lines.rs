@@ -51,8 +51,8 @@ fn main() {
             }
             for g in &p.glyphs {
                 println!(
-                    "page {} glyph {:?} x {:.0} y {:.0} w {:.0} conf {:?}",
-                    p.number, g.text, g.x, g.y, g.width, g.confidence
+                    "page {} glyph {:?} x {:.0} y {:.0} w {:.0} size {:.0} conf {:?}",
+                    p.number, g.text, g.x, g.y, g.width, g.size, g.confidence
                 );
             }
         }

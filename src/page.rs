@@ -243,6 +243,27 @@ pub fn split_at_rulings(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
     out
 }
 
+/// Glyphs the engine makes of a vertical ruling's ink: a bar, a bracket, a one.
+const RULING_MARKS: [char; 9] = ['1', 'l', 'I', '|', '丨', ']', '[', '!', 'j'];
+
+/// `words` without those that are a vertical ruling read as text: a word of ruling marks
+/// only (`1`, `]1`), narrow, its box across the ruling (`1` at the left edge of an empty
+/// figure cell, read as a figure 1). A figure stands clear of its cell's rulings.
+pub fn without_ruling_marks(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
+    words
+        .into_iter()
+        .filter(|w| {
+            let narrow = w.width <= 0.5 * w.height;
+            let marks = !w.text.is_empty() && w.text.chars().all(|c| RULING_MARKS.contains(&c));
+            let (cy, (x0, x1)) = (w.top + w.height / 2.0, (w.left - 0.5, w.left + w.width + 0.5));
+            let on_ruling = rules
+                .iter()
+                .any(|r| r.x0 == r.x1 && r.x0 >= x0 && r.x0 <= x1 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy);
+            !(narrow && marks && on_ruling)
+        })
+        .collect()
+}
+
 /// Two figures the engine read as one word across a ruling (`44.08000044.080000`): the
 /// estimated advance puts the cut a character or more off (digits and points are not all
 /// as wide), so each cut moves to the nearest place, up to five characters away, where the

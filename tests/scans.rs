@@ -119,8 +119,10 @@ fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
     }
     // The 一般公共预算基本支出表's rows whose code or figure the engine set across a ruling:
     // `590.715374` boxed into the next cell, `0201-办公费` (its first digit lost), and
-    // `公务接待费30 | 217-…`: each keyed by its department economic code, both figures right.
-    for code in ["30107", "30201", "30217"] {
+    // `公务接待费30 | 217-…`, and `30U1-公务员医疗补助缴费` (a letter for digits, beside the
+    // government economic code 50102): each keyed by its department economic code, both
+    // figures right.
+    for code in ["30107", "30111", "30201", "30217"] {
         let row = |k: &&Key| k.0 == "gpb_basic_expense" && k.1 == code;
         let (read, truths) = (figures(&doc), truth.keys().filter(row).count());
         let right = read.iter().filter(|(k, v)| row(k) && truth.get(*k) == Some(v)).count();
@@ -136,7 +138,8 @@ fn a_150dpi_scan_with_shaded_headers_keeps_its_columns() {
 /// A searchable scan whose hidden layer was made without finding the rulings (tesseract's
 /// default page segmentation): a row's cells run together, and the pages that pass the layer
 /// check give tables that do not balance. Those pages are OCR'd afresh and the identities
-/// keep the better reading (the layer alone gave 67 of 174 figures right).
+/// keep the better reading (the layer alone gave 67 of 174 figures right; F1 0.977 measured
+/// here, 0.983 on the bench's scan).
 #[test]
 fn a_hidden_ocr_layer_whose_tables_do_not_balance_is_read_again() {
     let source = "beijing/beijing-政府办公厅_附件2：北京市信访办公室2026年度部门预算报表.pdf";
@@ -147,7 +150,7 @@ fn a_hidden_ocr_layer_whose_tables_do_not_balance_is_read_again() {
     assert!(reread.message.contains("gongkai's own OCR is kept"), "{}", reread.message);
     let (f1, _) = measure(&doc, &truth);
     eprintln!("beijing-petitions-2026-200dpi-ocr-layer: F1 {f1:.3} against {} figures", truth.len());
-    assert!(f1 >= 0.8, "F1 {f1:.3}");
+    assert!(f1 >= 0.95, "F1 {f1:.3}");
 }
 
 /// A budget whose scan OCR reads with garbled list numbers (`人金融支出`, `般公共服务支出`),

@@ -68,6 +68,20 @@ pub const DOUBTFUL: f32 = 50.0;
 /// table at all, and one run over hundreds of crops costs more than the page.
 pub const MAX_CELLS: usize = 300;
 
+/// Whether a column ruling (vertical, through the word's middle) runs through the box of
+/// `w` (points) more than two of its heights in from either end: the box spans cells, not
+/// a word beside a ruling or a figure boxed a little over one.
+pub fn across_columns(w: &Word, rulings: &[Ruling]) -> bool {
+    let (cy, margin) = (w.top + w.height / 2.0, 2.0 * w.height);
+    rulings.iter().any(|r| {
+        r.x0 == r.x1
+            && r.y0.min(r.y1) <= cy
+            && r.y0.max(r.y1) >= cy
+            && r.x0 > w.left + margin
+            && r.x0 < w.left + w.width - margin
+    })
+}
+
 /// The closed cells of the grid `rulings` draw (pixels): below a horizontal ruling, between
 /// two vertical ones next to each other, down to the next horizontal ruling across both,
 /// all four reaching its corners. `px_per_pt` scales the tolerances.
@@ -122,20 +136,54 @@ pub fn missed(gray: &Gray, grid: &[CellBox], words: &[Word], inset: usize, px_pe
     let min_ink = (MIN_INK_300 as f32 * (dpi / 300.0).powi(2)).max(8.0) as usize;
     let mut out = Vec::new();
     for inside in grid.iter().filter_map(|c| c.inside(inset)) {
-        let read =
-            words.iter().filter(|w| w.confidence >= DOUBTFUL && w.text.chars().any(char::is_alphanumeric)).any(|w| {
+        if inside.y1 > gray.height || inside.x1 > gray.width {
+            continue;
+        }
+        let read: Vec<&Word> = words
+            .iter()
+            .filter(|w| w.confidence >= DOUBTFUL && w.text.chars().any(char::is_alphanumeric))
+            .filter(|w| {
                 let (x0, y0) = (w.left * px_per_pt, w.top * px_per_pt);
                 let (x1, y1) = ((w.left + w.width) * px_per_pt, (w.top + w.height) * px_per_pt);
                 x0 < inside.x1 as f32 && x1 > inside.x0 as f32 && y0 < inside.y1 as f32 && y1 > inside.y0 as f32
-            });
-        if read || inside.y1 > gray.height || inside.x1 > gray.width {
-            continue;
-        }
-        if ink(gray, inside) >= min_ink {
+            })
+            .collect();
+        let passed_over = if read.is_empty() {
+            ink(gray, inside) >= min_ink
+        } else if read.iter().any(|w| w.text.chars().any(|c| c.is_ascii_digit())) {
+            // A figure read in part is the second engine's, the identities deciding.
+            false
+        } else {
+            // Text read, but ink of more than a character and a half outside its words (`安全`
+            // read surely of 四、公共安全支出, the rest boxed into a word over the whole row,
+            // read as `从` in doubt): the reading took part of the cell's text.
+            let boxes: Vec<(usize, usize)> = read
+                .iter()
+                .map(|w| ((w.left * px_per_pt).max(0.0) as usize, ((w.left + w.width) * px_per_pt).ceil() as usize))
+                .collect();
+            unread_columns(gray, inside, &boxes) * 2 >= 3 * (inside.y1 - inside.y0)
+        };
+        if passed_over {
             out.push(inside);
         }
     }
     out
+}
+
+/// How many of `area`'s columns (pixels) hold ink outside the boxes `read` (column ranges):
+/// two dark pixels or more in the area's middle half. Characters cross it, while the edge of
+/// a ruling the inset did not clear lies along the top or bottom, and a lone pixel is noise.
+fn unread_columns(gray: &Gray, area: CellBox, read: &[(usize, usize)]) -> usize {
+    let quarter = (area.y1 - area.y0) / 4;
+    (area.x0..area.x1)
+        .filter(|&x| !read.iter().any(|&(x0, x1)| x >= x0 && x < x1))
+        .filter(|&x| {
+            (area.y0 + quarter..area.y1 - quarter)
+                .filter(|&y| gray.pixels[y * gray.width + x] < super::image::INK)
+                .count()
+                >= 2
+        })
+        .count()
 }
 
 /// A row of the grid with cells the page's reading passed over: read again as one line
@@ -231,5 +279,62 @@ mod tests {
         let band = bands(&cells, &lost, 8);
         assert_eq!(band.len(), 1);
         assert_eq!(band[0].area, CellBox { x0: 108, y0: 108, x1: 692, y1: 152 });
+    }
+
+    #[test]
+    fn a_cell_whose_words_leave_much_of_its_ink_out_is_read_again() {
+        // One cell at 300 dpi, inside 108..692 × 108..152 (44 px high).
+        let rulings = [h(100.0, 100.0, 700.0), h(160.0, 100.0, 700.0), v(100.0, 100.0, 160.0), v(700.0, 100.0, 160.0)];
+        let cells = grid(&rulings, 300.0 / 72.0);
+        let pt = |px: f32| px * 72.0 / 300.0;
+        let word = |text: &str| Word {
+            text: text.into(),
+            left: pt(300.0),
+            top: pt(115.0),
+            width: pt(120.0),
+            height: pt(30.0),
+            confidence: 60.0,
+        };
+        let page = |ink: &[(usize, usize)]| {
+            let mut gray = Gray { width: 800, height: 300, pixels: vec![255; 800 * 300] };
+            for &(x0, x1) in ink {
+                for y in 120..140 {
+                    for x in x0..x1 {
+                        gray.pixels[y * 800 + x] = 0;
+                    }
+                }
+            }
+            gray
+        };
+        let lost = |gray: &Gray, w: Word| missed(gray, &cells, &[w], 8, 300.0 / 72.0).len();
+        // The words' own ink and 30 px before them (less than a character): read.
+        assert_eq!(lost(&page(&[(270, 420)]), word("安全支出")), 0);
+        // Three characters of ink before them (`四、公共`): read in part, read again.
+        let in_part = page(&[(200, 225), (230, 255), (262, 290), (300, 420)]);
+        assert_eq!(lost(&in_part, word("安全支出")), 1);
+        // A figure read in part is left to the second engine.
+        assert_eq!(lost(&in_part, word("110.46890")), 0);
+        // A ruling's edge along the top of the cell, and specks of noise, are no ink left out.
+        let mut edges = page(&[(300, 420)]);
+        for x in 110..690 {
+            edges.pixels[109 * 800 + x] = 0;
+            edges.pixels[110 * 800 + x] = 0;
+        }
+        for x in (110..690).step_by(7) {
+            edges.pixels[130 * 800 + x] = 0;
+        }
+        assert_eq!(lost(&edges, word("安全支出")), 0);
+    }
+
+    #[test]
+    fn a_word_boxed_over_a_column_ruling_spans_cells() {
+        let rulings = [v(341.0, 100.0, 500.0), v(421.0, 100.0, 500.0)];
+        let word =
+            |left: f32, width: f32| Word { text: "从".into(), left, top: 185.0, width, height: 6.0, confidence: 37.0 };
+        assert!(across_columns(&word(183.0, 293.0), &rulings), "a row's three cells");
+        assert!(!across_columns(&word(330.0, 20.0), &rulings), "a figure a little over a ruling");
+        assert!(!across_columns(&word(345.0, 70.0), &rulings), "a word between the rulings");
+        let below = Word { top: 600.0, ..word(183.0, 293.0) };
+        assert!(!across_columns(&below, &rulings), "the rulings end above it");
     }
 }

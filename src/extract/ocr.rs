@@ -116,22 +116,29 @@ fn read_page(path: &Path, number: u32, dir: &Path) -> Result<OcrPage, OcrError> 
     drop(gray);
     std::fs::write(&image, flat.to_pgm())?;
     let tsv = tesseract(&image, "3")?;
-    let mut words = words(&String::from_utf8_lossy(&tsv), DPI);
+    let grid = cells::grid(&found, 1.0 / scale);
+    let rulings: Vec<Ruling> = found
+        .iter()
+        .map(|r| Ruling { x0: r.x0 * scale, y0: r.y0 * scale, x1: r.x1 * scale, y1: r.y1 * scale })
+        .collect();
+    // A word read in doubt whose box runs on over a column ruling is the engine's line finder
+    // taking a row of the grid, or several, for one line: its text is no cell's (`从` boxed
+    // over three cells of a row), and a second reading of its box would take in every cell's.
+    let mut words: Vec<Word> = words(&String::from_utf8_lossy(&tsv), DPI)
+        .into_iter()
+        .filter(|w| w.confidence >= cells::DOUBTFUL || !cells::across_columns(w, &rulings))
+        .collect();
     // Cells of the ruled grid with ink and no word (or only doubtful ones): their rows read
     // again, each on its own.
-    let grid = cells::grid(&found, 1.0 / scale);
     let inset = thick / 2 + 3;
     let mut lost = cells::missed(&flat, &grid, &words, inset, 1.0 / scale);
     if lost.len() > cells::MAX_CELLS {
         lost.clear();
     }
-    let rulings: Vec<Ruling> = found
-        .into_iter()
-        .map(|r| Ruling { x0: r.x0 * scale, y0: r.y0 * scale, x1: r.x1 * scale, y1: r.y1 * scale })
-        .collect();
     let mut reread_failed = 0;
     read_cells(&mut words, &flat, &grid, &lost, inset, &rulings, dir, scale, &mut reread_failed)?;
-    let words = crate::page::codes_at_rulings(split_at_rulings(words, &rulings), &rulings);
+    let words = crate::page::without_ruling_marks(split_at_rulings(words, &rulings), &rulings);
+    let words = crate::page::codes_at_rulings(words, &rulings);
     // Header words and labels tesseract garbled into no known name, read again by PP-OCR.
     // And names wrapped over lines inside their cell, read line by line.
     let (words, texts) = match super::ppocr::shared() {
@@ -247,7 +254,19 @@ fn read_cells(
             let old: Vec<usize> = (0..words.len()).filter(|&i| inside(&words[i], cell)).collect();
             let surer = mean(new.iter().map(|w| w.confidence).collect())
                 > mean(old.iter().map(|&i| words[i].confidence).collect());
-            if !new.is_empty() && surer {
+            // The new reading holds as many characters as the words first read surely, or it
+            // read less of the cell (`110.46890(` for `1,110.468900`).
+            let characters = |w: &mut dyn Iterator<Item = &Word>| {
+                w.flat_map(|w| w.text.chars()).filter(|c| c.is_alphanumeric()).count()
+            };
+            let as_much = characters(&mut new.iter().copied())
+                >= characters(&mut old.iter().map(|&i| &words[i]).filter(|w| w.confidence >= cells::DOUBTFUL));
+            if !new.is_empty() && surer && as_much {
+                tracing::debug!(
+                    new = ?new.iter().map(|w| (&w.text, w.left, w.width)).collect::<Vec<_>>(),
+                    old = ?old.iter().map(|&i| (&words[i].text, words[i].left, words[i].width)).collect::<Vec<_>>(),
+                    "a cell read again"
+                );
                 old.iter().for_each(|&i| replaced[i] = true);
                 add.extend(new.into_iter().cloned());
             }
@@ -289,6 +308,30 @@ mod tests {
         let ruling = Ruling { x0: 129.0, y0: 0.0, x1: 129.0, y1: 100.0 };
         let texts: Vec<String> = split_at_rulings(vec![word], &[ruling]).into_iter().map(|w| w.text).collect();
         assert_eq!(texts, ["合计", "1.00"]);
+    }
+
+    #[test]
+    fn a_ruling_read_as_a_one_is_no_word() {
+        let ruling = Ruling { x0: 579.0, y0: 100.0, x1: 579.0, y1: 500.0 };
+        let word = |text: &str, left: f32, width: f32| Word {
+            text: text.into(),
+            left,
+            top: 291.6,
+            width,
+            height: 7.4,
+            confidence: 47.0,
+        };
+        let words = vec![
+            word("1", 578.9, 1.4),
+            word("]1", 578.9, 0.5),
+            word("1", 650.0, 3.0),
+            word("1.00", 578.9, 14.0),
+            word("出", 577.0, 4.0),
+        ];
+        let kept: Vec<(String, f32)> =
+            crate::page::without_ruling_marks(words, &[ruling]).into_iter().map(|w| (w.text, w.left)).collect();
+        // A figure 1 clear of the ruling, a figure over it, a character over it: kept.
+        assert_eq!(kept, [("1".to_string(), 650.0), ("1.00".to_string(), 578.9), ("出".to_string(), 577.0)]);
     }
 
     #[test]

@@ -79,7 +79,8 @@ pub fn reread_texts(
     let mut rereads = Vec::new();
     for (run, joined) in runs(&words, |w| !is_figure(&w.text) && !w.text.is_ascii(), 1.0, rulings) {
         let (first, confidence) = (joined.text.clone(), joined.confidence);
-        if known(&first) || run.iter().any(|&i| consumed[i]) {
+        // A run over a column ruling holds several cells' text: no one name.
+        if known(&first) || run.iter().any(|&i| consumed[i]) || super::cells::across_columns(&joined, rulings) {
             continue;
         }
         let reach = to_line_end(&joined, &words, &run, rulings, image.width as f32 * scale);
@@ -106,17 +107,29 @@ pub fn reread_texts(
             dropped[i] = true;
         }
         // Words of what the run's reading left out, within the crop (`公”` in the box of `“三`,
-        // or past the run's end), are in the second reading.
+        // or past the run's end), are in the second reading; not a word of the row above or
+        // below, across a ruling from the run's middle (a run boxed over two rows reaches it).
         let mut whole = joined;
         let (start, reach_end) = (whole.left, reach.left + reach.width);
+        let middle = whole.top + whole.height / 2.0;
         for (i, w) in words.iter().enumerate() {
             let (cx, cy) = (w.left + w.width / 2.0, w.top + w.height / 2.0);
-            let on_line = cy > whole.top - whole.height / 2.0 && cy < whole.top + whole.height * 1.5;
+            let on_line = cy > whole.top - whole.height / 2.0
+                && cy < whole.top + whole.height * 1.5
+                && !ruled_between(rulings, cx, cy, middle);
             if !run.contains(&i) && on_line && cx > start && cx < reach_end && !is_figure(&w.text) {
                 consumed[i] = true;
                 whole.width = whole.width.max(w.left + w.width - whole.left);
             }
         }
+        tracing::debug!(
+            first,
+            second = text,
+            left = whole.left,
+            top = whole.top,
+            width = whole.width,
+            "a run of text read again"
+        );
         rereads.push(TextReread { first, first_confidence: confidence, second: text.clone(), second_confidence });
         replaced[run[0]] = Some(Word { text, confidence: second_confidence, ..whole });
     }
@@ -130,6 +143,12 @@ pub fn reread_texts(
         )
         .collect();
     (words, rereads)
+}
+
+/// Whether a horizontal ruling across `x` lies between heights `a` and `b` (points).
+fn ruled_between(rulings: &[Ruling], x: f32, a: f32, b: f32) -> bool {
+    let (top, bottom) = (a.min(b), a.max(b));
+    rulings.iter().any(|r| r.y0 == r.y1 && r.x0.min(r.x1) <= x && r.x0.max(r.x1) >= x && r.y0 > top && r.y0 < bottom)
 }
 
 /// The run `joined` reaching to its line's end where no other word stands after it on its
@@ -487,5 +506,41 @@ mod tests {
             crop(&image, &word, &[ruling(98.0, 0.0, 98.0, 500.0), ruling(0.0, 112.0, 500.0, 112.0)], 0.5).unwrap();
         // From 98 + 2 (the clearance) to 126, from 97 to 112 − 2.
         assert_eq!((framed.width, framed.height), (52, 26));
+    }
+
+    #[test]
+    fn a_second_reading_takes_in_no_other_rows_words_nor_a_run_over_cells() {
+        let image = Gray { width: 1000, height: 1000, pixels: vec![255; 1_000_000] };
+        let word = |text: &str, left: f32, top: f32, height: f32, confidence: f32| Word {
+            text: text.into(),
+            left,
+            top,
+            width: 12.0,
+            height,
+            confidence,
+        };
+        // A row line at 110 pt; `年终结` boxed from 108 to 123 pt, over the line, and
+        // `本年支出合计` in the row above, its middle within the run's reach.
+        let row_line = Ruling { x0: 0.0, y0: 110.0, x1: 500.0, y1: 110.0 };
+        let above = Word { width: 40.0, ..word("本年支出合计", 120.0, 103.0, 6.0, 96.0) };
+        let words = vec![above, Word { width: 30.0, ..word("年终结", 120.0, 108.0, 15.0, 54.0) }];
+        let known = |t: &str| t == "年终结转结余";
+        let (out, rereads) =
+            reread_texts(&image, words, &[row_line], 0.5, known, |_| Some(("年终结转结余".into(), 0.99)));
+        let texts: Vec<&str> = out.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(rereads.len(), 1);
+        assert_eq!(texts, ["本年支出合计", "年终结转结余"], "the row above keeps its label");
+        // A run boxed over a column ruling, cells either side of it: not read again.
+        let column = Ruling { x0: 200.0, y0: 0.0, x1: 200.0, y1: 500.0 };
+        let over = Word { width: 200.0, ..word("从", 100.0, 300.0, 6.0, 37.0) };
+        let (out, rereads) = reread_texts(
+            &image,
+            vec![over.clone()],
+            &[column],
+            0.5,
+            |t| t == "四、公共安全支出",
+            |_| Some(("四、公共安全支出".into(), 0.99)),
+        );
+        assert_eq!((out, rereads.len()), (vec![over], 0));
     }
 }

@@ -45,9 +45,6 @@ pub fn reread_cells(
         }
         let first: String = old.iter().map(|&i| words[i].text.as_str()).collect();
         let first_confidence = old.iter().map(|&i| words[i].confidence).fold(100.0, f32::min);
-        if !old.is_empty() && known(&first) {
-            continue;
-        }
         let lines = text_lines(image, *cell);
         // A name on one line is the page reading's and the other rules' (a cell read alone
         // as one line gives it); several lines are what they miss.
@@ -62,7 +59,10 @@ pub fn reread_cells(
                 middle >= line.y0 as f32 && middle < line.y1 as f32
             })
         };
-        if !old.is_empty() && first_confidence >= TEXT_DOUBT && !lines.iter().any(unread) {
+        // A known name as read is the cell's, unless a line of its ink was left out
+        // (`一般公共预算` of 一般公共预算资金, `资金` on the line below not read).
+        let left_out = lines.iter().any(unread);
+        if !old.is_empty() && (known(&first) || first_confidence >= TEXT_DOUBT) && !left_out {
             continue;
         }
         // Every line read, or the cell is left as it is (a part of a name may be a name).
@@ -95,6 +95,7 @@ pub fn reread_cells(
             height: height * scale,
             confidence,
         });
+        tracing::debug!(first, second = text, ?cell, "a wrapped name read line by line");
         rereads.push(TextReread {
             first,
             first_confidence: if old.is_empty() { 0.0 } else { first_confidence },
@@ -216,6 +217,21 @@ mod tests {
             reread_cells(&page, vec![word("用", 45.0, 55.0, 96.0)], &[CELL], 1.0, |t| t == "因公出国(境)费用", read);
         assert_eq!(words[0].text, "因公出国(境)费用");
         assert_eq!(rereads.len(), 1);
+    }
+
+    #[test]
+    fn a_known_name_read_of_the_first_line_alone_is_read_whole() {
+        let page = image(100, 100, &TWO_LINES);
+        let read = |g: &Gray| Some((if g.width > 50 { "一般公共预算" } else { "资金" }.to_string(), 0.99));
+        let known = |t: &str| t == "一般公共预算" || t == "一般公共预算资金";
+        let first = word("一般公共预算", 30.0, 25.0, 96.0);
+        let (words, rereads) = reread_cells(&page, vec![first.clone()], &[CELL], 1.0, known, read);
+        assert_eq!(words[0].text, "一般公共预算资金");
+        assert_eq!((rereads[0].first.as_str(), rereads.len()), ("一般公共预算", 1));
+        // Read on both its lines, a known name is left as read.
+        let both = vec![first, word("资金", 45.0, 55.0, 96.0)];
+        let (words, rereads) = reread_cells(&page, both.clone(), &[CELL], 1.0, known, read);
+        assert_eq!((words, rereads.len()), (both, 0));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! OCR'd classification codes that lost digits, put back by their place in the table's
 //! order (`code-in-sequence`): coded tables list their rows in code order, so a code read
 //! `20505` between `2080501` and `2080506` is the one code of their length and parent
-//! (`20805··`) that lies between them and holds the digits read in order: `2080505`. Only
-//! a code shorter than both neighbours', which share a parent; never on a text layer, and
-//! never where more than one code fits. The identities over the code hierarchy, and the
+//! (`20805··`) that lies between them and holds the digits read in order: `2080505`; and
+//! `30U1` between `30110` and `30112` is `30111` (a letter for one or two digits). Only a
+//! code shorter than both neighbours' or with a letter in it, where they share a parent;
+//! never on a text layer, and never where more than one code fits. The identities over the code hierarchy, and the
 //! cross-table ones, then check the row's figures under its code.
 
 use crate::knowledge::templates::variants;
@@ -86,23 +87,35 @@ pub fn class_digit(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Rep
 }
 
 /// The one code of `before`'s and `after`'s length and parent, between them (either bound
-/// included: rows may repeat a code), that holds the digits of the shorter `read` in order.
+/// included: rows may repeat a code), that holds the digits of the shorter `read` in order,
+/// or — `read` with letters in it (`30U1`) — that `read` spells, each letter one or two
+/// digits the engine made a glyph of.
 fn between(before: &str, read: &str, after: &str) -> Option<String> {
     let length = before.len();
-    if after.len() != length || read.len() >= length || length <= CHILD_DIGITS || read.is_empty() {
+    let digits = read.bytes().all(|b| b.is_ascii_digit());
+    if after.len() != length || read.len() > length || (digits && read.len() == length) || length <= CHILD_DIGITS {
         return None;
     }
     let parent = &before[..length - CHILD_DIGITS];
-    if !after.starts_with(parent) || !read.bytes().all(|b| b.is_ascii_digit()) {
+    if !after.starts_with(parent) || !read.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
     let (low, high): (u32, u32) =
         (before[length - CHILD_DIGITS..].parse().ok()?, after[length - CHILD_DIGITS..].parse().ok()?);
-    let mut fitting =
-        (low..=high).map(|child| format!("{parent}{child:0width$}", width = CHILD_DIGITS)).filter(|c| holds(c, read));
+    let fits = |c: &String| if digits { holds(c, read) } else { spells(c.as_bytes(), read.as_bytes()) };
+    let mut fitting = (low..=high).map(|child| format!("{parent}{child:0width$}", width = CHILD_DIGITS)).filter(fits);
     match (fitting.next(), fitting.next()) {
         (Some(one), None) => Some(one),
         _ => None,
+    }
+}
+
+/// True where `read` spells `code`: its digits as they stand, each letter one or two digits.
+fn spells(code: &[u8], read: &[u8]) -> bool {
+    match read.split_first() {
+        None => code.is_empty(),
+        Some((d, rest)) if d.is_ascii_digit() => code.first() == Some(d) && spells(&code[1..], rest),
+        Some((_, rest)) => (1..=2.min(code.len())).any(|n| spells(&code[n..], rest)),
     }
 }
 
@@ -120,6 +133,10 @@ mod tests {
     fn a_code_that_lost_digits_is_the_one_its_neighbours_place() {
         assert_eq!(between("2080501", "20505", "2080506").as_deref(), Some("2080505"));
         assert_eq!(between("2080501", "20501", "2080501").as_deref(), Some("2080501"), "rows repeat a code");
+        // A letter for digits: `30U1` between 30110 and 30112 spells 30111 alone.
+        assert_eq!(between("30110", "30U1", "30112").as_deref(), Some("30111"));
+        assert_eq!(between("30110", "301U", "30119"), None, "more than one code fits");
+        assert_eq!(between("30110", "U01", "30112"), None, "a code's first digit is read");
     }
 
     #[test]

@@ -49,12 +49,12 @@ pub fn decide(
     let places: Vec<Option<u32>> = tables.iter().map(super::places::places).collect();
     for at in in_doubt(tables, instances, &places, &holds) {
         let Some(read) = readable(tables, &at) else { continue };
-        let inside = inside(tables, &at, crops);
-        if inside.is_empty() {
+        let cut = inside(tables, &at, crops);
+        if cut.is_empty() {
             continue;
         }
         let Some(recognizer) = *engine.get_or_insert_with(ppocr::shared) else { return repairs };
-        let Some(other) = second_reading(recognizer, &inside) else { continue };
+        let Some(other) = second_reading(recognizer, &cut) else { continue };
         let Some(value) = figure(&other.0) else { continue };
         if value == read {
             continue;
@@ -81,6 +81,25 @@ pub fn decide(
                  every identity it takes part in holds with it"
             );
             repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
+        } else if !broken.is_empty()
+            && let Some(pair) = second_cell(tables, instances, (&at, value), &holds, |b| {
+                second_reading(recognizer, &inside(tables, b, crops))
+            })
+        {
+            // The other reading mends what breaks but breaks an identity that held as read: a
+            // figure misread alike in a second cell of it (a total printed twice, 本年支出合计
+            // and 支出总计, both read 9,626.777585), whose own second reading mends it too.
+            let (b, read_b, other_b) = pair;
+            let value_b = figure(&other_b.0).expect("read as a figure");
+            record(tables, &b, &other_b);
+            let why = format!(
+                "breaks {}; PP-OCR read {value} here and {value_b} at {}, with which every identity either takes part in holds",
+                broken.join(", "),
+                path(tables, &b)
+            );
+            repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
+            let why_b = format!("is read alike at {}; PP-OCR read {value_b}, mending both", path(tables, &at));
+            repairs.push(apply(tables, &b, read_b, value_b, "second-engine", &why_b, findings));
         } else if !decidable || (broken.is_empty() && other_holds) {
             let (table, row) = (&tables[at.table], &tables[at.table].rows[at.row.expect("a row")]);
             findings.push(Finding::located(
@@ -97,6 +116,37 @@ pub fn decide(
         }
     }
     repairs
+}
+
+/// For a cell at `at` whose second reading `value` mends the identities that break but
+/// breaks one that held: the one other cell of such an identity whose second reading
+/// (`second`), with `value`, makes every identity either takes part in hold — the cell, its
+/// figure as read and its second reading.
+fn second_cell(
+    tables: &[Table],
+    instances: &[Instance],
+    (at, value): (&At, Decimal),
+    holds: &impl Fn(&Figures, &Instance) -> bool,
+    second: impl Fn(&At) -> Option<(String, f32)>,
+) -> Option<(At, Decimal, (String, f32))> {
+    let takes_in = |i: &Instance, at: &At| i.lhs.contains(at) || i.rhs.contains(at);
+    let (as_read, changed) = (Figures::of(tables), Figures::of(tables).with(at, value));
+    let newly = instances.iter().filter(|i| takes_in(i, at) && holds(&as_read, i) && !holds(&changed, i));
+    let mut others: Vec<&At> =
+        newly.flat_map(|i| i.lhs.iter().chain(&i.rhs)).filter(|b| *b != at && b.row.is_some()).collect();
+    others.sort();
+    others.dedup();
+    others.into_iter().find_map(|b| {
+        let read_b = readable(tables, b)?;
+        let other = second(b)?;
+        let value_b = figure(&other.0).filter(|v| *v != read_b)?;
+        let both = changed.with(b, value_b);
+        instances
+            .iter()
+            .filter(|i| takes_in(i, at) || takes_in(i, b))
+            .all(|i| holds(&both, i))
+            .then(|| (b.clone(), read_b, other))
+    })
 }
 
 /// The read figures of OCR'd rows in doubt: in an identity that breaks as read, read with
@@ -178,4 +228,52 @@ fn record(tables: &mut [Table], at: &At, other: &(String, f32)) {
         },
         EngineReading { engine: OcrEngine::PpOcr, text: other.0.clone(), confidence: Some(other.1), chosen: false },
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::identities::CATALOGUES;
+    use crate::model::CellStatus;
+    use std::str::FromStr;
+
+    #[test]
+    fn a_total_misread_alike_in_two_cells_takes_both_second_readings() {
+        // 本年支出合计 and 支出总计 both read 9,626.777585; 收入总计 9,626.777589.
+        let read = ["9626.777585", "", "9626.777585", "9626.777589"];
+        let cell = |i: usize| {
+            let value = Decimal::from_str(read[i]).ok();
+            value
+                .map(|value| Cell {
+                    column: "合计".into(),
+                    raw: read[i].into(),
+                    value: Some(value),
+                    status: CellStatus::Read,
+                    inferred_by: None,
+                    bbox: None,
+                    confidence: Some(90.0),
+                    readings: Vec::new(),
+                })
+                .into_iter()
+                .collect()
+        };
+        let keys = ["本年支出合计", "年终结转结余", "支出总计", "收入总计"];
+        let tables = vec![crate::testing::table("fiscal_summary", &keys, cell)];
+        let at = |row: usize| At { table: 0, row: Some(row), column: "合计".into() };
+        let rule = |id: &str| CATALOGUES.iter().flat_map(|c| &c.rules).find(|r| r.id == id).expect("a rule");
+        let instances = [
+            Instance { rule: rule("fiscal_summary.balance"), lhs: vec![at(3)], rhs: vec![at(2)] },
+            Instance { rule: rule("fiscal_summary.expense.total"), lhs: vec![at(2)], rhs: vec![at(0), at(1)] },
+        ];
+        let holds = |f: &Figures, i: &Instance| super::super::misread::holds(f, i, None);
+        let mended = Decimal::from_str("9626.777589").unwrap();
+        // 支出总计's second reading mends the balance and breaks 支出总计 = 本年支出合计 + 结转:
+        // 本年支出合计's second reading mends that.
+        let both = |b: &At| (*b == at(0)).then(|| ("9,626.777589".to_string(), 99.0));
+        let found = second_cell(&tables, &instances, (&at(2), mended), &holds, both);
+        assert_eq!(found.map(|(b, read, _)| (b, read.to_string())), Some((at(0), "9626.777585".to_string())));
+        // Where the second engine reads the other cell as tesseract did, nothing is mended.
+        let alike = |_: &At| Some(("9,626.777585".to_string(), 99.0));
+        assert!(second_cell(&tables, &instances, (&at(2), mended), &holds, alike).is_none());
+    }
 }

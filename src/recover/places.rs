@@ -91,6 +91,15 @@ fn ends_in_one_as(raw: &str) -> bool {
     matches!((chars.next(), chars.next()), (Some(last), Some(before)) if ONE_AS.contains(&last) && before.is_ascii_digit())
 }
 
+/// Whether a figure's text ends in a glyph that may be its last digit misread: one of
+/// [`ONE_AS`], or an opening bracket (`38.00000(` for 38.000000; no figure is printed with one
+/// after it).
+fn ends_in_glyph_for_digit(raw: &str) -> bool {
+    let mut chars = raw.trim().chars().rev();
+    ends_in_one_as(raw)
+        || matches!((chars.next(), chars.next()), (Some('(' | '（' | '[' | '{'), Some(before)) if before.is_ascii_digit())
+}
+
 /// The number of places most of a table's figures other than zero show, when clearly one.
 pub(super) fn places(table: &Table) -> Option<u32> {
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
@@ -100,7 +109,7 @@ pub(super) fn places(table: &Table) -> Option<u32> {
         .rows
         .iter()
         .flat_map(|r| &r.cells)
-        .filter(|c| !ends_in_one_as(&c.raw))
+        .filter(|c| !ends_in_glyph_for_digit(&c.raw))
         .filter_map(|c| c.value)
         .filter(|v| !v.is_zero());
     for value in figures {
@@ -174,6 +183,23 @@ mod tests {
         align(&mut tables, &source(TextSource::Ocr));
         let shown: Vec<String> = tables[0].rows.iter().map(|r| r.cells[0].value.unwrap().to_string()).collect();
         assert_eq!(shown, ["7552.92", "736.81", "6816.00", "0.11", "7552.92", "736.81", "6816.00", "0.11"]);
+    }
+
+    #[test]
+    fn a_figure_ending_in_an_opening_bracket_does_not_vote() {
+        // Six places in the table; two figures whose last 0 was read `(` (38.00000( and
+        // 1,110.46890() would make it a table of mixed places.
+        let read = ["9616.338314", "7045.905745", "38.00000", "962.588688", "469.814256", "1110.46890", "10.439275"];
+        let mut tables = vec![table(&read)];
+        for r in [2, 5] {
+            let raw = format!("{}(", tables[0].rows[r].cells[0].raw);
+            tables[0].rows[r].cells[0].raw = raw;
+        }
+        align(&mut tables, &source(TextSource::Ocr));
+        let shown: Vec<String> = tables[0].rows.iter().map(|r| r.cells[0].value.unwrap().to_string()).collect();
+        assert_eq!((shown[2].as_str(), shown[5].as_str()), ("38.000000", "1110.468900"));
+        // A bracketed negative closes its bracket and votes as printed.
+        assert!(!ends_in_glyph_for_digit("(1.00)"));
     }
 
     #[test]

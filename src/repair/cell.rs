@@ -26,6 +26,9 @@ static LEADING_NUMBER: LazyLock<Regex> =
 static LIST_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     crate::pattern::compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))").expect("list number")
 });
+/// A classification code, then its name, as a label cell prints them (`30399-其他…`).
+static CODE_THEN_NAME: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::compile(r"^[0-9]{3,7}[\s\-—:]*\p{Han}").expect("code then name"));
 static CODE_NAME: LazyLock<Regex> =
     LazyLock::new(|| crate::pattern::compile(r"^([0-9]{3}|[0-9]{5}|[0-9]{7})\s*(\p{Han}.*)$").expect("code name"));
 
@@ -149,7 +152,11 @@ pub fn label(raw: &str) -> Fixed {
     let lead = if text.starts_with("其中:") { "其中:".len() } else { 0 };
     let rest = &text[lead..];
     let trimmed = rest.trim_start_matches([',', '.', '。', '·', '|', ':', ';']);
-    if trimmed.len() != rest.len() && trimmed.starts_with(|c: char| c == '(' || crate::label::is_ideograph(c)) {
+    // Or before a code and its name (`;30399-其他对个人和家庭的补助`).
+    let coded = lead == 0 && CODE_THEN_NAME.is_match(trimmed);
+    if trimmed.len() != rest.len()
+        && (coded || trimmed.starts_with(|c: char| c == '(' || crate::label::is_ideograph(c)))
+    {
         text = format!("{}{trimmed}", &text[..lead]);
         rules.push("ocr-debris");
     }
@@ -312,6 +319,8 @@ mod tests {
             Fixed { text: "(一)因公出国(境)支出".into(), rules: vec!["ocr-debris"] }
         );
         assert_eq!(label("|一般公共服务支出").text, "一般公共服务支出");
+        assert_eq!(label(";30399-其他对个人和家庭的补助").text, "30399-其他对个人和家庭的补助");
+        assert_eq!(label(";30399").text, ";30399", "no name after the digits: no code's label");
         assert!(label("“三公”经费").rules.is_empty(), "a quote is printed");
         assert_eq!(label("其中:,(一)因公出国(境)支出").text, "其中:(一)因公出国(境)支出");
         assert!(label("(一)因公出国(境)支出").rules.is_empty());

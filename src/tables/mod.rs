@@ -35,10 +35,22 @@ static LABEL_CODE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyL
     crate::pattern::compile(r"^[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?[\s\-—:]*(\p{Han}.*)$").expect("label code")
 });
 
-/// A code one digit short of a classification code's length, then a dash and its name.
+/// A code misread, then a dash and its name: one digit short of a classification code's
+/// length (`0201-办公费`), or two digits then a letter among its digits (`30U1-公务员医疗补助缴费`,
+/// the engine's glyph for `111`) — a digit only where it was read as one.
 static SHORT_CODE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
-    crate::pattern::compile(r"^([0-9]{4}|[0-9]{6})[\-—]+(\p{Han}.*)$").expect("short code")
+    crate::pattern::compile(r"^([0-9]{4}|[0-9]{6}|[0-9]{2}[0-9A-Za-z]{1,5})[\-—]+(\p{Han}.*)$").expect("short code")
 });
+
+/// True where `code` as [`SHORT_CODE`] takes it is a misread code: all digits, of a length
+/// no classification's codes have, or with a letter in it.
+fn misread_code(code: &str) -> bool {
+    if code.bytes().all(|b| b.is_ascii_digit()) {
+        matches!(code.len(), 4 | 6)
+    } else {
+        code.bytes().any(|b| b.is_ascii_alphabetic())
+    }
+}
 
 /// Words in a note that declare the table empty on purpose.
 const EMPTY_WORDS: [&str; 5] = ["空表", "无数据", "无此项", "本表无数据", "无此类"];
@@ -364,14 +376,15 @@ fn row(
         code = Some(found);
         label = name;
     }
-    // Or, none of its codes the classification's, by one a digit short (`0201-办公费` read for
-    // `30201-办公费`): reported below as no classification code, and given its digit by
-    // `recover::codes` where one digit alone makes it the classification's.
+    // Or, none of its codes the classification's, by one misread: a digit short (`0201-办公费`
+    // read for `30201-办公费`) or with a letter for digits (`30U1-…` for `30111-…`), never by
+    // another classification's code in silence. Reported below as no classification code,
+    // and mended by `recover::codes` where one code alone fits what was read.
     if let Some(class) = grid.template.classification
         && !code.as_deref().is_some_and(|c| class.holds(c))
         && let Some((found, name)) = parts.iter().chain(&labels).find_map(|t| {
             let text = nfkc(t);
-            let found = SHORT_CODE.captures(&text)?;
+            let found = SHORT_CODE.captures(&text).filter(|f| misread_code(&f[1]))?;
             Some((found[1].to_string(), found[2].to_string()))
         })
     {
@@ -379,10 +392,11 @@ fn row(
         label = name;
     }
     let key = code.clone().unwrap_or_else(|| row_key(grid, &label));
-    // A code of another length (`0`, `2130`) is a misread one: its row is not placed in the
-    // hierarchy its figures belong to, so it is reported, never keyed in silence.
-    // (A unit's six-digit code was set aside above.)
-    if let Some(c) = code.as_deref().filter(|c| ![3, 5, 7].contains(&c.len())) {
+    // A code of another length (`0`, `2130`) or with a letter (`30U1`) is a misread one: its
+    // row is not placed in the hierarchy its figures belong to, so it is reported, never
+    // keyed in silence. (A unit's six-digit code was set aside above.)
+    let misread = |c: &&str| ![3, 5, 7].contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_digit());
+    if let Some(c) = code.as_deref().filter(misread) {
         let place =
             Place { table: Some(id.to_string()), row: Some(key.clone()), side, column: None, page: Some(printed.page) };
         findings.push(Finding::located(
@@ -623,12 +637,18 @@ mod tests {
         // (`50201-办公经费 | 0201-办公费`): the row is keyed `0201` and reported, for
         // `recover::codes` to mend, not keyed 50201 in silence.
         let text = "一般公共预算基本支出表\n单位：万元\n政府支出经济分类科目\t部门支出经济分类科目\t合计\t人员经费\t公用经费\n\
-                    50199-其他工资福利支出\t30199-其他工资福利支出\t1.00\t1.00\t\n50201-办公经费\t0201-办公费\t76.00\t\t76.00\n";
+                    50199-其他工资福利支出\t30199-其他工资福利支出\t1.00\t1.00\t\n50201-办公经费\t0201-办公费\t76.00\t\t76.00\n\
+                    50102-社会保障缴费\t30U1-公务员医疗补助缴费\t2.00\t2.00\t\n";
         let layout = crate::testing::layout(text);
         let rebuilt = super::rebuild(&crate::repair::apply(&layout).grids, None);
         let keys: Vec<&str> = rebuilt.tables[0].rows.iter().map(|r| r.key.as_str()).collect();
-        assert_eq!(keys, ["30199", "0201"]);
+        // `30U1`, a letter read for digits, is no more the row's key than 50102 is.
+        assert_eq!(keys, ["30199", "0201", "30U1"]);
         assert_eq!(rebuilt.tables[0].rows[1].label, "办公费");
-        assert!(rebuilt.findings.iter().any(|f| f.message.contains("\"0201\" is not a classification code")));
+        assert_eq!(rebuilt.tables[0].rows[2].label, "公务员医疗补助缴费");
+        for code in ["0201", "30U1"] {
+            let message = format!("{code:?} is not a classification code");
+            assert!(rebuilt.findings.iter().any(|f| f.message.contains(&message)), "{code}");
+        }
     }
 }

@@ -18,31 +18,34 @@ pub struct At {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unreadable;
 
-/// The figures of a document's tables, as read or with one cell read differently: a
+/// The figures of a document's tables, as read or with a cell or two read differently: a
 /// candidate reading is tried against this overlay, never by changing the tables.
 #[derive(Debug, Clone, Copy)]
 pub struct Figures<'a> {
     pub tables: &'a [Table],
-    overlay: Option<(&'a At, Decimal)>,
+    overlay: [Option<(&'a At, Decimal)>; 2],
 }
 
 impl<'a> Figures<'a> {
     /// The figures as the tables hold them.
     pub fn of(tables: &'a [Table]) -> Figures<'a> {
-        Figures { tables, overlay: None }
+        Figures { tables, overlay: [None, None] }
     }
 
-    /// The same figures with the cell at `at` reading `value`.
+    /// The same figures with the cell at `at` reading `value` (over the cell read differently
+    /// already, if any: two at most, the later replacing the second).
     pub fn with(self, at: &'a At, value: Decimal) -> Figures<'a> {
-        Figures { overlay: Some((at, value)), ..self }
+        let overlay = match self.overlay {
+            [None, _] => [Some((at, value)), None],
+            [first, _] => [first, Some((at, value))],
+        };
+        Figures { overlay, ..self }
     }
 
     /// A cell's figure: `None` when blank or not printed; `Err` when unreadable.
     pub fn value(&self, at: &At) -> Result<Option<Decimal>, Unreadable> {
-        if let Some((over, value)) = self.overlay
-            && over == at
-        {
-            return Ok(Some(value));
+        if let Some((_, value)) = self.overlay.iter().rev().flatten().find(|(over, _)| *over == at) {
+            return Ok(Some(*value));
         }
         value(self.tables, at)
     }
