@@ -343,10 +343,16 @@ impl Gray {
         // side). Ink beside part of it is a line of text: the bottoms of its characters run
         // together into a thin line when a low-resolution scan is blurred.
         let kept = |r: &Ruling| {
+            let beside = self.side_ink(r, thick);
+            let long = (r.x1 - r.x0).abs().max((r.y1 - r.y0).abs()) >= (min * LONG_RULING) as f32;
             // A line of text is as long as a cell's words at most; figures set close against a
-            // long column line can put ink beside much of it.
-            (r.x1 - r.x0).abs().max((r.y1 - r.y0).abs()) >= (min * LONG_RULING) as f32
-                || self.side_ink(r, thick).ruling()
+            // long column line can put ink beside much of it. A long row line with ink beside
+            // half of it is the edge of a line of text running across a header's cells (the
+            // bottoms of `一般公共预算 | 政府性基金预 | …`, averaged along the line).
+            if long && r.y0 == r.y1 {
+                return beside.ink < TEXT_EDGE_INK;
+            }
+            long || beside.ruling()
         };
         let (mut across, mut down): (Vec<Ruling>, Vec<Ruling>) = out.into_iter().partition(|r| r.y0 == r.y1);
         across.retain(kept);
@@ -413,7 +419,10 @@ impl Gray {
                 .map(|(at, from, to)| ruling_at(at, from, to, horizontal))
                 .collect::<Vec<_>>()
         };
-        let wide_rows = wide(pieces(h, w, min, deep, |line, at| across_rows(at, line, false)), &across, &down, true);
+        let mut wide_rows =
+            wide(pieces(h, w, min, deep, |line, at| across_rows(at, line, false)), &across, &down, true);
+        // (The bottoms of a line of text run together are no wider a line: not a ruling.)
+        wide_rows.retain(|r| self.side_ink(r, thick).ink < TEXT_EDGE_INK);
         let wide_columns =
             wide(pieces(w, h, min, deep, |line, at| across_columns(line, at, false)), &down, &across, false);
         across.extend(wide_rows);
@@ -551,6 +560,10 @@ const MAX_INK_SIDE: f32 = 0.06;
 /// A line with ink beside this much of its length is one of two lines printed close
 /// together (a table's double frame), not text.
 const DOUBLE_RULE: f32 = 0.92;
+
+/// The share of a long row line with ink beside it (one side) from which it is the edge of
+/// a line of text: a row line has paper beside all but the few characters that touch it.
+const TEXT_EDGE_INK: f32 = 0.4;
 
 /// Gaps bridged within one run, pixels.
 const GAP: usize = 4;
@@ -766,6 +779,32 @@ mod tests {
         assert!(horizontal.iter().all(|r| r.y0 < 150.0), "no line under the characters: {rules:?}");
         // Each stroke is a short vertical piece; piled up a column of them is no ruling.
         assert!(rules.iter().all(|r| r.y0 == r.y1), "no vertical: {rules:?}");
+    }
+
+    #[test]
+    fn the_blurred_bottoms_of_a_header_line_across_a_table_are_no_ruling() {
+        // A line of text as long as a table's rows (660 pixels, longer than `LONG_RULING`
+        // shortest rulings: a header's words cell after cell), its characters' bottoms run
+        // together by a blur; and a row line under it with a few characters touching it.
+        let mut g = blank(700, 300);
+        for x in 20..680 {
+            for y in 170..200 {
+                // (Strokes as dense as a small CJK type's at 300 dpi: half the line.)
+                if x % 8 < 4 {
+                    g.pixels[y * 700 + x] = 60;
+                }
+            }
+            g.pixels[200 * 700 + x] = 90;
+            g.pixels[260 * 700 + x] = 0;
+        }
+        for x in (100..130).filter(|x| x % 8 < 3) {
+            for y in 235..259 {
+                g.pixels[y * 700 + x] = 60;
+            }
+        }
+        let rules = g.rulings(100, 10);
+        let horizontal: Vec<f32> = rules.iter().filter(|r| r.y0 == r.y1).map(|r| r.y0).collect();
+        assert_eq!(horizontal, [260.0], "{rules:?}");
     }
 
     /// A page of paper (250) with a scanner's noise (±8), and a grid of grey hairlines

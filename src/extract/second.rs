@@ -84,8 +84,16 @@ pub fn reread_texts(
             continue;
         }
         let reach = to_line_end(&joined, &words, &run, rulings, image.width as f32 * scale);
+        // A run that starts well into its cell with ink before it and no word there: the
+        // engine left the name's start out (`老保` read of `2080505-机关事业单位基本养老保险…`).
+        let before = from_cell_start(&joined, &words, &run, rulings);
+        let (h, start) = (joined.height, joined.left);
+        let ink_before =
+            start - before.left >= 2.0 * h && ink_in(image, &joined, before.left + h / 2.0, start - h / 4.0, scale);
+        let right = (reach.left + reach.width).max(before.left + before.width);
+        let reach = if ink_before { Word { left: before.left, width: right - before.left, ..reach } } else { reach };
         // Read in doubt, or read surely but short of ink on its line that no word holds.
-        if confidence >= TEXT_DOUBT && !ink_after(image, &joined, &reach, scale) {
+        if confidence >= TEXT_DOUBT && !ink_after(image, &joined, &reach, scale) && !ink_before {
             continue;
         }
         // The crop stops short of the words beside the run too: a year's last digit beside a
@@ -93,9 +101,14 @@ pub fn reread_texts(
         let fences: Vec<Ruling> = rulings.iter().copied().chain(fences(&words, &run, &joined)).collect();
         let Some(cut) = crop(image, &reach, &fences, scale) else { continue };
         let Some(second) = read(&cut) else { continue };
-        let text = without_stray_marks(edges_as_first(second.0.trim(), &first)).to_string();
+        // (A crop from the cell's start takes in no figure beside the run: its digits are the
+        // name's code.)
+        let edges = if ink_before { second.0.trim() } else { edges_as_first(second.0.trim(), &first) };
+        let text = without_stray_marks(edges).to_string();
         let second_confidence = second.1 * 100.0;
-        if text == first || second_confidence < SECOND_SURE || !known(&text) {
+        // A known name, or a classification code and its name (a coded table's label, which
+        // the vocabularies do not list: its code keys the row and the code hierarchy checks it).
+        if text == first || second_confidence < SECOND_SURE || !(known(&text) || coded_name(&text)) {
             continue;
         }
         // A reading longer than the crop can hold took in text beside it (`十三、交通运输支出`
@@ -110,6 +123,10 @@ pub fn reread_texts(
         // or past the run's end), are in the second reading; not a word of the row above or
         // below, across a ruling from the run's middle (a run boxed over two rows reaches it).
         let mut whole = joined;
+        if ink_before {
+            whole.width += whole.left - reach.left;
+            whole.left = reach.left;
+        }
         let (start, reach_end) = (whole.left, reach.left + reach.width);
         let middle = whole.top + whole.height / 2.0;
         for (i, w) in words.iter().enumerate() {
@@ -173,14 +190,73 @@ fn to_line_end(joined: &Word, words: &[Word], run: &[usize], rulings: &[Ruling],
     Word { width: ruling - joined.left, ..joined.clone() }
 }
 
+/// `joined` reaching back to the column ruling before it, where no other word lies on its
+/// line between, and on to the one after it likewise (else `joined` as it is).
+fn from_cell_start(joined: &Word, words: &[Word], run: &[usize], rulings: &[Ruling]) -> Word {
+    let (y0, y1, start) = (joined.top, joined.top + joined.height, joined.left);
+    let cy = (y0 + y1) / 2.0;
+    let Some(ruling) = rulings
+        .iter()
+        .filter(|r| r.x0 == r.x1 && r.x0 <= start + 1.0 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy)
+        .map(|r| r.x0)
+        .reduce(f32::max)
+    else {
+        return joined.clone();
+    };
+    // (A word boxed from before the run over it, `50102-` boxed over its name, is there too.)
+    let between = words.iter().enumerate().any(|(i, w)| {
+        !run.contains(&i) && w.top < y1 && w.top + w.height > y0 && w.left + w.width > ruling && w.left < start - 1.0
+    });
+    if between || ruling >= start {
+        return joined.clone();
+    }
+    // To the cell's end as well, where no word lies after the run in it (what was left out
+    // runs on to the end of the name).
+    let end = joined.left + joined.width;
+    let right = rulings
+        .iter()
+        .filter(|r| r.x0 == r.x1 && r.x0 >= end - 1.0 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy)
+        .map(|r| r.x0)
+        .reduce(f32::min)
+        .filter(|&right| {
+            !words.iter().enumerate().any(|(i, w)| {
+                !run.contains(&i)
+                    && w.top < y1
+                    && w.top + w.height > y0
+                    && w.left < right
+                    && w.left + w.width > end + 1.0
+            })
+        })
+        .unwrap_or(end);
+    Word { left: ruling, width: right - ruling, ..joined.clone() }
+}
+
+/// True where `text` is a classification code (类, 款 or 项: 3, 5 or 7 digits), a dash and
+/// a name (`2080505-机关事业单位基本养老保险缴费支出`).
+fn coded_name(text: &str) -> bool {
+    static CODED: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
+        crate::pattern::compile(r"^[0-9]{3}(?:[0-9]{2}){0,2}[\-—－]\p{Han}{2,}").expect("coded name")
+    });
+    CODED.is_match(text)
+}
+
 /// Whether the stretch of `reach` after `joined` (a character's height on) holds ink: a
 /// character or more of something the run's reading left out.
 fn ink_after(image: &Gray, joined: &Word, reach: &Word, scale: f32) -> bool {
+    ink_in(
+        image,
+        joined,
+        joined.left + joined.width + joined.height,
+        reach.left + reach.width - joined.height / 2.0,
+        scale,
+    )
+}
+
+/// Whether the stretch from `from` to `to` (points) on `joined`'s line holds a character's ink
+/// or more.
+fn ink_in(image: &Gray, joined: &Word, from: f32, to: f32, scale: f32) -> bool {
     let px = |v: f32, max: usize| ((v / scale).max(0.0) as usize).min(max);
-    let (x0, x1) = (
-        px(joined.left + joined.width + joined.height, image.width),
-        px(reach.left + reach.width - joined.height / 2.0, image.width),
-    );
+    let (x0, x1) = (px(from, image.width), px(to, image.width));
     let (y0, y1) =
         (px(joined.top + joined.height * 0.2, image.height), px(joined.top + joined.height * 0.8, image.height));
     if x1 <= x0 || y1 <= y0 {
@@ -542,5 +618,36 @@ mod tests {
             |_| Some(("四、公共安全支出".into(), 0.99)),
         );
         assert_eq!((out, rereads.len()), (vec![over], 0));
+    }
+
+    #[test]
+    fn a_coded_name_read_of_its_end_alone_is_read_from_its_cells_start() {
+        // A label cell from 50 to 250 pt (scale 0.5: pixels 100 to 500): ink from its start,
+        // and tesseract's words `老保` at 180 pt alone, read in doubt.
+        let mut image = Gray { width: 1000, height: 400, pixels: vec![255; 400_000] };
+        for y in 206..222 {
+            for x in (110..440).filter(|x| x % 6 < 3) {
+                image.pixels[y * 1000 + x] = 0;
+            }
+        }
+        let rulings = [50.0, 250.0].map(|x| Ruling { x0: x, y0: 90.0, x1: x, y1: 120.0 });
+        let run = Word { text: "老保".into(), left: 180.0, top: 102.0, width: 12.0, height: 8.0, confidence: 30.0 };
+        // The second engine reads what it is given: the whole name from a crop of the cell.
+        let read = |g: &Gray| {
+            let text = if g.width > 300 {
+                "2080505-机关事业单位基本养老保险缴费支出"
+            } else {
+                "老保险缴费支出"
+            };
+            Some((text.to_string(), 0.95))
+        };
+        let (out, rereads) = reread_texts(&image, vec![run.clone()], &rulings, 0.5, |_| false, read);
+        assert_eq!(out[0].text, "2080505-机关事业单位基本养老保险缴费支出");
+        assert_eq!((rereads.len(), out[0].left), (1, 50.0));
+        // A word read before the run in its cell (its code, boxed over the name): the run is
+        // read where it stands, and its reading is no known name.
+        let code = Word { text: "2080505-".into(), left: 56.0, width: 130.0, confidence: 90.0, ..run.clone() };
+        let (out, rereads) = reread_texts(&image, vec![code, run], &rulings, 0.5, |_| false, read);
+        assert_eq!((out.len(), rereads.len()), (2, 0));
     }
 }
