@@ -33,6 +33,13 @@ pub struct Ruling {
     pub y1: f32,
 }
 
+impl Ruling {
+    /// Whether this is a column (vertical) ruling running past the height `y`.
+    pub fn column_through(&self, y: f32) -> bool {
+        self.x0 == self.x1 && self.y0.min(self.y1) <= y && self.y0.max(self.y1) >= y
+    }
+}
+
 /// One page of a PDF.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
@@ -256,9 +263,7 @@ pub fn without_ruling_marks(words: Vec<Word>, rules: &[Ruling]) -> Vec<Word> {
             let narrow = w.width <= 0.5 * w.height;
             let marks = !w.text.is_empty() && w.text.chars().all(|c| RULING_MARKS.contains(&c));
             let (cy, (x0, x1)) = (w.top + w.height / 2.0, (w.left - 0.5, w.left + w.width + 0.5));
-            let on_ruling = rules
-                .iter()
-                .any(|r| r.x0 == r.x1 && r.x0 >= x0 && r.x0 <= x1 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy);
+            let on_ruling = rules.iter().any(|r| r.column_through(cy) && r.x0 >= x0 && r.x0 <= x1);
             !(narrow && marks && on_ruling)
         })
         .collect()
@@ -433,4 +438,33 @@ pub fn level(lines: Vec<Vec<Word>>) -> Vec<Word> {
         out.extend(words);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ruling_read_as_a_one_is_no_word() {
+        let ruling = Ruling { x0: 579.0, y0: 100.0, x1: 579.0, y1: 500.0 };
+        let word = |text: &str, left: f32, width: f32| Word {
+            text: text.into(),
+            left,
+            top: 291.6,
+            width,
+            height: 7.4,
+            confidence: 47.0,
+        };
+        let words = vec![
+            word("1", 578.9, 1.4),
+            word("]1", 578.9, 0.5),
+            word("1", 650.0, 3.0),
+            word("1.00", 578.9, 14.0),
+            word("出", 577.0, 4.0),
+        ];
+        let kept: Vec<(String, f32)> =
+            without_ruling_marks(words, &[ruling]).into_iter().map(|w| (w.text, w.left)).collect();
+        // A figure 1 clear of the ruling, a figure over it, a character over it: kept.
+        assert_eq!(kept, [("1".to_string(), 650.0), ("1.00".to_string(), 578.9), ("出".to_string(), 577.0)]);
+    }
 }

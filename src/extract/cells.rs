@@ -73,13 +73,7 @@ pub const MAX_CELLS: usize = 300;
 /// a word beside a ruling or a figure boxed a little over one.
 pub fn across_columns(w: &Word, rulings: &[Ruling]) -> bool {
     let (cy, margin) = (w.top + w.height / 2.0, 2.0 * w.height);
-    rulings.iter().any(|r| {
-        r.x0 == r.x1
-            && r.y0.min(r.y1) <= cy
-            && r.y0.max(r.y1) >= cy
-            && r.x0 > w.left + margin
-            && r.x0 < w.left + w.width - margin
-    })
+    rulings.iter().any(|r| r.column_through(cy) && r.x0 > w.left + margin && r.x0 < w.left + w.width - margin)
 }
 
 /// The closed cells of the grid `rulings` draw (pixels): below a horizontal ruling, between

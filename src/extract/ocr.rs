@@ -311,30 +311,6 @@ mod tests {
     }
 
     #[test]
-    fn a_ruling_read_as_a_one_is_no_word() {
-        let ruling = Ruling { x0: 579.0, y0: 100.0, x1: 579.0, y1: 500.0 };
-        let word = |text: &str, left: f32, width: f32| Word {
-            text: text.into(),
-            left,
-            top: 291.6,
-            width,
-            height: 7.4,
-            confidence: 47.0,
-        };
-        let words = vec![
-            word("1", 578.9, 1.4),
-            word("]1", 578.9, 0.5),
-            word("1", 650.0, 3.0),
-            word("1.00", 578.9, 14.0),
-            word("出", 577.0, 4.0),
-        ];
-        let kept: Vec<(String, f32)> =
-            crate::page::without_ruling_marks(words, &[ruling]).into_iter().map(|w| (w.text, w.left)).collect();
-        // A figure 1 clear of the ruling, a figure over it, a character over it: kept.
-        assert_eq!(kept, [("1".to_string(), 650.0), ("1.00".to_string(), 578.9), ("出".to_string(), 577.0)]);
-    }
-
-    #[test]
     fn a_name_and_the_next_cells_code_are_cut_before_the_code() {
         // By estimated advance the ruling at 65 falls after the code's first digit.
         let word = Word {

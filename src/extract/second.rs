@@ -182,11 +182,7 @@ fn to_line_end(joined: &Word, words: &[Word], run: &[usize], rulings: &[Ruling],
         return joined.clone();
     }
     let cy = (y0 + y1) / 2.0;
-    let ruling = rulings
-        .iter()
-        .filter(|r| r.x0 == r.x1 && r.x0 >= end - 1.0 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy)
-        .map(|r| r.x0)
-        .fold(right, f32::min);
+    let ruling = columns_at(rulings, cy).filter(|&x| x >= end - 1.0).fold(right, f32::min);
     Word { width: ruling - joined.left, ..joined.clone() }
 }
 
@@ -195,12 +191,7 @@ fn to_line_end(joined: &Word, words: &[Word], run: &[usize], rulings: &[Ruling],
 fn from_cell_start(joined: &Word, words: &[Word], run: &[usize], rulings: &[Ruling]) -> Word {
     let (y0, y1, start) = (joined.top, joined.top + joined.height, joined.left);
     let cy = (y0 + y1) / 2.0;
-    let Some(ruling) = rulings
-        .iter()
-        .filter(|r| r.x0 == r.x1 && r.x0 <= start + 1.0 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy)
-        .map(|r| r.x0)
-        .reduce(f32::max)
-    else {
+    let Some(ruling) = columns_at(rulings, cy).filter(|&x| x <= start + 1.0).reduce(f32::max) else {
         return joined.clone();
     };
     // (A word boxed from before the run over it, `50102-` boxed over its name, is there too.)
@@ -213,10 +204,8 @@ fn from_cell_start(joined: &Word, words: &[Word], run: &[usize], rulings: &[Ruli
     // To the cell's end as well, where no word lies after the run in it (what was left out
     // runs on to the end of the name).
     let end = joined.left + joined.width;
-    let right = rulings
-        .iter()
-        .filter(|r| r.x0 == r.x1 && r.x0 >= end - 1.0 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy)
-        .map(|r| r.x0)
+    let right = columns_at(rulings, cy)
+        .filter(|&x| x >= end - 1.0)
         .reduce(f32::min)
         .filter(|&right| {
             !words.iter().enumerate().any(|(i, w)| {
@@ -229,6 +218,11 @@ fn from_cell_start(joined: &Word, words: &[Word], run: &[usize], rulings: &[Ruli
         })
         .unwrap_or(end);
     Word { left: ruling, width: right - ruling, ..joined.clone() }
+}
+
+/// Where the column rulings running past the height `y` stand (points).
+fn columns_at(rulings: &[Ruling], y: f32) -> impl Iterator<Item = f32> + '_ {
+    rulings.iter().filter(move |r| r.column_through(y)).map(|r| r.x0)
 }
 
 /// True where `text` is a classification code (类, 款 or 项: 3, 5 or 7 digits), a dash and
@@ -408,7 +402,7 @@ fn crop(image: &Gray, w: &Word, rulings: &[Ruling], scale: f32) -> Option<Gray> 
     let mut y0 = w.top - PAD_Y * w.height;
     let mut y1 = w.top + w.height + PAD_Y * w.height;
     for r in rulings {
-        if r.x0 == r.x1 && r.y0.min(r.y1) <= cy && r.y0.max(r.y1) >= cy {
+        if r.column_through(cy) {
             // A vertical ruling beside the word (not through it: the word was split there).
             if r.x0 <= w.left + 1.0 {
                 x0 = x0.max(r.x0 + clear);
