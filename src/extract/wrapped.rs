@@ -40,7 +40,13 @@ pub fn reread_cells(
             cx >= cell.x0 as f32 && cx < cell.x1 as f32 && cy >= cell.y0 as f32 && cy < cell.y1 as f32
         };
         let old: Vec<usize> = (0..words.len()).filter(|&i| inside(&words[i])).collect();
-        if old.iter().any(|&i| words[i].text.chars().any(|c| c.is_ascii_digit())) {
+        // A figure's cell (not a speck of noise read in doubt as one digit, `9` over a wrapped
+        // header name).
+        let figure = |w: &Word| {
+            let digits = w.text.chars().filter(char::is_ascii_digit).count();
+            digits >= 2 || (digits == 1 && w.confidence >= TEXT_DOUBT)
+        };
+        if old.iter().any(|&i| figure(&words[i])) {
             continue;
         }
         let first: String = old.iter().map(|&i| words[i].text.as_str()).collect();
@@ -206,6 +212,21 @@ mod tests {
         }
         let one_line = image(100, 100, &TWO_LINES[..1]);
         let (_, rereads) = reread_cells(&one_line, vec![], &[CELL], 1.0, |_| true, sure);
+        assert!(rereads.is_empty());
+    }
+
+    #[test]
+    fn a_speck_read_in_doubt_as_a_digit_is_no_figure_in_the_cell() {
+        // `对附属单位补助支出` wrapped in a narrow header cell, a speck above it read `9` (14).
+        let page = image(100, 100, &TWO_LINES);
+        let read = |g: &Gray| Some((if g.width > 50 { "对附属单位补" } else { "助支出" }.to_string(), 0.99));
+        let known = |t: &str| t == "对附属单位补助支出";
+        let specks = vec![word("9", 30.0, 5.0, 14.0), word("允", 45.0, 55.0, 54.0)];
+        let (words, rereads) = reread_cells(&page, specks, &[CELL], 1.0, known, read);
+        assert_eq!(words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["对附属单位补助支出"]);
+        assert_eq!(rereads.len(), 1);
+        // A digit read surely is a figure's: the cell is not this rule's.
+        let (_, rereads) = reread_cells(&page, vec![word("9", 30.0, 5.0, 95.0)], &[CELL], 1.0, known, read);
         assert!(rereads.is_empty());
     }
 

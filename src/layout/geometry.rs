@@ -35,7 +35,10 @@ struct Grid {
 pub fn lines(pages: &[Page]) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     for page in pages {
-        let grids = grids(&page.rulings);
+        let mut grids = grids(&page.rulings);
+        for grid in &mut grids {
+            open_sides(grid, &page.rulings, &page.glyphs);
+        }
         let mut placed: Vec<Placed> = Vec::new();
         for row in rows(&page.glyphs) {
             let baseline = row[0].y;
@@ -324,8 +327,7 @@ fn grid_cells(grid: &Grid, row: &[&Glyph], baseline: f32, size: f32) -> (Vec<Str
         local = grid.edges.clone();
     }
     local.extend([grid.left, grid.right]);
-    local.sort_by(f32::total_cmp);
-    local.dedup_by(|a, b| (*a - *b).abs() < SNAP);
+    let local = merged(local);
     let mut cells = vec![String::new(); grid.edges.len().saturating_sub(1).max(1)];
     let mut boxes: Vec<Option<CellBox>> = vec![None; cells.len()];
     let mut outside: Vec<&Glyph> = Vec::new();
@@ -351,6 +353,21 @@ fn grid_cells(grid: &Grid, row: &[&Glyph], baseline: f32, size: f32) -> (Vec<Str
     (cells, boxes)
 }
 
+/// Column edges sorted, each run of edges less than [`SNAP`] apart from the next one (one
+/// ruling drawn twice, or a scan's ruling found as near-parallel pieces a point or two
+/// apart) taken as one, at the run's middle.
+fn merged(mut xs: Vec<f32>) -> Vec<f32> {
+    xs.sort_by(f32::total_cmp);
+    let mut runs: Vec<Vec<f32>> = Vec::new();
+    for x in xs {
+        match runs.last_mut() {
+            Some(run) if x - run[run.len() - 1] < SNAP => run.push(x),
+            _ => runs.push(vec![x]),
+        }
+    }
+    runs.iter().map(|run| (run[0] + run[run.len() - 1]) / 2.0).collect()
+}
+
 /// Finds the ruled grids of a page: vertical rulings that overlap vertically form one grid.
 fn grids(rules: &[Ruling]) -> Vec<Grid> {
     let mut verticals: Vec<(f32, f32, f32)> =
@@ -370,9 +387,8 @@ fn grids(rules: &[Ruling]) -> Vec<Grid> {
         }
     }
     for g in &mut grids {
-        let mut xs: Vec<f32> = g.verticals.iter().map(|v| v.0).collect();
-        xs.sort_by(f32::total_cmp);
-        xs.dedup_by(|a, b| (*a - *b).abs() < SNAP);
+        let xs: Vec<f32> = g.verticals.iter().map(|v| v.0).collect();
+        let xs = merged(xs);
         g.left = xs.first().copied().unwrap_or(0.0);
         g.right = xs.last().copied().unwrap_or(0.0);
         g.edges = xs;
@@ -380,6 +396,46 @@ fn grids(rules: &[Ruling]) -> Vec<Grid> {
     // A grid needs at least two columns to be a table.
     grids.retain(|g| g.edges.len() >= 3);
     grids
+}
+
+/// A table drawn open at a side (no outer border, or one a scan cut off at the page's edge)
+/// still closes its first or last column where its row rulings end, when text stands there:
+/// that text is the column's, not a note beside the table. The side's end is where the
+/// second farthest of its row rulings ends (one stray ruling opens no side).
+fn open_sides(grid: &mut Grid, rules: &[Ruling], glyphs: &[Glyph]) {
+    let rows: Vec<(f32, f32)> = rules
+        .iter()
+        .filter(|r| (r.y0 - r.y1).abs() < 0.5 && r.y0 >= grid.top - SNAP && r.y0 <= grid.bottom + SNAP)
+        .map(|r| (r.x0.min(r.x1), r.x0.max(r.x1)))
+        .filter(|&(x0, x1)| x0 < grid.right - SNAP && x1 > grid.left + SNAP)
+        .collect();
+    let mut lefts: Vec<f32> = rows.iter().map(|r| r.0).filter(|&x| x < grid.left - 3.0 * SNAP).collect();
+    let mut rights: Vec<f32> = rows.iter().map(|r| r.1).filter(|&x| x > grid.right + 3.0 * SNAP).collect();
+    lefts.sort_by(f32::total_cmp);
+    rights.sort_by(|a, b| b.total_cmp(a));
+    // Text rows (by baseline) between the side's end and the grid inside its height.
+    let rows_between = |a: f32, b: f32| {
+        let mut ys: Vec<i32> = glyphs
+            .iter()
+            .filter(|g| g.y > grid.top && g.y < grid.bottom && g.x + g.width / 2.0 > a && g.x + g.width / 2.0 < b)
+            .map(|g| g.y.round() as i32)
+            .collect();
+        ys.sort_unstable();
+        ys.dedup();
+        ys.len()
+    };
+    if let Some(&left) = lefts.get(1)
+        && rows_between(left, grid.left) >= 2
+    {
+        grid.edges.insert(0, left);
+        grid.left = left;
+    }
+    if let Some(&right) = rights.get(1)
+        && rows_between(grid.right, right) >= 2
+    {
+        grid.edges.push(right);
+        grid.right = right;
+    }
 }
 
 /// Aligns an unruled table's columns from the x-alignment of its cells. Column centres
@@ -504,6 +560,45 @@ fn centre(a: (f32, f32)) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_open_at_its_left_side_keeps_its_first_column_first() {
+        // Row rulings from 20 to 400; column rulings at 100, 200 and 400, none at 20 (the
+        // border a scan cut off at the page's edge, or one never drawn).
+        let mut rules: Vec<Ruling> = [50.0, 80.0, 110.0].iter().map(|&y| horizontal(y, 20.0, 400.0)).collect();
+        rules.extend([vertical(100.0, 50.0, 110.0), vertical(200.0, 50.0, 110.0), vertical(400.0, 50.0, 110.0)]);
+        let mut g = glyphs("一般公共预算", 25.0, 70.0, 12.0);
+        g.extend(glyphs("10.00", 120.0, 70.0, 6.0));
+        g.extend(glyphs("一般公共服务支出", 210.0, 70.0, 12.0));
+        g.extend(glyphs("合计", 25.0, 100.0, 12.0));
+        g.extend(glyphs("10.00", 120.0, 100.0, 6.0));
+        let lines = lines(&[page(g.clone(), rules.clone())]);
+        assert_eq!(lines[0].cells, ["一般公共预算", "10.00", "一般公共服务支出"]);
+        assert_eq!(lines[1].cells, ["合计", "10.00", ""]);
+        // Without text there, the rulings open no column.
+        let body: Vec<Glyph> = g.into_iter().filter(|g| g.x > 100.0).collect();
+        assert_eq!(super::lines(&[page(body, rules)])[0].cells, ["10.00", "一般公共服务支出"]);
+    }
+
+    #[test]
+    fn a_ruling_found_as_near_parallel_pieces_is_one_column_edge() {
+        // The ruling at 200 found three times a point apart (a scan's residual skew).
+        let mut rules: Vec<Ruling> = [50.0, 100.0, 200.0].iter().map(|&y| horizontal(y, 100.0, 300.0)).collect();
+        rules.extend([
+            vertical(100.0, 50.0, 200.0),
+            vertical(199.0, 50.0, 120.0),
+            vertical(200.0, 50.0, 200.0),
+            vertical(201.0, 110.0, 200.0),
+            vertical(300.0, 50.0, 200.0),
+        ]);
+        let mut g = glyphs("收入", 110.0, 70.0, 12.0);
+        g.extend(glyphs("10.00", 210.0, 70.0, 6.0));
+        g.extend(glyphs("合计", 110.0, 150.0, 12.0));
+        g.extend(glyphs("10.00", 210.0, 150.0, 6.0));
+        let lines = lines(&[page(g, rules)]);
+        assert_eq!(lines[0].cells, ["收入", "10.00"]);
+        assert_eq!(lines[1].cells, ["合计", "10.00"]);
+    }
 
     fn glyphs(text: &str, x: f32, y: f32, w: f32) -> Vec<Glyph> {
         text.chars()

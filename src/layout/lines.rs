@@ -120,7 +120,15 @@ pub fn is_prose(line: &Line) -> bool {
     let text = crate::label::nfkc(text);
     // Running text starts at the left; a long label alone in a later column is a row.
     let sentence = text.contains(['。', ',', ';', '，', '；']) || (position == 0 && text.chars().count() >= 15);
-    crate::label::cjk_count(&text) >= 4 && sentence && !is_note(line)
+    crate::label::cjk_count(&text) >= 4 && sentence && !is_note(line) && !is_field(&text)
+}
+
+/// A line naming the unit a table is of (`预算单位;长春市信访局`, OCR reading its colon as a
+/// semicolon): a field's short name ending 单位 or 名称, a mark, the value — not a sentence.
+fn is_field(text: &str) -> bool {
+    let Some((name, _)) = text.split_once([':', ';', ',', '：', '；', '，']) else { return false };
+    let name = name.trim();
+    name.chars().count() <= 6 && (name.ends_with("单位") || name.ends_with("名称")) && !text.contains('。')
 }
 
 /// A numbered section heading (`七、国有资产信息`) alone on its line. Only meaningful
@@ -237,6 +245,14 @@ mod tests {
         assert!(!header_words_follow(&[total.clone(), row], 0), "a row of figures follows");
         let specks = line(&["、", "。", "一般公共预算"]);
         assert!(!header_words_follow(&[total, specks], 0), "mostly specks");
+    }
+
+    #[test]
+    fn a_units_name_after_a_colon_read_as_a_semicolon_is_no_sentence() {
+        assert!(!is_prose(&line(&["预算单位;长春市信访局单人“"])));
+        assert!(!is_prose(&line(&["单位名称，某某市统计局"])));
+        assert!(is_prose(&line(&["其中，一般公共预算拨款收入增加，主要是人员增加"])));
+        assert!(is_prose(&line(&["本单位;负责全市的信访工作。"])), "a sentence ends in its stop");
     }
 
     #[test]

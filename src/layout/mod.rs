@@ -131,15 +131,17 @@ fn title_of(line: &Line) -> Option<Recognised> {
         // year apart again), as OCR splits them at the gap after the colon, or itself split
         // (`预算 | 10 | 表政府采购预算明细表`).
         [_, _, ..] if numbered(&filled).is_some() => numbered(&filled),
-        // A title cut at a gap inside its qualifier (`…情况表(按经济分类 | 科目)`), as OCR cuts it
-        // (reading its bracket as `〈` too).
-        [text, end]
-            if text.contains(['(', '（', '〈'])
+        // A title cut at a gap inside its qualifier (`…情况表(按经济分类 | 科目)`), or before
+        // its number and again after it (`支出总表(预算表 | 3 | )`), as OCR cuts it (reading
+        // its bracket as `〈` too).
+        [text, ref end @ ..]
+            if (1..=2).contains(&end.len())
+                && text.contains(['(', '（', '〈'])
                 && !text.contains([')', '）'])
-                && end.trim_end().ends_with([')', '）'])
-                && end.chars().count() <= 6 =>
+                && end.last().is_some_and(|e| e.trim_end().ends_with([')', '）']))
+                && end.concat().chars().count() <= 6 =>
         {
-            template::recognise(&format!("{text}{end}"))
+            template::recognise(&format!("{text}{}", end.concat()))
         }
         _ => None, // a table-of-contents entry carries its page number
     }
@@ -564,5 +566,8 @@ mod tests {
         let title = "一般公共预算基本支出情况表〈按经济分类\t科目)";
         assert_eq!(ids(&format!("{title}\n{econ}")), ["gpb_basic_expense"]);
         assert!(ids(&format!("一般公共预算基本支出情况表\t科目)\n{econ}")).is_empty(), "no bracket opened");
+        let expense =
+            "单位:万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n201\t一般公共服务支出\t10.00\t10.00\t\n";
+        assert_eq!(ids(&format!("支出总表(预算表\t3\t)\n{expense}")), ["expense"]);
     }
 }

@@ -46,7 +46,7 @@ pub fn decide(
     let holds = |figures: &Figures, i: &Instance| holds(figures, i, unit);
     let mut repairs = Vec::new();
     // Each table's places as read, before any figure here changes.
-    let places: Vec<Option<u32>> = tables.iter().map(super::places::places).collect();
+    let places = super::places::all_places(tables);
     for at in in_doubt(tables, instances, &places, &holds) {
         let Some(read) = readable(tables, &at) else { continue };
         let cut = inside(tables, &at, crops);
@@ -67,8 +67,11 @@ pub fn decide(
         // A figure shown with fewer places than its table's lost a digit (`736.8`); PP-OCR's
         // reading with the table's places is that digit, where it breaks no identity.
         let digit_lost = places[at.table].is_some_and(|p| read.scale() < p && value.scale() == p);
+        let extends = last_digit_of(read, value, places[at.table]);
+        let held: Vec<bool> = involved.iter().map(|i| holds(&figures, i)).collect();
         record(tables, &at, &other);
         let other_holds = with(tables, &at, value, |f| involved.iter().all(|i| holds(f, i)));
+        let none_broken = with(tables, &at, value, |f| involved.iter().zip(&held).all(|(i, h)| !h || holds(f, i)));
         if !broken.is_empty() && other_holds {
             let why = format!(
                 "breaks {}; PP-OCR read {value}, with which every identity it takes part in holds",
@@ -79,6 +82,15 @@ pub fn decide(
             let why = format!(
                 "shows fewer places than its table's figures; PP-OCR read {value}, with its table's places, and \
                  every identity it takes part in holds with it"
+            );
+            repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
+        } else if extends && none_broken {
+            // Other figures of its identities misread too (a column whose last digits the
+            // ruling beside them took): each lost digit is mended on its own, and the
+            // identities check the whole once all are.
+            let why = format!(
+                "shows fewer places than its table's figures; PP-OCR read {value}, the same figure with its last digit, \
+                 and no identity it takes part in that held breaks with it"
             );
             repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
         } else if !broken.is_empty()
@@ -116,6 +128,14 @@ pub fn decide(
         }
     }
     repairs
+}
+
+/// Whether `value` (PP-OCR's) is `read` (tesseract's) with the last digit it lost: `read`
+/// shows one place fewer than its table's `places`, and `value` is it with one digit more
+/// (`259.6`, `259.66`).
+fn last_digit_of(read: Decimal, value: Decimal, places: Option<u32>) -> bool {
+    places.is_some_and(|p| read.scale() + 1 == p && value.scale() == p)
+        && value.to_string().starts_with(&read.to_string())
 }
 
 /// For a cell at `at` whose second reading `value` mends the identities that break but
@@ -236,6 +256,17 @@ mod tests {
     use crate::knowledge::identities::CATALOGUES;
     use crate::model::CellStatus;
     use std::str::FromStr;
+
+    #[test]
+    fn a_figure_that_lost_its_last_digit_is_the_other_reading_with_it() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert!(last_digit_of(d("259.6"), d("259.66"), Some(2)));
+        assert!(last_digit_of(d("7131.6"), d("7131.66"), Some(2)));
+        assert!(!last_digit_of(d("259.6"), d("258.66"), Some(2)), "another figure");
+        assert!(!last_digit_of(d("259.6"), d("259.66"), None), "the table's places unknown");
+        assert!(!last_digit_of(d("259.66"), d("259.668"), Some(2)), "a digit too many");
+        assert!(!last_digit_of(d("25.9"), d("259.66"), Some(2)), "not the same figure");
+    }
 
     #[test]
     fn a_total_misread_alike_in_two_cells_takes_both_second_readings() {

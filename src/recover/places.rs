@@ -24,8 +24,9 @@ pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
     if source.text_source == TextSource::TextLayer {
         return repairs; // no page read by OCR
     }
-    for table in tables.iter_mut() {
-        let Some(places) = places(table) else { continue };
+    let places = all_places(tables);
+    for (table, places) in tables.iter_mut().zip(places) {
+        let Some(places) = places else { continue };
         for row in &mut table.rows {
             if source.page_source(row.page) == TextSource::TextLayer {
                 continue;
@@ -100,14 +101,32 @@ fn ends_in_glyph_for_digit(raw: &str) -> bool {
         || matches!((chars.next(), chars.next()), (Some('(' | '（' | '[' | '{'), Some(before)) if before.is_ascii_digit())
 }
 
-/// The number of places most of a table's figures other than zero show, when clearly one.
-pub(super) fn places(table: &Table) -> Option<u32> {
+/// Each table's places: the number most of its figures other than zero show, when clearly
+/// one; a table where too many figures lost a digit for its
+/// own to show (a column whose last digits a ruling took) has the document's, where the
+/// places most of its own figures show are those.
+pub(super) fn all_places(tables: &[Table]) -> Vec<Option<u32>> {
+    let document = share(&counts(tables));
+    tables
+        .iter()
+        .map(|t| {
+            let own = counts(std::slice::from_ref(t));
+            share(&own).or_else(|| {
+                let most = own.iter().max_by_key(|(_, n)| **n).map(|(p, _)| *p);
+                document.filter(|d| most == Some(*d))
+            })
+        })
+        .collect()
+}
+
+/// The places the figures other than zero of `tables` show, and how many show each.
+fn counts(tables: &[Table]) -> BTreeMap<u32, usize> {
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     // A figure whose text ends in a bracket or bar may have lost its last digit to it: its
     // places tell nothing (two `736.8]` for 736.81 in a small table would outvote the rest).
-    let figures = table
-        .rows
+    let figures = tables
         .iter()
+        .flat_map(|t| &t.rows)
         .flat_map(|r| &r.cells)
         .filter(|c| !ends_in_glyph_for_digit(&c.raw))
         .filter_map(|c| c.value)
@@ -115,6 +134,11 @@ pub(super) fn places(table: &Table) -> Option<u32> {
     for value in figures {
         *counts.entry(value.scale()).or_default() += 1;
     }
+    counts
+}
+
+/// The places at least [`MIN_SHARE`] of at least [`MIN_FIGURES`] figures show.
+fn share(counts: &BTreeMap<u32, usize>) -> Option<u32> {
     let total: usize = counts.values().sum();
     let (&places, &most) = counts.iter().max_by_key(|(_, n)| **n)?;
     (total >= MIN_FIGURES && most as f64 >= total as f64 * MIN_SHARE).then_some(places)
@@ -161,6 +185,18 @@ mod tests {
             ("0", "0.00", "decimal-places")
         );
         assert_eq!(tables[0].rows[8].cells[0].status, CellStatus::Repaired);
+    }
+
+    #[test]
+    fn a_table_where_many_figures_lost_a_digit_has_the_documents_places() {
+        let short = table(&["7131.66", "259.6", "488.3", "244.1", "927.35", "3003.28", "1273.95", "12.5"]);
+        let clean =
+            table(&["1.25", "3.50", "10.00", "7.75", "2.05", "8.10", "9.99", "11.11", "4.40", "3.30", "2.20", "1.10"]);
+        assert_eq!(all_places(std::slice::from_ref(&short)), [None], "4 of 8 alone: no places");
+        assert_eq!(all_places(&[short, clean.clone()]), [Some(2), Some(2)]);
+        // Not where most of its own figures show other places.
+        let whole = table(&["7131", "259", "488", "244.1", "927", "3003.28", "1273", "12"]);
+        assert_eq!(all_places(&[whole, clean]), [None, Some(2)]);
     }
 
     #[test]

@@ -15,8 +15,9 @@ pub struct Fixed {
     pub rules: Vec<&'static str>,
 }
 
-static SPLIT_DECIMAL: LazyLock<Regex> =
-    LazyLock::new(|| crate::pattern::compile(r"^(-?[0-9]+)\.\s+([0-9]{1,2})$").expect("split decimal"));
+static SPLIT_DECIMAL: LazyLock<Regex> = LazyLock::new(|| {
+    crate::pattern::compile(r"^(-?[0-9]{1,3}(?:,\s*[0-9]{3})+|-?[0-9]+)\.\s*([0-9]{1,2})$").expect("split decimal")
+});
 static THOUSANDS: LazyLock<Regex> =
     LazyLock::new(|| crate::pattern::compile(r"^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$").expect("thousands"));
 static DASH: LazyLock<Regex> = LazyLock::new(|| crate::pattern::compile(r"^[-—–－]{1,3}$").expect("dash"));
@@ -34,7 +35,8 @@ static CODE_NAME: LazyLock<Regex> =
 
 /// Repairs a money cell: full-width digits (`full-width`), a ruling or quote glued to the
 /// figure by OCR (`ocr-debris`: `509.01|` → `509.01`), a space after the decimal point
-/// (`split-decimal`: `198. 30` → `198.30`, never across cells), thousands separators
+/// or a thousands separator (`split-decimal`: `198. 30` → `198.30`, `9, 483. 72` →
+/// `9,483.72`, never across cells), thousands separators
 /// (`thousands-separator`), thousands separators OCR read as points (`point-for-comma`:
 /// `9.616.338314` → `9616.338314`; a figure has one decimal point, so every point before
 /// the last, between groups of three digits, was a comma), and a dash printed for "none"
@@ -113,7 +115,7 @@ pub fn value(raw: &str) -> Fixed {
     if text.contains(char::is_whitespace)
         && let Some(c) = SPLIT_DECIMAL.captures(&text)
     {
-        text = format!("{}.{}", &c[1], &c[2]);
+        text = format!("{}.{}", c[1].split_whitespace().collect::<String>(), &c[2]);
         rules.push("split-decimal");
     }
     if text.contains(',') && THOUSANDS.is_match(&text) {
@@ -244,6 +246,11 @@ mod tests {
     #[test]
     fn split_decimal_joins_a_space_after_the_point() {
         assert_eq!(value("198. 30"), Fixed { text: "198.30".into(), rules: vec!["split-decimal"] });
+        assert_eq!(
+            value("9, 483. 72"),
+            Fixed { text: "9483.72".into(), rules: vec!["split-decimal", "thousands-separator"] }
+        );
+        assert_eq!(value("9, 483.72").text, "9483.72");
         assert_eq!(value("52. 27").text, "52.27");
         assert_eq!(value("509.01").rules, Vec::<&str>::new());
         assert_eq!(value("训38.000000"), Fixed { text: "38.000000".into(), rules: vec!["ocr-debris"] });

@@ -162,9 +162,11 @@ fn spaces_words(text: &str) -> bool {
     single * 5 >= cjk && cjk > 0
 }
 
+/// A run of a figure or of its pieces (`198.`, `30`, and `9,` of `9, 483. 72`, an OCR
+/// layer's thousands separator spaced off the digits after it).
 fn is_digit_run(text: &str) -> bool {
     text.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '.')
-        && text.chars().last().is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '%')
+        && text.chars().last().is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | ','))
 }
 
 /// Whether two runs one space apart are one cell.
@@ -251,6 +253,8 @@ mod tests {
         assert_eq!(read.len(), 3, "the empty page after the last form feed is dropped");
         assert_eq!(read[0].cells, ["项目", "预算数"]);
         assert_eq!(read[1].cells, ["合计", "198. 30", "7.00"], "one space inside a figure, `|` a cell's edge");
+        let spaced = lines("合计     9, 483. 72|   8, 401. 67|\n", Columns::One);
+        assert_eq!(spaced[0].cells, ["合计", "9, 483. 72", "8, 401. 67"], "a thousands separator spaced off");
         assert_eq!(read[1].spans, [(0.0, 10.0), (25.0, 60.0), (75.0, 95.0)]);
         assert_eq!((read[2].page, read[2].number), (2, 3));
         // One space between two headers is an edge where words are not spaced ...
