@@ -542,6 +542,7 @@ mod tests {
             ("(二)收入总表", "income"),
             ("三、本年支出总体情况表", "expense"),
             ("四、财政拨款收支总体情况表", "fiscal_summary"),
+            ("2026年财政拨夭收支总体情况表", "fiscal_summary"), // 款 misread by OCR
             ("一般公共预算支出情况表(按功能分类科目)", "gpb_expense"),
             ("本年一般公共预算基本支出表(预算表6)", "gpb_basic_expense"),
             ("九、政府性基金预算支出情况表", "gov_fund_expense"),

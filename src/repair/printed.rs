@@ -467,6 +467,20 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             continue;
         }
         let (figures, codes, small, words) = body_profile(block, position);
+        // The table's first column of figures under a header OCR lost (a speck, `。`, where
+        // 合计 is printed): the total, which every one-sided template prints first.
+        if let Some(t) = total
+            && ocr
+            && !template.two_sided
+            && !taken[t]
+            && label_key(&printed).chars().all(|c| !crate::label::is_ideograph(c))
+            && figures > codes + small + words
+            && !out.iter().any(|p| p.column.role == ColumnRole::Value)
+        {
+            taken[t] = true;
+            out.push(Printed { position, column: as_printed(template.columns[t].column(None), ""), template: Some(t) });
+            continue;
+        }
         // Codes or labels under no template name (功能分类, 科目): the template's code or
         // label column where it is still free.
         let free = |role: ColumnRole, taken: &[bool]| {
