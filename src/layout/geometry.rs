@@ -9,6 +9,8 @@
 //! figure belongs to the column its glyphs fall in, however close it sits to the next
 //! ruling. Units are PDF points with y growing downwards.
 
+mod text_columns;
+
 use crate::page::{CellBox, Line};
 use crate::page::{Glyph, Page, Ruling};
 
@@ -438,6 +440,17 @@ fn open_sides(grid: &mut Grid, rules: &[Ruling], glyphs: &[Glyph]) {
     }
 }
 
+/// Where a table's cells are placed: the unit of their spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Points on a page (a PDF's glyphs, an OCR engine's word boxes): a header sits where it
+    /// is printed.
+    Points,
+    /// Character columns of a space-aligned text: a header OCR spaced out or garbled sits
+    /// where its characters fell, and each page where its producer set it.
+    Characters,
+}
+
 /// Aligns an unruled table's columns from the x-alignment of its cells. Column centres
 /// come from the 栏次 numbers (each centred in its column) or, without them, from the
 /// header line with the most words (the leaf headers); the edge between two columns is
@@ -447,11 +460,27 @@ fn open_sides(grid: &mut Grid, rules: &[Ruling], glyphs: &[Glyph]) {
 /// header, a left-aligned label and a right-aligned figure of one column thus share a
 /// position, as rulings would give them, and a merged header word lands in one of its
 /// columns.
-pub fn align(segments: &mut [super::block::Segment]) {
+pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     let all = || segments.iter().flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body));
     let empty = segments.iter().all(|s| s.body.is_empty() && s.numbers.is_none());
     if empty || all().any(|l| l.spans.len() != l.cells.len()) {
         return; // ruled (cells already positioned), OCR text, or nothing to align
+    }
+    // Each page's figures set on those of the page that prints the most (a text's pages).
+    let characters = placement == Placement::Characters;
+    if characters {
+        for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
+            text_columns::join_spaced_names(line);
+        }
+    }
+    let most = segments.iter().max_by_key(|s| s.body.iter().flat_map(|l| &l.cells).filter(|c| is_amount(c)).count());
+    let reference: Vec<f32> = most
+        .map(|s| text_columns::figure_columns(&s.body.iter().collect::<Vec<_>>()).iter().map(|f| f.1).collect())
+        .unwrap_or_default();
+    if characters && reference.len() >= 3 {
+        for segment in segments.iter_mut() {
+            text_columns::shift_to(segment, &reference);
+        }
     }
     let numbers = segments.iter().filter_map(|s| s.numbers.as_ref()).max_by_key(|l| l.spans.len());
     let leaf = segments.iter().flat_map(|s| &s.header).max_by_key(|l| l.spans.len());
@@ -463,7 +492,29 @@ pub fn align(segments: &mut [super::block::Segment]) {
         centres
     };
     let all_body: Vec<&Line> = segments.iter().flat_map(|s| &s.body).collect();
-    let global = with_sequence(centres_of(anchor), &all_body);
+    let mut global = with_sequence(centres_of(anchor), &all_body);
+    // The right edges of the body's columns of figures, where they overrule the header.
+    let mut rights: Option<Vec<(f32, usize)>> = None;
+    // Rows that print every column's figure, in a text: their figures by rank.
+    let mut full: Option<usize> = None;
+    let mut header_moves: Vec<(f32, (f32, f32))> = Vec::new();
+    if numbers.is_none_or(|l| l.spans.len() < 3) && characters {
+        let ranked = text_columns::full_rows(&all_body);
+        let figures = ranked.clone().unwrap_or_else(|| text_columns::figure_columns(&all_body));
+        if let Some(overruled) = text_columns::figures_as_printed(&global, &all_body, figures, ranked.is_some()) {
+            full = ranked.map(|r| r.len());
+            global = overruled.centres;
+            rights = Some(overruled.columns);
+            header_moves = overruled.moves;
+        }
+    }
+    for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
+        for span in &mut line.spans {
+            if let Some((_, to)) = header_moves.iter().find(|(from, _)| (centre(*span) - from).abs() < SNAP) {
+                *span = *to;
+            }
+        }
+    }
     // A page that prints its own 栏次 line with every column is aligned by it: where the
     // places are a text's character columns, each page's are off by a few in its own way.
     // Pages whose centres agree (a PDF's repeated header) are aligned together.
@@ -486,22 +537,40 @@ pub fn align(segments: &mut [super::block::Segment]) {
             .flat_map(|l| l.spans.iter().copied())
             .collect();
         let edges: Vec<f32> = centres.windows(2).map(|w| valley(&body, w[0], w[1])).collect();
+        let figure_rights = rights.as_ref().filter(|_| centres == global);
         for &i in &members {
             let segment = &mut segments[i];
             let headers = segment.header.len();
             let lines = segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut());
             for (k, line) in lines.enumerate() {
+                let ranked = full.filter(|&n| line.cells.iter().filter(|c| is_amount(c)).count() == n);
+                let mut rank = 0;
                 let mut cells = vec![String::new(); centres.len()];
                 let mut boxes = vec![None; centres.len()];
                 let mut last: Option<usize> = None;
                 for (i, (text, span)) in line.cells.iter().zip(&line.spans).enumerate() {
-                    let mut column = if is_amount(text) {
-                        // A right-aligned amount ends in its column's right half: it belongs
-                        // to the last column whose centre is left of its end.
-                        centres.iter().filter(|&&c| c < span.1).count().saturating_sub(1)
-                    } else {
-                        edges.iter().filter(|&&e| e < centre(*span)).count()
-                    };
+                    let nearest = figure_rights.filter(|_| is_amount(text)).and_then(|columns| {
+                        columns.iter().min_by(|a, b| (a.0 - span.1).abs().total_cmp(&(b.0 - span.1).abs()))
+                    });
+                    // An amount the header's centres would set among the labels is on the
+                    // nearest column of figures.
+                    let first_figures = figure_rights.and_then(|c| c.iter().map(|c| c.1).min()).unwrap_or(0);
+                    let among_labels =
+                        centres.iter().filter(|&&c| c < span.1).count().saturating_sub(1) < first_figures;
+                    let near = |c: &&(f32, usize)| full.is_some() || among_labels || (c.0 - span.1).abs() <= 15.0;
+                    let mut column =
+                        if let Some(columns) = figure_rights.filter(|_| ranked.is_some() && is_amount(text)) {
+                            rank += 1;
+                            columns[rank - 1].1 // a full row's k-th figure
+                        } else if let Some(&(_, column)) = nearest.filter(near) {
+                            column // on a column of figures the body prints
+                        } else if is_amount(text) {
+                            // A right-aligned amount ends in its column's right half: it belongs
+                            // to the last column whose centre is left of its end.
+                            centres.iter().filter(|&&c| c < span.1).count().saturating_sub(1)
+                        } else {
+                            edges.iter().filter(|&&e| e < centre(*span)).count()
+                        };
                     // Two header words set apart on one line name two columns, even where
                     // they sit closer together than the columns (a text's CJK words take
                     // half the columns they are printed over).
@@ -721,7 +790,7 @@ mod tests {
             notes: vec![],
             unit: None,
         };
-        align(&mut block.segments);
+        align(&mut block.segments, Placement::Points);
         let cells = |l: &Line| l.cells.clone();
         let seg = &block.segments[0];
         assert_eq!(cells(&seg.header[0]), ["", "本年收入", ""]);

@@ -185,7 +185,8 @@ pub fn has_figure(line: &Line) -> bool {
 /// A decimal (`198.30`, `1,208.20`), an integer grouped in thousands (`288,280,739`), or a
 /// decimal whose thousands commas OCR read as points (`9.616.338314`, which repair mends).
 pub fn is_figure(cell: &str) -> bool {
-    let c = cell.trim();
+    let joined = unspaced(cell.trim());
+    let c = joined.as_str();
     if points_for_commas(c) {
         return true;
     }
@@ -196,6 +197,31 @@ pub fn is_figure(cell: &str) -> bool {
             g.chars().all(|ch| ch.is_ascii_digit()) && (if i == 0 { (1..=3).contains(&g.len()) } else { g.len() == 3 })
         });
     decimal || grouped
+}
+
+/// The cell without the spaces OCR sets beside a figure's separators (`198. 30`,
+/// `14,770. 62`, `13 ,873.36`): a space between a digit and a point or comma, the other
+/// side of which is a digit. Repair joins these (`split-decimal`); a line holding one is a
+/// row of figures all the same.
+fn unspaced(cell: &str) -> String {
+    let chars: Vec<char> = cell.chars().collect();
+    let mut out = String::with_capacity(cell.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+            let after = chars.get(i + 1).copied();
+            let separator = |c: Option<char>| matches!(c, Some('.' | ','));
+            let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+            let joins =
+                (separator(before) && digit(after) && digit(i.checked_sub(2).and_then(|j| chars.get(j)).copied()))
+                    || (digit(before) && separator(after) && digit(chars.get(i + 2).copied()));
+            if joins {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A decimal grouped in thousands by points, not commas (`9.616.338314`): two points or
@@ -261,6 +287,13 @@ mod tests {
         assert_eq!(unit_of(&line(&["单位,元"])), Some(Unit::Yuan));
         assert_eq!(unit_of(&line(&["金额单位;万元"])), Some(Unit::WanYuan));
         assert_eq!(unit_of(&line(&["编制单位,某局"])), None);
+    }
+
+    #[test]
+    fn a_figure_ocr_spaced_at_its_separator_is_a_figure() {
+        assert!(has_figure(&line(&["合", "计", "14,770. 62"])), "the total line under the header");
+        assert!(is_figure("198. 30") && is_figure("13 ,873.36"));
+        assert!(!is_figure("2026 年") && !is_figure("1. 概况") && !is_figure("一. 30"));
     }
 
     #[test]

@@ -50,16 +50,16 @@ fn narrative(lines: &[Line], blocks: &[Block], running: &std::collections::BTree
 
 /// Lays out the document: PDF glyphs become lines of cells first (see [`geometry`]).
 pub fn segment(extracted: &Extracted) -> Layout {
-    let (mut lines, pages) = match &extracted.content {
-        Text::Lines(lines) => (lines.clone(), 0),
-        Text::Glyphs(pages) => (geometry::lines(pages), extracted.pages),
+    let (mut lines, pages, placement) = match &extracted.content {
+        Text::Lines(lines) => (lines.clone(), 0, geometry::Placement::Characters),
+        Text::Glyphs(pages) => (geometry::lines(pages), extracted.pages, geometry::Placement::Points),
     };
     let banner = banner::find(&lines, is_title);
     refine_pages(&mut lines, banner.as_ref());
     let pages = pages.max(lines.iter().map(|l| l.page).max().unwrap_or(1));
     let units = lines.iter().filter_map(|l| unit_of(l).map(|u| (l.number, u))).collect();
     let running = running::find(&lines);
-    let (blocks, others, kind) = blocks(&lines, banner.as_ref(), &running);
+    let (blocks, others, kind) = blocks(&lines, banner.as_ref(), &running, placement);
     let narrative = narrative(&lines, &blocks, &running);
     Layout { lines, pages, banner, kind, units, blocks, others, narrative }
 }
@@ -141,10 +141,46 @@ fn title_of(line: &Line) -> Option<Recognised> {
                 && end.last().is_some_and(|e| e.trim_end().ends_with([')', '）']))
                 && end.concat().chars().count() <= 6 =>
         {
-            template::recognise(&format!("{text}{}", end.concat()))
+            template::recognise(&one_bracket(&format!("{text}{}", end.concat())))
+        }
+        // A title set out in pieces by wide gaps (`财政   拨款收支总体情况表`, as an OCR text
+        // spaces it): words only, its last piece the one that says 表.
+        // A year may lead it (`2026 | 年 | 一般公共 | 预算基本支出情况表`), and a qualifier
+        // close it (`本年一般公共 | 预算支出表 ( 预算表 | 5 | )`).
+        [_, ref rest @ ..] if rest.len() <= 4 && in_pieces(&filled) => {
+            template::recognise(&one_bracket(&filled.concat()))
         }
         _ => None, // a table-of-contents entry carries its page number
     }
+}
+
+/// Whether cells are a title's pieces: words (a year may lead them) up to the one that
+/// says 表, then at most a bracketed qualifier (`(预算表 | 5 | )`, `(〈预算表 | 3 | )`).
+fn in_pieces(cells: &[&str]) -> bool {
+    let rest = match cells.split_first() {
+        Some((first, rest)) if is_year(first) => rest.concat(),
+        _ => cells.concat(),
+    };
+    let (words, qualifier) = match rest.find(['(', '（', '〈']) {
+        Some(at) => rest.split_at(at),
+        None => (rest.as_str(), ""),
+    };
+    let digits = |t: &str| t.chars().any(|ch| ch.is_ascii_digit());
+    let closed = qualifier.is_empty()
+        || (qualifier.trim_end().ends_with([')', '）'])
+            && qualifier.chars().filter(|c| !c.is_whitespace()).count() <= 8);
+    !digits(words) && words.contains('表') && closed
+}
+
+/// A title with its qualifier's bracket read twice (`(〈预算表3)`) as printed once.
+fn one_bracket(title: &str) -> String {
+    title.replace("(〈", "(").replace("（〈", "（").replace("( 〈", "(")
+}
+
+/// A year as a title prints it (`2026`, `2026年`).
+fn is_year(cell: &str) -> bool {
+    let digits = cell.trim().trim_end_matches('年').trim();
+    digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A title whose table number OCR set apart in the first cell or two (`表1: | 2026年…表`,
@@ -169,7 +205,11 @@ fn wrapped_title(lines: &[Line], i: usize) -> Option<Line> {
     ) else {
         return None;
     };
-    if next.page != line.page || end.trim().chars().count() > 3 || title_of(line).is_some() {
+    // The title's end wrapped (`标表`), or its start set a line above (`收入` over
+    // `总体情况表`, where an OCR text put the words of one title at two heights).
+    let short = |c: &str| c.trim().chars().count() <= 3;
+    let start_above = !short(end) && short(start) && !is_number_part(start);
+    if next.page != line.page || !(short(end) || start_above) || title_of(line).is_some() || is_title(next) {
         return None;
     }
     let joined = Line {
@@ -178,7 +218,9 @@ fn wrapped_title(lines: &[Line], i: usize) -> Option<Line> {
         boxes: Vec::new(),
         ..line.clone()
     };
-    title_of(&joined).map(|_| joined)
+    // A start set above makes a standard title of a line that is none (`总体情况表`).
+    let standard = matches!(title_of(&joined), Some(Recognised::Standard(_)));
+    (if start_above { standard } else { title_of(&joined).is_some() }).then_some(joined)
 }
 
 /// Walks the lines and cuts out the standard tables, and the other tables.
@@ -186,6 +228,7 @@ fn blocks(
     lines: &[Line],
     banner: Option<&Banner>,
     running: &std::collections::BTreeSet<String>,
+    placement: geometry::Placement,
 ) -> (Vec<Block>, Vec<OtherBlock>, Option<Kind>) {
     let mut blocks: Vec<Block> = Vec::new();
     let mut others: Vec<OtherBlock> = Vec::new();
@@ -205,7 +248,7 @@ fn blocks(
             while b.segments.len() > 1 && b.segments.last().is_some_and(|s| s.body.is_empty() && s.numbers.is_none()) {
                 b.segments.pop();
             }
-            geometry::align(&mut b.segments);
+            geometry::align(&mut b.segments, placement);
             choose_template(b, kind.unwrap_or(Kind::Budget))
         }));
     };
@@ -220,7 +263,7 @@ fn blocks(
         let line = joined.as_ref().unwrap_or(line);
         let title = title_of(line);
         if title.is_some() {
-            close_other(other.take(), &mut others);
+            close_other(other.take(), &mut others, placement);
         }
         if let Some(Recognised::Other) = title {
             // Another table begins: the standard one before it has ended.
@@ -240,7 +283,7 @@ fn blocks(
             let rows = body.iter().any(|l| l.filled().nth(1).is_some());
             let prose_run = rows && is_prose(line) && body.iter().rev().take(2).filter(|l| is_prose(l)).count() == 2;
             if prose_run || is_heading(line) || is_part_heading(line) {
-                close_other(other.take(), &mut others);
+                close_other(other.take(), &mut others, placement);
             } else if !furniture {
                 body.push(line.clone());
             }
@@ -359,7 +402,7 @@ fn blocks(
         }
     }
     close(current, &mut blocks, kind);
-    close_other(other, &mut others);
+    close_other(other, &mut others, placement);
     // A role seen twice where the first has no body: the first was a contents entry whose
     // following text was taken for a header, not the table.
     let bodies: Vec<bool> =
@@ -400,14 +443,19 @@ fn in_a_later_column(line: &Line, seg: &Segment) -> bool {
 /// with a figure (the first line alone in a table of words), body lines after. `None` for a
 /// title with nothing under it (a contents entry, a heading).
 /// Ends the other table being read, if any, and keeps it if it is one.
-fn close_other(other: Option<(Line, Vec<Line>)>, others: &mut Vec<OtherBlock>) {
+fn close_other(other: Option<(Line, Vec<Line>)>, others: &mut Vec<OtherBlock>, placement: geometry::Placement) {
     if let Some((title, lines)) = other {
-        let block = other_block(title, lines, others);
+        let block = other_block(title, lines, others, placement);
         others.extend(block);
     }
 }
 
-fn other_block(title: Line, mut lines: Vec<Line>, before: &[OtherBlock]) -> Option<OtherBlock> {
+fn other_block(
+    title: Line,
+    mut lines: Vec<Line>,
+    before: &[OtherBlock],
+    placement: geometry::Placement,
+) -> Option<OtherBlock> {
     // The running text the table ran into is not its.
     while lines.last().is_some_and(is_prose) {
         lines.pop();
@@ -466,7 +514,7 @@ fn other_block(title: Line, mut lines: Vec<Line>, before: &[OtherBlock]) -> Opti
             segment.body.push(line);
         }
     }
-    geometry::align(&mut segments);
+    geometry::align(&mut segments, placement);
     Some(OtherBlock { title, segments })
 }
 
@@ -569,5 +617,20 @@ mod tests {
         let expense =
             "单位:万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n201\t一般公共服务支出\t10.00\t10.00\t\n";
         assert_eq!(ids(&format!("支出总表(预算表\t3\t)\n{expense}")), ["expense"]);
+    }
+
+    #[test]
+    fn a_title_an_ocr_text_set_out_in_pieces_is_one_title() {
+        let ids = |text: &str| -> Vec<String> {
+            crate::testing::layout(text).blocks.iter().map(|b| b.template.id.clone()).collect()
+        };
+        let body = "单位:万元\n项目\t预算数\t项目\t预算数\n一、一般公共预算拨款\t10.00\t一、一般公共服务支出\t10.00\n";
+        assert_eq!(ids(&format!("财政\t拨款收支总体情况表\n{body}")), ["fiscal_summary"], "cut by a wide gap");
+        assert_eq!(ids(&format!("收支\n总体情况表\n{body}")), ["summary"], "its start a line above");
+        assert!(ids(&format!("财政\t拨款收支总体情况表\t5\n{body}")).is_empty(), "a contents entry");
+        assert_eq!(ids(&format!("2026\t年\t财政\t拨款收支总体情况表\n{body}")), ["fiscal_summary"], "a year leads");
+        let title = "本年财政\t拨款收支总表 ( 预算表\t4\t)";
+        assert_eq!(ids(&format!("{title}\n{body}")), ["fiscal_summary"], "a qualifier closes it");
+        assert_eq!(ids(&format!("财政拨款收支总表 (〈预算表\t4\t)\n{body}")), ["fiscal_summary"], "its bracket first");
     }
 }

@@ -1,0 +1,300 @@
+//! What a space-aligned text's columns need beyond a PDF's (`geometry::Placement::Characters`):
+//! its cells sit at character columns an OCR engine or `pdftotext` counted, header and body
+//! each in the measure of their own line, so the header's words say less about where the
+//! columns are than the body's right-aligned figures do. Here: a header name spaced out
+//! letter by letter is joined, the body's columns of figures overrule a header that splits
+//! or merges them, each page's figures are set on the fullest page's, and rows that print
+//! every figure are read by rank.
+
+use super::{centre, is_amount};
+use crate::page::{CellBox, Line};
+
+/// The columns of figures the body prints: its amounts' spans grouped by their right edge
+/// (figures are right-aligned), each (left, right) the group's median, left to right. A
+/// group needs three amounts, or two where the largest has ten at most.
+pub(super) fn figure_columns(body: &[&Line]) -> Vec<(f32, f32)> {
+    const JITTER: f32 = 12.5; // an OCR'd text's right edges stray by two characters or so
+    let mut spans: Vec<(f32, f32)> = body
+        .iter()
+        .flat_map(|l| l.cells.iter().zip(&l.spans))
+        .filter(|(text, _)| is_amount(text))
+        .map(|(_, span)| *span)
+        .collect();
+    spans.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut groups: Vec<Vec<(f32, f32)>> = Vec::new();
+    for span in spans {
+        match groups.last_mut() {
+            Some(g) if span.1 - g.last().map_or(f32::MIN, |s| s.1) <= JITTER => g.push(span),
+            _ => groups.push(vec![span]),
+        }
+    }
+    let largest = groups.iter().map(Vec::len).max().unwrap_or(0);
+    let median = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    };
+    groups
+        .into_iter()
+        .filter(|g| g.len() >= 3 || (g.len() == 2 && g.len() * 5 >= largest))
+        .map(|g| (median(g.iter().map(|s| s.0).collect()), median(g.iter().map(|s| s.1).collect())))
+        .collect()
+}
+
+/// The columns of figures of a text whose rows mostly print every column's figure (`0.00`
+/// where there is none): as many as the most a row prints, when two rows in three with
+/// figures print that many; each column's (left, right) the median of its rank's
+/// spans. Tesseract's layout text sets each line's spaces in its own measure, so a column's
+/// figures do not line up, but a full row's k-th figure is the k-th column's. Three figures
+/// a row at least, in two rows of three.
+pub(super) fn full_rows(body: &[&Line]) -> Option<Vec<(f32, f32)>> {
+    let amounts = |l: &Line| -> Vec<(f32, f32)> {
+        l.cells.iter().zip(&l.spans).filter(|(t, _)| is_amount(t)).map(|(_, s)| *s).collect()
+    };
+    let rows: Vec<Vec<(f32, f32)>> = body.iter().map(|l| amounts(l)).filter(|a| !a.is_empty()).collect();
+    let most = rows.iter().map(Vec::len).max()?;
+    let full: Vec<&Vec<(f32, f32)>> = rows.iter().filter(|r| r.len() == most).collect();
+    // (Two figures a row are as often a total and one of its parts as two columns full.)
+    if most < 3 || full.len() * 3 < rows.len() * 2 || full.len() < 2 {
+        return None;
+    }
+    let median = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    };
+    Some(
+        (0..most)
+            .map(|k| (median(full.iter().map(|r| r[k].0).collect()), median(full.iter().map(|r| r[k].1).collect())))
+            .collect(),
+    )
+}
+
+/// A header's centres where they place the body's figures as printed, else the header's
+/// columns set on the columns of figures the body prints, with the column each takes (its
+/// right edge and index). A header OCR text spaces out (`预   算   数`, `总 计`) or garbles
+/// gives too many columns, and one whose words ran together too few: a column's figures
+/// then land in two columns, or two columns' figures in one (and read as one figure).
+/// Right-aligned figures say where the columns are whatever the header reads: each column
+/// of figures takes the header's centre nearest it, in order (a header centre left over is
+/// a column printed empty), or one of its own where the header has none near; a header
+/// piece over a column's figures is that column's.
+pub(super) fn figures_as_printed(
+    centres: &[f32],
+    body: &[&Line],
+    figures: Vec<(f32, f32)>,
+    always: bool,
+) -> Option<Overruled> {
+    figures.first()?;
+    let column_of = |right: f32| centres.iter().filter(|&&c| c < right).count();
+    let mut placed: Vec<usize> = Vec::new();
+    let mut split = false;
+    for &(_, right) in &figures {
+        let members: std::collections::BTreeSet<usize> = body
+            .iter()
+            .flat_map(|l| l.cells.iter().zip(&l.spans))
+            .filter(|(text, span)| is_amount(text) && (span.1 - right).abs() <= 7.5)
+            .map(|(_, span)| column_of(span.1))
+            .collect();
+        split |= members.len() > 1;
+        placed.extend(members);
+    }
+    let merged = placed.windows(2).any(|w| w[0] >= w[1]);
+    if !(split || merged || always) {
+        return None;
+    }
+    // A text's rows read by rank: where its header's words, in the measure of their own
+    // line too, sit near few of the columns of figures, those take the header's last
+    // centres, one each, leaving one for the labels at least.
+    let mut matched = match_in_order(centres, &figures, false);
+    let forced = always && centres.len() > figures.len() && matched.iter().flatten().count() * 2 < figures.len();
+    if forced {
+        matched = match_in_order(centres, &figures, true);
+    }
+    // Forced, a header word is moved onto its column's figures (header lines keep no common
+    // measure with the body); the header's pieces between those words are left out.
+    let first = matched.iter().flatten().min().copied().unwrap_or(0);
+    let mut moves: Vec<(f32, (f32, f32))> = Vec::new();
+    // The header's centres, less the pieces over a column's figures that column did not take.
+    let taken: Vec<usize> = matched.iter().flatten().copied().collect();
+    let over = |c: f32| figures.iter().any(|&(l, r)| c >= l && c <= r);
+    let mut out: Vec<(f32, Option<usize>)> = centres
+        .iter()
+        .enumerate()
+        .filter(|&(j, &c)| taken.contains(&j) || !(over(c) || (forced && j > first)))
+        .map(|(j, &c)| {
+            let k = matched.iter().position(|m| *m == Some(j));
+            match k.filter(|_| forced) {
+                Some(k) => {
+                    moves.push((c, figures[k]));
+                    (centre(figures[k]), Some(k))
+                }
+                None => (c, k),
+            }
+        })
+        .collect();
+    for (k, m) in matched.iter().enumerate() {
+        if m.is_none() {
+            out.push((centre(figures[k]), Some(k)));
+        }
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut columns = vec![(0.0, 0); figures.len()];
+    for (i, (_, k)) in out.iter().enumerate() {
+        if let Some(k) = *k {
+            columns[k] = (figures[k].1, i);
+        }
+    }
+    Some(Overruled { centres: out.into_iter().map(|(c, _)| c).collect(), columns, moves })
+}
+
+/// A header overruled by the body's columns of figures.
+pub(super) struct Overruled {
+    /// The table's column centres.
+    pub centres: Vec<f32>,
+    /// Each column of figures' right edge and the index of its column.
+    pub columns: Vec<(f32, usize)>,
+    /// Header words moved onto their column's figures: (centre as read, span moved to).
+    pub moves: Vec<(f32, (f32, f32))>,
+}
+
+/// The header centre each column of figures takes, in order (`None`: none near it), at the
+/// least total distance; a column of figures left without one costs its width and a half or
+/// three quarters of its pitch (or, `every` one taking a centre, more than any distance).
+fn match_in_order(centres: &[f32], figures: &[(f32, f32)], every: bool) -> Vec<Option<usize>> {
+    let (n, m) = (figures.len(), centres.len());
+    // A header centred over its column sits up to half the column's pitch left of its
+    // right-aligned figures.
+    let pitch = |k: usize| match (k.checked_sub(1).map(|p| figures[p]), figures.get(k + 1)) {
+        (Some(p), _) => figures[k].1 - p.1,
+        (None, Some(n)) => n.1 - figures[k].1,
+        (None, None) => 0.0,
+    };
+    let skip =
+        |k: usize| if every { 1.0e6 } else { (1.5 * (figures[k].1 - figures[k].0)).max(0.75 * pitch(k)).max(20.0) };
+    // cost[k][j]: the first k columns of figures set on the first j centres.
+    let mut cost = vec![vec![f32::MAX; m + 1]; n + 1];
+    cost[0] = vec![0.0; m + 1];
+    for k in 1..=n {
+        for j in 0..=m {
+            let mut best = cost[k - 1][j] + skip(k - 1);
+            if j > 0 {
+                best = best.min(cost[k][j - 1]);
+                best = best.min(cost[k - 1][j - 1] + (centres[j - 1] - centre(figures[k - 1])).abs());
+            }
+            cost[k][j] = best;
+        }
+    }
+    let mut out = vec![None; n];
+    let (mut k, mut j) = (n, m);
+    while k > 0 {
+        if j > 0 && cost[k][j] == cost[k][j - 1] {
+            j -= 1;
+        } else if j > 0 && cost[k][j] == cost[k - 1][j - 1] + (centres[j - 1] - centre(figures[k - 1])).abs() {
+            out[k - 1] = Some(j - 1);
+            k -= 1;
+            j -= 1;
+        } else {
+            k -= 1;
+        }
+    }
+    out
+}
+
+/// Joins a header name a text spaced out letter by letter (`预   算   数`, `总 计`, `科 目 |
+/// 名称`): pieces of one or two characters whose run is a name some template prints in a
+/// header, the longest first. Each piece alone names no column; left apart they would
+/// make a column each.
+pub(super) fn join_spaced_names(line: &mut Line) {
+    let piece = |c: &str| {
+        let n = c.chars().count();
+        (1..=2).contains(&n) && c.chars().all(|ch| !ch.is_ascii_alphanumeric())
+    };
+    let mut i = 0;
+    while i < line.cells.len() {
+        let run = line.cells[i..].iter().take_while(|c| piece(c)).count().min(6);
+        let joined = (2..=run).rev().find(|&n| {
+            let name = crate::label::label_key(&line.cells[i..i + n].concat());
+            crate::knowledge::templates::is_header_name(&name)
+        });
+        if let Some(n) = joined {
+            let text = line.cells[i..i + n].concat();
+            let span = (line.spans[i].0, line.spans[i + n - 1].1);
+            line.cells.splice(i..i + n, [text]);
+            line.spans.splice(i..i + n, [span]);
+            if !line.boxes.is_empty() {
+                let b = line.boxes[i..i + n].iter().copied().fold(None, CellBox::union);
+                line.boxes.splice(i..i + n, [b]);
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Moves a page's cells by the shift that sets its columns of figures on the table's (a
+/// text's pages each sit where their producer put them: OCR'd pages lie a few characters
+/// apart), when every column of figures of the page then lies on one of the table's.
+pub(super) fn shift_to(segment: &mut crate::layout::Segment, rights: &[f32]) {
+    const JITTER: f32 = 7.5;
+    let body: Vec<&Line> = segment.body.iter().collect();
+    let own: Vec<f32> = figure_columns(&body).iter().map(|f| f.1).collect();
+    if own.len() < 3 {
+        return; // one or two columns of figures fit many places
+    }
+    let off =
+        |shift: f32| own.iter().map(move |o| rights.iter().map(|r| (o + shift - r).abs()).fold(f32::MAX, f32::min));
+    let best = own
+        .iter()
+        .flat_map(|o| rights.iter().map(move |r| r - o))
+        .filter(|&shift| off(shift).all(|d| d <= JITTER))
+        .min_by(|a, b| off(*a).sum::<f32>().total_cmp(&off(*b).sum::<f32>()).then(a.abs().total_cmp(&b.abs())));
+    let Some(shift) = best.filter(|s| s.abs() > JITTER) else { return };
+    let lines = segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut());
+    for line in lines {
+        for span in &mut line.spans {
+            *span = (span.0 + shift, span.1 + shift);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::page::Line;
+
+    /// A space-aligned text's table as one segment: its first `headers` lines the header.
+    fn text_table(text: &str, headers: usize) -> Vec<crate::layout::Segment> {
+        use crate::source::aligned_text::{Columns, lines};
+        let mut header = lines(text, Columns::One);
+        let body = header.split_off(headers);
+        let mut segments = vec![crate::layout::Segment { page: 1, header, numbers: None, body }];
+        super::super::align(&mut segments, super::super::Placement::Characters);
+        segments
+    }
+
+    #[test]
+    fn a_header_a_text_spaced_out_names_the_columns_its_figures_are_in() {
+        let text = "项   目                     预   算   数\n\
+                    一、一般公共预算拨款                 12.00\n\
+                    二、事业收入                          3.50\n\
+                    合计                                 15.50\n";
+        let seg = &text_table(text, 1)[0];
+        assert_eq!(seg.header[0].cells, ["项目", "预算数"]);
+        assert_eq!(seg.body[0].cells, ["一、一般公共预算拨款", "12.00"]);
+        assert_eq!(seg.body[2].cells, ["合计", "15.50"]);
+    }
+
+    #[test]
+    fn a_text_whose_rows_print_every_figure_is_read_by_rank() {
+        // Tesseract's layout text: each line spaced in its own measure, the header's words
+        // close together left of the figures.
+        let text = "科目编码  科目名称  合计  基本支出  项目支出\n\
+                    201   一般公共服务支出   30.00    20.00    10.00\n\
+                    20101      人大事务                30.00        20.00        10.00\n\
+                    2010101  行政运行   25.00   20.00   5.00\n\
+                    2010102  一般行政管理事务          5.00          0.00          5.00\n";
+        let seg = &text_table(text, 1)[0];
+        let figures = |l: &Line| l.cells.iter().rev().take(3).rev().cloned().collect::<Vec<_>>();
+        assert_eq!(figures(&seg.header[0]), ["合计", "基本支出", "项目支出"]);
+        assert_eq!(figures(&seg.body[1]), ["30.00", "20.00", "10.00"]);
+        assert_eq!(figures(&seg.body[2]), ["25.00", "20.00", "5.00"]);
+        assert_eq!(figures(&seg.body[3]), ["5.00", "0.00", "5.00"]);
+    }
+}
