@@ -468,10 +468,9 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     }
     // Each page's figures set on those of the page that prints the most (a text's pages).
     let characters = placement == Placement::Characters;
-    if characters {
-        for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
-            text_columns::join_spaced_names(line);
-        }
+    // (A header printed letter-spaced gives an OCR engine's words one character each too.)
+    for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
+        text_columns::join_spaced_names(line);
     }
     let most = segments.iter().max_by_key(|s| s.body.iter().flat_map(|l| &l.cells).filter(|c| is_amount(c)).count());
     let reference: Vec<f32> = most

@@ -259,6 +259,30 @@ pub(super) fn shift_to(segment: &mut crate::layout::Segment, rights: &[f32]) {
 mod tests {
     use crate::page::Line;
 
+    #[test]
+    fn a_header_name_spaced_letter_by_letter_is_one_word() {
+        // As an OCR engine's words give a letter-spaced header: one character each.
+        let mut line = Line {
+            number: 1,
+            page: 1,
+            cells: ["项", "目", "预", "算", "数", "项", "目"].map(String::from).to_vec(),
+            spans: vec![
+                (0.0, 10.0),
+                (40.0, 50.0),
+                (100.0, 110.0),
+                (130.0, 140.0),
+                (160.0, 170.0),
+                (200.0, 210.0),
+                (240.0, 250.0),
+            ],
+            boxes: vec![],
+            continues_row: false,
+        };
+        super::join_spaced_names(&mut line);
+        assert_eq!(line.cells, ["项目", "预算数", "项目"]);
+        assert_eq!(line.spans, [(0.0, 50.0), (100.0, 170.0), (200.0, 250.0)]);
+    }
+
     /// A space-aligned text's table as one segment: its first `headers` lines the header.
     fn text_table(text: &str, headers: usize) -> Vec<crate::layout::Segment> {
         use crate::source::aligned_text::{Columns, lines};
