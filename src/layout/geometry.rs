@@ -466,19 +466,22 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     if empty || all().any(|l| l.spans.len() != l.cells.len()) {
         return; // ruled (cells already positioned), OCR text, or nothing to align
     }
-    // Each page's figures set on those of the page that prints the most (a text's pages).
-    let characters = placement == Placement::Characters;
     // (A header printed letter-spaced gives an OCR engine's words one character each too.)
     for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
         text_columns::join_spaced_names(line);
     }
-    let most = segments.iter().max_by_key(|s| s.body.iter().flat_map(|l| &l.cells).filter(|c| is_amount(c)).count());
-    let reference: Vec<f32> = most
-        .map(|s| text_columns::figure_columns(&s.body.iter().collect::<Vec<_>>()).iter().map(|f| f.1).collect())
-        .unwrap_or_default();
-    if characters && reference.len() >= 3 {
-        for segment in segments.iter_mut() {
-            text_columns::shift_to(segment, &reference);
+    // Each page's figures set on those of the page that prints the most (a text's pages).
+    let characters = placement == Placement::Characters;
+    if characters {
+        let most =
+            segments.iter().max_by_key(|s| s.body.iter().flat_map(|l| &l.cells).filter(|c| is_amount(c)).count());
+        let reference: Vec<f32> = most
+            .map(|s| text_columns::figure_columns(&s.body.iter().collect::<Vec<_>>()).iter().map(|f| f.1).collect())
+            .unwrap_or_default();
+        if reference.len() >= 3 {
+            for segment in segments.iter_mut() {
+                text_columns::shift_to(segment, &reference);
+            }
         }
     }
     let numbers = segments.iter().filter_map(|s| s.numbers.as_ref()).max_by_key(|l| l.spans.len());
@@ -537,6 +540,7 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
             .collect();
         let edges: Vec<f32> = centres.windows(2).map(|w| valley(&body, w[0], w[1])).collect();
         let figure_rights = rights.as_ref().filter(|_| centres == global);
+        let first_figures = figure_rights.and_then(|c| c.iter().map(|c| c.1).min()).unwrap_or(0);
         for &i in &members {
             let segment = &mut segments[i];
             let headers = segment.header.len();
@@ -553,7 +557,6 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
                     });
                     // An amount the header's centres would set among the labels is on the
                     // nearest column of figures.
-                    let first_figures = figure_rights.and_then(|c| c.iter().map(|c| c.1).min()).unwrap_or(0);
                     let among_labels =
                         centres.iter().filter(|&&c| c < span.1).count().saturating_sub(1) < first_figures;
                     let near = |c: &&(f32, usize)| full.is_some() || among_labels || (c.0 - span.1).abs() <= 15.0;

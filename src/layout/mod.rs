@@ -141,15 +141,13 @@ fn title_of(line: &Line) -> Option<Recognised> {
                 && end.last().is_some_and(|e| e.trim_end().ends_with([')', '）']))
                 && end.concat().chars().count() <= 6 =>
         {
-            template::recognise(&one_bracket(&format!("{text}{}", end.concat())))
+            template::recognise(&format!("{text}{}", end.concat()))
         }
         // A title set out in pieces by wide gaps (`财政   拨款收支总体情况表`, as an OCR text
         // spaces it): words only, its last piece the one that says 表.
         // A year may lead it (`2026 | 年 | 一般公共 | 预算基本支出情况表`), and a qualifier
         // close it (`本年一般公共 | 预算支出表 ( 预算表 | 5 | )`).
-        [_, ref rest @ ..] if rest.len() <= 4 && in_pieces(&filled) => {
-            template::recognise(&one_bracket(&filled.concat()))
-        }
+        [_, ref rest @ ..] if rest.len() <= 4 && in_pieces(&filled) => template::recognise(&filled.concat()),
         _ => None, // a table-of-contents entry carries its page number
     }
 }
@@ -170,11 +168,6 @@ fn in_pieces(cells: &[&str]) -> bool {
         || (qualifier.trim_end().ends_with([')', '）'])
             && qualifier.chars().filter(|c| !c.is_whitespace()).count() <= 8);
     !digits(words) && words.contains('表') && closed
-}
-
-/// A title with its qualifier's bracket read twice (`(〈预算表3)`) as printed once.
-fn one_bracket(title: &str) -> String {
-    title.replace("(〈", "(").replace("（〈", "（").replace("( 〈", "(")
 }
 
 /// A year as a title prints it (`2026`, `2026年`).

@@ -9,6 +9,16 @@
 use super::{centre, is_amount};
 use crate::page::{CellBox, Line};
 
+/// How far two figures' right edges may lie apart and be one column's, on one page (an
+/// OCR'd text's characters stray by one or so).
+const ALIGNED: f32 = 7.5;
+
+/// The middle of the values.
+fn median(mut v: Vec<f32>) -> f32 {
+    v.sort_by(f32::total_cmp);
+    v[v.len() / 2]
+}
+
 /// The columns of figures the body prints: its amounts' spans grouped by their right edge
 /// (figures are right-aligned), each (left, right) the group's median, left to right. A
 /// group needs three amounts, or two where the largest has ten at most.
@@ -29,13 +39,9 @@ pub(super) fn figure_columns(body: &[&Line]) -> Vec<(f32, f32)> {
         }
     }
     let largest = groups.iter().map(Vec::len).max().unwrap_or(0);
-    let median = |mut v: Vec<f32>| {
-        v.sort_by(f32::total_cmp);
-        v[v.len() / 2]
-    };
     groups
         .into_iter()
-        .filter(|g| g.len() >= 3 || (g.len() == 2 && g.len() * 5 >= largest))
+        .filter(|g| g.len() >= 3 || (g.len() == 2 && largest <= 10))
         .map(|g| (median(g.iter().map(|s| s.0).collect()), median(g.iter().map(|s| s.1).collect())))
         .collect()
 }
@@ -57,10 +63,6 @@ pub(super) fn full_rows(body: &[&Line]) -> Option<Vec<(f32, f32)>> {
     if most < 3 || full.len() * 3 < rows.len() * 2 || full.len() < 2 {
         return None;
     }
-    let median = |mut v: Vec<f32>| {
-        v.sort_by(f32::total_cmp);
-        v[v.len() / 2]
-    };
     Some(
         (0..most)
             .map(|k| (median(full.iter().map(|r| r[k].0).collect()), median(full.iter().map(|r| r[k].1).collect())))
@@ -91,7 +93,7 @@ pub(super) fn figures_as_printed(
         let members: std::collections::BTreeSet<usize> = body
             .iter()
             .flat_map(|l| l.cells.iter().zip(&l.spans))
-            .filter(|(text, span)| is_amount(text) && (span.1 - right).abs() <= 7.5)
+            .filter(|(text, span)| is_amount(text) && (span.1 - right).abs() <= ALIGNED)
             .map(|(_, span)| column_of(span.1))
             .collect();
         split |= members.len() > 1;
@@ -233,7 +235,6 @@ pub(super) fn join_spaced_names(line: &mut Line) {
 /// text's pages each sit where their producer put them: OCR'd pages lie a few characters
 /// apart), when every column of figures of the page then lies on one of the table's.
 pub(super) fn shift_to(segment: &mut crate::layout::Segment, rights: &[f32]) {
-    const JITTER: f32 = 7.5;
     let body: Vec<&Line> = segment.body.iter().collect();
     let own: Vec<f32> = figure_columns(&body).iter().map(|f| f.1).collect();
     if own.len() < 3 {
@@ -244,9 +245,9 @@ pub(super) fn shift_to(segment: &mut crate::layout::Segment, rights: &[f32]) {
     let best = own
         .iter()
         .flat_map(|o| rights.iter().map(move |r| r - o))
-        .filter(|&shift| off(shift).all(|d| d <= JITTER))
+        .filter(|&shift| off(shift).all(|d| d <= ALIGNED))
         .min_by(|a, b| off(*a).sum::<f32>().total_cmp(&off(*b).sum::<f32>()).then(a.abs().total_cmp(&b.abs())));
-    let Some(shift) = best.filter(|s| s.abs() > JITTER) else { return };
+    let Some(shift) = best.filter(|s| s.abs() > ALIGNED) else { return };
     let lines = segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut());
     for line in lines {
         for span in &mut line.spans {
