@@ -693,6 +693,9 @@ pub enum FindingKind {
     /// A standard table's title was found, but no column of it was read (its header lost, as
     /// OCR may lose a shaded or ruled-out header): the table holds nothing, never silently.
     TableUnread,
+    /// Lines outside every table read print figures as a table's rows do (a page of a table
+    /// cut off from it, a table whose title was not found): their figures are in no table.
+    FiguresOutsideTables,
     /// No header line was read above a standard table's first row (OCR lost it: a shaded
     /// band): its columns are the template's, by position, and the identities check them.
     HeaderUnread,

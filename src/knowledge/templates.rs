@@ -154,6 +154,11 @@ pub fn is_header_name(key: &str) -> bool {
     })
 }
 
+/// Whether `key` (a label_key) is some template's leaf column: its label or an alias.
+pub fn is_column_name(key: &str) -> bool {
+    TEMPLATES.iter().flat_map(|set| &set.tables).any(|t| t.columns.iter().any(|c| c.names(key)))
+}
+
 impl Group {
     /// True when a row keyed `key` is this heading as printed.
     pub fn names(&self, key: &str) -> bool {
@@ -238,6 +243,19 @@ impl ColumnTemplate {
             .filter(|k| k.chars().count() >= LONG_NAME && k.chars().count().abs_diff(length) <= 1)
             .map(|k| label::edit_distance(k, key))
             .min()
+    }
+}
+
+impl ColumnTemplate {
+    /// Whether `key` begins as a name of this column of [`LONG_NAME`] characters or more
+    /// does, five characters at least, and is about as long (three characters either way):
+    /// a name whose end OCR garbled (`国有资本经便衣也人散` for 国有资本经营预算拨款收入).
+    pub fn starts_as(&self, key: &str) -> bool {
+        let length = key.chars().count();
+        self.keys.iter().filter(|k| k.chars().count() >= LONG_NAME).any(|k| {
+            let common = k.chars().zip(key.chars()).take_while(|(a, b)| a == b).count();
+            common >= 5 && k.chars().count().abs_diff(length) <= 3
+        })
     }
 }
 

@@ -23,6 +23,10 @@ pub struct Layout {
     pub others: Vec<OtherBlock>,
     /// The running text outside the tables (情况说明, 编制说明).
     pub narrative: Narrative,
+    /// Lines outside every table that print figures as a table's rows do (a page of a table
+    /// cut off from it, a table whose title was not found): reported, never silently
+    /// running text.
+    pub stray_rows: Vec<Line>,
 }
 
 /// The document's running text: NFKC, white space removed, lines run together (a figure

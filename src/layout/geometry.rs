@@ -9,6 +9,7 @@
 //! figure belongs to the column its glyphs fall in, however close it sits to the next
 //! ruling. Units are PDF points with y growing downwards.
 
+mod header_columns;
 mod text_columns;
 
 use crate::page::{CellBox, Line};
@@ -470,9 +471,11 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
         text_columns::join_spaced_names(line);
     }
-    // Each page's figures set on those of the page that prints the most (a text's pages).
+    // Each page's figures set on those of the page that prints the most (a text's pages),
+    // after a page that prints the header again is set in the first's measure by it.
     let characters = placement == Placement::Characters;
     if characters {
+        text_columns::measure_pages(segments);
         let most =
             segments.iter().max_by_key(|s| s.body.iter().flat_map(|l| &l.cells).filter(|c| is_amount(c)).count());
         let reference: Vec<f32> = most
@@ -485,7 +488,11 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
         }
     }
     let numbers = segments.iter().filter_map(|s| s.numbers.as_ref()).max_by_key(|l| l.spans.len());
-    let leaf = segments.iter().flat_map(|s| &s.header).max_by_key(|l| l.spans.len());
+    // (A text's pages each in their own measure: the table's first header names its columns;
+    // one printed again on a later page may have been read worse.)
+    let first = segments.iter().position(|s| !s.header.is_empty()).filter(|_| placement == Placement::Characters);
+    let headed = segments.iter().skip(first.unwrap_or(0)).take(if first.is_some() { 1 } else { usize::MAX });
+    let leaf = headed.flat_map(|s| &s.header).max_by_key(|l| l.spans.len());
     let Some(anchor) = numbers.filter(|l| l.spans.len() >= 3).or(leaf) else { return };
     let centres_of = |line: &Line| {
         let mut centres: Vec<f32> = line.spans.iter().map(|s| centre(*s)).collect();
@@ -495,35 +502,30 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     };
     let all_body: Vec<&Line> = segments.iter().flat_map(|s| &s.body).collect();
     let mut global = with_sequence(centres_of(anchor), &all_body);
-    // The right edges of the body's columns of figures, where they overrule the header.
-    let mut rights: Option<Vec<(f32, usize)>> = None;
-    // Rows that print every column's figure, in a text: their figures by rank.
-    let mut full: Option<usize> = None;
-    let mut header_moves: Vec<(f32, (f32, f32))> = Vec::new();
-    if numbers.is_none_or(|l| l.spans.len() < 3) && characters {
-        let ranked = text_columns::full_rows(&all_body);
-        let figures = ranked.clone().unwrap_or_else(|| text_columns::figure_columns(&all_body));
-        if let Some(overruled) = text_columns::figures_as_printed(&global, &all_body, figures, ranked.is_some()) {
-            full = ranked.map(|r| r.len());
-            global = overruled.centres;
-            rights = Some(overruled.columns);
-            header_moves = overruled.moves;
-        }
-    }
-    for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
-        for span in &mut line.spans {
-            if let Some((_, to)) = header_moves.iter().find(|(from, _)| (centre(*span) - from).abs() < SNAP) {
-                *span = *to;
-            }
-        }
+    // Column names printed on another header line right of the anchor's last word, over
+    // figures of their own (`基本支出 | 项目支出` a line under `科目编码 | 科目名称 | 小计`).
+    let headers: Vec<&Line> = segments.iter().flat_map(|s| &s.header).collect();
+    global.extend(header_columns::trailing_names(anchor, &headers, &all_body));
+    // And columns of figures right of every header word (a last column's name OCR lost): a
+    // column each, named by the template's order, not merged into the last named one. (A
+    // text's columns of figures overrule its header on their own.)
+    // The first column of figures ending right of the last centre is the last column's own.
+    if !characters && let Some(&last) = global.last() {
+        let right = text_columns::figure_columns(&all_body).into_iter().filter(|f| f.1 > last).skip(1);
+        let extra: Vec<f32> = right.filter(|f| f.0 > header_columns::anchor_end(anchor)).map(centre).collect();
+        global.extend(extra);
     }
     // A page that prints its own 栏次 line with every column is aligned by it: where the
     // places are a text's character columns, each page's are off by a few in its own way.
+    // So is a text's page by its own header where that has as many words as the table's:
+    // a text's producer sets each page in its own measure (pdftotext's columns are the
+    // page's widths over its characters'), not only a few columns apart.
     // Pages whose centres agree (a PDF's repeated header) are aligned together.
     let mut groups: Vec<(Vec<f32>, Vec<usize>)> = Vec::new();
     for (i, segment) in segments.iter().enumerate() {
         let body: Vec<&Line> = segment.body.iter().collect();
-        let own = segment.numbers.as_ref().map(|n| with_sequence(centres_of(n), &body));
+        let own_header = segment.header.iter().max_by_key(|l| l.spans.len()).filter(|_| characters);
+        let own = segment.numbers.as_ref().or(own_header).map(|n| with_sequence(centres_of(n), &body));
         let own = own.filter(|c| c.len() == global.len());
         let centres = own.unwrap_or_else(|| global.clone());
         let same = |c: &Vec<f32>| c.iter().zip(&centres).all(|(a, b)| (a - b).abs() < SNAP);
@@ -532,14 +534,23 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
             None => groups.push((centres, vec![i])),
         }
     }
-    for (centres, members) in groups {
+    let mut plans: Vec<(Plan, Vec<usize>)> =
+        groups.into_iter().map(|(centres, members)| (plan(segments, centres, &members, characters), members)).collect();
+    // Every page as many columns as the first, so a column is one column on every page: a
+    // page whose own reading came out otherwise takes the first page's.
+    if let Some(first) = plans.first().map(|p| p.0.clone()) {
+        for (plan, _) in plans.iter_mut().skip(1).filter(|(p, _)| p.centres.len() != first.centres.len()) {
+            *plan = first.clone();
+        }
+    }
+    for (Plan { centres, figure_rights, full }, members) in plans {
+        let figure_rights = figure_rights.as_ref();
         let body: Vec<(f32, f32)> = members
             .iter()
             .flat_map(|&i| segments[i].numbers.iter().chain(&segments[i].body))
             .flat_map(|l| l.spans.iter().copied())
             .collect();
         let edges: Vec<f32> = centres.windows(2).map(|w| valley(&body, w[0], w[1])).collect();
-        let figure_rights = rights.as_ref().filter(|_| centres == global);
         let first_figures = figure_rights.and_then(|c| c.iter().map(|c| c.1).min()).unwrap_or(0);
         for &i in &members {
             let segment = &mut segments[i];
@@ -593,6 +604,57 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
             }
         }
     }
+}
+
+/// How a group of pages' cells are placed: the column centres, the columns of figures the
+/// body prints (right edge, column), and the figures a full row prints (read by rank).
+#[derive(Debug, Clone)]
+struct Plan {
+    centres: Vec<f32>,
+    figure_rights: Option<Vec<(f32, usize)>>,
+    full: Option<usize>,
+}
+
+/// The plan of a group of pages whose header centres agree: in a text, the body's columns of
+/// figures overrule the header where they must (header words moved with them); words left
+/// of a header that names figures only are a column of their own.
+fn plan(segments: &mut [super::block::Segment], mut centres: Vec<f32>, members: &[usize], characters: bool) -> Plan {
+    // The right edges of the body's columns of figures, where they overrule the header.
+    let mut figure_rights: Option<Vec<(f32, usize)>> = None;
+    // Rows that print every column's figure, in a text: their figures by rank.
+    let mut full: Option<usize> = None;
+    let numbered = members.iter().any(|&i| segments[i].numbers.as_ref().is_some_and(|l| l.spans.len() >= 3));
+    if !numbered && characters {
+        let body: Vec<&Line> = members.iter().flat_map(|&i| &segments[i].body).collect();
+        let ranked = text_columns::full_rows(&body);
+        let figures = ranked.clone().unwrap_or_else(|| text_columns::figure_columns(&body));
+        if let Some(overruled) = text_columns::figures_as_printed(&centres, &body, figures, ranked.is_some()) {
+            full = ranked.map(|r| r.len());
+            centres = overruled.centres;
+            figure_rights = Some(overruled.columns);
+            for &i in members {
+                for span in segments[i].header.iter_mut().flat_map(|l| &mut l.spans) {
+                    let moved = overruled.moves.iter().find(|(from, _)| (centre(*span) - from).abs() < SNAP);
+                    if let Some((_, to)) = moved {
+                        *span = *to;
+                    }
+                }
+            }
+        }
+    }
+    // Words the body prints left of every column the header names, when the first is a
+    // column of figures (codes and labels under a header whose words for them OCR set
+    // on another line, or lost): a column of theirs.
+    let body: Vec<&Line> = members.iter().flat_map(|&i| &segments[i].body).collect();
+    let first_figures = match &figure_rights {
+        Some(columns) => columns.iter().any(|c| c.1 == 0),
+        None => header_columns::first_over_figures(&centres, &body),
+    };
+    if first_figures && let Some(lead) = header_columns::leading_words(&centres, &body) {
+        centres.insert(0, lead);
+        figure_rights.iter_mut().flatten().for_each(|c| c.1 += 1);
+    }
+    Plan { centres, figure_rights, full }
 }
 
 /// The anchor's centres, and before them the 序号 column's where the rows number themselves
@@ -799,6 +861,40 @@ mod tests {
         assert_eq!(cells(&seg.header[1]), ["项目", "小计", "上年结转"]);
         assert_eq!(cells(&seg.body[0]), ["合计", "738.05", "30.74"]);
         assert_eq!(cells(&seg.body[1]), ["一般公共服务支出", "9.39", ""]);
+    }
+
+    #[test]
+    fn leaf_names_a_line_under_the_header_prints_right_of_it_are_columns() {
+        // OCR words: `科目编码 | 科目名称 | 小计` on one line, `其中:` over `基本支出 | 项目支出` on
+        // the next two; each row's label and three figures.
+        let mut g = glyphs("其中:", 434.0, 50.0, 9.0);
+        g.extend(glyphs("科目编码", 71.0, 60.0, 11.0));
+        g.extend(glyphs("科目名称", 194.0, 60.0, 11.0));
+        g.extend(glyphs("小计", 333.0, 60.0, 11.0));
+        g.extend(glyphs("基本支出", 389.0, 70.0, 11.0));
+        g.extend(glyphs("项目支出", 467.0, 70.0, 11.0));
+        for (k, (code, name, figures)) in [
+            ("2013850", "事业运行", ["761.56", "761.56", "0.00"]),
+            ("2013899", "其他市场监督管理事务", ["455.33", "0.00", "455.33"]),
+            ("2101102", "事业单位医疗", ["28.50", "28.50", "0.00"]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let y = 85.0 + 15.0 * k as f32;
+            g.extend(glyphs(code, 71.0, y, 5.0));
+            g.extend(glyphs(name, 133.0, y, 10.0));
+            for (figure, right) in figures.iter().zip([368.0, 446.0, 524.0]) {
+                g.extend(glyphs(figure, right - 5.0 * figure.len() as f32, y, 5.0));
+            }
+        }
+        let mut lines = lines(&[page(g, vec![])]);
+        let header: Vec<Line> = lines.drain(..3).collect();
+        let mut segments = vec![crate::layout::Segment { page: 1, header, numbers: None, body: lines }];
+        align(&mut segments, Placement::Points);
+        let seg = &segments[0];
+        assert_eq!(seg.header[2].cells, ["", "", "", "基本支出", "项目支出"]);
+        assert_eq!(seg.body[1].cells, ["2013899", "其他市场监督管理事务", "455.33", "0.00", "455.33"]);
     }
 
     #[test]

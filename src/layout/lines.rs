@@ -225,13 +225,15 @@ fn unspaced(cell: &str) -> String {
 }
 
 /// A decimal grouped in thousands by points, not commas (`9.616.338314`): two points or
-/// more, groups of three digits between them.
+/// more, groups of three digits between them, the first group no `0` (`0.000.000.00` is
+/// three zeros OCR ran together, not a grouped number).
 pub fn points_for_commas(cell: &str) -> bool {
     let groups: Vec<&str> = cell.trim_start_matches('-').split('.').collect();
     let digits = |g: &str| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit());
     groups.len() >= 3
         && groups.iter().all(|g| digits(g))
         && groups[0].len() <= 3
+        && !groups[0].starts_with('0')
         && groups[1..groups.len() - 1].iter().all(|g| g.len() == 3)
 }
 

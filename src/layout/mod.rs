@@ -48,6 +48,25 @@ fn narrative(lines: &[Line], blocks: &[Block], running: &std::collections::BTree
     out
 }
 
+/// The lines outside every table, standard or other, that read as a table's rows: two
+/// amounts at least (figures with a decimal point, not years or page numbers), as many as
+/// its other cells, and no sentence, nor a sentence's pieces (`万元，比上年预算数减少`, where
+/// justified text spaces a sentence's figures apart).
+fn stray_rows(lines: &[Line], blocks: &[Block], others: &[OtherBlock]) -> Vec<Line> {
+    let sentence_piece = |c: &str| c.contains("万元") || c.contains(['，', '。', '；', '：']);
+    let segments = blocks.iter().flat_map(|b| &b.segments).chain(others.iter().flat_map(|o| &o.segments));
+    let mut placed: std::collections::BTreeSet<u32> =
+        segments.flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body)).map(|l| l.number).collect();
+    placed.extend(blocks.iter().flat_map(|b| std::iter::once(&b.title).chain(&b.notes)).map(|l| l.number));
+    placed.extend(others.iter().map(|o| o.title.number));
+    let is_row = |line: &Line| {
+        let filled = line.filled().count();
+        let amounts = line.filled().filter(|(_, c)| is_figure(c) && c.contains('.')).count();
+        amounts >= 2 && amounts * 2 >= filled && !is_prose(line) && !line.filled().any(|(_, c)| sentence_piece(c))
+    };
+    lines.iter().filter(|l| !placed.contains(&l.number) && is_row(l)).cloned().collect()
+}
+
 /// Lays out the document: PDF glyphs become lines of cells first (see [`geometry`]).
 pub fn segment(extracted: &Extracted) -> Layout {
     let (mut lines, pages, placement) = match &extracted.content {
@@ -61,7 +80,8 @@ pub fn segment(extracted: &Extracted) -> Layout {
     let running = running::find(&lines);
     let (blocks, others, kind) = blocks(&lines, banner.as_ref(), &running, placement);
     let narrative = narrative(&lines, &blocks, &running);
-    Layout { lines, pages, banner, kind, units, blocks, others, narrative }
+    let stray_rows = stray_rows(&lines, &blocks, &others);
+    Layout { lines, pages, banner, kind, units, blocks, others, narrative, stray_rows }
 }
 
 /// Without form feeds, a page starts at each page banner (or at the table title just
@@ -147,13 +167,21 @@ fn title_of(line: &Line) -> Option<Recognised> {
         // spaces it): words only, its last piece the one that says 表.
         // A year may lead it (`2026 | 年 | 一般公共 | 预算基本支出情况表`), and a qualifier
         // close it (`本年一般公共 | 预算支出表 ( 预算表 | 5 | )`).
-        [_, ref rest @ ..] if rest.len() <= 4 && in_pieces(&filled) => template::recognise(&filled.concat()),
+        // Its qualifier may be cut where the line ends (`一般公共预算 | 支出情况表〈按功能`, the
+        // rest wrapped below): the bracket is closed where the line ends.
+        [_, ref rest @ ..] if rest.len() <= 4 && in_pieces(&filled) => {
+            let text = filled.concat();
+            let open = text.rfind(['(', '（', '〈']).is_some_and(|at| !text[at..].contains([')', '）']));
+            template::recognise(&if open { format!("{text})") } else { text })
+        }
         _ => None, // a table-of-contents entry carries its page number
     }
 }
 
 /// Whether cells are a title's pieces: words (a year may lead them) up to the one that
-/// says 表, then at most a bracketed qualifier (`(预算表 | 5 | )`, `(〈预算表 | 3 | )`).
+/// says 表, then at most a bracketed qualifier (`(预算表 | 5 | )`, `(〈预算表 | 3 | )`), or its
+/// start cut where the line ends, words only (`〈按经济分类 | 科目`: a contents entry's page
+/// number is no qualifier).
 fn in_pieces(cells: &[&str]) -> bool {
     let rest = match cells.split_first() {
         Some((first, rest)) if is_year(first) => rest.concat(),
@@ -164,9 +192,11 @@ fn in_pieces(cells: &[&str]) -> bool {
         None => (rest.as_str(), ""),
     };
     let digits = |t: &str| t.chars().any(|ch| ch.is_ascii_digit());
+    // (`(按经济分类科目)`, `(预算表 5)`: ten characters at most, brackets included.)
+    let short = qualifier.chars().filter(|c| !c.is_whitespace()).count() <= 10;
     let closed = qualifier.is_empty()
-        || (qualifier.trim_end().ends_with([')', '）'])
-            && qualifier.chars().filter(|c| !c.is_whitespace()).count() <= 8);
+        || (short && qualifier.trim_end().ends_with([')', '）']))
+        || (short && !digits(qualifier) && !qualifier.contains([')', '）']));
     !digits(words) && words.contains('表') && closed
 }
 
@@ -357,8 +387,19 @@ fn blocks(
             } else if repeated {
                 seg.header.push(line.clone());
             } else if continued && seg.header.is_empty() && lone_words && !names_columns && !has_figure(line) {
-                // A new page that opens with a heading of its own: the table has ended.
-                close(current.take(), &mut blocks, kind);
+                let next = lines[i + 1..].iter().find(|l| !l.is_blank() && !is_page_number(l));
+                if next_names_columns(lines, i, kind, &block.template.id) {
+                    // A word over a line naming the table's columns: the first of its header
+                    // printed again (`功能` over `分类科目 | 基本支出`).
+                    seg.header.push(line.clone());
+                } else if next.is_some_and(|n| n.page == line.page && has_figure(n) && !is_prose(n)) {
+                    // The end of the last row's label wrapped onto the page, rows after it
+                    // (`中心` of `…研究 / 中心`): the table goes on.
+                    seg.body.push(line.clone());
+                } else {
+                    // A new page that opens with a heading of its own: the table has ended.
+                    close(current.take(), &mut blocks, kind);
+                }
             } else if !continued && seg.header.is_empty() && opens_body(kind, &block.template.id, line) {
                 // A row right under the title: OCR lost the header (a shaded band).
                 seg.body.push(line.clone());
@@ -520,6 +561,11 @@ fn opens_body(kind: Option<Kind>, id: &str, line: &Line) -> bool {
 }
 
 /// True when the line names a column or header group of some template of the role `id`.
+/// Whether the next line that is not blank names one of the table's columns.
+fn next_names_columns(lines: &[Line], at: usize, kind: Option<Kind>, id: &str) -> bool {
+    lines[at + 1..].iter().find(|l| !l.is_blank()).is_some_and(|next| names_columns(kind, id, next))
+}
+
 fn names_columns(kind: Option<Kind>, id: &str, line: &Line) -> bool {
     template::variants(kind.unwrap_or(Kind::Budget), id)
         .iter()
@@ -613,6 +659,38 @@ mod tests {
     }
 
     #[test]
+    fn a_page_that_opens_with_a_word_of_the_header_or_of_a_label_goes_on() {
+        let head = "一般公共预算支出情况表\n单位:万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n\
+                    201\t一般公共服务支出\t10.00\t6.00\t4.00\n";
+        let rows = |layout: &crate::layout::Layout| -> usize {
+            layout.blocks.iter().flat_map(|b| &b.segments).map(|s| s.body.len()).sum()
+        };
+        // `功能` over the header printed again.
+        let header =
+            format!("{head}\u{c}功能\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n205\t教育支出\t3.00\t3.00\t0.00\n");
+        let layout = crate::testing::layout(&header);
+        assert_eq!((rows(&layout), layout.stray_rows.len()), (2, 0));
+        // `中心`, the end of the last row's label, over the next row.
+        let label = format!("{head}\u{c}中心\n20102\t政协事务\t2.00\t1.00\t1.00\n");
+        let layout = crate::testing::layout(&label);
+        assert_eq!((rows(&layout), layout.stray_rows.len()), (3, 0));
+    }
+
+    #[test]
+    fn rows_outside_every_table_are_told_from_sentences() {
+        let text = "一般公共预算基本支出情况表\n单位:万元\n科目编码\t科目名称\t合计\t人员经费\n\
+                    301\t工资福利支出\t10.00\t10.00\n\
+                    以上为本部门基本支出预算的情况，下面说明其他事项的安排。\n\
+                    302\t商品和服务支出\t5.00\t3.00\n\
+                    支出\t8.00\t万元，比上年增加\t1.00\n";
+        let layout = crate::testing::layout(text);
+        let stray: Vec<String> = layout.stray_rows.iter().map(crate::page::Line::text).collect();
+        assert_eq!(layout.blocks.len(), 1);
+        assert_eq!(stray.len(), 1, "{stray:?}");
+        assert!(stray[0].contains("商品和服务支出"));
+    }
+
+    #[test]
     fn a_title_an_ocr_text_set_out_in_pieces_is_one_title() {
         let ids = |text: &str| -> Vec<String> {
             crate::testing::layout(text).blocks.iter().map(|b| b.template.id.clone()).collect()
@@ -625,5 +703,11 @@ mod tests {
         let title = "本年财政\t拨款收支总表 ( 预算表\t4\t)";
         assert_eq!(ids(&format!("{title}\n{body}")), ["fiscal_summary"], "a qualifier closes it");
         assert_eq!(ids(&format!("财政拨款收支总表 (〈预算表\t4\t)\n{body}")), ["fiscal_summary"], "its bracket first");
+        let econ = "单位:万元\n科目编码\t科目名称\t合计\n301\t工资福利支出\t10.00\n";
+        let title = "一般公共预算基本支出情况表〈按经济分类\t科目\n";
+        assert_eq!(ids(&format!("{title}{econ}")), ["gpb_basic_expense"], "its qualifier cut at the line's end");
+        assert!(ids(&format!("一般公共预算基本支出情况表〈\t12\n{econ}")).is_empty(), "a contents entry");
+        let title = "一般公共预算基本支出情况表\t〈按经济分类科目)\n";
+        assert_eq!(ids(&format!("{title}{econ}")), ["gpb_basic_expense"], "its qualifier set apart");
     }
 }

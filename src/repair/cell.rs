@@ -272,6 +272,7 @@ mod tests {
         assert_eq!(value("9.616.338314"), Fixed { text: "9616.338314".into(), rules: vec!["point-for-comma"] });
         assert_eq!(value("1.803.849.10").text, "1803849.10");
         assert!(value("1.80.849").rules.is_empty(), "groups of three between the points, or not a figure");
+        assert!(value("0.000.000.00").rules.is_empty(), "three zeros run together are no grouped number");
         assert_eq!(value("１２.５０"), Fixed { text: "12.50".into(), rules: vec!["full-width"] });
     }
 

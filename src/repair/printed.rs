@@ -293,6 +293,21 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String], ocr: bool) -> (V
     if ocr && let Some(near) = two_off(template, &label_key(&words.iter().map(|w| w.as_str()).collect::<String>())) {
         return (near, words.iter().map(|w| w.as_str()).collect());
     }
+    // On an OCR'd page, a long leaf whose start is one template name's and whose end OCR
+    // garbled, that no vocabulary knows as printed (a province's own name is printed
+    // whole): that column.
+    let all: String = words.iter().map(|w| w.as_str()).collect();
+    let all_key = label_key(&all);
+    if ocr && crate::knowledge::vocabulary::measure(None, &template.id, &all_key).is_none() {
+        let starts: Vec<usize> =
+            template.columns.iter().enumerate().filter(|(_, c)| c.starts_as(&all_key)).map(|(i, _)| i).collect();
+        if starts
+            .first()
+            .is_some_and(|&f| starts.iter().all(|&i| template.columns[i].key() == template.columns[f].key()))
+        {
+            return (starts, all);
+        }
+    }
     // Over a leaf the measure vocabulary names (`人员经费`), a word that is not part of its
     // name is a merged group over it and its neighbours (`基本支出` over 人员经费 | 公用经费).
     let joined: String = words.iter().map(|w| w.as_str()).collect();
@@ -302,6 +317,15 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String], ocr: bool) -> (V
         && measure(&joined).is_none()
     {
         return (Vec::new(), (*last).clone());
+    }
+    // A character atop the words that ends a group's name (`出` of 支出 over `编制预算`,
+    // the rest of the group lost to OCR) is that group, not part of the leaf.
+    if let [top, rest @ ..] = &words[..]
+        && !rest.is_empty()
+        && label_key(top).chars().count() == 1
+        && groups.iter().any(|g| g.chars().count() >= 2 && g.ends_with(&label_key(top)))
+    {
+        return (Vec::new(), rest.iter().map(|w| w.as_str()).collect());
     }
     (Vec::new(), joined)
 }
@@ -468,17 +492,35 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         }
         let (figures, codes, small, words) = body_profile(block, position);
         // The table's first column of figures under a header OCR lost (a speck, `。`, where
-        // 合计 is printed): the total, which every one-sided template prints first.
+        // 合计 is printed) or left a piece of (`计`, the rest read as a speck or a column
+        // apart): the total, which every one-sided template prints first.
+        let lost = ocr && label_key(&printed).chars().all(|c| !crate::label::is_ideograph(c));
         if let Some(t) = total
-            && ocr
+            && (lost || total_piece(&printed))
             && !template.two_sided
             && !taken[t]
-            && label_key(&printed).chars().all(|c| !crate::label::is_ideograph(c))
             && figures > codes + small + words
             && !out.iter().any(|p| p.column.role == ColumnRole::Value)
         {
             taken[t] = true;
             out.push(Printed { position, column: as_printed(template.columns[t].column(None), ""), template: Some(t) });
+            continue;
+        }
+        // Figures under no header word right of every named column (the last columns' names
+        // OCR lost): the template's next value column, in its order, where one is free.
+        if label_key(&printed).is_empty()
+            && figures >= 3
+            && figures > codes + small + words
+            && let Some(last) =
+                out.iter().filter(|p| p.column.role == ColumnRole::Value).filter_map(|p| p.template).max()
+            && out.last().is_some_and(|p| p.template == Some(last))
+            && let Some(i) = (last + 1..template.columns.len()).find(|&i| {
+                !taken[i] && template.columns[i].role == ColumnRole::Value && template.columns[i].block.is_none()
+            })
+        {
+            taken[i] = true;
+            named += 1;
+            out.push(Printed { position, column: as_printed(template.columns[i].column(None), ""), template: Some(i) });
             continue;
         }
         // Codes or labels under no template name (功能分类, 科目): the template's code or
@@ -633,6 +675,19 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
     ((named > positional || keeps_more) && values > 0 && (!debris || clearly)).then_some(out)
 }
 
+/// What OCR left of a total's name: one of its characters, or two in order (`计`, `合`),
+/// no other word's (a whole name, `小计`, is the name).
+fn total_piece(printed: &str) -> bool {
+    let key = label_key(printed);
+    let n = key.chars().count();
+    (1..=2).contains(&n)
+        && !TOTALS.contains(&key.as_str())
+        && TOTALS.iter().any(|t| {
+            let mut rest = t.chars();
+            key.chars().all(|c| rest.any(|r| r == c))
+        })
+}
+
 /// The item a transposed table's column of its own is printed under: the item of the
 /// nearest 小计 to its left (`因公出国(境)费 / 小计`), where only that item's sub-columns and
 /// other columns of its own stand between them.
@@ -737,6 +792,12 @@ mod tests {
     }
 
     #[test]
+    fn a_piece_of_a_total_name_is_told_from_other_words() {
+        assert!(super::total_piece("计") && super::total_piece("“ 计") && super::total_piece("合"));
+        assert!(!super::total_piece("计合") && !super::total_piece("预算") && !super::total_piece("合计"));
+    }
+
+    #[test]
     fn a_name_and_the_subtotal_under_it_read_as_one_word_are_two() {
         let split = split_total(true, 3, "公务用车购置及运行维护费小计".to_string());
         assert_eq!(split, [(3, "公务用车购置及运行维护费".to_string()), (3, "小计".to_string())]);
@@ -762,5 +823,25 @@ mod tests {
         let three_public = national("three_public");
         assert_eq!(two_off(three_public, "政府性基金预算"), None);
         assert_eq!(two_off(expense, "基本"), None);
+    }
+
+    #[test]
+    fn a_long_name_whose_end_ocr_garbled_is_the_name_it_starts_as() {
+        let expense = national("expense");
+        let words = |w: &[&str]| w.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let (named, _) = super::leaf(expense, &words(&["对附属单位亥日六了"]), true);
+        assert!(!named.is_empty() && named.iter().all(|&i| expense.columns[i].names("对附属单位补助支出")));
+        // Too short a start is no such name; nor is a text layer's name, printed as it is.
+        assert!(super::leaf(expense, &words(&["对附属"]), true).0.is_empty());
+        assert!(super::leaf(expense, &words(&["对附属单位亥日六了"]), false).0.is_empty());
+    }
+
+    #[test]
+    fn the_last_character_of_a_group_over_a_leaf_is_the_group() {
+        let summary = national("summary");
+        let words = |w: &[&str]| w.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(super::leaf(summary, &words(&["出", "编制预算"]), false).1, "编制预算");
+        // A wrapped name's last character is the name's.
+        assert_eq!(super::leaf(national("expense"), &words(&["基本支", "出"]), false).1, "基本支出");
     }
 }

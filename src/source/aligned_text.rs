@@ -169,8 +169,18 @@ fn is_digit_run(text: &str) -> bool {
         && text.chars().last().is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | ','))
 }
 
+/// A list number before an item's words (`1.`, `2、`, `(3)`): one or two digits and a mark.
+fn is_list_number(text: &str) -> bool {
+    let digits = text.trim_start_matches('(').trim_end_matches(['.', '、', ')']);
+    digits.len() < text.len() && (1..=2).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Whether two runs one space apart are one cell.
 fn one_cell(left: &str, right: &str, spaced: bool) -> bool {
+    // `1. 公务用车购置费`: a list number is its item's, not a figure.
+    if is_list_number(left) && right.chars().next().is_some_and(is_wide) {
+        return true;
+    }
     match (is_digit_run(left), is_digit_run(right)) {
         (true, true) => true,     // `198. 30`
         (false, false) => spaced, // `部门 预算` where words are spaced
@@ -262,5 +272,7 @@ mod tests {
         // ... and not in an OCR layer's text, which spaces them.
         let spaced = lines("一 、 一 般 公 共 预算 拨款 收入   509.01", Columns::One);
         assert_eq!(spaced[0].cells, ["一、一般公共预算拨款收入", "509.01"]);
+        let listed = lines("1. 公务用车购置费      0.00   0.00", Columns::One);
+        assert_eq!(listed[0].cells, ["1. 公务用车购置费", "0.00", "0.00"], "a list number is its item's");
     }
 }

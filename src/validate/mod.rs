@@ -39,6 +39,7 @@ pub fn check(tables: &[Table], instances: &[Instance], layout: &Layout, metadata
     let mut out = Validated::default();
     out.document.extend(consistency::check(layout, metadata));
     missing_tables(tables, &layout.others, kind, &mut out.document);
+    out.document.extend(figures_outside_tables(&layout.stray_rows));
     for instance in instances {
         evaluate(tables, instance, unit, &mut out);
     }
@@ -110,6 +111,32 @@ fn evaluate(tables: &[Table], instance: &Instance, unit: Option<Unit>, out: &mut
     f.tolerance = Some(tol);
     f.cells = cells;
     out.findings.push(f);
+}
+
+/// Lines that print a table's rows outside every table read, one warning per page: their
+/// figures are in no table, which is said, not left to the running text.
+fn figures_outside_tables(stray: &[crate::page::Line]) -> Vec<Finding> {
+    let mut pages: Vec<u32> = stray.iter().map(|l| l.page).collect();
+    pages.dedup();
+    pages
+        .into_iter()
+        .map(|page| {
+            let on_page: Vec<&crate::page::Line> = stray.iter().filter(|l| l.page == page).collect();
+            let first = on_page[0];
+            let mut f = Finding::new(
+                Severity::Warning,
+                FindingKind::FiguresOutsideTables,
+                format!(
+                    "{} line(s) on page {page} print figures as a table's rows but belong to no table read (line {}: «{}»): their figures are in no table",
+                    on_page.len(),
+                    first.number,
+                    first.filled().map(|(_, c)| c.trim()).collect::<Vec<_>>().join(" | ")
+                ),
+            );
+            f.page = Some(page);
+            f
+        })
+        .collect()
 }
 
 /// A standard table the kind requires that the document does not have at all. A document

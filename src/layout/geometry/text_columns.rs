@@ -13,8 +13,14 @@ use crate::page::{CellBox, Line};
 /// OCR'd text's characters stray by one or so).
 const ALIGNED: f32 = 7.5;
 
+/// How far two pages' header words may lie apart after the fit and be one column's: a
+/// text's CJK words take fewer character columns than the width they are printed over, so
+/// where a word's characters fall depends on the words before it on its line (six
+/// characters or so, less than a third of a column's width).
+const WORDS_ALIGNED: f32 = 4.0 * ALIGNED;
+
 /// The middle of the values.
-fn median(mut v: Vec<f32>) -> f32 {
+pub(super) fn median(mut v: Vec<f32>) -> f32 {
     v.sort_by(f32::total_cmp);
     v[v.len() / 2]
 }
@@ -47,8 +53,8 @@ pub(super) fn figure_columns(body: &[&Line]) -> Vec<(f32, f32)> {
 }
 
 /// The columns of figures of a text whose rows mostly print every column's figure (`0.00`
-/// where there is none): as many as the most a row prints, when two rows in three with
-/// figures print that many; each column's (left, right) the median of its rank's
+/// where there is none): as many as most rows print, when two rows in three with figures
+/// print that many; each column's (left, right) the median of its rank's
 /// spans. Tesseract's layout text sets each line's spaces in its own measure, so a column's
 /// figures do not line up, but a full row's k-th figure is the k-th column's. Three figures
 /// a row at least, in two rows of three.
@@ -57,7 +63,9 @@ pub(super) fn full_rows(body: &[&Line]) -> Option<Vec<(f32, f32)>> {
         l.cells.iter().zip(&l.spans).filter(|(t, _)| is_amount(t)).map(|(_, s)| *s).collect()
     };
     let rows: Vec<Vec<(f32, f32)>> = body.iter().map(|l| amounts(l)).filter(|a| !a.is_empty()).collect();
-    let most = rows.iter().map(Vec::len).max()?;
+    // The count most rows print (a row OCR split a figure of prints one more).
+    let count = |n: usize| rows.iter().filter(|r| r.len() == n).count();
+    let most = rows.iter().map(Vec::len).max_by_key(|&n| (count(n), n))?;
     let full: Vec<&Vec<(f32, f32)>> = rows.iter().filter(|r| r.len() == most).collect();
     // (Two figures a row are as often a total and one of its parts as two columns full.)
     if most < 3 || full.len() * 3 < rows.len() * 2 || full.len() < 2 {
@@ -231,6 +239,60 @@ pub(super) fn join_spaced_names(line: &mut Line) {
     }
 }
 
+/// Sets each page that prints the table's header again in the measure of the first page's
+/// header: `pdftotext` counts each page's character columns in its own width, so a later
+/// page's columns lie further apart, not only further along. The header words both pages
+/// print (the k-th `项目` with the k-th) give the scale and shift, fitted by least squares,
+/// where three words at least agree after the fit (within [`WORDS_ALIGNED`]).
+pub(super) fn measure_pages(segments: &mut [crate::layout::Segment]) {
+    let words = |s: &crate::layout::Segment| -> Vec<(String, f32)> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut out = Vec::new();
+        for line in &s.header {
+            for (text, span) in line.cells.iter().zip(&line.spans) {
+                let key = crate::label::label_key(text);
+                if key.chars().count() < 2 {
+                    continue; // a speck or a piece of a word: no landmark
+                }
+                let n = seen.entry(key.clone()).or_insert(0);
+                out.push((format!("{key}#{n}"), centre(*span)));
+                *n += 1;
+            }
+        }
+        out
+    };
+    let Some(first) = segments.iter().position(|s| !s.header.is_empty()) else { return };
+    let reference = words(&segments[first]);
+    for segment in segments.iter_mut().skip(first + 1) {
+        let pairs: Vec<(f32, f32)> = words(segment)
+            .into_iter()
+            .filter_map(|(key, x)| reference.iter().find(|(k, _)| *k == key).map(|(_, r)| (x, *r)))
+            .collect();
+        let Some((scale, shift)) = fit(&pairs) else { continue };
+        let moved = |x: f32| x * scale + shift;
+        if pairs.len() < 3 || pairs.iter().any(|&(x, r)| (moved(x) - r).abs() > WORDS_ALIGNED) {
+            continue;
+        }
+        if pairs.iter().all(|&(x, r)| (x - r).abs() <= WORDS_ALIGNED) {
+            continue; // already in the first page's measure
+        }
+        let lines = segment.header.iter_mut().chain(segment.numbers.iter_mut()).chain(segment.body.iter_mut());
+        for span in lines.flat_map(|l| l.spans.iter_mut()) {
+            *span = (moved(span.0), moved(span.1));
+        }
+    }
+}
+
+/// The scale and shift that set `x` on `r` best (least squares), a scale of a half to two.
+fn fit(pairs: &[(f32, f32)]) -> Option<(f32, f32)> {
+    let n = pairs.len() as f32;
+    let (mx, mr) = (pairs.iter().map(|p| p.0).sum::<f32>() / n, pairs.iter().map(|p| p.1).sum::<f32>() / n);
+    let sxx: f32 = pairs.iter().map(|p| (p.0 - mx) * (p.0 - mx)).sum();
+    let sxr: f32 = pairs.iter().map(|p| (p.0 - mx) * (p.1 - mr)).sum();
+    let scale = (sxx > 0.0).then(|| sxr / sxx).filter(|s| (0.5..=2.0).contains(s))?;
+    Some((scale, mr - scale * mx))
+}
+
 /// Moves a page's cells by the shift that sets its columns of figures on the table's (a
 /// text's pages each sit where their producer put them: OCR'd pages lie a few characters
 /// apart), when every column of figures of the page then lies on one of the table's.
@@ -304,6 +366,50 @@ mod tests {
         assert_eq!(seg.header[0].cells, ["项目", "预算数"]);
         assert_eq!(seg.body[0].cells, ["一、一般公共预算拨款", "12.00"]);
         assert_eq!(seg.body[2].cells, ["合计", "15.50"]);
+    }
+
+    #[test]
+    fn each_page_of_a_text_is_read_in_its_own_measure() {
+        use crate::source::aligned_text::{Columns, lines};
+        // pdftotext sets each page in its own character measure: the second page's columns
+        // lie further right, its header with them.
+        let page = |text: &str, page: u32| {
+            let mut header = lines(text, Columns::One);
+            let body = header.split_off(1);
+            let mut segment = crate::layout::Segment { page, header, numbers: None, body };
+            segment.body.iter_mut().chain(&mut segment.header).for_each(|l| l.page = page);
+            segment
+        };
+        let mut segments = vec![
+            page(
+                "  项目          预算          项目                预算\n\
+                 一、财政拨款      9.00      一、一般公共服务支出          8.00\n\
+                 二、事业收入      1.00      二、教育支出              2.00\n",
+                1,
+            ),
+            page(
+                "      项目                      预算                项目                          预算\n\
+                 本年收入合计                     10.00            本年支出合计                       10.00\n",
+                2,
+            ),
+        ];
+        super::super::align(&mut segments, super::super::Placement::Characters);
+        assert_eq!(segments[0].body[0].cells, ["一、财政拨款", "9.00", "一、一般公共服务支出", "8.00"]);
+        assert_eq!(segments[1].body[0].cells, ["本年收入合计", "10.00", "本年支出合计", "10.00"]);
+    }
+
+    #[test]
+    fn words_left_of_a_header_that_names_figures_only_are_a_column() {
+        // The header line names the figure columns; the codes' and names' header OCR set on
+        // a line of its own, so the body's words have no column but their own.
+        let text = "                        合计        基本支出        项目支出\n\
+                    201 一般公共服务支出         30.00       20.00       10.00\n\
+                    20101 人大事务           30.00       20.00       10.00\n\
+                    2010101 行政运行         25.00       20.00        5.00\n\
+                    2010102 一般行政管理事务      5.00        0.00        5.00\n";
+        let seg = &text_table(text, 1)[0];
+        assert_eq!(seg.body[0].cells[..], ["201一般公共服务支出", "30.00", "20.00", "10.00"]);
+        assert_eq!(seg.header[0].cells[1..], ["合计", "基本支出", "项目支出"]);
     }
 
     #[test]

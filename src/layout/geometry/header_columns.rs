@@ -1,0 +1,80 @@
+//! Columns a table's header line leaves out: the anchor line (the header line with the
+//! most words) names the columns, but OCR may set some leaf names on another line, lose
+//! them, or set the code and label names apart. The body says where those columns are:
+//! words left of the first named column, names printed a line lower over figures of their
+//! own, figures right of every name.
+
+use super::{SNAP, centre, is_amount, text_columns};
+use crate::page::Line;
+
+/// Where the anchor's last word ends.
+pub(super) fn anchor_end(anchor: &Line) -> f32 {
+    anchor.spans.iter().map(|s| s.1).fold(f32::MIN, f32::max)
+}
+
+/// The centres of leaf column names other header lines print right of the anchor's last
+/// word: a name some template's column has, no header word below it (a merged group's name
+/// has its columns' names below), three amounts of the body under it. A header whose leaf
+/// names sit at two heights (`其中:` over the last two) gives the anchor line only some.
+pub(super) fn trailing_names(anchor: &Line, headers: &[&Line], body: &[&Line]) -> Vec<f32> {
+    let end = anchor_end(anchor);
+    let below = |line: &Line, span: (f32, f32)| {
+        headers.iter().filter(|h| h.number > line.number).flat_map(|h| &h.spans).any(|s| s.0 < span.1 && s.1 > span.0)
+    };
+    let amounts_under = |span: (f32, f32)| {
+        let half = (span.1 - span.0) / 2.0;
+        let under = |s: &(f32, f32)| s.0 < span.1 + half && s.1 > span.0 - half;
+        body.iter().flat_map(|l| l.cells.iter().zip(&l.spans)).filter(|(t, s)| is_amount(t) && under(s)).count()
+    };
+    let mut out: Vec<f32> = Vec::new();
+    for line in headers.iter().filter(|h| h.number != anchor.number) {
+        for (text, &span) in line.cells.iter().zip(&line.spans) {
+            let key = crate::label::label_key(text);
+            if span.0 > end
+                && crate::knowledge::templates::is_column_name(&key)
+                && !below(line, span)
+                && amounts_under(span) >= 3
+                && !out.iter().any(|c| (c - centre(span)).abs() < SNAP)
+            {
+                out.push(centre(span));
+            }
+        }
+    }
+    out.sort_by(f32::total_cmp);
+    out
+}
+
+/// How far left of the first column words must lie to be a column of their own.
+const CLEAR: f32 = 15.0;
+
+/// The centre of a column of words the body prints wholly left of the table's first column
+/// (its code and label columns, where the header line that names the columns set them
+/// apart on a line of its own or OCR lost them): the median of those words' centres, where
+/// three lines print them and they lie clear of the first column (by [`CLEAR`]).
+pub(super) fn leading_words(centres: &[f32], body: &[&Line]) -> Option<f32> {
+    let first = *centres.first()?;
+    let lead: Vec<f32> = body
+        .iter()
+        .filter_map(|l| {
+            let words = l.cells.iter().zip(&l.spans).filter(|(t, s)| !is_amount(t) && s.1 < first);
+            words.map(|(_, s)| centre(*s)).reduce(f32::min)
+        })
+        .collect();
+    let median = (lead.len() >= 3).then(|| text_columns::median(lead))?;
+    (median < first - CLEAR).then_some(median)
+}
+
+/// Whether the body's cells nearest the first centre are amounts, three at least and twice
+/// as many as the words there: the first column the header names is one of figures.
+pub(super) fn first_over_figures(centres: &[f32], body: &[&Line]) -> bool {
+    let Some(&first) = centres.first() else { return false };
+    let reach = centres.get(1).map_or(f32::MAX, |c| (c - first) / 2.0);
+    let near: Vec<&String> = body
+        .iter()
+        .flat_map(|l| l.cells.iter().zip(&l.spans))
+        .filter(|(_, s)| s.0 <= first + reach && s.1 >= first - reach)
+        .map(|(t, _)| t)
+        .collect();
+    let amounts = near.iter().filter(|t| is_amount(t)).count();
+    amounts >= 3 && amounts > 2 * (near.len() - amounts)
+}
