@@ -206,6 +206,21 @@ fn is_year(cell: &str) -> bool {
     digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Whether `next` is the rest of a qualifier `title` opens and does not close: a short line
+/// of words that closes it (`分类科目)`).
+fn qualifier_rest(title: &Line, next: Option<&Line>) -> bool {
+    let text = title.text();
+    let open = text.rfind(['(', '（', '〈']).is_some_and(|at| !text[at..].contains([')', '）']));
+    next.is_some_and(|n| {
+        let rest: String = n.filled().map(|(_, c)| c.trim()).collect();
+        open && n.page == title.page
+            && rest.ends_with([')', '）'])
+            && !rest.contains(['(', '（', '〈'])
+            && rest.chars().filter(|c| !c.is_whitespace()).count() <= 8
+            && !has_figure(n)
+    })
+}
+
 /// A title whose table number OCR set apart in the first cell or two (`表1: | 2026年…表`,
 /// `预算 | 10 | 表政府采购预算明细表`), followed by at most two cells of title.
 fn numbered(filled: &[&str]) -> Option<Recognised> {
@@ -333,6 +348,9 @@ fn blocks(
                 notes: Vec::new(),
                 unit: None,
             });
+            // The rest of a qualifier the title's line cut (`…情况表〈按功能` over `分类科目)`)
+            // is the title's, not a header word.
+            skip |= qualifier_rest(line, lines.get(i + 1));
             continue;
         }
         let Some(block) = current.as_mut() else { continue };
@@ -709,5 +727,9 @@ mod tests {
         assert!(ids(&format!("一般公共预算基本支出情况表〈\t12\n{econ}")).is_empty(), "a contents entry");
         let title = "一般公共预算基本支出情况表\t〈按经济分类科目)\n";
         assert_eq!(ids(&format!("{title}{econ}")), ["gpb_basic_expense"], "its qualifier set apart");
+        // Its qualifier's rest on the next line is the title's, not a header word.
+        let layout = crate::testing::layout(&format!("一般公共预算\t基本支出情况表〈按经济\n分类科目)\n{econ}"));
+        let headers: Vec<String> = layout.blocks[0].segments[0].header.iter().map(crate::page::Line::text).collect();
+        assert!(headers.iter().all(|h| !h.contains("分类科目)")), "{headers:?}");
     }
 }

@@ -55,13 +55,26 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
         // `单位：万元`, `单位名称：…`, `编制单位：…` are not header words; `单位名称` alone is
         // (the label column of a table keyed by unit).
         let first = line.filled().next().map(|(_, c)| nfkc(c)).unwrap_or_default();
-        if first.contains(':') || crate::layout::unit_of(line).is_some() {
+        // (`其中:基本支出`, a column's name after `其中` (of which), is a header word, read
+        // without its `其中:`.)
+        let of_which = first
+            .split_once(':')
+            .filter(|(before, after)| {
+                label_key(before) == "其中" && crate::knowledge::templates::is_column_name(&label_key(after))
+            })
+            .map(|(_, after)| after.trim().to_string());
+        if (first.contains(':') && of_which.is_none()) || crate::layout::unit_of(line).is_some() {
             continue;
         }
+        let first_position = line.filled().next().map(|(p, _)| p);
         let ocr = line.boxes.iter().flatten().any(|b| b.confidence.is_some());
         let words = line
             .filled()
             .filter_map(|(p, c)| {
+                let c = match &of_which {
+                    Some(after) if Some(p) == first_position => after.as_str(),
+                    _ => c,
+                };
                 // No header word holds a full stop: one there is OCR reading a speck or the
                 // end of a ruling (`项目支出。`).
                 let text = dewrap(&nfkc(c).replace('。', ""));
@@ -789,6 +802,19 @@ mod tests {
         assert_eq!(undoubled("上上缴上上级级支出支出"), "上缴上级支出");
         assert_eq!(undoubled("合计计"), "合计");
         assert_eq!(undoubled("人员经费"), "人员经费");
+    }
+
+    #[test]
+    fn a_column_name_after_of_which_is_a_header_word() {
+        let text = "一般公共预算支出表\n单位:万元\n科目编码\t科目名称\t小计\t\t\n\
+                    \t\t\t其中:基本支出\t项目支出\n201\t一般公共服务支出\t10.00\t6.00\t4.00\n";
+        let layout = crate::testing::layout(text);
+        let texts = super::header_texts(&layout.blocks[0]);
+        assert_eq!(texts.get(3).map(Vec::as_slice), Some(&["基本支出".to_string()][..]));
+        // A label line (`单位名称:…`) is still no header line.
+        let text = text.replace("单位:万元\n", "单位名称:某局\n");
+        let layout = crate::testing::layout(&text);
+        assert!(super::header_texts(&layout.blocks[0]).iter().flatten().all(|w| !w.contains("某局")));
     }
 
     #[test]
