@@ -171,8 +171,7 @@ fn title_of(line: &Line) -> Option<Recognised> {
         // rest wrapped below): the bracket is closed where the line ends.
         [_, ref rest @ ..] if rest.len() <= 4 && in_pieces(&filled) => {
             let text = filled.concat();
-            let open = text.rfind(['(', '（', '〈']).is_some_and(|at| !text[at..].contains([')', '）']));
-            template::recognise(&if open { format!("{text})") } else { text })
+            template::recognise(&if opens_qualifier(&text) { format!("{text})") } else { text })
         }
         _ => None, // a table-of-contents entry carries its page number
     }
@@ -206,11 +205,15 @@ fn is_year(cell: &str) -> bool {
     digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Whether a title's text opens a bracketed qualifier it does not close (`…情况表〈按功能`).
+fn opens_qualifier(text: &str) -> bool {
+    text.rfind(['(', '（', '〈']).is_some_and(|at| !text[at..].contains([')', '）']))
+}
+
 /// Whether `next` is the rest of a qualifier `title` opens and does not close: a short line
 /// of words that closes it (`分类科目)`).
 fn qualifier_rest(title: &Line, next: Option<&Line>) -> bool {
-    let text = title.text();
-    let open = text.rfind(['(', '（', '〈']).is_some_and(|at| !text[at..].contains([')', '）']));
+    let open = opens_qualifier(&title.text());
     next.is_some_and(|n| {
         let rest: String = n.filled().map(|(_, c)| c.trim()).collect();
         open && n.page == title.page

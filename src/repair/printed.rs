@@ -294,8 +294,7 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String], ocr: bool) -> (V
         let key = single;
         let near: Vec<usize> =
             template.columns.iter().enumerate().filter(|(_, c)| c.nearly_names(&key)).map(|(i, _)| i).collect();
-        let one_name = near.iter().all(|&i| template.columns[i].key() == template.columns[near[0]].key());
-        if !near.is_empty() && one_name {
+        if one_name(template, &near) {
             return (near, joined);
         }
     }
@@ -314,10 +313,7 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String], ocr: bool) -> (V
     if ocr && crate::knowledge::vocabulary::measure(None, &template.id, &all_key).is_none() {
         let starts: Vec<usize> =
             template.columns.iter().enumerate().filter(|(_, c)| c.starts_as(&all_key)).map(|(i, _)| i).collect();
-        if starts
-            .first()
-            .is_some_and(|&f| starts.iter().all(|&i| template.columns[i].key() == template.columns[f].key()))
-        {
+        if one_name(template, &starts) {
             return (starts, all);
         }
     }
@@ -343,6 +339,12 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String], ocr: bool) -> (V
     (Vec::new(), joined)
 }
 
+/// Whether template columns `named` are some columns and all one name (a name a template
+/// prints twice, on two sides or in two blocks, is one name).
+fn one_name(template: &TableTemplate, named: &[usize]) -> bool {
+    named.first().is_some_and(|&f| named.iter().all(|&i| template.columns[i].key() == template.columns[f].key()))
+}
+
 /// The template columns of the one long name `key` is at most two characters off, when
 /// every other name is two characters further. A key the measure vocabulary knows is a
 /// name (`政府性基金预算` is 政府性基金预算拨款 without its last word, not a misread), as is
@@ -360,9 +362,8 @@ fn two_off(template: &TableTemplate, key: &str) -> Option<Vec<usize>> {
         .collect();
     let best = distances.iter().map(|&(_, d)| d).min().filter(|&d| d <= 2)?;
     let named: Vec<usize> = distances.iter().filter(|&&(_, d)| d == best).map(|&(i, _)| i).collect();
-    let one_name = named.iter().all(|&i| template.columns[i].key() == template.columns[named[0]].key());
     let clear = distances.iter().all(|&(i, d)| named.contains(&i) || d >= best + 2);
-    (one_name && clear).then_some(named)
+    (one_name(template, &named) && clear).then_some(named)
 }
 
 /// `key` with every run printed twice in a row once (`合计计` → `合计`, `上上缴上上级级支出支出`
