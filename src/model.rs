@@ -391,6 +391,25 @@ pub struct Column {
     pub under: Option<String>,
 }
 
+impl Column {
+    /// A printed column no template column names, keyed by its printed name's `key`
+    /// (`label::label_key`).
+    pub fn own(key: String, printed: &str, role: ColumnRole, side: Option<Side>) -> Column {
+        Column {
+            key,
+            label: printed.to_string(),
+            path: Vec::new(),
+            number: None,
+            role,
+            side,
+            block: None,
+            group: None,
+            figure: None,
+            under: None,
+        }
+    }
+}
+
 /// What a column holds.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -643,6 +662,10 @@ pub enum FindingKind {
     /// the templates or vocabularies know, which the second engine (PP-OCR) reads as one: the
     /// second reading is kept, the finding gives both (info, rule `second-engine`).
     OcrTextReread,
+    /// A figure tesseract read as no number (`00odl`) that the second engine (PP-OCR) read
+    /// surely, with its table's places: its reading is taken, the cell holds both, and the
+    /// identities check it (warning, rule `second-engine`).
+    FigureReread,
     /// An identity fails beyond rounding.
     IdentityViolation,
     /// A soft identity (one that holds only for some departments) fails.

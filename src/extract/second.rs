@@ -25,7 +25,7 @@ pub(super) const TEXT_DOUBT: f32 = 80.0;
 
 /// PP-OCR's confidence (0–100) a reading of text needs to replace tesseract's: the garbled
 /// header words it read right came at 98–100.
-pub(super) const SECOND_SURE: f32 = 80.0;
+pub const SECOND_SURE: f32 = 80.0;
 
 /// Ink of a ruling kept off the crop's edge, pixels (a line along the edge reads as `1` or `一`).
 const RULING_CLEARANCE: f32 = 4.0;
@@ -33,8 +33,12 @@ const RULING_CLEARANCE: f32 = 4.0;
 /// The figures among `words` (points) cut out of `image` (the page as tesseract read it,
 /// `scale` points per pixel) between `rulings`.
 pub fn crops(image: &Gray, words: &[Word], rulings: &[Ruling], scale: f32) -> Vec<FigureCrop> {
+    // (And each word read as no figure that is one in all likelihood, for a cell that comes
+    // out unreadable: `00odl`, `0.00l`.)
+    let unreadable = words.iter().filter(|w| figure_like(&w.text)).cloned();
     figures(words, rulings)
         .into_iter()
+        .chain(unreadable)
         .filter_map(|w| {
             let crop = crop(image, &w, rulings, scale)?;
             Some(FigureCrop {
@@ -387,6 +391,16 @@ fn beside(last: &Word, next: &Word, gap_limit: f32, rulings: &[Ruling]) -> bool 
         })
 }
 
+/// A word read as no figure made only of digits, a figure's marks and the letters tesseract
+/// reads for its zeros, ones and the ruling beside it (`00odl`, `0ol`, `50oql`, `0.00l`),
+/// a digit or an `o` among them.
+fn figure_like(text: &str) -> bool {
+    !is_figure(text)
+        && text.len() >= 2
+        && text.chars().all(|c| c.is_ascii_digit() || ".,-oOlIdqDQ|".contains(c))
+        && text.chars().any(|c| c.is_ascii_digit() || c == 'o' || c == 'O')
+}
+
 /// A word that is a figure as printed: digits, with a point, separators or a sign.
 fn is_figure(text: &str) -> bool {
     text.chars().any(|c| c.is_ascii_digit()) && text.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
@@ -430,6 +444,16 @@ fn crop(image: &Gray, w: &Word, rulings: &[Ruling], scale: f32) -> Option<Gray> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_read_as_no_figure_that_is_one_is_cut_out_too() {
+        for word in ["00odl", "0ol", "50oql", "0.00l", "ool"] {
+            assert!(figure_like(word), "{word}");
+        }
+        for word in ["0.00", "合计", "Il", "l", "PPP", "2026年"] {
+            assert!(!figure_like(word), "{word}");
+        }
+    }
 
     #[test]
     fn figures_are_digits_with_points_separators_or_a_sign() {

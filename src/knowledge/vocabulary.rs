@@ -29,6 +29,17 @@ struct File {
     /// Tables whose rows name function classes by their names.
     #[serde(default)]
     classes_in: Vec<String>,
+    #[serde(default)]
+    series: Vec<Series>,
+}
+
+/// Names printed side by side in this order as the start of sibling columns' names
+/// (`一般公共预算` | `政府性基金预算` | `国有资本经营预算`, each followed by the same rest:
+/// `拨款收入`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    pub starts: Vec<String>,
 }
 
 /// One canonical name and the printed names that mean it.
@@ -71,6 +82,8 @@ pub struct Vocabulary {
     /// Names given two meanings at one level (any table, or one table): a data error the
     /// tests report; the first meaning is kept.
     pub conflicts: Vec<String>,
+    /// Sibling names printed side by side in a fixed order (measures only).
+    pub series: Vec<Series>,
 }
 
 impl Vocabulary {
@@ -86,6 +99,7 @@ impl Vocabulary {
                 .map(|(table, names)| (table, names.iter().map(|n| label_key(n)).collect()))
                 .collect(),
             conflicts: Vec::new(),
+            series: file.series,
         };
         let Vocabulary { entries, any, scoped, by_kind, conflicts, .. } = &mut vocabulary;
         for entry in file.entries {

@@ -179,7 +179,31 @@ pub fn has_figure(line: &Line) -> bool {
     let ocr = line.boxes.iter().flatten().any(|b| b.confidence.is_some());
     let specks: &[char] = &[':', ';', ',', '，', '.', '(', ')', '[', ']', '|', '"', '\'', '“', '”', '、'];
     line.filled().filter(|(_, c)| long(c)).count() >= 2
-        || line.filled().any(|(_, c)| is_figure(c) || (ocr && is_figure(c.trim().trim_matches(specks))))
+        || line.filled().any(|(_, c)| {
+            is_figure(c)
+                || (ocr && is_figure(c.trim().trim_matches(specks)))
+                || (ocr && digits_for_letters(c.trim()).is_some())
+        })
+}
+
+/// A decimal whose digits OCR read, one or two, as letters of their shape (`S79.89` for
+/// 579.89, `2O.00`, `l98.30`), with those letters the digits; `None` for any other text. A
+/// decimal point, two decimals and a digit left of the point are required: no word of a
+/// disclosure is such a thing.
+pub fn digits_for_letters(cell: &str) -> Option<String> {
+    let digit = |c: char| match c {
+        'S' | 's' => Some('5'),
+        'O' | 'o' => Some('0'),
+        'l' | 'I' => Some('1'),
+        c if c.is_ascii_digit() || c == '.' || c == ',' => Some(c),
+        _ => None,
+    };
+    let letters = cell.chars().filter(char::is_ascii_alphabetic).count();
+    let mapped: String = cell.chars().map(digit).collect::<Option<String>>()?;
+    let (whole, decimals) = mapped.rsplit_once('.')?;
+    let digit_before = cell.split('.').next().is_some_and(|w| w.chars().any(|c| c.is_ascii_digit()));
+    ((1..=2).contains(&letters) && decimals.len() == 2 && digit_before && !whole.is_empty() && is_figure(&mapped))
+        .then_some(mapped)
 }
 
 /// A decimal (`198.30`, `1,208.20`), an integer grouped in thousands (`288,280,739`), or a

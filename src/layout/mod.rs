@@ -21,7 +21,7 @@ use crate::page::Line;
 
 pub use banner::Banner;
 pub use block::{Block, Layout, Narrative, OtherBlock, Segment};
-pub use lines::{has_figure, is_figure, is_numbers_line, is_seq_row, points_for_commas, unit_of};
+pub use lines::{digits_for_letters, has_figure, is_figure, is_numbers_line, is_seq_row, points_for_commas, unit_of};
 use lines::{
     header_words_follow, is_bare_page_number, is_heading, is_note, is_numbers_marker, is_page_number, is_part_heading,
     is_prose, is_sentence, is_total_row,
@@ -191,13 +191,20 @@ fn in_pieces(cells: &[&str]) -> bool {
         None => (rest.as_str(), ""),
     };
     let digits = |t: &str| t.chars().any(|ch| ch.is_ascii_digit());
+    // A year inside the words is the title's (`长春市信访局2026 | 年项目支出绩效目标表`).
+    let words = YEAR_IN_WORDS.replace_all(words, "$1");
     // (`(按经济分类科目)`, `(预算表 5)`: ten characters at most, brackets included.)
     let short = qualifier.chars().filter(|c| !c.is_whitespace()).count() <= 10;
     let closed = qualifier.is_empty()
         || (short && qualifier.trim_end().ends_with([')', '）']))
         || (short && !digits(qualifier) && !qualifier.contains([')', '）']));
-    !digits(words) && words.contains('表') && closed
+    // (A `label: value` line is none: `说明: | 2026年…收支预算总表`.)
+    !digits(&words) && words.contains('表') && !words.contains([':', '：']) && closed
 }
+
+/// A year a title's words print (`2026年`, `2026年度`), four digits no other digit touches.
+static YEAR_IN_WORDS: std::sync::LazyLock<regex_lite::Regex> =
+    std::sync::LazyLock::new(|| regex_lite::Regex::new(r"(^|[^0-9])[12][0-9]{3}\s*年").expect("a valid pattern"));
 
 /// A year as a title prints it (`2026`, `2026年`).
 fn is_year(cell: &str) -> bool {
@@ -734,5 +741,11 @@ mod tests {
         let layout = crate::testing::layout(&format!("一般公共预算\t基本支出情况表〈按经济\n分类科目)\n{econ}"));
         let headers: Vec<String> = layout.blocks[0].segments[0].header.iter().map(crate::page::Line::text).collect();
         assert!(headers.iter().all(|h| !h.contains("分类科目)")), "{headers:?}");
+        // A year inside the words (a department's name before it) and the number apart: the
+        // next table's title, which ends this one.
+        let next = "\u{c}长春市信访局2026\t年项目支出绩效目标表(预算表\t11\t)\n项目名称\t一级指标\t指标值\n专项经费\t产出指标\t40\n";
+        let layout = crate::testing::layout(&format!("财政拨款收支总表\n{body}{next}"));
+        let rows: usize = layout.blocks[0].segments.iter().map(|s| s.body.len()).sum();
+        assert_eq!(rows, 1, "the next table's lines are not this one's rows");
     }
 }

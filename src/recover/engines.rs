@@ -20,9 +20,12 @@
 use super::misread::{LOW_CONFIDENCE, apply, holds, readable, with};
 use super::reading::figure;
 use crate::extract::ppocr::{self, Recognizer};
+use crate::extract::second::SECOND_SURE;
 use crate::knowledge::identities::figures::path;
 use crate::knowledge::identities::{At, Figures, Instance, measure};
-use crate::model::{Cell, EngineReading, Finding, FindingKind, OcrEngine, Place, Repair, Severity, Table, Unit};
+use crate::model::{
+    Cell, CellStatus, EngineReading, Finding, FindingKind, Location, OcrEngine, Place, Repair, Severity, Table, Unit,
+};
 use crate::page::FigureCrop;
 use rust_decimal::Decimal;
 
@@ -128,6 +131,89 @@ pub fn decide(
         }
     }
     repairs
+}
+
+/// Has the second engine read each cell tesseract read as no number (`00odl`, the zeros and
+/// the ruling beside them misread) and takes its reading where it is surely a figure
+/// (confidence [`SECOND_SURE`] or more, nothing but a figure's characters) with its table's
+/// places, no fewer digits than tesseract saw, and breaking no identity that can be measured
+/// with it: the cell holds both readings and is reported (`figure_reread`). Run before
+/// inference: a figure read is evidence, an inferred one is not.
+pub fn reread_unreadable(
+    tables: &mut [Table],
+    instances: &[Instance],
+    unit: Option<Unit>,
+    crops: &Crops,
+    findings: &mut Vec<Finding>,
+) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if crops.is_empty() {
+        return repairs;
+    }
+    let mut engine: Option<Option<&Recognizer>> = None;
+    let places = super::places::all_places(tables);
+    for t in 0..tables.len() {
+        for r in 0..tables[t].rows.len() {
+            for c in 0..tables[t].rows[r].cells.len() {
+                let cell = &tables[t].rows[r].cells[c];
+                if cell.status != CellStatus::Unreadable {
+                    continue;
+                }
+                let at = At { table: t, row: Some(r), column: cell.column.clone() };
+                let cut = inside(tables, &at, crops);
+                if cut.is_empty() {
+                    continue;
+                }
+                let Some(recognizer) = *engine.get_or_insert_with(ppocr::shared) else { return repairs };
+                let Some(other) = second_reading(recognizer, &cut) else { continue };
+                let Some(value) = sure_figure(&other, places[t]) else { continue };
+                // Fewer digits than tesseract saw (`3.05` for `S,308.05`): a piece of the
+                // figure, cut out alone.
+                let digits = |t: &str| t.chars().filter(char::is_ascii_digit).count();
+                if digits(&other.0) < digits(&tables[t].rows[r].cells[c].raw) {
+                    continue;
+                }
+                // Where an identity that takes the cell in can be measured with it, it holds.
+                let figures = Figures::of(tables).with(&at, value);
+                let mut involved = instances.iter().filter(|i| i.lhs.contains(&at) || i.rhs.contains(&at));
+                if involved.any(|i| measure(&figures, i, unit).is_some() && !holds(&figures, i, unit)) {
+                    continue;
+                }
+                record(tables, &at, &other);
+                let id = tables[t].id.clone();
+                let cell = &mut tables[t].rows[r].cells[c];
+                cell.value = Some(value);
+                cell.status = CellStatus::Repaired;
+                super::reading::changed(cell, value);
+                let raw = cell.raw.clone();
+                let row = &tables[t].rows[r];
+                let place = Place::cell(&id, row, &at.column);
+                findings.push(Finding::located(
+                    Severity::Warning,
+                    FindingKind::FigureReread,
+                    place,
+                    format!(
+                        "{}/{}/{} was read as {raw:?} by tesseract, no number; PP-OCR read {} (confidence {:.1}), \
+                         taken: the identities check it",
+                        id, row.key, at.column, other.0, other.1
+                    ),
+                ));
+                let location = Location::in_row(&id, row, Some(&at.column));
+                repairs.push(Repair { location, rule: "second-engine".to_string(), raw, repaired: value.to_string() });
+            }
+        }
+    }
+    repairs
+}
+
+/// The second engine's reading `(text, confidence)` of a cell tesseract read as no number,
+/// where it is surely a figure: read with confidence [`SECOND_SURE`] or more, nothing but a
+/// figure's characters, showing its table's `places` (some, where the table's are unknown).
+fn sure_figure(reading: &(String, f32), places: Option<u32>) -> Option<Decimal> {
+    let text = reading.0.trim();
+    let clean = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || ".,-".contains(c));
+    let value = figure(text).filter(|_| clean && reading.1 >= SECOND_SURE)?;
+    places.map_or(value.scale() > 0, |p| value.scale() == p).then_some(value)
 }
 
 /// Whether `value` (PP-OCR's) is `read` (tesseract's) with the last digit it lost: `read`
@@ -266,6 +352,17 @@ mod tests {
         assert!(!last_digit_of(d("259.6"), d("259.66"), None), "the table's places unknown");
         assert!(!last_digit_of(d("259.66"), d("259.668"), Some(2)), "a digit too many");
         assert!(!last_digit_of(d("25.9"), d("259.66"), Some(2)), "not the same figure");
+    }
+
+    #[test]
+    fn a_sure_second_reading_of_an_unreadable_figure_is_taken_an_unsure_one_not() {
+        let read = |t: &str, c: f32| sure_figure(&(t.to_string(), c), Some(2)).map(|d| d.to_string());
+        assert_eq!(read("0.00", 99.9).as_deref(), Some("0.00"));
+        assert_eq!(read("1,361.71", 98.0).as_deref(), Some("1361.71"));
+        assert_eq!(read("0.00", 60.0), None, "read unsurely");
+        assert_eq!(read("5O.00", 99.0), None, "a letter in it");
+        assert_eq!(read("0.0", 99.0), None, "fewer places than its table's");
+        assert_eq!(sure_figure(&("12".into(), 99.0), None), None, "no places where the table's are unknown");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source, cro
         .flat_map(|c| identities::instances(c, &tables))
         .collect();
     let mut findings = Vec::new();
+    // A figure tesseract read as no number, read by the second engine: read before inferred.
+    corrected.extend(engines::reread_unreadable(&mut tables, &instances, metadata.unit, crops, &mut findings));
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);
     // A second engine's reading before the guesses of the misread rules: it was read.
     corrected.extend(engines::decide(&mut tables, &instances, metadata.unit, crops, &mut findings));

@@ -127,12 +127,32 @@ pub fn elsewhere(tables: &mut [Table], source: &Source) -> Vec<Repair> {
 const MAX_LOST: usize = 2;
 const MIN_COLUMN_NAME: usize = 6;
 
-/// Keys OCR'd figure columns of their own by the measure name they are the end of, with a
-/// repair record each (at the table's first row, the column's figures being the cells).
+/// Shortest measure name an OCR'd column name one character off is taken for (a shorter
+/// one is one character off too many).
+const MIN_NEAR: usize = 4;
+
+/// Keys OCR'd figure columns of their own that no vocabulary knows by the name OCR garbled,
+/// with a repair record each (at the table's first row, the column's figures being the
+/// cells), the first that holds of:
+/// - `header-vocabulary`: the end of one measure name of the table, lacking its first one or
+///   two characters (`公共预算` of 一般公共预算: the start of a header cell faded or cut by a
+///   ruling), the start of the names of one measure lacking their last one or two (`上年结`
+///   of 上年结转: the end cut by OCR), or one character off one measure name of four
+///   characters or more (`页人员经费`, `国有资本经营矣算`);
+/// - `header-elsewhere`: one character off a name two figure columns or more of the document
+///   print and printed nowhere else itself (`久制预算` on the 支出 side where the 收入 side and
+///   the summary print 编制预算);
+/// - `header-series`: beside a sibling of a series (`data/vocabulary/measures.toml`: the fund
+///   types in their order) read whole, ending as the name the series puts there ends
+///   (`需和扫吉收入` left of 政府性基金预算拨款收入 is 一般公共预算拨款收入).
 pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Repair> {
     let mut repairs = Vec::new();
     if source.text_source == TextSource::TextLayer {
         return repairs;
+    }
+    let mut printed_in: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for column in tables.iter().flat_map(|t| &t.columns).filter(|c| c.role == ColumnRole::Value) {
+        *printed_in.entry(column.key.clone()).or_default() += 1;
     }
     for table in tables.iter_mut() {
         if table.pages.iter().all(|&p| source.page_source(p) == TextSource::TextLayer) {
@@ -147,25 +167,102 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
             {
                 continue;
             }
-            let Some(name) = lost_start(&column.key, &names) else { continue };
+            let found = lost_start(&column.key, &names)
+                .or_else(|| lost_end(&column.key, &names, |n| MEASURES.lookup(kind, &table.id, n)))
+                .or_else(|| near_name(&column.key, &names))
+                .map(|n| (n.to_string(), "header-vocabulary"))
+                .or_else(|| elsewhere_name(&column.key, &printed_in).map(|n| (n, "header-elsewhere")))
+                .or_else(|| series_name(table, c, kind).map(|n| (n, "header-series")));
+            let Some((name, rule)) = found else { continue };
             if table.rows.is_empty() || table.columns.iter().any(|o| o.key == name && o.side == column.side) {
                 continue;
             }
-            let raw = std::mem::replace(&mut table.columns[c].key, name.to_string());
+            let raw = std::mem::replace(&mut table.columns[c].key, name.clone());
+            table.columns[c].label.clone_from(&name);
             for row in &mut table.rows {
                 for cell in row.cells.iter_mut().filter(|cell| cell.column == raw) {
-                    cell.column = name.to_string();
+                    cell.column.clone_from(&name);
                 }
             }
             repairs.push(Repair {
-                location: Location::in_row(&table.id, &table.rows[0], Some(name)),
-                rule: "header-vocabulary".to_string(),
+                location: Location::in_row(&table.id, &table.rows[0], Some(&name)),
+                rule: rule.to_string(),
                 raw,
-                repaired: name.to_string(),
+                repaired: name,
             });
         }
     }
     repairs
+}
+
+/// Shortest start of a name a column's name may be, with its end lost (`上年结` of 上年结转).
+const MIN_START: usize = 3;
+
+/// The shortest name of one measure that `key` ([`MIN_START`] characters or more) is the
+/// start of, lacking at most [`MAX_LOST`] characters; `None` where the names it may be
+/// start two measures.
+fn lost_end<'a>(
+    key: &str,
+    names: &std::collections::BTreeSet<&'a str>,
+    measure: impl Fn(&str) -> Option<&'static str>,
+) -> Option<&'a str> {
+    let length = key.chars().count();
+    if length < MIN_START {
+        return None;
+    }
+    let fitting: Vec<&str> = names
+        .iter()
+        .filter(|n| n.chars().count() > length && n.chars().count() - length <= MAX_LOST && n.starts_with(key))
+        .copied()
+        .collect();
+    let first = measure(fitting.first()?)?;
+    fitting.iter().all(|n| measure(n) == Some(first)).then(|| fitting.into_iter().min_by_key(|n| n.chars().count()))?
+}
+
+/// The one measure name of [`MIN_NEAR`] characters or more `key` is one character off.
+fn near_name<'a>(key: &str, names: &std::collections::BTreeSet<&'a str>) -> Option<&'a str> {
+    let mut near = names.iter().filter(|n| n.chars().count() >= MIN_NEAR && crate::label::within_one_edit(n, key));
+    match (near.next(), near.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
+/// The one name of [`MIN_NEAR`] characters or more that two figure columns of the document
+/// print or more and `key`, printed once, is one character off.
+fn elsewhere_name(key: &str, printed_in: &std::collections::BTreeMap<String, usize>) -> Option<String> {
+    if printed_in.get(key).copied().unwrap_or(0) > 1 {
+        return None;
+    }
+    let mut near = printed_in.iter().filter(|(name, n)| {
+        **n >= 2 && name.as_str() != key && name.chars().count() >= MIN_NEAR && crate::label::within_one_edit(name, key)
+    });
+    match (near.next(), near.next()) {
+        (Some((one, _)), None) => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// The name a series puts at column `c` of `table`, by a sibling beside it on its side read
+/// whole (`政府性基金预算` + `拨款收入`): the series' start before or after the sibling's with
+/// the sibling's rest, a name the measures know, that the column's garbled name ends as (two
+/// characters at least).
+fn series_name(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
+    let column = &table.columns[c];
+    let neighbours = [(c + 1, true), (c.wrapping_sub(1), false)];
+    let mut found = neighbours.iter().filter_map(|&(n, right)| {
+        let sibling = table.columns.get(n).filter(|s| s.side == column.side && s.role == ColumnRole::Value)?;
+        MEASURES.series.iter().find_map(|series| {
+            let i = series.starts.iter().position(|s| sibling.key.starts_with(s.as_str()))?;
+            let rest = &sibling.key[series.starts[i].len()..];
+            let start = if right { series.starts.get(i.checked_sub(1)?)? } else { series.starts.get(i + 1)? };
+            let name = format!("{start}{rest}");
+            let common = name.chars().rev().zip(column.key.chars().rev()).take_while(|(a, b)| a == b).count();
+            (common >= 2 && MEASURES.lookup(kind, &table.id, &name).is_some()).then_some(name)
+        })
+    });
+    let first = found.next()?;
+    found.all(|other| other == first).then_some(first)
 }
 
 /// The one name of [`MIN_COLUMN_NAME`] characters or more that ends in `key` and is at
@@ -263,6 +360,48 @@ mod tests {
         assert_eq!(lost_start("公共预算", &names), Some("一般公共预算"));
         assert_eq!(lost_start("预算", &names), None, "a tail too short to tell");
         assert_eq!(lost_start("基金预算", &names), None, "政府性基金预算 lost three");
+    }
+
+    fn with_columns(id: &str, keys: &[&str]) -> Table {
+        let mut table = table(id, &["合计"]);
+        table.columns = keys
+            .iter()
+            .map(|k| crate::model::Column::own(crate::label::label_key(k), k, ColumnRole::Value, None))
+            .collect();
+        table
+    }
+
+    #[test]
+    fn a_column_name_ocr_garbled_is_the_name_it_nearly_is_here_or_elsewhere_or_in_its_series() {
+        let names = MEASURES.names(Some(Kind::Budget), "gpb_expense");
+        assert_eq!(near_name("页人员经费", &names), Some("人员经费"), "a speck read before it");
+        assert_eq!(near_name("去公用经费", &names), Some("公用经费"));
+        assert_eq!(near_name("入员生费", &names), None, "two characters off a four-character name");
+        let measure = |n: &str| MEASURES.lookup(Some(Kind::Budget), "summary", n);
+        let names = MEASURES.names(Some(Kind::Budget), "summary");
+        assert_eq!(lost_end("上年结", &names, measure), Some("上年结转"), "its end lost");
+        assert_eq!(lost_end("上年", &names, measure), None, "too short a start to tell");
+        let mut tables = vec![
+            with_columns("summary", &["本年预算", "编制预算", "编制预算"]),
+            with_columns("fiscal_summary", &["编制预算", "久制预算", "需和扫吉收入", "政府性基金预算拨款收入"]),
+        ];
+        // The 收入 side prints 编制预算, the 支出 side its misread and the fund columns.
+        for (i, column) in tables[1].columns.iter_mut().enumerate() {
+            column.side = Some(if i == 0 { crate::model::Side::Income } else { crate::model::Side::Expense });
+        }
+        let repairs = columns(&mut tables, Some(Kind::Budget), &ocr());
+        let keys: Vec<&str> = tables[1].columns.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["编制预算", "编制预算", "一般公共预算拨款收入", "政府性基金预算拨款收入"]);
+        let rules: Vec<(&str, &str)> = repairs.iter().map(|r| (r.raw.as_str(), r.rule.as_str())).collect();
+        assert_eq!(rules, [("久制预算", "header-elsewhere"), ("需和扫吉收入", "header-series")]);
+        // No sibling read whole beside it, or an end the series' name does not share: kept.
+        let mut tables = vec![with_columns("income", &["需和扫吉收入", "事业收入"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
+        let mut tables = vec![with_columns("income", &["需和扫吉支出", "政府性基金预算拨款收入"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
+        // A text layer prints its names: never renamed.
+        let mut tables = vec![with_columns("income", &["需和扫吉收入", "政府性基金预算拨款收入"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer)).is_empty());
     }
 
     #[test]

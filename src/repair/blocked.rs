@@ -90,7 +90,7 @@ pub fn columns(block: &Block) -> Option<Vec<Printed>> {
             lines.iter().flat_map(|l| l.iter()).find(|(q, _)| *q == p).map(|(_, t)| t.clone()).unwrap_or_default();
         let column = match label_template {
             Some(i) => template.columns[i].column(None),
-            None => super::printed::own_column(&name, ColumnRole::Label, None),
+            None => crate::model::Column::own(label_key(&name), &name, ColumnRole::Label, None),
         };
         out.push(Printed { position: p, column: super::printed::as_printed(column, &name), template: label_template });
     }
@@ -108,7 +108,7 @@ pub fn columns(block: &Block) -> Option<Vec<Printed>> {
         let sub = &subs[i];
         let (mut column, index) = match named.first() {
             Some(&t) => (template.columns[t].column(None), Some(t)),
-            None => (super::printed::own_column(&item, ColumnRole::Value, None), None),
+            None => (crate::model::Column::own(label_key(&item), &item, ColumnRole::Value, None), None),
         };
         column.key = format!("{}/{}", column.key, label_key(sub));
         column.label = format!("{item}/{sub}");

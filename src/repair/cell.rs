@@ -111,6 +111,14 @@ pub fn value(raw: &str) -> Fixed {
             }
         }
     }
+    // A digit OCR read as a letter of its shape (`2O.00`, `l98.30`): the digit. (An `S` is
+    // a 5 or a 6 as often: left unreadable, for the identities to infer.)
+    if !text.contains(['S', 's'])
+        && let Some(figure) = crate::layout::digits_for_letters(&text)
+    {
+        text = figure;
+        rules.push("ocr-confusion");
+    }
     // (Most cells are a plain figure: the patterns below run only on one with a space or a comma.)
     if text.contains(char::is_whitespace)
         && let Some(c) = SPLIT_DECIMAL.captures(&text)
@@ -281,6 +289,17 @@ mod tests {
         assert_eq!(value("509.01| |"), Fixed { text: "509.01".into(), rules: vec!["ocr-debris"] });
         assert_eq!(value("”198.30").text, "198.30");
         assert_eq!(value("|").text, "|", "debris alone is not a figure: left for the reader");
+    }
+
+    #[test]
+    fn a_digit_read_as_a_letter_of_its_shape_is_the_digit() {
+        assert_eq!(value("2O.00").text, "20.00");
+        assert_eq!(value("2O.00").rules, ["ocr-confusion"]);
+        assert_eq!(value("S79.89").text, "S79.89", "a 5 or a 6: no reading chosen");
+        assert_eq!(value("1,2O8.20").text, "1208.20");
+        for word in ["SO.OO", "S.00", "IS", "Sl.5", "OS79.89a"] {
+            assert!(value(word).rules.is_empty(), "{word}");
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! `header-fragment`, `header-garbage`, `header-debris`, `header-stray-number`,
 //! `column-numbers`, `unit-garbled`, `title-vocabulary`) in [`header`]; cells
 //! (`split-decimal`, `ocr-debris`, `thousands-separator`, `point-for-comma`, `full-width`, `dash-blank`, `label-dewrap`,
-//! `label-stray-number`, `code-name-split`) in [`cell`]; rows (`label-continuation`,
-//! `garbage-line`) in [`rows`]. It never invents a figure: a cell that no rule makes
+//! `label-stray-number`, `code-name-split`, `ocr-confusion`) in [`cell`]; rows
+//! (`label-continuation`, `garbage-line`, `split-figures`) in [`rows`]. It never invents a figure: a cell that no rule makes
 //! readable stays as read, and `tables` reports it.
 
 pub mod blocked;

@@ -336,6 +336,17 @@ pub(super) fn leaf(template: &TableTemplate, pieces: &[String], ocr: bool) -> (V
     {
         return (Vec::new(), rest.iter().map(|w| w.as_str()).collect());
     }
+    // On an OCR'd page, a piece of a total's name under words that name no column (`预算数`
+    // over `计`, 合 lost): the piece is the leaf, for the first column of figures to be the
+    // total by.
+    if ocr
+        && let [upper @ .., last] = &words[..]
+        && !upper.is_empty()
+        && total_piece(last)
+        && upper.iter().all(|w| names(&label_key(w)).is_empty())
+    {
+        return (Vec::new(), (*last).clone());
+    }
     (Vec::new(), joined)
 }
 
@@ -569,11 +580,15 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
             } else if role == ColumnRole::Label && !printed.is_empty() {
                 // Words under a name of their own beside the template's label (`预算单位`
                 // beside `科目名称`): a label of its own, naming the rows it heads.
-                out.push(Printed { position, column: own_column(&printed, role, side), template: None });
+                out.push(Printed {
+                    position,
+                    column: Column::own(label_key(&printed), &printed, role, side),
+                    template: None,
+                });
             }
             continue;
         }
-        let mut column = own_column(&printed, role, side);
+        let mut column = Column::own(label_key(&printed), &printed, role, side);
         column.figure = figure_at(year, kind);
         if template.transposed {
             column.under = under_group(template, &out);
@@ -756,22 +771,6 @@ pub(super) fn as_printed(mut column: Column, printed: &str) -> Column {
     column
 }
 
-/// A printed column no template column names, keyed by its printed name.
-pub(super) fn own_column(printed: &str, role: ColumnRole, side: Option<crate::model::Side>) -> Column {
-    Column {
-        key: label_key(printed),
-        label: printed.to_string(),
-        path: Vec::new(),
-        number: None,
-        role,
-        side,
-        block: None,
-        group: None,
-        figure: None,
-        under: None,
-    }
-}
-
 /// One past the last cell position with text in the table's header, 栏次 line or body.
 pub fn width(block: &Block) -> usize {
     block
@@ -822,6 +821,9 @@ mod tests {
     fn a_piece_of_a_total_name_is_told_from_other_words() {
         assert!(super::total_piece("计") && super::total_piece("“ 计") && super::total_piece("合"));
         assert!(!super::total_piece("计合") && !super::total_piece("预算") && !super::total_piece("合计"));
+        // Under a figure kind's word (`预算数` over `计`), the piece is the leaf.
+        let fund = national("gov_fund_expense");
+        assert_eq!(leaf(fund, &["预算数".into(), "计".into()], true), (Vec::new(), "计".to_string()));
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub fn read(
             });
         }
         split_code_names(columns, &mut cells, &mut fired);
+        split_run_figures(columns, &mut cells, &mut fired);
         let start = held.take();
         if let Some((index, text)) = &start {
             cells[*index].text = format!("{text}{}", cells[*index].text);
@@ -112,7 +113,7 @@ pub fn read(
             );
         }
         for (i, rule, raw) in fired {
-            let repaired = if rule == "code-name-split" {
+            let repaired = if rule == "code-name-split" || rule == "split-figures" {
                 format!("{}\t{}", cells[i].text, cells.get(i + 1).map_or("", |c| c.text.as_str()))
             } else {
                 cells[i].text.clone()
@@ -178,6 +179,64 @@ fn split_code_names(columns: &[Column], cells: &mut [GridCell], fired: &mut Vec<
             cells[i + 1].repaired = true;
         }
     }
+}
+
+/// Figures OCR read as one word across two columns (`13,252.6212,672.73`,
+/// `12,672.73”579.89`): the figure cell that is none splits into two figures of the same
+/// decimal places, one way only, and the neighbour of its side that is empty (the one
+/// after, or else the one before, not both) takes the other.
+fn split_run_figures(columns: &[Column], cells: &mut [GridCell], fired: &mut Vec<(usize, &'static str, String)>) {
+    for i in 0..columns.len() {
+        if columns[i].role != ColumnRole::Value || cells[i].text.parse::<rust_decimal::Decimal>().is_ok() {
+            continue;
+        }
+        let Some((first, second)) = run_figures(&cells[i].text) else { continue };
+        let empty = |j: Option<usize>| {
+            j.filter(|&j| {
+                columns.get(j).is_some_and(|c| c.role == ColumnRole::Value && c.side == columns[i].side)
+                    && cells[j].raw.trim().is_empty()
+            })
+        };
+        let (after, before) = (empty(Some(i + 1)), empty(i.checked_sub(1)));
+        let (left, right) = match (after, before) {
+            (Some(j), None) => (i, j),
+            (None, Some(j)) => (j, i),
+            _ => continue,
+        };
+        let raw = cells[i].raw.clone();
+        fired.retain(|(j, _, _)| *j != i);
+        fired.push((left, "split-figures", raw));
+        cells[left].text = first;
+        cells[right].text = second;
+        cells[left].repaired = true;
+        cells[right].repaired = true;
+    }
+}
+
+/// Two figures run together, each with the same decimal places (two to six), as one text
+/// splits them in exactly one way; thousands separators dropped.
+fn run_figures(text: &str) -> Option<(String, String)> {
+    let figure = |t: &str, places: usize| {
+        let plain = t.replace(',', "");
+        let grouped = !t.contains(',') || super::cell::value(t).rules.contains(&"thousands-separator");
+        plain.split_once('.').is_some_and(|(whole, decimals)| {
+            !whole.is_empty()
+                && whole.chars().all(|c| c.is_ascii_digit())
+                && decimals.len() == places
+                && decimals.chars().all(|c| c.is_ascii_digit())
+        }) && grouped
+    };
+    let text = text.trim();
+    let mut found = (2..=6).filter_map(|places| {
+        let point = text.find('.')?;
+        let end = point + 1 + places;
+        let (first, rest) = (text.get(..end)?, text.get(end..)?);
+        // (A quote or ruling OCR read between the two is neither's.)
+        let second = rest.trim_start_matches(|c: char| "”“\"'|".contains(c));
+        (figure(first, places) && figure(second, places)).then(|| (first.replace(',', ""), second.replace(',', "")))
+    });
+    let one = found.next()?;
+    found.next().is_none().then_some(one)
 }
 
 /// A line that holds only the start of a label wrapped above its row: the next line is a
@@ -278,6 +337,23 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].cells[1].text, "国有土地使用权出让收入安排的支出");
         assert_eq!(log.repairs[0].rule, "label-continuation");
+    }
+
+    #[test]
+    fn figures_read_as_one_word_are_split_into_the_empty_column_beside() {
+        assert_eq!(run_figures("13,252.6212,672.73"), Some(("13252.62".into(), "12672.73".into())));
+        assert_eq!(run_figures("12,672.73”579.89"), Some(("12672.73".into(), "579.89".into())));
+        assert_eq!(run_figures("82.51825182.518251"), Some(("82.518251".into(), "82.518251".into())));
+        assert_eq!(run_figures("198.30"), None);
+        assert_eq!(run_figures("1.2.3"), None);
+        // (A 序号 cell first: the template's columns are 科目编码, 科目名称, 合计, 基本支出, …)
+        let (rows, log) = read_body("expense", &["1\t201\t一般公共服务支出\t82.5182.51\t\t"]);
+        let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(&texts[2..4], ["82.51", "82.51"], "{texts:?}");
+        assert!(log.repairs.iter().any(|r| r.rule == "split-figures" && r.raw == "82.5182.51"));
+        // Both neighbours empty: which column took which, nothing tells.
+        let (rows, _) = read_body("expense", &["1\t201\t一般公共服务支出\t\t82.5182.51\t"]);
+        assert_eq!(rows[0].cells[3].text, "82.5182.51");
     }
 
     #[test]

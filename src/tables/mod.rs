@@ -292,18 +292,7 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
         notes: grid.notes.clone(),
         columns: figures
             .into_iter()
-            .map(|label| Column {
-                key: label_key(&label),
-                label,
-                path: Vec::new(),
-                number: None,
-                role: ColumnRole::Value,
-                side: None,
-                block: None,
-                group: None,
-                figure: None,
-                under: None,
-            })
+            .map(|label| Column::own(label_key(&label), &label, ColumnRole::Value, None))
             .collect(),
         rows,
     }
