@@ -186,6 +186,16 @@ pub fn has_figure(line: &Line) -> bool {
         })
 }
 
+/// The digit a letter OCR reads for one of its shape stands for (`O`, `o` → 0; `l`, `I` →
+/// 1), where no other digit shares the shape.
+pub fn digit_of_shape(c: char) -> Option<char> {
+    match c {
+        'O' | 'o' => Some('0'),
+        'l' | 'I' => Some('1'),
+        _ => None,
+    }
+}
+
 /// A decimal whose digits OCR read, one or two, as letters of their shape (`S79.89` for
 /// 579.89, `2O.00`, `l98.30`), with those letters the digits; `None` for any other text. A
 /// decimal point, two decimals and a digit left of the point are required: no word of a
@@ -193,10 +203,8 @@ pub fn has_figure(line: &Line) -> bool {
 pub fn digits_for_letters(cell: &str) -> Option<String> {
     let digit = |c: char| match c {
         'S' | 's' => Some('5'),
-        'O' | 'o' => Some('0'),
-        'l' | 'I' => Some('1'),
         c if c.is_ascii_digit() || c == '.' || c == ',' => Some(c),
-        _ => None,
+        c => digit_of_shape(c),
     };
     let letters = cell.chars().filter(char::is_ascii_alphabetic).count();
     let mapped: String = cell.chars().map(digit).collect::<Option<String>>()?;

@@ -21,7 +21,9 @@ use crate::page::Line;
 
 pub use banner::Banner;
 pub use block::{Block, Layout, Narrative, OtherBlock, Segment};
-pub use lines::{digits_for_letters, has_figure, is_figure, is_numbers_line, is_seq_row, points_for_commas, unit_of};
+pub use lines::{
+    digit_of_shape, digits_for_letters, has_figure, is_figure, is_numbers_line, is_seq_row, points_for_commas, unit_of,
+};
 use lines::{
     header_words_follow, is_bare_page_number, is_heading, is_note, is_numbers_marker, is_page_number, is_part_heading,
     is_prose, is_sentence, is_total_row,

@@ -221,11 +221,7 @@ fn lost_end<'a>(
 
 /// The one measure name of [`MIN_NEAR`] characters or more `key` is one character off.
 fn near_name<'a>(key: &str, names: &std::collections::BTreeSet<&'a str>) -> Option<&'a str> {
-    let mut near = names.iter().filter(|n| n.chars().count() >= MIN_NEAR && crate::label::within_one_edit(n, key));
-    match (near.next(), near.next()) {
-        (Some(one), None) => Some(one),
-        _ => None,
-    }
+    the_one(names.iter().filter(|n| n.chars().count() >= MIN_NEAR && crate::label::within_one_edit(n, key))).copied()
 }
 
 /// The one name of [`MIN_NEAR`] characters or more that two figure columns of the document
@@ -234,13 +230,10 @@ fn elsewhere_name(key: &str, printed_in: &std::collections::BTreeMap<String, usi
     if printed_in.get(key).copied().unwrap_or(0) > 1 {
         return None;
     }
-    let mut near = printed_in.iter().filter(|(name, n)| {
+    the_one(printed_in.iter().filter(|(name, n)| {
         **n >= 2 && name.as_str() != key && name.chars().count() >= MIN_NEAR && crate::label::within_one_edit(name, key)
-    });
-    match (near.next(), near.next()) {
-        (Some((one, _)), None) => Some(one.clone()),
-        _ => None,
-    }
+    }))
+    .map(|(one, _)| one.clone())
 }
 
 /// The name a series puts at column `c` of `table`, by a sibling beside it on its side read
@@ -269,14 +262,17 @@ fn series_name(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
 /// most [`MAX_LOST`] characters longer.
 fn lost_start<'a>(key: &str, names: &std::collections::BTreeSet<&'a str>) -> Option<&'a str> {
     let length = key.chars().count();
-    let mut fitting = names.iter().filter(|n| {
+    let fitting = names.iter().filter(|n| {
         let n_length = n.chars().count();
         n_length >= MIN_COLUMN_NAME && n_length > length && n_length - length <= MAX_LOST && n.ends_with(key)
     });
-    match (fitting.next(), fitting.next()) {
-        (Some(one), None) => Some(one),
-        _ => None,
-    }
+    the_one(fitting).copied()
+}
+
+/// The only item of `items`; `None` for none or several.
+fn the_one<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+    let one = items.next()?;
+    items.next().is_none().then_some(one)
 }
 
 /// The one name `key` holds at its start or end with at most [`MAX_EXTRA`] characters more,

@@ -18,7 +18,7 @@ pub struct Fixed {
 static SPLIT_DECIMAL: LazyLock<Regex> = LazyLock::new(|| {
     crate::pattern::compile(r"^(-?[0-9]{1,3}(?:,\s*[0-9]{3})+|-?[0-9]+)\.\s*([0-9]{1,2})$").expect("split decimal")
 });
-static THOUSANDS: LazyLock<Regex> =
+pub(super) static THOUSANDS: LazyLock<Regex> =
     LazyLock::new(|| crate::pattern::compile(r"^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$").expect("thousands"));
 static DASH: LazyLock<Regex> = LazyLock::new(|| crate::pattern::compile(r"^[-—–－]{1,3}$").expect("dash"));
 static LEADING_NUMBER: LazyLock<Regex> =
@@ -207,12 +207,7 @@ pub fn code(raw: &str) -> Fixed {
     }
     // A letter OCR reads for a digit of its shape inside a code (`0l` for `01`, `2O5`, and
     // `ol` for `01`: two such letters are no word a code column prints).
-    let digit = |c: char| match c {
-        'l' | 'I' => Some('1'),
-        'O' | 'o' => Some('0'),
-        c if c.is_ascii_digit() => Some(c),
-        _ => None,
-    };
+    let digit = |c: char| if c.is_ascii_digit() { Some(c) } else { crate::layout::digit_of_shape(c) };
     if (text.chars().any(|c| c.is_ascii_digit()) || text.chars().count() >= 2)
         && !text.chars().all(|c| c.is_ascii_digit())
         && let Some(digits) = text.chars().map(digit).collect::<Option<String>>()

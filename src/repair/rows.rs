@@ -218,7 +218,7 @@ fn split_run_figures(columns: &[Column], cells: &mut [GridCell], fired: &mut Vec
 fn run_figures(text: &str) -> Option<(String, String)> {
     let figure = |t: &str, places: usize| {
         let plain = t.replace(',', "");
-        let grouped = !t.contains(',') || super::cell::value(t).rules.contains(&"thousands-separator");
+        let grouped = !t.contains(',') || super::cell::THOUSANDS.is_match(t);
         plain.split_once('.').is_some_and(|(whole, decimals)| {
             !whole.is_empty()
                 && whole.chars().all(|c| c.is_ascii_digit())
