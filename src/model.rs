@@ -666,6 +666,10 @@ pub enum FindingKind {
     /// surely, with its table's places: its reading is taken, the cell holds both, and the
     /// identities check it (warning, rule `second-engine`).
     FigureReread,
+    /// A column or row name on an OCR'd page that no template, vocabulary or code list knows,
+    /// which no rule could take for one (a header word or an item OCR garbled past mending):
+    /// its figures are keyed by the name as read (warning, on the column or the row).
+    UnknownName,
     /// An identity fails beyond rounding.
     IdentityViolation,
     /// A soft identity (one that holds only for some departments) fails.

@@ -84,6 +84,9 @@ pub struct Vocabulary {
     pub conflicts: Vec<String>,
     /// Sibling names printed side by side in a fixed order (measures only).
     pub series: Vec<Series>,
+    /// Tables whose rows name function classes, and so subjects of every level, by their
+    /// names (items only): names no vocabulary lists are their rows' own there.
+    pub classes_in: Vec<String>,
 }
 
 impl Vocabulary {
@@ -100,6 +103,7 @@ impl Vocabulary {
                 .collect(),
             conflicts: Vec::new(),
             series: file.series,
+            classes_in: file.classes_in,
         };
         let Vocabulary { entries, any, scoped, by_kind, conflicts, .. } = &mut vocabulary;
         for entry in file.entries {
@@ -143,6 +147,11 @@ impl Vocabulary {
         let index =
             self.scoped.get(table).and_then(|names| names.get(name)).or_else(in_kind).or_else(|| self.any.get(name))?;
         Some(&self.entries[*index].id)
+    }
+
+    /// Whether some names mean something in `table` only (its rows are items: 三公 …).
+    pub fn scopes(&self, table: &str) -> bool {
+        self.scoped.contains_key(table)
     }
 
     /// Whether `name` (a label_key) means something in some table of some kind.

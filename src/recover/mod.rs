@@ -54,7 +54,8 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source, cro
         .filter(|c| c.kind == kind)
         .flat_map(|c| identities::instances(c, &tables))
         .collect();
-    let mut findings = Vec::new();
+    // What no rule could name is said so: its facts carry the name as OCR read it.
+    let mut findings = names::unknown(&tables, metadata.kind, source);
     // A figure tesseract read as no number, read by the second engine: read before inferred.
     corrected.extend(engines::reread_unreadable(&mut tables, &instances, metadata.unit, crops, &mut findings));
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);

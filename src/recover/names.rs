@@ -10,10 +10,13 @@
 //! Column names likewise (`header-vocabulary`): a figure column of its own whose OCR'd name
 //! no vocabulary knows and that is the end of one measure name of the table, lacking its
 //! first one or two characters (`公共预算` of 一般公共预算: the start of a header cell faded
-//! or cut by a ruling), is keyed by that name.
+//! or cut by a ruling), is keyed by that name. What no rule names is reported
+//! (`unknown_name`), never keyed by a garbled name in silence.
 
 use crate::knowledge::vocabulary::{ITEMS, MEASURES};
-use crate::model::{ColumnRole, Kind, Location, Repair, Source, Table, TextSource};
+use crate::model::{
+    ColumnRole, Finding, FindingKind, Kind, Location, Place, Repair, Row, Severity, Source, Table, TextSource,
+};
 
 /// Characters of OCR debris a garbled name may hold besides the name.
 const MAX_EXTRA: usize = 3;
@@ -144,7 +147,9 @@ const MIN_NEAR: usize = 4;
 ///   the summary print 编制预算);
 /// - `header-series`: beside a sibling of a series (`data/vocabulary/measures.toml`: the fund
 ///   types in their order) read whole, ending as the name the series puts there ends
-///   (`需和扫吉收入` left of 政府性基金预算拨款收入 is 一般公共预算拨款收入).
+///   (`需和扫吉收入` left of 政府性基金预算拨款收入 is 一般公共预算拨款收入) or starting as it starts
+///   (four characters: `国有资本经营预入反款` right of it); or, a name the
+///   measures know, that name with its end lost (`国有资本经营预算拨款` right of it).
 pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Repair> {
     let mut repairs = Vec::new();
     if source.text_source == TextSource::TextLayer {
@@ -161,19 +166,23 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
         let names = MEASURES.names(kind, &table.id);
         for c in 0..table.columns.len() {
             let column = &table.columns[c];
-            if column.role != ColumnRole::Value
-                || MEASURES.lookup(kind, &table.id, &column.key).is_some()
-                || ITEMS.knows(&column.key)
-            {
+            let known = MEASURES.lookup(kind, &table.id, &column.key).is_some();
+            if column.role != ColumnRole::Value || (!known && ITEMS.knows(&column.key)) {
                 continue;
             }
-            let found = lost_start(&column.key, &names)
-                .or_else(|| lost_end(&column.key, &names, |n| MEASURES.lookup(kind, &table.id, n)))
-                .or_else(|| near_name(&column.key, &names))
-                .map(|n| (n.to_string(), "header-vocabulary"))
-                .or_else(|| elsewhere_name(&column.key, &printed_in).map(|n| (n, "header-elsewhere")))
-                .or_else(|| series_name(table, c, kind).map(|n| (n, "header-series")));
+            let found = if known {
+                series_whole(table, c, &column.key, kind).map(|n| (n, "header-series"))
+            } else {
+                lost_start(&column.key, &names)
+                    .or_else(|| lost_end(&column.key, &names, |n| MEASURES.lookup(kind, &table.id, n)))
+                    .or_else(|| near_name(&column.key, &names))
+                    .map(|n| (n.to_string(), "header-vocabulary"))
+                    .or_else(|| elsewhere_name(&column.key, &printed_in).map(|n| (n, "header-elsewhere")))
+                    .or_else(|| series_name(table, c, kind).map(|n| (n, "header-series")))
+            };
             let Some((name, rule)) = found else { continue };
+            // A name the series prints whole where the vocabulary's is it with its end lost.
+            let name = series_whole(table, c, &name, kind).unwrap_or(name);
             if table.rows.is_empty() || table.columns.iter().any(|o| o.key == name && o.side == column.side) {
                 continue;
             }
@@ -193,6 +202,76 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
         }
     }
     repairs
+}
+
+/// In a table naming function classes, one row in this many at most may be unknown for
+/// its unknown rows to be taken for garbled names.
+const MOSTLY_KNOWN: usize = 5;
+
+/// A warning for each figure column, and each row of figures of a table whose rows are items
+/// (its names scoped to it: the 三公 items, the summaries' where nearly all their rows are
+/// known; not a unit's row), on an OCR'd page whose name no
+/// template, vocabulary or code list knows once the rules above have run (`入员生费`,
+/// `公务拉竺要`): its facts are keyed by the name as read. A text layer prints its names; a
+/// coded row is keyed by its code.
+pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let known = |key: &str| key.is_empty() || crate::knowledge::vocabulary::is_known(key);
+    for table in tables {
+        let ocr = |page: u32| source.page_source(page) != TextSource::TextLayer;
+        let Some(&first) = table.pages.iter().find(|&&p| ocr(p)) else { continue };
+        if table.rows.is_empty() {
+            continue;
+        }
+        for column in table.columns.iter().filter(|c| c.role == ColumnRole::Value && !known(&c.key)) {
+            let place = Place {
+                table: Some(table.id.clone()),
+                column: Some(column.key.clone()),
+                page: Some(first),
+                ..Place::default()
+            };
+            findings.push(Finding::located(
+                Severity::Warning,
+                FindingKind::UnknownName,
+                place,
+                format!("{}: column {:?} is no name the templates or vocabularies know (OCR garbled it): its figures are keyed by it as read", table.id, column.label),
+            ));
+        }
+        if !ITEMS.scopes(&table.id) {
+            continue;
+        }
+        // Rows of figures (not a note's line); a unit's row (三公 by unit) is its name's.
+        let unit = |label: &str| {
+            let name = label.strip_suffix(')').and_then(|n| n.split_once('(')).map_or(label, |(n, _)| n);
+            crate::label::is_unit_name(name)
+        };
+        let rows: Vec<&Row> = table
+            .rows
+            .iter()
+            .filter(|r| r.code.is_none() && ocr(r.page) && r.cells.iter().any(|c| c.value.is_some()) && !unit(&r.label))
+            .collect();
+        let unknown_rows: Vec<&Row> = rows
+            .iter()
+            .copied()
+            .filter(|r| !known(&r.key) && ITEMS.lookup(kind, &table.id, &r.key).is_none())
+            .collect();
+        // A table naming function classes may name subjects of every level (款, 项: names
+        // no vocabulary lists); only where nearly all its rows are names gongkai knows is one
+        // it does not a garbled name.
+        let names_subjects = ITEMS.classes_in.iter().any(|t| t == &table.id);
+        if names_subjects && unknown_rows.len() * MOSTLY_KNOWN > rows.len() {
+            continue;
+        }
+        for row in unknown_rows {
+            findings.push(Finding::located(
+                Severity::Warning,
+                FindingKind::UnknownName,
+                Place::row(&table.id, row),
+                format!("{} line {}: row {:?} is no item the templates or vocabularies know (OCR garbled it): its figures are keyed by it as read", table.id, row.line, row.label),
+            ));
+        }
+    }
+    findings
 }
 
 /// Shortest start of a name a column's name may be, with its end lost (`上年结` of 上年结转).
@@ -239,23 +318,50 @@ fn elsewhere_name(key: &str, printed_in: &std::collections::BTreeMap<String, usi
 /// The name a series puts at column `c` of `table`, by a sibling beside it on its side read
 /// whole (`政府性基金预算` + `拨款收入`): the series' start before or after the sibling's with
 /// the sibling's rest, a name the measures know, that the column's garbled name ends as (two
-/// characters at least).
+/// characters at least) or starts as (four).
 fn series_name(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
-    let column = &table.columns[c];
-    let neighbours = [(c + 1, true), (c.wrapping_sub(1), false)];
-    let mut found = neighbours.iter().filter_map(|&(n, right)| {
-        let sibling = table.columns.get(n).filter(|s| s.side == column.side && s.role == ColumnRole::Value)?;
-        MEASURES.series.iter().find_map(|series| {
-            let i = series.starts.iter().position(|s| sibling.key.starts_with(s.as_str()))?;
-            let rest = &sibling.key[series.starts[i].len()..];
-            let start = if right { series.starts.get(i.checked_sub(1)?)? } else { series.starts.get(i + 1)? };
-            let name = format!("{start}{rest}");
-            let common = name.chars().rev().zip(column.key.chars().rev()).take_while(|(a, b)| a == b).count();
-            (common >= 2 && MEASURES.lookup(kind, &table.id, &name).is_some()).then_some(name)
-        })
+    let key = &table.columns[c].key;
+    let ends_as = |name: &String| name.chars().rev().zip(key.chars().rev()).take_while(|(a, b)| a == b).count() >= 2;
+    let starts_as = |name: &String| name.chars().zip(key.chars()).take_while(|(a, b)| a == b).count() >= 4;
+    let mut found = series_names(table, c, kind).into_iter().filter(|n| ends_as(n) || starts_as(n));
+    let first = found.next()?;
+    found.all(|other| other == first).then_some(first)
+}
+
+/// The series' name at column `c`, whose known name `key` (`国有资本经营预算拨款`) is that name
+/// with its end lost ([`MAX_LOST`] characters at most; `收入` beside 政府性基金预算拨款收入),
+/// the same measure: the column as the table prints it.
+fn series_whole(table: &Table, c: usize, key: &str, kind: Option<Kind>) -> Option<String> {
+    let measure = MEASURES.lookup(kind, &table.id, key)?;
+    let mut found = series_names(table, c, kind).into_iter().filter(|n| {
+        n.len() > key.len()
+            && n.starts_with(key)
+            && n.chars().count() - key.chars().count() <= MAX_LOST
+            && MEASURES.lookup(kind, &table.id, n) == Some(measure)
     });
     let first = found.next()?;
     found.all(|other| other == first).then_some(first)
+}
+
+/// The names a series puts at column `c` of `table` that the measures know, by each
+/// sibling beside it on its side (`政府性基金预算` + `拨款收入`): the series' start before or
+/// after the sibling's with the sibling's rest.
+fn series_names(table: &Table, c: usize, kind: Option<Kind>) -> Vec<String> {
+    let column = &table.columns[c];
+    let neighbours = [(c + 1, true), (c.wrapping_sub(1), false)];
+    neighbours
+        .iter()
+        .filter_map(|&(n, right)| {
+            let sibling = table.columns.get(n).filter(|s| s.side == column.side && s.role == ColumnRole::Value)?;
+            MEASURES.series.iter().find_map(|series| {
+                let i = series.starts.iter().position(|s| sibling.key.starts_with(s.as_str()))?;
+                let rest = &sibling.key[series.starts[i].len()..];
+                let start = if right { series.starts.get(i.checked_sub(1)?)? } else { series.starts.get(i + 1)? };
+                let name = format!("{start}{rest}");
+                MEASURES.lookup(kind, &table.id, &name).is_some().then_some(name)
+            })
+        })
+        .collect()
 }
 
 /// The one name of [`MIN_COLUMN_NAME`] characters or more that ends in `key` and is at
@@ -378,18 +484,32 @@ mod tests {
         assert_eq!(lost_end("上年结", &names, measure), Some("上年结转"), "its end lost");
         assert_eq!(lost_end("上年", &names, measure), None, "too short a start to tell");
         let mut tables = vec![
-            with_columns("summary", &["本年预算", "编制预算", "编制预算"]),
-            with_columns("fiscal_summary", &["编制预算", "久制预算", "需和扫吉收入", "政府性基金预算拨款收入"]),
+            with_columns("summary", &["本年预算", "核定预算", "核定预算"]),
+            with_columns("fiscal_summary", &["核定预算", "亥定预算", "需和扫吉收入", "政府性基金预算拨款收入"]),
         ];
-        // The 收入 side prints 编制预算, the 支出 side its misread and the fund columns.
+        // The 收入 side prints 核定预算 (no measure name), the 支出 side its misread and the
+        // fund columns.
         for (i, column) in tables[1].columns.iter_mut().enumerate() {
             column.side = Some(if i == 0 { crate::model::Side::Income } else { crate::model::Side::Expense });
         }
         let repairs = columns(&mut tables, Some(Kind::Budget), &ocr());
         let keys: Vec<&str> = tables[1].columns.iter().map(|c| c.key.as_str()).collect();
-        assert_eq!(keys, ["编制预算", "编制预算", "一般公共预算拨款收入", "政府性基金预算拨款收入"]);
+        assert_eq!(keys, ["核定预算", "核定预算", "一般公共预算拨款收入", "政府性基金预算拨款收入"]);
         let rules: Vec<(&str, &str)> = repairs.iter().map(|r| (r.raw.as_str(), r.rule.as_str())).collect();
-        assert_eq!(rules, [("久制预算", "header-elsewhere"), ("需和扫吉收入", "header-series")]);
+        assert_eq!(rules, [("亥定预算", "header-elsewhere"), ("需和扫吉收入", "header-series")]);
+        // A known name, the series' with its end lost: as the table prints it.
+        let mut tables = vec![with_columns("income", &["政府性基金预算拨款收入", "国有资本经营预算拨款"])];
+        let repairs = columns(&mut tables, Some(Kind::Budget), &ocr());
+        assert_eq!(tables[0].columns[1].key, "国有资本经营预算拨款收入");
+        assert_eq!(repairs[0].rule, "header-series");
+        let mut tables = vec![with_columns("income", &["政府性基金预算拨款收入", "国有资本经营预入反款"])];
+        columns(&mut tables, Some(Kind::Budget), &ocr());
+        assert_eq!(tables[0].columns[1].key, "国有资本经营预算拨款收入", "its start read");
+        let mut tables = vec![with_columns("income", &["政府性基金预算拨款收入", "国有资本经营预沁拨款"])];
+        columns(&mut tables, Some(Kind::Budget), &ocr());
+        assert_eq!(tables[0].columns[1].key, "国有资本经营预算拨款收入", "the vocabulary's name, its end lost");
+        let mut tables = vec![with_columns("income", &["政府性基金预算", "国有资本经营预算"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty(), "its siblings print it so");
         // No sibling read whole beside it, or an end the series' name does not share: kept.
         let mut tables = vec![with_columns("income", &["需和扫吉收入", "事业收入"])];
         assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
@@ -398,6 +518,55 @@ mod tests {
         // A text layer prints its names: never renamed.
         let mut tables = vec![with_columns("income", &["需和扫吉收入", "政府性基金预算拨款收入"])];
         assert!(columns(&mut tables, Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer)).is_empty());
+    }
+
+    #[test]
+    fn a_name_no_rule_knows_is_reported_where_it_keys_figures() {
+        let mut tables = vec![
+            with_columns("gpb_expense", &["入员生费", "公用经费"]),
+            crate::testing::table(
+                "three_public",
+                &["公务拉竺要", "公务接待费", "某某市气象局", "注:本表无数据"],
+                |i| {
+                    let value = (i < 3).then(|| rust_decimal::Decimal::new(86, 2));
+                    vec![crate::model::Cell {
+                        column: "预算数".into(),
+                        raw: value.map(|v| v.to_string()).unwrap_or_default(),
+                        value,
+                        status: crate::model::CellStatus::Read,
+                        inferred_by: None,
+                        bbox: None,
+                        confidence: None,
+                        readings: Vec::new(),
+                    }]
+                },
+            ),
+        ];
+        tables[1].columns = vec![crate::model::Column::own("预算数".into(), "预算数", ColumnRole::Value, None)];
+        let found = unknown(&tables, Some(Kind::Budget), &ocr());
+        let at: Vec<(Option<&str>, Option<&str>)> =
+            found.iter().map(|f| (f.column.as_deref(), f.row.as_deref())).collect();
+        assert_eq!(at, [(Some("入员生费"), None), (None, Some("公务拉竺要"))]);
+        assert!(found.iter().all(|f| f.kind == FindingKind::UnknownName && f.severity == Severity::Warning));
+        // (A unit's row, `某某市气象局`, is its name's; a note's line holds no figure.) A text
+        // layer prints its names; rows keyed by unit names are no items (not scoped).
+        assert!(unknown(&tables, Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer)).is_empty());
+        // A summary: a garbled name among names it knows is reported, subjects of every
+        // level (款, 项) that it names are its own.
+        let figures = |keys: &[&str]| {
+            crate::testing::table("summary", keys, |_| {
+                let mut cell = tables[1].rows[0].cells[0].clone();
+                cell.column = "预算数".into();
+                vec![cell]
+            })
+        };
+        let classes = ["一般公共服务支出", "社会保障和就业支出", "卫生健康支出", "住房保障支出", "教育支"];
+        let found = unknown(&[figures(&classes)], Some(Kind::Budget), &ocr());
+        assert_eq!(found.iter().map(|f| f.row.as_deref()).collect::<Vec<_>>(), [Some("教育支")]);
+        let subjects = ["一般公共服务支出", "技术研究与开发", "行政运行", "气象事务"];
+        assert!(unknown(&[figures(&subjects)], Some(Kind::Budget), &ocr()).is_empty());
+        let units = vec![table("income", &["合计", "某某市统计普查中心"])];
+        assert!(unknown(&units, Some(Kind::Budget), &ocr()).is_empty());
     }
 
     #[test]

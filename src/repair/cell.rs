@@ -71,9 +71,11 @@ pub fn value(raw: &str) -> Fixed {
         }
     }
     // A character of the label beside it read into the figure's box (`训38.000000`): one
-    // or two ideographs before a figure that is whole without them.
+    // or two ideographs before a figure that is whole without them. (Not before one digit:
+    // `人4` is as likely the last line of a figure wrapped in a narrow cell, `1378.4 / 1`.)
     let figure = text.trim_start_matches(crate::label::is_cjk);
     if figure.len() < text.len()
+        && figure.chars().filter(char::is_ascii_digit).count() >= 2
         && text.chars().take_while(|&c| crate::label::is_cjk(c)).count() <= 2
         && figure.starts_with(|c: char| c.is_ascii_digit())
         && figure.ends_with(|c: char| c.is_ascii_digit())
@@ -258,6 +260,7 @@ mod tests {
         assert_eq!(value("509.01").rules, Vec::<&str>::new());
         assert_eq!(value("训38.000000"), Fixed { text: "38.000000".into(), rules: vec!["ocr-debris"] });
         assert!(value("合计38").rules.contains(&"ocr-debris"));
+        assert_eq!(value("人4").text, "人4", "one digit: a piece of a wrapped figure, not a figure");
         assert!(value("合计费用38").rules.is_empty(), "three ideographs are a label, not debris");
         assert_eq!(code("0l"), Fixed { text: "01".into(), rules: vec!["ocr-confusion"] });
         assert_eq!(code("2O5").text, "205");

@@ -31,9 +31,20 @@ pub struct Rebuilt {
 }
 
 /// A classification code at the start of a label: 3, 5 or 7 digits, bracketed or set off.
+/// OCR reads a closing square bracket after digits as a `j` at times (`[2080506j机关…`,
+/// `[21007j]计划生育事务`): after an opening one, that is the bracket.
 static LABEL_CODE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
-    crate::pattern::compile(r"^[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?[\s\-—:]*(\p{Han}.*)$").expect("label code")
+    crate::pattern::compile(
+        r"^(?:\[([0-9]{3}(?:[0-9]{2}){0,2})[jJ]?\]?|[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?)[\s\-—:]*(\p{Han}.*)$",
+    )
+    .expect("label code")
 });
+
+/// The code and the name of a label [`LABEL_CODE`] matched.
+fn label_code(found: &crate::pattern::Captures) -> (String, String) {
+    let code = found.get(1).or_else(|| found.get(2)).map_or("", |m| m.as_str());
+    (code.to_string(), found[3].to_string())
+}
 
 /// A code misread, then a dash and its name: one digit short of a classification code's
 /// length (`0201-办公费`), or two digits then a letter among its digits (`30U1-公务员医疗补助缴费`,
@@ -348,8 +359,9 @@ fn row(
     if code.is_none()
         && let Some(found) = LABEL_CODE.captures(&nfkc(&label))
     {
-        code = Some(found[1].to_string());
-        label = found[2].to_string();
+        let (found, name) = label_code(&found);
+        code = Some(found);
+        label = name;
     }
     // A line printing codes of several classifications side by side (the function, the
     // government economic and the department economic code of one figure) is keyed by the
@@ -358,8 +370,8 @@ fn row(
         && !code.as_deref().is_some_and(|c| class.holds(c))
         && let Some((found, name)) = parts.iter().chain(&labels).find_map(|t| {
             let text = nfkc(t);
-            let found = LABEL_CODE.captures(&text)?;
-            class.holds(&found[1]).then(|| (found[1].to_string(), found[2].to_string()))
+            let (found, name) = label_code(&LABEL_CODE.captures(&text)?);
+            class.holds(&found).then_some((found, name))
         })
     {
         code = Some(found);
@@ -456,7 +468,8 @@ struct At<'a> {
 /// A printed figure as an exact decimal; printed text that is not a number is kept raw,
 /// marked unreadable and reported (never a zero).
 fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>) -> Cell {
-    let value = Decimal::from_str(&cell.text).ok();
+    let confidence = cell.bbox.and_then(|b| b.confidence);
+    let value = Decimal::from_str(&cell.text).ok().filter(|_| !lone_digit_unsure(&cell.text, confidence));
     let status = match (value, cell.repaired) {
         (None, _) => CellStatus::Unreadable,
         (Some(_), true) => CellStatus::Repaired,
@@ -474,7 +487,18 @@ fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>
             Severity::Error,
             FindingKind::UnreadableCell,
             place,
-            format!("{} line {}: {:?} in column {} is not a number", at.table, printed.line, cell.raw, at.column),
+            if lone_digit_unsure(&cell.text, confidence) {
+                format!(
+                    "{} line {}: {:?} in column {} is one digit read with confidence {:.0}: no figure",
+                    at.table,
+                    printed.line,
+                    cell.raw,
+                    at.column,
+                    confidence.unwrap_or(0.0)
+                )
+            } else {
+                format!("{} line {}: {:?} in column {} is not a number", at.table, printed.line, cell.raw, at.column)
+            },
         ));
     }
     // Provenance rounded to a tenth: finer is noise, and the output stays byte-stable.
@@ -486,9 +510,21 @@ fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>
         status,
         inferred_by: None,
         bbox: cell.bbox.map(|b| [b.x0, b.top, b.x1, b.bottom].map(tenth)),
-        confidence: cell.bbox.and_then(|b| b.confidence).map(tenth),
+        confidence: confidence.map(tenth),
         readings: Vec::new(),
     }
+}
+
+/// OCR confidence (0–100) under which a lone digit is no reading.
+const LONE_DIGIT_SURE: f32 = 10.0;
+
+/// Whether an OCR'd cell reads one digit other than zero with almost no confidence (`9`
+/// at 0): in a table of figures that is a speck, or one line of a figure wrapped in a
+/// narrow cell (`0.0 / 0`, `1378.4 / 1`), never the figure; it is left for the identities
+/// and the second engine. (A lone `0` stands for none, as printed.)
+fn lone_digit_unsure(text: &str, confidence: Option<f32>) -> bool {
+    let digit = matches!(text.as_bytes(), [b'1'..=b'9']);
+    digit && confidence.is_some_and(|c| c < LONE_DIGIT_SURE)
 }
 
 /// How a label is numbered: sub-rows are numbered in another style than their heading
@@ -620,6 +656,26 @@ fn place_under(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_code_in_its_label_is_the_rows_even_with_its_bracket_read_as_a_letter() {
+        let split = |label: &str| super::LABEL_CODE.captures(label).map(|c| super::label_code(&c));
+        let pair = |c: &str, n: &str| Some((c.to_string(), n.to_string()));
+        assert_eq!(split("[201]一般公共服务支出"), pair("201", "一般公共服务支出"));
+        assert_eq!(split("2010501-行政运行"), pair("2010501", "行政运行"));
+        assert_eq!(split("[2080506j机关事业单位职业年金缴费支出"), pair("2080506", "机关事业单位职业年金缴费支出"));
+        assert_eq!(split("[21007j]计划生育事务"), pair("21007", "计划生育事务"));
+        assert_eq!(split("2080506j机关事业单位"), None, "no opening bracket: a letter is no bracket");
+    }
+
+    #[test]
+    fn a_lone_digit_read_unsure_is_no_figure() {
+        assert!(super::lone_digit_unsure("9", Some(0.0)), "a wrapped `0.0 / 0` read as 9");
+        assert!(!super::lone_digit_unsure("9", Some(91.0)), "read surely");
+        assert!(!super::lone_digit_unsure("0", Some(0.0)), "none, as printed");
+        assert!(!super::lone_digit_unsure("9", None), "a text layer prints it");
+        assert!(!super::lone_digit_unsure("19", Some(0.0)));
+    }
+
     #[test]
     fn a_code_that_lost_a_digit_keys_its_row_as_read_not_by_another_classifications() {
         // The department economic code read a digit short beside a government economic one
