@@ -161,11 +161,23 @@ pub fn is_total_row(line: &Line) -> bool {
 /// an OCR'd page a third of its cells may be specks read as punctuation, `、。`): a lone
 /// `合计` above it is the total column's header, not an empty table's total row.
 pub fn header_words_follow(lines: &[Line], at: usize) -> bool {
-    lines[at + 1..].iter().find(|l| !l.is_blank()).is_some_and(|next| {
+    let words_line = |next: &Line| {
         let filled = next.filled().count();
         let words = next.filled().filter(|(_, c)| crate::label::cjk_count(c) > 0).count();
         words >= 2 && (words == filled || (3 * words >= 2 * filled && !has_figure(next)))
-    })
+    };
+    // Or one header name between (`功能分类科目名称`, the label column's name printed a line
+    // lower than the total's, OCR keeping the two apart), then header words.
+    let lone_header_name = |next: &Line| {
+        let filled: Vec<_> = next.filled().collect();
+        matches!(filled[..], [(_, c)] if crate::knowledge::templates::is_header_name(&crate::label::label_key(c)))
+    };
+    let mut next = lines[at + 1..].iter().filter(|l| !l.is_blank());
+    match next.next() {
+        Some(first) if words_line(first) => true,
+        Some(first) if lone_header_name(first) => next.next().is_some_and(words_line),
+        _ => false,
+    }
 }
 
 /// True when a cell of the line is a money figure: a decimal (`198.30`, `1,208.20`) or an
@@ -304,7 +316,14 @@ mod tests {
         let row = line(&["一般公共服务支出", "、", "12.00"]);
         assert!(!header_words_follow(&[total.clone(), row], 0), "a row of figures follows");
         let specks = line(&["、", "。", "一般公共预算"]);
-        assert!(!header_words_follow(&[total, specks], 0), "mostly specks");
+        assert!(!header_words_follow(&[total.clone(), specks], 0), "mostly specks");
+        // The label column's name a line lower, then the rest of the header.
+        let name = line(&["功能分类科目名称"]);
+        let leaves = line(&["事业单位", "基本支", "项目支", "事业单位经"]);
+        assert!(header_words_follow(&[total.clone(), name.clone(), leaves], 0));
+        let title = line(&["本年政府性基金预算支出表"]);
+        let unit = line(&["预算单位:某某局", "单位:万元"]);
+        assert!(!header_words_follow(&[total, title, unit], 0), "an empty table's total, the next table");
     }
 
     #[test]

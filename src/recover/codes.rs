@@ -4,8 +4,11 @@
 //! (`20805··`) that lies between them and holds the digits read in order: `2080505`; and
 //! `30U1` between `30110` and `30112` is `30111` (a letter for one or two digits). Only a
 //! code shorter than both neighbours' or with a letter in it, where they share a parent;
-//! never on a text layer, and never where more than one code fits. The identities over the code hierarchy, and the
-//! cross-table ones, then check the row's figures under its code.
+//! never on a text layer, and never where more than one code fits. A code none of the table's
+//! classification one digit off the parent of the row after it is that parent
+//! (`code-parent`), and one a digit short the classification's with its first digit
+//! (`code-class-digit`). The identities over the code hierarchy, and the cross-table ones,
+//! then check the row's figures under its code.
 
 use crate::knowledge::templates::variants;
 use crate::model::{Kind, Location, Repair, Source, Table, TextSource};
@@ -78,6 +81,53 @@ pub fn class_digit(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Rep
             repairs.push(Repair {
                 location: Location::in_row(&table.id, row, None),
                 rule: "code-class-digit".to_string(),
+                raw,
+                repaired: fits,
+            });
+        }
+    }
+    repairs
+}
+
+/// Gives OCR'd rows whose code is none of its table's classification and one digit off the
+/// parent of the row after it (`101` over `30101` in the 一般公共预算基本支出表, whose codes are
+/// 部门预算支出经济分类 `3…`: the `3` read as a `1`) that parent (`301`, `code-parent`): coded
+/// tables print a parent right above its first child. Never on a text layer, nor where the
+/// table has that code already.
+pub fn parent(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs;
+    }
+    for table in tables.iter_mut() {
+        let Some(class) = variants(kind, &table.id).iter().find_map(|t| t.classification) else { continue };
+        let coded: Vec<usize> = (0..table.rows.len()).filter(|&r| table.rows[r].code.is_some()).collect();
+        for w in coded.windows(2) {
+            let (at, next) = (w[0], w[1]);
+            let code = table.rows[at].code.clone().unwrap_or_default();
+            let child = table.rows[next].code.clone().unwrap_or_default();
+            if source.page_source(table.rows[at].page) == TextSource::TextLayer
+                || !matches!(code.len(), 3 | 5)
+                || !code.bytes().all(|b| b.is_ascii_digit())
+                || class.holds(&code)
+                || child.len() != code.len() + CHILD_DIGITS
+                || !class.holds(&child)
+            {
+                continue;
+            }
+            let fits = child[..code.len()].to_string();
+            let off = code.bytes().zip(fits.bytes()).filter(|(a, b)| a != b).count();
+            if off != 1 || table.rows.iter().any(|o| o.code.as_deref() == Some(fits.as_str())) {
+                continue;
+            }
+            let row = &mut table.rows[at];
+            let raw = row.code.replace(fits.clone()).unwrap_or_default();
+            if row.key == raw {
+                row.key = fits.clone();
+            }
+            repairs.push(Repair {
+                location: Location::in_row(&table.id, row, None),
+                rule: "code-parent".to_string(),
                 raw,
                 repaired: fits,
             });
@@ -160,6 +210,31 @@ mod tests {
         ] {
             let mut tables = coded(codes);
             assert!(class_digit(&mut tables, Kind::Budget, &crate::testing::source(source)).is_empty(), "{codes:?}");
+        }
+    }
+
+    #[test]
+    fn a_code_one_digit_off_the_parent_of_the_row_after_it_is_that_parent() {
+        let coded = |codes: &[&str]| {
+            let mut table = crate::testing::table("gpb_basic_expense", codes, |_| Vec::new());
+            table.rows.iter_mut().for_each(|r| r.code = Some(r.key.clone()));
+            vec![table]
+        };
+        let ocr = crate::testing::source(TextSource::Ocr);
+        let mut tables = coded(&["101", "30101", "30102"]);
+        let repairs = parent(&mut tables, Kind::Budget, &ocr);
+        assert_eq!(tables[0].rows[0].code.as_deref(), Some("301"));
+        assert_eq!((repairs[0].raw.as_str(), repairs[0].rule.as_str()), ("101", "code-parent"));
+        // Two digits off, the classification's own code, a parent printed already, a text
+        // layer: left.
+        for (codes, source) in [
+            (&["213", "30302"][..], TextSource::Ocr),
+            (&["302", "30101"], TextSource::Ocr),
+            (&["301", "101", "30101"], TextSource::Ocr),
+            (&["101", "30101"], TextSource::TextLayer),
+        ] {
+            let mut tables = coded(codes);
+            assert!(parent(&mut tables, Kind::Budget, &crate::testing::source(source)).is_empty(), "{codes:?}");
         }
     }
 

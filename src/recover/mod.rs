@@ -49,6 +49,7 @@ pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source, cro
     corrected.extend(names::columns(&mut tables, metadata.kind, source));
     corrected.extend(codes::in_sequence(&mut tables, source));
     corrected.extend(codes::class_digit(&mut tables, kind, source));
+    corrected.extend(codes::parent(&mut tables, kind, source));
     let instances: Vec<Instance<'static>> = identities::CATALOGUES
         .iter()
         .filter(|c| c.kind == kind)
