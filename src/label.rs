@@ -261,6 +261,14 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     la - prefix - suffix <= 1 && lb - prefix - suffix <= 1
 }
 
+/// A printed label that is a unit's name, a trailing qualifier in brackets aside (`某局（本级）`,
+/// `杭州市气象服务中心(杭州市预警信息发布中心)`).
+pub fn is_unit_label(label: &str) -> bool {
+    let name = nfkc(label);
+    let name = name.trim_end();
+    is_unit_name(name.strip_suffix(')').and_then(|n| n.rsplit_once('(')).map_or(name, |(n, _)| n))
+}
+
 /// A name that ends like a department or unit (局, 委员会, 中心 …), not a subject row
 /// (`205 教育支出`, `20502 普通教育`).
 pub fn is_unit_name(name: &str) -> bool {

@@ -31,17 +31,7 @@ pub fn in_sequence(tables: &mut [Table], source: &Source) -> Vec<Repair> {
             }
             let code = |r: usize| table.rows[r].code.clone().unwrap_or_default();
             let Some(fits) = between(&code(before), &code(at), &code(after)) else { continue };
-            let row = &mut table.rows[at];
-            let raw = row.code.replace(fits.clone()).unwrap_or_default();
-            if row.key == raw {
-                row.key = fits.clone();
-            }
-            repairs.push(Repair {
-                location: Location::in_row(&table.id, row, None),
-                rule: "code-in-sequence".to_string(),
-                raw,
-                repaired: fits,
-            });
+            repairs.push(recode(table, at, fits, "code-in-sequence"));
         }
     }
     repairs
@@ -73,17 +63,7 @@ pub fn class_digit(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Rep
             if table.rows.iter().any(|o| o.code.as_deref() == Some(fits.as_str())) {
                 continue;
             }
-            let row = &mut table.rows[r];
-            let raw = row.code.replace(fits.clone()).unwrap_or_default();
-            if row.key == raw {
-                row.key = fits.clone();
-            }
-            repairs.push(Repair {
-                location: Location::in_row(&table.id, row, None),
-                rule: "code-class-digit".to_string(),
-                raw,
-                repaired: fits,
-            });
+            repairs.push(recode(table, r, fits, "code-class-digit"));
         }
     }
     repairs
@@ -120,20 +100,21 @@ pub fn parent(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair> 
             if off != 1 || table.rows.iter().any(|o| o.code.as_deref() == Some(fits.as_str())) {
                 continue;
             }
-            let row = &mut table.rows[at];
-            let raw = row.code.replace(fits.clone()).unwrap_or_default();
-            if row.key == raw {
-                row.key = fits.clone();
-            }
-            repairs.push(Repair {
-                location: Location::in_row(&table.id, row, None),
-                rule: "code-parent".to_string(),
-                raw,
-                repaired: fits,
-            });
+            repairs.push(recode(table, at, fits, "code-parent"));
         }
     }
     repairs
+}
+
+/// Gives row `r` of `table` the code `fits` (and the key, where it was keyed by its code as
+/// read), with the repair record of `rule`.
+fn recode(table: &mut Table, r: usize, fits: String, rule: &str) -> Repair {
+    let row = &mut table.rows[r];
+    let raw = row.code.replace(fits.clone()).unwrap_or_default();
+    if row.key == raw {
+        row.key = fits.clone();
+    }
+    Repair { location: Location::in_row(&table.id, row, None), rule: rule.to_string(), raw, repaired: fits }
 }
 
 /// The one code of `before`'s and `after`'s length and parent, between them (either bound

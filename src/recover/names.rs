@@ -241,14 +241,15 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
             continue;
         }
         // Rows of figures (not a note's line); a unit's row (三公 by unit) is its name's.
-        let unit = |label: &str| {
-            let name = label.strip_suffix(')').and_then(|n| n.split_once('(')).map_or(label, |(n, _)| n);
-            crate::label::is_unit_name(name)
-        };
         let rows: Vec<&Row> = table
             .rows
             .iter()
-            .filter(|r| r.code.is_none() && ocr(r.page) && r.cells.iter().any(|c| c.value.is_some()) && !unit(&r.label))
+            .filter(|r| {
+                r.code.is_none()
+                    && ocr(r.page)
+                    && r.cells.iter().any(|c| c.value.is_some())
+                    && !crate::label::is_unit_label(&r.label)
+            })
             .collect();
         let unknown_rows: Vec<&Row> = rows
             .iter()

@@ -347,14 +347,11 @@ fn row(
     }
     // A classification code has 3, 5 or 7 digits (类, 款, 项); a unit's code (`105001`) is not
     // one, and such a row is keyed by its name.
-    // `某局（本级）`: the name before a trailing qualifier.
-    let unit = |label: &str| {
-        let name = nfkc(label);
-        let name = name.trim_end();
-        crate::label::is_unit_name(name.strip_suffix(')').and_then(|n| n.rsplit_once('(')).map_or(name, |(n, _)| n))
-    };
-    let mut code = Some(code)
-        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()) && !(c.len() == 6 && unit(&label)));
+    let mut code = Some(code).filter(|c| {
+        !c.is_empty()
+            && c.chars().all(|ch| ch.is_ascii_digit())
+            && !(c.len() == 6 && crate::label::is_unit_label(&label))
+    });
     // A code printed inside the label cell (`[201]一般公共服务支出`, `2010501-行政运行`).
     if code.is_none()
         && let Some(found) = LABEL_CODE.captures(&nfkc(&label))
