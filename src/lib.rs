@@ -72,7 +72,10 @@ fn rebuild(path: &Path, doc: &str, sha256: &str, extracted: &extract::Extracted)
     };
     // A lost figure inferred where the identities pin it down, an OCR misread repaired.
     let figures = extracted.figure_crops();
-    let recovered = stage("recover", || recover::recover(rebuilt.tables, &metadata, &source, &figures));
+    // The tables that are not standard ones, kept as printed (the names they print are the
+    // document's own, for a name OCR garbled in a standard table).
+    let others = stage("tables", || tables::others(&layout.others));
+    let recovered = stage("recover", || recover::recover(rebuilt.tables, &others, &metadata, &source, &figures));
     // Without a standard table: a narrative part, tables not recognised, or no disclosure.
     let content = emit::content(&layout);
     // Every identity checked, across tables, against the narrative and the page metadata; a
@@ -81,8 +84,7 @@ fn rebuild(path: &Path, doc: &str, sha256: &str, extracted: &extract::Extracted)
         emit::Content::NotADisclosure => validate::Validated::default(),
         _ => stage("validate", || validate::check(&recovered.tables, &recovered.instances, &layout, &metadata)),
     };
-    // The tables that are not standard ones, kept as printed; the performance targets among them.
-    let others = stage("tables", || tables::others(&layout.others));
+    // The performance targets among the other tables.
     let targets = stage("tables", || tables::targets(&others));
     validated.findings.extend(validate::targets::check(&targets, &others, &metadata));
     let stages = emit::Stages {
@@ -122,6 +124,20 @@ pub(crate) mod testing {
     pub fn source(text_source: crate::model::TextSource) -> crate::model::Source {
         let ocr_pages = if text_source == crate::model::TextSource::Ocr { vec![1] } else { Vec::new() };
         crate::model::Source { path: String::new(), sha256: String::new(), pages: 1, text_source, ocr_pages }
+    }
+
+    /// A figure read as printed in column `column` (a row's cell).
+    pub fn cell(column: &str, value: &str) -> crate::model::Cell {
+        crate::model::Cell {
+            column: column.into(),
+            raw: value.into(),
+            value: Some(std::str::FromStr::from_str(value).expect("a decimal")),
+            status: crate::model::CellStatus::Read,
+            inferred_by: None,
+            bbox: None,
+            confidence: None,
+            readings: Vec::new(),
+        }
     }
 
     /// A table `id` on page 1 of the rows `keys` (labels, no code), one line each, with the

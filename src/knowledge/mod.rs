@@ -5,6 +5,7 @@
 
 pub mod confusions;
 pub mod identities;
+pub mod subjects;
 pub mod targets;
 pub mod templates;
 pub mod vocabulary;

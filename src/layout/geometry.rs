@@ -562,7 +562,10 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
                 let mut cells = vec![String::new(); centres.len()];
                 let mut boxes = vec![None; centres.len()];
                 let mut last: Option<usize> = None;
-                for (i, (text, span)) in line.cells.iter().zip(&line.spans).enumerate() {
+                let mut placed: Vec<usize> = Vec::with_capacity(line.cells.len());
+                // Characters set in each column so far.
+                let mut written = vec![0; centres.len()];
+                for (text, span) in line.cells.iter().zip(&line.spans) {
                     let nearest = figure_rights.filter(|_| is_amount(text)).and_then(|columns| {
                         columns.iter().min_by(|a, b| (a.0 - span.1).abs().total_cmp(&(b.0 - span.1).abs()))
                     });
@@ -590,11 +593,18 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
                     if k < headers
                         && let Some(l) = last.filter(|&l| column <= l && l + 1 < centres.len())
                         && text.chars().count() >= 2
-                        && cells[l].chars().count() >= 2
+                        && written[l] >= 2
                     {
                         column = l + 1;
                     }
                     last = Some(column);
+                    written[column] += text.chars().count();
+                    placed.push(column);
+                }
+                if characters && k >= headers {
+                    one_figure_a_cell(&line.cells, &mut placed, centres.len());
+                }
+                for (i, (text, &column)) in line.cells.iter().zip(&placed).enumerate() {
                     cells[column].push_str(text);
                     boxes[column] = CellBox::union(boxes[column], line.boxes.get(i).copied().flatten());
                 }
@@ -603,6 +613,39 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
                 line.spans.clear();
             }
         }
+    }
+}
+
+/// A text's line prints one figure a cell: where the columns its own measure gives set two
+/// figures of a run in one cell (`一般公共服务支出  1378. 41   1378. 41   0. 00`, OCR's spaces
+/// narrower than the header's, the last two in the last column), the run takes consecutive
+/// columns, as far right as each was set and no further left than the cell after the words
+/// before it. Left as set where the run does not fit.
+fn one_figure_a_cell(texts: &[String], placed: &mut [usize], columns: usize) {
+    let mut start = 0;
+    while start < texts.len() {
+        if !is_amount(&texts[start]) {
+            start += 1;
+            continue;
+        }
+        let end = (start..texts.len()).find(|&i| !is_amount(&texts[i])).unwrap_or(texts.len());
+        let floor = start.checked_sub(1).map_or(0, |w| placed[w] + 1);
+        let run = &mut placed[start..end];
+        if run.windows(2).any(|w| w[1] <= w[0]) && run.len() <= columns.saturating_sub(floor) {
+            let mut fixed = run.to_vec();
+            for i in 1..fixed.len() {
+                fixed[i] = fixed[i].max(fixed[i - 1] + 1);
+            }
+            let n = fixed.len();
+            fixed[n - 1] = fixed[n - 1].min(columns - 1);
+            for i in (0..n - 1).rev() {
+                fixed[i] = fixed[i].min(fixed[i + 1] - 1);
+            }
+            if fixed[0] >= floor {
+                run.copy_from_slice(&fixed);
+            }
+        }
+        start = end;
     }
 }
 
@@ -956,6 +999,24 @@ mod tests {
         assert_eq!(row.cells[..2], ["一、一般公共预算资金", "12,672.73"]);
         // No fraction was left on its own anywhere in the document.
         assert!(lines.iter().flat_map(|l| &l.cells).all(|c| !c.trim().starts_with('.')));
+    }
+
+    #[test]
+    fn a_texts_run_of_figures_takes_a_cell_each() {
+        let texts: Vec<String> =
+            ["一、一般公共服务支出", "1378. 41", "1378. 41", "0. 00"].iter().map(ToString::to_string).collect();
+        // Set in the line's own measure: the last two in the last of four columns.
+        let mut placed = vec![0, 2, 3, 3];
+        one_figure_a_cell(&texts, &mut placed, 4);
+        assert_eq!(placed, [0, 1, 2, 3]);
+        // Figures a cell each already (a blank column between): as set.
+        let mut placed = vec![0, 1, 3, 3 + 1];
+        one_figure_a_cell(&texts, &mut placed, 5);
+        assert_eq!(placed, [0, 1, 3, 4]);
+        // Three figures for two columns: as set.
+        let mut placed = vec![0, 1, 2, 2];
+        one_figure_a_cell(&texts, &mut placed, 3);
+        assert_eq!(placed, [0, 1, 2, 2]);
     }
 
     #[test]

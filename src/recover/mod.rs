@@ -16,9 +16,10 @@ pub mod misread;
 mod names;
 mod places;
 mod reading;
+mod units;
 
 use crate::knowledge::identities::{self, Instance};
-use crate::model::{Finding, Kind, Metadata, Repair, Source, Table};
+use crate::model::{Finding, Kind, Metadata, OtherTable, Repair, Source, Table};
 
 pub use engines::Crops;
 pub use infer::Inferred;
@@ -41,15 +42,23 @@ pub struct Recovered {
 /// Infers lost figures, then takes the second OCR engine's figure where it mends what the
 /// first broke (it reads the figures of OCR'd pages cut out in [`Crops`]), then repairs
 /// misreads, over the identities of the document's kind.
-pub fn recover(mut tables: Vec<Table>, metadata: &Metadata, source: &Source, crops: &Crops) -> Recovered {
+pub fn recover(
+    mut tables: Vec<Table>,
+    others: &[OtherTable],
+    metadata: &Metadata,
+    source: &Source,
+    crops: &Crops,
+) -> Recovered {
     let kind = metadata.kind.unwrap_or(Kind::Budget);
     // Names first: the identities find a row by its key.
     let mut corrected = names::key(&mut tables, metadata.kind, source);
     corrected.extend(names::elsewhere(&mut tables, source));
+    corrected.extend(units::by_name(&mut tables, others, source));
     corrected.extend(names::columns(&mut tables, metadata.kind, source));
     corrected.extend(codes::in_sequence(&mut tables, source));
     corrected.extend(codes::class_digit(&mut tables, kind, source));
     corrected.extend(codes::parent(&mut tables, kind, source));
+    corrected.extend(codes::by_name(&mut tables, kind, source));
     let instances: Vec<Instance<'static>> = identities::CATALOGUES
         .iter()
         .filter(|c| c.kind == kind)

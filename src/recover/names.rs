@@ -212,8 +212,10 @@ const MOSTLY_KNOWN: usize = 5;
 /// (its names scoped to it: the 三公 items, the summaries' where nearly all their rows are
 /// known; not a unit's row), on an OCR'd page whose name no
 /// template, vocabulary or code list knows once the rules above have run (`入员生费`,
-/// `公务拉竺要`): its facts are keyed by the name as read. A text layer prints its names; a
-/// coded row is keyed by its code.
+/// `公务拉竺要`): its facts are keyed by the name as read. So is a row of any table, uncoded,
+/// whose name holds a figure (`12,418.84`, `其他收入资41,130.`: a line's figure read among its
+/// words, its other figures maybe a column off). A text layer prints its names; a coded row is
+/// keyed by its code.
 pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Finding> {
     let mut findings = Vec::new();
     let known = |key: &str| key.is_empty() || crate::knowledge::vocabulary::is_known(key);
@@ -237,6 +239,17 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
                 format!("{}: column {:?} is no name the templates or vocabularies know (OCR garbled it): its figures are keyed by it as read", table.id, column.label),
             ));
         }
+        // A row whose name holds a figure (`12,418.84`, `其他收入资41,130.`): OCR set a figure
+        // of the line among its words, so its figures may be a column off; in any table.
+        let figured = |r: &Row| r.code.is_none() && ocr(r.page) && holds_figure(&r.key);
+        for row in table.rows.iter().filter(|r| figured(r) && r.cells.iter().any(|c| c.value.is_some())) {
+            findings.push(Finding::located(
+                Severity::Warning,
+                FindingKind::UnknownName,
+                Place::row(&table.id, row),
+                format!("{} line {}: row {:?} is named by a figure (OCR set a figure of the line among its words): its figures may be a column off", table.id, row.line, row.label),
+            ));
+        }
         if !ITEMS.scopes(&table.id) {
             continue;
         }
@@ -254,7 +267,7 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
         let unknown_rows: Vec<&Row> = rows
             .iter()
             .copied()
-            .filter(|r| !known(&r.key) && ITEMS.lookup(kind, &table.id, &r.key).is_none())
+            .filter(|r| !known(&r.key) && ITEMS.lookup(kind, &table.id, &r.key).is_none() && !figured(r))
             .collect();
         // A table naming function classes may name subjects of every level (款, 项: names
         // no vocabulary lists); only where nearly all its rows are names gongkai knows is one
@@ -273,6 +286,16 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
         }
     }
     findings
+}
+
+/// True where a row name holds a figure: digits with a decimal point (`12,418.84`,
+/// `资41,130.`, `行政单位医疗32.65`), never a name's list number (`1.一般…`).
+fn holds_figure(key: &str) -> bool {
+    let chars: Vec<char> = key.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        let digits_before = chars[..i].iter().rev().take_while(|d| d.is_ascii_digit() || **d == ',').count();
+        c == '.' && digits_before >= 2 && chars[..i].iter().rev().take(digits_before).any(char::is_ascii_digit)
+    })
 }
 
 /// Shortest start of a name a column's name may be, with its end lost (`上年结` of 上年结转).
@@ -397,7 +420,10 @@ fn held<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
         // Or one ideograph misread in a long name (`一般公共预算搜款`): the name, not the
         // shorter one it starts with.
         let misread = n == length && n >= MIN_MISREAD && differing.len() == 1;
-        held || lost_first || speck || misread
+        // Or one character read in a long name that it does not print, or one of it lost
+        // (`灾害防治及应和急管理支出`, `社会保障和就支出`).
+        let one_more_or_less = n.abs_diff(length) == 1 && n >= MIN_MISREAD && crate::label::within_one_edit(name, key);
+        held || lost_first || speck || misread || one_more_or_less
     };
     let mut fitting: Vec<&str> = names.iter().filter(fits).copied().collect();
     fitting.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
@@ -424,6 +450,8 @@ mod tests {
         assert_eq!(held("Y一、社会保障和就业支出", &names), Some("社会保障和就业支出"));
         assert_eq!(held("人金融支出", &names), Some("金融支出"));
         assert_eq!(held("般公共服务支出", &names), Some("一般公共服务支出"));
+        assert_eq!(held("灾害防治及应和急管理支出", &names), Some("灾害防治及应急管理支出"), "one character more");
+        assert_eq!(held("社会保障和就支出", &names), Some("社会保障和就业支出"), "one character lost");
         assert_eq!(held("革虐、城乡社区支出", &names), Some("城乡社区支出"));
         assert_eq!(held("出总计", &names), Some("支出总计"));
         assert_eq!(held("了预算拨款", &names), Some("预算拨款"));
@@ -455,6 +483,16 @@ mod tests {
         // Printed once on each side, nothing tells which is the misread.
         let mut tables = vec![table("summary", &["科技成果转化与扩散"]), table("expense", &["科技成果转化与扩贡"])];
         assert!(elsewhere(&mut tables, &ocr()).is_empty());
+    }
+
+    #[test]
+    fn a_row_name_holding_a_figure_is_told() {
+        for named in ["12,418.84", "其他收入资41,130.", "行政单位医疗32.65", "交903.85"] {
+            assert!(holds_figure(named), "{named}");
+        }
+        for name in ["1.一般公共预算拨款收入", "因公出国(境)费", "2014001", "收入总计"] {
+            assert!(!holds_figure(name), "{name}");
+        }
     }
 
     #[test]

@@ -149,20 +149,9 @@ mod tests {
     use super::*;
     use crate::model::Cell;
     use crate::testing::source;
-    use rust_decimal::Decimal;
-    use std::str::FromStr;
 
     fn cell(v: &str) -> Cell {
-        Cell {
-            column: "合计".into(),
-            raw: v.into(),
-            value: Some(Decimal::from_str(v).unwrap()),
-            status: CellStatus::Read,
-            inferred_by: None,
-            bbox: None,
-            confidence: None,
-            readings: Vec::new(),
-        }
+        crate::testing::cell("合计", v)
     }
 
     fn table(values: &[&str]) -> Table {

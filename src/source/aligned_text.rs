@@ -175,6 +175,17 @@ fn is_list_number(text: &str) -> bool {
     digits.len() < text.len() && (1..=2).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A figure with its decimals, spaces aside (`1378. 41`, `1,130.00`): complete.
+fn whole_decimal(cell: &str) -> bool {
+    let t: String = cell.chars().filter(|c| *c != ' ').collect();
+    let Some((whole, decimals)) = t.split_once('.') else { return false };
+    !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && whole.starts_with(|c: char| c.is_ascii_digit())
+        && (1..=2).contains(&decimals.len())
+        && decimals.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Whether two runs one space apart are one cell.
 fn one_cell(left: &str, right: &str, spaced: bool) -> bool {
     // `1. 公务用车购置费`: a list number is its item's, not a figure.
@@ -203,7 +214,12 @@ pub fn lines(text: &str, columns: Columns) -> Vec<Line> {
             let mut last: Option<(usize, &str)> = None; // end column and text of the last run
             for run in runs(line, columns) {
                 let end = run.column + run.width;
-                let joins = last.is_some_and(|(e, t)| run.column == e + 1 && one_cell(t, run.text, spaced));
+                // A figure whole with its decimals (`1378. 41`) ends its cell: the digits after
+                // one space are the next figure's (tesseract's layout text spaces a line's
+                // figures one apart where they sit close).
+                let whole = cells.last().is_some_and(|c| whole_decimal(c))
+                    && run.text.starts_with(|c: char| c.is_ascii_digit());
+                let joins = !whole && last.is_some_and(|(e, t)| run.column == e + 1 && one_cell(t, run.text, spaced));
                 if let (true, Some(cell), Some(span)) = (joins, cells.last_mut(), spans.last_mut()) {
                     // Between CJK characters a space is the engine's, not the text's (as
                     // glyphs placed apart are joined); elsewhere it is kept as printed
@@ -274,5 +290,8 @@ mod tests {
         assert_eq!(spaced[0].cells, ["一、一般公共预算拨款收入", "509.01"]);
         let listed = lines("1. 公务用车购置费      0.00   0.00", Columns::One);
         assert_eq!(listed[0].cells, ["1. 公务用车购置费", "0.00", "0.00"], "a list number is its item's");
+        // Figures one space apart (tesseract's layout text where they sit close): a cell each.
+        let close = lines("201 一般公共服务支出 1378. 41 1378. 41 0. 00", Columns::One);
+        assert_eq!(close[0].cells, ["201", "一般公共服务支出", "1378. 41", "1378. 41", "0. 00"]);
     }
 }

@@ -1,0 +1,168 @@
+//! An OCR'd unit's name garbled beyond one character, keyed by the unit's name as the
+//! document prints it elsewhere (`label-unit`). A department's units are rows of its income
+//! table (and of the tables of the units' basic and project spending, which the standard
+//! templates do not know): OCR garbles a long name in one and not in another
+//! (`一州市钴>二II人仆一改市综计民站《)州市统计发展` for
+//! `广州市统计监测中心(广州市统计发展中心)`), and its figures are keyed by no name a user could
+//! join. In a table whose other rows are units, a row whose name no vocabulary knows, no
+//! other table prints and that does not end as a unit's does (局, 中心 …) is the one unit
+//! printed elsewhere and not in its table it has most in common with, in order, past the
+//! start the document's units share (`广州市统计`): [`MIN_COMMON`] characters and a third of
+//! the shorter name's at least, and more than with any other. Never on a text layer, a row
+//! with a code, or a total.
+
+use crate::knowledge::vocabulary::ITEMS;
+use crate::label::{is_unit_label, label_key};
+use crate::model::{Location, OtherTable, Repair, Row, Source, Table, TextSource};
+use crate::repair::printed::TOTALS;
+
+/// Fewest characters a garbled name and the unit's name have in common past the units'
+/// shared start: fewer are held by any two names.
+const MIN_COMMON: usize = 4;
+
+/// Keys OCR'd rows of unit tables by the unit name printed elsewhere they are, with a repair
+/// record each.
+pub fn by_name(tables: &mut [Table], others: &[OtherTable], source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs;
+    }
+    // Every unit name the document prints as a row, by table (the tables kept as printed
+    // last, as one).
+    let mut printed: Vec<Vec<String>> = tables
+        .iter()
+        .map(|t| t.rows.iter().filter(|r| r.code.is_none() && is_unit_label(&r.label)).map(|r| r.key.clone()).collect())
+        .collect();
+    printed.push(
+        others
+            .iter()
+            .flat_map(|t| &t.rows)
+            .flat_map(|r| r.cells.iter().find(|c| c.value.is_none() && !c.text.trim().is_empty()))
+            // As printed: an OCR'd page's `〈` was a `(` (data/ocr/confusions.toml).
+            .map(|c| crate::knowledge::confusions::unconfuse(&c.text).unwrap_or_else(|| c.text.clone()))
+            .filter(|text| is_unit_label(text))
+            .map(|text| label_key(&text))
+            .collect(),
+    );
+    // The start the document's units share (`广州市统计` of 广州市统计局, 广州市统计普查中心 …):
+    // a name holding it says nothing of which unit it is.
+    let mut all: Vec<&String> = printed.iter().flatten().collect();
+    all.sort();
+    all.dedup();
+    let shared = shared_start(&all);
+    for t in 0..tables.len() {
+        let mut units = printed[t].clone();
+        if units.is_empty() {
+            continue; // the table's rows are no units
+        }
+        for r in 0..tables[t].rows.len() {
+            let row = &tables[t].rows[r];
+            let elsewhere =
+                |key: &str| printed.iter().enumerate().any(|(o, names)| o != t && names.iter().any(|n| n == key));
+            if !garbled(row) || source.page_source(row.page) == TextSource::TextLayer || elsewhere(&row.key) {
+                continue;
+            }
+            let garbled_rest = row.key.strip_prefix(shared.as_str()).unwrap_or(&row.key);
+            let mut best: Vec<(usize, &String)> = printed
+                .iter()
+                .enumerate()
+                .filter(|(o, _)| *o != t)
+                .flat_map(|(_, names)| names)
+                .filter(|n| !units.contains(n))
+                .map(|n| (n, n.strip_prefix(shared.as_str()).unwrap_or(n)))
+                .map(|(n, rest)| {
+                    (common(rest, garbled_rest), rest.chars().count().min(garbled_rest.chars().count()), n)
+                })
+                .filter(|&(c, shortest, _)| c >= MIN_COMMON && c * 3 >= shortest)
+                .map(|(c, _, n)| (c, n))
+                .collect();
+            best.sort();
+            best.dedup();
+            let Some(&(most, name)) = best.last() else { continue };
+            if best.iter().filter(|(c, _)| *c == most).count() > 1 {
+                continue; // two units alike: which one, nothing tells
+            }
+            let name = name.clone();
+            let raw = std::mem::replace(&mut tables[t].rows[r].key, name.clone());
+            units.push(name.clone());
+            printed[t].push(name.clone());
+            repairs.push(Repair {
+                location: Location::in_row(&tables[t].id, &tables[t].rows[r], None),
+                rule: "label-unit".to_string(),
+                raw,
+                repaired: name,
+            });
+        }
+    }
+    repairs
+}
+
+/// A row that may be a unit's garbled: no code, figures, a name no vocabulary knows that
+/// ends as no unit's does, not a total.
+fn garbled(row: &Row) -> bool {
+    row.code.is_none()
+        && !row.key.is_empty()
+        && !TOTALS.iter().any(|t| row.key.ends_with(t))
+        && !ITEMS.knows(&row.key)
+        && !is_unit_label(&row.label)
+        && row.cells.iter().any(|c| c.value.is_some())
+}
+
+/// The start every unit name shares (`广州市统计` of 广州市统计局, 广州市统计普查中心), or none
+/// where there is one.
+fn shared_start(units: &[&String]) -> String {
+    let Some((first, rest)) = units.split_first() else { return String::new() };
+    if rest.is_empty() {
+        return String::new();
+    }
+    let n = rest.iter().map(|u| first.chars().zip(u.chars()).take_while(|(a, b)| a == b).count()).min().unwrap_or(0);
+    first.chars().take(n).collect()
+}
+
+/// Characters two names have in common, in order.
+fn common(a: &str, b: &str) -> usize {
+    let longer = a.chars().count().max(b.chars().count());
+    (crate::label::similarity(a, b) * longer as f32).round() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Cell;
+
+    fn cell(v: &str) -> Cell {
+        crate::testing::cell("合计", v)
+    }
+
+    fn units(id: &str, names: &[&str]) -> Table {
+        crate::testing::table(id, names, |_| vec![cell("1361.71")])
+    }
+
+    const UNIT: &str = "广州市统计监测中心(广州市统计发展中心)";
+    const INCOME: [&str; 3] = ["广州市统计局", "广州市统计普查中心", "一州市钴>二II人仆一改市综计民站《)州市统计发展"];
+
+    #[test]
+    fn a_garbled_unit_name_is_the_unit_the_document_prints_elsewhere() {
+        let ocr = crate::testing::source(TextSource::Ocr);
+        let elsewhere = ["广州市统计局", "广州市统计普查中心", UNIT];
+        let mut tables = vec![units("income", &INCOME), units("basic_by_unit", &elsewhere)];
+        let repairs = by_name(&mut tables, &[], &ocr);
+        assert_eq!(tables[0].rows[2].key, UNIT);
+        assert_eq!((repairs.len(), repairs[0].rule.as_str()), (1, "label-unit"));
+        let mut tables =
+            vec![units("income", &["广州市统计局", "站《广州市统计发展"]), units("basic_by_unit", &elsewhere)];
+        assert_eq!(by_name(&mut tables, &[], &ocr).len(), 1, "150 dpi: 站《广州市统计发展");
+        assert_eq!(tables[0].rows[1].key, UNIT);
+        // Nothing in common past the units' shared start: another row.
+        let mut tables =
+            vec![units("income", &["广州市统计局", "广州市统计事务补助"]), units("basic_by_unit", &elsewhere)];
+        assert!(by_name(&mut tables, &[], &ocr).is_empty());
+        // Two units alike: neither.
+        let twins = ["广州市统计局", "广州市统计发展监测中心", "广州市统计发展调查中心"];
+        let mut tables = vec![units("income", &["广州市统计局", "站《广州市统计发展"]), units("basic_by_unit", &twins)];
+        assert!(by_name(&mut tables, &[], &ocr).is_empty());
+        // A text layer prints its names.
+        let mut tables = vec![units("income", &INCOME), units("basic_by_unit", &elsewhere)];
+        assert!(by_name(&mut tables, &[], &crate::testing::source(TextSource::TextLayer)).is_empty());
+    }
+}
