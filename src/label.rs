@@ -219,6 +219,11 @@ fn lcs(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
+/// Characters two strings have in common, in order (their longest common subsequence).
+pub fn common_chars(a: &str, b: &str) -> usize {
+    lcs(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+}
+
 /// Similarity of two labels in [0, 1]: the longest common subsequence over the longer
 /// length. `尼分类科目` vs `功能分类科目` → 4/6; `项目又面` vs `项目支出` → 2/4.
 pub fn similarity(a: &str, b: &str) -> f32 {

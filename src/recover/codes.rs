@@ -63,7 +63,7 @@ pub fn class_digit(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Rep
             }
             let mut fitting = ('0'..='9').map(|d| format!("{d}{code}")).filter(|c| class.holds(c));
             let (Some(fits), None) = (fitting.next(), fitting.next()) else { continue };
-            if table.rows.iter().any(|o| o.code.as_deref() == Some(fits.as_str())) {
+            if has_code(table, &fits) {
                 continue;
             }
             repairs.push(recode(table, r, fits, "code-class-digit"));
@@ -100,7 +100,7 @@ pub fn parent(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair> 
             }
             let fits = child[..code.len()].to_string();
             let off = code.bytes().zip(fits.bytes()).filter(|(a, b)| a != b).count();
-            if off != 1 || table.rows.iter().any(|o| o.code.as_deref() == Some(fits.as_str())) {
+            if off != 1 || has_code(table, &fits) {
                 continue;
             }
             repairs.push(recode(table, at, fits, "code-parent"));
@@ -148,7 +148,7 @@ pub fn by_name(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair>
             });
             let (Some(fits), None) = (fitting.next(), fitting.next()) else { continue };
             let fits = fits.code.clone();
-            if table.rows.iter().any(|o| o.code.as_deref() == Some(fits.as_str())) {
+            if has_code(table, &fits) {
                 continue;
             }
             repairs.push(recode(table, at, fits, "code-by-name"));
@@ -160,6 +160,11 @@ pub fn by_name(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair>
 /// Shortest subject name a printed name one character off is taken for (水费 and 电费 are one
 /// character apart).
 const MIN_NAME_OFF: usize = 4;
+
+/// Whether a row of the table has the code already (a code put back must be no row's).
+fn has_code(table: &Table, code: &str) -> bool {
+    table.rows.iter().any(|o| o.code.as_deref() == Some(code))
+}
 
 /// Gives row `r` of `table` the code `fits` (and the key, where it was keyed by its code as
 /// read), with the repair record of `rule`.

@@ -71,7 +71,11 @@ pub fn by_name(tables: &mut [Table], others: &[OtherTable], source: &Source) -> 
                 .filter(|n| !units.contains(n))
                 .map(|n| (n, n.strip_prefix(shared.as_str()).unwrap_or(n)))
                 .map(|(n, rest)| {
-                    (common(rest, garbled_rest), rest.chars().count().min(garbled_rest.chars().count()), n)
+                    (
+                        crate::label::common_chars(rest, garbled_rest),
+                        rest.chars().count().min(garbled_rest.chars().count()),
+                        n,
+                    )
                 })
                 .filter(|&(c, shortest, _)| c >= MIN_COMMON && c * 3 >= shortest)
                 .map(|(c, _, n)| (c, n))
@@ -117,12 +121,6 @@ fn shared_start(units: &[&String]) -> String {
     }
     let n = rest.iter().map(|u| first.chars().zip(u.chars()).take_while(|(a, b)| a == b).count()).min().unwrap_or(0);
     first.chars().take(n).collect()
-}
-
-/// Characters two names have in common, in order.
-fn common(a: &str, b: &str) -> usize {
-    let longer = a.chars().count().max(b.chars().count());
-    (crate::label::similarity(a, b) * longer as f32).round() as usize
 }
 
 #[cfg(test)]
