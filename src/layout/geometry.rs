@@ -286,6 +286,22 @@ fn is_digit(g: &Glyph) -> bool {
     })
 }
 
+/// Whether a cell so far is a classification code: 3, 5 or 7 digits.
+fn is_code(text: &str) -> bool {
+    matches!(text.len(), 3 | 5 | 7) && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether a word is an integer part with its point (`16.`), as an OCR engine sets a figure
+/// whose decimals it took for another word.
+fn ends_in_point(g: &Glyph) -> bool {
+    g.text.as_deref().and_then(|t| t.strip_suffix('.')).is_some_and(|t| t.ends_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Whether a word is a figure's two decimals and nothing else.
+fn is_decimals(g: &Glyph) -> bool {
+    g.text.as_deref().is_some_and(|t| t.len() == 2 && t.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Splits a line at gaps wider than one character; returns the cells, their x-extents and
 /// boxes.
 fn gap_cells(row: &[&Glyph]) -> (Vec<String>, Vec<Span>, Vec<Option<CellBox>>) {
@@ -299,7 +315,10 @@ fn gap_cells(row: &[&Glyph]) -> (Vec<String>, Vec<Span>, Vec<Option<CellBox>>) {
             let size = prev.size.max(g.size);
             // A figure and a label side by side are two cells even a little apart.
             let switch = is_digit(prev) != is_digit(g);
-            if gap > size * 0.9 || (switch && gap > size * 0.25) {
+            // A figure's decimals an OCR engine set apart as a word of their own (`16.` `56`,
+            // a point's width wider than a digit's) are still the figure's.
+            let decimals = ends_in_point(prev) && is_decimals(g) && gap <= size * 1.6;
+            if !decimals && (gap > size * 0.9 || (switch && gap > size * 0.25)) {
                 cells.push(String::new());
             }
         }
@@ -492,7 +511,13 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     // one printed again on a later page may have been read worse.)
     let first = segments.iter().position(|s| !s.header.is_empty()).filter(|_| placement == Placement::Characters);
     let headed = segments.iter().skip(first.unwrap_or(0)).take(if first.is_some() { 1 } else { usize::MAX });
-    let leaf = headed.flat_map(|s| &s.header).max_by_key(|l| l.spans.len());
+    // The leaf header: the line naming most of the table's columns, of the most words where
+    // as many.
+    let all_body: Vec<&Line> = segments.iter().flat_map(|s| &s.body).collect();
+    let figures = text_columns::figure_columns(&all_body);
+    let leaf = headed
+        .flat_map(|s| &s.header)
+        .max_by_key(|l| (if characters { 0 } else { header_columns::named_columns(l, &figures) }, l.spans.len()));
     let Some(anchor) = numbers.filter(|l| l.spans.len() >= 3).or(leaf) else { return };
     let centres_of = |line: &Line| {
         let mut centres: Vec<f32> = line.spans.iter().map(|s| centre(*s)).collect();
@@ -500,12 +525,16 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
         centres.dedup_by(|a, b| (*a - *b).abs() < SNAP);
         centres
     };
-    let all_body: Vec<&Line> = segments.iter().flat_map(|s| &s.body).collect();
     let mut global = with_sequence(centres_of(anchor), &all_body);
-    // Column names printed on another header line right of the anchor's last word, over
-    // figures of their own (`基本支出 | 项目支出` a line under `科目编码 | 科目名称 | 小计`).
+    // Column names printed on another header line outside the anchor's words, over figures
+    // of their own (`基本支出 | 项目支出` a line under `科目编码 | 科目名称 | 小计`).
     let headers: Vec<&Line> = segments.iter().flat_map(|s| &s.header).collect();
-    global.extend(header_columns::trailing_names(anchor, &headers, &all_body));
+    global.extend(header_columns::outside_names(anchor, &headers, &all_body, !characters));
+    global.sort_by(f32::total_cmp);
+    // Two columns of figures under one name are two columns (OCR ran their names together).
+    if !characters {
+        global = header_columns::split_shared(global, &figures);
+    }
     // And columns of figures right of every header word (a last column's name OCR lost): a
     // column each, named by the template's order, not merged into the last named one. (A
     // text's columns of figures overrule its header on their own.)
@@ -605,6 +634,11 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
                     one_figure_a_cell(&line.cells, &mut placed, centres.len());
                 }
                 for (i, (text, &column)) in line.cells.iter().zip(&placed).enumerate() {
+                    if is_code(&cells[column]) && text.len() <= 2 && text.bytes().all(|b| b.is_ascii_digit()) {
+                        // A speck OCR read as a digit a gap after a code (`22102 0`) is not
+                        // the code's last digit.
+                        cells[column].push(' ');
+                    }
                     cells[column].push_str(text);
                     boxes[column] = CellBox::union(boxes[column], line.boxes.get(i).copied().flatten());
                 }
@@ -938,6 +972,89 @@ mod tests {
         let seg = &segments[0];
         assert_eq!(seg.header[2].cells, ["", "", "", "基本支出", "项目支出"]);
         assert_eq!(seg.body[1].cells, ["2013899", "其他市场监督管理事务", "455.33", "0.00", "455.33"]);
+    }
+
+    /// Rows of a label at 60 and figures right-aligned at `rights` (5 points a character).
+    fn rows_of_figures(rows: &[(&str, &[&str])], rights: &[f32], top: f32) -> Vec<Glyph> {
+        let mut g = Vec::new();
+        for (k, (label, figures)) in rows.iter().enumerate() {
+            let y = top + 15.0 * k as f32;
+            g.extend(glyphs(label, 60.0, y, 10.0));
+            for (figure, right) in figures.iter().zip(rights) {
+                g.extend(glyphs(figure, right - 5.0 * figure.len() as f32, y, 5.0));
+            }
+        }
+        g
+    }
+
+    /// Header words `g` (its first `headers` lines) over three rows of five figures, the
+    /// columns' right edges at 236, 296 … 476, aligned as OCR word boxes are.
+    fn over_figures(mut g: Vec<Glyph>, headers: usize) -> crate::layout::Segment {
+        g.extend(rows_of_figures(&FIGURES, &[236.0, 296.0, 356.0, 416.0, 476.0], 85.0));
+        let mut lines = lines(&[page(g, vec![])]);
+        let header: Vec<Line> = lines.drain(..headers).collect();
+        let mut segments = vec![crate::layout::Segment { page: 1, header, numbers: None, body: lines }];
+        align(&mut segments, Placement::Points);
+        segments.remove(0)
+    }
+
+    const FIGURES: [(&str, &[&str]); 3] = [
+        ("一般公共服务支出", &["1378.41", "1378.41", "903.85", "474.56", "0.00"]),
+        ("行政运行", &["903.85", "903.85", "903.85", "0.00", "0.00"]),
+        ("住房公积金", &["93.27", "93.27", "93.27", "0.00", "0.00"]),
+    ];
+
+    #[test]
+    fn the_leaf_header_is_the_line_naming_the_columns_not_the_one_of_most_words() {
+        // OCR: `合计` a line above the leaf names, and between them a line garbled into
+        // scattered characters, more words than the leaf line has but over fewer columns.
+        let mut g = glyphs("合计", 205.0, 50.0, 10.0);
+        for (c, x) in [("的", 60.0), ("、", 262.0), ("费", 286.0), ("业", 385.0), ("支", 409.0), ("经", 520.0)] {
+            g.extend(glyphs(c, x, 60.0, 10.0));
+        }
+        for (name, x) in
+            [("科目名称", 60.0), ("小计", 262.0), ("基本支出", 318.0), ("项目支出", 378.0), ("经营支出", 438.0)]
+        {
+            g.extend(glyphs(name, x, 70.0, 10.0));
+        }
+        let seg = &over_figures(g, 3);
+        assert_eq!(seg.header[0].cells, ["", "合计", "", "", "", ""]);
+        assert_eq!(seg.header[2].cells, ["科目名称", "", "小计", "基本支出", "项目支出", "经营支出"]);
+        assert_eq!(seg.body[0].cells, ["一般公共服务支出", "1378.41", "1378.41", "903.85", "474.56", "0.00"]);
+    }
+
+    #[test]
+    fn two_columns_of_figures_under_one_run_of_names_are_two_columns() {
+        // OCR ran the names of the last two columns into one word (`基本支出项目支出`).
+        let names =
+            [("科目名称", 60.0), ("合计", 205.0), ("小计", 262.0), ("基本支出项目支出", 318.0), ("经营支出", 438.0)];
+        let g = names.iter().flat_map(|&(name, x)| glyphs(name, x, 70.0, 10.0)).collect();
+        let seg = &over_figures(g, 1);
+        assert_eq!(seg.body[0].cells, ["一般公共服务支出", "1378.41", "1378.41", "903.85", "474.56", "0.00"]);
+        assert_eq!(seg.body[2].cells, ["住房公积金", "93.27", "93.27", "93.27", "0.00", "0.00"]);
+    }
+
+    #[test]
+    fn decimals_an_engine_set_apart_from_their_point_are_the_figures() {
+        let word = |text: &str, x: f32, width: f32| Glyph {
+            text: Some(text.into()),
+            x,
+            y: 50.0,
+            size: 12.0,
+            width,
+            confidence: None,
+        };
+        // `16.` then `56` 18 points on (a gap of one and a half characters), then `0.00` far off.
+        let g = vec![
+            word("其他", 60.0, 24.0),
+            word("16.", 150.0, 12.0),
+            word("56", 180.0, 12.0),
+            word("0.00", 260.0, 24.0),
+        ];
+        assert_eq!(lines(&[page(g, vec![])])[0].cells, ["其他", "16.56", "0.00"]);
+        // Not a figure's integer part before them: two cells.
+        let g = vec![word("其他", 60.0, 24.0), word("16", 150.0, 12.0), word("56", 180.0, 12.0)];
+        assert_eq!(lines(&[page(g, vec![])])[0].cells, ["其他", "16", "56"]);
     }
 
     #[test]

@@ -149,7 +149,16 @@ const MIN_NEAR: usize = 4;
 ///   types in their order) read whole, ending as the name the series puts there ends
 ///   (`需和扫吉收入` left of 政府性基金预算拨款收入 is 一般公共预算拨款收入) or starting as it starts
 ///   (four characters: `国有资本经营预入反款` right of it); or, a name the
-///   measures know, that name with its end lost (`国有资本经营预算拨款` right of it).
+///   measures know, that name with its end lost (`国有资本经营预算拨款` right of it);
+/// - `header-template`: the one figure column of a one-sided table no name is known of, where
+///   the table prints every column of its template but one (`RE` beside 经营支出 and
+///   上缴上级支出 in a 支出总表 that lacks only 对附属单位补助支出);
+/// - `header-subtotal`: a 小计 whose group name OCR lost, right before the addends of a
+///   columns identity of the table (`data/identities/`) whose total the table lacks
+///   (`小计 | 人员经费 | 公用经费` → 基本支出);
+/// - `header-twin`: in a table printing its columns twice (小计 | 人员经费 | 公用经费 | 项目支出
+///   under 当年预算 and again under 上年结转结余), the one measure name a twin column prints
+///   that the garbled name holds half the characters of, two at least (`入员生费` → 人员经费).
 pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Repair> {
     let mut repairs = Vec::new();
     if source.text_source == TextSource::TextLayer {
@@ -164,13 +173,19 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
             continue;
         }
         let names = MEASURES.names(kind, &table.id);
-        for c in 0..table.columns.len() {
+        // Twins last: a twin's name may be one the first pass mended (`页人员经费`).
+        let width = table.columns.len();
+        for (twins, c) in [false, true].into_iter().flat_map(|t| (0..width).map(move |c| (t, c))) {
             let column = &table.columns[c];
             let known = MEASURES.lookup(kind, &table.id, &column.key).is_some();
-            if column.role != ColumnRole::Value || (!known && ITEMS.knows(&column.key)) {
+            if column.role != ColumnRole::Value || (!known && ITEMS.knows(&column.key)) || (twins && known) {
                 continue;
             }
-            let found = if known {
+            let found = if twins {
+                twin_name(table, c, kind).map(|n| (n, "header-twin"))
+            } else if column.key == "小计" {
+                subtotal_of(table, c, kind).map(|n| (n, "header-subtotal"))
+            } else if known {
                 series_whole(table, c, &column.key, kind).map(|n| (n, "header-series"))
             } else {
                 lost_start(&column.key, &names)
@@ -179,11 +194,14 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
                     .map(|n| (n.to_string(), "header-vocabulary"))
                     .or_else(|| elsewhere_name(&column.key, &printed_in).map(|n| (n, "header-elsewhere")))
                     .or_else(|| series_name(table, c, kind).map(|n| (n, "header-series")))
+                    .or_else(|| template_left(table, c, kind).map(|n| (n, "header-template")))
             };
             let Some((name, rule)) = found else { continue };
             // A name the series prints whole where the vocabulary's is it with its end lost.
             let name = series_whole(table, c, &name, kind).unwrap_or(name);
-            if table.rows.is_empty() || table.columns.iter().any(|o| o.key == name && o.side == column.side) {
+            let twin = rule == "header-twin";
+            if table.rows.is_empty() || (!twin && table.columns.iter().any(|o| o.key == name && o.side == column.side))
+            {
                 continue;
             }
             let raw = std::mem::replace(&mut table.columns[c].key, name.clone());
@@ -386,6 +404,91 @@ fn series_names(table: &Table, c: usize, kind: Option<Kind>) -> Vec<String> {
             })
         })
         .collect()
+}
+
+/// The template's name for column `c` of `table` where it is the table's one figure column no
+/// name is known of and the table prints every figure column its templates have but one (the
+/// same measure in every variant): a one-sided table, not transposed, whose other columns are
+/// all the template's, so the columns are the template's own.
+fn template_left(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
+    let kind = kind?;
+    let variants = crate::knowledge::templates::variants(kind, &table.id);
+    if variants.is_empty() || variants.iter().any(|t| t.two_sided || t.transposed) {
+        return None;
+    }
+    let measure = |key: &str| MEASURES.lookup(Some(kind), &table.id, key).map(str::to_string);
+    let values: Vec<&crate::model::Column> = table.columns.iter().filter(|o| o.role == ColumnRole::Value).collect();
+    let unknown: Vec<&&crate::model::Column> =
+        values.iter().filter(|o| measure(&o.key).is_none() && !ITEMS.knows(&o.key)).collect();
+    if unknown.len() != 1 || unknown[0].key != table.columns[c].key {
+        return None;
+    }
+    let printed: Vec<String> = values.iter().filter_map(|o| measure(&o.key)).collect();
+    let in_template: Vec<(String, String)> = variants
+        .iter()
+        .flat_map(|t| t.columns.iter().filter(|o| o.role == ColumnRole::Value))
+        .filter_map(|o| measure(&o.key()).map(|m| (m, o.key())))
+        .collect();
+    // Every other column one of the template's: the table is the template's columns, not
+    // one that splits them further (人员经费 of 基本支出).
+    if !printed.iter().all(|m| in_template.iter().any(|(t, _)| t == m)) {
+        return None;
+    }
+    let mut left: Vec<(String, String)> = in_template.into_iter().filter(|(m, _)| !printed.contains(m)).collect();
+    left.sort();
+    left.dedup_by(|a, b| a.0 == b.0);
+    (left.len() == 1).then(|| left.remove(0).1)
+}
+
+/// The total of a columns identity of `table` whose addends are the columns right after
+/// column `c` (a 小计), in order, where no column of the table is that total.
+fn subtotal_of(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
+    use crate::knowledge::identities::catalogue::{CATALOGUES, Shape};
+    let kind = kind?;
+    let side = table.columns[c].side;
+    let after: Vec<&str> = table.columns[c + 1..].iter().filter(|o| o.side == side).map(|o| o.key.as_str()).collect();
+    let rules = CATALOGUES.iter().filter(|k| k.kind == kind).flat_map(|k| &k.rules).filter(|r| r.table == table.id);
+    let totals = rules.filter_map(|r| match &r.shape {
+        Shape::Columns(sum)
+            if sum.side == side && after.starts_with(&sum.addends.iter().map(String::as_str).collect::<Vec<_>>()) =>
+        {
+            Some(sum.total.clone())
+        }
+        _ => None,
+    });
+    let mut totals: Vec<String> =
+        totals.filter(|t| !table.columns.iter().any(|o| &o.key == t && o.side == side)).collect();
+    totals.dedup();
+    the_one(totals.into_iter())
+}
+
+/// The name a twin prints for column `c` of `table`, where the table prints its measures
+/// twice (two names at least printed by two columns each): the one measure name another
+/// column prints whose characters, two at least and half of them, the garbled name holds.
+fn twin_name(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
+    let key = &table.columns[c].key;
+    let known: Vec<&str> = table
+        .columns
+        .iter()
+        .filter(|o| o.role == ColumnRole::Value && o.side == table.columns[c].side)
+        .map(|o| o.key.as_str())
+        .filter(|k| MEASURES.lookup(kind, &table.id, k).is_some())
+        .collect();
+    let twice = |k: &&str| known.iter().filter(|o| *o == k).count() >= 2;
+    let mut twins: Vec<&str> = known.iter().copied().filter(twice).collect();
+    twins.sort_unstable();
+    twins.dedup();
+    if twins.len() < 2 {
+        return None;
+    }
+    let mut names: Vec<&str> = known.clone();
+    names.sort_unstable();
+    names.dedup();
+    let holds = |n: &&str| {
+        let common = crate::label::common_chars(n, key);
+        common >= 2 && common * 2 >= n.chars().count()
+    };
+    the_one(names.into_iter().filter(holds)).map(str::to_string)
 }
 
 /// The one name of [`MIN_COLUMN_NAME`] characters or more that ends in `key` and is at
@@ -606,6 +709,47 @@ mod tests {
         assert!(unknown(&[figures(&subjects)], Some(Kind::Budget), &ocr()).is_empty());
         let units = vec![table("income", &["合计", "某某市统计普查中心"])];
         assert!(unknown(&units, Some(Kind::Budget), &ocr()).is_empty());
+    }
+
+    #[test]
+    fn the_one_column_a_table_lacks_of_its_template_names_its_one_unknown_column() {
+        let printed = ["合计", "基本支出", "项目支出", "经营支出", "RE", "上缴上级支出"];
+        let mut tables = vec![with_columns("expense", &printed)];
+        let repairs = columns(&mut tables, Some(Kind::Budget), &ocr());
+        assert_eq!(tables[0].columns[4].key, "对附属单位补助支出");
+        assert_eq!((repairs[0].raw.as_str(), repairs[0].rule.as_str()), ("RE", "header-template"));
+        // Two template columns not printed: which one, nothing tells.
+        let mut tables = vec![with_columns("expense", &["合计", "基本支出", "项目支出", "RE", "上缴上级支出"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
+        // Two unknown columns: neither.
+        let mut tables = vec![with_columns("expense", &["合计", "基本支出", "项目支出", "经营支出", "RE", "XY"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
+    }
+
+    #[test]
+    fn a_garbled_twin_of_a_column_printed_twice_takes_its_twins_name() {
+        // 当年预算 | 上年结转结余 each over 小计 | 人员经费 | 公用经费 | 项目支出; the first 人员经费
+        // read `入员生费`, the second `页人员经费` (mended first, by the vocabulary).
+        let printed =
+            ["合计", "小计", "入员生费", "公用经费", "项目支出", "小计", "页人员经费", "公用经费", "项目支出"];
+        let mut tables = vec![with_columns("gpb_expense", &printed)];
+        let repairs = columns(&mut tables, Some(Kind::Budget), &ocr());
+        let rules: Vec<(&str, &str)> = repairs.iter().map(|r| (r.raw.as_str(), r.rule.as_str())).collect();
+        assert_eq!(rules, [("页人员经费", "header-vocabulary"), ("入员生费", "header-twin")]);
+        // Printed once each: no twin to take a name from.
+        let mut tables = vec![with_columns("gpb_expense", &["合计", "入员生费", "人员经费", "项目支出"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
+    }
+
+    #[test]
+    fn a_subtotal_before_the_parts_of_a_total_the_table_lacks_is_that_total() {
+        let mut tables = vec![with_columns("gpb_expense", &["合计", "小计", "人员经费", "公用经费", "项目支出"])];
+        let repairs = columns(&mut tables, Some(Kind::Budget), &ocr());
+        assert_eq!((tables[0].columns[1].key.as_str(), repairs[0].rule.as_str()), ("基本支出", "header-subtotal"));
+        // The table prints that total already: the 小计 is another.
+        let printed = ["合计", "基本支出", "人员经费", "项目支出", "小计", "人员经费", "公用经费"];
+        let mut tables = vec![with_columns("gpb_expense", &printed)];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
     }
 
     #[test]

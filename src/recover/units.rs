@@ -8,8 +8,10 @@
 //! other table prints and that does not end as a unit's does (局, 中心 …) is the one unit
 //! printed elsewhere and not in its table it has most in common with, in order, past the
 //! start the document's units share (`广州市统计`): [`MIN_COMMON`] characters and a third of
-//! the shorter name's at least, and more than with any other. Never on a text layer, a row
-//! with a code, or a total.
+//! the shorter name's at least, and more than with any other. One that ends as a unit's, of
+//! [`LONG_NAME`] characters or more, is the one such unit it is with its first character or two
+//! lost, or one character off (`州市市场监管综合监测与技术保障中心`). Never on a text layer, a
+//! row with a code, or a total.
 
 use crate::knowledge::vocabulary::ITEMS;
 use crate::label::{is_unit_label, label_key};
@@ -19,6 +21,10 @@ use crate::repair::printed::TOTALS;
 /// Fewest characters a garbled name and the unit's name have in common past the units'
 /// shared start: fewer are held by any two names.
 const MIN_COMMON: usize = 4;
+
+/// Characters a name read as a unit's needs to be taken for one a character off another:
+/// shorter unit names (`某某局`) differ from each other by one.
+const LONG_NAME: usize = 8;
 
 /// Keys OCR'd rows of unit tables by the unit name printed elsewhere they are, with a repair
 /// record each.
@@ -62,31 +68,20 @@ pub fn by_name(tables: &mut [Table], others: &[OtherTable], source: &Source) -> 
             if !garbled(row) || source.page_source(row.page) == TextSource::TextLayer || elsewhere(&row.key) {
                 continue;
             }
-            let garbled_rest = row.key.strip_prefix(shared.as_str()).unwrap_or(&row.key);
-            let mut best: Vec<(usize, &String)> = printed
+            // The names printed elsewhere and not in this table.
+            let candidates: Vec<&String> = printed
                 .iter()
                 .enumerate()
                 .filter(|(o, _)| *o != t)
                 .flat_map(|(_, names)| names)
                 .filter(|n| !units.contains(n))
-                .map(|n| (n, n.strip_prefix(shared.as_str()).unwrap_or(n)))
-                .map(|(n, rest)| {
-                    (
-                        crate::label::common_chars(rest, garbled_rest),
-                        rest.chars().count().min(garbled_rest.chars().count()),
-                        n,
-                    )
-                })
-                .filter(|&(c, shortest, _)| c >= MIN_COMMON && c * 3 >= shortest)
-                .map(|(c, _, n)| (c, n))
                 .collect();
-            best.sort();
-            best.dedup();
-            let Some(&(most, name)) = best.last() else { continue };
-            if best.iter().filter(|(c, _)| *c == most).count() > 1 {
-                continue; // two units alike: which one, nothing tells
-            }
-            let name = name.clone();
+            let found = if is_unit_label(&row.label) {
+                near_unit(&row.key, &candidates)
+            } else {
+                most_in_common(&row.key, &shared, &candidates)
+            };
+            let Some(name) = found else { continue };
             let raw = std::mem::replace(&mut tables[t].rows[r].key, name.clone());
             units.push(name.clone());
             printed[t].push(name.clone());
@@ -101,14 +96,50 @@ pub fn by_name(tables: &mut [Table], others: &[OtherTable], source: &Source) -> 
     repairs
 }
 
-/// A row that may be a unit's garbled: no code, figures, a name no vocabulary knows that
-/// ends as no unit's does, not a total.
+/// The one unit a name read as a unit's is with its first character or two lost, or one
+/// character off, where it is long enough to tell ([`LONG_NAME`]).
+fn near_unit(key: &str, candidates: &[&String]) -> Option<String> {
+    let near = |n: &&&String| {
+        let lost = n.chars().count().saturating_sub(key.chars().count());
+        key.chars().count() >= LONG_NAME
+            && ((n.ends_with(key) && (1..=2).contains(&lost)) || crate::label::within_one_edit(n, key))
+    };
+    let mut found: Vec<&String> = candidates.iter().filter(near).copied().collect();
+    found.sort();
+    found.dedup();
+    match found[..] {
+        [name] => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// The unit a garbled name has most characters in common with, in order, past the units'
+/// shared start: [`MIN_COMMON`] and a third of the shorter name at least, more than any other.
+fn most_in_common(key: &str, shared: &str, candidates: &[&String]) -> Option<String> {
+    let garbled_rest = key.strip_prefix(shared).unwrap_or(key);
+    let mut best: Vec<(usize, &String)> = candidates
+        .iter()
+        .map(|n| (*n, n.strip_prefix(shared).unwrap_or(n)))
+        .map(|(n, rest)| {
+            (crate::label::common_chars(rest, garbled_rest), rest.chars().count().min(garbled_rest.chars().count()), n)
+        })
+        .filter(|&(c, shortest, _)| c >= MIN_COMMON && c * 3 >= shortest)
+        .map(|(c, _, n)| (c, n))
+        .collect();
+    best.sort();
+    best.dedup();
+    let &(most, name) = best.last()?;
+    // Two units alike: which one, nothing tells.
+    (best.iter().filter(|(c, _)| *c == most).count() == 1).then(|| name.clone())
+}
+
+/// A row that may be a unit's garbled: no code, figures, a name no vocabulary knows, not a
+/// total.
 fn garbled(row: &Row) -> bool {
     row.code.is_none()
         && !row.key.is_empty()
         && !TOTALS.iter().any(|t| row.key.ends_with(t))
         && !ITEMS.knows(&row.key)
-        && !is_unit_label(&row.label)
         && row.cells.iter().any(|c| c.value.is_some())
 }
 
@@ -162,5 +193,22 @@ mod tests {
         // A text layer prints its names.
         let mut tables = vec![units("income", &INCOME), units("basic_by_unit", &elsewhere)];
         assert!(by_name(&mut tables, &[], &crate::testing::source(TextSource::TextLayer)).is_empty());
+    }
+
+    #[test]
+    fn a_unit_name_short_of_its_first_characters_is_the_unit_printed_elsewhere() {
+        let ocr = crate::testing::source(TextSource::Ocr);
+        let whole = "泉州市市场监管综合监测与技术保障中心";
+        let mut tables =
+            vec![units("income", &["州市市场监管综合监测与技术保障中心"]), units("basic_by_unit", &[whole])];
+        let repairs = by_name(&mut tables, &[], &ocr);
+        assert_eq!((tables[0].rows[0].key.as_str(), repairs[0].rule.as_str()), (whole, "label-unit"));
+        // A short unit name a character off another is another unit.
+        let mut tables = vec![units("income", &["市统计局"]), units("basic_by_unit", &["广州市统计局"])];
+        assert!(by_name(&mut tables, &[], &ocr).is_empty());
+        // Printed elsewhere itself: a unit of its own.
+        let part = "州市市场监管综合监测与技术保障中心";
+        let mut tables = vec![units("income", &[part]), units("basic_by_unit", &[whole, part])];
+        assert!(by_name(&mut tables, &[], &ocr).is_empty());
     }
 }

@@ -31,7 +31,7 @@ static LIST_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 static CODE_THEN_NAME: LazyLock<Regex> =
     LazyLock::new(|| crate::pattern::compile(r"^[0-9]{3,7}[\s\-—:]*\p{Han}").expect("code then name"));
 static CODE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| crate::pattern::compile(r"^([0-9]{3}|[0-9]{5}|[0-9]{7})\s*(\p{Han}.*)$").expect("code name"));
+    LazyLock::new(|| crate::pattern::compile(r"^([0-9]{3}|[0-9]{5}|[0-9]{7})[\s、]*(\p{Han}.*)$").expect("code name"));
 
 /// Repairs a money cell: full-width digits (`full-width`), a ruling or quote glued to the
 /// figure by OCR (`ocr-debris`: `509.01|` → `509.01`), a space after the decimal point
@@ -199,8 +199,21 @@ pub fn split_code_name(raw: &str) -> Option<(String, String)> {
 
 /// Repairs a code cell: NFKC and no inner spaces (`201 03 01` as one cell → `2010301`).
 pub fn code(raw: &str) -> Fixed {
-    let mut text: String = nfkc(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    let normal = nfkc(raw);
+    let mut text: String = normal.chars().filter(|c| !c.is_whitespace()).collect();
     let mut rules = if text != raw.trim() && !raw.trim().is_empty() { vec!["code-spaces"] } else { vec![] };
+    // A code whole before a space, then a digit or two that would make it no code's length
+    // (`22102 0`: a speck OCR read as a digit, not a code printed in groups).
+    let mut words = normal.split_whitespace();
+    if let (Some(first), Some(rest)) = (words.next(), words.next())
+        && words.next().is_none()
+        && matches!(first.len(), 3 | 5 | 7)
+        && !matches!(text.len(), 3 | 5 | 7)
+        && rest.len() <= 2
+        && (first.to_string() + rest).bytes().all(|b| b.is_ascii_digit())
+    {
+        return Fixed { text: first.to_string(), rules: vec!["ocr-debris"] };
+    }
     // A ruling or quote read into the code's box (`02“`, `|213`), as around a figure.
     let trimmed = text.trim_matches(is_debris);
     if trimmed != text && !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
@@ -329,6 +342,13 @@ mod tests {
         );
         assert_eq!(split_code_name("2120899"), None);
         assert_eq!(split_code_name("12345678 名称"), None);
+    }
+
+    #[test]
+    fn a_digit_a_space_after_a_whole_code_is_a_speck() {
+        assert_eq!((code("22102 0").text.as_str(), code("22102 0").rules), ("22102", vec!["ocr-debris"]));
+        assert_eq!(code("201 03 01").text, "2010301");
+        assert_eq!(code("201 01").text, "20101", "a code printed in groups");
     }
 
     #[test]

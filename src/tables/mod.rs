@@ -30,12 +30,13 @@ pub struct Rebuilt {
     pub findings: Vec<Finding>,
 }
 
-/// A classification code at the start of a label: 3, 5 or 7 digits, bracketed or set off.
+/// A classification code at the start of a label: 3, 5 or 7 digits, bracketed or set off (by
+/// a space, dash, colon or an enumeration comma OCR read for a ruling: `21011、行政事业`).
 /// OCR reads a closing square bracket after digits as a `j` at times (`[2080506j机关…`,
 /// `[21007j]计划生育事务`): after an opening one, that is the bracket.
 static LABEL_CODE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyLock::new(|| {
     crate::pattern::compile(
-        r"^(?:\[([0-9]{3}(?:[0-9]{2}){0,2})[jJ]?\]?|[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?)[\s\-—:]*(\p{Han}.*)$",
+        r"^(?:\[([0-9]{3}(?:[0-9]{2}){0,2})[jJ]?\]?|[\[【(]?([0-9]{3}(?:[0-9]{2}){0,2})[\]】)]?)[\s\-—:、]*(\p{Han}.*)$",
     )
     .expect("label code")
 });
@@ -44,6 +45,17 @@ static LABEL_CODE: std::sync::LazyLock<crate::pattern::Regex> = std::sync::LazyL
 fn label_code(found: &crate::pattern::Captures) -> (String, String) {
     let code = found.get(1).or_else(|| found.get(2)).map_or("", |m| m.as_str());
     (code.to_string(), found[3].to_string())
+}
+
+/// A label that is a classification code, a space and one or two digits more, which joined
+/// to it would make no code's length: the code and the rest.
+fn code_and_speck(label: &str) -> Option<(String, String)> {
+    let mut words = label.split_whitespace();
+    let (code, rest) = (words.next()?, words.next()?);
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let whole = words.next().is_none() && matches!(code.len(), 3 | 5 | 7) && digits(code) && digits(rest);
+    (whole && rest.len() <= 2 && !matches!(code.len() + rest.len(), 3 | 5 | 7))
+        .then(|| (code.to_string(), rest.to_string()))
 }
 
 /// A code misread, then a dash and its name: one digit short of a classification code's
@@ -360,6 +372,14 @@ fn row(
         code = Some(found);
         label = name;
     }
+    // Or a code whole before a digit or two OCR read a speck as (`22102 0`): joined they
+    // would be no code's length, so the code is the row's and the speck its label as read.
+    if code.is_none()
+        && let Some((found, speck)) = code_and_speck(&nfkc(&label))
+    {
+        code = Some(found);
+        label = speck;
+    }
     // A line printing codes of several classifications side by side (the function, the
     // government economic and the department economic code of one figure) is keyed by the
     // code of its table's classification, in whichever code or label cell it stands.
@@ -653,6 +673,20 @@ fn place_under(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_code_before_a_speck_read_as_a_digit_is_the_rows() {
+        let pair = |c: &str, n: &str| Some((c.to_string(), n.to_string()));
+        assert_eq!(super::code_and_speck("22102 0"), pair("22102", "0"));
+        assert_eq!(super::code_and_speck("201 01"), None, "a code printed in groups");
+        assert_eq!(super::code_and_speck("2210201 住房"), None);
+        let split = |label: &str| super::LABEL_CODE.captures(label).map(|c| super::label_code(&c));
+        assert_eq!(
+            split("21011、行政事业单位医疗"),
+            pair("21011", "行政事业单位医疗"),
+            "an enumeration comma after it"
+        );
+    }
+
     #[test]
     fn a_code_in_its_label_is_the_rows_even_with_its_bracket_read_as_a_letter() {
         let split = |label: &str| super::LABEL_CODE.captures(label).map(|c| super::label_code(&c));

@@ -12,12 +12,19 @@ pub(super) fn anchor_end(anchor: &Line) -> f32 {
     anchor.spans.iter().map(|s| s.1).fold(f32::MIN, f32::max)
 }
 
-/// The centres of leaf column names other header lines print right of the anchor's last
-/// word: a name some template's column has, no header word below it (a merged group's name
-/// has its columns' names below), three amounts of the body under it. A header whose leaf
-/// names sit at two heights (`其中:` over the last two) gives the anchor line only some.
-pub(super) fn trailing_names(anchor: &Line, headers: &[&Line], body: &[&Line]) -> Vec<f32> {
-    let end = anchor_end(anchor);
+/// Where the anchor's first word starts.
+pub(super) fn anchor_start(anchor: &Line) -> f32 {
+    anchor.spans.iter().map(|s| s.0).fold(f32::MAX, f32::min)
+}
+
+/// The centres of leaf column names other header lines print outside the anchor's words —
+/// right of its last, left of its first, or (`between`: where words sit where printed, not in
+/// a text's character columns) clear of them between: a name some template's column has, no header
+/// word below it (a merged group's name has its columns' names below), three amounts of the
+/// body under it. A header whose leaf names sit at two heights (`其中:` over the last two, or
+/// `合计` OCR read a line above `小计 | 基本支出 …`) gives the anchor line only some.
+pub(super) fn outside_names(anchor: &Line, headers: &[&Line], body: &[&Line], between: bool) -> Vec<f32> {
+    let (start, end) = (anchor_start(anchor), anchor_end(anchor));
     let below = |line: &Line, span: (f32, f32)| {
         headers.iter().filter(|h| h.number > line.number).flat_map(|h| &h.spans).any(|s| s.0 < span.1 && s.1 > span.0)
     };
@@ -26,11 +33,16 @@ pub(super) fn trailing_names(anchor: &Line, headers: &[&Line], body: &[&Line]) -
         let under = |s: &(f32, f32)| s.0 < span.1 + half && s.1 > span.0 - half;
         body.iter().flat_map(|l| l.cells.iter().zip(&l.spans)).filter(|(t, s)| is_amount(t) && under(s)).count()
     };
+    // Clear of the anchor's words, as far as the figures under it reach.
+    let clear = |span: (f32, f32)| {
+        let half = (span.1 - span.0) / 2.0;
+        !anchor.spans.iter().any(|s| s.0 < span.1 + half && s.1 > span.0 - half)
+    };
     let mut out: Vec<f32> = Vec::new();
     for line in headers.iter().filter(|h| h.number != anchor.number) {
         for (text, &span) in line.cells.iter().zip(&line.spans) {
             let key = crate::label::label_key(text);
-            if span.0 > end
+            if (span.0 > end || span.1 < start || (between && clear(span)))
                 && crate::knowledge::templates::is_column_name(&key)
                 && !below(line, span)
                 && amounts_under(span) >= 3
@@ -42,6 +54,53 @@ pub(super) fn trailing_names(anchor: &Line, headers: &[&Line], body: &[&Line]) -
     }
     out.sort_by(f32::total_cmp);
     out
+}
+
+/// How many of the table's columns a header line names: its words left of the body's columns
+/// of figures (the code and label columns' names), and the columns of figures its words over
+/// them name, each the one nearest the word's centre. The leaf header names one each; a
+/// group's name spans several but names one; a line OCR garbled into scattered characters
+/// has many words but leaves columns unnamed.
+pub(super) fn named_columns(line: &Line, figures: &[(f32, f32)]) -> usize {
+    let first = figures.iter().map(|f| f.0).fold(f32::MAX, f32::min);
+    let labels = line.spans.iter().filter(|s| s.1 < first).count();
+    let mut named: Vec<usize> = line
+        .spans
+        .iter()
+        .filter(|s| s.1 >= first)
+        .filter_map(|s| {
+            let c = centre(*s);
+            // A name is centred over its column, wider than its right-aligned figures: it
+            // names a column it lies between the neighbours' figures of.
+            let zone = |i: usize| {
+                let left = if i == 0 { f32::MIN } else { figures[i - 1].1 };
+                let right = figures.get(i + 1).map_or(f32::MAX, |f| f.0);
+                c > left && c < right
+            };
+            let near = (0..figures.len()).filter(|&i| zone(i));
+            near.min_by(|&a, &b| (centre(figures[a]) - c).abs().total_cmp(&(centre(figures[b]) - c).abs()))
+        })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    labels + named.len()
+}
+
+/// The centres with one more for each column of figures that would share its column with the
+/// one left of it (a right-aligned figure goes to the last centre left of its end): where OCR
+/// ran several leaf names into one word (`一般公共政府性繁国有资本财政专忆事业`), the body's
+/// figures still stand in columns of their own, and two figures never make one cell.
+pub(super) fn split_shared(mut centres: Vec<f32>, figures: &[(f32, f32)]) -> Vec<f32> {
+    let column = |centres: &[f32], right: f32| centres.iter().filter(|&&c| c < right).count();
+    for pair in figures.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let shared = column(&centres, a.1) == column(&centres, b.1);
+        if shared && column(&centres, a.1) > 0 && b.0 > a.1 {
+            centres.push(centre(b));
+            centres.sort_by(f32::total_cmp);
+        }
+    }
+    centres
 }
 
 /// How far left of the first column words must lie to be a column of their own.
