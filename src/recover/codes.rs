@@ -7,8 +7,8 @@
 //! never on a text layer, and never where more than one code fits. A code none of the table's
 //! classification one digit off the parent of the row after it is that parent
 //! (`code-parent`), and one a digit short the classification's with its first digit
-//! (`code-class-digit`). A code cut short is the one of the subject the row's name is, where
-//! the classification's subjects are data (`code-by-name`). The identities over
+//! (`code-class-digit`). A code cut short, or lost, is the one of the subject the row's name
+//! is, where the classification's subjects are data (`code-by-name`). The identities over
 //! the code hierarchy, and the cross-table ones, then check the row's figures under its code.
 
 use crate::knowledge::subjects::ECONOMIC;
@@ -114,8 +114,9 @@ pub fn parent(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair> 
 /// (`data/codes/economic-subjects.toml`: 物业管理费 `30209`; a name of four characters or
 /// more one character off, 公务接传费 for 公务接待费), where that code holds the digits read in
 /// order and lies between the codes of the rows printed before and after it (`code-by-name`).
-/// Never on a text layer, nor where the table has that code already. (Not a 类 row without a
-/// code: some layouts print their 类 rows by name only, 杭州's 支出总表.)
+/// Never on a text layer, nor where the table has that code already. A row printed with no
+/// code: see [`uncoded_by_name`] (not where the table prints no code of that length: some
+/// layouts print their 类 rows by name only, 杭州's 支出总表).
 pub fn by_name(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair> {
     let mut repairs = Vec::new();
     if source.text_source == TextSource::TextLayer {
@@ -140,22 +141,95 @@ pub fn by_name(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair>
             let name = label_key(&row.label);
             let named = |n: &String| *n == name || (n.chars().count() >= MIN_NAME_OFF && within_one_edit(n, &name));
             let digits: String = read.chars().filter(char::is_ascii_digit).collect();
-            let mut fitting = ECONOMIC.iter().filter(|s| {
-                s.names.iter().any(named)
-                    && holds(&s.code, &digits)
-                    && before.as_ref().is_none_or(|b| b.as_str() < s.code.as_str())
-                    && after.as_ref().is_none_or(|a| s.code.as_str() < a.as_str())
-            });
-            let (Some(fits), None) = (fitting.next(), fitting.next()) else { continue };
-            let fits = fits.code.clone();
-            if has_code(table, &fits) {
-                continue;
-            }
+            let found = subject_between(named, &digits, before.as_deref(), after.as_deref(), |_| true);
+            let Some(fits) = found.filter(|f| !has_code(table, f)) else { continue };
             repairs.push(recode(table, at, fits, "code-by-name"));
         }
+        repairs.extend(uncoded_by_name(table, source));
     }
     repairs
 }
+
+/// Gives OCR'd rows of an economic table printed with no code (OCR lost it, or read it as no
+/// code: `[3010H]基本工资`) the code of the subject their name is — exact, one character off
+/// (four or more), or with its first one or two characters lost (`和服务支出` of 商品和服务支出)
+/// — where that code holds the digits a bracket before the name kept, lies between the codes
+/// of the rows printed before and after it, and the table prints codes of its length on other
+/// rows (a layout that prints a level by name only keeps its names).
+fn uncoded_by_name(table: &mut Table, source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    let known = |code: &str| ECONOMIC.iter().any(|s| s.code == code);
+    for at in 0..table.rows.len() {
+        let row = &table.rows[at];
+        if row.code.is_some()
+            || source.page_source(row.page) == TextSource::TextLayer
+            || row.cells.iter().all(|c| c.value.is_none())
+        {
+            continue;
+        }
+        let (digits, name) = bracketed_digits(&label_key(&row.label));
+        if name.chars().count() < MIN_NAME_LOST {
+            continue;
+        }
+        let code_of = |r: &crate::model::Row| r.code.clone().filter(|c| known(c));
+        let before = table.rows[..at].iter().rev().find_map(code_of);
+        let after = table.rows[at + 1..].iter().find_map(code_of);
+        let named = |n: &String| {
+            *n == name
+                || (n.chars().count() >= MIN_NAME_OFF && within_one_edit(n, &name))
+                || (n.ends_with(name.as_str()) && n.chars().count() - name.chars().count() <= 2)
+        };
+        let level_printed =
+            |code: &str| table.rows.iter().any(|o| o.code.as_ref().is_some_and(|c| c.len() == code.len()));
+        let found = subject_between(named, &digits, before.as_deref(), after.as_deref(), level_printed);
+        let Some(fits) = found.filter(|f| !has_code(table, f)) else { continue };
+        let row = &mut table.rows[at];
+        row.code = Some(fits.clone());
+        let raw = std::mem::replace(&mut row.key, fits.clone());
+        repairs.push(Repair {
+            location: Location::in_row(&table.id, row, None),
+            rule: "code-by-name".to_string(),
+            raw,
+            repaired: fits,
+        });
+    }
+    repairs
+}
+
+/// The code of the one economic subject `named` takes, that holds `digits` in order, lies
+/// between the codes `before` and `after`, and is `also`.
+fn subject_between(
+    named: impl Fn(&String) -> bool,
+    digits: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+    also: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let mut fitting = ECONOMIC.iter().filter(|s| {
+        s.names.iter().any(&named)
+            && holds(&s.code, digits)
+            && also(&s.code)
+            && before.is_none_or(|b| b < s.code.as_str())
+            && after.is_none_or(|a| s.code.as_str() < a)
+    });
+    let (Some(fits), None) = (fitting.next(), fitting.next()) else { return None };
+    Some(fits.code.clone())
+}
+
+/// The digits of a bracket before a name (`[3010H]基本工资`: a code OCR misread) and the name.
+fn bracketed_digits(key: &str) -> (String, String) {
+    if let Some(rest) = key.strip_prefix('[')
+        && let Some((inside, name)) = rest.split_once(']')
+        && inside.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return (inside.chars().filter(char::is_ascii_digit).collect(), name.to_string());
+    }
+    (String::new(), key.to_string())
+}
+
+/// Shortest printed name taken for a subject's name with its start lost, or at all for a row
+/// printed with no code.
+const MIN_NAME_LOST: usize = 3;
 
 /// Shortest subject name a printed name one character off is taken for (水费 and 电费 are one
 /// character apart).
@@ -314,6 +388,42 @@ mod tests {
             let mut tables = rows(printed);
             assert!(by_name(&mut tables, Kind::Budget, &crate::testing::source(source)).is_empty(), "{printed:?}");
         }
+    }
+
+    #[test]
+    fn a_row_printed_with_no_code_is_the_code_of_its_subjects_name_where_codes_of_its_level_are_printed() {
+        // 广州 2026 at 150 dpi: codes OCR lost or read with a letter, a name that lost its start.
+        let printed = [
+            ("", "[3010H]基本工资"),
+            ("30102", "津贴补贴"),
+            ("301", "工资福利支出"),
+            ("", "和服务支出"),
+            ("30229", "福利费"),
+            ("", "公务用车运行维护费"),
+            ("30239", "其他交通费用"),
+            ("303", "对个人和家庭的补助"),
+            ("", "离休费"),
+        ];
+        let names: Vec<&str> = printed.iter().map(|(_, n)| *n).collect();
+        let mut table =
+            crate::testing::table("gpb_basic_expense", &names, |_| vec![crate::testing::cell("合计", "1.00")]);
+        for (row, (code, _)) in table.rows.iter_mut().zip(&printed) {
+            if !code.is_empty() {
+                (row.code, row.key) = (Some(code.to_string()), code.to_string());
+            }
+        }
+        let mut tables = vec![table];
+        let repairs = by_name(&mut tables, Kind::Budget, &crate::testing::source(TextSource::Ocr));
+        let keys: Vec<&str> = tables[0].rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["30101", "30102", "301", "302", "30229", "30231", "30239", "303", "30301"]);
+        assert_eq!((repairs[0].raw.as_str(), repairs[0].rule.as_str()), ("[3010H]基本工资", "code-by-name"));
+        // A table that prints no code of a level keeps that level's names (杭州's 类 rows).
+        let mut table = crate::testing::table("gpb_basic_expense", &["工资福利支出", "30101"], |_| {
+            vec![crate::testing::cell("合计", "1.00")]
+        });
+        table.rows[1].code = Some("30101".into());
+        let mut tables = vec![table];
+        assert!(by_name(&mut tables, Kind::Budget, &crate::testing::source(TextSource::Ocr)).is_empty());
     }
 
     #[test]
