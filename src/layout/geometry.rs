@@ -473,7 +473,8 @@ pub enum Placement {
 
 /// Aligns an unruled table's columns from the x-alignment of its cells. Column centres
 /// come from the 栏次 numbers (each centred in its column) or, without them, from the
-/// header line with the most words (the leaf headers); the edge between two columns is
+/// leaf header line (the one naming most columns, of the most words where as many: a text's
+/// first page's line of most words); the edge between two columns is
 /// the emptiest x between their centres in the body (the white space between a column of
 /// right-aligned figures and one of left-aligned labels), nearest the midpoint; every cell
 /// of the table goes to the column its centre falls in. A centred

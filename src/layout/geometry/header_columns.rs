@@ -1,8 +1,9 @@
-//! Columns a table's header line leaves out: the anchor line (the header line with the
-//! most words) names the columns, but OCR may set some leaf names on another line, lose
-//! them, or set the code and label names apart. The body says where those columns are:
-//! words left of the first named column, names printed a line lower over figures of their
-//! own, figures right of every name.
+//! Columns a table's header line leaves out: the anchor line (the header line naming most
+//! of the table's columns, [`named_columns`]) names the columns, but OCR may set some leaf
+//! names on another line, lose them, run several into one word, or set the code and label
+//! names apart. The body says where those columns are: words left of the first named
+//! column, names printed on another line over figures of their own, figures right of every
+//! name, and two columns of figures under one name.
 
 use super::{SNAP, centre, is_amount, text_columns};
 use crate::page::Line;
