@@ -458,6 +458,7 @@ fn subtotal_of(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
     });
     let mut totals: Vec<String> =
         totals.filter(|t| !table.columns.iter().any(|o| &o.key == t && o.side == side)).collect();
+    totals.sort();
     totals.dedup();
     the_one(totals.into_iter())
 }

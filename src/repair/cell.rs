@@ -197,22 +197,25 @@ pub fn split_code_name(raw: &str) -> Option<(String, String)> {
     Some((c[1].to_string(), c[2].trim().to_string()))
 }
 
+/// A classification code, a space and one or two digits more that joined to it would make no
+/// code's length (`22102 0`: a speck OCR read as a digit, not a code printed in groups, `201
+/// 01`): the code and the rest.
+pub fn code_and_speck(text: &str) -> Option<(String, String)> {
+    let mut words = text.split_whitespace();
+    let (code, rest) = (words.next()?, words.next()?);
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let whole = words.next().is_none() && matches!(code.len(), 3 | 5 | 7) && digits(code) && digits(rest);
+    (whole && rest.len() <= 2 && !matches!(code.len() + rest.len(), 3 | 5 | 7))
+        .then(|| (code.to_string(), rest.to_string()))
+}
+
 /// Repairs a code cell: NFKC and no inner spaces (`201 03 01` as one cell → `2010301`).
 pub fn code(raw: &str) -> Fixed {
     let normal = nfkc(raw);
     let mut text: String = normal.chars().filter(|c| !c.is_whitespace()).collect();
     let mut rules = if text != raw.trim() && !raw.trim().is_empty() { vec!["code-spaces"] } else { vec![] };
-    // A code whole before a space, then a digit or two that would make it no code's length
-    // (`22102 0`: a speck OCR read as a digit, not a code printed in groups).
-    let mut words = normal.split_whitespace();
-    if let (Some(first), Some(rest)) = (words.next(), words.next())
-        && words.next().is_none()
-        && matches!(first.len(), 3 | 5 | 7)
-        && !matches!(text.len(), 3 | 5 | 7)
-        && rest.len() <= 2
-        && (first.to_string() + rest).bytes().all(|b| b.is_ascii_digit())
-    {
-        return Fixed { text: first.to_string(), rules: vec!["ocr-debris"] };
+    if let Some((code, _speck)) = code_and_speck(&normal) {
+        return Fixed { text: code, rules: vec!["ocr-debris"] };
     }
     // A ruling or quote read into the code's box (`02“`, `|213`), as around a figure.
     let trimmed = text.trim_matches(is_debris);

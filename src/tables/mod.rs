@@ -47,17 +47,6 @@ fn label_code(found: &crate::pattern::Captures) -> (String, String) {
     (code.to_string(), found[3].to_string())
 }
 
-/// A label that is a classification code, a space and one or two digits more, which joined
-/// to it would make no code's length: the code and the rest.
-fn code_and_speck(label: &str) -> Option<(String, String)> {
-    let mut words = label.split_whitespace();
-    let (code, rest) = (words.next()?, words.next()?);
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    let whole = words.next().is_none() && matches!(code.len(), 3 | 5 | 7) && digits(code) && digits(rest);
-    (whole && rest.len() <= 2 && !matches!(code.len() + rest.len(), 3 | 5 | 7))
-        .then(|| (code.to_string(), rest.to_string()))
-}
-
 /// A code misread, then a dash and its name: one digit short of a classification code's
 /// length (`0201-办公费`), or two digits then a letter among its digits (`30U1-公务员医疗补助缴费`,
 /// the engine's glyph for `111`) — a digit only where it was read as one.
@@ -375,7 +364,7 @@ fn row(
     // Or a code whole before a digit or two OCR read a speck as (`22102 0`): joined they
     // would be no code's length, so the code is the row's and the speck its label as read.
     if code.is_none()
-        && let Some((found, speck)) = code_and_speck(&nfkc(&label))
+        && let Some((found, speck)) = crate::repair::cell::code_and_speck(&nfkc(&label))
     {
         code = Some(found);
         label = speck;
@@ -676,9 +665,9 @@ mod tests {
     #[test]
     fn a_code_before_a_speck_read_as_a_digit_is_the_rows() {
         let pair = |c: &str, n: &str| Some((c.to_string(), n.to_string()));
-        assert_eq!(super::code_and_speck("22102 0"), pair("22102", "0"));
-        assert_eq!(super::code_and_speck("201 01"), None, "a code printed in groups");
-        assert_eq!(super::code_and_speck("2210201 住房"), None);
+        assert_eq!(crate::repair::cell::code_and_speck("22102 0"), pair("22102", "0"));
+        assert_eq!(crate::repair::cell::code_and_speck("201 01"), None, "a code printed in groups");
+        assert_eq!(crate::repair::cell::code_and_speck("2210201 住房"), None);
         let split = |label: &str| super::LABEL_CODE.captures(label).map(|c| super::label_code(&c));
         assert_eq!(
             split("21011、行政事业单位医疗"),
