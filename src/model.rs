@@ -668,7 +668,9 @@ pub enum FindingKind {
     FigureReread,
     /// A column or row name on an OCR'd page that no template, vocabulary or code list knows,
     /// which no rule could take for one (a header word or an item OCR garbled past mending):
-    /// its figures are keyed by the name as read (warning, on the column or the row).
+    /// its figures are keyed by the name as read (warning, on the column or the row); or a
+    /// row with figures and no code among rows keyed by their codes (OCR lost its code), keyed
+    /// by its name (warning, on the row).
     UnknownName,
     /// An identity fails beyond rounding.
     IdentityViolation,

@@ -232,8 +232,9 @@ const MOSTLY_KNOWN: usize = 5;
 /// template, vocabulary or code list knows once the rules above have run (`入员生费`,
 /// `公务拉竺要`): its facts are keyed by the name as read. So is a row of any table, uncoded,
 /// whose name holds a figure (`12,418.84`, `其他收入资41,130.`: a line's figure read among its
-/// words, its other figures maybe a column off). A text layer prints its names; a coded row is
-/// keyed by its code.
+/// words, its other figures maybe a column off), and a row printed with no code among rows
+/// keyed by their codes ([`uncoded_among_codes`]: OCR lost the code, the row is keyed by its
+/// name). A text layer prints its names; a coded row is keyed by its code.
 pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Finding> {
     let mut findings = Vec::new();
     let known = |key: &str| key.is_empty() || crate::knowledge::vocabulary::is_known(key);
@@ -266,6 +267,17 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
                 FindingKind::UnknownName,
                 Place::row(&table.id, row),
                 format!("{} line {}: row {:?} is named by a figure (OCR set a figure of the line among its words): its figures may be a column off", table.id, row.line, row.label),
+            ));
+        }
+        // A row printed with no code among rows keyed by their codes: OCR lost its code or
+        // set it on another line, so its figures (right, as often as not) are keyed by its
+        // name, a key the text layer's conversion gives no row.
+        for row in table.rows.iter().filter(|r| !figured(r) && ocr(r.page) && uncoded_among_codes(table, r)) {
+            findings.push(Finding::located(
+                Severity::Warning,
+                FindingKind::UnknownName,
+                Place::row(&table.id, row),
+                format!("{} line {}: row {:?} has no code where the table's rows have theirs (OCR lost it or set it on another line): its figures are keyed by its name", table.id, row.line, row.label),
             ));
         }
         if !ITEMS.scopes(&table.id) {
@@ -304,6 +316,27 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
         }
     }
     findings
+}
+
+/// True for a row with figures and no code in a table two rows of which or more have codes,
+/// that is not a total (`合计`, `…总计`), a unit's row, or a subject of a level the table
+/// prints by name only (杭州's 支出总表 names its 类 rows: a class or economic subject whose
+/// code's length no row of the table has).
+fn uncoded_among_codes(table: &Table, row: &Row) -> bool {
+    let lengths: std::collections::BTreeSet<usize> =
+        table.rows.iter().filter_map(|r| r.code.as_ref().map(String::len)).collect();
+    let coded = table.rows.iter().filter(|r| r.code.is_some()).count();
+    if row.code.is_some() || coded < 2 || row.cells.iter().all(|c| c.value.is_none()) {
+        return false;
+    }
+    let key = crate::label::label_key(&row.key);
+    let total = key.ends_with("合计") || key.ends_with("总计");
+    let class = crate::knowledge::identities::catalogue::class_code(&key).map(str::len).or_else(|| {
+        let economic = crate::knowledge::subjects::ECONOMIC.iter().find(|s| s.names.contains(&key));
+        economic.map(|s| s.code.len())
+    });
+    let by_name_only = class.is_some_and(|length| !lengths.contains(&length));
+    !total && !by_name_only && !crate::label::is_unit_label(&row.label)
 }
 
 /// True where a row name holds a figure: digits with a decimal point (`12,418.84`,
@@ -710,6 +743,35 @@ mod tests {
         assert!(unknown(&[figures(&subjects)], Some(Kind::Budget), &ocr()).is_empty());
         let units = vec![table("income", &["合计", "某某市统计普查中心"])];
         assert!(unknown(&units, Some(Kind::Budget), &ocr()).is_empty());
+    }
+
+    #[test]
+    fn a_row_with_no_code_among_coded_rows_is_reported() {
+        let figure = |_| {
+            let value = Some(rust_decimal::Decimal::new(645303, 2));
+            let status = crate::model::CellStatus::Read;
+            let (raw, bbox, confidence) = ("6453.03".to_string(), None, None);
+            vec![crate::model::Cell {
+                column: "合计".into(),
+                raw,
+                value,
+                status,
+                inferred_by: None,
+                bbox,
+                confidence,
+                readings: Vec::new(),
+            }]
+        };
+        let keys = ["合计", "一般公共服务支出", "20105", "行政运行", "2010502"];
+        let mut expense = crate::testing::table("gpb_expense", &keys, figure);
+        for row in expense.rows.iter_mut().filter(|r| r.key.starts_with('2')) {
+            row.code = Some(row.key.clone());
+        }
+        let found = unknown(std::slice::from_ref(&expense), Some(Kind::Budget), &ocr());
+        // The total and a class printed by name only where no row has a class's code are the
+        // layout's; `行政运行` lost its code.
+        assert_eq!(found.iter().map(|f| f.row.as_deref()).collect::<Vec<_>>(), [Some("行政运行")]);
+        assert!(unknown(&[expense], Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer)).is_empty());
     }
 
     #[test]
