@@ -272,7 +272,8 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
         // A row printed with no code among rows keyed by their codes: OCR lost its code or
         // set it on another line, so its figures (right, as often as not) are keyed by its
         // name, a key the text layer's conversion gives no row.
-        for row in table.rows.iter().filter(|r| !figured(r) && ocr(r.page) && uncoded_among_codes(table, r)) {
+        let code_lengths: Vec<usize> = table.rows.iter().filter_map(|r| r.code.as_ref().map(String::len)).collect();
+        for row in table.rows.iter().filter(|r| !figured(r) && ocr(r.page) && uncoded_among_codes(&code_lengths, r)) {
             findings.push(Finding::located(
                 Severity::Warning,
                 FindingKind::UnknownName,
@@ -318,15 +319,12 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
     findings
 }
 
-/// True for a row with figures and no code in a table two rows of which or more have codes,
-/// that is not a total (`合计`, `…总计`), a unit's row, or a subject of a level the table
-/// prints by name only (杭州's 支出总表 names its 类 rows: a class or economic subject whose
-/// code's length no row of the table has).
-fn uncoded_among_codes(table: &Table, row: &Row) -> bool {
-    let lengths: std::collections::BTreeSet<usize> =
-        table.rows.iter().filter_map(|r| r.code.as_ref().map(String::len)).collect();
-    let coded = table.rows.iter().filter(|r| r.code.is_some()).count();
-    if row.code.is_some() || coded < 2 || row.cells.iter().all(|c| c.value.is_none()) {
+/// True for a row with figures and no code in a table two rows of which or more have codes
+/// (`code_lengths`: the length of each row's code), that is not a total (`合计`, `…总计`), a
+/// unit's row, or a subject of a level the table prints by name only (杭州's 支出总表 names its
+/// 类 rows: a class or economic subject whose code's length no row of the table has).
+fn uncoded_among_codes(code_lengths: &[usize], row: &Row) -> bool {
+    if row.code.is_some() || code_lengths.len() < 2 || row.cells.iter().all(|c| c.value.is_none()) {
         return false;
     }
     let key = crate::label::label_key(&row.key);
@@ -335,7 +333,7 @@ fn uncoded_among_codes(table: &Table, row: &Row) -> bool {
         let economic = crate::knowledge::subjects::ECONOMIC.iter().find(|s| s.names.contains(&key));
         economic.map(|s| s.code.len())
     });
-    let by_name_only = class.is_some_and(|length| !lengths.contains(&length));
+    let by_name_only = class.is_some_and(|length| !code_lengths.contains(&length));
     !total && !by_name_only && !crate::label::is_unit_label(&row.label)
 }
 
@@ -747,21 +745,7 @@ mod tests {
 
     #[test]
     fn a_row_with_no_code_among_coded_rows_is_reported() {
-        let figure = |_| {
-            let value = Some(rust_decimal::Decimal::new(645303, 2));
-            let status = crate::model::CellStatus::Read;
-            let (raw, bbox, confidence) = ("6453.03".to_string(), None, None);
-            vec![crate::model::Cell {
-                column: "合计".into(),
-                raw,
-                value,
-                status,
-                inferred_by: None,
-                bbox,
-                confidence,
-                readings: Vec::new(),
-            }]
-        };
+        let figure = |_| vec![crate::testing::cell("合计", "6453.03")];
         let keys = ["合计", "一般公共服务支出", "20105", "行政运行", "2010502"];
         let mut expense = crate::testing::table("gpb_expense", &keys, figure);
         for row in expense.rows.iter_mut().filter(|r| r.key.starts_with('2')) {
