@@ -163,6 +163,34 @@ fn an_ocr_layer_as_space_aligned_text_gives_exactly_the_truth() {
     assert_eq!((tp, got), (want, want), "precision and recall 1.0");
 }
 
+/// Tesseract's own layout text (`--psm 4`, `preserve_interword_spaces=1`) writes each gap in
+/// spaces of its own line's width, so counted in characters no two lines share a grid, and
+/// a row that leaves a column blank (`120. 17` under 合计 and 基本支出 only) was read a column
+/// off. Each line read in its own measure, the figures land in their columns; what is still
+/// wrong (a row OCR garbled, `1 12`) leaves the document flagged.
+#[test]
+fn a_tesseract_layout_text_is_read_in_each_lines_own_space_width() {
+    let stem = "tesseract-layout-text-lines-in-own-space-widths";
+    let doc: Document = serde_json::from_value(SAMPLES.json(&format!("{stem}.json"))).unwrap();
+    // Facts key a column by its leaf as printed (总计), the cells by the template's key (合计).
+    let printed = |t: &gongkai::model::Table, key: &str| {
+        t.columns.iter().find(|c| c.key == key).map_or(key.to_string(), |c| c.label.clone())
+    };
+    let got: BTreeSet<Fact> = facts(&doc)
+        .into_iter()
+        .map(|(t, r, c, s, u, v)| {
+            let table = doc.tables.iter().find(|x| x.id == t).unwrap();
+            (t, r, printed(table, &c), s, u, v)
+        })
+        .collect();
+    let want = truth("corpus-chongqing-qixiang.tsv", &["expense"]);
+    let tp = want.intersection(&got).count();
+    assert_eq!(want.len(), 61);
+    assert!(tp >= 45, "{tp} of 61 figures right (10 read by character count): {:#?}", got.difference(&want));
+    assert!(got.len() - tp <= 14, "{} of {} wrong", got.len() - tp, got.len());
+    assert_eq!(doc.status, Status::Flagged);
+}
+
 #[test]
 fn without_ocr_a_scan_is_a_failed_document_that_says_why() {
     let path = root().join("samples/scan/qinglong-2023-budget-scan-200dpi.pdf");

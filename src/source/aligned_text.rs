@@ -3,9 +3,9 @@
 //! characters set apart by two spaces or more, each with the span of columns it sits in (one
 //! page per form feed), the same shape the geometry gives an unruled PDF page: layout then
 //! aligns an unruled table's columns from where its cells sit, so a blank cell stays blank.
-//! Tesseract's own layout text (`--psm 4/6` with `preserve_interword_spaces=1`) is read the
-//! same way but sits on no common grid (each line's spaces are counted in its own space
-//! width): its tables come out misplaced and flagged, as the README says.
+//! Tesseract's own layout text (`--psm 4/6` with `preserve_interword_spaces=1`) sits on no
+//! common grid (each line's spaces are counted in its own space width): a page of it is
+//! set on one by [`super::line_measure`], each line in its own measure.
 //!
 //! What a column is differs between producers: `pdftotext -layout` gives every character
 //! one column, a fixed-width layout made for a terminal gives a CJK character two. The
@@ -15,11 +15,8 @@
 //! `一 、 一 般`), and an edge between two cells where the text's words are not: `pdftotext
 //! -layout` leaves one space between two columns' headers set close together.
 
+use super::line_measure::{COLUMN, is_gap, is_wide};
 use crate::page::Line;
-
-/// Points per character column (the unit of a cell's span; layout's column alignment
-/// works on the relative places only).
-const COLUMN: f32 = 5.0;
 
 /// How many columns a character takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,15 +50,6 @@ impl Columns {
     }
 }
 
-/// CJK ideographs, kana, hangul, fullwidth forms and CJK punctuation: the characters a
-/// fixed-width font draws two columns wide.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-}
-
 /// Whether OCR text lays its columns out with spaces: no tab anywhere, and a fifth of its
 /// lines (three at least) hold two runs three spaces apart or more.
 pub fn is_aligned(text: &str) -> bool {
@@ -75,12 +63,6 @@ struct Run<'a> {
     text: &'a str,
     column: usize,
     width: usize,
-}
-
-/// Characters that end a run: white space, and the `|` an OCR engine makes of a column's
-/// ruling.
-fn is_gap(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '|' | '｜')
 }
 
 fn runs(line: &str, columns: Columns) -> Vec<Run<'_>> {
@@ -200,53 +182,75 @@ fn one_cell(left: &str, right: &str, spaced: bool) -> bool {
 }
 
 /// The text's lines of cells with their spans, numbered as in the text (blank lines
-/// skipped), pages from form feeds.
+/// skipped), pages from form feeds. A page whose lines share no grid (tesseract's layout
+/// text) is set on one by [`super::line_measure`].
 pub fn lines(text: &str, columns: Columns) -> Vec<Line> {
     let spaced = spaces_words(text);
     let mut out = Vec::new();
     let mut number = 0u32;
     for (i, page) in page_texts(text).into_iter().enumerate() {
         let page_number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        for line in page.lines() {
-            number += 1;
-            let mut cells: Vec<String> = Vec::new();
-            let mut spans: Vec<(f32, f32)> = Vec::new();
-            let mut last: Option<(usize, &str)> = None; // end column and text of the last run
-            for run in runs(line, columns) {
-                let end = run.column + run.width;
-                // A figure whole with its decimals (`1378. 41`) ends its cell: the digits after
-                // one space are the next figure's (tesseract's layout text spaces a line's
-                // figures one apart where they sit close).
-                let whole = cells.last().is_some_and(|c| whole_decimal(c))
-                    && run.text.starts_with(|c: char| c.is_ascii_digit());
-                let joins = !whole && last.is_some_and(|(e, t)| run.column == e + 1 && one_cell(t, run.text, spaced));
-                if let (true, Some(cell), Some(span)) = (joins, cells.last_mut(), spans.last_mut()) {
-                    // Between CJK characters a space is the engine's, not the text's (as
-                    // glyphs placed apart are joined); elsewhere it is kept as printed
-                    // (`198. 30`, for the repair that mends it to say so).
-                    let cjk = cell.chars().last().is_some_and(is_wide) && run.text.chars().next().is_some_and(is_wide);
-                    if !cjk {
-                        cell.push(' ');
-                    }
-                    cell.push_str(run.text);
-                    span.1 = end as f32 * COLUMN;
-                } else {
-                    cells.push(run.text.to_string());
-                    spans.push((run.column as f32 * COLUMN, end as f32 * COLUMN));
-                }
-                last = Some((end, run.text));
-            }
-            if cells.is_empty() {
-                continue; // as on a PDF page, white space is no line
-            }
-            out.push(Line { number, page: page_number, cells, spans, boxes: Vec::new(), continues_row: false });
+        let start = number;
+        let (mut one, texts) = page_lines(page, Columns::One, spaced, &mut number, page_number);
+        if super::line_measure::regrid(&mut one, &texts) || columns == Columns::One {
+            out.extend(one);
+        } else {
+            out.extend(page_lines(page, columns, spaced, &mut { start }, page_number).0);
         }
     }
     out
 }
 
+/// One page's lines of cells (`number` counting the text's lines on), with each line's text.
+fn page_lines<'a>(
+    page: &'a str,
+    columns: Columns,
+    spaced: bool,
+    number: &mut u32,
+    page_number: u32,
+) -> (Vec<Line>, Vec<&'a str>) {
+    let (mut out, mut texts) = (Vec::new(), Vec::new());
+    for line in page.lines() {
+        *number += 1;
+        let mut cells: Vec<String> = Vec::new();
+        let mut spans: Vec<(f32, f32)> = Vec::new();
+        let mut last: Option<(usize, &str)> = None; // end column and text of the last run
+        for run in runs(line, columns) {
+            let end = run.column + run.width;
+            // A figure whole with its decimals (`1378. 41`) ends its cell: the digits after
+            // one space are the next figure's (tesseract's layout text spaces a line's
+            // figures one apart where they sit close).
+            let whole =
+                cells.last().is_some_and(|c| whole_decimal(c)) && run.text.starts_with(|c: char| c.is_ascii_digit());
+            let joins = !whole && last.is_some_and(|(e, t)| run.column == e + 1 && one_cell(t, run.text, spaced));
+            if let (true, Some(cell), Some(span)) = (joins, cells.last_mut(), spans.last_mut()) {
+                // Between CJK characters a space is the engine's, not the text's (as
+                // glyphs placed apart are joined); elsewhere it is kept as printed
+                // (`198. 30`, for the repair that mends it to say so).
+                let cjk = cell.chars().last().is_some_and(is_wide) && run.text.chars().next().is_some_and(is_wide);
+                if !cjk {
+                    cell.push(' ');
+                }
+                cell.push_str(run.text);
+                span.1 = end as f32 * COLUMN;
+            } else {
+                cells.push(run.text.to_string());
+                spans.push((run.column as f32 * COLUMN, end as f32 * COLUMN));
+            }
+            last = Some((end, run.text));
+        }
+        if cells.is_empty() {
+            continue; // as on a PDF page, white space is no line
+        }
+        out.push(Line { number: *number, page: page_number, cells, spans, boxes: Vec::new(), continues_row: false });
+        texts.push(line);
+    }
+    (out, texts)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::line_measure::{EM, ink};
     use super::*;
 
     #[test]
@@ -293,5 +297,56 @@ mod tests {
         // Figures one space apart (tesseract's layout text where they sit close): a cell each.
         let close = lines("201 一般公共服务支出 1378. 41 1378. 41 0. 00", Columns::One);
         assert_eq!(close[0].cells, ["201", "一般公共服务支出", "1378. 41", "1378. 41", "0. 00"]);
+    }
+
+    /// A line as tesseract's layout text writes it: cells at `(start, text)` in ems, each gap
+    /// as many spaces as it holds of the line's space width `space` (one at least).
+    fn written(cells: &[(f32, &str)], space: f32) -> String {
+        let mut out = String::new();
+        let mut end = 0.0;
+        for (i, (start, text)) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&" ".repeat(((start - end) / space).round().max(1.0) as usize));
+            }
+            out.push_str(text);
+            end = start + text.chars().map(ink).sum::<f32>();
+        }
+        out
+    }
+
+    /// A coded row: code at 0, name at 8 ems, each figure right-aligned at its column.
+    fn row(code: &str, name: &str, figures: &[(usize, &str)], space: f32) -> String {
+        const RIGHTS: [f32; 3] = [30.0, 40.0, 50.0];
+        let mut cells = vec![(0.0, code), (8.0, name)];
+        for (column, figure) in figures {
+            cells.push((RIGHTS[*column] - figure.chars().map(ink).sum::<f32>(), *figure));
+        }
+        written(&cells, space)
+    }
+
+    #[test]
+    fn each_line_is_read_in_its_own_space_width_onto_one_grid() {
+        // Rows written in space widths from 0.4 to 1.2 ems: counted in characters their
+        // figures are columns apart; a row printing two of three figures (the middle one
+        // blank) is where the full rows put those two columns.
+        let text = [
+            row("201", "一般公共服务支出", &[(0, "1378.41"), (1, "903.85"), (2, "474.56")], 0.4),
+            row("20140", "信访事务", &[(0, "1378.41"), (1, "903.85"), (2, "474.56")], 0.9),
+            row("2014001", "行政运行", &[(0, "903.85"), (1, "903.85"), (2, "0.00")], 0.6),
+            row("2014002", "一般行政管理事务", &[(0, "458.00"), (2, "458.00")], 0.5),
+            row("2014099", "其他信访事务支出", &[(0, "16.56"), (2, "16.56")], 1.2),
+        ]
+        .join("\n");
+        let read = lines(&text, Columns::One);
+        let ends = |line: &Line| -> Vec<f32> { line.spans[2..].iter().map(|s| s.1 / EM).collect() };
+        let columns = ends(&read[0]);
+        for (i, line) in read.iter().enumerate().skip(1) {
+            let want: Vec<f32> = if i < 3 { columns.clone() } else { vec![columns[0], columns[2]] };
+            let got = ends(line);
+            assert_eq!(got.len(), want.len(), "{:?}", line.cells);
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() < 1.5, "line {}: figures end at {got:?} ems, the columns at {columns:?}", i + 1);
+            }
+        }
     }
 }

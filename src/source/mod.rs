@@ -7,6 +7,7 @@
 //! interprets content.
 
 pub mod aligned_text;
+mod line_measure;
 pub mod ocr_json;
 pub mod ocr_output;
 pub mod pdf;

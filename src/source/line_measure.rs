@@ -1,0 +1,383 @@
+//! Tesseract's layout text (`--psm 4`/`6` with `preserve_interword_spaces=1`) writes a gap as
+//! the number of spaces it holds of its own line's space width, and a character as one
+//! column whatever its width: no two lines share a grid. What a line does keep is its own
+//! measure — each gap is its width over the line's space width — so where a cell sits on
+//! the page is `ink + s × spaces`: the widths of the characters before it (an ideograph an
+//! em, a digit half of one) and the spaces before it times the line's space width `s`, in
+//! ems from the line's start (a table's left edge, where its rows begin).
+//!
+//! The rows of a page that print the most figures (each figure's rank its column) fix the
+//! figure columns' right edges and each such row's `s` together, by least squares; every
+//! other row takes the `s` and the columns for its figures that put them nearest those
+//! edges; a line without figures (a header) the `s` that sets its words nearest the
+//! columns' middles. The cells' spans are then in ems ([`EM`] points each), on one grid.
+//! A text whose fullest rows already line up by character count (`pdftotext -layout`, a
+//! fixed-width export) is left as it is.
+
+use crate::page::Line;
+
+/// Points per character column (the unit of a cell's span; layout's column alignment
+/// works on the relative places only).
+pub(super) const COLUMN: f32 = 5.0;
+
+/// CJK ideographs, kana, hangul, fullwidth forms and CJK punctuation: the characters a
+/// fixed-width font draws two columns wide.
+pub(super) fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// Characters that end a run: white space, and the `|` an OCR engine makes of a column's
+/// ruling.
+pub(super) fn is_gap(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '|' | '｜')
+}
+
+/// Points per em of the regridded spans (a character column was 5 points: an em of an
+/// ideograph now 10, so thresholds in points keep their size).
+pub(super) const EM: f32 = 10.0;
+
+/// The narrowest a line's space may be, and the widest, in ems: the search's bounds (a line
+/// whose gaps are all one space was measured in a space as wide as its widest gap).
+const SPACE_RANGE: (f32, f32) = (0.15, 12.0);
+
+/// How wide a character is printed, in ems.
+pub(super) fn ink(c: char) -> f32 {
+    if is_wide(c) {
+        1.0
+    } else if matches!(c, '.' | ',' | ':' | ';' | '\'' | '|' | '!' | 'l' | 'i' | '1') {
+        0.3
+    } else {
+        0.55
+    }
+}
+
+/// For each character column of a line (one per character), the ink and the spaces before
+/// it: `(ems of characters, spaces)`.
+fn measures(text: &str) -> Vec<(f32, f32)> {
+    let mut out = Vec::with_capacity(text.chars().count() + 1);
+    let (mut ems, mut spaces) = (0.0, 0.0);
+    for c in text.chars() {
+        out.push((ems, spaces));
+        if is_gap(c) {
+            spaces += 1.0;
+        } else {
+            ems += ink(c);
+        }
+    }
+    out.push((ems, spaces));
+    out
+}
+
+/// A cell's edges in a line's measure: `(ink, spaces)` at its start and at its end.
+#[derive(Debug, Clone, Copy)]
+struct Edges {
+    start: (f32, f32),
+    end: (f32, f32),
+}
+
+impl Edges {
+    fn at(point: (f32, f32), space: f32) -> f32 {
+        point.0 + space * point.1
+    }
+}
+
+/// One line of a page: its cells' edges, which cells are figures, its first cell's kind.
+struct Measured {
+    edges: Vec<Edges>,
+    figures: Vec<usize>,
+    /// The line begins at the table's left edge: its first cell is no figure.
+    anchored: bool,
+    /// The line's first cell is a subject code and its second a name: the name's start is
+    /// the name column's.
+    coded: bool,
+}
+
+fn is_figure(cell: &str) -> bool {
+    let t: String = cell.chars().filter(|c| *c != ' ').collect();
+    t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
+        && t.contains('.')
+}
+
+fn is_code(cell: &str) -> bool {
+    (3..=9).contains(&cell.len()) && cell.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Whether the fullest rows' figures already line up by character count, one column a
+/// character or two an ideograph (`pdftotext -layout`, a fixed-width export): their k-th
+/// figures' right edges agree within two columns on four in five.
+fn lined_up(rows: &[(&Line, &Measured, &str)]) -> bool {
+    let width = rows[0].1.figures.len();
+    [1usize, 2].into_iter().any(|wide| {
+        let mut agree = 0;
+        for k in 0..width {
+            let mut ends: Vec<usize> = rows
+                .iter()
+                .map(|(line, m, text)| {
+                    let at = (line.spans[m.figures[k]].1 / COLUMN).round() as usize;
+                    text.chars().take(at).map(|c| if is_wide(c) { wide } else { 1 }).sum()
+                })
+                .collect();
+            ends.sort_unstable();
+            let median = ends[ends.len() / 2];
+            agree += ends.iter().filter(|e| e.abs_diff(median) <= 2).count();
+        }
+        agree * 5 >= rows.len() * width * 4
+    })
+}
+
+/// The space width that puts `points` (each a cell edge's `(ink, spaces)` and where it
+/// should be, in ems) nearest, by least squares, within [`SPACE_RANGE`]; and the squared
+/// error left.
+fn fit_space(points: &[((f32, f32), f32)]) -> (f32, f32) {
+    let (num, den) =
+        points.iter().fold((0.0, 0.0), |(n, d), ((ink, spaces), at)| (n + spaces * (at - ink), d + spaces * spaces));
+    let space = if den > 0.0 { (num / den).clamp(SPACE_RANGE.0, SPACE_RANGE.1) } else { 0.5 };
+    let error = points.iter().map(|(p, at)| (Edges::at(*p, space) - at).powi(2)).sum();
+    (space, error)
+}
+
+/// The space width and start that put `points` nearest by least squares (two points at
+/// least, of different spaces), and the squared error left.
+fn fit_space_and_start(points: &[((f32, f32), f32)]) -> Option<(f32, f32, f32)> {
+    let n = points.len() as f32;
+    let (sg, sgg) = points.iter().fold((0.0, 0.0), |(a, b), ((_, g), _)| (a + g, b + g * g));
+    let (sr, srg) = points.iter().fold((0.0, 0.0), |(a, b), ((ink, g), at)| (a + (at - ink), b + (at - ink) * g));
+    let det = n * sgg - sg * sg;
+    if points.len() < 2 || det.abs() < 1e-6 {
+        return None;
+    }
+    let space = (n * srg - sg * sr) / det;
+    let start = (sr - space * sg) / n;
+    let error = points.iter().map(|(p, at)| (start + Edges::at(*p, space) - at).powi(2)).sum();
+    Some((space, start, error))
+}
+
+/// Every increasing choice of `m` of `n` columns (at most a few thousand: tables print
+/// fewer than twenty columns of figures).
+fn choices(n: usize, m: usize) -> Vec<Vec<usize>> {
+    fn go(start: usize, n: usize, m: usize, current: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if current.len() == m {
+            out.push(current.clone());
+            return;
+        }
+        for k in start..n {
+            if n - k < m - current.len() || out.len() > 20_000 {
+                break;
+            }
+            current.push(k);
+            go(k + 1, n, m, current, out);
+            current.pop();
+        }
+    }
+    let mut out = Vec::new();
+    go(0, n, m, &mut Vec::new(), &mut out);
+    out
+}
+
+/// Regrids one page's lines (`texts` their raw text, in order; spans in character columns,
+/// one a character) when they share no grid; whether it did.
+pub(super) fn regrid(lines: &mut [Line], texts: &[&str]) -> bool {
+    let mut measured: Vec<Measured> = lines.iter().zip(texts).map(|(line, text)| measure(line, text)).collect();
+    // Where rows have codes, those rows begin at the table's left edge; a total's label may
+    // be centred over the code and name columns, so only coded rows are measured from there.
+    if measured.iter().filter(|m| m.coded && m.figures.len() >= 2).count() >= 2 {
+        for m in &mut measured {
+            m.anchored &= m.coded;
+        }
+    }
+    let Some(width) = measured.iter().filter(|m| m.anchored).map(|m| m.figures.len()).max() else { return false };
+    let full: Vec<usize> =
+        (0..lines.len()).filter(|&i| measured[i].anchored && measured[i].figures.len() == width).collect();
+    if width < 2 || full.len() < 2 {
+        return false;
+    }
+    let rows: Vec<(&Line, &Measured, &str)> = full.iter().map(|&i| (&lines[i], &measured[i], texts[i])).collect();
+    if lined_up(&rows) {
+        return false;
+    }
+    let (grid, spaces) = Grid::fit(&measured, &full, width);
+    for (i, line) in lines.iter_mut().enumerate() {
+        let m = &measured[i];
+        let (space, start, snapped) = match full.iter().position(|&f| f == i) {
+            Some(j) => (spaces[j], 0.0, Vec::new()),
+            None => grid.place(m),
+        };
+        line.spans = m
+            .edges
+            .iter()
+            .map(|e| ((start + Edges::at(e.start, space)) * EM, (start + Edges::at(e.end, space)) * EM))
+            .collect();
+        // A header's names of figure columns each over the middle of the column they were
+        // fitted to: a name is centred over its column, and its ink's width is only an
+        // estimate (the code and name columns' are left where the fit set them, over the
+        // cells they name).
+        for (w, k) in snapped.into_iter().filter(|&(_, k)| grid.middles[k] > grid.rights[0] - grid.pitch) {
+            let half = (line.spans[w].1 - line.spans[w].0) / 2.0;
+            line.spans[w] = ((grid.middles[k] * EM - half).max(0.0), grid.middles[k] * EM + half);
+        }
+    }
+    true
+}
+
+/// A line's cells' edges in its own measure, its figures and how it begins.
+fn measure(line: &Line, text: &str) -> Measured {
+    let at = measures(text);
+    let point = |x: f32| at[((x / COLUMN).round() as usize).min(at.len() - 1)];
+    let edges = line.spans.iter().map(|s| Edges { start: point(s.0), end: point(s.1) }).collect();
+    let figures: Vec<usize> = (0..line.cells.len()).filter(|&i| is_figure(&line.cells[i])).collect();
+    let anchored = figures.first() != Some(&0);
+    let coded = line.cells.len() >= 2 && is_code(&line.cells[0]) && !is_figure(&line.cells[1]);
+    Measured { edges, figures, anchored, coded }
+}
+
+/// A page's grid, in ems from the table's left edge: the figure columns' right edges, the
+/// name column's left edge, the columns' middles (for header words), and the space widths
+/// the full rows were measured in (their range, widened, and middle).
+struct Grid {
+    rights: Vec<f32>,
+    name_left: Option<f32>,
+    pitch: f32,
+    middles: Vec<f32>,
+    range: (f32, f32),
+    typical: f32,
+}
+
+impl Grid {
+    /// The grid of the fullest rows (`full`, each printing `width` figures), with each
+    /// one's space width: both together by least squares, alternately, from an even start.
+    fn fit(measured: &[Measured], full: &[usize], width: usize) -> (Grid, Vec<f32>) {
+        let mut spaces: Vec<f32> = vec![0.5; full.len()];
+        let mut rights = vec![0.0f32; width];
+        let mut name_left: Option<f32> = None;
+        let every: Vec<usize> = (0..width).collect();
+        for _ in 0..40 {
+            for (k, right) in rights.iter_mut().enumerate() {
+                let ends = full
+                    .iter()
+                    .zip(&spaces)
+                    .map(|(&i, &s)| Edges::at(measured[i].edges[measured[i].figures[k]].end, s));
+                *right = ends.sum::<f32>() / full.len() as f32;
+            }
+            let names: Vec<f32> = full
+                .iter()
+                .zip(&spaces)
+                .filter(|(i, _)| measured[**i].coded)
+                .map(|(&i, &s)| Edges::at(measured[i].edges[1].start, s))
+                .collect();
+            name_left = (!names.is_empty()).then(|| names.iter().sum::<f32>() / names.len() as f32);
+            for (space, &i) in spaces.iter_mut().zip(full) {
+                *space = fit_space(&targets(&measured[i], &every, &rights, name_left)).0;
+            }
+        }
+        let mut sorted = spaces.clone();
+        sorted.sort_by(f32::total_cmp);
+        let range = (sorted[0] * 0.6, sorted[sorted.len() - 1] * 1.6);
+        // Middles: between each right edge and the one before (the first a pitch wide).
+        let pitch = (rights[width - 1] - rights[0]) / (width - 1) as f32;
+        let mut middles: Vec<f32> = (0..width)
+            .map(|k| {
+                let wide = if k == 0 { pitch } else { rights[k] - rights[k - 1] };
+                rights[k] - wide / 2.0
+            })
+            .collect();
+        if let Some(name) = name_left {
+            middles.push(name / 2.0); // the code column
+            middles.push((name + rights[0] - pitch) / 2.0); // the name column
+        }
+        middles.sort_by(f32::total_cmp);
+        let grid = Grid { rights, name_left, pitch, middles, range, typical: sorted[sorted.len() / 2] };
+        (grid, spaces)
+    }
+
+    /// Where a line not among the fullest goes: its space width, its start, and for a
+    /// header naming every column its (word, column) pairs.
+    fn place(&self, m: &Measured) -> (f32, f32, Vec<(usize, usize)>) {
+        let within = |s: f32| s >= self.range.0 && s <= self.range.1;
+        let fits = || choices(self.rights.len(), m.figures.len().min(self.rights.len())).into_iter();
+        if m.anchored && !m.figures.is_empty() {
+            // A coded row's name fixes its space width; a row of one or two figures alone
+            // could be set anywhere, so its width is kept near the full rows'.
+            let best = fits()
+                .map(|c| fit_space(&targets(m, &c, &self.rights, self.name_left)))
+                .filter(|(s, _)| m.coded || within(*s))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            (best.map_or(self.typical, |b| b.0), 0.0, Vec::new())
+        } else if m.figures.len() >= 2 {
+            // A row not begun at the table's left edge (a total's label centred, a row whose
+            // code OCR lost): its start and space width both from where its figures fall.
+            let best = fits()
+                .filter_map(|c| fit_space_and_start(&targets(m, &c, &self.rights, None)))
+                .filter(|(s, _, _)| within(*s))
+                .min_by(|a, b| a.2.total_cmp(&b.2));
+            best.map_or((self.typical, 0.0, Vec::new()), |(s, start, _)| (s, start, Vec::new()))
+        } else if m.figures.is_empty() && m.edges.len() >= 2 {
+            // A header naming every column, one name each, is set on them in order; any
+            // other the width that sets its words nearest the columns' middles.
+            match header_in_order(m, &self.middles, SPACE_RANGE) {
+                Some((s, pairs)) if pairs.len() == self.middles.len() && pairs.len() == m.edges.len() => {
+                    (s, 0.0, pairs)
+                }
+                _ => (header_space(m, &self.middles, self.range).unwrap_or(self.typical), 0.0, Vec::new()),
+            }
+        } else {
+            (self.typical, 0.0, Vec::new())
+        }
+    }
+}
+
+/// Where a line's edges should be when its figures are in `columns`: each figure's right
+/// edge at its column's, and a coded row's name at the name column's left edge.
+fn targets(m: &Measured, columns: &[usize], rights: &[f32], name_left: Option<f32>) -> Vec<((f32, f32), f32)> {
+    let mut out: Vec<((f32, f32), f32)> =
+        m.figures.iter().zip(columns).map(|(&f, &k)| (m.edges[f].end, rights[k])).collect();
+    if let (true, Some(name)) = (m.coded, name_left) {
+        out.push((m.edges[1].start, name));
+    }
+    out
+}
+
+/// The space width in `range` that sets a header line's words' middles on the columns'
+/// middles in order (each word a column's name, left to right; the words or the columns,
+/// whichever are more, may skip two), by least squares.
+fn header_in_order(m: &Measured, middles: &[f32], range: (f32, f32)) -> Option<(f32, Vec<(usize, usize)>)> {
+    let centre = |e: &Edges| ((e.start.0 + e.end.0) / 2.0, (e.start.1 + e.end.1) / 2.0);
+    let (words, columns) = (m.edges.len(), middles.len());
+    if words.abs_diff(columns) > 2 {
+        return None;
+    }
+    let pairs: Vec<Vec<(usize, usize)>> = if words <= columns {
+        choices(columns, words).into_iter().map(|c| c.into_iter().enumerate().collect()).collect()
+    } else {
+        choices(words, columns).into_iter().map(|c| c.into_iter().zip(0..columns).collect()).collect()
+    };
+    pairs
+        .into_iter()
+        .map(|pair| {
+            let (s, error) =
+                fit_space(&pair.iter().map(|&(w, k)| (centre(&m.edges[w]), middles[k])).collect::<Vec<_>>());
+            (s, error, pair)
+        })
+        .filter(|(s, _, _)| *s >= range.0 && *s <= range.1)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(s, _, pair)| (s, pair))
+}
+
+/// The space width in `range` that sets a header line's words' middles nearest the
+/// columns' middles (a search over the range in hundredths of an em).
+fn header_space(m: &Measured, middles: &[f32], range: (f32, f32)) -> Option<f32> {
+    let cost = |s: f32| -> f32 {
+        m.edges
+            .iter()
+            .map(|e| {
+                let centre = (Edges::at(e.start, s) + Edges::at(e.end, s)) / 2.0;
+                middles.iter().map(|c| (c - centre).abs()).fold(f32::MAX, f32::min)
+            })
+            .sum()
+    };
+    let steps = ((range.1 - range.0) / 0.01).ceil().max(1.0) as usize;
+    (0..=steps).map(|i| range.0 + i as f32 * 0.01).min_by(|a, b| cost(*a).total_cmp(&cost(*b)))
+}
