@@ -1,7 +1,8 @@
 //! Recovery: a cell the OCR lost (a blank total whose parts are not zero; OCR input only)
 //! or could not read is inferred when every identity it takes part in, with all its other cells known,
 //! agrees on one value within rounding. The tightest identity gives the value; the others
-//! must contain it. Nothing else is ever filled in.
+//! must contain it; a value below zero from figures none of which is, is not one (those
+//! figures do not add up). Nothing else is ever filled in.
 
 use std::collections::BTreeSet;
 
@@ -29,6 +30,9 @@ struct Candidate {
     value: Decimal,
     tolerance: Decimal,
     rule: String,
+    /// Below zero from figures none of which is: those figures do not add up (one read
+    /// under the wrong column), so there is no lost cell to fill.
+    below_zero: bool,
 }
 
 /// Finds and fills inferable cells; returns what it filled.
@@ -72,6 +76,9 @@ pub fn fill(
             f.table = Some(tables[at.table].id.clone());
             findings.push(f);
             continue;
+        }
+        if best.below_zero {
+            continue; // the identity reports the figures that do not add up
         }
         let others: Vec<String> = candidates
             .iter()
@@ -183,7 +190,39 @@ fn candidate(tables: &[Table], instance: &Instance, at: &At, suspects: &BTreeSet
     let raw = if in_lhs { rhs - lhs } else { lhs - rhs };
     let scale = figures.iter().map(Decimal::scale).max().unwrap_or(0);
     let value = raw.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
+    let below_zero = value.is_sign_negative() && !value.is_zero() && figures.iter().all(|f| !f.is_sign_negative());
     // n = printed cells (the others plus the inferred one) − 1.
     let tolerance = tolerance(&figures, figures.len());
-    Some(Candidate { value, tolerance, rule: instance.rule.id.clone() })
+    Some(Candidate { value, tolerance, rule: instance.rule.id.clone(), below_zero })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, ColumnRole, Kind, TextSource};
+    use crate::testing::{cell, source, table};
+
+    /// The expense table's 合计 row, 基本支出 unreadable, 项目支出 as given; its identities.
+    fn inferred(project: &str) -> Vec<Inferred> {
+        let unreadable = Cell { value: None, status: CellStatus::Unreadable, ..cell("基本支出", "0") };
+        let mut t = table("expense", &["合计"], |_| {
+            vec![cell("合计", "738.05"), unreadable.clone(), cell("项目支出", project)]
+        });
+        t.columns = ["合计", "基本支出", "项目支出"]
+            .iter()
+            .map(|k| Column::own(k.to_string(), k, ColumnRole::Value, None))
+            .collect();
+        let mut tables = vec![t];
+        let catalogue = crate::knowledge::identities::CATALOGUES.iter().find(|c| c.kind == Kind::Budget).unwrap();
+        let instances = crate::knowledge::identities::instances(catalogue, &tables);
+        fill(&mut tables, &instances, &source(TextSource::Ocr), &mut Vec::new())
+    }
+
+    #[test]
+    fn a_lost_part_is_inferred_but_never_below_zero_from_figures_that_do_not_add_up() {
+        let filled = inferred("209.65");
+        assert_eq!(filled.iter().map(|i| i.value.to_string()).collect::<Vec<_>>(), ["528.40"]);
+        // 项目支出 misread larger than the total: 738.05 − 909.65 is no budget figure.
+        assert!(inferred("909.65").is_empty());
+    }
 }
