@@ -146,8 +146,7 @@ fn extent(corners: &[(f32, f32)]) -> (f32, f32) {
 fn page(number: u32, items: Vec<Item>) -> Page {
     let slope = slope(&items);
     // Straightened: each corner turned back by the page's slope (about the origin).
-    let (cos, sin) = (1.0 / (1.0 + slope * slope).sqrt(), slope / (1.0 + slope * slope).sqrt());
-    let upright = |(x, y): (f32, f32)| (x * cos + y * sin, y * cos - x * sin);
+    let upright = super::ocr_output::turned_back(slope, (0.0, 0.0));
     let boxes: Vec<(Item, [f32; 4])> = items
         .into_iter()
         .filter(|i| !i.text.trim().is_empty())

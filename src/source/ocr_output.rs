@@ -202,25 +202,32 @@ pub(super) fn straightened(lines: Vec<Vec<Word>>) -> Vec<Vec<Word>> {
     if slope == 0.0 {
         return lines;
     }
-    let (cos, sin) = (1.0 / (1.0 + slope * slope).sqrt(), slope / (1.0 + slope * slope).sqrt());
     // About the middle of the text, so no word is turned off the page.
     let count = lines.iter().map(Vec::len).sum::<usize>().max(1) as f32;
     let (mx, my) = lines.iter().flatten().map(centre).fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
-    let (mx, my) = (mx / count, my / count);
+    let upright = turned_back(slope, (mx / count, my / count));
     lines
         .into_iter()
         .map(|words| {
             words
                 .into_iter()
                 .map(|w| {
-                    let (x, y) = centre(&w);
-                    let (dx, dy) = (x - mx, y - my);
-                    let (x, y) = (mx + dx * cos + dy * sin, my + dy * cos - dx * sin);
+                    let (x, y) = upright(centre(&w));
                     Word { left: x - w.width / 2.0, top: y - w.height / 2.0, ..w }
                 })
                 .collect()
         })
         .collect()
+}
+
+/// A point of a page tilted by `slope` turned back upright about `pivot`.
+pub(super) fn turned_back(slope: f32, pivot: (f32, f32)) -> impl Fn((f32, f32)) -> (f32, f32) {
+    let norm = (1.0 + slope * slope).sqrt();
+    let (cos, sin) = (1.0 / norm, slope / norm);
+    move |(x, y)| {
+        let (dx, dy) = (x - pivot.0, y - pivot.1);
+        (pivot.0 + dx * cos + dy * sin, pivot.1 + dy * cos - dx * sin)
+    }
 }
 
 /// Parses tesseract's TSV: the level-5 rows are words with boxes in pixels at `dpi`. The
