@@ -191,6 +191,33 @@ fn a_tesseract_layout_text_is_read_in_each_lines_own_space_width() {
     assert_eq!(doc.status, Status::Flagged);
 }
 
+/// A tesseract TSV whose leaf header line names no column over the first figures (their
+/// 合计 read a line above as debris): the body's column of figures is a column of its own,
+/// the table's total, and no figure runs into the label beside it.
+#[test]
+fn figures_under_a_name_read_on_another_line_are_a_column_not_part_of_the_labels() {
+    let doc: Document =
+        serde_json::from_value(SAMPLES.json("tesseract-tsv-total-column-named-a-line-above.json")).unwrap();
+    let income = doc.tables.iter().find(|t| t.id == "income").expect("the 收入总表");
+    let total = |key: &str| {
+        let row = income.rows.iter().find(|r| r.key == key)?;
+        row.cells.iter().find(|c| c.column == "合计").and_then(|c| c.value).map(|v| v.to_string())
+    };
+    // The page's rows (the table goes on over a second page, not in the sample).
+    let want: Vec<(String, String)> = truth("corpus-chongqing-qixiang.tsv", &[])
+        .into_iter()
+        .filter(|(t, r, c, ..)| t == "income" && c == "总计" && income.rows.iter().any(|x| &x.key == r))
+        .map(|(_, r, _, _, _, v)| (r, v))
+        .collect();
+    assert!(want.len() >= 13, "{want:?}");
+    for (row, value) in &want {
+        assert_eq!(total(row).as_deref(), Some(value.as_str()), "合计 of {row}");
+    }
+    let glued: Vec<&str> =
+        income.rows.iter().map(|r| r.label.as_str()).filter(|l| l.chars().any(|c| c.is_ascii_digit())).collect();
+    assert!(glued.is_empty(), "labels holding figures: {glued:?}");
+}
+
 #[test]
 fn without_ocr_a_scan_is_a_failed_document_that_says_why() {
     let path = root().join("samples/scan/qinglong-2023-budget-scan-200dpi.pdf");

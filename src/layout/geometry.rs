@@ -532,6 +532,12 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     let headers: Vec<&Line> = segments.iter().flat_map(|s| &s.header).collect();
     global.extend(header_columns::outside_names(anchor, &headers, &all_body, !characters));
     global.sort_by(f32::total_cmp);
+    // Figures under no name of their own beside the labels are a column of their own.
+    if !characters {
+        let added = header_columns::figures_among_words(&global, &all_body, &figures);
+        global.extend(added);
+        global.sort_by(f32::total_cmp);
+    }
     // Two columns of figures under one name are two columns (OCR ran their names together).
     if !characters {
         global = header_columns::split_shared(global, &figures);

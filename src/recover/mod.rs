@@ -16,6 +16,7 @@ pub mod misread;
 mod names;
 mod places;
 mod reading;
+mod together;
 mod units;
 
 use crate::knowledge::identities::{self, Instance};
@@ -71,6 +72,7 @@ pub fn recover(
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);
     // A second engine's reading before the guesses of the misread rules: it was read.
     corrected.extend(engines::decide(&mut tables, &instances, metadata.unit, crops, &mut findings));
+    corrected.extend(together::decide(&mut tables, &instances, metadata.unit, &mut findings));
     corrected.extend(misread::repair(&mut tables, &instances, metadata.unit, source, &mut findings));
     // Places last: a figure that lost its last digit (`736.8` for `736.81`) is a misread the
     // identities mend, not a `736.80`.

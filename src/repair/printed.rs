@@ -86,6 +86,7 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
                     return None;
                 }
                 let text = crate::knowledge::confusions::unconfuse_words(&text).unwrap_or(text);
+                let text = of_which_name(&text).unwrap_or(text);
                 // A footnote number after a header's words (`人员经费3`) is not part of its name.
                 let text = match text.trim_end_matches(|c: char| c.is_ascii_digit()) {
                     t if t.len() < text.len() && t.ends_with(is_cjk) => t.to_string(),
@@ -98,6 +99,15 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
         lines.push(words);
     }
     lines
+}
+
+/// A column's name after `其中` (of which) where its colon is read as another mark or not
+/// at all (`其中。基本支出`, the `。` then dropped: `其中基本支出`): the name. (With its colon,
+/// `label_key` reads the name already, and the printed leaf stays as printed.)
+fn of_which_name(text: &str) -> Option<String> {
+    let after = text.strip_prefix("其中").filter(|a| !a.starts_with([':', '：']))?;
+    let rest = after.trim_start_matches(['.', ',', '，', '、', ';']);
+    crate::knowledge::templates::is_column_name(&label_key(rest)).then(|| rest.to_string())
 }
 
 /// On an OCR'd page, a name and the 小计 printed under it in the same cell read as one word
@@ -793,6 +803,16 @@ mod tests {
         assert_eq!(without_specks("“财政专户管理"), "财政专户管理");
         assert_eq!(without_specks("“三公”经费"), "“三公”经费");
         assert_eq!(without_specks("、"), "");
+    }
+
+    #[test]
+    fn a_name_after_of_which_is_the_name_however_its_colon_was_read() {
+        assert_eq!(of_which_name("其中基本支出").as_deref(), Some("基本支出"));
+        assert_eq!(of_which_name("其中、基本支出").as_deref(), Some("基本支出"));
+        assert_eq!(of_which_name("其中"), None);
+        assert_eq!(of_which_name("其中:基本支出"), None, "label_key reads it");
+        assert_eq!(of_which_name("其中甲乙"), None, "no column's name");
+        assert_eq!(of_which_name("基本支出"), None);
     }
 
     #[test]

@@ -18,18 +18,21 @@ pub struct At {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unreadable;
 
-/// The figures of a document's tables, as read or with a cell or two read differently: a
-/// candidate reading is tried against this overlay, never by changing the tables.
+/// The figures of a document's tables, as read or with a cell or two (or a set of cells)
+/// read differently: a candidate reading is tried against this overlay, never by changing
+/// the tables.
 #[derive(Debug, Clone, Copy)]
 pub struct Figures<'a> {
     pub tables: &'a [Table],
     overlay: [Option<(&'a At, Decimal)>; 2],
+    /// Cells read together differently, under the two of `overlay`.
+    together: &'a [(At, Decimal)],
 }
 
 impl<'a> Figures<'a> {
     /// The figures as the tables hold them.
     pub fn of(tables: &'a [Table]) -> Figures<'a> {
-        Figures { tables, overlay: [None, None] }
+        Figures { tables, overlay: [None, None], together: &[] }
     }
 
     /// The same figures with the cell at `at` reading `value` (over the cell read differently
@@ -42,9 +45,18 @@ impl<'a> Figures<'a> {
         Figures { overlay, ..self }
     }
 
+    /// The same figures with each cell of `cells` reading its value (readings tried
+    /// together: several figures of a row misread at once).
+    pub fn with_each(self, cells: &'a [(At, Decimal)]) -> Figures<'a> {
+        Figures { together: cells, ..self }
+    }
+
     /// A cell's figure: `None` when blank or not printed; `Err` when unreadable.
     pub fn value(&self, at: &At) -> Result<Option<Decimal>, Unreadable> {
         if let Some((_, value)) = self.overlay.iter().rev().flatten().find(|(over, _)| *over == at) {
+            return Ok(Some(*value));
+        }
+        if let Some((_, value)) = self.together.iter().find(|(over, _)| over == at) {
             return Ok(Some(*value));
         }
         value(self.tables, at)

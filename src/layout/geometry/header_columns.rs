@@ -138,3 +138,91 @@ pub(super) fn first_over_figures(centres: &[f32], body: &[&Line]) -> bool {
     let amounts = near.iter().filter(|t| is_amount(t)).count();
     amounts >= 3 && amounts > 2 * (near.len() - amounts)
 }
+
+/// The centres of columns of figures the body prints that the header's centres would set in
+/// a column of words (a right-aligned figure goes to the last centre left of its end): the
+/// name over them OCR lost or set on another line (`EEC` a line above, where 合计 is
+/// printed), so the figures would run into the labels beside them (`社会保障和就业支出120.17`).
+/// A column of words is one whose centre lies left of the figures' start and under which
+/// three lines print words (nearest that centre) at least, and half the lines printing
+/// figures do (a wide figure column's name, centred, also lies left of its right-aligned
+/// figures, but few words stand nearer it than to the labels' names).
+pub(super) fn figures_among_words(centres: &[f32], body: &[&Line], figures: &[(f32, f32)]) -> Vec<f32> {
+    let cells = || body.iter().flat_map(|l| l.cells.iter().zip(&l.spans));
+    let lines = body.iter().filter(|l| l.cells.iter().any(|c| is_amount(c))).count();
+    let nearest =
+        |x: f32| (0..centres.len()).min_by(|&a, &b| (centres[a] - x).abs().total_cmp(&(centres[b] - x).abs()));
+    let mut words = vec![0usize; centres.len()];
+    for (text, span) in cells() {
+        if !is_amount(text)
+            && text.chars().any(crate::label::is_ideograph)
+            && let Some(k) = nearest(centre(*span))
+        {
+            words[k] += 1;
+        }
+    }
+    figures
+        .iter()
+        .filter(|f| {
+            let k = centres.iter().filter(|&&c| c < f.1).count().checked_sub(1);
+            k.is_some_and(|k| centres[k] < f.0 && words[k] >= 3 && 2 * words[k] >= lines)
+        })
+        .map(|f| centre(*f))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(number: u32, cells: &[(&str, f32, f32)]) -> Line {
+        Line {
+            number,
+            page: 1,
+            cells: cells.iter().map(|c| c.0.to_string()).collect(),
+            spans: cells.iter().map(|c| (c.1, c.2)).collect(),
+            boxes: vec![None; cells.len()],
+            continues_row: false,
+        }
+    }
+
+    #[test]
+    fn figures_whose_name_was_read_elsewhere_are_not_set_among_the_labels() {
+        // 科目编码 | 科目名称 | (合计, its name read a line above) | 一般公共预算拨款收入
+        let centres = [100.0, 205.0, 365.0];
+        let rows =
+            [("208", "社会保障和就业支出", "120.17", "82.51"), ("20805", "行政事业单位养老支出", "120.17", "82.51")];
+        let mut body: Vec<Line> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                line(i as u32, &[(r.0, 75.0, 95.0), (r.1, 130.0, 230.0), (r.2, 310.0, 338.0), (r.3, 366.0, 388.0)])
+            })
+            .collect();
+        body.push(line(
+            3,
+            &[
+                ("2101101", 75.0, 105.0),
+                ("行政单位医疗", 130.0, 190.0),
+                ("27.32", 316.0, 338.0),
+                ("27.32", 366.0, 388.0),
+            ],
+        ));
+        let body: Vec<&Line> = body.iter().collect();
+        let figures = text_columns::figure_columns(&body);
+        assert_eq!(figures.len(), 2);
+        assert_eq!(figures_among_words(&centres, &body, &figures), vec![centre(figures[0])]);
+        // Named where it is printed, the column has its centre: nothing to add.
+        assert!(figures_among_words(&[100.0, 205.0, 324.0, 377.0], &body, &figures).is_empty());
+    }
+
+    #[test]
+    fn a_wide_figure_columns_name_left_of_its_figures_is_no_column_of_words() {
+        // 项目 | 预算数 (centred in a wide column, its figures right-aligned), few words near it.
+        let body: Vec<Line> =
+            (0..6).map(|i| line(i, &[("一般公共预算拨款收入", 90.0, 200.0), ("1468.70", 258.0, 288.0)])).collect();
+        let body: Vec<&Line> = body.iter().collect();
+        let figures = text_columns::figure_columns(&body);
+        assert!(figures_among_words(&[150.0, 250.0], &body, &figures).is_empty());
+    }
+}
