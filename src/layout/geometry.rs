@@ -534,8 +534,7 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     global.sort_by(f32::total_cmp);
     // Figures under no name of their own beside the labels are a column of their own.
     if !characters {
-        let added = header_columns::figures_among_words(&global, &all_body, &figures);
-        global.extend(added);
+        global.extend(header_columns::figures_among_words(&global, &all_body, &figures));
         global.sort_by(f32::total_cmp);
     }
     // Two columns of figures under one name are two columns (OCR ran their names together).

@@ -55,6 +55,7 @@ pub fn recover(
     let mut corrected = names::key(&mut tables, metadata.kind, source);
     corrected.extend(names::elsewhere(&mut tables, source));
     corrected.extend(units::by_name(&mut tables, others, source));
+    corrected.extend(units::by_place(&mut tables, metadata.department.as_deref(), source));
     corrected.extend(names::columns(&mut tables, metadata.kind, source));
     corrected.extend(codes::in_sequence(&mut tables, source));
     corrected.extend(codes::class_digit(&mut tables, kind, source));

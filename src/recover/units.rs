@@ -96,6 +96,75 @@ pub fn by_name(tables: &mut [Table], others: &[OtherTable], source: &Source) -> 
     repairs
 }
 
+/// Keys OCR'd rows naming a unit by the place the department's name begins with where OCR
+/// read that place one character off inside the unit's name (`广州市统计监测中心(广败市统计发展
+/// 中心)` in 广州市统计局's document): a run of the name as long as the place, beginning and
+/// ending as it does (`广…市`), one character off it, is that place (`label-place`). A unit's
+/// name holds its city's or county's name; a unit named after another place beginning and
+/// ending alike (`广元市…` among 广州市's units) would be taken for it, which no corpus
+/// document prints. Never on a text layer or a row with a code.
+pub fn by_place(tables: &mut [Table], department: Option<&str>, source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs;
+    }
+    let places = department.map(places).unwrap_or_default();
+    for table in tables.iter_mut() {
+        for r in 0..table.rows.len() {
+            let row = &table.rows[r];
+            if row.code.is_some() || source.page_source(row.page) == TextSource::TextLayer || !is_unit_label(&row.key) {
+                continue;
+            }
+            let mended = places.iter().fold(row.key.clone(), |key, place| with_place(&key, place));
+            if mended == row.key {
+                continue;
+            }
+            let raw = std::mem::replace(&mut table.rows[r].key, mended.clone());
+            repairs.push(Repair {
+                location: Location::in_row(&table.id, &table.rows[r], None),
+                rule: "label-place".to_string(),
+                raw,
+                repaired: mended,
+            });
+        }
+    }
+    repairs
+}
+
+/// The places a department's name begins with (`上海市普陀区…` → 上海市, 普陀区), three
+/// characters each at least.
+fn places(department: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut place = String::new();
+    for c in department.chars().take(16) {
+        place.push(c);
+        if matches!(c, '省' | '市' | '县' | '区' | '旗') {
+            if place.chars().count() >= 3 {
+                out.push(std::mem::take(&mut place));
+            } else {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// `key` with each run one character off `place` that begins and ends as it does read as
+/// `place`.
+fn with_place(key: &str, place: &str) -> String {
+    let (chars, target): (Vec<char>, Vec<char>) = (key.chars().collect(), place.chars().collect());
+    let n = target.len();
+    let mut out = chars.clone();
+    for i in 0..chars.len().saturating_sub(n - 1) {
+        let run = &chars[i..i + n];
+        let off = run.iter().zip(&target).filter(|(a, b)| a != b).count();
+        if off == 1 && run[0] == target[0] && run[n - 1] == target[n - 1] {
+            out[i..i + n].copy_from_slice(&target);
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// The one unit a name read as a unit's is with its first character or two lost, or one
 /// character off, where it is long enough to tell ([`LONG_NAME`]).
 fn near_unit(key: &str, candidates: &[&String]) -> Option<String> {
@@ -193,6 +262,25 @@ mod tests {
         // A text layer prints its names.
         let mut tables = vec![units("income", &INCOME), units("basic_by_unit", &elsewhere)];
         assert!(by_name(&mut tables, &[], &crate::testing::source(TextSource::TextLayer)).is_empty());
+    }
+
+    #[test]
+    fn a_place_read_one_character_off_inside_a_units_name_is_the_departments_place() {
+        assert_eq!(places("广州市统计局"), ["广州市"]);
+        assert_eq!(places("上海市普陀区人民政府办公室"), ["上海市", "普陀区"]);
+        assert_eq!(places("青龙满族自治县行政审批局"), ["青龙满族自治县"]);
+        assert!(places("统计局").is_empty());
+        let ocr = crate::testing::source(TextSource::Ocr);
+        let mut tables = vec![units("income", &["广州市统计局", "广州市统计监测中心(广败市统计发展中心)"])];
+        let repairs = by_place(&mut tables, Some("广州市统计局"), &ocr);
+        assert_eq!(tables[0].rows[1].key, UNIT);
+        assert_eq!((repairs.len(), repairs[0].rule.as_str()), (1, "label-place"));
+        // Two characters off, or not beginning and ending as the place: left as read.
+        assert_eq!(with_place("广败县统计中心", "广州市"), "广败县统计中心");
+        assert_eq!(with_place("白州市统计中心", "广州市"), "白州市统计中心");
+        // A text layer prints its names.
+        let mut tables = vec![units("income", &["广州市统计监测中心(广败市统计发展中心)"])];
+        assert!(by_place(&mut tables, Some("广州市统计局"), &crate::testing::source(TextSource::TextLayer)).is_empty());
     }
 
     #[test]

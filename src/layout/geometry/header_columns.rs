@@ -143,29 +143,28 @@ pub(super) fn first_over_figures(centres: &[f32], body: &[&Line]) -> bool {
 /// a column of words (a right-aligned figure goes to the last centre left of its end): the
 /// name over them OCR lost or set on another line (`EEC` a line above, where 合计 is
 /// printed), so the figures would run into the labels beside them (`社会保障和就业支出120.17`).
-/// A column of words is one whose centre lies left of the figures' start and under which
-/// three lines print words (nearest that centre) at least, and half the lines printing
-/// figures do (a wide figure column's name, centred, also lies left of its right-aligned
-/// figures, but few words stand nearer it than to the labels' names).
+/// A column of words is one whose centre lies left of the figures' start and inside the
+/// words of three lines at least, and of a third of the lines printing figures (a wide
+/// figure column's name, centred, also lies left of its right-aligned figures, but over no
+/// words; labels whose own column's name no line set are no column's words).
 pub(super) fn figures_among_words(centres: &[f32], body: &[&Line], figures: &[(f32, f32)]) -> Vec<f32> {
-    let cells = || body.iter().flat_map(|l| l.cells.iter().zip(&l.spans));
     let lines = body.iter().filter(|l| l.cells.iter().any(|c| is_amount(c))).count();
-    let nearest =
-        |x: f32| (0..centres.len()).min_by(|&a, &b| (centres[a] - x).abs().total_cmp(&(centres[b] - x).abs()));
-    let mut words = vec![0usize; centres.len()];
-    for (text, span) in cells() {
-        if !is_amount(text)
-            && text.chars().any(crate::label::is_ideograph)
-            && let Some(k) = nearest(centre(*span))
-        {
-            words[k] += 1;
-        }
-    }
+    let words_over = |c: f32| {
+        body.iter()
+            .flat_map(|l| l.cells.iter().zip(&l.spans))
+            .filter(|(t, s)| !is_amount(t) && t.chars().any(crate::label::is_ideograph) && s.0 <= c && c <= s.1)
+            .count()
+    };
     figures
         .iter()
         .filter(|f| {
             let k = centres.iter().filter(|&&c| c < f.1).count().checked_sub(1);
-            k.is_some_and(|k| centres[k] < f.0 && words[k] >= 3 && 2 * words[k] >= lines)
+            k.is_some_and(|k| {
+                centres[k] < f.0 && {
+                    let words = words_over(centres[k]);
+                    words >= 3 && 3 * words >= lines
+                }
+            })
         })
         .map(|f| centre(*f))
         .collect()
@@ -203,7 +202,7 @@ mod tests {
             3,
             &[
                 ("2101101", 75.0, 105.0),
-                ("行政单位医疗", 130.0, 190.0),
+                ("机关事业单位医疗支出", 130.0, 215.0),
                 ("27.32", 316.0, 338.0),
                 ("27.32", 366.0, 388.0),
             ],
