@@ -11,6 +11,7 @@
 //! is, where the classification's subjects are data (`code-by-name`). The identities over
 //! the code hierarchy, and the cross-table ones, then check the row's figures under its code.
 
+use super::names::rekey;
 use crate::knowledge::subjects::ECONOMIC;
 use crate::knowledge::templates::{Classification, variants};
 use crate::label::{label_key, within_one_edit};
@@ -183,15 +184,8 @@ fn uncoded_by_name(table: &mut Table, source: &Source) -> Vec<Repair> {
             |code: &str| table.rows.iter().any(|o| o.code.as_ref().is_some_and(|c| c.len() == code.len()));
         let found = subject_between(named, &digits, before.as_deref(), after.as_deref(), level_printed);
         let Some(fits) = found.filter(|f| !has_code(table, f)) else { continue };
-        let row = &mut table.rows[at];
-        row.code = Some(fits.clone());
-        let raw = std::mem::replace(&mut row.key, fits.clone());
-        repairs.push(Repair {
-            location: Location::in_row(&table.id, row, None),
-            rule: "code-by-name".to_string(),
-            raw,
-            repaired: fits,
-        });
+        table.rows[at].code = Some(fits.clone());
+        repairs.push(rekey(table, at, fits, "code-by-name"));
     }
     repairs
 }

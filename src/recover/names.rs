@@ -50,16 +50,17 @@ pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Rep
                 continue;
             }
             // The names are keys already (label_key'd).
-            let raw = std::mem::replace(&mut table.rows[r].key, name.to_string());
-            repairs.push(Repair {
-                location: Location::in_row(&table.id, &table.rows[r], None),
-                rule: "label-vocabulary".to_string(),
-                raw,
-                repaired: name.to_string(),
-            });
+            repairs.push(rekey(table, r, name.to_string(), "label-vocabulary"));
         }
     }
     repairs
+}
+
+/// Keys row `r` of `table` by `key` (a name or code a recovery rule read it as), and
+/// returns the repair record under `rule`.
+pub(super) fn rekey(table: &mut Table, r: usize, key: String, rule: &str) -> Repair {
+    let raw = std::mem::replace(&mut table.rows[r].key, key.clone());
+    Repair { location: Location::in_row(&table.id, &table.rows[r], None), rule: rule.to_string(), raw, repaired: key }
 }
 
 /// Shortest name an OCR'd label one ideograph off is taken for: in a shorter one, one
@@ -113,13 +114,7 @@ pub fn elsewhere(tables: &mut [Table], source: &Source) -> Vec<Repair> {
             if table.rows.iter().any(|o| &o.key == name && o.side == row.side && o.under == row.under) {
                 continue;
             }
-            let raw = std::mem::replace(&mut table.rows[r].key, name.clone());
-            repairs.push(Repair {
-                location: Location::in_row(&table.id, &table.rows[r], None),
-                rule: "label-elsewhere".to_string(),
-                raw,
-                repaired: name.clone(),
-            });
+            repairs.push(rekey(table, r, name.clone(), "label-elsewhere"));
         }
     }
     repairs

@@ -40,7 +40,8 @@ pub fn decide(
         let cells: Vec<String> = taken.iter().map(|&i| path(tables, &candidates[i].0)).collect();
         for &i in &taken {
             let (at, read, value) = &candidates[i];
-            let others: Vec<&str> = cells.iter().filter(|c| **c != path(tables, at)).map(String::as_str).collect();
+            let others: Vec<&str> =
+                taken.iter().zip(&cells).filter(|(j, _)| **j != i).map(|(_, c)| c.as_str()).collect();
             let why = format!(
                 "breaks an identity of its row with {}, misread too; PP-OCR read {value} here and the figures there, \
                  with which every identity they take part in that held still holds and those of their row hold",

@@ -13,9 +13,10 @@
 //! lost, or one character off (`州市市场监管综合监测与技术保障中心`). Never on a text layer, a
 //! row with a code, or a total.
 
+use super::names::rekey;
 use crate::knowledge::vocabulary::ITEMS;
 use crate::label::{is_unit_label, label_key};
-use crate::model::{Location, OtherTable, Repair, Row, Source, Table, TextSource};
+use crate::model::{OtherTable, Repair, Row, Source, Table, TextSource};
 use crate::repair::printed::TOTALS;
 
 /// Fewest characters a garbled name and the unit's name have in common past the units'
@@ -82,15 +83,9 @@ pub fn by_name(tables: &mut [Table], others: &[OtherTable], source: &Source) -> 
                 most_in_common(&row.key, &shared, &candidates)
             };
             let Some(name) = found else { continue };
-            let raw = std::mem::replace(&mut tables[t].rows[r].key, name.clone());
             units.push(name.clone());
             printed[t].push(name.clone());
-            repairs.push(Repair {
-                location: Location::in_row(&tables[t].id, &tables[t].rows[r], None),
-                rule: "label-unit".to_string(),
-                raw,
-                repaired: name,
-            });
+            repairs.push(rekey(&mut tables[t], r, name, "label-unit"));
         }
     }
     repairs
@@ -119,13 +114,7 @@ pub fn by_place(tables: &mut [Table], department: Option<&str>, source: &Source)
             if mended == row.key {
                 continue;
             }
-            let raw = std::mem::replace(&mut table.rows[r].key, mended.clone());
-            repairs.push(Repair {
-                location: Location::in_row(&table.id, &table.rows[r], None),
-                rule: "label-place".to_string(),
-                raw,
-                repaired: mended,
-            });
+            repairs.push(rekey(table, r, mended, "label-place"));
         }
     }
     repairs
