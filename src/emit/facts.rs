@@ -27,7 +27,7 @@ pub fn facts(doc: &Document) -> Vec<Fact> {
                     measure: measure.map(std::string::ToString::to_string),
                     value,
                     side: row.side,
-                    under: row.under.clone(),
+                    under: crate::knowledge::headings::under(table, row, &cell.column),
                     unit: table.unit,
                     page: row.page,
                     line: row.line,

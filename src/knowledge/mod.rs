@@ -4,6 +4,7 @@
 //! output models. Adding 部门决算 or a province's variant is adding data here.
 
 pub mod confusions;
+pub mod headings;
 pub mod identities;
 pub mod subjects;
 pub mod targets;

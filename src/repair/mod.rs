@@ -14,6 +14,7 @@ pub mod blocked;
 pub mod cell;
 mod grid;
 pub mod header;
+mod headings;
 pub mod printed;
 pub mod rows;
 pub mod transposed;
@@ -64,6 +65,7 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
     };
     printed::continue_blocks(block, &mut columns, &mut at.cells);
+    headings::under_headings(block, &mut columns, &at.cells);
     let mut rows = Vec::new();
     for segment in &block.segments {
         rows::read(block.template, segment, &columns, &at, &mut rows, log);

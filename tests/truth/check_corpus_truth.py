@@ -31,7 +31,7 @@ from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from corpus_src import HEADER, label_key, parse  # noqa: E402
+from corpus_src import HEADER, heading, label_key, parse  # noqa: E402
 
 ZERO = Decimal("0")
 HALF = Decimal("0.005")
@@ -70,8 +70,11 @@ def load(tsv):
         except Exception:
             problems.append(f"line {n}: bad value {d['value']!r}")
             continue
-        key = (d["table"], d["row"], d["side"], d["under"])
         paths = colpaths.get((d["table"], d["side"]))
+        # `under` is the row's parent heading, then (where a leaf is printed twice) the
+        # column's heading: the printed row is keyed by the row's part.
+        d["under"] = row_under(paths, d["column"], d["under"])
+        key = (d["table"], d["row"], d["side"], d["under"])
         if paths is None:  # typed directly (transposed): the column is the path
             d["path"] = d["column"]
             inst[key] += 1 if key != prev else 0
@@ -91,6 +94,15 @@ def load(tsv):
         prev = key
         facts.append(d)
     return doc, facts, colpaths, problems
+
+
+def row_under(paths, column, under):
+    """The row's own parent heading in a fact's `under`, the column's heading taken off."""
+    for p in paths or []:
+        h = heading(paths, p)
+        if h and label_key(p.split("/")[-1]) == column and (under == h or under.endswith("/" + h)):
+            return under[: len(under) - len(h)].rstrip("/")
+    return under
 
 
 class Checker:

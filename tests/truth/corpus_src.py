@@ -59,6 +59,19 @@ def row_key(label):
     return label_key(label)
 
 
+def heading(cols, path):
+    """The contract's `under` for a column where its side prints a leaf twice (小计 under
+    当年预算 and under 上年结转结余): the outermost heading over it, and for a total leaf
+    (小计) the group it totals too (`当年预算/基本支出`); else nothing."""
+    leaves = [label_key(c.split("/")[-1]) for c in cols]
+    if len(set(leaves)) == len(leaves):
+        return ""
+    groups = [label_key(g) for g in path.split("/")[:-1]]
+    if label_key(path.split("/")[-1]) not in ("小计", "合计", "总计"):
+        groups = groups[:1]
+    return "/".join(groups)
+
+
 def parse(path):
     """Returns (facts, colpaths): facts are dicts in printed order with the TSV fields plus
     `path` (the full header path) and `inst` (a counter that tells apart two printed rows
@@ -103,8 +116,9 @@ def parse(path):
             if v == "-":
                 continue
             assert re.fullmatch(r"-?\d+(\.\d+)?", v), f"{where}: bad value {v!r}"
+            heads = [h for h in (under_k, heading(cols, p)) if h]
             facts.append(dict(table=table, row=row, column=label_key(p.split("/")[-1]),
-                              side=side, under=under_k, value=v, flag="", unit="",
+                              side=side, under="/".join(heads), value=v, flag="", unit="",
                               path=p, inst=seen[k], where=where))
     return facts, colpaths
 

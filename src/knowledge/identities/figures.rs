@@ -86,8 +86,16 @@ pub fn path(tables: &[Table], at: &At) -> String {
         Some(r) => {
             let row = &table.rows[r];
             let side = row.side.map(|s| format!("{s:?}/").to_lowercase()).unwrap_or_default();
-            let under = row.under.as_ref().map(|u| format!("{u}>")).unwrap_or_default();
-            format!("{}/{side}{under}{}/{}", table.id, row.key, at.column)
+            // A figure told from another of its name by the heading it is printed under is
+            // named by both (`expense/上年结转结余>201/小计`), as its fact is.
+            let heading = crate::knowledge::headings::heading(table, row.side, &at.column);
+            let column = heading
+                .as_ref()
+                .and_then(|h| at.column.strip_prefix(h.as_str())?.strip_prefix('/'))
+                .unwrap_or(&at.column);
+            let under =
+                crate::knowledge::headings::under(table, row, &at.column).map(|u| format!("{u}>")).unwrap_or_default();
+            format!("{}/{side}{under}{}/{column}", table.id, row.key)
         }
         None if table.empty => format!("{}/(printed empty)/{}", table.id, at.column),
         None => format!("{}/(not printed)/{}", table.id, at.column),
