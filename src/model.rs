@@ -725,6 +725,11 @@ pub enum FindingKind {
     /// Lines outside every table read print figures as a table's rows do (a page of a table
     /// cut off from it, a table whose title was not found): their figures are in no table.
     FiguresOutsideTables,
+    /// A leaf name printed over two figure columns of one side of a table, and no heading
+    /// read over them that tells them apart (`小计 | 基本支出` under 当年预算 and again under
+    /// 上年结转结余, the headings lost to OCR): the figures of each are keyed alike (warning,
+    /// on the table and the column).
+    ColumnRepeated,
     /// No header line was read above a standard table's first row (OCR lost it: a shaded
     /// band): its columns are the template's, by position, and the identities check them.
     HeaderUnread,

@@ -13,8 +13,11 @@ pub fn heading(table: &Table, side: Option<Side>, key: &str) -> Option<String> {
         return None;
     }
     let printed = |c: &Column| label_key(&c.label);
-    let values: Vec<&Column> =
-        table.columns.iter().filter(|c| c.role == ColumnRole::Value && c.side == column.side).collect();
+    let values: Vec<&Column> = table
+        .columns
+        .iter()
+        .filter(|c| c.role == ColumnRole::Value && c.side == column.side && c.block == column.block)
+        .collect();
     let twice = values.iter().enumerate().any(|(i, c)| values[..i].iter().any(|o| printed(o) == printed(c)));
     twice.then(|| column.path.join("/"))
 }

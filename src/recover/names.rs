@@ -213,8 +213,35 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
                 repaired: name,
             });
         }
+        apart_by_headings(table);
     }
     repairs
+}
+
+/// A name a rule above gave a column that another column of its side already has (a twin
+/// mended in the first block, `入员生费` → 人员经费, the second block's read whole): the later
+/// one, printed under a heading, is keyed by it (`上年结转结余/人员经费`), as `repair` keys a
+/// name printed twice.
+fn apart_by_headings(table: &mut Table) {
+    for again in 0..table.columns.len() {
+        let column = &table.columns[again];
+        let same = |o: &crate::model::Column| {
+            o.role == ColumnRole::Value && o.side == column.side && o.block == column.block && o.key == column.key
+        };
+        if column.role != ColumnRole::Value || column.path.is_empty() || !table.columns[..again].iter().any(same) {
+            continue;
+        }
+        let raw = column.key.clone();
+        let key = format!("{}/{}", column.path.join("/"), raw);
+        table.columns[again].key.clone_from(&key);
+        // The later cell of the name in each row is this column's.
+        let first = table.columns[..again].iter().filter(|o| o.key == raw).count();
+        for row in &mut table.rows {
+            if let Some(cell) = row.cells.iter_mut().filter(|c| c.column == raw).nth(first) {
+                cell.column.clone_from(&key);
+            }
+        }
+    }
 }
 
 /// In a table naming function classes, one row in this many at most may be unknown for
@@ -233,13 +260,15 @@ const MOSTLY_KNOWN: usize = 5;
 pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Finding> {
     let mut findings = Vec::new();
     let known = |key: &str| key.is_empty() || crate::knowledge::vocabulary::is_known(key);
+    // (A column keyed by the headings over it, `上年结转结余/小计`, is known by its leaf.)
+    let known_column = |key: &str| known(key.rsplit('/').next().unwrap_or(key));
     for table in tables {
         let ocr = |page: u32| source.page_source(page) != TextSource::TextLayer;
         let Some(&first) = table.pages.iter().find(|&&p| ocr(p)) else { continue };
         if table.rows.is_empty() {
             continue;
         }
-        for column in table.columns.iter().filter(|c| c.role == ColumnRole::Value && !known(&c.key)) {
+        for column in table.columns.iter().filter(|c| c.role == ColumnRole::Value && !known_column(&c.key)) {
             let place = Place {
                 table: Some(table.id.clone()),
                 column: Some(column.key.clone()),
@@ -494,11 +523,12 @@ fn subtotal_of(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
 /// column prints whose characters, two at least and half of them, the garbled name holds.
 fn twin_name(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
     let key = &table.columns[c].key;
+    // (A column keyed by the heading it is printed under, `上年结转结余/人员经费`, is its leaf.)
     let known: Vec<&str> = table
         .columns
         .iter()
         .filter(|o| o.role == ColumnRole::Value && o.side == table.columns[c].side)
-        .map(|o| o.key.as_str())
+        .map(|o| o.key.rsplit('/').next().unwrap_or(&o.key))
         .filter(|k| MEASURES.lookup(kind, &table.id, k).is_some())
         .collect();
     let twice = |k: &&str| known.iter().filter(|o| *o == k).count() >= 2;

@@ -6,20 +6,47 @@
 //! written against the template's names, read the first block only (as printed, not a
 //! guess at which of two the name means).
 
+use super::grid::Log;
 use super::printed::{TOTALS, header_lines};
 use crate::knowledge::vocabulary;
 use crate::label::{label_key, within_one_edit};
 use crate::layout::Block;
-use crate::model::{Column, ColumnRole};
+use crate::model::{Column, ColumnRole, Finding, FindingKind, Location, Severity};
 
 /// Gives the columns of a table printing names again under headings their heading paths
-/// and the repeats keys of their own. `positions[i]` is where `columns[i]` is printed.
-pub fn under_headings(block: &Block, columns: &mut [Column], positions: &[usize]) {
-    if block.template.transposed || positions.len() != columns.len() || repeats(columns, printed).is_empty() {
+/// and the repeats keys of their own. `positions[i]` is where `columns[i]` is printed. A
+/// name printed twice under no heading read is reported: its figures are keyed alike.
+pub fn under_headings(block: &Block, columns: &mut [Column], positions: &[usize], log: &mut Log) {
+    if block.template.transposed || positions.len() != columns.len() {
         return;
     }
+    let twice = repeats(columns, printed);
+    if twice.is_empty() || headed(block, columns, positions, log) {
+        return;
+    }
+    let names: Vec<String> = twice.iter().map(|&(_, again)| columns[again].label.clone()).collect();
+    let id = &block.template.id;
+    let mut f = Finding::new(
+        Severity::Warning,
+        FindingKind::ColumnRepeated,
+        format!(
+            "{id}: {} printed over two columns of figures, and no heading read over them tells them apart: the figures of each are keyed alike",
+            names.join(", ")
+        ),
+    );
+    f.table = Some(id.clone());
+    f.column = twice.first().map(|&(_, again)| columns[again].key.clone());
+    f.page = Some(block.title.page);
+    log.findings.push(f);
+}
+
+/// Whether headings tell the names printed twice apart: then each block's columns are
+/// given them.
+fn headed(block: &Block, columns: &mut [Column], positions: &[usize], log: &mut Log) -> bool {
     let words = words_by_position(block);
-    let above = |i: usize| above_leaf(words.get(positions[i]).map_or(&[][..], Vec::as_slice), &columns[i].label);
+    let above = |columns: &[Column], i: usize| {
+        above_leaf(words.get(positions[i]).map_or(&[][..], Vec::as_slice), &columns[i].label)
+    };
     // A block begins where a heading is printed over its total (`上年结转结余 / 小计`), on the
     // header's topmost line of such headings; two at least, each its own.
     // (Or where OCR garbled the total under a heading the vocabulary knows, `当年预算 / 人`.)
@@ -28,7 +55,7 @@ pub fn under_headings(block: &Block, columns: &mut [Column], positions: &[usize]
         .filter(|&i| columns[i].role == ColumnRole::Value)
         .filter_map(|i| {
             let pieces = words.get(positions[i]).map_or(&[][..], Vec::as_slice);
-            let over_total = above(i).filter(|_| total(&columns[i]));
+            let over_total = above(columns, i).filter(|_| total(&columns[i]));
             let known = || {
                 let [(line, first), _, ..] = pieces else { return None };
                 // (Not a name wrapped over two lines that is a measure whole: `上年结转 / 结余`.)
@@ -41,19 +68,42 @@ pub fn under_headings(block: &Block, columns: &mut [Column], positions: &[usize]
             over_total.or_else(known).map(|(line, heading)| (i, line, named(table, heading)))
         })
         .collect();
-    let Some(top) = starts.iter().map(|(_, line, _)| *line).min() else { return };
+    let Some(top) = starts.iter().map(|(_, line, _)| *line).min() else { return false };
     let starts: Vec<(usize, String)> =
         starts.into_iter().filter(|(_, line, _)| *line == top).map(|(i, _, heading)| (i, heading)).collect();
     let distinct = starts.iter().enumerate().all(|(k, (_, h))| starts[..k].iter().all(|(_, g)| g != h));
     if starts.len() < 2 || !distinct {
-        return;
+        return false;
+    }
+    // A block's first column under a word no name is (`计`, `人`: its 小计 garbled) where
+    // another block's prints a total: that total.
+    if let Some(printed_total) = starts.iter().map(|&(i, _)| &columns[i]).find(|c| total(c)).map(|c| c.label.clone()) {
+        for &(i, _) in &starts {
+            let column = &columns[i];
+            if total(column)
+                || crate::knowledge::templates::is_column_name(&column.key)
+                || vocabulary::is_known(&column.key)
+            {
+                continue;
+            }
+            let raw = std::mem::replace(&mut columns[i].label, printed_total.clone());
+            columns[i].key = label_key(&printed_total);
+            let at = Location {
+                page: block.title.page,
+                line: block.title.number,
+                table: Some(table.clone()),
+                row: None,
+                column: Some(printed_total.clone()),
+            };
+            log.record(at, "header-block-total", &raw, &printed_total);
+        }
     }
     // Every name keyed twice must be printed in a later block than its first: else the
     // headings found are not what tells the repeats apart.
     let block_of = |i: usize| starts.iter().rposition(|(s, _)| *s <= i);
     let repeated = repeats(columns, |c| c.key.clone());
     if repeated.iter().any(|&(first, again)| block_of(again).is_none() || block_of(again) == block_of(first)) {
-        return;
+        return false;
     }
     // The printed headings are the path of every figure column (one before the first block,
     // the table's 合计, is under none, whatever the template's path).
@@ -63,7 +113,7 @@ pub fn under_headings(block: &Block, columns: &mut [Column], positions: &[usize]
                 block_of(i).map_or_else(Vec::new, |b| {
                     let (start, heading) = starts[b].clone();
                     // A name of its own over a total inside the block (`基本支出 / 小计`): under both.
-                    let inner = above(i).map(|(_, h)| h).filter(|_| i != start && total(&columns[i]));
+                    let inner = above(columns, i).map(|(_, h)| h).filter(|_| i != start && total(&columns[i]));
                     std::iter::once(heading).chain(inner).collect()
                 })
             })
@@ -80,6 +130,7 @@ pub fn under_headings(block: &Block, columns: &mut [Column], positions: &[usize]
         let column = &mut columns[again];
         column.key = format!("{}/{}", column.path.join("/"), label_key(&column.label));
     }
+    true
 }
 
 /// A heading as the measure vocabulary names it where OCR read it short of its last
@@ -114,7 +165,9 @@ fn printed(column: &Column) -> String {
 /// Pairs (first, again) of value columns whose name (per side) is printed again: `again`
 /// the later one.
 fn repeats(columns: &[Column], key: impl Fn(&Column) -> String) -> Vec<(usize, usize)> {
-    let name = |c: &Column| (c.side, key(c));
+    // (Side-by-side blocks of a template, `人员经费 | 公用经费` each with its 决算数, are
+    // told apart by their block.)
+    let name = |c: &Column| (c.side, c.block, key(c));
     (0..columns.len())
         .filter(|&i| columns[i].role == ColumnRole::Value)
         .filter_map(|i| {
@@ -155,6 +208,7 @@ fn above_leaf(words: &[(usize, String)], leaf: &str) -> Option<(usize, String)> 
 mod tests {
     use crate::knowledge::templates::TEMPLATES;
     use crate::layout::{Block, Segment};
+    use crate::model::FindingKind;
     use crate::page::Line;
 
     fn line(number: u32, text: &str) -> Line {
@@ -168,8 +222,9 @@ mod tests {
         }
     }
 
-    /// The columns (key, path) of a 支出总表 printed with the header lines given.
-    fn columns(header: &[&str]) -> Vec<(String, String)> {
+    /// The columns (key, path) of a 支出总表 printed with the header lines given, and the
+    /// kinds of the findings.
+    fn columns(header: &[&str]) -> (Vec<(String, String)>, Vec<FindingKind>) {
         let template = TEMPLATES[0].tables.iter().find(|t| t.id == "expense").expect("template");
         let body = "201\t一般公共服务支出\t1378.41\t1378.41\t903.85\t474.56\t0.00\t0.00\t0.00\t0.00\t0.00";
         let block = Block {
@@ -185,13 +240,15 @@ mod tests {
             notes: vec![],
             unit: None,
         };
-        let grid = super::super::grid(&block, &mut super::super::Log::default());
-        grid.columns.iter().skip(2).map(|c| (c.key.clone(), c.path.join("/"))).collect()
+        let mut log = super::Log::default();
+        let grid = super::super::grid(&block, &mut log);
+        let columns = grid.columns.iter().skip(2).map(|c| (c.key.clone(), c.path.join("/"))).collect();
+        (columns, log.findings.iter().map(|f| f.kind).collect())
     }
 
     #[test]
     fn names_printed_again_under_a_second_heading_are_keyed_by_it() {
-        let got = columns(&[
+        let (got, findings) = columns(&[
             "\t\t\t当年预算\t\t\t\t上年结转结余",
             "科目编码\t科目名称\t合计\t小计\t基本支出\t项目支出\t经营支出\t小计\t基本支出\t项目支出\t经营支出",
         ]);
@@ -208,14 +265,27 @@ mod tests {
         ];
         let want: Vec<(String, String)> = want.iter().map(|(k, p)| (k.to_string(), p.to_string())).collect();
         assert_eq!(got, want);
+        assert!(!findings.contains(&FindingKind::ColumnRepeated), "{findings:?}");
     }
 
     #[test]
-    fn names_printed_twice_under_no_heading_are_left_as_printed() {
-        let got = columns(&[
+    fn a_blocks_total_ocr_garbled_under_its_heading_is_the_total_its_twin_prints() {
+        let (got, _) = columns(&[
+            "\t\t\t当年预算\t\t\t\t上年结转结余",
+            "科目编码\t科目名称\t合计\t人\t基本支出\t项目支出\t经营支出\t小计\t基本支出\t项目支出\t经营支出",
+        ]);
+        let keys: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(&keys[..2], ["合计", "小计"], "{got:?}");
+        assert_eq!(keys[5], "上年结转结余/小计", "{got:?}");
+    }
+
+    #[test]
+    fn names_printed_twice_under_no_heading_are_left_as_printed_and_reported() {
+        let (got, findings) = columns(&[
             "科目编码\t科目名称\t合计\t小计\t基本支出\t项目支出\t经营支出\t小计\t基本支出\t项目支出\t经营支出",
         ]);
         assert!(got.iter().all(|(key, _)| !key.contains('/')), "{got:?}");
         assert_eq!(got.iter().filter(|(key, _)| key == "小计").count(), 2, "{got:?}");
+        assert!(findings.contains(&FindingKind::ColumnRepeated), "{findings:?}");
     }
 }

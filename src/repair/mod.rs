@@ -4,7 +4,8 @@
 //!
 //! Rules (each has a test next to it): header (`header-vocabulary`, `header-garbled`,
 //! `header-fragment`, `header-garbage`, `header-debris`, `header-stray-number`,
-//! `column-numbers`, `unit-garbled`, `title-vocabulary`) in [`header`]; cells
+//! `column-numbers`, `unit-garbled`, `title-vocabulary`) in [`header`], `header-block-total`
+//! (a block's 小计 OCR garbled under its heading) in `headings`; cells
 //! (`split-decimal`, `ocr-debris`, `thousands-separator`, `point-for-comma`, `full-width`, `dash-blank`, `label-dewrap`,
 //! `label-stray-number`, `code-name-split`, `ocr-confusion`) in [`cell`]; rows
 //! (`label-continuation`, `garbage-line`, `split-figures`) in [`rows`]. It never invents a figure: a cell that no rule makes
@@ -65,7 +66,7 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
     };
     printed::continue_blocks(block, &mut columns, &mut at.cells);
-    headings::under_headings(block, &mut columns, &at.cells);
+    headings::under_headings(block, &mut columns, &at.cells, log);
     let mut rows = Vec::new();
     for segment in &block.segments {
         rows::read(block.template, segment, &columns, &at, &mut rows, log);
