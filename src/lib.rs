@@ -120,6 +120,18 @@ pub(crate) mod testing {
         crate::layout::segment(&crate::extract::extract(input, &crate::extract::Options { ocr: false }))
     }
 
+    /// Line `number` of page 1: tab-separated cells as printed.
+    pub fn line(number: u32, text: &str) -> crate::page::Line {
+        crate::page::Line {
+            number,
+            page: 1,
+            cells: text.split('\t').map(str::to_string).collect(),
+            spans: vec![],
+            boxes: vec![],
+            continues_row: false,
+        }
+    }
+
     /// A one-page document's source: its page OCR'd where `text_source` says so.
     pub fn source(text_source: crate::model::TextSource) -> crate::model::Source {
         let ocr_pages = if text_source == crate::model::TextSource::Ocr { vec![1] } else { Vec::new() };

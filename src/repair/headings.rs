@@ -209,18 +209,7 @@ mod tests {
     use crate::knowledge::templates::TEMPLATES;
     use crate::layout::{Block, Segment};
     use crate::model::FindingKind;
-    use crate::page::Line;
-
-    fn line(number: u32, text: &str) -> Line {
-        Line {
-            number,
-            page: 1,
-            cells: text.split('\t').map(str::to_string).collect(),
-            spans: vec![],
-            boxes: vec![],
-            continues_row: false,
-        }
-    }
+    use crate::testing::line;
 
     /// The columns (key, path) of a 支出总表 printed with the header lines given, and the
     /// kinds of the findings.

@@ -290,17 +290,7 @@ fn continues_label(
 mod tests {
     use super::*;
     use crate::knowledge::templates::TEMPLATES;
-
-    fn line(number: u32, text: &str) -> Line {
-        Line {
-            number,
-            page: 1,
-            cells: text.split('\t').map(str::to_string).collect(),
-            spans: vec![],
-            boxes: vec![],
-            continues_row: false,
-        }
-    }
+    use crate::testing::line;
 
     fn read_body(id: &str, body: &[&str]) -> (Vec<GridRow>, Log) {
         let template = TEMPLATES[0].tables.iter().find(|t| t.id == id).expect("template");
