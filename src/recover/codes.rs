@@ -126,6 +126,9 @@ pub fn by_name(tables: &mut [Table], kind: Kind, source: &Source) -> Vec<Repair>
     let known = |code: &str| ECONOMIC.iter().any(|s| s.code == code);
     for table in tables.iter_mut() {
         let class = variants(kind, &table.id).iter().find_map(|t| t.classification);
+        if class == Some(Classification::Function) {
+            repairs.extend(uncoded_class_by_name(table, source));
+        }
         if class != Some(Classification::Economic) {
             continue;
         }
@@ -184,6 +187,59 @@ fn uncoded_by_name(table: &mut Table, source: &Source) -> Vec<Repair> {
             |code: &str| table.rows.iter().any(|o| o.code.as_ref().is_some_and(|c| c.len() == code.len()));
         let found = subject_between(named, &digits, before.as_deref(), after.as_deref(), level_printed);
         let Some(fits) = found.filter(|f| !has_code(table, f)) else { continue };
+        table.rows[at].code = Some(fits.clone());
+        repairs.push(rekey(table, at, fits, "code-by-name"));
+    }
+    repairs
+}
+
+/// Gives OCR'd rows of a table keyed by 支出功能分类 printed with no code (OCR lost it with
+/// the start of the name at the table's left ruling: `公共服务支出`) the code of the function
+/// class their name is (`data/codes/function-classes.toml`) — exact, one character off (four
+/// or more), or with its first one or two characters lost — where that code lies after the
+/// class of the coded row printed before it and is the class of the row after it or before
+/// it, and the table prints codes of a class's length on other rows (`code-by-name`). Only
+/// classes: the dictionary holds no 款 or 项 names.
+fn uncoded_class_by_name(table: &mut Table, source: &Source) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    const CLASS_DIGITS: usize = 3;
+    if !table.rows.iter().any(|r| r.code.as_ref().is_some_and(|c| c.len() == CLASS_DIGITS)) {
+        return repairs;
+    }
+    for at in 0..table.rows.len() {
+        let row = &table.rows[at];
+        if row.code.is_some()
+            || source.page_source(row.page) == TextSource::TextLayer
+            || row.cells.iter().all(|c| c.value.is_none())
+        {
+            continue;
+        }
+        let name = label_key(&row.label);
+        if name.chars().count() < MIN_NAME_LOST {
+            continue;
+        }
+        let named = |n: &str| {
+            n == name
+                || (n.chars().count() >= MIN_NAME_OFF && within_one_edit(n, &name))
+                || (n.ends_with(name.as_str()) && n.chars().count() - name.chars().count() <= 2)
+        };
+        let class_of = |r: &crate::model::Row| {
+            r.code.as_ref().filter(|c| c.len() >= CLASS_DIGITS).map(|c| c[..CLASS_DIGITS].to_string())
+        };
+        let before = table.rows[..at].iter().rev().find_map(class_of);
+        let after = table.rows[at + 1..].iter().find_map(class_of);
+        let mut fitting: Vec<&str> = crate::knowledge::identities::catalogue::classes()
+            .filter(|(n, code)| {
+                named(n) && before.as_deref().is_none_or(|b| b < *code) && after.as_deref().is_none_or(|a| *code <= a)
+            })
+            .map(|(_, code)| code)
+            .collect();
+        fitting.dedup();
+        let [fits] = fitting[..] else { continue };
+        if has_code(table, fits) {
+            continue;
+        }
+        let fits = fits.to_string();
         table.rows[at].code = Some(fits.clone());
         repairs.push(rekey(table, at, fits, "code-by-name"));
     }
@@ -417,6 +473,38 @@ mod tests {
         });
         table.rows[1].code = Some("30101".into());
         let mut tables = vec![table];
+        assert!(by_name(&mut tables, Kind::Budget, &crate::testing::source(TextSource::Ocr)).is_empty());
+    }
+
+    #[test]
+    fn a_class_row_printed_with_no_code_is_the_code_of_the_class_its_name_is() {
+        // 广州 2026 at 300 dpi: the 类 row's code and its name's start cut at the left ruling.
+        let printed = [
+            ("", "合计"),
+            ("", "公共服务支出"),
+            ("20105", "统计信息事务"),
+            ("2010501", "行政运行"),
+            ("208", "社会保障和就业支出"),
+        ];
+        let coded = |codes: &[(&str, &str)]| {
+            let names: Vec<&str> = codes.iter().map(|(_, n)| *n).collect();
+            let mut table =
+                crate::testing::table("gpb_expense", &names, |_| vec![crate::testing::cell("合计", "1.00")]);
+            for (row, (code, _)) in table.rows.iter_mut().zip(codes) {
+                if !code.is_empty() {
+                    (row.code, row.key) = (Some(code.to_string()), code.to_string());
+                }
+            }
+            vec![table]
+        };
+        let mut tables = coded(&printed);
+        let repairs = by_name(&mut tables, Kind::Budget, &crate::testing::source(TextSource::Ocr));
+        let keys: Vec<&str> = tables[0].rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["合计", "201", "20105", "2010501", "208"]);
+        assert_eq!((repairs[0].raw.as_str(), repairs[0].rule.as_str()), ("公共服务支出", "code-by-name"));
+        // A class that does not lie where the row is printed (after 208's rows) is not taken.
+        let mut tables =
+            coded(&[("208", "社会保障和就业支出"), ("", "公共服务支出"), ("20805", "行政事业单位养老支出")]);
         assert!(by_name(&mut tables, Kind::Budget, &crate::testing::source(TextSource::Ocr)).is_empty());
     }
 

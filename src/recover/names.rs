@@ -44,7 +44,10 @@ pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Rep
             {
                 continue;
             }
-            let Some(name) = held(&row.key, &names) else { continue };
+            let after = after_ordinal(&row.key);
+            let named_after =
+                after.as_deref().and_then(|k| names.iter().find(|n| **n == k).copied().or_else(|| held(k, &names)));
+            let Some(name) = held(&row.key, &names).or(named_after) else { continue };
             let taken = table.rows.iter().any(|o| o.key == name && o.side == row.side && o.under == row.under);
             if taken {
                 continue;
@@ -567,6 +570,15 @@ fn the_one<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
 
 /// The one name `key` holds at its start or end with at most [`MAX_EXTRA`] characters more,
 /// or is with its first character lost; the longest when several are held, none on a tie.
+/// A key whose list number follows one or two characters (`其(一)因公出国(境)支出`: 其中 and
+/// its colon garbled, or specks before the number): the name after the number.
+fn after_ordinal(key: &str) -> Option<String> {
+    (1..=2).find_map(|skip| {
+        let rest: String = key.chars().skip(skip).collect();
+        crate::label::has_ordinal(&rest).then(|| crate::label::label_key(&rest)).filter(|r| !r.is_empty())
+    })
+}
+
 fn held<'a>(key: &str, names: &[&'a str]) -> Option<&'a str> {
     let length = key.chars().count();
     let fits = |name: &&&str| {
@@ -620,6 +632,15 @@ mod tests {
         let names = ITEMS.names(Some(Kind::Budget), "fiscal_summary");
         let names: Vec<&str> = names.into_iter().filter(|n| n.chars().count() >= MIN_NAME).collect();
         assert_eq!(held("一般公共预算搜款", &names), Some("一般公共预算拨款"), "one ideograph misread");
+    }
+
+    #[test]
+    fn a_name_after_a_list_number_that_follows_a_garbled_of_which_is_the_name() {
+        // 广州 2026 at 300 dpi: `其中:(一)因公出国(境)支出`, 中 and the colon lost.
+        assert_eq!(after_ordinal("其(一)因公出国(境)支出").as_deref(), Some("因公出国(境)支出"));
+        assert_eq!(after_ordinal("、,3、公务接待费").as_deref(), Some("公务接待费"));
+        assert_eq!(after_ordinal("公务接待费"), None);
+        assert_eq!(after_ordinal("(一)因公出国(境)支出"), None, "its own number: label_key's");
     }
 
     fn table(id: &str, keys: &[&str]) -> Table {

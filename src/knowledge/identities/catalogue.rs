@@ -173,6 +173,11 @@ static CLASSES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
     file.class.into_iter().flat_map(|c| c.names.into_iter().map(move |n| (label_key(&n), c.code.clone()))).collect()
 });
 
+/// Every function class's names (label_keys) with its code.
+pub fn classes() -> impl Iterator<Item = (&'static str, &'static str)> {
+    CLASSES.iter().map(|(name, code)| (name.as_str(), code.as_str()))
+}
+
 /// The 类 code a summary row's label names.
 pub fn class_code(label_key: &str) -> Option<&'static str> {
     CLASSES.iter().find(|(name, _)| name == label_key).map(|(_, code)| code.as_str())
