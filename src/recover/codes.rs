@@ -165,10 +165,7 @@ fn uncoded_by_name(table: &mut Table, source: &Source) -> Vec<Repair> {
     let known = |code: &str| ECONOMIC.iter().any(|s| s.code == code);
     for at in 0..table.rows.len() {
         let row = &table.rows[at];
-        if row.code.is_some()
-            || source.page_source(row.page) == TextSource::TextLayer
-            || row.cells.iter().all(|c| c.value.is_none())
-        {
+        if !uncoded_read(row, source) {
             continue;
         }
         let (digits, name) = bracketed_digits(&label_key(&row.label));
@@ -178,11 +175,7 @@ fn uncoded_by_name(table: &mut Table, source: &Source) -> Vec<Repair> {
         let code_of = |r: &crate::model::Row| r.code.clone().filter(|c| known(c));
         let before = table.rows[..at].iter().rev().find_map(code_of);
         let after = table.rows[at + 1..].iter().find_map(code_of);
-        let named = |n: &String| {
-            *n == name
-                || (n.chars().count() >= MIN_NAME_OFF && within_one_edit(n, &name))
-                || (n.ends_with(name.as_str()) && n.chars().count() - name.chars().count() <= 2)
-        };
+        let named = |n: &String| printed_as(n, &name);
         let level_printed =
             |code: &str| table.rows.iter().any(|o| o.code.as_ref().is_some_and(|c| c.len() == code.len()));
         let found = subject_between(named, &digits, before.as_deref(), after.as_deref(), level_printed);
@@ -208,21 +201,13 @@ fn uncoded_class_by_name(table: &mut Table, source: &Source) -> Vec<Repair> {
     }
     for at in 0..table.rows.len() {
         let row = &table.rows[at];
-        if row.code.is_some()
-            || source.page_source(row.page) == TextSource::TextLayer
-            || row.cells.iter().all(|c| c.value.is_none())
-        {
+        if !uncoded_read(row, source) {
             continue;
         }
         let name = label_key(&row.label);
         if name.chars().count() < MIN_NAME_LOST {
             continue;
         }
-        let named = |n: &str| {
-            n == name
-                || (n.chars().count() >= MIN_NAME_OFF && within_one_edit(n, &name))
-                || (n.ends_with(name.as_str()) && n.chars().count() - name.chars().count() <= 2)
-        };
         let class_of = |r: &crate::model::Row| {
             r.code.as_ref().filter(|c| c.len() >= CLASS_DIGITS).map(|c| c[..CLASS_DIGITS].to_string())
         };
@@ -230,7 +215,9 @@ fn uncoded_class_by_name(table: &mut Table, source: &Source) -> Vec<Repair> {
         let after = table.rows[at + 1..].iter().find_map(class_of);
         let mut fitting: Vec<&str> = crate::knowledge::identities::catalogue::classes()
             .filter(|(n, code)| {
-                named(n) && before.as_deref().is_none_or(|b| b < *code) && after.as_deref().is_none_or(|a| *code <= a)
+                printed_as(n, &name)
+                    && before.as_deref().is_none_or(|b| b < *code)
+                    && after.as_deref().is_none_or(|a| *code <= a)
             })
             .map(|(_, code)| code)
             .collect();
@@ -284,6 +271,22 @@ const MIN_NAME_LOST: usize = 3;
 /// Shortest subject name a printed name one character off is taken for (水费 and 电费 are one
 /// character apart).
 const MIN_NAME_OFF: usize = 4;
+
+/// An OCR'd row printed with figures and no code (OCR lost it, or read it as no code).
+fn uncoded_read(row: &crate::model::Row, source: &Source) -> bool {
+    row.code.is_none()
+        && source.page_source(row.page) != TextSource::TextLayer
+        && row.cells.iter().any(|c| c.value.is_some())
+}
+
+/// Whether a subject's name `subject` is what OCR read as `printed` (a row with no code):
+/// the name, one character off (four or more), or with its first one or two characters lost.
+fn printed_as(subject: &str, printed: &str) -> bool {
+    let (n, p) = (subject.chars().count(), printed.chars().count());
+    subject == printed
+        || (n >= MIN_NAME_OFF && within_one_edit(subject, printed))
+        || (subject.ends_with(printed) && n - p <= 2)
+}
 
 /// Whether a row of the table has the code already (a code put back must be no row's).
 fn has_code(table: &Table, code: &str) -> bool {
