@@ -65,6 +65,9 @@ pub struct Entry {
     /// where the figures give none (a heading of zeros).
     #[serde(default)]
     pub parts: Vec<String>,
+    /// The side of a two-sided table this item is printed on, where only one (items only).
+    #[serde(default)]
+    pub side: Option<crate::model::Side>,
 }
 
 /// A vocabulary, indexed by label_key'd name.
@@ -218,6 +221,7 @@ pub static ITEMS: LazyLock<Vocabulary> = LazyLock::new(|| {
             in_tables: tables,
             in_kinds: BTreeMap::new(),
             parts: Vec::new(),
+            side: Some(crate::model::Side::Expense),
         });
     }
     Vocabulary::new(file)
@@ -247,6 +251,15 @@ pub fn measure(kind: Option<Kind>, table: &str, column: &str) -> Option<&'static
 /// `kind`.
 pub fn item(kind: Option<Kind>, table: &str, row: &str) -> Option<&'static str> {
     ITEMS.lookup(kind, table, row)
+}
+
+/// The side of the two-sided table `table` the label row `row` (a label_key) is printed on,
+/// where its name says: an item's side as the vocabulary gives it (a function class's is the
+/// expense side), else a name ending in 支出 is an expense (no income item's name does).
+pub fn side_of(table: &str, row: &str) -> Option<crate::model::Side> {
+    let id = item(None, table, row);
+    let side = id.and_then(|id| ITEMS.entries.iter().find(|e| e.id == id)).and_then(|e| e.side);
+    side.or_else(|| row.ends_with("支出").then_some(crate::model::Side::Expense))
 }
 
 /// True where the label row `part` is one of the items the national templates print under

@@ -8,7 +8,8 @@
 //! (a block's 小计 OCR garbled under its heading) in `headings`; cells
 //! (`split-decimal`, `ocr-debris`, `thousands-separator`, `point-for-comma`, `full-width`, `dash-blank`, `label-dewrap`,
 //! `label-stray-number`, `code-name-split`, `ocr-confusion`) in [`cell`]; rows
-//! (`label-continuation`, `garbage-line`, `split-figures`) in [`rows`]. It never invents a figure: a cell that no rule makes
+//! (`label-continuation`, `garbage-line`, `split-figures`) in [`rows`]; `side-by-name` (a
+//! two-sided table's expense item read in its income columns) in `sides`. It never invents a figure: a cell that no rule makes
 //! readable stays as read, and `tables` reports it.
 
 pub mod blocked;
@@ -18,6 +19,7 @@ pub mod header;
 mod headings;
 pub mod printed;
 pub mod rows;
+mod sides;
 pub mod transposed;
 
 use crate::layout::{Block, Layout};
@@ -67,8 +69,13 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
     };
     printed::continue_blocks(block, &mut columns, &mut at.cells);
     headings::under_headings(block, &mut columns, &at.cells, log);
+    let segments = if block.template.two_sided {
+        sides::own_sides(&block.template.id, &block.segments, &columns, &at, log)
+    } else {
+        block.segments.clone()
+    };
     let mut rows = Vec::new();
-    for segment in &block.segments {
+    for segment in &segments {
         rows::read(block.template, segment, &columns, &at, &mut rows, log);
     }
     let mut pages: Vec<u32> = std::iter::once(block.title.page)

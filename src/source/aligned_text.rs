@@ -349,4 +349,30 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn a_two_sided_tables_second_names_and_figures_are_set_on_one_grid() {
+        // 收入 | 预算数 | 支出 | 预算数, each line in its own space width: the expense items
+        // begin at one left edge and the figures end at one right edge, whatever the width of
+        // the income item and figure before them.
+        let two = |income: &str, left: &str, expense: &str, right: &str, space: f32| {
+            let ink = |t: &str| t.chars().map(ink).sum::<f32>();
+            written(&[(0.0, income), (18.0 - ink(left), left), (20.0, expense), (38.0 - ink(right), right)], space)
+        };
+        let text = [
+            two("一、一般公共预算拨款收入", "1468.70", "一、一般公共服务支出", "1216.89", 0.45),
+            two("二、政府性基金预算拨款收入", "0.00", "二、外交支出", "0.00", 0.6),
+            two("三、事业收入", "50.00", "三、国防支出", "113.11", 0.5),
+            two("四、其他收入", "0.00", "四、文化旅游体育与传媒支出", "28.50", 0.8),
+        ]
+        .join("\n");
+        let read = lines(&text, Columns::One);
+        for line in &read {
+            assert_eq!(line.cells.len(), 4, "{:?}", line.cells);
+            assert_eq!(line.spans[1].1, read[0].spans[1].1, "{:?}", line.cells);
+            assert_eq!(line.spans[2].0, read[0].spans[2].0, "{:?}", line.cells);
+            assert_eq!(line.spans[3].1, read[0].spans[3].1, "{:?}", line.cells);
+        }
+        assert!(read[0].spans[1].1 < read[0].spans[2].0, "the income figures end before the expense items begin");
+    }
 }

@@ -10,7 +10,12 @@
 //! figure columns' right edges and each such row's `s` together, by least squares; every
 //! other row takes the `s` and the columns for its figures that put them nearest those
 //! edges; a line without figures (a header) the `s` that sets its words nearest the
-//! columns' middles. The cells' spans are then in ems ([`EM`] points each), on one grid.
+//! columns' middles. Where the fullest rows print names after their first (a two-sided
+//! table: 收入 | 预算数 | 支出 | 预算数), the left edges of those names' columns are fitted with
+//! the figures' right edges, and a row's names fall in them as its figures in theirs. The
+//! cells' spans are then in ems ([`EM`] points each), on one grid, each figure set on the
+//! right edge of the column it ends nearest and each such name on its column's left edge
+//! (what the fit leaves over is no column of its own).
 //! A text whose fullest rows already line up by character count (`pdftotext -layout`, a
 //! fixed-width export) is left as it is.
 
@@ -93,6 +98,10 @@ struct Measured {
     /// The line's first cell is a subject code and its second a name: the name's start is
     /// the name column's.
     coded: bool,
+    /// Its names after the first (a two-sided table's expense item, printed left-aligned at
+    /// its column: a column's left edge as a figure's right is its right edge), each with the
+    /// number of the line's figures before it.
+    inner: Vec<(usize, usize)>,
 }
 
 fn is_figure(cell: &str) -> bool {
@@ -215,9 +224,17 @@ pub(super) fn regrid(lines: &mut [Line], texts: &[&str]) -> bool {
         // fitted to: a name is centred over its column, and its ink's width is only an
         // estimate (the code and name columns' are left where the fit set them, over the
         // cells they name).
+        grid.snap(line, m);
+        // A column of names' name (a two-sided table's 项目) is set where its names begin:
+        // they are printed from its left edge, the name over its middle, and a column is
+        // where its cells are.
         for (w, k) in snapped.into_iter().filter(|&(_, k)| grid.middles[k] > grid.rights[0] - grid.pitch) {
-            let half = (line.spans[w].1 - line.spans[w].0) / 2.0;
-            line.spans[w] = ((grid.middles[k] * EM - half).max(0.0), grid.middles[k] * EM + half);
+            let wide = line.spans[w].1 - line.spans[w].0;
+            let left = grid.name_lefts.iter().find(|(middle, _)| *middle == grid.middles[k]).map(|(_, left)| *left);
+            line.spans[w] = match left {
+                Some(left) => (left * EM, left * EM + wide),
+                None => ((grid.middles[k] * EM - wide / 2.0).max(0.0), grid.middles[k] * EM + wide / 2.0),
+            };
         }
     }
     true
@@ -231,7 +248,13 @@ fn measure(line: &Line, text: &str) -> Measured {
     let figures: Vec<usize> = (0..line.cells.len()).filter(|&i| is_figure(&line.cells[i])).collect();
     let anchored = figures.first() != Some(&0);
     let coded = line.cells.len() >= 2 && is_code(&line.cells[0]) && !is_figure(&line.cells[1]);
-    Measured { edges, figures, anchored, coded }
+    let named = |i: usize| {
+        let cell = &line.cells[i];
+        !is_figure(cell) && cell.chars().filter(|&c| is_wide(c)).count() >= 2 && !(coded && i == 1)
+    };
+    let inner =
+        (1..line.cells.len()).filter(|&i| named(i)).map(|i| (i, figures.iter().filter(|&&f| f < i).count())).collect();
+    Measured { edges, figures, anchored, coded, inner }
 }
 
 /// A page's grid, in ems from the table's left edge: the figure columns' right edges, the
@@ -240,6 +263,11 @@ fn measure(line: &Line, text: &str) -> Measured {
 struct Grid {
     rights: Vec<f32>,
     name_left: Option<f32>,
+    /// Where the fullest rows print names after their first (a two-sided table's second
+    /// side): each such column's left edge and the figure column it comes before.
+    labels: Vec<(f32, usize)>,
+    /// The middles of those columns of names (and of the first), each with its left edge.
+    name_lefts: Vec<(f32, f32)>,
     pitch: f32,
     middles: Vec<f32>,
     range: (f32, f32),
@@ -254,6 +282,18 @@ impl Grid {
         let mut rights = vec![0.0f32; width];
         let mut name_left: Option<f32> = None;
         let every: Vec<usize> = (0..width).collect();
+        // Names after the first where most full rows print them alike (none in a coded
+        // table, whose rows' names are the name column's).
+        let pattern = |i: usize| -> Vec<usize> { measured[i].inner.iter().map(|&(_, before)| before).collect() };
+        let mut patterns: Vec<Vec<usize>> = full.iter().map(|&i| pattern(i)).collect();
+        patterns.sort();
+        let common = patterns
+            .chunk_by(|a, b| a == b)
+            .max_by_key(|c| c.len())
+            .filter(|c| !c[0].is_empty() && c.len() * 2 > full.len() && c.len() >= 2)
+            .filter(|_| !full.iter().any(|&i| measured[i].coded))
+            .map(|c| c[0].clone());
+        let mut labels: Vec<(f32, usize)> = common.iter().flatten().map(|&before| (0.0, before)).collect();
         for _ in 0..40 {
             for (k, right) in rights.iter_mut().enumerate() {
                 let ends = full
@@ -269,8 +309,17 @@ impl Grid {
                 .map(|(&i, &s)| Edges::at(measured[i].edges[1].start, s))
                 .collect();
             name_left = (!names.is_empty()).then(|| names.iter().sum::<f32>() / names.len() as f32);
+            for (j, label) in labels.iter_mut().enumerate() {
+                let lefts: Vec<f32> = full
+                    .iter()
+                    .zip(&spaces)
+                    .filter(|(i, _)| common.as_ref() == Some(&pattern(**i)))
+                    .map(|(&i, &s)| Edges::at(measured[i].edges[measured[i].inner[j].0].start, s))
+                    .collect();
+                label.0 = lefts.iter().sum::<f32>() / lefts.len().max(1) as f32;
+            }
             for (space, &i) in spaces.iter_mut().zip(full) {
-                *space = fit_space(&targets(&measured[i], &every, &rights, name_left)).0;
+                *space = fit_space(&targets(&measured[i], &every, &rights, name_left, &labels).0).0;
             }
         }
         let mut sorted = spaces.clone();
@@ -288,9 +337,39 @@ impl Grid {
             middles.push(name / 2.0); // the code column
             middles.push((name + rights[0] - pitch) / 2.0); // the name column
         }
+        let mut name_lefts = Vec::new();
+        if !labels.is_empty() {
+            (middles, name_lefts) = side_middles(measured, full, &spaces, &rights, &labels);
+        }
         middles.sort_by(f32::total_cmp);
-        let grid = Grid { rights, name_left, pitch, middles, range, typical: sorted[sorted.len() / 2] };
+        let typical = sorted[sorted.len() / 2];
+        let grid = Grid { rights, name_left, labels, name_lefts, pitch, middles, range, typical };
         (grid, spaces)
+    }
+
+    /// A line's figures set on the right edge of the column they end nearest, where within a
+    /// third of the way to the next column, and its names after the first on the left edge
+    /// of the column of names they begin nearest, where within two ems: what is left of the
+    /// fit (an ideograph OCR read as a narrower character before them) is no column of its
+    /// own.
+    fn snap(&self, line: &mut Line, m: &Measured) {
+        let nearest = |x: f32, edges: &[f32]| -> Option<(f32, f32)> {
+            edges.iter().map(|&e| ((x - e).abs(), e)).min_by(|a, b| a.0.total_cmp(&b.0))
+        };
+        let gap = self.rights.windows(2).map(|w| w[1] - w[0]).fold(f32::MAX, f32::min);
+        for &f in &m.figures {
+            let (start, end) = line.spans[f];
+            if let Some((_, right)) = nearest(end / EM, &self.rights).filter(|(off, _)| *off < gap / 3.0) {
+                line.spans[f] = (start + (right * EM - end), right * EM);
+            }
+        }
+        let lefts: Vec<f32> = self.labels.iter().map(|(left, _)| *left).collect();
+        for &(w, _) in &m.inner {
+            let (start, end) = line.spans[w];
+            if let Some((_, left)) = nearest(start / EM, &lefts).filter(|(off, _)| *off < 2.0) {
+                line.spans[w] = (left * EM, end + (left * EM - start));
+            }
+        }
     }
 
     /// Where a line not among the fullest goes: its space width, its start, and for a
@@ -302,7 +381,11 @@ impl Grid {
             // A coded row's name fixes its space width; a row of one or two figures alone
             // could be set anywhere, so its width is kept near the full rows'.
             let best = fits()
-                .map(|c| fit_space(&targets(m, &c, &self.rights, self.name_left)))
+                .map(|c| {
+                    let (points, missed) = targets(m, &c, &self.rights, self.name_left, &self.labels);
+                    let (s, error) = fit_space(&points);
+                    (s, error + MISSED * missed as f32)
+                })
                 .filter(|(s, _)| m.coded || within(*s))
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             (best.map_or(self.typical, |b| b.0), 0.0, Vec::new())
@@ -310,7 +393,10 @@ impl Grid {
             // A row not begun at the table's left edge (a total's label centred, a row whose
             // code OCR lost): its start and space width both from where its figures fall.
             let best = fits()
-                .filter_map(|c| fit_space_and_start(&targets(m, &c, &self.rights, None)))
+                .filter_map(|c| {
+                    let (points, missed) = targets(m, &c, &self.rights, None, &self.labels);
+                    fit_space_and_start(&points).map(|(s, start, error)| (s, start, error + MISSED * missed as f32))
+                })
                 .filter(|(s, _, _)| within(*s))
                 .min_by(|a, b| a.2.total_cmp(&b.2));
             best.map_or((self.typical, 0.0, Vec::new()), |(s, start, _)| (s, start, Vec::new()))
@@ -329,15 +415,77 @@ impl Grid {
     }
 }
 
+/// A cell edge's `(ink, spaces)` in its line's measure and where it should be, in ems.
+type Target = ((f32, f32), f32);
+
+/// What a name after a line's first that falls in no column of names costs a placing, in
+/// squared ems: more than any figure set a column off.
+const MISSED: f32 = 400.0;
+
 /// Where a line's edges should be when its figures are in `columns`: each figure's right
-/// edge at its column's, and a coded row's name at the name column's left edge.
-fn targets(m: &Measured, columns: &[usize], rights: &[f32], name_left: Option<f32>) -> Vec<((f32, f32), f32)> {
-    let mut out: Vec<((f32, f32), f32)> =
-        m.figures.iter().zip(columns).map(|(&f, &k)| (m.edges[f].end, rights[k])).collect();
+/// edge at its column's, a coded row's name at the name column's left edge, and a name
+/// after the first at the left edge of the column of names between its figures' columns;
+/// and how many such names have no such column (one, where the grid has such columns).
+fn targets(
+    m: &Measured,
+    columns: &[usize],
+    rights: &[f32],
+    name_left: Option<f32>,
+    labels: &[(f32, usize)],
+) -> (Vec<Target>, usize) {
+    let mut out: Vec<Target> = m.figures.iter().zip(columns).map(|(&f, &k)| (m.edges[f].end, rights[k])).collect();
     if let (true, Some(name)) = (m.coded, name_left) {
         out.push((m.edges[1].start, name));
     }
-    out
+    let mut missed = 0;
+    if !labels.is_empty() {
+        for &(w, before) in &m.inner {
+            let after = before.checked_sub(1).and_then(|b| columns.get(b)).copied();
+            let next = columns.get(before).copied();
+            let mut on = labels
+                .iter()
+                .filter(|(_, column)| after.is_none_or(|a| *column > a) && next.is_none_or(|n| *column <= n));
+            match (on.next(), on.next()) {
+                (Some(&(left, _)), None) => out.push((m.edges[w].start, left)),
+                _ => missed += 1,
+            }
+        }
+    }
+    (out, missed)
+}
+
+/// The middles of a page's columns where rows print names after their first (a two-sided
+/// table: name, figure, name, figure): a column of names from its left edge (the table's
+/// for the first) to where the figure column after it begins, a figure column from there to
+/// its right edge, its width half again its figures' widest (three ems at least); and the
+/// columns of names' middles with their left edges.
+fn side_middles(
+    measured: &[Measured],
+    full: &[usize],
+    spaces: &[f32],
+    rights: &[f32],
+    labels: &[(f32, usize)],
+) -> (Vec<f32>, Vec<(f32, f32)>) {
+    let (mut middles, mut lefts) = (Vec::new(), Vec::new());
+    for (k, &right) in rights.iter().enumerate() {
+        let widest = full
+            .iter()
+            .zip(spaces)
+            .map(|(&i, &s)| {
+                let e = &measured[i].edges[measured[i].figures[k]];
+                Edges::at(e.end, s) - Edges::at(e.start, s)
+            })
+            .fold(0.0f32, f32::max);
+        let left = labels.iter().find(|(_, column)| *column == k).map(|(left, _)| *left);
+        let before = left.or((k == 0).then_some(0.0));
+        let begins = (right - (1.5 * widest).max(3.0)).max(before.map_or(f32::MIN, |b| b + 1.0));
+        middles.push((begins + right) / 2.0);
+        if let Some(before) = before {
+            middles.push((before + begins) / 2.0);
+            lefts.push(((before + begins) / 2.0, before));
+        }
+    }
+    (middles, lefts)
 }
 
 /// The space width in `range` that sets a header line's words' middles on the columns'
