@@ -266,6 +266,24 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     la - prefix - suffix <= 1 && lb - prefix - suffix <= 1
 }
 
+/// The places a department's name begins with (`上海市普陀区…` → 上海市, 普陀区), three
+/// characters each at least.
+pub fn places(department: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut place = String::new();
+    for c in department.chars().take(16) {
+        place.push(c);
+        if matches!(c, '省' | '市' | '县' | '区' | '旗') {
+            if place.chars().count() >= 3 {
+                out.push(std::mem::take(&mut place));
+            } else {
+                break;
+            }
+        }
+    }
+    out
+}
+
 /// A printed label that is a unit's name, a trailing qualifier in brackets aside (`某局（本级）`,
 /// `杭州市气象服务中心(杭州市预警信息发布中心)`).
 pub fn is_unit_label(label: &str) -> bool {

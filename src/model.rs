@@ -733,6 +733,11 @@ pub enum FindingKind {
     /// No header line was read above a standard table's first row (OCR lost it: a shaded
     /// band): its columns are the template's, by position, and the identities check them.
     HeaderUnread,
+    /// A figure column whose name OCR lost (`收入`, the end of a wrapped name) is named by the
+    /// figure its total row prints, that of one income item of a summary (rule
+    /// `header-cross-table`): its total is that item's, but its other figures are where the
+    /// rows' figures fell, read under no printed name (warning, on the column).
+    ColumnNamedByTotal,
 }
 
 /// The kind as the contract writes it (`identity_violation`): its serde name, so the two

@@ -145,7 +145,8 @@ pub fn metadata(layout: &Layout) -> Metadata {
         // `北京市某局部门2026年度部门预算`: the scope word printed twice is not the name's.
         .or_else(|| cover.as_ref().map(|c| c["name"].trim_end_matches("部门").to_string()))
         .or_else(|| named_heading(&texts));
-    let department = printed.as_deref().map(entity_name).filter(|n| n.chars().count() >= 2);
+    let department =
+        printed.as_deref().map(entity_name).filter(|n| n.chars().count() >= 2).map(|d| places_as_printed(d, &texts));
     let scope = cover
         .as_ref()
         .map(|c| if &c["scope"] == "单位" { Scope::Unit } else { Scope::Department })
@@ -164,6 +165,38 @@ pub fn metadata(layout: &Layout) -> Metadata {
         consolidation,
         part: None,
     }
+}
+
+/// The department's name with each place it begins with (泉州市) as the document prints that
+/// place: where OCR read it a character off in the name (`录州市…`) and the document prints a
+/// place of its length ending as it does, a character off it, at least twice and more than
+/// twice as often as the name's reading (the narrative and every table name the place), that
+/// place is the name's. A text layer prints the name as it is, and it outnumbers the rest.
+fn places_as_printed(department: String, texts: &Texts<'_>) -> String {
+    let mut out = department.clone();
+    for place in crate::label::places(&department) {
+        let target: Vec<char> = place.chars().collect();
+        let n = target.len();
+        let mut seen: std::collections::BTreeMap<Vec<char>, usize> = std::collections::BTreeMap::new();
+        for i in 0..texts.lines.len() {
+            let chars: Vec<char> = texts.compact(i).chars().collect();
+            for run in chars.windows(n) {
+                let off = run.iter().zip(&target).filter(|(a, b)| a != b).count();
+                if off <= 1 && run[n - 1] == target[n - 1] && run.iter().all(|&c| crate::label::is_ideograph(c)) {
+                    *seen.entry(run.to_vec()).or_default() += 1;
+                }
+            }
+        }
+        let own = seen.get(&target).copied().unwrap_or(0);
+        let mut others: Vec<(usize, &Vec<char>)> =
+            seen.iter().filter(|(run, _)| **run != target).map(|(run, count)| (*count, run)).collect();
+        others.sort();
+        let unique = others.len() < 2 || others[others.len() - 2].0 < others[others.len() - 1].0;
+        if let Some(&(_, run)) = others.last().filter(|(count, _)| unique && *count >= 2 && *count > 2 * own) {
+            out = out.replacen(&place, &run.iter().collect::<String>(), 1);
+        }
+    }
+    out
 }
 
 /// The document's own heading: the first lines of its first page up to the table of
@@ -301,5 +334,18 @@ mod tests {
         let m = metadata(&layout("目录\n第一部分部门概况\n第二部分2026年部门预算表\n"));
         assert_eq!(m.department, None);
         assert_eq!(m.scope, Some(Scope::Department));
+    }
+
+    #[test]
+    fn a_place_ocr_read_a_character_off_in_the_department_is_the_place_the_document_prints() {
+        let text = "2026年度\n录州市市场监管综合监测与技术保障中心\n单位预算\n\
+            一、单位职责\n泉州市市场监管综合监测与技术保障中心负责泉州市的检测。\n泉州市市场监督管理局所属。\n";
+        let m = super::metadata(&crate::testing::layout(text));
+        assert_eq!(m.department.as_deref(), Some("泉州市市场监管综合监测与技术保障中心"));
+        // Printed so throughout, the name stands.
+        let text =
+            "2026年度\n广州市统计局\n部门预算\n一、部门职责\n广州市统计局负责广州市统计，杭州市、杭州市不在内。\n";
+        let m = super::metadata(&crate::testing::layout(text));
+        assert_eq!(m.department.as_deref(), Some("广州市统计局"));
     }
 }

@@ -5,10 +5,12 @@
 //! gives it. Candidate readings are tried against an overlay of the figures
 //! ([`Figures::with`](crate::knowledge::identities::Figures::with)); only a chosen one
 //! changes the tables this stage returns. Before, an OCR'd row whose name OCR garbled is
-//! keyed by the template name it holds, a column by the measure name it ends (`names`), and
+//! keyed by the template name it holds, a column by the measure name it ends (`names`) or by
+//! the summary's item whose figure its total row prints (`by_totals`), and
 //! a code that lost digits is given the one its neighbours place it at (`codes`); after,
 //! OCR'd figures are shown with the decimal places their table prints (`places`).
 
+mod by_totals;
 mod codes;
 mod engines;
 mod infer;
@@ -54,9 +56,11 @@ pub fn recover(
     // Names first: the identities find a row by its key.
     let mut corrected = names::key(&mut tables, metadata.kind, source);
     corrected.extend(names::elsewhere(&mut tables, source));
-    corrected.extend(units::by_name(&mut tables, others, source));
+    corrected.extend(units::by_name(&mut tables, others, metadata.department.as_deref(), source));
     corrected.extend(units::by_place(&mut tables, metadata.department.as_deref(), source));
     corrected.extend(names::columns(&mut tables, metadata.kind, source));
+    let (named, named_by_total) = by_totals::name(&mut tables, metadata.kind, source);
+    corrected.extend(named);
     corrected.extend(codes::in_sequence(&mut tables, source));
     corrected.extend(codes::class_digit(&mut tables, kind, source));
     corrected.extend(codes::parent(&mut tables, kind, source));
@@ -68,6 +72,7 @@ pub fn recover(
         .collect();
     // What no rule could name is said so: its facts carry the name as OCR read it.
     let mut findings = names::unknown(&tables, metadata.kind, source);
+    findings.extend(named_by_total);
     // A figure tesseract read as no number, read by the second engine: read before inferred.
     corrected.extend(engines::reread_unreadable(&mut tables, &instances, metadata.unit, crops, &mut findings));
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);

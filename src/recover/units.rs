@@ -29,7 +29,7 @@ const LONG_NAME: usize = 8;
 
 /// Keys OCR'd rows of unit tables by the unit name printed elsewhere they are, with a repair
 /// record each.
-pub fn by_name(tables: &mut [Table], others: &[OtherTable], source: &Source) -> Vec<Repair> {
+pub fn by_name(tables: &mut [Table], others: &[OtherTable], department: Option<&str>, source: &Source) -> Vec<Repair> {
     let mut repairs = Vec::new();
     if source.text_source == TextSource::TextLayer {
         return repairs;
@@ -49,6 +49,9 @@ pub fn by_name(tables: &mut [Table], others: &[OtherTable], source: &Source) -> 
             .map(|c| crate::knowledge::confusions::unconfuse(&c.text).unwrap_or_else(|| c.text.clone()))
             .filter(|text| is_unit_label(text))
             .map(|text| label_key(&text))
+            // The department's own name, as its heading prints it (a unit's budget: the
+            // unit's name).
+            .chain(department.filter(|d| is_unit_label(d)).map(label_key))
             .collect(),
     );
     // The start the document's units share (`广州市统计` of 广州市统计局, 广州市统计普查中心 …):
@@ -103,7 +106,7 @@ pub fn by_place(tables: &mut [Table], department: Option<&str>, source: &Source)
     if source.text_source == TextSource::TextLayer {
         return repairs;
     }
-    let places = department.map(places).unwrap_or_default();
+    let places = department.map(crate::label::places).unwrap_or_default();
     for table in tables.iter_mut() {
         for r in 0..table.rows.len() {
             let row = &table.rows[r];
@@ -118,24 +121,6 @@ pub fn by_place(tables: &mut [Table], department: Option<&str>, source: &Source)
         }
     }
     repairs
-}
-
-/// The places a department's name begins with (`上海市普陀区…` → 上海市, 普陀区), three
-/// characters each at least.
-fn places(department: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut place = String::new();
-    for c in department.chars().take(16) {
-        place.push(c);
-        if matches!(c, '省' | '市' | '县' | '区' | '旗') {
-            if place.chars().count() >= 3 {
-                out.push(std::mem::take(&mut place));
-            } else {
-                break;
-            }
-        }
-    }
-    out
 }
 
 /// `key` with each run one character off `place` that begins and ends as it does read as
@@ -233,32 +218,32 @@ mod tests {
         let ocr = crate::testing::source(TextSource::Ocr);
         let elsewhere = ["广州市统计局", "广州市统计普查中心", UNIT];
         let mut tables = vec![units("income", &INCOME), units("basic_by_unit", &elsewhere)];
-        let repairs = by_name(&mut tables, &[], &ocr);
+        let repairs = by_name(&mut tables, &[], None, &ocr);
         assert_eq!(tables[0].rows[2].key, UNIT);
         assert_eq!((repairs.len(), repairs[0].rule.as_str()), (1, "label-unit"));
         let mut tables =
             vec![units("income", &["广州市统计局", "站《广州市统计发展"]), units("basic_by_unit", &elsewhere)];
-        assert_eq!(by_name(&mut tables, &[], &ocr).len(), 1, "150 dpi: 站《广州市统计发展");
+        assert_eq!(by_name(&mut tables, &[], None, &ocr).len(), 1, "150 dpi: 站《广州市统计发展");
         assert_eq!(tables[0].rows[1].key, UNIT);
         // Nothing in common past the units' shared start: another row.
         let mut tables =
             vec![units("income", &["广州市统计局", "广州市统计事务补助"]), units("basic_by_unit", &elsewhere)];
-        assert!(by_name(&mut tables, &[], &ocr).is_empty());
+        assert!(by_name(&mut tables, &[], None, &ocr).is_empty());
         // Two units alike: neither.
         let twins = ["广州市统计局", "广州市统计发展监测中心", "广州市统计发展调查中心"];
         let mut tables = vec![units("income", &["广州市统计局", "站《广州市统计发展"]), units("basic_by_unit", &twins)];
-        assert!(by_name(&mut tables, &[], &ocr).is_empty());
+        assert!(by_name(&mut tables, &[], None, &ocr).is_empty());
         // A text layer prints its names.
         let mut tables = vec![units("income", &INCOME), units("basic_by_unit", &elsewhere)];
-        assert!(by_name(&mut tables, &[], &crate::testing::source(TextSource::TextLayer)).is_empty());
+        assert!(by_name(&mut tables, &[], None, &crate::testing::source(TextSource::TextLayer)).is_empty());
     }
 
     #[test]
     fn a_place_read_one_character_off_inside_a_units_name_is_the_departments_place() {
-        assert_eq!(places("广州市统计局"), ["广州市"]);
-        assert_eq!(places("上海市普陀区人民政府办公室"), ["上海市", "普陀区"]);
-        assert_eq!(places("青龙满族自治县行政审批局"), ["青龙满族自治县"]);
-        assert!(places("统计局").is_empty());
+        assert_eq!(crate::label::places("广州市统计局"), ["广州市"]);
+        assert_eq!(crate::label::places("上海市普陀区人民政府办公室"), ["上海市", "普陀区"]);
+        assert_eq!(crate::label::places("青龙满族自治县行政审批局"), ["青龙满族自治县"]);
+        assert!(crate::label::places("统计局").is_empty());
         let ocr = crate::testing::source(TextSource::Ocr);
         let mut tables = vec![units("income", &["广州市统计局", "广州市统计监测中心(广败市统计发展中心)"])];
         let repairs = by_place(&mut tables, Some("广州市统计局"), &ocr);
@@ -278,14 +263,18 @@ mod tests {
         let whole = "泉州市市场监管综合监测与技术保障中心";
         let mut tables =
             vec![units("income", &["州市市场监管综合监测与技术保障中心"]), units("basic_by_unit", &[whole])];
-        let repairs = by_name(&mut tables, &[], &ocr);
+        let repairs = by_name(&mut tables, &[], None, &ocr);
         assert_eq!((tables[0].rows[0].key.as_str(), repairs[0].rule.as_str()), (whole, "label-unit"));
         // A short unit name a character off another is another unit.
         let mut tables = vec![units("income", &["市统计局"]), units("basic_by_unit", &["广州市统计局"])];
-        assert!(by_name(&mut tables, &[], &ocr).is_empty());
+        assert!(by_name(&mut tables, &[], None, &ocr).is_empty());
         // Printed elsewhere itself: a unit of its own.
         let part = "州市市场监管综合监测与技术保障中心";
         let mut tables = vec![units("income", &[part]), units("basic_by_unit", &[whole, part])];
-        assert!(by_name(&mut tables, &[], &ocr).is_empty());
+        assert!(by_name(&mut tables, &[], None, &ocr).is_empty());
+        // A unit's own budget: its name printed nowhere else but as the department's.
+        let mut tables = vec![units("income", &["市市场监管综合监测与技术保障中心"])];
+        let repairs = by_name(&mut tables, &[], Some(whole), &ocr);
+        assert_eq!((tables[0].rows[0].key.as_str(), repairs[0].rule.as_str()), (whole, "label-unit"));
     }
 }
