@@ -144,6 +144,9 @@ fn without_specks(cell: &str) -> String {
 fn title_of(line: &Line) -> Option<Recognised> {
     let filled: Vec<&str> = line.filled().map(|(_, c)| c).collect();
     match filled[..] {
+        // Its qualifier cut where the line ends (`一般公共预算支出情况表〈按功能`, the rest
+        // wrapped below): the bracket is closed there.
+        [text] if opens_qualifier(text) && in_pieces(&[text]) => template::recognise(&format!("{text})")),
         [text] => template::recognise(text),
         // A year set apart from the title (`2025 | 年部门收入预算总表`, as OCR splits it).
         [year, text] if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) && text.starts_with('年') => {
@@ -686,6 +689,8 @@ mod tests {
         let expense =
             "单位:万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n201\t一般公共服务支出\t10.00\t10.00\t\n";
         assert_eq!(ids(&format!("支出总表(预算表\t3\t)\n{expense}")), ["expense"]);
+        // Cut where its line ends, one cell, the rest wrapped below.
+        assert_eq!(ids(&format!("一般公共预算基本支出情况表〈按经济\n分类科目)\n{econ}")), ["gpb_basic_expense"]);
     }
 
     #[test]

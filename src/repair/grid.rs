@@ -27,6 +27,9 @@ pub struct GridRow {
     pub page: u32,
     pub seq: Option<u32>,
     pub cells: Vec<GridCell>,
+    /// Figures the line prints beyond the table's columns (a header name lost, the columns
+    /// a column off the figures): `tables` reports them on the row.
+    pub beyond: Vec<String>,
 }
 
 /// A cell's text as printed and after repair.

@@ -428,6 +428,23 @@ fn row(
     if label.is_empty() && code.is_none() && cells.is_empty() {
         return None;
     }
+    // Figures printed beyond the columns (on the line's last side): its figures may be a
+    // column off theirs.
+    let last_side = grid.columns.last().is_some_and(|c| c.side == side && c.block == block);
+    for figure in printed.beyond.iter().filter(|_| last_side) {
+        let place =
+            Place { table: Some(id.to_string()), row: Some(key.clone()), side, column: None, page: Some(printed.page) };
+        findings.push(Finding::located(
+            Severity::Warning,
+            FindingKind::ExtraCell,
+            place,
+            format!(
+                "line {} has a figure beyond the table's {} columns: {figure:?}: the row's figures may be a column off",
+                printed.line,
+                grid.columns.len()
+            ),
+        ));
+    }
     let under = place_under(grid, side, &label, &key, heading);
     Some(Row { key, label, code, side, under, seq: printed.seq, page: printed.page, line: printed.line, cells })
 }
@@ -662,6 +679,20 @@ fn place_under(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_figure_beyond_the_columns_is_reported_on_the_row_it_keys() {
+        // The header lost its 合计: three figures under two names, the code in the label.
+        let text = "一般公共预算支出表\n单位：万元\n科目名称\t基本支出\t项目支出\n\
+                    [201]一般公共服务支出\t8295.28\t7263.23\t1032.05\n";
+        let repaired = crate::repair::apply(&crate::testing::layout(text));
+        let rebuilt = super::rebuild(&repaired.grids, None);
+        let extra: Vec<_> =
+            rebuilt.findings.iter().filter(|f| f.kind == crate::model::FindingKind::ExtraCell).collect();
+        assert_eq!(extra.len(), 1, "{:?}", rebuilt.findings);
+        assert_eq!((extra[0].table.as_deref(), extra[0].row.as_deref()), (Some("gpb_expense"), Some("201")));
+        assert!(extra[0].message.contains("1032.05"));
+    }
+
     #[test]
     fn a_code_before_a_speck_read_as_a_digit_is_the_rows() {
         let pair = |c: &str, n: &str| Some((c.to_string(), n.to_string()));

@@ -211,20 +211,25 @@ fn match_in_order(centres: &[f32], figures: &[(f32, f32)], every: bool) -> Vec<O
 
 /// Joins a header name a text spaced out letter by letter (`预   算   数`, `总 计`, `科 目 |
 /// 名称`): pieces of one or two characters whose run is a name some template prints in a
-/// header, the longest first. Each piece alone names no column; left apart they would
-/// make a column each.
+/// header, the longest first, or pieces and the word after them no header prints alone
+/// (`事业   单位经营支出`). Each piece alone names no column; left apart they would make a
+/// column each.
 pub(super) fn join_spaced_names(line: &mut Line) {
     let piece = |c: &str| {
         let n = c.chars().count();
         (1..=2).contains(&n) && c.chars().all(|ch| !ch.is_ascii_alphanumeric())
     };
+    let name = |cells: &[String]| crate::label::label_key(&cells.concat());
+    let known = |cells: &[String]| crate::knowledge::templates::is_header_name(&name(cells));
     let mut i = 0;
     while i < line.cells.len() {
         let run = line.cells[i..].iter().take_while(|c| piece(c)).count().min(6);
-        let joined = (2..=run).rev().find(|&n| {
-            let name = crate::label::label_key(&line.cells[i..i + n].concat());
-            crate::knowledge::templates::is_header_name(&name)
-        });
+        // Pieces and then a longer word no header prints alone (`事业 | 单位经营支出`: the
+        // layer's words spaced apart), where together they are a name.
+        let then_word = (run >= 1 && i + run < line.cells.len())
+            .then_some(run + 1)
+            .filter(|&n| known(&line.cells[i..i + n]) && !known(&line.cells[i + run..i + n]));
+        let joined = then_word.or_else(|| (2..=run).rev().find(|&n| known(&line.cells[i..i + n])));
         if let Some(n) = joined {
             let text = line.cells[i..i + n].concat();
             let span = (line.spans[i].0, line.spans[i + n - 1].1);
@@ -344,6 +349,19 @@ mod tests {
         super::join_spaced_names(&mut line);
         assert_eq!(line.cells, ["项目", "预算数", "项目"]);
         assert_eq!(line.spans, [(0.0, 50.0), (100.0, 170.0), (200.0, 250.0)]);
+        // A hidden layer's words spaced apart: a piece and the word after it no header prints
+        // alone.
+        let mut line = Line {
+            number: 1,
+            page: 1,
+            cells: ["事业", "单位经营支出", "上缴上级支出"].map(String::from).to_vec(),
+            spans: vec![(0.0, 20.0), (35.0, 95.0), (110.0, 170.0)],
+            boxes: vec![],
+            continues_row: false,
+        };
+        super::join_spaced_names(&mut line);
+        assert_eq!(line.cells, ["事业单位经营支出", "上缴上级支出"]);
+        assert_eq!(line.spans, [(0.0, 95.0), (110.0, 170.0)]);
     }
 
     /// A space-aligned text's table as one segment: its first `headers` lines the header.
