@@ -287,7 +287,8 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
         }
         // A row whose name holds a figure (`12,418.84`, `其他收入资41,130.`): OCR set a figure
         // of the line among its words, so its figures may be a column off; in any table.
-        let figured = |r: &Row| r.code.is_none() && ocr(r.page) && holds_figure(&r.key);
+        // (A coded row's name too: `工资福利支出911.21`, its first figure read into its name.)
+        let figured = |r: &Row| ocr(r.page) && holds_figure(&crate::label::label_key(&r.label));
         for row in table.rows.iter().filter(|r| figured(r) && r.cells.iter().any(|c| c.value.is_some())) {
             findings.push(Finding::located(
                 Severity::Warning,
@@ -801,7 +802,15 @@ mod tests {
         // The total and a class printed by name only where no row has a class's code are the
         // layout's; `行政运行` lost its code.
         assert_eq!(found.iter().map(|f| f.row.as_deref()).collect::<Vec<_>>(), [Some("行政运行")]);
-        assert!(unknown(&[expense], Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer)).is_empty());
+        assert!(
+            unknown(std::slice::from_ref(&expense), Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer))
+                .is_empty()
+        );
+        // A coded row whose name holds its first figure (`基本工资297.50`): its figures may be a
+        // column off.
+        expense.rows[4].label = "行政运行6453.03".into();
+        let found = unknown(&[expense], Some(Kind::Budget), &ocr());
+        assert!(found.iter().any(|f| f.row.as_deref() == Some("2010502") && f.message.contains("named by a figure")));
     }
 
     #[test]
