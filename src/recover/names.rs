@@ -309,6 +309,18 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
                 format!("{} line {}: row {:?} has no code where the table's rows have theirs (OCR lost it or set it on another line): its figures are keyed by its name", table.id, row.line, row.label),
             ));
         }
+        // A row of figures with neither name nor code, in any table: OCR lost its name or
+        // set it on another line (or read it as a figure), so its figures are keyed by no row.
+        let nameless =
+            |r: &Row| r.key.is_empty() && r.code.is_none() && ocr(r.page) && r.cells.iter().any(|c| c.value.is_some());
+        for row in table.rows.iter().filter(|r| nameless(r) && !uncoded_among_codes(&code_lengths, r)) {
+            findings.push(Finding::located(
+                Severity::Warning,
+                FindingKind::UnknownName,
+                Place::row(&table.id, row),
+                format!("{} line {}: a row of figures with neither name nor code (OCR lost them, set them on another line or read them as a figure): its figures are keyed by no row", table.id, row.line),
+            ));
+        }
         if !ITEMS.scopes(&table.id) {
             continue;
         }
@@ -806,6 +818,13 @@ mod tests {
             unknown(std::slice::from_ref(&expense), Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer))
                 .is_empty()
         );
+        // A row of figures with neither name nor code, in a table no row of which has a code.
+        let nameless = crate::testing::table("three_public", &["", "公务接待费"], |_| {
+            vec![crate::testing::cell("合计", "9.20")]
+        });
+        let found = unknown(std::slice::from_ref(&nameless), Some(Kind::Budget), &ocr());
+        assert!(found.iter().any(|f| f.row.as_deref() == Some("") && f.message.contains("neither name nor code")));
+        assert!(unknown(&[nameless], Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer)).is_empty());
         // A coded row whose name holds its first figure (`基本工资297.50`): its figures may be a
         // column off.
         expense.rows[4].label = "行政运行6453.03".into();
