@@ -35,6 +35,9 @@ pub fn name(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> (Vec<R
             continue;
         }
         let Some(total) = total_row(table, kind) else { continue };
+        // The measures the table's names mean (once: the vocabulary's names per table).
+        let measures: std::collections::BTreeSet<&str> =
+            MEASURES.names(kind, &table.id).into_iter().filter_map(|n| MEASURES.lookup(kind, &table.id, n)).collect();
         for c in 0..table.columns.len() {
             let column = &table.columns[c];
             let known = MEASURES.lookup(kind, &table.id, &column.key).is_some() || ITEMS.knows(&column.key);
@@ -55,11 +58,11 @@ pub fn name(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> (Vec<R
             let of_total = placed[total].iter().position(|&at| at == Some(c));
             let cell = of_total.map(|i| &table.rows[total].cells[i]);
             let Some(figure) = cell.and_then(|cell| cell.value).filter(|v| !v.is_zero()) else { continue };
-            let measures = |id: &str| {
-                MEASURES.names(kind, &table.id).into_iter().any(|n| MEASURES.lookup(kind, &table.id, n) == Some(id))
-            };
-            let mut ids: Vec<&str> =
-                items.iter().filter(|(id, v)| *v == figure && measures(id)).map(|(id, _)| id.as_str()).collect();
+            let mut ids: Vec<&str> = items
+                .iter()
+                .filter(|(id, v)| *v == figure && measures.contains(id.as_str()))
+                .map(|(id, _)| id.as_str())
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             let [id] = ids.as_slice() else { continue };
