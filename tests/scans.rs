@@ -107,9 +107,23 @@ fn tables_ruled_to_the_page_edge_keep_their_first_column() {
     for (key, value) in fiscal {
         assert_eq!(got.get(key), Some(value), "{key:?}");
     }
+    // Its 三公 table prints one list of items under 当年预算 and again under 上年结转结余,
+    // each name wrapped in a narrow cell; OCR garbles some names in one block and others in
+    // the other (`国会国出(境)费`, `入车欧里费`, `当年预算人` for the block's 小计). Each name
+    // is the one printed at its place in the other block, so every item is one row with
+    // both its figures (keys aside: where OCR lost a name's upper lines, `运行费` for
+    // `公务用车运行费`, the row is keyed by what it read).
+    let three = doc.tables.iter().find(|t| t.id == "three_public").expect("three_public");
+    assert_eq!(three.rows.len(), 8, "{:?}", three.rows.iter().map(|r| &r.key).collect::<Vec<_>>());
+    let values = |m: &BTreeMap<Key, String>| {
+        let mut v: Vec<String> = m.iter().filter(|(k, _)| k.0 == "three_public").map(|(_, v)| v.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(values(&got), values(&truth), "the 三公 table's figures");
     let (f1, _) = measure(&doc, &truth);
     eprintln!("changchun-petitions-2026-200dpi: F1 {f1:.3} against {} figures", truth.len());
-    assert!(f1 >= 0.9, "F1 {f1:.3}");
+    assert!(f1 >= 0.95, "F1 {f1:.3}");
 }
 
 /// A Chongqing budget scanned at 150 dpi: OCR reads the 款 of its 财政拨款收支总体情况表's title

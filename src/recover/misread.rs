@@ -89,6 +89,28 @@ pub fn repair(
     let ocr = |tables: &[Table], at: &At| {
         at.row.is_some_and(|r| source.page_source(tables[at.table].rows[r].page) != TextSource::TextLayer)
     };
+    let mut repairs = Vec::new();
+    // Again while a round repairs one: a figure whose identities a second misread broke too
+    // (`168276` beside `1208.0`, both in 合计 = 基本支出 + 项目支出) fits once that is repaired.
+    // (A repair makes every identity it is in hold, so rounds end; bounded all the same.)
+    for _ in 0..8 {
+        let before = repairs.len();
+        repairs.extend(one_round(tables, instances, unit, &ocr, findings));
+        if repairs.len() == before {
+            break;
+        }
+    }
+    repairs
+}
+
+/// One pass of both rules of [`repair`].
+fn one_round(
+    tables: &mut [Table],
+    instances: &[Instance],
+    unit: Option<Unit>,
+    ocr: &impl Fn(&[Table], &At) -> bool,
+    findings: &mut Vec<Finding>,
+) -> Vec<Repair> {
     let holds = |figures: &Figures, i: &Instance| holds(figures, i, unit);
     let mut repairs = Vec::new();
     // Cells in two or more broken identities.
@@ -120,7 +142,10 @@ pub fn repair(
                     ),
                 );
                 f.table = Some(tables[at.table].id.clone());
-                findings.push(f);
+                // (Found again by a later round: reported once.)
+                if !findings.iter().any(|g| g.message == f.message) {
+                    findings.push(f);
+                }
             }
             continue;
         };
@@ -182,9 +207,22 @@ fn confidence(tables: &[Table], at: &At) -> Option<f32> {
     tables[at.table].rows[at.row?].cells.iter().find(|c| c.column == at.column)?.confidence
 }
 
-/// The OCR-plausible readings of a figure, as values.
+/// The OCR-plausible readings of a figure, as values. A whole figure is also tried as the
+/// integer OCR read (`168276`, given its table's places as `168276.00`): its point may be
+/// the one lost (`1682.76`).
 fn readings(read: Decimal) -> impl Iterator<Item = Decimal> {
-    candidates(&read.to_string()).into_iter().filter_map(|t| Decimal::from_str(&t).ok())
+    let mut texts = candidates(&read.to_string());
+    if read.fract().is_zero() && read.scale() > 0 {
+        let whole = read.trunc().normalize().to_string();
+        texts.extend(candidates(&whole));
+    }
+    let mut values: Vec<Decimal> = Vec::new();
+    for v in texts.into_iter().filter_map(|t| Decimal::from_str(&t).ok()) {
+        if v != read && !values.contains(&v) {
+            values.push(v);
+        }
+    }
+    values.into_iter()
 }
 
 /// Whether `test` passes with the readable figure at `at` read as `value`: tried against an
@@ -252,5 +290,12 @@ mod tests {
         assert!(candidates("52.7").contains(&"52.27".to_string()), "a dropped digit");
         assert!(candidates("1.20").contains(&"7.20".to_string()), "1 → 7");
         assert!(candidates("52527").contains(&"52.27".to_string()), "a point read as a digit");
+    }
+
+    #[test]
+    fn a_whole_figure_given_its_places_is_tried_without_them() {
+        let read = Decimal::from_str("168276.00").unwrap();
+        assert!(readings(read).any(|v| v == Decimal::from_str("1682.76").unwrap()), "its point lost");
+        assert!(readings(read).all(|v| v != read), "not itself");
     }
 }

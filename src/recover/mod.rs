@@ -12,6 +12,7 @@
 
 mod by_totals;
 mod codes;
+mod common_items;
 mod engines;
 mod infer;
 pub mod misread;
@@ -65,6 +66,7 @@ pub fn recover(
     corrected.extend(codes::class_digit(&mut tables, kind, source));
     corrected.extend(codes::parent(&mut tables, kind, source));
     corrected.extend(codes::by_name(&mut tables, kind, source));
+    corrected.extend(common_items::by_place(&mut tables, kind, source));
     let instances: Vec<Instance<'static>> = identities::CATALOGUES
         .iter()
         .filter(|c| c.kind == kind)
@@ -73,6 +75,8 @@ pub fn recover(
     // What no rule could name is said so: its facts carry the name as OCR read it.
     let mut findings = names::unknown(&tables, metadata.kind, source);
     findings.extend(named_by_total);
+    // A figure of more places than its table prints is no figure OCR read right.
+    corrected.extend(places::beyond(&mut tables, source, &mut findings));
     // A figure tesseract read as no number, read by the second engine: read before inferred.
     corrected.extend(engines::reread_unreadable(&mut tables, &instances, metadata.unit, crops, &mut findings));
     let inferred = infer::fill(&mut tables, &instances, source, &mut findings);

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{CellStatus, Location, Repair, Source, Table, TextSource};
+use crate::model::{CellStatus, Finding, FindingKind, Location, Place, Repair, Severity, Source, Table, TextSource};
 
 /// Figures other than zero a table needs for its places to be known.
 const MIN_FIGURES: usize = 5;
@@ -99,6 +99,80 @@ fn ends_in_glyph_for_digit(raw: &str) -> bool {
     let mut chars = raw.trim().chars().rev();
     ends_in_one_as(raw)
         || matches!((chars.next(), chars.next()), (Some('(' | '（' | '[' | '{'), Some(before)) if before.is_ascii_digit())
+}
+
+/// Takes as unread each OCR'd figure that shows more places than its table prints, digits
+/// other than zero among them (`78.4131` in a table of two: the two lines of `1378.4 / 1`,
+/// wrapped in a narrow cell, run together out of order): no table prints it so, and a
+/// number that is no figure of the table must not stand for one. Left for the second
+/// engine and the identities, with an `unreadable_cell` error on it.
+///
+/// And the converse: a cell read as no number that is a figure of the table's places and one
+/// letter a ruling makes (`50.00l`, `9.10I`: a `1` there would give a place no figure of the
+/// table shows) is that figure (`ruling-as-letter`), a repair record each.
+pub fn beyond(tables: &mut [Table], source: &Source, findings: &mut Vec<Finding>) -> Vec<Repair> {
+    let mut repairs = Vec::new();
+    if source.text_source == TextSource::TextLayer {
+        return repairs;
+    }
+    let places = all_places(tables);
+    for (table, places) in tables.iter_mut().zip(places) {
+        let Some(places) = places else { continue };
+        for row in &mut table.rows {
+            if source.page_source(row.page) == TextSource::TextLayer {
+                continue;
+            }
+            for k in 0..row.cells.len() {
+                let cell = &mut row.cells[k];
+                if cell.status == CellStatus::Unreadable
+                    && let Some(figure) = before_ruling(&cell.raw, places)
+                {
+                    cell.value = Some(figure);
+                    cell.status = CellStatus::Repaired;
+                    let (column, raw) = (cell.column.clone(), cell.raw.clone());
+                    repairs.push(Repair {
+                        location: Location::in_row(&table.id, row, Some(&column)),
+                        rule: "ruling-as-letter".to_string(),
+                        raw,
+                        repaired: figure.to_string(),
+                    });
+                    continue;
+                }
+                let Some(read) = cell.value.filter(|v| v.scale() > places && v.round_dp(places) != *v) else {
+                    continue;
+                };
+                if cell.status == CellStatus::Inferred {
+                    continue;
+                }
+                cell.value = None;
+                cell.status = CellStatus::Unreadable;
+                let cell = &row.cells[k];
+                let place = Place::cell(&table.id, row, &cell.column);
+                findings.push(Finding::located(
+                    Severity::Error,
+                    FindingKind::UnreadableCell,
+                    place,
+                    format!(
+                        "{}: {:?} in column {} shows {} decimal places where the table prints {places}: OCR misread it (the lines of a figure wrapped in its cell run together, or a speck read as a digit), so it is no figure",
+                        table.id,
+                        cell.raw,
+                        cell.column,
+                        read.scale()
+                    ),
+                ));
+            }
+        }
+    }
+    repairs
+}
+
+/// The figure of `raw` (`50.00l`) where it is one of `places` places followed by one letter
+/// a ruling beside it is read as (`l`, `I`).
+fn before_ruling(raw: &str, places: u32) -> Option<rust_decimal::Decimal> {
+    let figure = raw.trim().strip_suffix(['l', 'I'])?.replace(',', "");
+    let (int, frac) = figure.trim_start_matches('-').split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(int) && digits(frac) && frac.len() == places as usize).then(|| figure.parse().ok()).flatten()
 }
 
 /// Each table's places: the number most of its figures other than zero show, when clearly
@@ -233,6 +307,35 @@ mod tests {
         assert!(align(&mut tables, &source(TextSource::Ocr)).is_empty(), "4.125 is not 4.13");
         let mut tables = vec![table(&["1.25", "3.50", "10.00", "7.75", "2.05", "0"])];
         assert!(align(&mut tables, &source(TextSource::TextLayer)).is_empty());
+    }
+
+    #[test]
+    fn a_figure_with_more_places_than_its_table_is_unread() {
+        let mut tables = vec![table(&["1.20", "3.40", "5.60", "7.80", "9.10", "78.4131", "0.000"])];
+        let mut findings = Vec::new();
+        beyond(&mut tables, &source(TextSource::Ocr), &mut findings);
+        let cells: Vec<&Cell> = tables[0].rows.iter().flat_map(|r| &r.cells).collect();
+        assert_eq!(cells[5].value, None, "two lines of a wrapped figure run together");
+        assert_eq!(cells[5].status, CellStatus::Unreadable);
+        assert!(cells[6].value.is_some(), "a zero with a doubled place is a zero");
+        assert_eq!(findings.len(), 1);
+        // A text layer's figures are as printed.
+        let mut tables = vec![table(&["1.20", "3.40", "5.60", "7.80", "9.10", "78.4131"])];
+        beyond(&mut tables, &source(TextSource::TextLayer), &mut findings);
+        assert!(tables[0].rows[5].cells[0].value.is_some());
+    }
+
+    #[test]
+    fn a_ruling_read_as_a_letter_after_a_whole_figure_is_left_out() {
+        let mut tables = vec![table(&["1.20", "3.40", "5.60", "7.80", "9.10", "0.00"])];
+        let unread = |raw: &str| Cell { raw: raw.into(), value: None, status: CellStatus::Unreadable, ..cell("0") };
+        tables[0].rows[5].cells = vec![unread("50.00l")];
+        tables[0].rows[0].cells.push(unread("0.0l"));
+        let repairs = beyond(&mut tables, &source(TextSource::Ocr), &mut Vec::new());
+        assert_eq!(tables[0].rows[5].cells[0].value, Some("50.00".parse().unwrap()));
+        assert_eq!(tables[0].rows[0].cells[1].value, None, "one place short: the l may be its 1");
+        assert_eq!(repairs.len(), 1);
+        assert_eq!(repairs[0].rule, "ruling-as-letter");
     }
 
     #[test]

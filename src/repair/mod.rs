@@ -8,7 +8,9 @@
 //! (a block's 小计 OCR garbled under its heading) in `headings`; cells
 //! (`split-decimal`, `ocr-debris`, `thousands-separator`, `point-for-comma`, `full-width`, `dash-blank`, `label-dewrap`,
 //! `label-stray-number`, `code-name-split`, `ocr-confusion`) in [`cell`]; rows
-//! (`label-continuation`, `garbage-line`, `split-figures`) in [`rows`]; `side-by-name` (a
+//! (`label-continuation`, `garbage-line`, `split-figures`) in [`rows`]; `block-mirror` and
+//! `header-template-name` (a transposed table's blocks lending each other their names) in
+//! `mirrored`; `side-by-name` (a
 //! two-sided table's expense item read in its income columns) in `sides`. It never invents a figure: a cell that no rule makes
 //! readable stays as read, and `tables` reports it.
 
@@ -17,6 +19,7 @@ pub mod cell;
 mod grid;
 pub mod header;
 mod headings;
+mod mirrored;
 pub mod printed;
 pub mod rows;
 mod sides;
@@ -68,6 +71,7 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
     };
     printed::continue_blocks(block, &mut columns, &mut at.cells);
+    mirrored::names_across_blocks(block, &mut columns, log);
     headings::under_headings(block, &mut columns, &at.cells, log);
     let segments = if block.template.two_sided {
         sides::own_sides(&block.template.id, &block.segments, &columns, &at, log)

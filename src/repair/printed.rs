@@ -480,7 +480,7 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if line_numbers.contains(&position) {
             continue;
         }
-        let (mut candidates, printed) = leaves.get(position).cloned().unwrap_or_default();
+        let (mut candidates, mut printed) = leaves.get(position).cloned().unwrap_or_default();
         // The 序号 column numbers the lines: never a figure column (the rows read it).
         if candidates.is_empty() && label_key(&printed) == "序号" {
             continue;
@@ -493,8 +493,13 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         if starts.is_some() {
             kind = starts;
             taken.iter_mut().for_each(|t| *t = false);
-            // The block's own 小计 is the total of its kind (`当年预算 / 小计`).
-            if TOTALS.contains(&label_key(&printed).as_str()) {
+            // The block's own 小计 is the total of its kind (`当年预算 / 小计`), also where OCR
+            // garbled it into no name (`当年预算人`): a block's first column is its total
+            // unless it names an item.
+            if TOTALS.contains(&label_key(&printed).as_str()) || (ocr && candidates.is_empty()) {
+                if !TOTALS.contains(&label_key(&printed).as_str()) {
+                    printed.clear(); // no name: the template's
+                }
                 candidates = total.into_iter().collect();
             }
         }
@@ -530,15 +535,20 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         // 合计 is printed) or left a piece of (`计`, the rest read as a speck or a column
         // apart): the total, which every one-sided template prints first.
         let lost = ocr && label_key(&printed).chars().all(|c| !crate::label::is_ideograph(c));
+        // Before the first block of a table in figure-kind blocks (`合计 | 当年预算 / … |
+        // 上年结转结余 / …`): the total of them all, whatever OCR made of its name.
+        let before_blocks = ocr && kinds.first().is_some_and(|(q, _)| position < *q);
         if let Some(t) = total
-            && (lost || total_piece(&printed))
+            && (lost || before_blocks || total_piece(&printed))
             && !template.two_sided
             && !taken[t]
             && figures > codes + small + words
             && !out.iter().any(|p| p.column.role == ColumnRole::Value)
         {
             taken[t] = true;
-            out.push(Printed { position, column: as_printed(template.columns[t].column(None), ""), template: Some(t) });
+            let mut column = as_printed(template.columns[t].column(None), "");
+            column.figure = figure_at(year, kind);
+            out.push(Printed { position, column, template: Some(t) });
             continue;
         }
         // Figures under no header word right of every named column (the last columns' names
@@ -563,8 +573,20 @@ pub fn columns(block: &Block, positional_first: usize) -> Option<Vec<Printed>> {
         let free = |role: ColumnRole, taken: &[bool]| {
             template.columns.iter().enumerate().position(|(i, c)| c.role == role && !taken[i] && !reserved.contains(&i))
         };
+        // Words OCR read for figures (`三它王`, `全己己`: `0.00` in a narrow cell) under a
+        // name OCR garbled, right of the table's first figures where its template prints no
+        // name or code: a figure column whose cells are unreadable (reported, for the
+        // identities to infer), not a label column of its own that keys nothing.
+        let figures_as_words = ocr
+            && !printed.is_empty()
+            && !template.two_sided
+            && out.iter().any(|p| p.column.role == ColumnRole::Value)
+            && !crate::knowledge::vocabulary::is_known(&printed)
+            && template.columns.iter().skip_while(|c| c.role != ColumnRole::Value).all(|c| c.role == ColumnRole::Value);
         let role = if codes > 0 && codes >= figures + words && small < codes {
             ColumnRole::Code
+        } else if words > figures && figures_as_words {
+            ColumnRole::Value
         } else if words > figures {
             ColumnRole::Label
         } else if figures > 0

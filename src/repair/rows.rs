@@ -71,6 +71,7 @@ pub fn read(
             if line
                 .filled()
                 .all(|(_, c)| cjk_count(c) == 0 && cell::value(c).text.parse::<rust_decimal::Decimal>().is_err())
+                || specks_under_figures(line, columns, at_cells)
             {
                 log.record(at(line, id, None, None), "garbage-line", &line.raw(), "");
                 continue;
@@ -146,6 +147,21 @@ pub fn read(
         }
         rows.push(GridRow { line: line.number, page: line.page, seq, cells, beyond: figures });
     }
+}
+
+/// True when every text on a line is a speck under a figure column: one or two characters,
+/// no digit, nothing under a label or code column (`\、 | 二 | > | 、`, what OCR makes of a
+/// ruling or the noise under a table's last line). No name is on the line for it to be a
+/// row's, and no figure for it to hold.
+fn specks_under_figures(line: &Line, columns: &[Column], at_cells: &Positions) -> bool {
+    let mut filled = line.filled().peekable();
+    filled.peek().is_some()
+        && filled.all(|(p, c)| {
+            let under_figures = at_cells.column_at(p).is_some_and(|i| columns[i].role == ColumnRole::Value);
+            under_figures
+                && c.chars().count() <= 2
+                && !c.chars().any(|ch| ch.is_ascii_digit() || ch.is_alphabetic() && !crate::label::is_cjk(ch))
+        })
 }
 
 fn at(line: &Line, table: &str, row: Option<&str>, column: Option<&str>) -> Location {
@@ -358,6 +374,17 @@ mod tests {
         let (rows, log) = read_body("expense", &["\\ \\\\\\\t_\t→", "1\t\t合计\t738.05"]);
         assert_eq!(rows.len(), 1);
         assert_eq!(log.repairs[0].rule, "garbage-line");
+    }
+
+    #[test]
+    fn specks_under_the_figures_are_a_garbage_line() {
+        // The noise under a table's last line, one or two characters under figure columns.
+        let (rows, log) = read_body("expense", &["1\t\t合计\t738.05", "\t\t\t二\t、"]);
+        assert_eq!(rows.len(), 1);
+        assert!(log.repairs.iter().any(|r| r.rule == "garbage-line"));
+        // A word under the label column is a row's (or a wrapped name's), not debris.
+        let (rows, _) = read_body("expense", &["1\t\t合计\t738.05", "\t\t费\t二"]);
+        assert_eq!(rows.len(), 2);
     }
 
     #[test]

@@ -232,8 +232,15 @@ fn transposed(grid: &Grid, unit: Option<Unit>, findings: &mut Vec<Finding>) -> T
     let items: Vec<String> = (0..items.len())
         .map(|i| {
             let Some(of) = templates[i].filter(|_| bare(i)) else { return items[i].clone() };
-            let named = (0..items.len()).find(|&j| !bare(j) && templates[j].is_some_and(|t| std::ptr::eq(t, of)));
-            named.map_or_else(|| items[i].clone(), |j| items[j].clone())
+            let same = |j: usize| j != i && templates[j].is_some_and(|t| std::ptr::eq(t, of));
+            let named = (0..items.len()).find(|&j| !bare(j) && same(j));
+            // Every column of the item printed bare (`合计 | 当年预算 / 小计`, the name OCR
+            // lost): the template's item keys them all as one row.
+            let fallback = || match &of.item {
+                Some(item) if (0..items.len()).any(same) => item.clone(),
+                _ => items[i].clone(),
+            };
+            named.map_or_else(fallback, |j| items[j].clone())
         })
         .collect();
     let mut rows: Vec<Row> = Vec::new();
@@ -492,7 +499,9 @@ struct At<'a> {
 /// marked unreadable and reported (never a zero).
 fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>) -> Cell {
     let confidence = cell.bbox.and_then(|b| b.confidence);
-    let value = Decimal::from_str(&cell.text).ok().filter(|_| !lone_digit_unsure(&cell.text, confidence));
+    let value = Decimal::from_str(&cell.text)
+        .ok()
+        .filter(|_| !lone_digit_unsure(&cell.text, confidence) && !no_integer_part(&cell.text, confidence));
     let status = match (value, cell.repaired) {
         (None, _) => CellStatus::Unreadable,
         (Some(_), true) => CellStatus::Repaired,
@@ -510,7 +519,12 @@ fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>
             Severity::Error,
             FindingKind::UnreadableCell,
             place,
-            if lone_digit_unsure(&cell.text, confidence) {
+            if no_integer_part(&cell.text, confidence) {
+                format!(
+                    "{} line {}: {:?} in column {} is a figure without its integer part (OCR lost it): no figure",
+                    at.table, printed.line, cell.raw, at.column
+                )
+            } else if lone_digit_unsure(&cell.text, confidence) {
                 format!(
                     "{} line {}: {:?} in column {} is one digit read with confidence {:.0}: no figure",
                     at.table,
@@ -536,6 +550,14 @@ fn read(cell: &GridCell, at: &At, printed: &GridRow, findings: &mut Vec<Finding>
         confidence: confidence.map(tenth),
         readings: Vec::new(),
     }
+}
+
+/// Whether an OCR'd cell reads a figure without its integer part (`.9`, `.30`): no table
+/// prints one so (zero is printed `0.90`); OCR lost what stood before the point (the first
+/// line of `0.0 / 0` wrapped in a narrow cell, a faded digit). It is left for the
+/// identities and the second engine, never read as 0.9.
+fn no_integer_part(text: &str, confidence: Option<f32>) -> bool {
+    confidence.is_some() && text.trim_start_matches('-').starts_with('.')
 }
 
 /// OCR confidence (0–100) under which a lone digit is no reading.
@@ -725,6 +747,14 @@ mod tests {
         assert!(!super::lone_digit_unsure("0", Some(0.0)), "none, as printed");
         assert!(!super::lone_digit_unsure("9", None), "a text layer prints it");
         assert!(!super::lone_digit_unsure("19", Some(0.0)));
+    }
+
+    #[test]
+    fn an_ocr_figure_without_its_integer_part_is_no_figure() {
+        assert!(super::no_integer_part(".9", Some(88.0)), "the first line of a wrapped `0.0 / 0` lost");
+        assert!(super::no_integer_part("-.30", Some(88.0)));
+        assert!(!super::no_integer_part("0.90", Some(88.0)));
+        assert!(!super::no_integer_part(".9", None), "a text layer prints it so");
     }
 
     #[test]
