@@ -115,6 +115,16 @@ pub fn decide(
             repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
             let why_b = format!("is read alike at {}; PP-OCR read {value_b}, mending both", path(tables, &at));
             repairs.push(apply(tables, &b, read_b, value_b, "second-engine", &why_b, findings));
+        } else if decidable && broken.is_empty() && other_holds && surer(tables, &at, &other, places[at.table], value) {
+            // Both readings hold every identity (they differ within rounding): the reading
+            // PP-OCR is sure of, of the table's places, over one tesseract doubts.
+            let c = tables[at.table].rows[at.row.expect("a row")].cells.iter().find(|c| c.column == at.column);
+            let why = format!(
+                "holds every identity it takes part in as PP-OCR's {value} does (within rounding); tesseract read it with                  confidence {:.0}, PP-OCR with {:.0}: the surer reading",
+                c.and_then(|c| c.confidence).unwrap_or_default(),
+                other.1
+            );
+            repairs.push(apply(tables, &at, read, value, "second-engine", &why, findings));
         } else if !decidable || (broken.is_empty() && other_holds) {
             let (table, row) = (&tables[at.table], &tables[at.table].rows[at.row.expect("a row")]);
             findings.push(Finding::located(
@@ -131,6 +141,15 @@ pub fn decide(
         }
     }
     repairs
+}
+
+/// Whether PP-OCR's reading `value` of the cell at `at` is surer than tesseract's: tesseract's
+/// confidence under [`LOW_CONFIDENCE`], PP-OCR's [`SECOND_SURE`] or more, and `value` shown
+/// with the table's places.
+fn surer(tables: &[Table], at: &At, other: &(String, f32), places: Option<u32>, value: Decimal) -> bool {
+    let cell = at.row.and_then(|r| tables[at.table].rows[r].cells.iter().find(|c| c.column == at.column));
+    let doubted = cell.and_then(|c| c.confidence).is_some_and(|c| c < LOW_CONFIDENCE);
+    doubted && other.1 >= SECOND_SURE && places.is_none_or(|p| value.scale() == p)
 }
 
 /// Has the second engine read each cell tesseract read as no number (`00odl`, the zeros and
@@ -342,6 +361,22 @@ mod tests {
     use crate::knowledge::identities::CATALOGUES;
     use crate::model::CellStatus;
     use std::str::FromStr;
+
+    #[test]
+    fn the_surer_reading_is_ppocrs_only_where_tesseract_doubts_and_places_agree() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let table = |confidence: f32| {
+            let mut cell = crate::testing::cell("金额", "9433.73");
+            cell.confidence = Some(confidence);
+            crate::testing::table("fiscal_summary", &["一般公共预算"], |_| vec![cell.clone()])
+        };
+        let at = At { table: 0, row: Some(0), column: "金额".to_string() };
+        let sure = ("9, 433. 72".to_string(), 94.0);
+        assert!(surer(&[table(62.3)], &at, &sure, Some(2), d("9433.72")));
+        assert!(!surer(&[table(91.0)], &at, &sure, Some(2), d("9433.72")), "tesseract sure too");
+        assert!(!surer(&[table(62.3)], &at, &("9433.72".into(), 70.0), Some(2), d("9433.72")), "PP-OCR unsure");
+        assert!(!surer(&[table(62.3)], &at, &sure, Some(2), d("9433.7")), "short of the places");
+    }
 
     #[test]
     fn a_figure_that_lost_its_last_digit_is_the_other_reading_with_it() {
