@@ -200,9 +200,12 @@ fn in_pieces(cells: &[&str]) -> bool {
     let words = YEAR_IN_WORDS.replace_all(words, "$1");
     // (`(按经济分类科目)`, `(预算表 5)`: ten characters at most, brackets included.)
     let short = qualifier.chars().filter(|c| !c.is_whitespace()).count() <= 10;
+    // Cut where the line ends (OCR lost the closing bracket): words, or the table's number
+    // (`支出总表(预算表3`; a contents entry's page number is a cell of its own).
+    let number = |q: &str| template::is_table_number(q.trim_start_matches(['(', '（', '〈']));
     let closed = qualifier.is_empty()
         || (short && qualifier.trim_end().ends_with([')', '）']))
-        || (short && !digits(qualifier) && !qualifier.contains([')', '）']));
+        || (short && (!digits(qualifier) || number(qualifier)) && !qualifier.contains([')', '）']));
     // (A `label: value` line is none: `说明: | 2026年…收支预算总表`.)
     !digits(&words) && words.contains('表') && !words.contains([':', '：']) && closed
 }
@@ -689,6 +692,9 @@ mod tests {
         let expense =
             "单位:万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n201\t一般公共服务支出\t10.00\t10.00\t\n";
         assert_eq!(ids(&format!("支出总表(预算表\t3\t)\n{expense}")), ["expense"]);
+        // Its closing bracket lost, after the table's number (not a contents entry's page).
+        assert_eq!(ids(&format!("支出总表(预算表3\n{expense}")), ["expense"]);
+        assert!(ids(&format!("支出总表(见第3\n{expense}")).is_empty(), "no table's number");
         // Cut where its line ends, one cell, the rest wrapped below.
         assert_eq!(ids(&format!("一般公共预算基本支出情况表〈按经济\n分类科目)\n{econ}")), ["gpb_basic_expense"]);
     }

@@ -146,11 +146,15 @@ const MIN_NEAR: usize = 4;
 /// - `header-series`: beside a sibling of a series (`data/vocabulary/measures.toml`: the fund
 ///   types in their order) read whole, ending as the name the series puts there ends
 ///   (`需和扫吉收入` left of 政府性基金预算拨款收入 is 一般公共预算拨款收入) or starting as it starts
-///   (four characters: `国有资本经营预入反款` right of it); or, a name the
-///   measures know, that name with its end lost (`国有资本经营预算拨款` right of it);
+///   (two characters: `国有--一党` right of it); or, a name the measures know, that name with
+///   its end lost (`国有资本经营预算拨款` right of it; any end, where a rule above gave it to a
+///   garbled name: `政府性基金人` → 政府性基金);
 /// - `header-template`: the one figure column of a one-sided table no name is known of, where
 ///   the table prints every column of its template but one (`RE` beside 经营支出 and
 ///   上缴上级支出 in a 支出总表 that lacks only 对附属单位补助支出);
+/// - `header-start`: the start a garbled name shares with the names of one figure column of
+///   the table's templates it does not print, placed between the column's known neighbours
+///   (`其他` → 其他收入, `事业用和` → 事业收入);
 /// - `header-subtotal`: a 小计 whose group name OCR lost, right before the addends of a
 ///   columns identity of the table (`data/identities/`) whose total the table lacks
 ///   (`小计 | 人员经费 | 公用经费` → 基本支出);
@@ -184,7 +188,7 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
             } else if column.key == "小计" {
                 subtotal_of(table, c, kind).map(|n| (n, "header-subtotal"))
             } else if known {
-                series_whole(table, c, &column.key, kind).map(|n| (n, "header-series"))
+                series_whole(table, c, &column.key, kind, false).map(|n| (n, "header-series"))
             } else {
                 lost_start(&column.key, &names)
                     .or_else(|| lost_end(&column.key, &names, |n| MEASURES.lookup(kind, &table.id, n)))
@@ -193,10 +197,11 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
                     .or_else(|| elsewhere_name(&column.key, &printed_in).map(|n| (n, "header-elsewhere")))
                     .or_else(|| series_name(table, c, kind).map(|n| (n, "header-series")))
                     .or_else(|| template_left(table, c, kind).map(|n| (n, "header-template")))
+                    .or_else(|| shared_start(table, c, kind).map(|n| (n, "header-start")))
             };
             let Some((name, rule)) = found else { continue };
             // A name the series prints whole where the vocabulary's is it with its end lost.
-            let name = series_whole(table, c, &name, kind).unwrap_or(name);
+            let name = series_whole(table, c, &name, kind, !known).unwrap_or(name);
             let twin = rule == "header-twin";
             if table.rows.is_empty() || (!twin && table.columns.iter().any(|o| o.key == name && o.side == column.side))
             {
@@ -431,25 +436,27 @@ fn elsewhere_name(key: &str, printed_in: &std::collections::BTreeMap<String, usi
 /// The name a series puts at column `c` of `table`, by a sibling beside it on its side read
 /// whole (`政府性基金预算` + `拨款收入`): the series' start before or after the sibling's with
 /// the sibling's rest, a name the measures know, that the column's garbled name ends as (two
-/// characters at least) or starts as (four).
+/// characters at least) or starts as ([`MIN_SHARED`]: `国有--一党` beside 政府性基金预算拨款收入).
 fn series_name(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
     let key = &table.columns[c].key;
     let ends_as = |name: &String| name.chars().rev().zip(key.chars().rev()).take_while(|(a, b)| a == b).count() >= 2;
-    let starts_as = |name: &String| name.chars().zip(key.chars()).take_while(|(a, b)| a == b).count() >= 4;
+    let starts_as = |name: &String| name.chars().zip(key.chars()).take_while(|(a, b)| a == b).count() >= MIN_SHARED;
     let mut found = series_names(table, c, kind).into_iter().filter(|n| ends_as(n) || starts_as(n));
     let first = found.next()?;
     found.all(|other| other == first).then_some(first)
 }
 
 /// The series' name at column `c`, whose known name `key` (`国有资本经营预算拨款`) is that name
-/// with its end lost ([`MAX_LOST`] characters at most; `收入` beside 政府性基金预算拨款收入),
-/// the same measure: the column as the table prints it.
-fn series_whole(table: &Table, c: usize, key: &str, kind: Option<Kind>) -> Option<String> {
+/// with its end lost ([`MAX_LOST`] characters at most; `收入` beside 政府性基金预算拨款收入), the
+/// same measure: the column as the table prints it. A name a rule gave a garbled column
+/// (`政府性基金人` → 政府性基金) may have lost more (`garbled`: a header cell's lower lines); one
+/// read whole is printed so where it lacks more (`政府性基金预算` beside 一般公共预算财政拨款).
+fn series_whole(table: &Table, c: usize, key: &str, kind: Option<Kind>, garbled: bool) -> Option<String> {
     let measure = MEASURES.lookup(kind, &table.id, key)?;
     let mut found = series_names(table, c, kind).into_iter().filter(|n| {
         n.len() > key.len()
             && n.starts_with(key)
-            && n.chars().count() - key.chars().count() <= MAX_LOST
+            && (garbled || n.chars().count() - key.chars().count() <= MAX_LOST)
             && MEASURES.lookup(kind, &table.id, n) == Some(measure)
     });
     let first = found.next()?;
@@ -509,6 +516,57 @@ fn template_left(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> 
     left.sort();
     left.dedup_by(|a, b| a.0 == b.0);
     (left.len() == 1).then(|| left.remove(0).1)
+}
+
+/// Shortest start a garbled column name must share with a name of the template column it
+/// is taken for (`其他` of 其他收入).
+const MIN_SHARED: usize = 2;
+
+/// The template's key for column `c` of `table` by the start its garbled name shares with
+/// the names of a figure column of the table's templates that the table does not print
+/// (`其他` → 其他收入, `国有资本经入作` → 国有资本经营预算拨款收入, `事业用和` → 事业收入 where
+/// 事业单位经营收入 is printed: OCR kept a header cell's first characters and garbled the
+/// rest): the longest start shared, [`MIN_SHARED`] characters or more, with one measure's
+/// names only; and a template that prints that measure between the known measures printed
+/// either side of the column. A one-sided table, not transposed.
+fn shared_start(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
+    let kind = kind?;
+    let variants = crate::knowledge::templates::variants(kind, &table.id);
+    if variants.is_empty() || variants.iter().any(|t| t.two_sided || t.transposed) {
+        return None;
+    }
+    let measure = |key: &str| MEASURES.lookup(Some(kind), &table.id, key);
+    let key = &table.columns[c].key;
+    let values: Vec<&crate::model::Column> = table.columns.iter().filter(|o| o.role == ColumnRole::Value).collect();
+    let printed: Vec<&str> = values.iter().filter_map(|o| measure(&o.key)).collect();
+    let at = values.iter().position(|o| o.key == *key)?;
+    let left = values[..at].iter().rev().find_map(|o| measure(&o.key));
+    let right = values[at + 1..].iter().find_map(|o| measure(&o.key));
+    let names = MEASURES.names(Some(kind), &table.id);
+    let shared = |name: &str| name.chars().zip(key.chars()).take_while(|(a, b)| a == b).count();
+    // (measure, template key, start shared) of each figure column of a template, not printed,
+    // placed between the known neighbours.
+    let mut found: Vec<(&str, String, usize)> = Vec::new();
+    for template in &variants {
+        let order: Vec<Option<&str>> =
+            template.columns.iter().filter(|o| o.role == ColumnRole::Value).map(|o| measure(&o.key())).collect();
+        let place = |m: Option<&str>| m.map(|m| order.iter().position(|o| *o == Some(m)));
+        for (i, o) in template.columns.iter().filter(|o| o.role == ColumnRole::Value).enumerate() {
+            let Some(m) = order[i].filter(|m| !printed.contains(m)) else { continue };
+            let between = match (place(left), place(right)) {
+                (Some(None), _) | (_, Some(None)) => false,
+                (l, r) => l.flatten().is_none_or(|l| l < i) && r.flatten().is_none_or(|r| i < r),
+            };
+            let most = names.iter().filter(|n| measure(n) == Some(m)).map(|n| shared(n)).max().unwrap_or(0);
+            if between && most >= MIN_SHARED {
+                found.push((m, o.key(), most));
+            }
+        }
+    }
+    let most = found.iter().map(|f| f.2).max()?;
+    let mut best = found.into_iter().filter(|f| f.2 == most);
+    let first = best.next()?;
+    best.all(|f| f.0 == first.0).then_some(first.1)
 }
 
 /// The total of a columns identity of `table` whose addends are the columns right after
@@ -738,6 +796,9 @@ mod tests {
         let mut tables = vec![with_columns("income", &["政府性基金预算拨款收入", "国有资本经营预入反款"])];
         columns(&mut tables, Some(Kind::Budget), &ocr());
         assert_eq!(tables[0].columns[1].key, "国有资本经营预算拨款收入", "its start read");
+        let mut tables = vec![with_columns("income", &["政府性基金预算拨款收入", "国有--一党"])];
+        columns(&mut tables, Some(Kind::Budget), &ocr());
+        assert_eq!(tables[0].columns[1].key, "国有资本经营预算拨款收入", "its first two characters read");
         let mut tables = vec![with_columns("income", &["政府性基金预算拨款收入", "国有资本经营预沁拨款"])];
         columns(&mut tables, Some(Kind::Budget), &ocr());
         assert_eq!(tables[0].columns[1].key, "国有资本经营预算拨款收入", "the vocabulary's name, its end lost");
@@ -845,6 +906,52 @@ mod tests {
         // Two unknown columns: neither.
         let mut tables = vec![with_columns("expense", &["合计", "基本支出", "项目支出", "经营支出", "RE", "XY"])];
         assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
+    }
+
+    #[test]
+    fn a_garbled_name_sharing_its_start_with_one_column_the_table_lacks_is_that_column() {
+        // A 收入总表 whose header cells OCR kept the start of only: the fund names by the
+        // series (the first two mended by the vocabulary), the rest by the start they share.
+        let printed = [
+            "合计",
+            "一般公共预算投款收入",
+            "政府性基金人",
+            "国有资本经入作",
+            "财政专户收入",
+            "事业用和",
+            "经营收入",
+            "上级补助收入",
+            "附属单位收入上向禾入-长全",
+            "其他",
+            "上年结转",
+        ];
+        let mut tables = vec![with_columns("income", &printed)];
+        let repairs = columns(&mut tables, Some(Kind::Budget), &ocr());
+        let keys: Vec<&str> = tables[0].columns.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "合计",
+                "一般公共预算拨款收入",
+                "政府性基金预算拨款收入",
+                "国有资本经营预算拨款收入",
+                "财政专户收入",
+                "事业收入",
+                "经营收入",
+                "上级补助收入",
+                "附属单位上缴收入",
+                "其他收入",
+                "上年结转"
+            ]
+        );
+        let started: Vec<&str> = repairs.iter().filter(|r| r.rule == "header-start").map(|r| r.raw.as_str()).collect();
+        assert_eq!(started, ["事业用和", "附属单位收入上向禾入-长全", "其他"]);
+        // The column it shares its start with printed already, or the template placing it
+        // elsewhere than between its neighbours: kept as read.
+        let mut tables = vec![with_columns("income", &["合计", "其他", "事业收入", "上年结转"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty(), "其他收入 comes after 事业收入");
+        let mut tables = vec![with_columns("income", &["合计", "事业收入", "其他收入", "其他"])];
+        assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty(), "其他收入 is printed");
     }
 
     #[test]

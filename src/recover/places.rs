@@ -10,7 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{CellStatus, Finding, FindingKind, Location, Place, Repair, Severity, Source, Table, TextSource};
+use crate::model::{
+    CellStatus, Finding, FindingKind, Location, Place, Repair, Row, Severity, Source, Table, TextSource,
+};
 
 /// Figures other than zero a table needs for its places to be known.
 const MIN_FIGURES: usize = 5;
@@ -21,52 +23,59 @@ const MIN_SHARE: f64 = 0.8;
 /// Gives OCR'd figures their table's places, with a repair record each.
 pub fn align(tables: &mut [Table], source: &Source) -> Vec<Repair> {
     let mut repairs = Vec::new();
+    each_ocr_row(tables, source, |table_id, places, row| {
+        let (mut shown_at, mut ones) = (Vec::new(), Vec::new());
+        for cell in &mut row.cells {
+            let Some(read) = cell.value else { continue };
+            // An inferred figure is the identity's, not a reading.
+            if cell.status == CellStatus::Inferred || read.scale() == places || read.round_dp(places) != read {
+                continue;
+            }
+            if let Some(one) = last_one_as_bracket(&cell.raw, read, places) {
+                ones.push((cell.column.clone(), cell.raw.clone(), one));
+                cell.value = Some(one);
+                cell.status = CellStatus::Repaired;
+                continue;
+            }
+            let mut shown = read;
+            shown.rescale(places);
+            cell.value = Some(shown);
+            if cell.status == CellStatus::Read {
+                cell.status = CellStatus::Repaired;
+            }
+            shown_at.push((cell.column.clone(), read, shown));
+        }
+        repairs.extend(ones.into_iter().map(|(column, raw, one)| Repair {
+            location: Location::in_row(table_id, row, Some(&column)),
+            rule: "one-as-bracket".to_string(),
+            raw,
+            repaired: one.to_string(),
+        }));
+        repairs.extend(shown_at.into_iter().map(|(column, read, shown)| Repair {
+            location: Location::in_row(table_id, row, Some(&column)),
+            rule: "decimal-places".to_string(),
+            raw: read.to_string(),
+            repaired: shown.to_string(),
+        }));
+    });
+    repairs
+}
+
+/// Calls `visit` with each table's id and places and each of its rows read by OCR, in the
+/// tables whose places are known (a text layer's figures are as printed).
+fn each_ocr_row(tables: &mut [Table], source: &Source, mut visit: impl FnMut(&str, u32, &mut Row)) {
     if source.text_source == TextSource::TextLayer {
-        return repairs; // no page read by OCR
+        return; // no page read by OCR
     }
     let places = all_places(tables);
     for (table, places) in tables.iter_mut().zip(places) {
         let Some(places) = places else { continue };
         for row in &mut table.rows {
-            if source.page_source(row.page) == TextSource::TextLayer {
-                continue;
+            if source.page_source(row.page) != TextSource::TextLayer {
+                visit(&table.id, places, row);
             }
-            let (mut shown_at, mut ones) = (Vec::new(), Vec::new());
-            for cell in &mut row.cells {
-                let Some(read) = cell.value else { continue };
-                // An inferred figure is the identity's, not a reading.
-                if cell.status == CellStatus::Inferred || read.scale() == places || read.round_dp(places) != read {
-                    continue;
-                }
-                if let Some(one) = last_one_as_bracket(&cell.raw, read, places) {
-                    ones.push((cell.column.clone(), cell.raw.clone(), one));
-                    cell.value = Some(one);
-                    cell.status = CellStatus::Repaired;
-                    continue;
-                }
-                let mut shown = read;
-                shown.rescale(places);
-                cell.value = Some(shown);
-                if cell.status == CellStatus::Read {
-                    cell.status = CellStatus::Repaired;
-                }
-                shown_at.push((cell.column.clone(), read, shown));
-            }
-            repairs.extend(ones.into_iter().map(|(column, raw, one)| Repair {
-                location: Location::in_row(&table.id, row, Some(&column)),
-                rule: "one-as-bracket".to_string(),
-                raw,
-                repaired: one.to_string(),
-            }));
-            repairs.extend(shown_at.into_iter().map(|(column, read, shown)| Repair {
-                location: Location::in_row(&table.id, row, Some(&column)),
-                rule: "decimal-places".to_string(),
-                raw: read.to_string(),
-                repaired: shown.to_string(),
-            }));
         }
     }
-    repairs
 }
 
 /// Glyphs a last `1` of a figure is read as at a cell's right edge, beside its ruling.
@@ -112,57 +121,47 @@ fn ends_in_glyph_for_digit(raw: &str) -> bool {
 /// table shows) is that figure (`ruling-as-letter`), a repair record each.
 pub fn beyond(tables: &mut [Table], source: &Source, findings: &mut Vec<Finding>) -> Vec<Repair> {
     let mut repairs = Vec::new();
-    if source.text_source == TextSource::TextLayer {
-        return repairs;
-    }
-    let places = all_places(tables);
-    for (table, places) in tables.iter_mut().zip(places) {
-        let Some(places) = places else { continue };
-        for row in &mut table.rows {
-            if source.page_source(row.page) == TextSource::TextLayer {
+    each_ocr_row(tables, source, |table_id, places, row| {
+        for k in 0..row.cells.len() {
+            let cell = &mut row.cells[k];
+            if cell.status == CellStatus::Unreadable
+                && let Some(figure) = before_ruling(&cell.raw, places)
+            {
+                cell.value = Some(figure);
+                cell.status = CellStatus::Repaired;
+                let (column, raw) = (cell.column.clone(), cell.raw.clone());
+                repairs.push(Repair {
+                    location: Location::in_row(table_id, row, Some(&column)),
+                    rule: "ruling-as-letter".to_string(),
+                    raw,
+                    repaired: figure.to_string(),
+                });
                 continue;
             }
-            for k in 0..row.cells.len() {
-                let cell = &mut row.cells[k];
-                if cell.status == CellStatus::Unreadable
-                    && let Some(figure) = before_ruling(&cell.raw, places)
-                {
-                    cell.value = Some(figure);
-                    cell.status = CellStatus::Repaired;
-                    let (column, raw) = (cell.column.clone(), cell.raw.clone());
-                    repairs.push(Repair {
-                        location: Location::in_row(&table.id, row, Some(&column)),
-                        rule: "ruling-as-letter".to_string(),
-                        raw,
-                        repaired: figure.to_string(),
-                    });
-                    continue;
-                }
-                let Some(read) = cell.value.filter(|v| v.scale() > places && v.round_dp(places) != *v) else {
-                    continue;
-                };
-                if cell.status == CellStatus::Inferred {
-                    continue;
-                }
-                cell.value = None;
-                cell.status = CellStatus::Unreadable;
-                let cell = &row.cells[k];
-                let place = Place::cell(&table.id, row, &cell.column);
-                findings.push(Finding::located(
+            let Some(read) = cell.value.filter(|v| v.scale() > places && v.round_dp(places) != *v) else {
+                continue;
+            };
+            if cell.status == CellStatus::Inferred {
+                continue;
+            }
+            cell.value = None;
+            cell.status = CellStatus::Unreadable;
+            let cell = &row.cells[k];
+            let place = Place::cell(table_id, row, &cell.column);
+            findings.push(Finding::located(
                     Severity::Error,
                     FindingKind::UnreadableCell,
                     place,
                     format!(
                         "{}: {:?} in column {} shows {} decimal places where the table prints {places}: OCR misread it (the lines of a figure wrapped in its cell run together, or a speck read as a digit), so it is no figure",
-                        table.id,
+                        table_id,
                         cell.raw,
                         cell.column,
                         read.scale()
                     ),
                 ));
-            }
         }
-    }
+    });
     repairs
 }
 

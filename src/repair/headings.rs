@@ -24,20 +24,22 @@ pub fn under_headings(block: &Block, columns: &mut [Column], positions: &[usize]
     if twice.is_empty() || headed(block, columns, positions, log) {
         return;
     }
-    let names: Vec<String> = twice.iter().map(|&(_, again)| columns[again].label.clone()).collect();
+    // One finding per name, on its column: each of them keys two figures of a row alike.
     let id = &block.template.id;
-    let mut f = Finding::new(
-        Severity::Warning,
-        FindingKind::ColumnRepeated,
-        format!(
-            "{id}: {} printed over two columns of figures, and no heading read over them tells them apart: the figures of each are keyed alike",
-            names.join(", ")
-        ),
-    );
-    f.table = Some(id.clone());
-    f.column = twice.first().map(|&(_, again)| columns[again].key.clone());
-    f.page = Some(block.title.page);
-    log.findings.push(f);
+    for (_, again) in twice {
+        let mut f = Finding::new(
+            Severity::Warning,
+            FindingKind::ColumnRepeated,
+            format!(
+                "{id}: {} printed over two columns of figures, and no heading read over them tells them apart: the figures of each are keyed alike",
+                columns[again].label
+            ),
+        );
+        f.table = Some(id.clone());
+        f.column = Some(columns[again].key.clone());
+        f.page = Some(block.title.page);
+        log.findings.push(f);
+    }
 }
 
 /// Whether headings tell the names printed twice apart: then each block's columns are
@@ -68,6 +70,7 @@ fn headed(block: &Block, columns: &mut [Column], positions: &[usize], log: &mut 
             over_total.or_else(known).map(|(line, heading)| (i, line, named(table, heading)))
         })
         .collect();
+    let starts = if starts.len() >= 2 { starts } else { twin_starts(table, columns, positions, &words) };
     let Some(top) = starts.iter().map(|(_, line, _)| *line).min() else { return false };
     let starts: Vec<(usize, String)> =
         starts.into_iter().filter(|(_, line, _)| *line == top).map(|(i, _, heading)| (i, heading)).collect();
@@ -131,6 +134,41 @@ fn headed(block: &Block, columns: &mut [Column], positions: &[usize], log: &mut 
         column.key = format!("{}/{}", column.path.join("/"), label_key(&column.label));
     }
     true
+}
+
+/// Where no heading is read over a block's total (OCR text gives a heading's box, centred
+/// over its block: `当年预算` over 基本支出, not over 小计): the blocks begin at the first
+/// name printed twice and where it is printed again, and each is under the one heading the
+/// measures know that its columns' positions print, no name of its own columns. As
+/// [`headed`]'s starts: (column, header line, heading); none unless both blocks have theirs.
+fn twin_starts(
+    table: &str,
+    columns: &[Column],
+    positions: &[usize],
+    words: &[Vec<(usize, String)>],
+) -> Vec<(usize, usize, String)> {
+    let repeated = repeats(columns, printed);
+    let (Some(first), Some(again)) = (repeated.iter().map(|p| p.0).min(), repeated.iter().map(|p| p.1).min()) else {
+        return Vec::new();
+    };
+    let heading_of = |from: usize, to: usize| {
+        let own: Vec<String> = columns[from..to].iter().map(printed).collect();
+        let mut found: Vec<(usize, String)> = (from..to)
+            .filter(|&i| columns[i].role == ColumnRole::Value)
+            .flat_map(|i| words.get(positions[i]).map_or(&[][..], Vec::as_slice))
+            .map(|(line, word)| (*line, label_key(word)))
+            .filter(|(_, key)| vocabulary::measure(None, table, key).is_some() && !own.contains(key))
+            .collect();
+        found.dedup();
+        match &found[..] {
+            [(line, key)] => Some((from, *line, named(table, key.clone()))),
+            _ => None,
+        }
+    };
+    match (heading_of(first, again), heading_of(again, columns.len())) {
+        (Some(a), Some(b)) => vec![a, b],
+        _ => Vec::new(),
+    }
 }
 
 /// A heading as the measure vocabulary names it where OCR read it short of its last
@@ -254,6 +292,19 @@ mod tests {
         ];
         let want: Vec<(String, String)> = want.iter().map(|(k, p)| (k.to_string(), p.to_string())).collect();
         assert_eq!(got, want);
+        assert!(!findings.contains(&FindingKind::ColumnRepeated), "{findings:?}");
+    }
+
+    #[test]
+    fn headings_centred_over_their_blocks_key_the_names_printed_again() {
+        // OCR text: each heading's box over the middle of its block, not over its 小计.
+        let (got, findings) = columns(&[
+            "\t\t\t\t当年预算\t\t\t\t\t上年结转结余",
+            "科目编码\t科目名称\t合计\t小计\t基本支出\t项目支出\t经营支出\t小计\t基本支出\t项目支出\t经营支出",
+        ]);
+        let keys: Vec<(&str, &str)> = got.iter().map(|(k, p)| (k.as_str(), p.as_str())).collect();
+        assert_eq!(keys[..2], [("合计", ""), ("小计", "当年预算")], "{got:?}");
+        assert_eq!(keys[6], ("上年结转结余/基本支出", "上年结转结余"), "{got:?}");
         assert!(!findings.contains(&FindingKind::ColumnRepeated), "{findings:?}");
     }
 
