@@ -26,7 +26,7 @@ mod sides;
 pub mod transposed;
 
 use crate::layout::{Block, Layout};
-use crate::model::Column;
+use crate::model::{Column, ColumnRole};
 
 pub use grid::{Grid, GridCell, GridRow, Log, NORMALISATIONS, Repaired};
 
@@ -87,6 +87,9 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         .collect();
     pages.dedup();
     let notes = block.notes.iter().map(|l| crate::label::nfkc(&l.text())).collect();
+    if block.template.two_sided {
+        side_unread(block, &columns, &rows, log);
+    }
     if columns.is_empty() {
         nothing_read(block, log);
     } else if let Some(first) = block.segments.first()
@@ -110,6 +113,41 @@ fn nothing_read(block: &Block, log: &mut Log) {
         format!(
             "{id}: its title was found on page {}, but no column of the table was read ({lines} lines under it): the table is empty here, not as printed",
             block.title.page
+        ),
+    );
+    f.table = Some(id.clone());
+    f.page = Some(block.title.page);
+    log.findings.push(f);
+}
+
+/// A two-sided table (收入 | 支出) of which one side's figure columns hold no figure while the
+/// other's do is reported: both sides print their totals (收入合计 = 支出合计), so that side
+/// was lost (its figures run into its names, as OCR text sets them under a header it could
+/// not read), not printed empty.
+fn side_unread(block: &Block, columns: &[Column], rows: &[GridRow], log: &mut Log) {
+    use crate::model::Side;
+    let figures_on = |side: Side| {
+        rows.iter()
+            .flat_map(|r| r.cells.iter().zip(columns))
+            .filter(|(_, c)| c.role == ColumnRole::Value && c.side == Some(side))
+            .filter(|(cell, _)| crate::layout::is_figure(cell.text.trim()))
+            .count()
+    };
+    let (income, expense) = (figures_on(Side::Income), figures_on(Side::Expense));
+    let lost = match (income, expense) {
+        (0, n) if n > 0 => ("收入", "income"),
+        (n, 0) if n > 0 => ("支出", "expense"),
+        _ => return,
+    };
+    let id = &block.template.id;
+    let mut f = crate::model::Finding::new(
+        crate::model::Severity::Error,
+        crate::model::FindingKind::FiguresUnread,
+        format!(
+            "{id}: no figure was read on its {} ({}) side while the other side prints {}: that side's figures are lost here (run into its names or its columns not told apart), not printed empty",
+            lost.0,
+            lost.1,
+            income.max(expense)
         ),
     );
     f.table = Some(id.clone());
@@ -184,6 +222,19 @@ mod tests {
         let repaired = super::apply(&layout);
         let kinds: Vec<_> = repaired.findings.iter().map(|f| f.kind).collect();
         assert!(kinds.contains(&crate::model::FindingKind::FiguresUnread), "{kinds:?}");
+    }
+
+    #[test]
+    fn a_side_of_a_two_sided_table_with_no_figure_is_reported_not_printed_empty() {
+        let unread = |text: &str| {
+            let repaired = super::apply(&crate::testing::layout(text));
+            repaired.findings.iter().filter(|f| f.kind == crate::model::FindingKind::FiguresUnread).count()
+        };
+        let head = "财政拨款收支总表\n单位：万元\n项目\t预算数\t项目\t合计\n";
+        assert_eq!(unread(&format!("{head}一、一般公共预算资金\t100.00\t一、一般公共服务支出\t100.00\n")), 0);
+        // The 收入 side's figures run into its names (OCR text under a header it garbled).
+        let lost = format!("{head}一、一般公共预算资金100.00\t\t一、一般公共服务支出\t100.00\n");
+        assert_eq!(unread(&lost), 1, "{lost}");
     }
 
     #[test]
