@@ -154,6 +154,42 @@ pub fn is_header_name(key: &str) -> bool {
     })
 }
 
+/// Joins a header name a text spaced out letter by letter (`预   算   数`, `总 计`, `科 目 |
+/// 名称`): pieces of one or two characters whose run is a name some template prints in a
+/// header, the longest first, or pieces and the word after them no header prints alone
+/// (`事业   单位经营支出`). Each piece alone names no column; left apart they would make a
+/// column each. (Read by layout for every table, and by the source of OCR layout text before it
+/// sets a header line's names over their columns.)
+pub fn join_spaced_names(line: &mut crate::page::Line) {
+    let piece = |c: &str| {
+        let n = c.chars().count();
+        (1..=2).contains(&n) && c.chars().all(|ch| !ch.is_ascii_alphanumeric())
+    };
+    let name = |cells: &[String]| crate::label::label_key(&cells.concat());
+    let known = |cells: &[String]| is_header_name(&name(cells));
+    let mut i = 0;
+    while i < line.cells.len() {
+        let run = line.cells[i..].iter().take_while(|c| piece(c)).count().min(6);
+        // Pieces and then a longer word no header prints alone (`事业 | 单位经营支出`: the
+        // layer's words spaced apart), where together they are a name.
+        let then_word = (run >= 1 && i + run < line.cells.len())
+            .then_some(run + 1)
+            .filter(|&n| known(&line.cells[i..i + n]) && !known(&line.cells[i + run..i + n]));
+        let joined = then_word.or_else(|| (2..=run).rev().find(|&n| known(&line.cells[i..i + n])));
+        if let Some(n) = joined {
+            let text = line.cells[i..i + n].concat();
+            let span = (line.spans[i].0, line.spans[i + n - 1].1);
+            line.cells.splice(i..i + n, [text]);
+            line.spans.splice(i..i + n, [span]);
+            if !line.boxes.is_empty() {
+                let b = line.boxes[i..i + n].iter().copied().fold(None, crate::page::CellBox::union);
+                line.boxes.splice(i..i + n, [b]);
+            }
+        }
+        i += 1;
+    }
+}
+
 /// Whether `key` (a label_key) is some template's leaf column: its label or an alias.
 pub fn is_column_name(key: &str) -> bool {
     TEMPLATES.iter().flat_map(|set| &set.tables).any(|t| t.columns.iter().any(|c| c.names(key)))

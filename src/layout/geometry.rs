@@ -489,7 +489,7 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     }
     // (A header printed letter-spaced gives an OCR engine's words one character each too.)
     for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
-        text_columns::join_spaced_names(line);
+        crate::knowledge::templates::join_spaced_names(line);
     }
     // Each page's figures set on those of the page that prints the most (a text's pages),
     // after a page that prints the header again is set in the first's measure by it.
@@ -733,9 +733,10 @@ fn plan(segments: &mut [super::block::Segment], mut centres: Vec<f32>, members: 
         Some(columns) => columns.iter().any(|c| c.1 == 0),
         None => header_columns::first_over_figures(&centres, &body),
     };
-    if first_figures && let Some(lead) = header_columns::leading_words(&centres, &body) {
-        centres.insert(0, lead);
-        figure_rights.iter_mut().flatten().for_each(|c| c.1 += 1);
+    if first_figures {
+        let lead = header_columns::leading_words(&centres, &body);
+        figure_rights.iter_mut().flatten().for_each(|c| c.1 += lead.len());
+        centres.splice(0..0, lead);
     }
     Plan { centres, figure_rights, full }
 }

@@ -433,6 +433,11 @@ fn elsewhere_name(key: &str, printed_in: &std::collections::BTreeMap<String, usi
     .map(|(one, _)| one.clone())
 }
 
+/// How many characters `a` and `b` begin with alike.
+fn common_start(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
 /// The name a series puts at column `c` of `table`, by a sibling beside it on its side read
 /// whole (`政府性基金预算` + `拨款收入`): the series' start before or after the sibling's with
 /// the sibling's rest, a name the measures know, that the column's garbled name ends as (two
@@ -440,7 +445,7 @@ fn elsewhere_name(key: &str, printed_in: &std::collections::BTreeMap<String, usi
 fn series_name(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
     let key = &table.columns[c].key;
     let ends_as = |name: &String| name.chars().rev().zip(key.chars().rev()).take_while(|(a, b)| a == b).count() >= 2;
-    let starts_as = |name: &String| name.chars().zip(key.chars()).take_while(|(a, b)| a == b).count() >= MIN_SHARED;
+    let starts_as = |name: &String| common_start(name, key) >= MIN_SHARED;
     let mut found = series_names(table, c, kind).into_iter().filter(|n| ends_as(n) || starts_as(n));
     let first = found.next()?;
     found.all(|other| other == first).then_some(first)
@@ -543,7 +548,7 @@ fn shared_start(table: &Table, c: usize, kind: Option<Kind>) -> Option<String> {
     let left = values[..at].iter().rev().find_map(|o| measure(&o.key));
     let right = values[at + 1..].iter().find_map(|o| measure(&o.key));
     let names = MEASURES.names(Some(kind), &table.id);
-    let shared = |name: &str| name.chars().zip(key.chars()).take_while(|(a, b)| a == b).count();
+    let shared = |name: &str| common_start(name, key);
     // (measure, template key, start shared) of each figure column of a template, not printed,
     // placed between the known neighbours.
     let mut found: Vec<(&str, String, usize)> = Vec::new();

@@ -23,10 +23,11 @@ mod mirrored;
 pub mod printed;
 pub mod rows;
 mod sides;
+mod skewed;
 pub mod transposed;
 
 use crate::layout::{Block, Layout};
-use crate::model::{Column, ColumnRole};
+use crate::model::{Column, ColumnRole, FindingKind, Severity};
 
 pub use grid::{Grid, GridCell, GridRow, Log, NORMALISATIONS, Repaired};
 
@@ -107,17 +108,11 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
 fn nothing_read(block: &Block, log: &mut Log) {
     let id = &block.template.id;
     let lines: usize = block.segments.iter().map(|s| s.header.len() + s.body.len()).sum();
-    let mut f = crate::model::Finding::new(
-        crate::model::Severity::Error,
-        crate::model::FindingKind::TableUnread,
-        format!(
-            "{id}: its title was found on page {}, but no column of the table was read ({lines} lines under it): the table is empty here, not as printed",
-            block.title.page
-        ),
+    let message = format!(
+        "{id}: its title was found on page {}, but no column of the table was read ({lines} lines under it): the table is empty here, not as printed",
+        block.title.page
     );
-    f.table = Some(id.clone());
-    f.page = Some(block.title.page);
-    log.findings.push(f);
+    table_finding(block, block.title.page, Severity::Error, FindingKind::TableUnread, message, log);
 }
 
 /// A two-sided table (收入 | 支出) of which one side's figure columns hold no figure while the
@@ -140,37 +135,25 @@ fn side_unread(block: &Block, columns: &[Column], rows: &[GridRow], log: &mut Lo
         _ => return,
     };
     let id = &block.template.id;
-    let mut f = crate::model::Finding::new(
-        crate::model::Severity::Error,
-        crate::model::FindingKind::FiguresUnread,
-        format!(
-            "{id}: no figure was read on its {} ({}) side while the other side prints {}: that side's figures are lost here (run into its names or its columns not told apart), not printed empty",
-            lost.0,
-            lost.1,
-            income.max(expense)
-        ),
+    let message = format!(
+        "{id}: no figure was read on its {} ({}) side while the other side prints {}: that side's figures are lost here (run into its names or its columns not told apart), not printed empty",
+        lost.0,
+        lost.1,
+        income.max(expense)
     );
-    f.table = Some(id.clone());
-    f.page = Some(block.title.page);
-    log.findings.push(f);
+    table_finding(block, block.title.page, Severity::Error, FindingKind::FiguresUnread, message, log);
 }
 
 /// A table whose first row sits right under its title, no header line read above it, is
 /// reported: its columns are taken by position from the template, not read.
 fn header_unread(block: &Block, row: &crate::page::Line, log: &mut Log) {
     let id = &block.template.id;
-    let mut f = crate::model::Finding::new(
-        crate::model::Severity::Warning,
-        crate::model::FindingKind::HeaderUnread,
-        format!(
-            "{id}: no header line was read above its first row (line {}): its columns are the template's ({}), by position",
-            row.number,
-            block.template.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(" | ")
-        ),
+    let message = format!(
+        "{id}: no header line was read above its first row (line {}): its columns are the template's ({}), by position",
+        row.number,
+        block.template.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(" | ")
     );
-    f.table = Some(id.clone());
-    f.page = Some(row.page);
-    log.findings.push(f);
+    table_finding(block, row.page, Severity::Warning, FindingKind::HeaderUnread, message, log);
 }
 
 /// A table with figures in lines taken for its header is reported: those figures are not
@@ -198,13 +181,15 @@ fn figures_in_header(block: &Block, log: &mut Log) {
     } else {
         "its figures are not read"
     };
-    let mut f = crate::model::Finding::new(
-        crate::model::Severity::Error,
-        crate::model::FindingKind::FiguresUnread,
-        format!("{id}: lines {lines:?} print figures but were read as the table's header: {what}"),
-    );
-    f.table = Some(id.clone());
-    f.page = Some(block.title.page);
+    let message = format!("{id}: lines {lines:?} print figures but were read as the table's header: {what}");
+    table_finding(block, block.title.page, Severity::Error, FindingKind::FiguresUnread, message, log);
+}
+
+/// A finding on a whole table (its id and the page given), as the checks above report.
+fn table_finding(block: &Block, page: u32, severity: Severity, kind: FindingKind, message: String, log: &mut Log) {
+    let mut f = crate::model::Finding::new(severity, kind, message);
+    f.table = Some(block.template.id.clone());
+    f.page = Some(page);
     log.findings.push(f);
 }
 

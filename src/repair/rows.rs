@@ -39,7 +39,21 @@ pub fn read(
 ) {
     let id = &template.id;
     let seq_of = |line: &Line| at_cells.seq.and_then(|p| line.cells.get(p)).and_then(|c| c.trim().parse::<u32>().ok());
-    let body = &segment.body;
+    let position = |role: ColumnRole| columns.iter().position(|c| c.role == role).map(|i| at_cells.cells[i]);
+    // A coded row a skewed scan's text set over several lines is one line.
+    let body = match position(ColumnRole::Code) {
+        Some(code) => {
+            let values = columns.iter().zip(&at_cells.cells).filter(|(c, _)| c.role == ColumnRole::Value);
+            let printed = super::skewed::Printed {
+                code,
+                label: position(ColumnRole::Label),
+                values: values.map(|(_, &p)| p).collect(),
+            };
+            super::skewed::join(&segment.body, &printed, id, log)
+        }
+        None => std::borrow::Cow::Borrowed(&segment.body[..]),
+    };
+    let body = &body[..];
     let fragment = |line: &Line| seq_of(line).is_none() && label_part(line, columns, at_cells).is_some();
     // Labels wrapped centred on their figures: a numbered row with a blank label between two
     // parts of one. There, a row whose label goes on below also began above.

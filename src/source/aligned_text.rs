@@ -351,6 +351,38 @@ mod tests {
     }
 
     #[test]
+    fn a_header_lines_names_of_figure_columns_are_set_over_those_columns() {
+        // Tesseract's layout text begins every line at its first character: `基本支出  项目支出`
+        // under `其中` (printed over the last two columns) is written as if it began at the
+        // table's left edge, and `合计` after the code and name columns' names sits over
+        // the first column of figures, not where its line's spaces alone would set it.
+        let header = [
+            written(&[(0.0, "科目编码"), (8.0, "科目名称"), (26.0, "合计")], 0.9),
+            written(&[(35.0, "基本支出"), (45.0, "项目支出")], 0.5),
+        ];
+        let rows = [
+            row("201", "一般公共服务支出", &[(0, "1378.41"), (1, "903.85"), (2, "474.56")], 0.4),
+            row("20140", "信访事务", &[(0, "1378.41"), (1, "903.85"), (2, "474.56")], 0.9),
+            row("2014001", "行政运行", &[(0, "903.85"), (1, "903.85"), (2, "0.00")], 0.6),
+        ];
+        let text = header.iter().chain(&rows).cloned().collect::<Vec<_>>().join("\n");
+        let read = lines(&text, Columns::One);
+        let rights: Vec<f32> = read[2].spans[2..].iter().map(|s| s.1).collect();
+        let middle = |line: &Line, i: usize| (line.spans[i].0 + line.spans[i].1) / 2.0;
+        assert_eq!(read[1].cells, ["基本支出", "项目支出"]);
+        for (i, column) in [(0, 1), (1, 2)] {
+            let at = middle(&read[1], i);
+            assert!(
+                rights[column - 1] < at && at < rights[column],
+                "{} at {at}, the columns end at {rights:?}",
+                read[1].cells[i]
+            );
+        }
+        let total = middle(&read[0], 2);
+        assert!(read[2].spans[1].1 < total && total < rights[0], "合计 at {total}, the columns end at {rights:?}");
+    }
+
+    #[test]
     fn a_two_sided_tables_second_names_and_figures_are_set_on_one_grid() {
         // 收入 | 预算数 | 支出 | 预算数, each line in its own space width: the expense items
         // begin at one left edge and the figures end at one right edge, whatever the width of

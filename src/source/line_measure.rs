@@ -98,6 +98,11 @@ struct Measured {
     /// The line's first cell is a subject code and its second a name: the name's start is
     /// the name column's.
     coded: bool,
+    /// In a line without figures, the first of the cells from which on every cell names a
+    /// figure column: 0 where the line begins over the figure columns (`基本支出  项目支出`
+    /// under `其中`), not at the table's left edge; after the names of the code and name
+    /// columns in a header's first line (`科目编码  科目名称  合计`).
+    names_from: Option<usize>,
     /// Its names after the first (a two-sided table's expense item, printed left-aligned at
     /// its column: a column's left edge as a figure's right is its right edge), each with the
     /// number of the line's figures before it.
@@ -190,6 +195,11 @@ fn choices(n: usize, m: usize) -> Vec<Vec<usize>> {
 /// Regrids one page's lines (`texts` their raw text, in order; spans in character columns,
 /// one a character) when they share no grid; whether it did.
 pub(super) fn regrid(lines: &mut [Line], texts: &[&str]) -> bool {
+    // A header name spaced out letter by letter (`总 计`) is one name: a line begun by a
+    // figure column's name is set over the figure columns.
+    for line in lines.iter_mut().filter(|l| !l.cells.iter().any(|c| is_figure(c))) {
+        crate::knowledge::templates::join_spaced_names(line);
+    }
     let mut measured: Vec<Measured> = lines.iter().zip(texts).map(|(line, text)| measure(line, text)).collect();
     // Where rows have codes, those rows begin at the table's left edge; a total's label may
     // be centred over the code and name columns, so only coded rows are measured from there.
@@ -254,7 +264,22 @@ fn measure(line: &Line, text: &str) -> Measured {
     };
     let inner =
         (1..line.cells.len()).filter(|&i| named(i)).map(|i| (i, figures.iter().filter(|&&f| f < i).count())).collect();
-    Measured { edges, figures, anchored, coded, inner }
+    use crate::knowledge::vocabulary::MEASURES;
+    let known = |c: &String| MEASURES.knows(&crate::label::label_key(c));
+    // A line begun by such a name is over the figure columns whatever OCR made of the rest
+    // (`小计  基本支出  项目支出  经营支出  小计  出  出  营支出`); after others, names at its end
+    // from a total's (合计, the first figure column) are a header's first line's after its
+    // code and name columns' (at most three: 序号).
+    let names_from = if !figures.is_empty() {
+        None
+    } else if line.cells.first().is_some_and(known) {
+        Some(0)
+    } else {
+        let from = line.cells.iter().rposition(|c| !known(c)).map_or(0, |i| i + 1);
+        let total = |c: &String| MEASURES.lookup(None, "", &crate::label::label_key(c)) == Some("total");
+        (from <= 3 && line.cells.get(from).is_some_and(total)).then_some(from)
+    };
+    Measured { edges, figures, anchored, coded, names_from, inner }
 }
 
 /// A page's grid, in ems from the table's left edge: the figure columns' right edges, the
@@ -400,6 +425,15 @@ impl Grid {
                 .filter(|(s, _, _)| within(*s))
                 .min_by(|a, b| a.2.total_cmp(&b.2));
             best.map_or((self.typical, 0.0, Vec::new()), |(s, start, _)| (s, start, Vec::new()))
+        } else if m.names_from == Some(0) && self.labels.is_empty() {
+            // A header line of figure columns' names alone (the second line of a header
+            // whose first names 小计 and `其中`): where the columns' middles take its words
+            // in order, in the page's typical space width, from wherever it begins; of
+            // places that fit alike, the furthest right (the columns under `其中` are last).
+            match self.over_figures(m, 0, Side::Right) {
+                Some((start, pairs)) => (self.typical, start, pairs),
+                None => (self.typical, 0.0, Vec::new()),
+            }
         } else if m.figures.is_empty() && m.edges.len() >= 2 {
             // A header naming every column, one name each, is set on them in order; any
             // other the width that sets its words nearest the columns' middles.
@@ -407,12 +441,71 @@ impl Grid {
                 Some((s, pairs)) if pairs.len() == self.middles.len() && pairs.len() == m.edges.len() => {
                     (s, 0.0, pairs)
                 }
-                _ => (header_space(m, &self.middles, self.range).unwrap_or(self.typical), 0.0, Vec::new()),
+                _ => {
+                    // Names of figure columns after those of the code and name columns are
+                    // set on the figure columns by their own gaps; of places that fit alike,
+                    // the furthest left (a header's first line names the total, the first).
+                    let space = header_space(m, &self.middles, self.range).unwrap_or(self.typical);
+                    let tail = m.names_from.filter(|_| self.labels.is_empty());
+                    let pairs = tail.and_then(|from| self.over_figures(m, from, Side::Left)).map(|p| p.1);
+                    (space, 0.0, pairs.unwrap_or_default())
+                }
             }
         } else {
             (self.typical, 0.0, Vec::new())
         }
     }
+}
+
+impl Grid {
+    /// Where a header line of figure columns' names goes: its start, in the page's typical
+    /// space width, that sets its words' middles on the figure columns' middles in order
+    /// with the least squared error; of choices within a quarter em² of the best, the one
+    /// furthest right (a single word, or names two columns apart, fit anywhere alike: the
+    /// names under `其中` are the last columns'). With the (word, column of
+    /// [`Grid::middles`]) pairs.
+    fn over_figures(&self, m: &Measured, from: usize, side: Side) -> Option<(f32, Vec<(usize, usize)>)> {
+        let centre = |e: &Edges| Edges::at(e.start, self.typical).midpoint(Edges::at(e.end, self.typical));
+        let figure_middles: Vec<f32> = (0..self.rights.len())
+            .map(|k| {
+                let wide = if k == 0 { self.pitch } else { self.rights[k] - self.rights[k - 1] };
+                self.rights[k] - wide / 2.0
+            })
+            .collect();
+        let edges = &m.edges[from..];
+        let words = edges.len();
+        if words == 0 || words > figure_middles.len() {
+            return None;
+        }
+        let fitted: Vec<(f32, f32, Vec<usize>)> = choices(figure_middles.len(), words)
+            .into_iter()
+            .map(|c| {
+                let offsets: Vec<f32> = c.iter().zip(edges).map(|(&k, e)| figure_middles[k] - centre(e)).collect();
+                let start = offsets.iter().sum::<f32>() / words as f32;
+                let error = offsets.iter().map(|o| (o - start).powi(2)).sum::<f32>();
+                (start, error, c)
+            })
+            .collect();
+        let best = fitted.iter().map(|f| f.1).fold(f32::MAX, f32::min);
+        let near = fitted.into_iter().filter(|f| f.1 <= best + 0.25);
+        let (start, _, columns) = match side {
+            Side::Right => near.max_by_key(|f| f.2.clone()),
+            Side::Left => near.min_by_key(|f| f.2.clone()),
+        }?;
+        let pairs = columns
+            .iter()
+            .enumerate()
+            .filter_map(|(w, &k)| self.middles.iter().position(|&x| x == figure_middles[k]).map(|at| (from + w, at)))
+            .collect();
+        Some((start, pairs))
+    }
+}
+
+/// Which way a header line's names go where several places fit them alike.
+#[derive(Clone, Copy)]
+enum Side {
+    Left,
+    Right,
 }
 
 /// A cell edge's `(ink, spaces)` in its line's measure and where it should be, in ems.

@@ -40,6 +40,7 @@ pub fn check(tables: &[Table], instances: &[Instance], layout: &Layout, metadata
     out.document.extend(consistency::check(layout, metadata));
     missing_tables(tables, &layout.others, kind, &mut out.document);
     out.document.extend(figures_outside_tables(&layout.stray_rows));
+    out.findings.extend(tables.iter().flat_map(keyed_alike));
     for instance in instances {
         evaluate(tables, instance, unit, &mut out);
     }
@@ -49,6 +50,33 @@ pub fn check(tables: &[Table], instances: &[Instance], layout: &Layout, metadata
     out.checks.narrative = compared.checked + statements.checked;
     out.checks.narrative_mismatched = compared.mismatched + statements.mismatched;
     out.findings.extend(compared.findings.into_iter().chain(statements.findings));
+    out
+}
+
+/// A table whose rows hold two figures under one key (OCR garbled a header so that two
+/// rules named two columns alike): a reader takes one for the other. Reported on that key,
+/// once a table.
+fn keyed_alike(table: &Table) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for row in &table.rows {
+        for (i, cell) in row.cells.iter().enumerate() {
+            let again = row.cells[..i].iter().any(|c| c.column == cell.column);
+            if again && !out.iter().any(|f| f.column.as_ref() == Some(&cell.column)) {
+                let mut f = Finding::new(
+                    Severity::Warning,
+                    FindingKind::ColumnRepeated,
+                    format!(
+                        "{}: two figures of a row are keyed {:?} (row {}): two columns came out with one key, so either may be taken for the other",
+                        table.id, cell.column, row.key
+                    ),
+                );
+                f.table = Some(table.id.clone());
+                f.column = Some(cell.column.clone());
+                f.page = Some(row.page);
+                out.push(f);
+            }
+        }
+    }
     out
 }
 
@@ -179,4 +207,22 @@ fn printed_within(template: &TableTemplate, others: &[OtherBlock]) -> Option<(St
             .find(|w| w.title.iter().all(|t| title.contains(t.as_str())) && header(&w.header))
             .map(|w| (title.trim().to_string(), w.header.clone()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{cell, table};
+
+    #[test]
+    fn two_figures_of_a_row_under_one_key_are_reported_once() {
+        let alike = table("gpb_basic_expense", &["30101", "30102"], |i| {
+            let f = if i == 0 { "297.50" } else { "179.46" };
+            vec![cell("合计", f), cell("人员经费", f), cell("合计", "0.00")]
+        });
+        let found = super::keyed_alike(&alike);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].column.as_deref(), Some("合计"));
+        let apart = table("gpb_basic_expense", &["30101"], |_| vec![cell("合计", "1.00"), cell("小计", "1.00")]);
+        assert!(super::keyed_alike(&apart).is_empty());
+    }
 }

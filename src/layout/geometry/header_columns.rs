@@ -107,21 +107,41 @@ pub(super) fn split_shared(mut centres: Vec<f32>, figures: &[(f32, f32)]) -> Vec
 /// How far left of the first column words must lie to be a column of their own.
 const CLEAR: f32 = 15.0;
 
-/// The centre of a column of words the body prints wholly left of the table's first column
-/// (its code and label columns, where the header line that names the columns set them
-/// apart on a line of its own or OCR lost them): the median of those words' centres, where
-/// three lines print them and they lie clear of the first column (by [`CLEAR`]).
-pub(super) fn leading_words(centres: &[f32], body: &[&Line]) -> Option<f32> {
-    let first = *centres.first()?;
-    let lead: Vec<f32> = body
-        .iter()
-        .filter_map(|l| {
-            let words = l.cells.iter().zip(&l.spans).filter(|(t, s)| !is_amount(t) && s.1 < first);
-            words.map(|(_, s)| centre(*s)).reduce(f32::min)
-        })
-        .collect();
-    let median = (lead.len() >= 3).then(|| text_columns::median(lead))?;
-    (median < first - CLEAR).then_some(median)
+/// The centres of the columns of words the body prints wholly left of the table's first
+/// column (its code and label columns, where the header line that names the columns set them
+/// apart on a line of its own or OCR lost them): the median of each line's first such word's
+/// centre, where three lines print them and they lie clear of the first column (by
+/// [`CLEAR`]); and where three lines begin with a subject code and a name after it, the
+/// median of those names' centres, a column of its own where it lies clear of both (the
+/// names would otherwise share the first column of figures' cells, or the codes').
+pub(super) fn leading_words(centres: &[f32], body: &[&Line]) -> Vec<f32> {
+    let Some(&first) = centres.first() else { return Vec::new() };
+    let lead_of = |l: &&Line| -> Vec<(f32, bool)> {
+        let words = l.cells.iter().zip(&l.spans).filter(|(t, s)| !is_amount(t) && s.1 < first);
+        let mut words: Vec<(f32, bool)> = words.map(|(t, s)| (centre(*s), is_code(t))).collect();
+        words.sort_by(|a, b| a.0.total_cmp(&b.0));
+        words
+    };
+    let leads: Vec<Vec<(f32, bool)>> = body.iter().map(lead_of).filter(|w| !w.is_empty()).collect();
+    if leads.len() < 3 {
+        return Vec::new();
+    }
+    let median = text_columns::median(leads.iter().map(|w| w[0].0).collect());
+    if median >= first - CLEAR {
+        return Vec::new();
+    }
+    let names: Vec<f32> = leads.iter().filter(|w| w.len() >= 2 && w[0].1 && !w[1].1).map(|w| w[1].0).collect();
+    let name = (names.len() >= 3).then(|| text_columns::median(names));
+    match name.filter(|&n| n > median + CLEAR && n < first - CLEAR) {
+        Some(name) => vec![median, name],
+        None => vec![median],
+    }
+}
+
+/// A subject code as a row prints it: digits only, three to nine of them.
+fn is_code(text: &str) -> bool {
+    let t = text.trim();
+    (3..=9).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Whether the body's cells nearest the first centre are amounts, three at least and twice

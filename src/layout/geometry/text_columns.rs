@@ -7,7 +7,7 @@
 //! every figure are read by rank.
 
 use super::{centre, is_amount};
-use crate::page::{CellBox, Line};
+use crate::page::Line;
 
 /// How far two figures' right edges may lie apart and be one column's, on one page (an
 /// OCR'd text's characters stray by one or so).
@@ -209,41 +209,6 @@ fn match_in_order(centres: &[f32], figures: &[(f32, f32)], every: bool) -> Vec<O
     out
 }
 
-/// Joins a header name a text spaced out letter by letter (`预   算   数`, `总 计`, `科 目 |
-/// 名称`): pieces of one or two characters whose run is a name some template prints in a
-/// header, the longest first, or pieces and the word after them no header prints alone
-/// (`事业   单位经营支出`). Each piece alone names no column; left apart they would make a
-/// column each.
-pub(super) fn join_spaced_names(line: &mut Line) {
-    let piece = |c: &str| {
-        let n = c.chars().count();
-        (1..=2).contains(&n) && c.chars().all(|ch| !ch.is_ascii_alphanumeric())
-    };
-    let name = |cells: &[String]| crate::label::label_key(&cells.concat());
-    let known = |cells: &[String]| crate::knowledge::templates::is_header_name(&name(cells));
-    let mut i = 0;
-    while i < line.cells.len() {
-        let run = line.cells[i..].iter().take_while(|c| piece(c)).count().min(6);
-        // Pieces and then a longer word no header prints alone (`事业 | 单位经营支出`: the
-        // layer's words spaced apart), where together they are a name.
-        let then_word = (run >= 1 && i + run < line.cells.len())
-            .then_some(run + 1)
-            .filter(|&n| known(&line.cells[i..i + n]) && !known(&line.cells[i + run..i + n]));
-        let joined = then_word.or_else(|| (2..=run).rev().find(|&n| known(&line.cells[i..i + n])));
-        if let Some(n) = joined {
-            let text = line.cells[i..i + n].concat();
-            let span = (line.spans[i].0, line.spans[i + n - 1].1);
-            line.cells.splice(i..i + n, [text]);
-            line.spans.splice(i..i + n, [span]);
-            if !line.boxes.is_empty() {
-                let b = line.boxes[i..i + n].iter().copied().fold(None, CellBox::union);
-                line.boxes.splice(i..i + n, [b]);
-            }
-        }
-        i += 1;
-    }
-}
-
 /// Sets each page that prints the table's header again in the measure of the first page's
 /// header: `pdftotext` counts each page's character columns in its own width, so a later
 /// page's columns lie further apart, not only further along. The header words both pages
@@ -269,13 +234,28 @@ pub(super) fn measure_pages(segments: &mut [crate::layout::Segment]) {
     let Some(first) = segments.iter().position(|s| !s.header.is_empty()) else { return };
     let reference = words(&segments[first]);
     for segment in segments.iter_mut().skip(first + 1) {
-        let pairs: Vec<(f32, f32)> = words(segment)
+        let mut pairs: Vec<(f32, f32)> = words(segment)
             .into_iter()
             .filter_map(|(key, x)| reference.iter().find(|(k, _)| *k == key).map(|(_, r)| (x, *r)))
             .collect();
-        let Some((scale, shift)) = fit(&pairs) else { continue };
+        // A word one page sets apart from its column (a name column's name centred on one
+        // page, begun at its left on the other) is left out of the fit, one at a time, while
+        // three agree.
+        let fitted = loop {
+            let Some((scale, shift)) = fit(&pairs) else { break None };
+            let off = |&(x, r): &(f32, f32)| (x * scale + shift - r).abs();
+            let worst = (0..pairs.len()).max_by(|&a, &b| off(&pairs[a]).total_cmp(&off(&pairs[b])));
+            match worst.filter(|&w| off(&pairs[w]) > WORDS_ALIGNED) {
+                None => break Some((scale, shift)),
+                Some(w) if pairs.len() > 3 => {
+                    pairs.remove(w);
+                }
+                Some(_) => break None,
+            }
+        };
+        let Some((scale, shift)) = fitted else { continue };
         let moved = |x: f32| x * scale + shift;
-        if pairs.len() < 3 || pairs.iter().any(|&(x, r)| (moved(x) - r).abs() > WORDS_ALIGNED) {
+        if pairs.len() < 3 {
             continue;
         }
         if pairs.iter().all(|&(x, r)| (x - r).abs() <= WORDS_ALIGNED) {
@@ -346,7 +326,7 @@ mod tests {
             boxes: vec![],
             continues_row: false,
         };
-        super::join_spaced_names(&mut line);
+        crate::knowledge::templates::join_spaced_names(&mut line);
         assert_eq!(line.cells, ["项目", "预算数", "项目"]);
         assert_eq!(line.spans, [(0.0, 50.0), (100.0, 170.0), (200.0, 250.0)]);
         // A hidden layer's words spaced apart: a piece and the word after it no header prints
@@ -359,7 +339,7 @@ mod tests {
             boxes: vec![],
             continues_row: false,
         };
-        super::join_spaced_names(&mut line);
+        crate::knowledge::templates::join_spaced_names(&mut line);
         assert_eq!(line.cells, ["事业单位经营支出", "上缴上级支出"]);
         assert_eq!(line.spans, [(0.0, 95.0), (110.0, 170.0)]);
     }
@@ -419,15 +399,74 @@ mod tests {
     #[test]
     fn words_left_of_a_header_that_names_figures_only_are_a_column() {
         // The header line names the figure columns; the codes' and names' header OCR set on
-        // a line of its own, so the body's words have no column but their own.
+        // a line of its own, so the body's words have no column but their own: the codes
+        // one, the names after them another (not the first column of figures').
         let text = "                        合计        基本支出        项目支出\n\
                     201 一般公共服务支出         30.00       20.00       10.00\n\
                     20101 人大事务           30.00       20.00       10.00\n\
                     2010101 行政运行         25.00       20.00        5.00\n\
                     2010102 一般行政管理事务      5.00        0.00        5.00\n";
         let seg = &text_table(text, 1)[0];
-        assert_eq!(seg.body[0].cells[..], ["201一般公共服务支出", "30.00", "20.00", "10.00"]);
-        assert_eq!(seg.header[0].cells[1..], ["合计", "基本支出", "项目支出"]);
+        assert_eq!(seg.body[0].cells[..], ["201", "一般公共服务支出", "30.00", "20.00", "10.00"]);
+        assert_eq!(seg.body[3].cells[..], ["2010102", "一般行政管理事务", "5.00", "0.00", "5.00"]);
+        assert_eq!(seg.header[0].cells[2..], ["合计", "基本支出", "项目支出"]);
+    }
+
+    #[test]
+    fn a_page_whose_header_sets_one_word_apart_is_still_read_in_the_first_pages_measure() {
+        use crate::source::aligned_text::{Columns, lines};
+        // pdftotext: the second page's columns lie half again further apart (its own
+        // measure), and its 科目名称 is begun at the name column's left edge, not centred as
+        // on the first page: the other four words still give the scale.
+        let at = |cells: &[(usize, &str)]| {
+            let mut line = String::new();
+            for (column, text) in cells {
+                let width = line.chars().count();
+                line.push_str(&" ".repeat(if width == 0 { *column } else { column.saturating_sub(width).max(2) }));
+                line.push_str(text);
+            }
+            line + "\n"
+        };
+        let page = |scale: f32, name: usize, rows: &[(&str, &str, [&str; 3])], page: u32| {
+            let x = |c: f32| (c * scale).round() as usize;
+            let figure = |right: f32, f: &'static str| (x(right) - f.len(), f);
+            // The second page's header on two lines (its code and name columns' names above).
+            let names = [(x(37.0) - 1, "合计"), (x(49.0) - 2, "基本支出"), (x(61.0) - 2, "项目支出")];
+            let mut text = match page {
+                1 => at(&[[(0, "科目编码"), (name, "科目名称")].as_slice(), &names].concat()),
+                _ => at(&[(0, "科目编码"), (name, "科目名称")]) + &at(&names),
+            };
+            for (code, label, figures) in rows {
+                let mut cells = vec![(0, *code), (x(10.0), *label)];
+                for (right, f) in [40.0, 52.0, 64.0].into_iter().zip(figures) {
+                    if !f.is_empty() {
+                        let f: &'static str = Box::leak(f.to_string().into_boxed_str());
+                        cells.push(figure(right, f));
+                    }
+                }
+                text += &at(&cells);
+            }
+            let mut header = lines(&text, Columns::One);
+            let body = header.split_off(page as usize);
+            let mut segment = crate::layout::Segment { page, header, numbers: None, body };
+            segment.body.iter_mut().chain(&mut segment.header).for_each(|l| l.page = page);
+            segment
+        };
+        let first = [
+            ("201", "一般公共服务支出", ["30.00", "20.00", "10.00"]),
+            ("20101", "人大事务", ["30.00", "20.00", "10.00"]),
+        ];
+        // (Its rows print two figures of three: not read by rank.)
+        let second = [
+            ("2010101", "行政运行", ["25.00", "", "25.00"]),
+            ("2010102", "一般行政管理事务", ["5.00", "", "5.00"]),
+            ("2010103", "机关服务", ["8.00", "", "8.00"]),
+        ];
+        let mut segments = vec![page(1.0, 18, &first, 1), page(1.5, 6, &second, 2)];
+        super::super::align(&mut segments, super::super::Placement::Characters);
+        assert_eq!(segments[0].body[0].cells[..], ["201", "一般公共服务支出", "30.00", "20.00", "10.00"]);
+        assert_eq!(segments[1].body[0].cells[..], ["2010101", "行政运行", "25.00", "", "25.00"]);
+        assert_eq!(segments[1].body[1].cells[..], ["2010102", "一般行政管理事务", "5.00", "", "5.00"]);
     }
 
     #[test]
