@@ -99,7 +99,7 @@ pub fn name(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> (Vec<R
 
 /// The column of each of a row's cells (kept in column order, blanks left out): the one its
 /// key and place among the others allow, `None` where two columns of its key could hold it.
-fn placed(columns: &[crate::model::Column], row: &crate::model::Row) -> Vec<Option<usize>> {
+pub(super) fn placed(columns: &[crate::model::Column], row: &crate::model::Row) -> Vec<Option<usize>> {
     let n = row.cells.len();
     let (mut earliest, mut latest) = (vec![None; n], vec![None; n]);
     let mut next = 0;

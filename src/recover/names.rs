@@ -207,10 +207,15 @@ pub fn columns(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec
             {
                 continue;
             }
+            // Only this column's cells: another column may be keyed as this one was (`小计`
+            // printed twice), and its cells stay its own (where a row's cell could be either's,
+            // it stays as keyed).
+            let placed: Vec<Vec<Option<usize>>> =
+                table.rows.iter().map(|r| super::by_totals::placed(&table.columns, r)).collect();
             let raw = std::mem::replace(&mut table.columns[c].key, name.clone());
             table.columns[c].label.clone_from(&name);
-            for row in &mut table.rows {
-                for cell in row.cells.iter_mut().filter(|cell| cell.column == raw) {
+            for (row, at) in table.rows.iter_mut().zip(&placed) {
+                for (cell, _) in row.cells.iter_mut().zip(at).filter(|(_, at)| **at == Some(c)) {
                     cell.column.clone_from(&name);
                 }
             }
@@ -983,6 +988,21 @@ mod tests {
         let printed = ["合计", "基本支出", "人员经费", "项目支出", "小计", "人员经费", "公用经费"];
         let mut tables = vec![with_columns("gpb_expense", &printed)];
         assert!(columns(&mut tables, Some(Kind::Budget), &ocr()).is_empty());
+    }
+
+    #[test]
+    fn a_column_renamed_takes_only_its_own_cells() {
+        // 小计 printed twice (its heading lost): the first, before 人员经费 | 公用经费, is the
+        // 基本支出 the table lacks; the second's figures stay the second's.
+        let mut tables =
+            vec![with_columns("gpb_expense", &["合计", "小计", "人员经费", "公用经费", "项目支出", "小计"])];
+        let figures = ["10.00", "6.00", "4.00", "2.00", "4.00", "0.00"];
+        tables[0].rows[0].cells =
+            tables[0].columns.iter().zip(figures).map(|(c, f)| crate::testing::cell(&c.key, f)).collect();
+        let repairs = columns(&mut tables, Some(Kind::Budget), &ocr());
+        assert_eq!(repairs[0].rule, "header-subtotal");
+        let keys: Vec<&str> = tables[0].rows[0].cells.iter().map(|c| c.column.as_str()).collect();
+        assert_eq!(keys, ["合计", "基本支出", "人员经费", "公用经费", "项目支出", "小计"]);
     }
 
     #[test]
