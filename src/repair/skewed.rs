@@ -33,45 +33,51 @@ pub fn join<'a>(body: &'a [Line], printed: &Printed, table: &str, log: &mut Log)
     if body.iter().flat_map(|l| &l.boxes).any(Option::is_some) {
         return Cow::Borrowed(body);
     }
+    // Each line read once: coded, the figure columns it prints, a piece (figures, no code,
+    // and not the table's total row: 合计, 总计 are a row of their own).
     // (A code's cell may hold the start of its name too, where OCR set no gap between.)
-    let coded = |l: &Line| {
-        let digits = cell(l, code).chars().take_while(char::is_ascii_digit).count();
-        (3..=9).contains(&digits) && !cell(l, code)[digits..].starts_with(['.', ','])
-    };
-    let figures = |l: &Line| -> Vec<usize> {
-        // (As the cell rules read it: OCR text splits `120. 17`.)
-        let figure = |text: &str| super::cell::value(text).text.parse::<rust_decimal::Decimal>().is_ok();
-        values.iter().copied().filter(|&p| !cell(l, p).is_empty() && figure(cell(l, p))).collect()
-    };
-    // A piece: figures, no code, and not the table's total row (合计, 总计: a row of its own).
-    let piece = |l: &Line| {
-        !coded(l)
-            && !figures(l).is_empty()
-            && label.is_none_or(|p| {
-                let name = crate::label::label_key(cell(l, p));
-                let item = crate::knowledge::vocabulary::item(None, table, &name);
-                !item.is_some_and(|i| i.ends_with("total"))
-            })
-    };
+    let coded: Vec<bool> = body
+        .iter()
+        .map(|l| {
+            let digits = cell(l, code).chars().take_while(char::is_ascii_digit).count();
+            (3..=9).contains(&digits) && !cell(l, code)[digits..].starts_with(['.', ','])
+        })
+        .collect();
+    // (As the cell rules read a figure: OCR text splits `120. 17`.)
+    let figure =
+        |text: &str| !text.is_empty() && super::cell::value(text).text.parse::<rust_decimal::Decimal>().is_ok();
+    let figures: Vec<Vec<usize>> =
+        body.iter().map(|l| values.iter().copied().filter(|&p| figure(cell(l, p))).collect()).collect();
+    let piece: Vec<bool> = (0..body.len())
+        .map(|k| {
+            !coded[k]
+                && !figures[k].is_empty()
+                && label.is_none_or(|p| {
+                    let name = crate::label::label_key(cell(&body[k], p));
+                    let item = crate::knowledge::vocabulary::item(None, table, &name);
+                    !item.is_some_and(|i| i.ends_with("total"))
+                })
+        })
+        .collect();
     // The coded line a piece joins going `up` (the nearest coded line above it, only pieces
     // between) or down, where their figures share no column.
     let target = |k: usize, up: bool| -> Option<usize> {
         let mut j = k;
         loop {
             j = if up { j.checked_sub(1)? } else { Some(j + 1).filter(|&j| j < body.len())? };
-            if coded(&body[j]) {
-                let clash = figures(&body[k]).iter().any(|p| !cell(&body[j], *p).is_empty());
+            if coded[j] {
+                let clash = figures[k].iter().any(|p| !cell(&body[j], *p).is_empty());
                 return (!clash).then_some(j);
             }
             // Past pieces and lines of words alone (a name's pieces), not past a row.
-            if !piece(&body[j]) && !figures(&body[j]).is_empty() {
+            if !piece[j] && !figures[j].is_empty() {
                 return None;
             }
         }
     };
-    let pieces: Vec<usize> = (0..body.len()).filter(|&k| piece(&body[k])).collect();
+    let pieces: Vec<usize> = (0..body.len()).filter(|&k| piece[k]).collect();
     // Two coded lines with some figure column empty at least: rows printed whole are no skew.
-    let open = body.iter().filter(|l| coded(l) && figures(l).len() < values.len()).count();
+    let open = (0..body.len()).filter(|&k| coded[k] && figures[k].len() < values.len()).count();
     if pieces.len() < 2 || open < 2 {
         return Cow::Borrowed(body);
     }
@@ -88,7 +94,7 @@ pub fn join<'a>(body: &'a [Line], printed: &Printed, table: &str, log: &mut Log)
     let order: Vec<usize> = if up { pieces } else { pieces.iter().rev().copied().collect() };
     for k in order {
         let Some(j) = target(k, up) else { continue };
-        let clash = figures(&body[k]).iter().any(|p| !cell(&joined[j], *p).is_empty());
+        let clash = figures[k].iter().any(|p| !cell(&joined[j], *p).is_empty());
         if clash {
             continue;
         }

@@ -295,6 +295,9 @@ struct Grid {
     name_lefts: Vec<(f32, f32)>,
     pitch: f32,
     middles: Vec<f32>,
+    /// The figure columns' middles (of [`Grid::middles`] too, where no column of names is
+    /// fitted): where a header line of figure columns' names sets them.
+    figure_middles: Vec<f32>,
     range: (f32, f32),
     typical: f32,
 }
@@ -352,12 +355,13 @@ impl Grid {
         let range = (sorted[0] * 0.6, sorted[sorted.len() - 1] * 1.6);
         // Middles: between each right edge and the one before (the first a pitch wide).
         let pitch = (rights[width - 1] - rights[0]) / (width - 1) as f32;
-        let mut middles: Vec<f32> = (0..width)
+        let figure_middles: Vec<f32> = (0..width)
             .map(|k| {
                 let wide = if k == 0 { pitch } else { rights[k] - rights[k - 1] };
                 rights[k] - wide / 2.0
             })
             .collect();
+        let mut middles = figure_middles.clone();
         if let Some(name) = name_left {
             middles.push(name / 2.0); // the code column
             middles.push((name + rights[0] - pitch) / 2.0); // the name column
@@ -368,7 +372,7 @@ impl Grid {
         }
         middles.sort_by(f32::total_cmp);
         let typical = sorted[sorted.len() / 2];
-        let grid = Grid { rights, name_left, labels, name_lefts, pitch, middles, range, typical };
+        let grid = Grid { rights, name_left, labels, name_lefts, pitch, middles, figure_middles, range, typical };
         (grid, spaces)
     }
 
@@ -455,9 +459,7 @@ impl Grid {
             (self.typical, 0.0, Vec::new())
         }
     }
-}
 
-impl Grid {
     /// Where a header line of figure columns' names goes: its start, in the page's typical
     /// space width, that sets its words' middles on the figure columns' middles in order
     /// with the least squared error; of choices within a quarter em² of the best, the one
@@ -466,12 +468,7 @@ impl Grid {
     /// [`Grid::middles`]) pairs.
     fn over_figures(&self, m: &Measured, from: usize, side: Side) -> Option<(f32, Vec<(usize, usize)>)> {
         let centre = |e: &Edges| Edges::at(e.start, self.typical).midpoint(Edges::at(e.end, self.typical));
-        let figure_middles: Vec<f32> = (0..self.rights.len())
-            .map(|k| {
-                let wide = if k == 0 { self.pitch } else { self.rights[k] - self.rights[k - 1] };
-                self.rights[k] - wide / 2.0
-            })
-            .collect();
+        let figure_middles = &self.figure_middles;
         let edges = &m.edges[from..];
         let words = edges.len();
         if words == 0 || words > figure_middles.len() {

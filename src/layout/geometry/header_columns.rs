@@ -118,7 +118,7 @@ pub(super) fn leading_words(centres: &[f32], body: &[&Line]) -> Vec<f32> {
     let Some(&first) = centres.first() else { return Vec::new() };
     let lead_of = |l: &&Line| -> Vec<(f32, bool)> {
         let words = l.cells.iter().zip(&l.spans).filter(|(t, s)| !is_amount(t) && s.1 < first);
-        let mut words: Vec<(f32, bool)> = words.map(|(t, s)| (centre(*s), is_code(t))).collect();
+        let mut words: Vec<(f32, bool)> = words.map(|(t, s)| (centre(*s), super::is_code(t.trim()))).collect();
         words.sort_by(|a, b| a.0.total_cmp(&b.0));
         words
     };
@@ -136,12 +136,6 @@ pub(super) fn leading_words(centres: &[f32], body: &[&Line]) -> Vec<f32> {
         Some(name) => vec![median, name],
         None => vec![median],
     }
-}
-
-/// A subject code as a row prints it: digits only, three to nine of them.
-fn is_code(text: &str) -> bool {
-    let t = text.trim();
-    (3..=9).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Whether the body's cells nearest the first centre are amounts, three at least and twice
