@@ -7,14 +7,16 @@
 //! Names are made comparable with [`entity_name`]: a department's name never absorbs the
 //! `单位` of `单位：万元` beside it, nor the `（本级）` after it.
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
+
+mod department;
+mod texts;
 
 use super::block::Layout;
 use crate::label::{entity_name, first_chars, has_ordinal, is_ideograph, nfkc};
 use crate::model::{Consolidation, Metadata, Scope, Unit};
-use crate::page::Line;
 use crate::pattern::Guarded;
+use texts::Texts;
 
 static TITLE_YEAR: Guarded = Guarded::new(r"([0-9]{4})\s*年度?\s*\p{Han}{0,8}?(?:预算|决算)", &["预算", "决算"]);
 /// The compiler's name is its first 41 characters ([`first_chars`]).
@@ -97,35 +99,6 @@ fn plausible_year(year: i32) -> bool {
     (2000..=2100).contains(&year)
 }
 
-/// Each line's text made comparable once, for the searches below (each of which used to
-/// normalise every line again: 7 % of a conversion).
-struct Texts<'l> {
-    lines: &'l [Line],
-    /// NFKC.
-    nfkc: Vec<OnceCell<String>>,
-    /// NFKC without white space.
-    compact: Vec<OnceCell<String>>,
-}
-
-impl<'l> Texts<'l> {
-    fn new(lines: &'l [Line]) -> Texts<'l> {
-        Texts { lines, nfkc: vec![OnceCell::new(); lines.len()], compact: vec![OnceCell::new(); lines.len()] }
-    }
-
-    fn nfkc(&self, i: usize) -> &str {
-        self.nfkc[i].get_or_init(|| nfkc(&self.lines[i].text()))
-    }
-
-    fn compact(&self, i: usize) -> &str {
-        self.compact[i].get_or_init(|| self.nfkc(i).chars().filter(|c| !c.is_whitespace()).collect())
-    }
-
-    /// The first of `find` over the lines' compact texts.
-    fn find_compact<T>(&self, find: impl Fn(&str) -> Option<T>) -> Option<T> {
-        (0..self.lines.len()).find_map(|i| find(self.compact(i)))
-    }
-}
-
 /// Reads the metadata the layout found.
 pub fn metadata(layout: &Layout) -> Metadata {
     let texts = Texts::new(&layout.lines);
@@ -145,8 +118,12 @@ pub fn metadata(layout: &Layout) -> Metadata {
         // `北京市某局部门2026年度部门预算`: the scope word printed twice is not the name's.
         .or_else(|| cover.as_ref().map(|c| c["name"].trim_end_matches("部门").to_string()))
         .or_else(|| named_heading(&texts));
-    let department =
-        printed.as_deref().map(entity_name).filter(|n| n.chars().count() >= 2).map(|d| places_as_printed(d, &texts));
+    let department = printed
+        .as_deref()
+        .map(entity_name)
+        .filter(|n| n.chars().count() >= 2)
+        .map(|d| department::as_printed(places_as_printed(d, &texts), &texts))
+        .or_else(|| department::from_cover(&heading, &texts));
     let scope = cover
         .as_ref()
         .map(|c| if &c["scope"] == "单位" { Scope::Unit } else { Scope::Department })
