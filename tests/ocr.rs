@@ -166,8 +166,9 @@ fn an_ocr_layer_as_space_aligned_text_gives_exactly_the_truth() {
 /// Tesseract's own layout text (`--psm 4`, `preserve_interword_spaces=1`) writes each gap in
 /// spaces of its own line's width, so counted in characters no two lines share a grid, and
 /// a row that leaves a column blank (`120. 17` under 合计 and 基本支出 only) was read a column
-/// off. Each line read in its own measure, the figures land in their columns; what is still
-/// wrong (a row OCR garbled, `1 12`) leaves the document flagged.
+/// off. Each line read in its own measure, the figures land in their columns — on a page
+/// where no row prints all three, each row in the columns that fit it; what is still wrong
+/// (a row OCR garbled, `1 12`) leaves the document flagged.
 #[test]
 fn a_tesseract_layout_text_is_read_in_each_lines_own_space_width() {
     let stem = "tesseract-layout-text-lines-in-own-space-widths";
@@ -186,8 +187,8 @@ fn a_tesseract_layout_text_is_read_in_each_lines_own_space_width() {
     let want = truth("corpus-chongqing-qixiang.tsv", &["expense"]);
     let tp = want.intersection(&got).count();
     assert_eq!(want.len(), 61);
-    assert!(tp >= 45, "{tp} of 61 figures right (10 read by character count): {:#?}", got.difference(&want));
-    assert!(got.len() - tp <= 14, "{} of {} wrong", got.len() - tp, got.len());
+    assert!(tp >= 55, "{tp} of 61 figures right (10 read by character count): {:#?}", got.difference(&want));
+    assert!(got.len() - tp <= 6, "{} of {} wrong", got.len() - tp, got.len());
     assert_eq!(doc.status, Status::Flagged);
 }
 

@@ -90,6 +90,8 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
     let notes = block.notes.iter().map(|l| crate::label::nfkc(&l.text())).collect();
     if block.template.two_sided {
         side_unread(block, &columns, &rows, log);
+    } else {
+        figures_outside_columns(block, &columns, &rows, log);
     }
     if columns.is_empty() {
         nothing_read(block, log);
@@ -140,6 +142,27 @@ fn side_unread(block: &Block, columns: &[Column], rows: &[GridRow], log: &mut Lo
         lost.0,
         lost.1,
         income.max(expense)
+    );
+    table_finding(block, block.title.page, Severity::Error, FindingKind::FiguresUnread, message, log);
+}
+
+/// A one-sided table whose figure columns hold no figure while its rows print figures in
+/// its other columns (a code or name column: OCR text whose figures sit anywhere along their
+/// lines, so no column of figures was told) is reported: its figures are lost here, not
+/// printed empty.
+fn figures_outside_columns(block: &Block, columns: &[Column], rows: &[GridRow], log: &mut Log) {
+    let cells = || rows.iter().flat_map(|r| r.cells.iter().zip(columns));
+    let has_figure = |text: &str| text.split_whitespace().any(|w| crate::layout::is_figure(w.trim_matches('|')));
+    let inside =
+        cells().filter(|(_, c)| c.role == ColumnRole::Value).filter(|(cell, _)| has_figure(&cell.text)).count();
+    let outside =
+        cells().filter(|(_, c)| c.role != ColumnRole::Value).filter(|(cell, _)| has_figure(&cell.text)).count();
+    if inside > 0 || outside < 2 {
+        return;
+    }
+    let id = &block.template.id;
+    let message = format!(
+        "{id}: no figure was read in its figure columns while its other columns hold {outside} figures: the table's figures are lost here (their column not told apart), not printed empty"
     );
     table_finding(block, block.title.page, Severity::Error, FindingKind::FiguresUnread, message, log);
 }
@@ -220,6 +243,36 @@ mod tests {
         // The 收入 side's figures run into its names (OCR text under a header it garbled).
         let lost = format!("{head}一、一般公共预算资金100.00\t\t一、一般公共服务支出\t100.00\n");
         assert_eq!(unread(&lost), 1, "{lost}");
+    }
+
+    #[test]
+    fn figures_read_outside_the_figure_columns_are_reported_not_an_empty_table() {
+        // OCR text whose figures sit anywhere along their lines: no column of figures was
+        // told, and they fell in the code column.
+        let layout = crate::testing::layout(
+            "一般公共预算基本支出表\n单位：万元\n科目编码\t科目名称\t合计\n301\t工资福利支出\t100.00\n",
+        );
+        let block = &layout.blocks[0];
+        let columns: Vec<_> = block.template.columns.iter().map(|c| c.column(None)).collect();
+        let row = |cells: &[&str]| super::GridRow {
+            line: 4,
+            page: 1,
+            seq: None,
+            cells: cells
+                .iter()
+                .map(|t| super::GridCell { raw: t.to_string(), text: t.to_string(), ..Default::default() })
+                .collect(),
+            beyond: Vec::new(),
+        };
+        let unread = |columns: &[crate::model::Column], rows: &[super::GridRow]| {
+            let mut log = super::Log::default();
+            super::figures_outside_columns(block, columns, rows, &mut log);
+            log.findings.iter().filter(|f| f.kind == crate::model::FindingKind::FiguresUnread).count()
+        };
+        let lost = [row(&["8, 401. 67"]), row(&["7,131.66"])];
+        assert_eq!(unread(&columns[..1], &lost), 1);
+        let read = [row(&["301", "工资福利支出", "7,131.66"]), row(&["30101", "基本工资", "927.35"])];
+        assert_eq!(unread(&columns, &read), 0);
     }
 
     #[test]

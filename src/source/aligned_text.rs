@@ -351,6 +351,58 @@ mod tests {
     }
 
     #[test]
+    fn rows_printing_some_of_the_columns_named_each_take_the_ones_that_fit_them() {
+        // A continued page of 基本支出: a 301 row prints 合计 and 人员经费, a 302 row 合计 and
+        // 公用经费, none all three; the header names the three (its first garbled).
+        let header =
+            written(&[(0.0, "科目编码"), (8.0, "科目名称"), (26.0, "2"), (35.0, "人员经费"), (45.0, "公用经费")], 0.7);
+        let rows = [
+            row("30114", "医疗费", &[(0, "3.36"), (1, "3.36")], 0.5),
+            row("30199", "其他工资福利支出", &[(0, "3.40"), (1, "3.40")], 0.9),
+            row("302", "商品和服务支出", &[(0, "137.34"), (2, "137.34")], 0.6),
+            row("30201", "办公费", &[(0, "33.14"), (2, "33.14")], 1.1),
+            row("30207", "邮电费", &[(0, "7.35"), (2, "7.35")], 0.4),
+            row("303", "对个人和家庭的补助", &[(0, "14.30"), (1, "14.30")], 0.8),
+        ];
+        let text = std::iter::once(&header).chain(&rows).cloned().collect::<Vec<_>>().join("\n");
+        let read = lines(&text, Columns::One);
+        let end = |i: usize, k: usize| read[i].spans[2 + k].1 / EM;
+        let (staff, office) = ([1, 2, 6], [3, 4, 5]);
+        for (a, b) in [(1, 2), (1, 6), (3, 4), (3, 5)] {
+            assert!(
+                (end(a, 0) - end(b, 0)).abs() < 1.5,
+                "the totals end together: {:?} {:?}",
+                read[a].spans,
+                read[b].spans
+            );
+            assert!((end(a, 1) - end(b, 1)).abs() < 1.5, "rows {a} and {b} print the same columns");
+        }
+        let pitch = end(staff[0], 1) - end(staff[0], 0);
+        assert!(end(office[0], 1) - end(staff[0], 1) > pitch / 2.0, "公用经费 is right of 人员经费: {read:?}");
+    }
+
+    #[test]
+    fn rows_printing_one_figure_each_are_one_column() {
+        // A table of one figure column under a header that names none, each line in its own
+        // space width: the figures end together.
+        let one = |name: &str, figure: &str, space: f32| {
+            written(&[(0.0, name), (40.0 - figure.chars().map(ink).sum::<f32>(), figure)], space)
+        };
+        let text = [
+            one("部门预算支出经济科目", "", 0.5),
+            one("[301]工资福利支出", "7,131.66", 0.5),
+            one("[30101]基本工资", "927.35", 1.2),
+            one("[30108]机关事业单位基本养老保险缴费", "488.39", 0.3),
+            one("[30201]办公费", "31.78", 0.8),
+        ]
+        .join("\n");
+        let read = lines(&text, Columns::One);
+        let ends: Vec<f32> = read[1..].iter().map(|l| l.spans[1].1).collect();
+        assert!(ends.iter().all(|e| *e == ends[0]), "{ends:?}");
+        assert!(read[1..].iter().all(|l| l.spans[0].1 < l.spans[1].0), "the names before the figures");
+    }
+
+    #[test]
     fn a_header_lines_names_of_figure_columns_are_set_over_those_columns() {
         // Tesseract's layout text begins every line at its first character: `基本支出  项目支出`
         // under `其中` (printed over the last two columns) is written as if it began at the

@@ -109,8 +109,10 @@ struct Measured {
     inner: Vec<(usize, usize)>,
 }
 
+/// A decimal as a layout text prints it: spaced (`7, 131. 66`), a column's ruling read as a
+/// `|` against it.
 fn is_figure(cell: &str) -> bool {
-    let t: String = cell.chars().filter(|c| *c != ' ').collect();
+    let t: String = cell.trim_matches(['|', '｜']).chars().filter(|c| *c != ' ').collect();
     t.chars().any(|c| c.is_ascii_digit())
         && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
         && t.contains('.')
@@ -195,6 +197,11 @@ fn choices(n: usize, m: usize) -> Vec<Vec<usize>> {
 /// Regrids one page's lines (`texts` their raw text, in order; spans in character columns,
 /// one a character) when they share no grid; whether it did.
 pub(super) fn regrid(lines: &mut [Line], texts: &[&str]) -> bool {
+    // A text that sets lines where they begin on the page (`pdftotext -layout`: a fifth of
+    // its lines or more indented) keeps its figures in their columns by character count, but
+    // for a skewed page's: only where its fullest rows do not line up is it set on a grid
+    // (tesseract's layout text begins each line at its first word).
+    let placed = texts.iter().filter(|t| t.starts_with("  ")).count() * 5 >= texts.len();
     // A header name spaced out letter by letter (`总 计`) is one name: a line begun by a
     // figure column's name is set over the figure columns.
     for line in lines.iter_mut().filter(|l| !l.cells.iter().any(|c| is_figure(c))) {
@@ -203,22 +210,42 @@ pub(super) fn regrid(lines: &mut [Line], texts: &[&str]) -> bool {
     let mut measured: Vec<Measured> = lines.iter().zip(texts).map(|(line, text)| measure(line, text)).collect();
     // Where rows have codes, those rows begin at the table's left edge; a total's label may
     // be centred over the code and name columns, so only coded rows are measured from there.
-    if measured.iter().filter(|m| m.coded && m.figures.len() >= 2).count() >= 2 {
+    let coded = measured.iter().filter(|m| m.coded && m.figures.len() >= 2).count() >= 2;
+    if coded {
         for m in &mut measured {
             m.anchored &= m.coded;
         }
     }
-    let Some(width) = measured.iter().filter(|m| m.anchored).map(|m| m.figures.len()).max() else { return false };
+    let Some(widest) = measured.iter().filter(|m| m.anchored).map(|m| m.figures.len()).max() else { return false };
+    if widest == 1 && !placed {
+        let rows: Vec<(&Line, &Measured, &str)> = (0..lines.len())
+            .filter(|&i| measured[i].anchored && measured[i].figures.len() == 1)
+            .map(|i| (&lines[i], &measured[i], texts[i]))
+            .collect();
+        return !lined_up(&rows) && one_figure_column(lines, &measured);
+    }
+    // The grid is first fitted to the rows printing the most figures; in a coded table, of
+    // as many as two rows print (a row may print all its columns, the others some).
+    let printing = |w: usize| measured.iter().filter(|m| m.anchored && m.figures.len() == w).count();
+    let least = if coded && !placed { 2 } else { widest };
+    let Some(width) = (least.max(2)..=widest).rev().find(|&w| printing(w) >= 2) else { return false };
     let full: Vec<usize> =
         (0..lines.len()).filter(|&i| measured[i].anchored && measured[i].figures.len() == width).collect();
-    if width < 2 || full.len() < 2 {
-        return false;
-    }
     let rows: Vec<(&Line, &Measured, &str)> = full.iter().map(|&i| (&lines[i], &measured[i], texts[i])).collect();
     if lined_up(&rows) {
         return false;
     }
-    let (grid, spaces) = Grid::fit(&measured, &full, width);
+    let (mut grid, spaces) = Grid::fit(&measured, &full, width);
+    // A coded table's page whose header names more figure columns than two rows print, or
+    // where one row prints more (each row some of them, a continued page of 基本支出): every
+    // row is set on the columns that fit it.
+    let mut full = full;
+    let named = header_columns(lines, &measured);
+    let columns = [widest, named].into_iter().filter(|&n| n <= width + 2).max().unwrap_or(width);
+    if coded && !placed && grid.labels.is_empty() && columns > width {
+        grid = Grid::fit_partial(&measured, &grid, columns);
+        full.clear();
+    }
     for (i, line) in lines.iter_mut().enumerate() {
         let m = &measured[i];
         let (space, start, snapped) = match full.iter().position(|&f| f == i) {
@@ -245,6 +272,59 @@ pub(super) fn regrid(lines: &mut [Line], texts: &[&str]) -> bool {
                 Some(left) => (left * EM, left * EM + wide),
                 None => ((grid.middles[k] * EM - wide / 2.0).max(0.0), grid.middles[k] * EM + wide / 2.0),
             };
+        }
+    }
+    true
+}
+
+/// The figure columns a page's header names: of its lines without figures, the most cells
+/// one has after the names of its code and name columns (`科目编码  科目名称`: header names that
+/// name no figure), where they are figure columns' names but one at most (`2  人员经费  公用经费`,
+/// the first garbled) and two at least.
+fn header_columns(lines: &[Line], measured: &[Measured]) -> usize {
+    use crate::knowledge::vocabulary::MEASURES;
+    let key = |c: &String| crate::label::label_key(c);
+    lines
+        .iter()
+        .zip(measured)
+        .filter(|(_, m)| m.figures.is_empty())
+        .map(|(line, _)| {
+            let lead = line
+                .cells
+                .iter()
+                .rposition(|c| crate::knowledge::templates::is_header_name(&key(c)) && !MEASURES.knows(&key(c)))
+                .map_or(0, |i| i + 1);
+            let names = &line.cells[lead..];
+            let known = names.iter().filter(|c| MEASURES.knows(&key(c))).count();
+            if known >= 2 && names.len() <= known + 1 { names.len() } else { 0 }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Rows a page needs printing one figure each, after their words, to be taken for a table
+/// of one figure column.
+const ONE_COLUMN_ROWS: usize = 3;
+
+/// A page whose rows print one figure each, after their words (a table of one figure
+/// column, 合计 alone): the figures are that column wherever their lines' spaces put them,
+/// so each is set on one right edge beyond every line's words, the words where a space of
+/// half an em sets them. Whether the page is such a one.
+fn one_figure_column(lines: &mut [Line], measured: &[Measured]) -> bool {
+    const SPACE: f32 = 0.5;
+    let last_figure = |m: &Measured| matches!(m.figures[..], [f] if f + 1 == m.edges.len());
+    if measured.iter().filter(|m| last_figure(m) && m.figures[0] > 0).count() < ONE_COLUMN_ROWS {
+        return false;
+    }
+    let last_word = |m: &Measured| m.edges.len().checked_sub(if last_figure(m) { 2 } else { 1 }).map(|i| m.edges[i]);
+    let words_end = measured.iter().filter_map(last_word).map(|e| Edges::at(e.end, SPACE)).fold(0.0, f32::max);
+    let widest = |m: &Measured| m.edges.last().map_or(0.0, |e| e.end.0 - e.start.0);
+    let right = words_end + 4.0 + measured.iter().filter(|m| last_figure(m)).map(widest).fold(0.0, f32::max);
+    for (line, m) in lines.iter_mut().zip(measured) {
+        line.spans = m.edges.iter().map(|e| (Edges::at(e.start, SPACE) * EM, Edges::at(e.end, SPACE) * EM)).collect();
+        if last_figure(m) {
+            let f = m.figures[0];
+            line.spans[f] = ((right - widest(m)) * EM, right * EM);
         }
     }
     true
@@ -350,7 +430,20 @@ impl Grid {
                 *space = fit_space(&targets(&measured[i], &every, &rights, name_left, &labels).0).0;
             }
         }
-        let mut sorted = spaces.clone();
+        let mut grid = Grid::of(rights, name_left, &spaces);
+        if !labels.is_empty() {
+            (grid.middles, grid.name_lefts) = side_middles(measured, full, &spaces, &grid.rights, &labels);
+            grid.middles.sort_by(f32::total_cmp);
+        }
+        grid.labels = labels;
+        (grid, spaces)
+    }
+
+    /// The grid of figure columns ending at `rights`, the name column beginning at
+    /// `name_left`, of rows measured in `spaces`.
+    fn of(rights: Vec<f32>, name_left: Option<f32>, spaces: &[f32]) -> Grid {
+        let width = rights.len();
+        let mut sorted = spaces.to_vec();
         sorted.sort_by(f32::total_cmp);
         let range = (sorted[0] * 0.6, sorted[sorted.len() - 1] * 1.6);
         // Middles: between each right edge and the one before (the first a pitch wide).
@@ -366,14 +459,84 @@ impl Grid {
             middles.push(name / 2.0); // the code column
             middles.push((name + rights[0] - pitch) / 2.0); // the name column
         }
-        let mut name_lefts = Vec::new();
-        if !labels.is_empty() {
-            (middles, name_lefts) = side_middles(measured, full, &spaces, &rights, &labels);
-        }
         middles.sort_by(f32::total_cmp);
         let typical = sorted[sorted.len() / 2];
-        let grid = Grid { rights, name_left, labels, name_lefts, pitch, middles, figure_middles, range, typical };
-        (grid, spaces)
+        Grid {
+            rights,
+            name_left,
+            labels: Vec::new(),
+            name_lefts: Vec::new(),
+            pitch,
+            middles,
+            figure_middles,
+            range,
+            typical,
+        }
+    }
+
+    /// The grid of a page whose rows each print some of its `columns` figure columns, none
+    /// all (a continued page of 基本支出: a 301 row prints 合计 and 人员经费, a 302 row 合计 and
+    /// 公用经费): the fullest rows' grid (`base`, of fewer columns) set into `columns` every
+    /// way in order, the others at its pitch, each refined alternately — every row of two
+    /// figures or more takes the columns and space width that fit it best, each column's edge
+    /// the mean of the figures it took, the name column's of the coded rows' names — and the
+    /// one that leaves the least error kept.
+    fn fit_partial(measured: &[Measured], base: &Grid, columns: usize) -> Grid {
+        let rows: Vec<&Measured> = measured.iter().filter(|m| m.anchored && m.figures.len() >= 2).collect();
+        let width = base.rights.len();
+        let mut best: Option<(f32, Grid)> = None;
+        for set in choices(columns, width) {
+            let pitch = (base.rights[width - 1] - base.rights[0]) / (set[width - 1] - set[0]) as f32;
+            let mut rights: Vec<f32> =
+                (0..columns).map(|k| base.rights[0] + (k as f32 - set[0] as f32) * pitch).collect();
+            let mut name_left = base.name_left;
+            let mut fitted: Vec<(f32, f32, Vec<usize>)> = Vec::new();
+            for _ in 0..20 {
+                fitted = rows
+                    .iter()
+                    .map(|m| {
+                        choices(columns, m.figures.len().min(columns))
+                            .into_iter()
+                            .map(|c| {
+                                let (s, error) = fit_space(&targets(m, &c, &rights, name_left, &[]).0);
+                                (s, error, c)
+                            })
+                            .min_by(|a, b| a.1.total_cmp(&b.1))
+                            .unwrap_or((base.typical, 0.0, Vec::new()))
+                    })
+                    .collect();
+                for (k, right) in rights.iter_mut().enumerate() {
+                    let ends: Vec<f32> = rows
+                        .iter()
+                        .zip(&fitted)
+                        .flat_map(|(m, (s, _, c))| {
+                            c.iter()
+                                .zip(&m.figures)
+                                .filter(|(at, _)| **at == k)
+                                .map(|(_, &f)| Edges::at(m.edges[f].end, *s))
+                        })
+                        .collect();
+                    if !ends.is_empty() {
+                        *right = ends.iter().sum::<f32>() / ends.len() as f32;
+                    }
+                }
+                let names: Vec<f32> = rows
+                    .iter()
+                    .zip(&fitted)
+                    .filter(|(m, _)| m.coded)
+                    .map(|(m, (s, _, _))| Edges::at(m.edges[1].start, *s))
+                    .collect();
+                name_left = (!names.is_empty()).then(|| names.iter().sum::<f32>() / names.len() as f32).or(name_left);
+            }
+            let error: f32 = fitted.iter().map(|f| f.1).sum();
+            // Columns out of order fit no page.
+            if rights.windows(2).any(|w| w[1] <= w[0]) || best.as_ref().is_some_and(|(e, _)| *e <= error) {
+                continue;
+            }
+            let spaces: Vec<f32> = fitted.iter().map(|f| f.0).collect();
+            best = Some((error, Grid::of(rights, name_left, &spaces)));
+        }
+        best.map_or_else(|| Grid::of(base.rights.clone(), base.name_left, &[base.typical]), |(_, grid)| grid)
     }
 
     /// A line's figures set on the right edge of the column they end nearest, where within a
