@@ -10,6 +10,7 @@
 //! a code that lost digits is given the one its neighbours place it at (`codes`); after,
 //! OCR'd figures are shown with the decimal places their table prints (`places`).
 
+mod between;
 mod by_totals;
 mod codes;
 mod common_items;
@@ -66,6 +67,9 @@ pub fn recover(
     corrected.extend(codes::class_digit(&mut tables, kind, source));
     corrected.extend(codes::parent(&mut tables, kind, source));
     corrected.extend(codes::by_name(&mut tables, kind, source));
+    // A summary's class row garbled past its name, by its place among the classes (the 支出总表's
+    // codes read first: its 类 totals tell two candidates apart).
+    corrected.extend(between::key(&mut tables, source));
     corrected.extend(common_items::by_place(&mut tables, kind, source));
     let instances: Vec<Instance<'static>> = identities::CATALOGUES
         .iter()
