@@ -10,10 +10,9 @@
 
 use rust_decimal::Decimal;
 
-use super::names::rekey;
+use super::names::{garbled, rekey};
 use crate::knowledge::identities::catalogue::{class_code, classes};
-use crate::knowledge::vocabulary::ITEMS;
-use crate::model::{Repair, Row, Source, Table, TextSource};
+use crate::model::{Repair, Source, Table, TextSource};
 use crate::repair::printed::TOTALS;
 
 /// Characters of a garbled name that must begin a class's name for it to be that class.
@@ -53,16 +52,6 @@ pub fn key(tables: &mut [Table], source: &Source) -> Vec<Repair> {
         }
     }
     repairs
-}
-
-/// A row that may be a class's garbled: no code, a figure, a name no vocabulary knows, not
-/// a total.
-fn garbled(row: &Row) -> bool {
-    row.code.is_none()
-        && !row.key.is_empty()
-        && !TOTALS.iter().any(|t| row.key.ends_with(t))
-        && !ITEMS.knows(&row.key)
-        && row.cells.iter().any(|c| c.value.is_some())
 }
 
 /// The class row `r` of `table` is, by the classes printed before and after it on its side.

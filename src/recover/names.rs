@@ -59,6 +59,16 @@ pub fn key(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> Vec<Rep
     repairs
 }
 
+/// A row whose name may be OCR's garbling of another's (a unit's, a class's): no code, a
+/// figure, a name no vocabulary knows, not a total.
+pub(super) fn garbled(row: &Row) -> bool {
+    row.code.is_none()
+        && !row.key.is_empty()
+        && !crate::repair::printed::TOTALS.iter().any(|t| row.key.ends_with(t))
+        && !ITEMS.knows(&row.key)
+        && row.cells.iter().any(|c| c.value.is_some())
+}
+
 /// Keys row `r` of `table` by `key` (a name or code a recovery rule read it as), and
 /// returns the repair record under `rule`.
 pub(super) fn rekey(table: &mut Table, r: usize, key: String, rule: &str) -> Repair {

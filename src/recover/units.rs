@@ -13,11 +13,9 @@
 //! lost, or one character off (`州市市场监管综合监测与技术保障中心`). Never on a text layer, a
 //! row with a code, or a total.
 
-use super::names::rekey;
-use crate::knowledge::vocabulary::ITEMS;
+use super::names::{garbled, rekey};
 use crate::label::{is_unit_label, label_key};
-use crate::model::{OtherTable, Repair, Row, Source, Table, TextSource};
-use crate::repair::printed::TOTALS;
+use crate::model::{OtherTable, Repair, Source, Table, TextSource};
 
 /// Fewest characters a garbled name and the unit's name have in common past the units'
 /// shared start: fewer are held by any two names.
@@ -174,16 +172,6 @@ fn most_in_common(key: &str, shared: &str, candidates: &[&String]) -> Option<Str
     let &(most, name) = best.last()?;
     // Two units alike: which one, nothing tells.
     (best.iter().filter(|(c, _)| *c == most).count() == 1).then(|| name.clone())
-}
-
-/// A row that may be a unit's garbled: no code, figures, a name no vocabulary knows, not a
-/// total.
-fn garbled(row: &Row) -> bool {
-    row.code.is_none()
-        && !row.key.is_empty()
-        && !TOTALS.iter().any(|t| row.key.ends_with(t))
-        && !ITEMS.knows(&row.key)
-        && row.cells.iter().any(|c| c.value.is_some())
 }
 
 /// The start every unit name shares (`广州市统计` of 广州市统计局, 广州市统计普查中心), or none
