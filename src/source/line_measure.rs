@@ -229,7 +229,7 @@ pub(super) fn regrid(lines: &mut [Line], texts: &[&str]) -> bool {
     let printing = |w: usize| measured.iter().filter(|m| m.anchored && m.figures.len() == w).count();
     let least = if coded && !placed { 2 } else { widest };
     let Some(width) = (least.max(2)..=widest).rev().find(|&w| printing(w) >= 2) else { return false };
-    let full: Vec<usize> =
+    let mut full: Vec<usize> =
         (0..lines.len()).filter(|&i| measured[i].anchored && measured[i].figures.len() == width).collect();
     let rows: Vec<(&Line, &Measured, &str)> = full.iter().map(|&i| (&lines[i], &measured[i], texts[i])).collect();
     if lined_up(&rows) {
@@ -239,7 +239,6 @@ pub(super) fn regrid(lines: &mut [Line], texts: &[&str]) -> bool {
     // A coded table's page whose header names more figure columns than two rows print, or
     // where one row prints more (each row some of them, a continued page of 基本支出): every
     // row is set on the columns that fit it.
-    let mut full = full;
     let named = header_columns(lines, &measured);
     let columns = [widest, named].into_iter().filter(|&n| n <= width + 2).max().unwrap_or(width);
     if coded && !placed && grid.labels.is_empty() && columns > width {
@@ -484,6 +483,8 @@ impl Grid {
     fn fit_partial(measured: &[Measured], base: &Grid, columns: usize) -> Grid {
         let rows: Vec<&Measured> = measured.iter().filter(|m| m.anchored && m.figures.len() >= 2).collect();
         let width = base.rights.len();
+        // The columns each row's figures may take (the same whatever the edges).
+        let fits: Vec<Vec<Vec<usize>>> = rows.iter().map(|m| choices(columns, m.figures.len().min(columns))).collect();
         let mut best: Option<(f32, Grid)> = None;
         for set in choices(columns, width) {
             let pitch = (base.rights[width - 1] - base.rights[0]) / (set[width - 1] - set[0]) as f32;
@@ -494,12 +495,12 @@ impl Grid {
             for _ in 0..20 {
                 fitted = rows
                     .iter()
-                    .map(|m| {
-                        choices(columns, m.figures.len().min(columns))
-                            .into_iter()
+                    .zip(&fits)
+                    .map(|(m, fits)| {
+                        fits.iter()
                             .map(|c| {
-                                let (s, error) = fit_space(&targets(m, &c, &rights, name_left, &[]).0);
-                                (s, error, c)
+                                let (s, error) = fit_space(&targets(m, c, &rights, name_left, &[]).0);
+                                (s, error, c.clone())
                             })
                             .min_by(|a, b| a.1.total_cmp(&b.1))
                             .unwrap_or((base.typical, 0.0, Vec::new()))

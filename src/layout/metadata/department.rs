@@ -4,7 +4,8 @@
 //! runs the compiler's name on into what follows (`重庆市气象局革位`, `单位` garbled;
 //! `广州市统计局其他资金收入`, a header beside it). The narrative and the tables print the
 //! name again and again (`2026年，泉州市…中心主要…`), and a garbled reading is printed once:
-//! the name the document prints most that is near the reading is the department's.
+//! the name the document prints most that is near the reading is the department's; a place
+//! it begins with read a character off (`录州市…`) is the place the document prints.
 
 use super::texts::Texts;
 use crate::label::{edit_distance, entity_name, is_ideograph, is_unit_label, is_unit_name};
@@ -25,10 +26,11 @@ const MIN_CHARS: usize = 6;
 const MIN_COVER_CHARS: usize = 4;
 
 /// The department's name as the document prints it, for `name` as read from the cover, the
-/// compiler line or a heading: the name where it is printed [`MIN_PRINTED`] times; else the
+/// compiler line or a heading, its places as printed ([`places_as_printed`]): the name where it is printed [`MIN_PRINTED`] times; else the
 /// start of it that ends as a unit's name and is so printed (`广州市统计局其他资金收入`); else
 /// the unit's name printed most, at least [`MIN_PRINTED`] times, [`MAX_EDITS`] or fewer from it.
 pub(super) fn as_printed(name: String, texts: &Texts<'_>) -> String {
+    let name = places_as_printed(name, texts);
     let chars: Vec<char> = name.chars().collect();
     if chars.len() < MIN_CHARS || printed(&chars, texts) >= MIN_PRINTED {
         return name;
@@ -65,6 +67,38 @@ pub(super) fn from_cover(heading: &str, texts: &Texts<'_>) -> Option<String> {
     let evidence = printed_name != name || printed(&name.chars().collect::<Vec<_>>(), texts) >= MIN_PRINTED;
     (evidence && is_unit_label(&printed_name) && printed_name.chars().count() >= MIN_COVER_CHARS)
         .then_some(printed_name)
+}
+
+/// The department's name with each place it begins with (泉州市) as the document prints that
+/// place: where OCR read it a character off in the name (`录州市…`) and the document prints a
+/// place of its length ending as it does, a character off it, at least twice and more than
+/// twice as often as the name's reading (the narrative and every table name the place), that
+/// place is the name's. A text layer prints the name as it is, and it outnumbers the rest.
+fn places_as_printed(department: String, texts: &Texts<'_>) -> String {
+    let mut out = department.clone();
+    for place in crate::label::places(&department) {
+        let target: Vec<char> = place.chars().collect();
+        let n = target.len();
+        let mut seen: std::collections::BTreeMap<Vec<char>, usize> = std::collections::BTreeMap::new();
+        for i in 0..texts.lines.len() {
+            let chars: Vec<char> = texts.compact(i).chars().collect();
+            for run in chars.windows(n) {
+                let off = run.iter().zip(&target).filter(|(a, b)| a != b).count();
+                if off <= 1 && run[n - 1] == target[n - 1] && run.iter().all(|&c| is_ideograph(c)) {
+                    *seen.entry(run.to_vec()).or_default() += 1;
+                }
+            }
+        }
+        let own = seen.get(&target).copied().unwrap_or(0);
+        let mut others: Vec<(usize, &Vec<char>)> =
+            seen.iter().filter(|(run, _)| **run != target).map(|(run, count)| (*count, run)).collect();
+        others.sort();
+        let unique = others.len() < 2 || others[others.len() - 2].0 < others[others.len() - 1].0;
+        if let Some(&(_, run)) = others.last().filter(|(count, _)| unique && *count >= 2 && *count > 2 * own) {
+            out = out.replacen(&place, &run.iter().collect::<String>(), 1);
+        }
+    }
+    out
 }
 
 /// Times the lines print `name`.

@@ -122,7 +122,7 @@ pub fn metadata(layout: &Layout) -> Metadata {
         .as_deref()
         .map(entity_name)
         .filter(|n| n.chars().count() >= 2)
-        .map(|d| department::as_printed(places_as_printed(d, &texts), &texts))
+        .map(|d| department::as_printed(d, &texts))
         .or_else(|| department::from_cover(&heading, &texts));
     let scope = cover
         .as_ref()
@@ -142,38 +142,6 @@ pub fn metadata(layout: &Layout) -> Metadata {
         consolidation,
         part: None,
     }
-}
-
-/// The department's name with each place it begins with (泉州市) as the document prints that
-/// place: where OCR read it a character off in the name (`录州市…`) and the document prints a
-/// place of its length ending as it does, a character off it, at least twice and more than
-/// twice as often as the name's reading (the narrative and every table name the place), that
-/// place is the name's. A text layer prints the name as it is, and it outnumbers the rest.
-fn places_as_printed(department: String, texts: &Texts<'_>) -> String {
-    let mut out = department.clone();
-    for place in crate::label::places(&department) {
-        let target: Vec<char> = place.chars().collect();
-        let n = target.len();
-        let mut seen: std::collections::BTreeMap<Vec<char>, usize> = std::collections::BTreeMap::new();
-        for i in 0..texts.lines.len() {
-            let chars: Vec<char> = texts.compact(i).chars().collect();
-            for run in chars.windows(n) {
-                let off = run.iter().zip(&target).filter(|(a, b)| a != b).count();
-                if off <= 1 && run[n - 1] == target[n - 1] && run.iter().all(|&c| crate::label::is_ideograph(c)) {
-                    *seen.entry(run.to_vec()).or_default() += 1;
-                }
-            }
-        }
-        let own = seen.get(&target).copied().unwrap_or(0);
-        let mut others: Vec<(usize, &Vec<char>)> =
-            seen.iter().filter(|(run, _)| **run != target).map(|(run, count)| (*count, run)).collect();
-        others.sort();
-        let unique = others.len() < 2 || others[others.len() - 2].0 < others[others.len() - 1].0;
-        if let Some(&(_, run)) = others.last().filter(|(count, _)| unique && *count >= 2 && *count > 2 * own) {
-            out = out.replacen(&place, &run.iter().collect::<String>(), 1);
-        }
-    }
-    out
 }
 
 /// The document's own heading: the first lines of its first page up to the table of
