@@ -389,6 +389,12 @@ pub struct Column {
     #[serde(skip)]
     #[schemars(skip)]
     pub under: Option<String>,
+    /// No header word was read over the column: its name is the template's at its place,
+    /// not what the document prints there (OCR lost the header). Read within the pipeline,
+    /// not output.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub by_place: bool,
 }
 
 impl Column {
@@ -406,6 +412,7 @@ impl Column {
             group: None,
             figure: None,
             under: None,
+            by_place: false,
         }
     }
 }

@@ -328,6 +328,7 @@ mod tests {
             group: None,
             figure: None,
             under: None,
+            by_place: false,
         }
     }
 

@@ -250,6 +250,7 @@ impl ColumnTemplate {
             group: None,
             figure: None,
             under: None,
+            by_place: false,
         }
     }
 

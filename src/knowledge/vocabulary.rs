@@ -60,6 +60,11 @@ pub struct Entry {
     /// table of that kind's documents.
     #[serde(default)]
     pub in_kinds: BTreeMap<String, Vec<String>>,
+    /// Table id → the name a column of this measure there is given where the document's own
+    /// name is unread (OCR lost the header; the figures name the column): the national
+    /// template's header there (measures only).
+    #[serde(default)]
+    pub unread: BTreeMap<String, String>,
     /// The ids of the items a row of this item is made of where the national templates
     /// print them under it (单位资金 = 事业收入 + 事业单位经营收入 + …): evidence of nesting
     /// where the figures give none (a heading of zeros).
@@ -220,6 +225,7 @@ pub static ITEMS: LazyLock<Vocabulary> = LazyLock::new(|| {
             names: Vec::new(),
             in_tables: tables,
             in_kinds: BTreeMap::new(),
+            unread: BTreeMap::new(),
             parts: Vec::new(),
             side: Some(crate::model::Side::Expense),
         });

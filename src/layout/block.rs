@@ -57,6 +57,9 @@ pub struct Block {
     pub notes: Vec<Line>,
     /// The unit printed with the table, if any.
     pub unit: Option<Unit>,
+    /// Its cells were set in columns by their alignment, no rulings drawn
+    /// (`geometry::align`): a heading sits where it is printed, centred over its columns.
+    pub aligned: bool,
 }
 
 /// A table that is not one of the standard roles, as laid out: its title, then per page its

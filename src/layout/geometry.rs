@@ -480,12 +480,12 @@ pub enum Placement {
 /// of the table goes to the column its centre falls in. A centred
 /// header, a left-aligned label and a right-aligned figure of one column thus share a
 /// position, as rulings would give them, and a merged header word lands in one of its
-/// columns.
-pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
+/// columns. Whether it aligned them (no rulings drawn).
+pub fn align(segments: &mut [super::block::Segment], placement: Placement) -> bool {
     let all = || segments.iter().flat_map(|s| s.header.iter().chain(&s.numbers).chain(&s.body));
     let empty = segments.iter().all(|s| s.body.is_empty() && s.numbers.is_none());
     if empty || all().any(|l| l.spans.len() != l.cells.len()) {
-        return; // ruled (cells already positioned), OCR text, or nothing to align
+        return false; // ruled (cells already positioned), OCR text, or nothing to align
     }
     // (A header printed letter-spaced gives an OCR engine's words one character each too.)
     for line in segments.iter_mut().flat_map(|s| s.header.iter_mut()) {
@@ -519,7 +519,7 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
     let leaf = headed
         .flat_map(|s| &s.header)
         .max_by_key(|l| (if characters { 0 } else { header_columns::named_columns(l, &figures) }, l.spans.len()));
-    let Some(anchor) = numbers.filter(|l| l.spans.len() >= 3).or(leaf) else { return };
+    let Some(anchor) = numbers.filter(|l| l.spans.len() >= 3).or(leaf) else { return false };
     let centres_of = |line: &Line| {
         let mut centres: Vec<f32> = line.spans.iter().map(|s| centre(*s)).collect();
         centres.sort_by(f32::total_cmp);
@@ -654,6 +654,7 @@ pub fn align(segments: &mut [super::block::Segment], placement: Placement) {
             }
         }
     }
+    true
 }
 
 /// A text's line prints one figure a cell: where the columns its own measure gives set two
@@ -731,7 +732,7 @@ fn plan(segments: &mut [super::block::Segment], mut centres: Vec<f32>, members: 
     let body: Vec<&Line> = members.iter().flat_map(|&i| &segments[i].body).collect();
     let first_figures = match &figure_rights {
         Some(columns) => columns.iter().any(|c| c.1 == 0),
-        None => header_columns::first_over_figures(&centres, &body),
+        None => header_columns::first_over_figures(&centres, &body, characters),
     };
     if first_figures {
         let lead = header_columns::leading_words(&centres, &body);
@@ -937,6 +938,7 @@ mod tests {
             segments: vec![Segment { page: 1, header: lines.drain(..2).collect(), numbers: None, body: lines }],
             notes: vec![],
             unit: None,
+            aligned: false,
         };
         align(&mut block.segments, Placement::Points);
         let cells = |l: &Line| l.cells.clone();

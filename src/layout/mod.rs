@@ -304,7 +304,7 @@ fn blocks(
             while b.segments.len() > 1 && b.segments.last().is_some_and(|s| s.body.is_empty() && s.numbers.is_none()) {
                 b.segments.pop();
             }
-            geometry::align(&mut b.segments, placement);
+            b.aligned = geometry::align(&mut b.segments, placement);
             choose_template(b, kind.unwrap_or(Kind::Budget))
         }));
     };
@@ -365,6 +365,7 @@ fn blocks(
                 segments: vec![Segment { page: line.page, ..Segment::default() }],
                 notes: Vec::new(),
                 unit: None,
+                aligned: false,
             });
             // The rest of a qualifier the title's line cut (`…情况表〈按功能` over `分类科目)`)
             // is the title's, not a header word.

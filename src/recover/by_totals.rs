@@ -7,6 +7,9 @@
 //! whose figure the column's total row prints (not zero: many print zero), and that is a
 //! measure of this table no other column has, names it. The name is that measure's first
 //! name that ends as the column's read name does (`收入` → 一般公共预算拨款收入), else its first.
+//! So is a column no header word was read over, which the template named by its place
+//! (`Column::by_place`: 小计 | 财政拨款收入 | … where the document prints 一般公共预算拨款收入 |
+//! 政府性基金预算拨款收入 | …), by the measure's `unread` name there; never the table's total.
 //! Never on a text layer.
 
 use rust_decimal::Decimal;
@@ -38,16 +41,22 @@ pub fn name(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> (Vec<R
         // The measures the table's names mean (once: the vocabulary's names per table).
         let measures: std::collections::BTreeSet<&str> =
             MEASURES.names(kind, &table.id).into_iter().filter_map(|n| MEASURES.lookup(kind, &table.id, n)).collect();
+        // Each column's (column, item id, its total's figure): a name no vocabulary knows, or
+        // the template's at its place where no header word was read over it.
+        let placed: Vec<Vec<Option<usize>>> = table.rows.iter().map(|r| placed(&table.columns, r)).collect();
+        let mut found: Vec<(usize, &str, Decimal)> = Vec::new();
         for c in 0..table.columns.len() {
             let column = &table.columns[c];
-            let known = MEASURES.lookup(kind, &table.id, &column.key).is_some() || ITEMS.knows(&column.key);
-            if column.role != ColumnRole::Value || known || column.side.is_some() {
+            let measure = MEASURES.lookup(kind, &table.id, &column.key);
+            let known = measure.is_some() || ITEMS.knows(&column.key);
+            // (The table's total by its place is its total, whatever item it equals.)
+            let by_place = column.by_place && measure != Some("total");
+            if column.role != ColumnRole::Value || (known && !by_place) || column.side.is_some() {
                 continue;
             }
             // A name read over two columns (`收入` | … | `收入`): a row's cell of it is the
             // column its place among the row's cells allows, or none; where one row's could be
             // either, neither is named (a figure must not pass into the other's name).
-            let placed: Vec<Vec<Option<usize>>> = table.rows.iter().map(|r| placed(&table.columns, r)).collect();
             let undecided =
                 table.rows.iter().zip(&placed).any(|(row, at)| {
                     row.cells.iter().zip(at).any(|(cell, at)| cell.column == column.key && at.is_none())
@@ -66,8 +75,28 @@ pub fn name(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> (Vec<R
             ids.sort_unstable();
             ids.dedup();
             let [id] = ids.as_slice() else { continue };
-            let taken = table.columns.iter().any(|o| MEASURES.lookup(kind, &table.id, &o.key) == Some(*id));
-            let Some(name) = (!taken).then(|| name_of(kind, &table.id, id, &column.key)).flatten() else { continue };
+            if MEASURES.lookup(kind, &table.id, &column.key) != Some(*id) {
+                found.push((c, id, figure));
+            }
+        }
+        // An item names one column, and none that keeps its name has it already.
+        let named_by: Vec<(usize, &str, Decimal)> = found
+            .iter()
+            .filter(|(c, id, _)| {
+                let once = found.iter().filter(|f| f.1 == *id).count() == 1;
+                let renamed = |o: usize| found.iter().any(|f| f.0 == o && f.0 != *c);
+                let taken =
+                    table.columns.iter().enumerate().any(|(o, col)| {
+                        o != *c && !renamed(o) && MEASURES.lookup(kind, &table.id, &col.key) == Some(*id)
+                    });
+                once && !taken
+            })
+            .copied()
+            .collect();
+        for (c, id, figure) in named_by {
+            let column = &table.columns[c];
+            let read = if column.by_place { "" } else { column.key.as_str() };
+            let Some(name) = name_of(kind, &table.id, id, read) else { continue };
             let raw = std::mem::replace(&mut table.columns[c].key, name.clone());
             table.columns[c].label.clone_from(&name);
             for (row, at) in table.rows.iter_mut().zip(&placed) {
@@ -125,9 +154,14 @@ fn total_row(table: &Table, kind: Option<Kind>) -> Option<usize> {
     named.or(first)
 }
 
-/// The measure `id`'s first name in `table` that ends as `read` does, else its first.
+/// The measure `id`'s first name in `table` that ends as `read` does, else (nothing read)
+/// the name the vocabulary gives its column there where the printed one is unread, else its
+/// first.
 fn name_of(kind: Option<Kind>, table: &str, id: &str, read: &str) -> Option<String> {
     let entry = MEASURES.entries.iter().find(|e| e.id == id)?;
+    if let Some(name) = entry.unread.get(table).filter(|_| read.is_empty()) {
+        return Some(crate::label::label_key(name));
+    }
     let names: Vec<&String> = entry
         .in_tables
         .get(table)
@@ -198,5 +232,43 @@ mod tests {
         // On a text layer, what is printed stands.
         let mut tables = vec![summary, income_of(Vec::new())];
         assert!(name(&mut tables, Some(Kind::Budget), &source(TextSource::TextLayer)).0.is_empty());
+    }
+
+    #[test]
+    fn columns_named_by_their_place_under_a_lost_header_are_the_items_their_totals_print() {
+        // 重庆's income table as tesseract's TSV read it: no header word over a figure column,
+        // so the template's names at their places (小计 | 财政拨款收入 | 财政专户收入 | 事业收入)
+        // — the summary's items say what each column is.
+        let items = [
+            "一、一般公共预算资金",
+            "二、政府性基金预算资金",
+            "四、财政专户管理资金",
+            "五、事业收入资金",
+            "九、其他收入资金",
+        ];
+        let figures = ["12672.73", "579.89", "0.00", "388.00", "1130.00"];
+        let mut summary = table("summary", &items, |i| vec![cell("预算数", figures[i])]);
+        for row in &mut summary.rows {
+            row.side = Some(Side::Income);
+            row.key = crate::label::label_key(&row.label);
+        }
+        let keys = ["合计", "小计", "财政拨款收入", "财政专户收入", "事业收入"];
+        let totals = ["14770.62", "12672.73", "579.89", "388.00", "1130.00"];
+        let mut income = table("income", &["合计"], |_| keys.iter().zip(totals).map(|(k, v)| cell(k, v)).collect());
+        income.columns = keys.into_iter().map(value_column).collect();
+        for column in &mut income.columns {
+            column.by_place = true;
+        }
+        let mut tables = vec![summary.clone(), income.clone()];
+        let (repairs, _) = name(&mut tables, Some(Kind::Budget), &source(TextSource::Ocr));
+        let keys: Vec<&str> = tables[1].columns.iter().map(|c| c.key.as_str()).collect();
+        // The table's total stays its total; 事业收入 passes to the next column as 其他收入 takes it.
+        assert_eq!(keys, ["合计", "一般公共预算拨款收入", "政府性基金预算拨款收入", "事业收入", "其他收入"]);
+        assert_eq!(repairs.len(), 4);
+        // Printed over them, the names stand.
+        let mut printed = income;
+        printed.columns.iter_mut().for_each(|c| c.by_place = false);
+        let mut tables = vec![summary, printed];
+        assert!(name(&mut tables, Some(Kind::Budget), &source(TextSource::Ocr)).0.is_empty());
     }
 }

@@ -266,6 +266,7 @@ mod tests {
             }],
             notes: vec![],
             unit: None,
+            aligned: false,
         };
         let mut log = super::Log::default();
         let grid = super::super::grid(&block, &mut log);

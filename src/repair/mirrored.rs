@@ -127,6 +127,7 @@ mod tests {
             segments: vec![],
             notes: vec![],
             unit: None,
+            aligned: false,
         };
         let vehicles = Some("公务用车购置及运行费");
         let mut columns = vec![

@@ -25,6 +25,7 @@ pub mod rows;
 mod sides;
 mod skewed;
 pub mod transposed;
+mod twins;
 
 use crate::layout::{Block, Layout};
 use crate::model::{Column, ColumnRole, FindingKind, Severity};
@@ -39,6 +40,8 @@ pub fn apply(layout: &Layout) -> Repaired {
 }
 
 fn grid(block: &Block, log: &mut Log) -> Grid {
+    let regrouped = twins::regrouped(block, log);
+    let block = regrouped.as_ref().unwrap_or(block);
     let title = header::title(block, log);
     figures_in_header(block, log);
     // The template's columns where they are printed in its order (OCR-garbled headers are
@@ -72,6 +75,7 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         (kept, rows::Positions { cells, seq: (first == 1).then_some(0), line_numbers: vec![] })
     };
     printed::continue_blocks(block, &mut columns, &mut at.cells);
+    by_place(block, &mut columns, &at.cells);
     mirrored::names_across_blocks(block, &mut columns, log);
     headings::under_headings(block, &mut columns, &at.cells, log);
     let segments = if block.template.two_sided {
@@ -103,6 +107,17 @@ fn grid(block: &Block, log: &mut Log) -> Grid {
         header_unread(block, row, log);
     }
     Grid { template: block.template, title, pages, columns, rows, notes, unit: block.unit }
+}
+
+/// Marks the figure columns no header word was read over (`Column::by_place`): named by
+/// the template at their place, or as the next of its columns, not as printed.
+fn by_place(block: &Block, columns: &mut [Column], positions: &[usize]) {
+    let texts = printed::header_texts(block);
+    for (column, position) in columns.iter_mut().zip(positions) {
+        let words = texts.get(*position).into_iter().flatten();
+        column.by_place =
+            column.role == ColumnRole::Value && !words.flat_map(|w| w.chars()).any(crate::label::is_ideograph);
+    }
 }
 
 /// A standard table of which no column was read is reported: whatever is printed under its

@@ -340,6 +340,7 @@ mod tests {
                 segments: vec![],
                 notes: vec![],
                 unit: None,
+                aligned: false,
             },
             &mut log,
         );

@@ -138,19 +138,26 @@ pub(super) fn leading_words(centres: &[f32], body: &[&Line]) -> Vec<f32> {
     }
 }
 
-/// Whether the body's cells nearest the first centre are amounts, three at least and twice
-/// as many as the words there: the first column the header names is one of figures.
-pub(super) fn first_over_figures(centres: &[f32], body: &[&Line]) -> bool {
+/// Whether the body's cells nearest the first centre (centred there where words sit where
+/// printed: the labels of a column further right begin there) are amounts, three at least and twice
+/// as many as the words there, or more than the words there where the centre lies over a
+/// column of figures the body prints (a scan's figures OCR read as characters, `宝`, `二站`,
+/// are words): the first column the header names is one of figures.
+pub(super) fn first_over_figures(centres: &[f32], body: &[&Line], characters: bool) -> bool {
     let Some(&first) = centres.first() else { return false };
     let reach = centres.get(1).map_or(f32::MAX, |c| (c - first) / 2.0);
     let near: Vec<&String> = body
         .iter()
         .flat_map(|l| l.cells.iter().zip(&l.spans))
-        .filter(|(_, s)| s.0 <= first + reach && s.1 >= first - reach)
+        .filter(|(_, s)| {
+            if characters { s.0 <= first + reach && s.1 >= first - reach } else { (centre(**s) - first).abs() <= reach }
+        })
         .map(|(t, _)| t)
         .collect();
     let amounts = near.iter().filter(|t| is_amount(t)).count();
-    amounts >= 3 && amounts > 2 * (near.len() - amounts)
+    let words = near.len() - amounts;
+    let over_figures = || text_columns::figure_columns(body).iter().any(|f| f.0 <= first && first <= f.1);
+    amounts >= 3 && (amounts > 2 * words || (amounts > words && over_figures()))
 }
 
 /// The centres of columns of figures the body prints that the header's centres would set in
@@ -237,5 +244,54 @@ mod tests {
         let body: Vec<&Line> = body.iter().collect();
         let figures = text_columns::figure_columns(&body);
         assert!(figures_among_words(&[150.0, 250.0], &body, &figures).is_empty());
+    }
+
+    #[test]
+    fn a_first_named_column_over_figures_ocr_garbled_in_places_is_one_of_figures() {
+        // A scan's 合计 column (centre 204), some figures read as characters (`宝`, `二站`),
+        // under a header whose code and label names OCR set apart: codes and labels left of it.
+        let figures = [
+            "16827",
+            "6",
+            "宝",
+            "903.85",
+            "458.00",
+            "16.56",
+            "178.42",
+            "178.42",
+            "讼全本人人",
+            "105.80",
+            "32.65",
+            "性人)",
+            "32.65",
+            "93.27",
+            "93.27",
+            "227",
+            "二站",
+        ];
+        let body: Vec<Line> = figures
+            .iter()
+            .enumerate()
+            .map(|(i, f)| line(i as u32, &[("2014001", 5.0, 29.0), ("行政运行", 60.0, 88.0), (f, 193.0, 214.0)]))
+            .collect();
+        let body: Vec<&Line> = body.iter().collect();
+        let centres = [204.0, 241.0, 276.0];
+        assert!(first_over_figures(&centres, &body, false));
+        // Labels of the next column begin within its reach: centred further right, no words of it.
+        let mut two: Vec<Line> = (0..4)
+            .map(|i| {
+                line(
+                    i,
+                    &[("一般公共预算资金", 75.0, 180.0), ("82.51", 258.0, 288.0), ("社会保障和就业支出", 318.0, 400.0)],
+                )
+            })
+            .collect();
+        two.push(line(4, &[("合计", 75.0, 100.0), ("13252.62", 250.0, 288.0), ("支出合计", 318.0, 350.0)]));
+        let two: Vec<&Line> = two.iter().collect();
+        assert!(first_over_figures(&[269.0, 386.0, 489.0], &two, false));
+        // Mostly words there: a column of words.
+        let words: Vec<Line> = (0..5).map(|i| line(i, &[("行政运行", 190.0, 220.0), ("1.00", 260.0, 280.0)])).collect();
+        let words: Vec<&Line> = words.iter().collect();
+        assert!(!first_over_figures(&[204.0, 270.0], &words, false));
     }
 }
