@@ -291,19 +291,31 @@ pub fn unknown(tables: &[Table], kind: Option<Kind>, source: &Source) -> Vec<Fin
         if table.rows.is_empty() {
             continue;
         }
-        for column in table.columns.iter().filter(|c| c.role == ColumnRole::Value && !known_column(&c.key)) {
+        let on_column = |column: &crate::model::Column, message: String| {
             let place = Place {
                 table: Some(table.id.clone()),
                 column: Some(column.key.clone()),
                 page: Some(first),
                 ..Place::default()
             };
-            findings.push(Finding::located(
-                Severity::Warning,
-                FindingKind::UnknownName,
-                place,
-                format!("{}: column {:?} is no name the templates or vocabularies know (OCR garbled it): its figures are keyed by it as read", table.id, column.label),
-            ));
+            Finding::located(Severity::Warning, FindingKind::UnknownName, place, message)
+        };
+        for column in table.columns.iter().filter(|c| c.role == ColumnRole::Value && !known_column(&c.key)) {
+            findings.push(on_column(column, format!("{}: column {:?} is no name the templates or vocabularies know (OCR garbled it): its figures are keyed by it as read", table.id, column.label)));
+        }
+        // A column keyed by a name it was not printed under: a piece of a name no vocabulary
+        // knows (`算`, two characters at most, none of them its key's), the key the template's
+        // at its place — a guess at which of its columns it is.
+        let guessed = |c: &&crate::model::Column| {
+            let printed = crate::label::label_key(&c.label);
+            let leaf = c.key.rsplit('/').next().unwrap_or(&c.key);
+            (1..=2).contains(&printed.chars().count())
+                && !known(&printed)
+                && known_column(&c.key)
+                && !printed.chars().any(|ch| leaf.contains(ch))
+        };
+        for column in table.columns.iter().filter(|c| c.role == ColumnRole::Value).filter(guessed) {
+            findings.push(on_column(column, format!("{}: column {:?} (a piece of a name OCR garbled) is keyed {} by its place among the template's columns, not by a name printed over it", table.id, column.label, column.key)));
         }
         // A row whose name holds a figure (`12,418.84`, `其他收入资41,130.`): OCR set a figure
         // of the line among its words, so its figures may be a column off; in any table.
@@ -881,6 +893,22 @@ mod tests {
         assert!(unknown(&[figures(&subjects)], Some(Kind::Budget), &ocr()).is_empty());
         let units = vec![table("income", &["合计", "某某市统计普查中心"])];
         assert!(unknown(&units, Some(Kind::Budget), &ocr()).is_empty());
+    }
+
+    #[test]
+    fn a_column_keyed_by_its_place_under_a_piece_of_a_name_is_reported() {
+        // 广州's income table in tesseract's TSV: `算` (of 一般公共预算) over the column the
+        // template names 小计 at that place; `计` is what is left of 合计, its own name.
+        let mut income = crate::testing::table("income", &["合计"], |_| {
+            vec![crate::testing::cell("合计", "9483.72"), crate::testing::cell("小计", "9433.72")]
+        });
+        let column = |key: &str, label: &str| crate::model::Column::own(key.into(), label, ColumnRole::Value, None);
+        income.columns = vec![column("合计", "计"), column("小计", "算")];
+        let found = unknown(std::slice::from_ref(&income), Some(Kind::Budget), &ocr());
+        let columns: Vec<Option<&str>> = found.iter().map(|f| f.column.as_deref()).collect();
+        assert_eq!(columns, [Some("小计")]);
+        assert!(found[0].message.contains("by its place"));
+        assert!(unknown(&[income], Some(Kind::Budget), &crate::testing::source(TextSource::TextLayer)).is_empty());
     }
 
     #[test]
