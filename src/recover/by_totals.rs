@@ -75,7 +75,7 @@ pub fn name(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> (Vec<R
             ids.sort_unstable();
             ids.dedup();
             let [id] = ids.as_slice() else { continue };
-            if MEASURES.lookup(kind, &table.id, &column.key) != Some(*id) {
+            if measure != Some(*id) {
                 found.push((c, id, figure));
             }
         }
@@ -84,7 +84,7 @@ pub fn name(tables: &mut [Table], kind: Option<Kind>, source: &Source) -> (Vec<R
             .iter()
             .filter(|(c, id, _)| {
                 let once = found.iter().filter(|f| f.1 == *id).count() == 1;
-                let renamed = |o: usize| found.iter().any(|f| f.0 == o && f.0 != *c);
+                let renamed = |o: usize| found.iter().any(|f| f.0 == o);
                 let taken =
                     table.columns.iter().enumerate().any(|(o, col)| {
                         o != *c && !renamed(o) && MEASURES.lookup(kind, &table.id, &col.key) == Some(*id)

@@ -54,18 +54,11 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
     for line in header {
         // `单位：万元`, `单位名称：…`, `编制单位：…` are not header words; `单位名称` alone is
         // (the label column of a table keyed by unit).
-        let first = line.filled().next().map(|(_, c)| nfkc(c)).unwrap_or_default();
-        // (`其中:基本支出`, a column's name after `其中` (of which), is a header word, read
-        // without its `其中:`.)
-        let of_which = first
-            .split_once(':')
-            .filter(|(before, after)| {
-                label_key(before) == "其中" && crate::knowledge::templates::is_column_name(&label_key(after))
-            })
-            .map(|(_, after)| after.trim().to_string());
-        if (first.contains(':') && of_which.is_none()) || crate::layout::unit_of(line).is_some() {
+        if unit_line(line) {
             continue;
         }
+        let first = line.filled().next().map(|(_, c)| nfkc(c)).unwrap_or_default();
+        let of_which = of_which_first(&first);
         let first_position = line.filled().next().map(|(p, _)| p);
         let ocr = line.boxes.iter().flatten().any(|b| b.confidence.is_some());
         let words = line
@@ -99,6 +92,24 @@ pub(super) fn header_lines(block: &Block) -> Vec<Vec<(usize, String)>> {
         lines.push(words);
     }
     lines
+}
+
+/// Whether a header line is the unit's or the compiler's (`单位：万元`, `编制单位：…`), no
+/// header words; `单位名称` alone is one (the label column of a table keyed by unit).
+pub(super) fn unit_line(line: &Line) -> bool {
+    let first = line.filled().next().map(|(_, c)| nfkc(c)).unwrap_or_default();
+    (first.contains(':') && of_which_first(&first).is_none()) || crate::layout::unit_of(line).is_some()
+}
+
+/// The column's name a line's first cell prints after `其中:` (of which): a header word, read
+/// without its `其中:` (`其中:基本支出`).
+fn of_which_first(first: &str) -> Option<String> {
+    first
+        .split_once(':')
+        .filter(|(before, after)| {
+            label_key(before) == "其中" && crate::knowledge::templates::is_column_name(&label_key(after))
+        })
+        .map(|(_, after)| after.trim().to_string())
 }
 
 /// A column's name after `其中` (of which) where its colon is read as another mark or not

@@ -14,7 +14,7 @@
 //! Both change a copy of the block the header is then read from.
 
 use super::grid::Log;
-use super::printed::{TOTALS, body_profile, ocr_header};
+use super::printed::{TOTALS, body_profile, ocr_header, unit_line};
 use crate::label::{label_key, nfkc};
 use crate::layout::Block;
 use crate::model::Location;
@@ -25,7 +25,9 @@ type Words = Vec<(usize, String)>;
 /// The block with its twin blocks' garbled leaves and centred headings set right, or `None`
 /// where nothing changes.
 pub fn regrouped(block: &Block, log: &mut Log) -> Option<Block> {
-    if block.template.transposed || block.template.two_sided {
+    // (Neither OCR'd nor set in columns by alignment: a ruled text layer's, as printed.)
+    let (ocr, aligned) = (ocr_header(block), block.aligned);
+    if block.template.transposed || block.template.two_sided || !(ocr || aligned) {
         return None;
     }
     let segment = block.segments.iter().position(|s| !s.header.is_empty())?;
@@ -40,10 +42,10 @@ pub fn regrouped(block: &Block, log: &mut Log) -> Option<Block> {
     };
     let mut out = block.clone();
     let mut changed = false;
-    if ocr_header(block) {
+    if ocr {
         changed |= mirror(&mut out, segment, &figures, log);
     }
-    if block.aligned {
+    if aligned {
         changed |= uncentre(&mut out, segment, &figures);
     }
     changed.then_some(out)
@@ -54,11 +56,7 @@ fn words(block: &Block, segment: usize) -> Vec<Words> {
     let header = &block.segments[segment].header;
     let width = header.iter().map(|l| l.cells.len()).max().unwrap_or(0);
     let mut out: Vec<Words> = vec![Vec::new(); width];
-    for (k, line) in header.iter().enumerate() {
-        let first = line.filled().next().map(|(_, c)| nfkc(c)).unwrap_or_default();
-        if first.contains(':') || crate::layout::unit_of(line).is_some() {
-            continue;
-        }
+    for (k, line) in header.iter().enumerate().filter(|(_, l)| !unit_line(l)) {
         for (p, text) in line.filled() {
             out[p].push((k, text.to_string()));
         }
